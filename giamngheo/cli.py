@@ -1,0 +1,122 @@
+"""The command line on the same core as the app.
+
+  python -m giamngheo assess  [--plan P] [--data D] [--scenario S.json] [--as-of YEAR] [--format table|csv|json]
+  python -m giamngheo project [same options] [--format csv|json]
+
+Bad arguments or files: one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .assumptions import Scenario, ScenarioError, load_scenario_file
+from .engine import make_context, run
+from .indicators import IndicatorError
+from .observations import ObservationError, load_observations
+from .plan import PlanError, load_plan
+
+ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
+                  "target_value", "required_change", "progress", "probability", "method", "data_quality"]
+
+
+class CliError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise CliError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m giamngheo", description="Verdicts and projections for the plan's targets.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, formats, default in (("assess", ("table", "csv", "json"), "table"), ("project", ("csv", "json"), "csv")):
+        s = sub.add_parser(name)
+        s.add_argument("--plan", help="plan TOML (default: the embedded plan)")
+        s.add_argument("--data", help="observations CSV (default: the embedded data)")
+        s.add_argument("--scenario", help='scenario JSON: {"name": ..., "values": {id: number}}')
+        s.add_argument("--as-of", type=int, dest="as_of", help="ignore data after this year")
+        s.add_argument("--format", choices=formats, default=default)
+        if name == "assess":
+            s.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for probabilities (0 = none)")
+            s.add_argument("--seed", type=int, default=20211008)
+    return p
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def _context(args: argparse.Namespace):
+    plan = load_plan(args.plan) if args.plan else load_plan()
+    if args.data and not Path(args.data).exists():
+        raise CliError(f"{args.data}: file not found")
+    obs = load_observations(args.data) if args.data else load_observations()
+    if args.as_of is not None and args.as_of < int(obs.df["year"].min()):
+        raise CliError(f"--as-of {args.as_of}: no data in or before that year")
+    ctx = make_context(plan, obs, args.as_of)
+    scenario = Scenario()
+    if args.scenario:
+        if not Path(args.scenario).exists():
+            raise CliError(f"{args.scenario}: file not found")
+        scenario = load_scenario_file(args.scenario, ctx.registry)
+    return ctx, scenario
+
+
+def cmd_assess(args: argparse.Namespace) -> str:
+    ctx, scenario = _context(args)
+    if getattr(args, "draws", 0):
+        from .uncertainty import monte_carlo
+        verdicts = monte_carlo(ctx, scenario, n=args.draws, seed=args.seed).verdicts
+    else:
+        verdicts = run(ctx, scenario)[1]
+    rows = [{k: _clean(v.as_row()[k]) for k in ASSESS_COLUMNS} for v in verdicts]
+    if args.format == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    df = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
+    if args.format == "csv":
+        return df.to_csv(index=False)
+    show = df[["target", "year", "status", "basis", "value", "target_value", "required_change", "method"]].copy()
+    for c in ("value", "target_value", "required_change"):
+        show[c] = show[c].map(lambda x: "" if x is None or pd.isna(x) else f"{x:,.2f}")
+    return show.to_string(index=False)
+
+
+def cmd_project(args: argparse.Namespace) -> str:
+    ctx, scenario = _context(args)
+    proj, _ = run(ctx, scenario)
+    df = proj.long()[["indicator", "group", "year", "value", "basis"]]
+    if args.format == "json":
+        return json.dumps(df.to_dict("records"), ensure_ascii=False)
+    return df.to_csv(index=False)
+
+
+COMMANDS = {"assess": cmd_assess, "project": cmd_project}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        out = COMMANDS[args.command](args)
+    except SystemExit as exc:   # --help
+        return int(exc.code or 0)
+    except (CliError, PlanError, IndicatorError, ScenarioError, ValueError, OSError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        if isinstance(exc, ObservationError) and exc.problems:
+            msg = f"{exc.problems[0].message('en')}" + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else "")
+        if isinstance(exc, ScenarioError):
+            msg = f"scenario: {exc}"
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0

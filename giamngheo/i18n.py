@@ -1,0 +1,95 @@
+"""The translation layer: every user-facing string, Vietnamese (default) and English.
+
+Strings live in ``giamngheo/locales/*.toml``, one table per key with ``vi`` and ``en``.
+Several files let each part of the app keep its own strings; a key defined twice is an error.
+Numbers follow the language: Vietnamese ``1.234,5`` and ``2,33%``; English ``1,234.5`` and ``2.33%``.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+LOCALE_DIR = Path(__file__).with_name("locales")
+
+
+class MissingTranslation(KeyError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """All strings, merged from every locale file. Raises on a key defined twice."""
+    out: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(LOCALE_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        for key, entry in data.items():
+            if key in out:
+                raise ValueError(f"{path.name}: key {key!r} is already defined in {origin[key]}")
+            out[key] = dict(entry)
+            origin[key] = path.name
+    return out
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
+    """The string ``key`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
+    entry = catalogue().get(key)
+    if entry is None:
+        raise MissingTranslation(key)
+    text = entry.get(lang) or entry.get(DEFAULT_LANG)
+    if text is None:
+        raise MissingTranslation(f"{key} [{lang}]")
+    return text.format(**params) if params else text
+
+
+def field(obj: Any, name: str, lang: str = DEFAULT_LANG) -> str:
+    """A bilingual data field: ``obj.name_vi`` / ``obj["name_en"]`` for the language, Vietnamese as fallback."""
+    for candidate in (f"{name}_{lang}", f"{name}_{DEFAULT_LANG}"):
+        if isinstance(obj, Mapping):
+            if obj.get(candidate):
+                return str(obj[candidate])
+        elif getattr(obj, candidate, None):
+            return str(getattr(obj, candidate))
+    return ""
+
+
+def fmt_num(x: float | int | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
+    """A number in the language's format. ``decimals=None`` keeps up to 2 and drops trailing zeros."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, float) and math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if decimals is None:
+        s = f"{x:,.2f}"
+        if "." in s:
+            s = s.rstrip("0").rstrip(".")
+    else:
+        s = f"{x:,.{decimals}f}"
+    if s.startswith("-"):
+        s = "−" + s[1:]
+    if s in ("−0", "−0.0", "−0.00"):
+        s = s[1:]
+    if lang == "vi":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s
+
+
+def fmt_pct(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 2) -> str:
+    """A percentage: ``2,33%`` (vi) or ``2.33%`` (en)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return fmt_num(x, lang, decimals) + "%"
+
+
+def fmt_signed(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 2) -> str:
+    """A change with its sign: ``+1,5`` / ``−0,25``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = fmt_num(x, lang, decimals)
+    return s if s.startswith("−") or s == fmt_num(0, lang, decimals) else "+" + s

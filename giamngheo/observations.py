@@ -1,0 +1,254 @@
+"""The indicator time series with provenance: load, validate, derive.
+
+Every row carries a status: ``official`` (published), ``estimate`` (our arithmetic on official
+figures), ``illustrative`` (a placeholder until the district enters its own) and, added here,
+``derived`` (a rate the core computed from its counts; the note names the inputs).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from .i18n import t
+from .indicators import Indicator, load_indicators
+from .paths import observations_path, sources_path
+
+COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
+# How far to trust a figure, best first; a derived figure is as good as its weakest input.
+QUALITY_ORDER = ("official", "estimate", "derived", "illustrative")
+REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
+STATUSES = ("official", "estimate", "illustrative")
+ALL_STATUSES = STATUSES + ("derived",)
+YEAR_RANGE = (1990, 2100)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input: where (file, row, column), what (value) and why (a message key)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str = "vi") -> str:
+        reason = t(f"problem.{self.code}", lang, **dict(self.params))
+        where = t("problem.where", lang, file=self.file, row=self.row if self.row is not None else "–",
+                  column=self.column or "–")
+        shown = self.value if len(self.value) <= 40 else self.value[:37] + "…"
+        return f"{where}: «{shown}» — {reason}" if self.value != "" else f"{where}: {reason}"
+
+
+class ObservationError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.message("en") for p in problems[:20]))
+
+
+def load_sources(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
+    path = Path(path) if path else sources_path()
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _to_float(s: str) -> float | None:
+    try:
+        v = float(s.strip())
+    except (ValueError, AttributeError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def validate_rows(rows: Iterable[dict[str, str]], file: str, indicators: dict[str, Indicator],
+                  sources: dict[str, Any] | None, first_row: int = 2) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Check observation rows; return the clean rows and every problem found (row = line in the file)."""
+    clean: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    for i, r in enumerate(rows):
+        rowno = first_row + i
+        bad = len(problems)
+
+        def err(col: str, code: str, **params: Any) -> None:
+            problems.append(Problem(file, rowno, col, str(r.get(col, "") or ""), code, tuple(params.items())))
+
+        ind_id = (r.get("indicator") or "").strip()
+        group = (r.get("group") or "").strip() or "all"
+        ind = indicators.get(ind_id)
+        if not ind_id:
+            err("indicator", "empty")
+        elif ind is None:
+            err("indicator", "unknown_indicator")
+        year_s = (r.get("year") or "").strip()
+        year_f = _to_float(year_s)
+        year = None
+        if year_f is None or year_f != int(year_f):
+            err("year", "not_year")
+        elif not (YEAR_RANGE[0] <= year_f <= YEAR_RANGE[1]):
+            err("year", "year_range", lo=YEAR_RANGE[0], hi=YEAR_RANGE[1])
+        else:
+            year = int(year_f)
+        value = _to_float(r.get("value") or "")
+        if value is None:
+            err("value", "not_number")
+        elif ind is not None:
+            if ind.kind == "rate" and not (0 <= value <= 100):
+                err("value", "rate_range")
+            elif ind.kind == "flag" and value not in (0, 1):
+                err("value", "flag_range")
+            elif value < 0:
+                err("value", "negative")
+            elif ind.kind in ("count", "flow") and value != int(value):
+                err("value", "not_whole")
+        status = (r.get("status") or "").strip()
+        if status not in STATUSES:
+            err("status", "bad_status", allowed=", ".join(STATUSES))
+        source = (r.get("source") or "").strip()
+        if not source:
+            err("source", "empty")
+        elif sources is not None and source not in sources:
+            err("source", "unknown_source")
+        if ind is not None and year is not None:
+            key = (ind_id, group, year)
+            if key in seen:
+                err("year", "duplicate", first=seen[key])
+            else:
+                seen[key] = rowno
+        if len(problems) == bad:
+            clean.append({"indicator": ind_id, "group": group, "year": year, "value": float(value),  # type: ignore[arg-type]
+                          "unit": (r.get("unit") or ind.unit).strip(), "status": status, "source": source,  # type: ignore[union-attr]
+                          "note": (r.get("note") or "").strip()})
+    return clean, problems
+
+
+def read_csv_rows(text: str, file: str) -> tuple[list[dict[str, str]], list[Problem]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return [], [Problem(file, 1, c, "", "missing_column") for c in missing]
+    reader.fieldnames = header
+    return [dict(r) for r in reader], []
+
+
+def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(COLUMNS) + ["inputs", "quality"])
+    df["year"] = df["year"].astype(int)
+    df["value"] = df["value"].astype(float)
+    df["inputs"] = df["inputs"].fillna("")
+    df["quality"] = df["quality"].fillna(df["status"])
+    return df.sort_values(["indicator", "group", "year"], kind="stable").reset_index(drop=True)
+
+
+def worst_quality(statuses: Iterable[str]) -> str:
+    ranks = [QUALITY_ORDER.index(s) for s in statuses if s in QUALITY_ORDER]
+    return QUALITY_ORDER[max(ranks)] if ranks else "official"
+
+
+def derive(df: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
+    """Add the rates the data lack but their counts give (status ``derived``, inputs named)."""
+    idx = {(r.indicator, r.group, r.year): r for r in df.itertuples(index=False)}
+    added = []
+    for ind in indicators.values():
+        if not (ind.numerator and ind.denominator):
+            continue
+        for (i, g, y), num in list(idx.items()):
+            if i != ind.numerator or (ind.id, g, y) in idx:
+                continue
+            den = idx.get((ind.denominator, g, y))
+            if den is None or den.value <= 0:
+                continue
+            added.append({
+                "indicator": ind.id, "group": g, "year": y, "value": num.value / den.value * 100.0,
+                "unit": ind.unit, "status": "derived", "source": f"{num.source}+{den.source}" if num.source != den.source else num.source,
+                "note": f"= {ind.numerator} / {ind.denominator} × 100",
+                "inputs": f"{ind.numerator} {y} ({num.status}); {ind.denominator} {y} ({den.status})",
+                "quality": worst_quality([num.quality, den.quality]),
+            })
+    if not added:
+        return df
+    return frame(df.to_dict("records") + added)
+
+
+class Observations:
+    """The observations of one data version, with lookups the engine needs."""
+
+    def __init__(self, df: pd.DataFrame, sources: dict[str, Any] | None = None, label: str = ""):
+        self.df = df
+        self.sources = sources or {}
+        self.label = label
+        self._series: dict[tuple[str, str], dict[int, float]] = {}
+        self._rows: dict[tuple[str, str, int], dict[str, Any]] = {}
+        for r in df.to_dict("records"):
+            self._series.setdefault((r["indicator"], r["group"]), {})[int(r["year"])] = float(r["value"])
+            self._rows[(r["indicator"], r["group"], int(r["year"]))] = r
+
+    def series(self, indicator: str, group: str = "all", as_of: int | None = None) -> dict[int, float]:
+        s = self._series.get((indicator, group), {})
+        if as_of is not None:
+            s = {y: v for y, v in s.items() if y <= as_of}
+        return dict(sorted(s.items()))
+
+    def row(self, indicator: str, group: str, year: int) -> dict[str, Any] | None:
+        return self._rows.get((indicator, group, year))
+
+    def status(self, indicator: str, group: str, year: int) -> str | None:
+        r = self._rows.get((indicator, group, year))
+        return r["status"] if r else None
+
+    def quality(self, indicator: str, group: str, year: int) -> str | None:
+        """The status that says how far to trust the figure (a derived one: its weakest input)."""
+        r = self._rows.get((indicator, group, year))
+        return r["quality"] if r else None
+
+    @property
+    def last_year(self) -> int:
+        return int(self.df["year"].max())
+
+    def keys(self) -> list[tuple[str, str]]:
+        return list(self._series)
+
+    def until(self, as_of: int) -> "Observations":
+        return Observations(self.df[self.df["year"] <= as_of].reset_index(drop=True), self.sources, self.label)
+
+
+def parse_observations(text: str, file: str, indicators: dict[str, Indicator] | None = None,
+                       sources: dict[str, Any] | None = None) -> Observations:
+    """Parse and validate CSV text; raises ObservationError listing every problem."""
+    indicators = indicators if indicators is not None else load_indicators()
+    rows, problems = read_csv_rows(text, file)
+    if problems:
+        raise ObservationError(problems)
+    clean, problems = validate_rows(rows, file, indicators, sources)
+    if problems:
+        raise ObservationError(problems)
+    if not clean:
+        raise ObservationError([Problem(file, None, None, "", "no_rows")])
+    return Observations(derive(frame(clean), indicators), sources)
+
+
+def load_observations(path: Path | str | None = None, sources_file: Path | str | None = None) -> Observations:
+    path = Path(path) if path else observations_path()
+    src = Path(sources_file) if sources_file else (path.with_name("sources.toml") if path.with_name("sources.toml").exists() else sources_path())
+    try:
+        key = (str(path), path.stat().st_mtime_ns, str(src), src.stat().st_mtime_ns)
+    except OSError:
+        raise ObservationError([Problem(path.name, None, None, "", "file_not_found")]) from None
+    return _load_cached(*key)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _m: int, src: str, _m2: int) -> Observations:
+    sources = load_sources(src)
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return parse_observations(text, Path(path).name, load_indicators(), sources)

@@ -1,0 +1,257 @@
+"""The plan as data: Plan and Target types and the loader for data/plans/*.toml.
+
+A malformed file raises PlanError naming the file, the target and the field. The evaluators for
+each target kind live in :mod:`giamngheo.kinds`.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .indicators import Indicator, load_indicators
+from .paths import default_plan_path
+
+AREAS = ("poverty", "labour", "education", "health", "utilities", "new_rural")
+
+# kind -> (required fields, optional fields)
+KIND_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "level": (("op", "value", "year"), ("from_year",)),
+    "average_change": (("direction", "value", "base_year", "year"), ("value_high",)),
+    "yearly_flow": (("value", "from_year", "year"), ("total",)),
+    "cumulative": (("value", "from_year", "year"), ()),
+    "relative_change": (("factor", "base", "year"), ()),
+    "milestone": (("deadline_year",), ("year",)),
+    "units_share": (("units_total", "value", "year"), ()),
+}
+COMMON_REQUIRED = ("id", "number", "section", "area", "text_vi", "text_en", "indicator", "group", "kind")
+COMMON_OPTIONAL = ("reading_vi", "reading_en", "unit", "lever")
+OPS = ("at_least", "below", "at_most")
+DIRECTIONS = ("decrease", "increase")
+
+
+class PlanError(ValueError):
+    """A problem in a plan file: ``file``, ``target`` (id or None) and ``field`` say where."""
+
+    def __init__(self, file: str, target: str | None, field_name: str | None, message: str):
+        self.file, self.target, self.field, self.message = file, target, field_name, message
+        where = file + (f": target {target}" if target else "") + (f": field {field_name!r}" if field_name else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    number: int
+    section: str
+    area: str
+    text_vi: str
+    text_en: str
+    indicator: str
+    group: str
+    kind: str
+    reading_vi: str = ""
+    reading_en: str = ""
+    unit: str = ""
+    lever: str = ""
+    op: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    year: int | None = None
+    from_year: int | None = None
+    base_year: int | None = None
+    direction: str | None = None
+    total: float | None = None
+    factor: float | None = None
+    base: int | str | None = None
+    deadline_year: int | None = None
+    units_total: int | None = None
+
+    @property
+    def target_year(self) -> int:
+        return int(self.year if self.year is not None else self.deadline_year)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class PovertyStandard:
+    break_year: int
+    indicators: tuple[str, ...]
+    old_vi: str = ""
+    old_en: str = ""
+    new_vi: str = ""
+    new_en: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title_vi: str
+    title_en: str
+    issuer_vi: str
+    issuer_en: str
+    implements_vi: str
+    implements_en: str
+    locality_vi: str
+    locality_en: str
+    period: tuple[int, int]
+    horizon: int
+    targets: tuple[Target, ...]
+    standard: PovertyStandard | None = None
+    source: str = ""
+    path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def target(self, target_id: str) -> Target:
+        for tg in self.targets:
+            if tg.id == target_id:
+                return tg
+        raise KeyError(target_id)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for tg in self.targets:
+            if tg.area not in seen:
+                seen.append(tg.area)
+        return tuple(a for a in AREAS if a in seen) + tuple(a for a in seen if a not in AREAS)
+
+    def resolved_base_year(self, tg: Target) -> int | None:
+        """The base year of a target: ``base_year``, or ``base`` with "break" read as the first year on the new standard."""
+        if tg.base_year is not None:
+            return int(tg.base_year)
+        if tg.base == "break":
+            return self.standard.break_year if self.standard else None
+        if isinstance(tg.base, int):
+            return tg.base
+        return None
+
+    def on_new_standard(self, indicator: str, year: int) -> bool:
+        return bool(self.standard and indicator in self.standard.indicators and year >= self.standard.break_year)
+
+
+def _num(file: str, tid: str | None, name: str, v: Any, *, integer: bool = False) -> Any:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise PlanError(file, tid, name, f"must be a number, got {v!r}")
+    if integer and int(v) != v:
+        raise PlanError(file, tid, name, f"must be a whole number (a year), got {v!r}")
+    return int(v) if integer else float(v)
+
+
+def parse_target(file: str, d: dict[str, Any], indicators: dict[str, Indicator]) -> Target:
+    tid = str(d.get("id")) if d.get("id") is not None else None
+    for f in COMMON_REQUIRED:
+        if f not in d or d[f] in ("", None):
+            raise PlanError(file, tid, f, "is missing")
+    kind = d["kind"]
+    if kind not in KIND_FIELDS:
+        raise PlanError(file, tid, "kind", f"unknown kind {kind!r}; known: {', '.join(KIND_FIELDS)}")
+    required, optional = KIND_FIELDS[kind]
+    for f in required:
+        if f not in d:
+            raise PlanError(file, tid, f, f"is required for kind {kind!r}")
+    allowed = set(COMMON_REQUIRED) | set(COMMON_OPTIONAL) | set(required) | set(optional)
+    for f in d:
+        if f not in allowed:
+            raise PlanError(file, tid, f, f"is not a field of kind {kind!r}")
+    if d["indicator"] not in indicators:
+        raise PlanError(file, tid, "indicator", f"unknown indicator {d['indicator']!r} (not in indicators.toml)")
+    kw: dict[str, Any] = {f: d[f] for f in COMMON_REQUIRED + COMMON_OPTIONAL if f in d}
+    kw["number"] = _num(file, tid, "number", d["number"], integer=True)
+    for f in ("year", "from_year", "base_year", "deadline_year", "units_total"):
+        if f in d:
+            kw[f] = _num(file, tid, f, d[f], integer=True)
+    for f in ("value", "value_high", "total", "factor"):
+        if f in d:
+            kw[f] = _num(file, tid, f, d[f])
+    if "op" in d:
+        if d["op"] not in OPS:
+            raise PlanError(file, tid, "op", f"must be one of {OPS}, got {d['op']!r}")
+        kw["op"] = d["op"]
+    if "direction" in d:
+        if d["direction"] not in DIRECTIONS:
+            raise PlanError(file, tid, "direction", f"must be one of {DIRECTIONS}, got {d['direction']!r}")
+        kw["direction"] = d["direction"]
+    if "base" in d:
+        b = d["base"]
+        if b != "break" and not (isinstance(b, int) and not isinstance(b, bool)):
+            raise PlanError(file, tid, "base", f"must be a year or \"break\", got {b!r}")
+        kw["base"] = b
+    if kind in ("average_change",) and kw["base_year"] >= kw["year"]:
+        raise PlanError(file, tid, "base_year", "must be before 'year'")
+    if "from_year" in kw and kw.get("year") is not None and kw["from_year"] > kw["year"]:
+        raise PlanError(file, tid, "from_year", "must not be after 'year'")
+    if kind == "relative_change" and not (0 < kw["factor"]):
+        raise PlanError(file, tid, "factor", "must be positive")
+    if kind == "units_share" and not (0 < kw["value"] <= 1):
+        raise PlanError(file, tid, "value", "is a share and must lie in (0, 1]")
+    if "value_high" in kw and kw["value_high"] < kw["value"]:
+        raise PlanError(file, tid, "value_high", "must not be below 'value'")
+    return Target(**kw)
+
+
+def load_plan(path: Path | str | None = None, indicators: dict[str, Indicator] | None = None) -> Plan:
+    path = Path(path) if path else default_plan_path()
+    if indicators is not None:
+        return _parse_plan(str(path), indicators)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return _load_plan(str(path), mtime)
+
+
+@lru_cache(maxsize=8)
+def _load_plan(path: str, _mtime: Any) -> Plan:
+    return _parse_plan(path, load_indicators())
+
+
+def _parse_plan(path: str, indicators: dict[str, Indicator]) -> Plan:
+    file = Path(path).name
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise PlanError(file, None, None, "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(file, None, None, f"not valid TOML: {exc}") from None
+    meta = raw.get("plan")
+    if not isinstance(meta, dict):
+        raise PlanError(file, None, "plan", "the [plan] table is missing")
+    for f in ("id", "title_vi", "period", "horizon"):
+        if f not in meta:
+            raise PlanError(file, None, f"plan.{f}", "is missing")
+    period = meta["period"]
+    if not (isinstance(period, list) and len(period) == 2 and all(isinstance(y, int) for y in period) and period[0] < period[1]):
+        raise PlanError(file, None, "plan.period", f"must be [first_year, last_year], got {period!r}")
+    standard = None
+    if "poverty_standard" in meta:
+        s = meta["poverty_standard"]
+        if "break_year" not in s:
+            raise PlanError(file, None, "plan.poverty_standard.break_year", "is missing")
+        standard = PovertyStandard(
+            break_year=_num(file, None, "plan.poverty_standard.break_year", s["break_year"], integer=True),
+            indicators=tuple(s.get("indicators", ())),
+            **{k: s.get(k, "") for k in ("old_vi", "old_en", "new_vi", "new_en")},
+        )
+    raw_targets = raw.get("targets")
+    if not isinstance(raw_targets, list) or not raw_targets:
+        raise PlanError(file, None, "targets", "no [[targets]] in the file")
+    targets = []
+    seen: set[str] = set()
+    for d in raw_targets:
+        tg = parse_target(file, d, indicators)
+        if tg.id in seen:
+            raise PlanError(file, tg.id, "id", "is used twice")
+        seen.add(tg.id)
+        targets.append(tg)
+    g = lambda k: str(meta.get(k, ""))  # noqa: E731
+    return Plan(
+        id=str(meta["id"]), title_vi=g("title_vi"), title_en=g("title_en") or g("title_vi"),
+        issuer_vi=g("issuer_vi"), issuer_en=g("issuer_en"), implements_vi=g("implements_vi"),
+        implements_en=g("implements_en"), locality_vi=g("locality_vi"), locality_en=g("locality_en"),
+        period=(period[0], period[1]), horizon=int(meta["horizon"]), targets=tuple(targets),
+        standard=standard, source=g("source"), path=path,
+        extra={k: v for k, v in meta.items() if k not in Plan.__dataclass_fields__},
+    )
