@@ -145,10 +145,10 @@ def milestone(plan: Plan, tg: Target, get: Getter, base: Any = None) -> Measure:
 
 
 def units_share(plan: Plan, tg: Target, get: Getter, base: tuple[int, Any] | None) -> Measure:
-    v = _need(get, tg.year)
-    share = np.asarray(v, float) / tg.units_total
+    v = np.minimum(np.asarray(_need(get, tg.year), float), tg.units_total)   # no more units than exist
+    share = v / tg.units_total
     q = share if np.ndim(share) else float(share)
-    return Measure(q=q, threshold=float(tg.value), sense=">=", years=(tg.year,), level=v,
+    return Measure(q=q, threshold=float(tg.value), sense=">=", years=(tg.year,), level=v if np.ndim(v) else float(v),
                    target_level=float(np.ceil(tg.value * tg.units_total - 1e-9)),
                    base_level=base[1] if base else None, base_year=base[0] if base else None,
                    detail={"units_total": tg.units_total})

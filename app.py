@@ -1,0 +1,38 @@
+"""giamngheo — entry point: page config, navigation, language, the shared assumptions sidebar."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from giamngheo.i18n import LANGS, fmt_num
+from giamngheo.ui import sidebar
+from giamngheo.ui.pages import discover
+from giamngheo.ui.state import context, lang, tr
+
+st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+
+# Read the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
+if "link_notices" not in st.session_state:
+    reg = context().registry
+    _, notices = reg.from_query(st.query_params.to_dict())
+    st.session_state["link_notices"] = notices
+
+with st.sidebar:
+    st.radio(tr("app.language"), LANGS, key="lang", horizontal=True, bind="query-params",
+             format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+
+here = Path(__file__).parent
+pages = [st.Page(str(file), title=tr(title_key), url_path=slug, default=(i == 0))
+         for i, (file, title_key, slug) in enumerate(discover(here / "pages"))]
+nav = st.navigation(pages)
+sidebar.render()
+
+for pid, code, raw in st.session_state.get("link_notices", []):
+    reg = context().registry
+    shown = ""
+    if code == "clamped" and pid in reg:
+        shown = fmt_num(st.session_state.get(pid, reg[pid].default), lang())
+    st.warning(tr(f"notice.{code}", id=pid, value=str(raw)[:40], shown=shown), icon="⚠️")
+
+nav.run()
