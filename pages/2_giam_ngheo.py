@@ -1,2 +1,53 @@
+"""Giảm nghèo: poor and near-poor rates (all vs Khmer), targets, the standard break, the year table,
+exits by channel against new poverty, and the fall needed against the fall assumed."""
 import streamlit as st
-st.write("…")
+
+from giamngheo import charts, views
+from giamngheo.i18n import fmt_num
+from giamngheo.ui.state import context, field, lang, results, scenario, tr
+
+ctx = context()
+proj, verdicts = results()
+L = lang()
+plan = ctx.plan
+brk = plan.standard.break_year if plan.standard else None
+groups = ["all"] + ctx.groups
+vals = ctx.registry.resolve(scenario())
+
+st.title(tr("poverty.title"))
+if plan.standard:
+    st.info(tr("poverty.break_note", year=brk, new=field(plan.standard, "new"),
+               factor=fmt_num(vals.get("rebase_factor", 1.0), L)), icon="ℹ️")
+
+c1, c2 = st.columns(2)
+for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_rate", "poverty.near_chart")):
+    items = [(ind, g, tr(f"group.{g}")) for g in groups]
+    df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0])
+    marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
+    col.subheader(tr(key))
+    col.altair_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), width="stretch")
+
+st.subheader(tr("poverty.required"))
+needed = [(tg, v) for tg, v in zip(plan.targets, verdicts) if tg.area == "poverty" and v.basis == "projected"
+          and v.required_change is not None and tg.indicator.endswith("rate")]
+cols = st.columns(max(len(needed), 1) + 1)
+for col, (tg, v) in zip(cols, needed):
+    col.metric(tr("poverty.required_metric", target=tg.id), f"{fmt_num(-v.required_change, L, 2)} {tr('unit.pp_year')}",
+               help=field(tg, "reading"))
+cols[-1].metric(tr("poverty.assumed_metric"), f"{fmt_num(vals['poor_fall'], L, 2)} {tr('unit.pp_year')}")
+a, b = ctx.as_of, ctx.horizon
+pa, pb = proj.get("poor_rate", "all", a), proj.get("poor_rate", "all", (brk - 1) if brk and brk > a + 1 else b)
+if pa is not None and pb is not None and brk and brk > a + 1:
+    st.caption(tr("poverty.realised", a=a, b=brk - 1, v=fmt_num((pa - pb) / (brk - 1 - a), L, 2)) + " " + tr("poverty.cap_note"))
+
+st.subheader(tr("poverty.channels"))
+cdf = views.channel_frame(proj, L)
+if not cdf.empty:
+    st.altair_chart(charts.bar_chart(cdf[cdf["year"] > ctx.as_of], "year", "value", "flow", tr("poverty.households"), L),
+                    width="stretch")
+
+st.subheader(tr("poverty.table"))
+items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),
+                                                                       ("near_poor_rate", "poverty.near_chart"))
+         for g in groups]
+st.dataframe(views.year_table(proj, items, L, plan.period[0], brk), hide_index=True, width="stretch")

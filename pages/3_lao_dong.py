@@ -1,2 +1,49 @@
+"""Lao động – việc làm: jobs and placements a year against the plan, trained and certified shares, unemployment."""
 import streamlit as st
-st.write("…")
+
+from giamngheo import charts, views
+from giamngheo.i18n import field as _field
+from giamngheo.ui.state import context, lang, results, tr
+
+ctx = context()
+proj, verdicts = results()
+L = lang()
+plan = ctx.plan
+
+st.title(tr("labour.title"))
+
+
+def flow_chart(ind: str, col) -> None:
+    p = proj.path(ind, "all")
+    tg = next((t for t in plan.targets if t.indicator == ind and t.kind == "yearly_flow"), None)
+    if p is None:
+        return
+    df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L, from_year=plan.period[0])
+    df = df.drop_duplicates(["year"], keep="first")
+    v = next((v for v in verdicts if tg and v.target == tg.id), None)
+    col.subheader(_field(ctx.indicators[ind], "name", L))
+    col.altair_chart(charts.bar_chart(df, "year", "value", "basis_label", tr("unit.workers"), L, rule=tg.value if tg else None,
+                                      rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
+                     width="stretch")
+    if tg and v:
+        done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
+        col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
+                       target=views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0),
+                       status=tr(f"status.{v.status}")))
+
+
+c = st.columns(3)
+for col, ind in zip(c, ("jobs_created", "workers_abroad", "workers_abroad_ethnic")):
+    flow_chart(ind, col)
+
+c1, c2 = st.columns(2)
+items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_labour_rate", "certified_labour_rate")]
+df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=proj.n_draws > 0)
+marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
+c1.subheader(tr("labour.trained"))
+c1.altair_chart(charts.line_chart(df, "%", L, targets=marks), width="stretch")
+df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
+                       from_year=plan.period[0])
+c2.subheader(_field(ctx.indicators["unemployment_rate"], "name", L))
+c2.altair_chart(charts.line_chart(df, "%", L, targets=[{"year": plan.period[1], "value": 2.0,
+                                                       "label": f"{tr('chart.target')}: < 2%"}]), width="stretch")

@@ -1,0 +1,89 @@
+"""View models for the pages: plain tables and chart inputs built from the core's results, in the
+chosen language. Pages only draw what these return."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .assess import Verdict
+from .i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
+from .model.projection import Projection
+from .plan import Plan
+
+
+def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str, lang: str,
+                 scale: float = 1.0) -> list[dict[str, Any]]:
+    """The target levels of an indicator as chart points: (year, level, label)."""
+    out = []
+    for tg, v in zip(plan.targets, verdicts):
+        if tg.indicator != indicator or tg.group != group or v.target_level is None or tg.kind == "milestone":
+            continue
+        if tg.kind in ("yearly_flow", "cumulative"):
+            continue
+        level = v.target_level * scale
+        out.append({"year": v.year, "value": level,
+                    "label": f"{t('chart.target', lang)} {v.year}: {fmt_num(level, lang, 2)}"})
+    return out
+
+
+def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, from_year: int,
+               break_year: int | None = None, decimals: int = 2) -> pd.DataFrame:
+    """Year by year: each series' value and its change on the year before; no change across the break."""
+    years = sorted({y for ind, g, _ in items if (p := proj.path(ind, g)) for y in p.values if y >= from_year})
+    rows = []
+    for y in years:
+        r: dict[str, Any] = {t("chart.year", lang): str(y)}
+        basis = None
+        for ind, g, label in items:
+            p = proj.path(ind, g)
+            v = p.values.get(y) if p else None
+            prev = p.values.get(y - 1) if p else None
+            crosses = break_year is not None and y == break_year
+            r[label] = fmt_num(v, lang, decimals)
+            r[f"{label} ± "] = "" if v is None or prev is None or crosses else fmt_signed(v - prev, lang, decimals)
+            if p and basis is None:
+                basis = p.basis(y)
+        r[t("chart.basis", lang)] = t(f"basis.{basis}", lang) if basis else ""
+        if break_year is not None:
+            r[t("poverty.standard_col", lang)] = t("poverty.std_new" if y >= break_year else "poverty.std_old", lang)
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFrame:
+    """Projected exits by channel and the inflows they face, per year (long, for a bar chart)."""
+    rows = []
+    parts = (("poor_exits_base", "poverty.ch_base"), ("poor_exits_jobs", "poverty.ch_jobs"),
+             ("poor_exits_overseas", "poverty.ch_overseas"))
+    inflows = (("poor_new", "poverty.in_new"), ("poor_returning", "poverty.in_returning"), ("poor_shock", "poverty.in_shock"))
+    for ind, key in parts + inflows:
+        p = proj.path(ind, group)
+        if not p:
+            continue
+        for y, v in sorted(p.values.items()):
+            if y in p.actual and ind not in ("poor_new", "poor_returning"):
+                continue
+            side = t("poverty.side_out", lang) if ind.startswith("poor_exits") else t("poverty.side_in", lang)
+            rows.append({"year": y, "flow": t(key, lang), "side": side, "value": v, "label": fmt_num(v, lang, 0)})
+    return pd.DataFrame(rows)
+
+
+def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
+    """Every assumption with its value in the scenario, default and source note."""
+    vals = ctx.registry.resolve(scenario)
+    rows = []
+    for a in ctx.registry:
+        unit = t(f"unit.{a.unit}", lang) if _has(f"unit.{a.unit}") else a.unit
+        rows.append({t("assumptions.col_id", lang): a.id, t("assumptions.col_label", lang): field(a, "label", lang),
+                     t("assumptions.col_value", lang): fmt_num(vals[a.id], lang),
+                     t("assumptions.col_default", lang): fmt_num(a.default, lang),
+                     t("assumptions.col_unit", lang): unit,
+                     t("assumptions.col_basis", lang): t(f"assumptions.basis_{a.default_basis}", lang),
+                     t("assumptions.col_help", lang): field(a, "help", lang)})
+    return pd.DataFrame(rows)
+
+
+def _has(key: str) -> bool:
+    from .i18n import catalogue
+    return key in catalogue()
