@@ -18,6 +18,8 @@ if "link_notices" not in st.session_state:
     _, notices = reg.from_query(st.query_params.to_dict())
     st.session_state["link_notices"] = notices
 
+st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
+
 with st.sidebar:
     st.radio(tr("app.language"), LANGS, key="lang", horizontal=True, bind="query-params",
              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])

@@ -23,6 +23,7 @@ class BoardRow:
     latest_quality: str | None
     goal: str                   # the target, formatted
     year: int
+    column: str                 # "period" (the plan period) or "horizon" (the orientation year)
     status: str
     status_label: str
     basis: str | None
@@ -106,8 +107,10 @@ def fmt_required(tg: Target, ind: Indicator, v: Verdict, lang: str) -> str:
         return ""
     if tg.kind in ("yearly_flow", "cumulative"):
         return t("board.req_flow", lang, v=fmt_num(v.required_change, lang, 0 if v.required_change >= 10 else 1))
-    unit = t("unit.pp_year", lang) if ind.unit == "percent" else t("board.per_year", lang)
-    return f"{fmt_signed(v.required_change, lang, 2)} {unit}"
+    if ind.unit == "percent":
+        return f"{fmt_signed(v.required_change, lang, 2)} {t('unit.pp_year', lang)}"
+    dec = 0 if ind.kind in ("count", "flow") and abs(v.required_change) >= 10 else 2
+    return f"{fmt_signed(v.required_change, lang, dec)}{_unit(ind, lang)}{t('board.per_year', lang)}"
 
 
 def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict], lang: str) -> list[BoardRow]:
@@ -122,10 +125,16 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
             reading=field(tg, "reading", lang), indicator_name=field(ind, "name", lang) + (
                 "" if tg.group == "all" else f" — {t('group.' + tg.group, lang)}"),
             latest=latest, latest_quality=v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
+            column="period" if v.year <= plan.period[1] else "horizon",
             status=v.status, status_label=t(f"status.{v.status}", lang), basis=v.basis,
             result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
             probability=v.probability, official=(v.data_quality in (None, "official"))))
     return rows
+
+
+def columns(plan: Plan, lang: str) -> list[tuple[str, str]]:
+    """The verdict columns of the board: the plan period and the orientation year."""
+    return [("period", f"{plan.period[0]}–{plan.period[1]}"), ("horizon", str(plan.horizon))]
 
 
 def summary(rows: list[BoardRow]) -> dict[str, Any]:

@@ -15,6 +15,9 @@ from .i18n import fmt_num, t
 from .model.projection import Projection
 
 
+PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
+
+
 def label_expr(fmt: str, lang: str, suffix: str = "") -> str:
     """A Vega expression formatting ``datum.value`` in the language's number format."""
     base = f"format(datum.value, '{fmt}')"
@@ -58,7 +61,9 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
         return alt.Chart(pd.DataFrame({"x": []})).mark_point()
     suffix = "%" if percent else ""
     x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"))
+    order = list(dict.fromkeys(df["series"]))
+    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=order, range=PALETTE[:len(order)]), sort=order)
     base = alt.Chart(df)
     layers: list[alt.Chart] = []
     if "p10" in df.columns and df["p10"].notna().any():
@@ -72,7 +77,9 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
-                                                  range=[[1, 0], [6, 4]]), legend=alt.Legend(orient="bottom")),
+                                                  range=[[1, 0], [6, 4]]),
+                                  legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeColor="#444",
+                                                   symbolStrokeWidth=2.5, symbolSize=400)),
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
                  alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))]))
@@ -109,3 +116,19 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: 
                       .encode(y="v:Q", text="text:N"))
     return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
         .configure_legend(labelFontSize=13)
+
+
+def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> alt.Chart:
+    """Per year, two stacked bars side by side: households leaving poverty (by channel) and entering it."""
+    order = list(dict.fromkeys(df["flow"]))
+    colors = ["#2e9d5b", "#1f4e79", "#5dade2", "#e67e22", "#c0392b", "#7d1f16"]
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("side:N"),
+        y=alt.Y("value:Q", title=y_title, stack=True, axis=alt.Axis(labelExpr=label_expr(",.0f", lang))),
+        color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=order, range=colors[:len(order)]),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("side:N", title=" "), alt.Tooltip("flow:N", title=" "),
+                 alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)],
+    ).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(labelFontSize=13)

@@ -28,6 +28,7 @@ REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
 STATUSES = ("official", "estimate", "illustrative")
 ALL_STATUSES = STATUSES + ("derived",)
 YEAR_RANGE = (1990, 2100)
+LINE_KEY = "_line"   # read_csv_rows: the line of the file a row starts on (header = line 1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def validate_rows(rows: Iterable[dict[str, str]], file: str, indicators: dict[st
     problems: list[Problem] = []
     seen: dict[tuple[str, str, int], int] = {}
     for i, r in enumerate(rows):
-        rowno = first_row + i
+        rowno = int(r[LINE_KEY]) if r.get(LINE_KEY) else first_row + i
         bad = len(problems)
 
         def err(col: str, code: str, **params: Any) -> None:
@@ -138,7 +139,12 @@ def read_csv_rows(text: str, file: str) -> tuple[list[dict[str, str]], list[Prob
     if missing:
         return [], [Problem(file, 1, c, "", "missing_column") for c in missing]
     reader.fieldnames = header
-    return [dict(r) for r in reader], []
+    rows = []
+    for r in reader:
+        # the line the record starts on: blank lines are skipped and a quoted field may span lines
+        embedded = sum(v.count("\n") for v in r.values() if isinstance(v, str))
+        rows.append({**r, LINE_KEY: reader.line_num - embedded})
+    return rows, []
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFra
     parts = (("poor_exits_base", "poverty.ch_base"), ("poor_exits_jobs", "poverty.ch_jobs"),
              ("poor_exits_overseas", "poverty.ch_overseas"))
     inflows = (("poor_new", "poverty.in_new"), ("poor_returning", "poverty.in_returning"), ("poor_shock", "poverty.in_shock"))
-    for ind, key in parts + inflows:
+    for n, (ind, key) in enumerate(parts + inflows):
         p = proj.path(ind, group)
         if not p:
             continue
@@ -65,7 +65,8 @@ def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFra
             if y in p.actual and ind not in ("poor_new", "poor_returning"):
                 continue
             side = t("poverty.side_out", lang) if ind.startswith("poor_exits") else t("poverty.side_in", lang)
-            rows.append({"year": y, "flow": t(key, lang), "side": side, "value": v, "label": fmt_num(v, lang, 0)})
+            rows.append({"year": y, "flow": t(key, lang), "side": side, "value": v, "label": fmt_num(v, lang, 0),
+                         "order": n})
     return pd.DataFrame(rows)
 
 

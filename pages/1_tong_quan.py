@@ -1,7 +1,7 @@
 """Tổng quan: every target, its latest value, the target and a verdict for 2025 and 2030."""
 import streamlit as st
 
-from giamngheo.board import board, summary
+from giamngheo.board import board, columns, summary
 from giamngheo.ui.board_view import render_board
 from giamngheo.ui.state import context, field, lang, results, tr
 
@@ -18,9 +18,9 @@ for col, key in zip(c[1:], ("achieved", "missed", "on_track", "at_risk", "off_tr
     col.metric(tr(f"status.{key}"), s["counts"][key])
 st.caption(tr("app.data_note") + " " + tr("overview.hover"))
 
-years = sorted({r.year for r in rows})
+cols = columns(ctx.plan, lang())
 for area in ctx.plan.areas:
     area_rows = [r for r in rows if r.area == area]
     good = sum(r.good for r in area_rows)
     st.subheader(f"{tr('area.' + area)} · {good}/{len(area_rows)}")
-    render_board(area_rows, years)
+    render_board(area_rows, cols)

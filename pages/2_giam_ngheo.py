@@ -4,6 +4,7 @@ import streamlit as st
 
 from giamngheo import charts, views
 from giamngheo.i18n import fmt_num
+from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, results, scenario, tr
 
 ctx = context()
@@ -25,7 +26,7 @@ for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_r
     df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0])
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
     col.subheader(tr(key))
-    col.altair_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), width="stretch")
+    show_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col)
 
 st.subheader(tr("poverty.required"))
 needed = [(tg, v) for tg, v in zip(plan.targets, verdicts) if tg.area == "poverty" and v.basis == "projected"
@@ -38,13 +39,13 @@ cols[-1].metric(tr("poverty.assumed_metric"), f"{fmt_num(vals['poor_fall'], L, 2
 a, b = ctx.as_of, ctx.horizon
 pa, pb = proj.get("poor_rate", "all", a), proj.get("poor_rate", "all", (brk - 1) if brk and brk > a + 1 else b)
 if pa is not None and pb is not None and brk and brk > a + 1:
-    st.caption(tr("poverty.realised", a=a, b=brk - 1, v=fmt_num((pa - pb) / (brk - 1 - a), L, 2)) + " " + tr("poverty.cap_note"))
+    st.caption(tr("poverty.realised", a=a, b=brk - 1, v=fmt_num((pa - pb) / (brk - 1 - a), L, 2)) + ". " + tr("poverty.cap_note"))
 
 st.subheader(tr("poverty.channels"))
 cdf = views.channel_frame(proj, L)
 if not cdf.empty:
-    st.altair_chart(charts.bar_chart(cdf[cdf["year"] > ctx.as_of], "year", "value", "flow", tr("poverty.households"), L),
-                    width="stretch")
+    cdf = cdf[cdf["year"] > ctx.as_of]
+    show_chart(charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows")
 
 st.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),

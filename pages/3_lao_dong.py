@@ -3,6 +3,7 @@ import streamlit as st
 
 from giamngheo import charts, views
 from giamngheo.i18n import field as _field
+from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, lang, results, tr
 
 ctx = context()
@@ -22,9 +23,9 @@ def flow_chart(ind: str, col) -> None:
     df = df.drop_duplicates(["year"], keep="first")
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
     col.subheader(_field(ctx.indicators[ind], "name", L))
-    col.altair_chart(charts.bar_chart(df, "year", "value", "basis_label", tr("unit.workers"), L, rule=tg.value if tg else None,
-                                      rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
-                     width="stretch")
+    show_chart(charts.bar_chart(df, "year", "value", "basis_label", tr("unit.workers"), L, rule=tg.value if tg else None,
+                                rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
+               df, ind, col)
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
         col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
@@ -41,9 +42,9 @@ items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_lab
 df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=proj.n_draws > 0)
 marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
 c1.subheader(tr("labour.trained"))
-c1.altair_chart(charts.line_chart(df, "%", L, targets=marks), width="stretch")
+show_chart(charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1)
 df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
                        from_year=plan.period[0])
 c2.subheader(_field(ctx.indicators["unemployment_rate"], "name", L))
-c2.altair_chart(charts.line_chart(df, "%", L, targets=[{"year": plan.period[1], "value": 2.0,
-                                                       "label": f"{tr('chart.target')}: < 2%"}]), width="stretch")
+show_chart(charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate", "all", L)),
+           df, "unemployment", c2)

@@ -4,6 +4,7 @@ import streamlit as st
 from giamngheo import charts, views
 from giamngheo.board import board
 from giamngheo.ui.board_view import badge
+from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, results, tr
 
 ctx = context()
@@ -33,10 +34,10 @@ for area in ("education", "health", "utilities", "new_rural"):
                 continue
             percent = ctx.indicators[tg.indicator].unit == "percent"
             if tg.kind in ("cumulative", "yearly_flow"):
-                st.altair_chart(charts.bar_chart(df.drop_duplicates(["year"]), "year", "value", "basis_label", "", L,
-                                                 height=180), width="stretch")
+                df = df.drop_duplicates(["year"])
+                show_chart(charts.bar_chart(df, "year", "value", "basis_label", "", L, height=180), df, tg.id)
             else:
-                st.altair_chart(charts.line_chart(df, "", L, targets=views.target_marks(plan, verdicts, tg.indicator,
-                                                                                      tg.group, L),
-                                                  percent=percent, height=180, y_format=",.2f" if percent else ",.1f"),
-                                width="stretch")
+                show_chart(charts.line_chart(df, "", L, targets=views.target_marks(plan, verdicts, tg.indicator,
+                                                                                 tg.group, L),
+                                             percent=percent, height=180, y_format=",.2f" if percent else ",.1f"),
+                           df, tg.id)

@@ -19,6 +19,8 @@ CSS = """
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
 .gn-board td.num {white-space:nowrap; text-align:right;}
+.gn-board td.text {min-width:16em; width:38%;}
+.gn-board td.verdict {min-width:9em;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-mark {color:#b35c00; font-weight:700; cursor:help;}
 .gn-sub {color:#666; font-size:.85em;}
@@ -39,25 +41,26 @@ def mark(row: BoardRow) -> str:
     return f' <span class="gn-mark" title="{escape(q)}">◇</span>'
 
 
-def render_board(rows: list[BoardRow], years: list[int], compact: bool = False, size: str = "1rem") -> None:
+def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem") -> None:
+    """One row per target; a verdict column per period, with the result under the badge."""
     st.markdown(CSS, unsafe_allow_html=True)
     head = [tr("board.col_number"), tr("board.col_target"), tr("board.col_latest"), tr("board.col_goal")]
-    if not compact:
-        head.append(tr("board.col_result"))
-    head += [str(y) for y in years]
+    head += [label for _, label in cols]
     if not compact:
         head.append(tr("board.col_required"))
     out = [f'<table class="gn-board" style="--gn-size:{size}"><thead><tr>'
            + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
         cells = [f'<td class="num">{r.number}</td>',
-                 f'<td title="{escape(r.reading)}">{escape(r.text)}<div class="gn-sub">{escape(r.indicator_name)}</div></td>',
+                 f'<td class="text" title="{escape(r.reading)}">{escape(r.text)}<div class="gn-sub">{escape(r.indicator_name)}</div></td>',
                  f'<td class="num">{escape(r.latest)}{mark(r)}</td>', f"<td>{escape(r.goal)}</td>"]
-        if not compact:
+        for key, _ in cols:
+            if r.column != key:
+                cells.append("<td></td>")
+                continue
             basis = tr(f"basis.{r.basis}") if r.basis else ""
-            cells.append(f'<td>{escape(r.result)}<div class="gn-sub">{escape(basis)}</div></td>')
-        for y in years:
-            cells.append(f"<td>{badge(r.status, r.status_label, r.probability) if r.year == y else ''}</td>")
+            sub = "" if compact else f'<div class="gn-sub">{escape(r.result)} · {escape(basis)}</div>'
+            cells.append(f'<td class="verdict">{badge(r.status, r.status_label, r.probability)}{sub}</td>')
         if not compact:
             cells.append(f'<td class="num">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")

@@ -14,6 +14,13 @@ def _slider(a: Assumption) -> None:
     unit = tr(f"unit.{a.unit}") if _has_unit(a.unit) else ""
     help_text = field(a, "help")
     default_note = tr("sidebar.default", value=fmt_num(a.default, lang()), unit=unit)
+    # the value in the language's number format (the slider's own label cannot be localised)
+    current = st.session_state.get(a.id, a.default)
+    try:
+        shown = fmt_num(float(current), lang(), 0 if a.integer else 2)
+    except (TypeError, ValueError):
+        shown = fmt_num(a.default, lang())
+    label = f"{label}: **{shown}**"
     st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default), step=kind(a.step),
               key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
 
@@ -23,9 +30,15 @@ def _has_unit(unit: str) -> bool:
     return f"unit.{unit}" in catalogue()
 
 
+HIDE_THUMB = """<style>
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {display:none;}
+</style>"""
+
+
 def render() -> None:
     reg = context().registry
     with st.sidebar:
+        st.markdown(HIDE_THUMB, unsafe_allow_html=True)
         st.markdown(f"**{tr('section.headline')}**")
         for a in reg.section("headline"):
             _slider(a)

@@ -1,0 +1,107 @@
+"""Shared helpers for the core tests: small plans and observation files written to tmp_path."""
+from __future__ import annotations
+
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from giamngheo.indicators import load_indicators  # noqa: E402
+from giamngheo.observations import Observations, parse_observations  # noqa: E402
+from giamngheo.plan import Plan, Target, load_plan  # noqa: E402
+
+DATA = ROOT / "data"
+PLAN_FILE = DATA / "plans" / "tra-cu-05-nq-tu.toml"
+OBS_HEADER = "indicator,group,year,value,unit,status,source,note\n"
+
+PLAN_HEAD = """\
+[plan]
+id = "{id}"
+title_vi = "Kế hoạch thử"
+title_en = "A test plan"
+locality_vi = "Huyện Thử"
+locality_en = "Test district"
+period = [{first}, {last}]
+horizon = {horizon}
+"""
+
+STANDARD = """\
+[plan.poverty_standard]
+break_year = {break_year}
+indicators = ["poor_rate", "poor_households", "near_poor_rate", "near_poor_households"]
+"""
+
+COMMON = dict(section="1", area="labour", text_vi="chỉ tiêu", text_en="target", group="all")
+
+
+def toml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return repr(v)
+
+
+def target_toml(**fields) -> str:
+    """One [[targets]] table; ``None`` drops a field (to write a target that lacks it)."""
+    d = {**COMMON, **fields}
+    return "[[targets]]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in d.items() if v is not None) + "\n"
+
+
+def plan_toml(targets: list[dict], *, id: str = "test-plan", first: int = 2021, last: int = 2025,
+              horizon: int = 2030, break_year: int | None = None) -> str:
+    head = PLAN_HEAD.format(id=id, first=first, last=last, horizon=horizon)
+    if break_year is not None:
+        head += STANDARD.format(break_year=break_year)
+    return head + "\n" + "".join(target_toml(**t) for t in targets)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def make_plan(tmp_path: Path, targets: list[dict], name: str = "plan.toml", **kw) -> Plan:
+    return load_plan(write(tmp_path, name, plan_toml(targets, **kw)))
+
+
+def tiny_plan(*targets: Target, period=(2021, 2025), horizon=2030, break_year: int | None = None) -> Plan:
+    from giamngheo.plan import PovertyStandard
+    std = PovertyStandard(break_year, ("poor_rate", "poor_households")) if break_year else None
+    return Plan(id="tiny", title_vi="", title_en="", issuer_vi="", issuer_en="", implements_vi="",
+                implements_en="", locality_vi="", locality_en="", period=period, horizon=horizon,
+                targets=tuple(targets), standard=std)
+
+
+def target(kind: str, indicator: str = "trained_labour_rate", id: str = "X1", **fields) -> Target:
+    return Target(id=id, number=1, section="1", area="labour", text_vi="", text_en="", indicator=indicator,
+                  group=fields.pop("group", "all"), kind=kind, **fields)
+
+
+def obs_from_rows(rows: list[tuple], file: str = "obs.csv") -> Observations:
+    """Observations from (indicator, group, year, value[, status]) tuples, through the real parser."""
+    lines = [OBS_HEADER]
+    for r in rows:
+        ind, grp, year, value = r[:4]
+        status = r[4] if len(r) > 4 else "official"
+        lines.append(f"{ind},{grp},{year},{value},,{status},src,\n")
+    return parse_observations("".join(lines), file, load_indicators(), None)
+
+
+def read_plan_file() -> dict:
+    with open(PLAN_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture
+def plan_raw() -> dict:
+    return read_plan_file()
