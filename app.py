@@ -12,11 +12,9 @@ from giamngheo.ui.state import context, lang, tr
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
 
-# Read the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
-if "link_notices" not in st.session_state:
-    reg = context().registry
-    _, notices = reg.from_query(st.query_params.to_dict())
-    st.session_state["link_notices"] = notices
+# Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
+if "link_raw" not in st.session_state:
+    st.session_state["link_raw"] = st.query_params.to_dict()
 
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
 
@@ -30,11 +28,12 @@ pages = [st.Page(str(file), title=tr(title_key), url_path=slug, default=(i == 0)
 nav = st.navigation(pages)
 sidebar.render()
 
-for pid, code, raw in st.session_state.get("link_notices", []):
-    reg = context().registry
-    shown = ""
-    if code == "clamped" and pid in reg:
-        shown = fmt_num(st.session_state.get(pid, reg[pid].default), lang())
-    st.warning(tr(f"notice.{code}", id=pid, value=str(raw)[:40], shown=shown), icon="⚠️")
+reg = context().registry
+if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
+    st.session_state["link_notices"] = reg.link_report(
+        st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
+for pid, code, raw, used in st.session_state["link_notices"]:
+    st.warning(tr(f"notice.{code}", id=pid, value=str(raw)[:40], shown=fmt_num(used, lang()) if used is not None else ""),
+               icon="⚠️")
 
 nav.run()

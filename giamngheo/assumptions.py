@@ -26,6 +26,7 @@ from .plan import Plan
 
 SECTIONS = ("headline", "poverty", "channels", "shock", "standard", "indicators")
 URL_VERSION = 1
+RESERVED_PARAMS = ("v", "lang", "scenario", "page", "as_of", "embed", "embed_options")
 # ids renamed since earlier link versions: {version: {old id: new id}}
 RENAMED: dict[int, dict[str, str]] = {}
 # indicators the poverty and labour models project themselves (no generic change assumption)
@@ -160,7 +161,7 @@ class Registry:
                     renames.update(table)
         clean: dict[str, float] = {}
         for k, raw in params.items():
-            if k in ("v", "lang", "scenario", "page", "as_of"):
+            if k in RESERVED_PARAMS:
                 continue
             kid = renames.get(k, k)
             a = self.items.get(kid)
@@ -179,12 +180,37 @@ class Registry:
         sc = Scenario.of("", {k: v for k, v in clean.items() if v != self.items[k].default})
         try:
             _check_consistency(self, sc)
-        except ScenarioError as exc:
+        except ScenarioError as exc:   # the model uses min(ethnic, all); say so
             notices.append((exc.id, exc.code, exc.value))
-            d = sc.as_dict()
-            d[exc.id] = min(d.get(exc.id, self.items[exc.id].default), self.resolve(sc)["overseas"])
-            sc = Scenario.of("", d)
         return sc, notices
+
+    def link_report(self, raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+        """What became of each parameter of a link, given the values the widgets ended up with.
+
+        Returns (param, code, raw value, value used) for every parameter that was not taken as given:
+        ``ignored_unknown``, ``ignored_not_number``, ``ignored_out_of_range`` (the default was kept) or
+        ``clamped`` (the nearest allowed value was used).
+        """
+        out: list[tuple[str, str, Any, Any]] = []
+        for k, v in raw.items():
+            if k in RESERVED_PARAMS:
+                continue
+            raw1 = _first(v)
+            a = self.items.get(k)
+            if a is None:
+                out.append((k, "ignored_unknown", raw1, None))
+                continue
+            num = _number(raw1)
+            used = actual.get(k, a.default)
+            if num is None:
+                out.append((k, "ignored_not_number", raw1, used))
+            elif abs(float(used) - num) > 1e-9:
+                code = "ignored_out_of_range" if float(used) == a.default and not (a.min <= num <= a.max) else "clamped"
+                out.append((k, code, raw1, used))
+        vals = {**self.defaults(), **{k: float(v) for k, v in actual.items() if k in self.items}}
+        if "overseas_ethnic" in vals and "overseas" in vals and vals["overseas_ethnic"] > vals["overseas"]:
+            out.append(("overseas_ethnic", "more_than_total", vals["overseas_ethnic"], vals["overseas"]))
+        return out
 
     def to_query(self, scenario: Scenario) -> dict[str, str]:
         q = {k: _fmt_query(v) for k, v in scenario.values if k in self.items and v != self.items[k].default}

@@ -56,13 +56,13 @@ def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
 
 def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
                break_year: int | None = None, percent: bool = True, height: int = 320,
-               y_format: str = ",.1f") -> alt.Chart:
+               y_format: str = ",.1f", zero: bool = True) -> alt.Chart:
     if df.empty:
         return alt.Chart(pd.DataFrame({"x": []})).mark_point()
     suffix = "%" if percent else ""
     x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
     order = list(dict.fromkeys(df["series"]))
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom") if len(order) > 1 else None,
                       scale=alt.Scale(domain=order, range=PALETTE[:len(order)]), sort=order)
     base = alt.Chart(df)
     layers: list[alt.Chart] = []
@@ -72,7 +72,8 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
                                                                      detail="segment:N"))
         layers.append(alt.Chart(band).mark_area(opacity=0.25).encode(x=x, y="p25:Q", y2="p75:Q", color=color,
                                                                      detail="segment:N"))
-    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang, suffix)))
+    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang, suffix), tickCount=5),
+              scale=alt.Scale(zero=bool(zero)))
     layers.append(base.mark_line(point=True, strokeWidth=3).encode(
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
@@ -101,7 +102,12 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
 
 def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: str, *, stack: bool = True,
               rule: float | None = None, rule_label: str = "", height: int = 300, y_format: str = ",.0f") -> alt.Chart:
-    enc_color = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"))
+    if color == "basis_label":   # actual dark, projected light
+        scale = alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)], range=["#1f4e79", "#9ec5e8"])
+    else:
+        order = list(dict.fromkeys(df[color])) if color in df.columns else []
+        scale = alt.Scale(domain=order, range=PALETTE[:len(order)]) if order else alt.Undefined
+    enc_color = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"), scale=scale)
     chart = alt.Chart(df).mark_bar().encode(
         x=alt.X(f"{x}:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, stack=stack or None, axis=alt.Axis(labelExpr=label_expr(y_format, lang))),

@@ -25,7 +25,7 @@ for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_r
     items = [(ind, g, tr(f"group.{g}")) for g in groups]
     df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0])
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
-    col.subheader(tr(key))
+    col.markdown(f"#### {tr(key)}")
     show_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col)
 
 st.subheader(tr("poverty.required"))

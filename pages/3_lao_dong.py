@@ -22,7 +22,7 @@ def flow_chart(ind: str, col) -> None:
     df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L, from_year=plan.period[0])
     df = df.drop_duplicates(["year"], keep="first")
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
-    col.subheader(_field(ctx.indicators[ind], "name", L))
+    col.markdown(f"#### {_field(ctx.indicators[ind], 'name', L)}")
     show_chart(charts.bar_chart(df, "year", "value", "basis_label", tr("unit.workers"), L, rule=tg.value if tg else None,
                                 rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
                df, ind, col)
@@ -41,10 +41,10 @@ c1, c2 = st.columns(2)
 items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_labour_rate", "certified_labour_rate")]
 df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=proj.n_draws > 0)
 marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
-c1.subheader(tr("labour.trained"))
+c1.markdown(f"#### {tr('labour.trained')}")
 show_chart(charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1)
 df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
                        from_year=plan.period[0])
-c2.subheader(_field(ctx.indicators["unemployment_rate"], "name", L))
+c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
 show_chart(charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate", "all", L)),
            df, "unemployment", c2)

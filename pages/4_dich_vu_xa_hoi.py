@@ -3,7 +3,7 @@ import streamlit as st
 
 from giamngheo import charts, views
 from giamngheo.board import board
-from giamngheo.ui.board_view import badge
+from giamngheo.ui.board_view import badge, ensure_css
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, results, tr
 
@@ -14,6 +14,7 @@ plan = ctx.plan
 rows = {r.target: r for r in board(plan, ctx.indicators, verdicts, L)}
 
 st.title(tr("services.title"))
+ensure_css()
 for area in ("education", "health", "utilities", "new_rural"):
     targets = [tg for tg in plan.targets if tg.area == area]
     if not targets:
@@ -39,5 +40,5 @@ for area in ("education", "health", "utilities", "new_rural"):
             else:
                 show_chart(charts.line_chart(df, "", L, targets=views.target_marks(plan, verdicts, tg.indicator,
                                                                                  tg.group, L),
-                                             percent=percent, height=180, y_format=",.2f" if percent else ",.1f"),
+                                             percent=percent, height=180, y_format=",.1f", zero=False),
                            df, tg.id)

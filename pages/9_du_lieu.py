@@ -14,15 +14,15 @@ st.caption(tr("data.caption", n=len(df), official=int((df["status"] == "official
               other=int((df["status"] != "official").sum())))
 statuses = st.multiselect(tr("data.filter_status"), ["official", "estimate", "derived", "illustrative"],
                           default=["official", "estimate", "derived", "illustrative"],
-                          format_func=lambda s: tr(f"quality.{s}"))
+                          format_func=lambda s: tr(f"quality.{s}"), placeholder=tr("data.choose"))
 inds = sorted(df["indicator"].unique())
-chosen = st.multiselect(tr("data.filter_indicator"), inds, format_func=lambda i: _field(ctx.indicators[i], "name", L)
+chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=lambda i: _field(ctx.indicators[i], "name", L)
                         if i in ctx.indicators else i)
 
 
 def url_of(src: str) -> str | None:
     parts = [s for s in str(src).split("+") if s]
-    return ctx.obs.sources.get(parts[0], {}).get("url") if parts else None
+    return ctx.obs.sources.get(parts[0], {}).get("url", "") if parts else ""
 
 
 view = df[df["status"].isin(statuses)]

@@ -28,6 +28,10 @@ CSS = """
 """
 
 
+def ensure_css() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+
+
 def badge(status: str, label: str, probability: float | None = None) -> str:
     bg, fg = COLORS.get(status, ("#999", "#fff"))
     prob = f" · {pct(probability * 100, 0)}" if probability is not None else ""

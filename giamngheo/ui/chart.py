@@ -20,12 +20,10 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, target: 
     """``st.altair_chart`` plus two small download buttons (PNG, CSV) under it."""
     target.altair_chart(chart, width="stretch")
     slug = _slug(name)
-    c1, c2, _ = target.columns([1, 1, 4])
-    with c1:
-        st.download_button(tr("chart.download_png"), data=lambda: export_png.chart_png(chart),
+    with target.container(horizontal=True, gap="small"):
+        st.download_button("PNG", data=lambda: export_png.chart_png(chart), help=tr("chart.download_png"),
                            file_name=f"{slug}.png", mime="image/png", key=f"png-{slug}", on_click="ignore",
-                           width="content")
-    with c2:
-        st.download_button(tr("chart.download_csv"), data=data.to_csv(index=False).encode("utf-8-sig"),
+                           icon=":material/download:", type="tertiary", width="content")
+        st.download_button("CSV", data=data.to_csv(index=False).encode("utf-8-sig"), help=tr("chart.download_csv"),
                            file_name=f"{slug}.csv", mime="text/csv", key=f"csv-{slug}", on_click="ignore",
-                           width="content")
+                           icon=":material/download:", type="tertiary", width="content")
