@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from giamngheo.i18n import LANGS, fmt_num
+from giamngheo.i18n import LANGS, catalogue, fmt_num
 from giamngheo.ui import sidebar
 from giamngheo.ui.pages import discover
 from giamngheo.ui.state import context, lang, tr
@@ -23,7 +23,7 @@ with st.sidebar:
              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
 
 here = Path(__file__).parent
-pages = [st.Page(str(file), title=tr(title_key), url_path=slug, default=(i == 0))
+pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
          for i, (file, title_key, slug) in enumerate(discover(here / "pages"))]
 nav = st.navigation(pages)
 sidebar.render()

@@ -101,8 +101,10 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations,
     # 1. On actual data alone?
     try:
         m_act = kinds.measure(plan, tg, actual.get, base)
-        # a milestone is settled once its deadline has passed: reached later is still missed
-        decided = as_of >= tg.deadline_year if tg.kind == "milestone" else all(y <= as_of for y in m_act.years)
+        # a milestone is settled once its deadline has passed (reached later is still missed), or
+        # once the data show it reached in time
+        decided = (as_of >= tg.deadline_year or bool(m_act.met())) if tg.kind == "milestone" \
+            else all(y <= as_of for y in m_act.years)
     except kinds.Missing:
         m_act, decided = None, False
     if decided and m_act is not None:

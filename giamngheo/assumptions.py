@@ -283,8 +283,35 @@ def _history(rule: str, obs: Observations, as_of: int) -> tuple[float | None, fl
     return None, None
 
 
-def _plan_value(plan: Plan, tid: str) -> float:
-    return float(plan.target(tid).value)
+def _plan_value(plan: Plan, tid: str, applies: Mapping[str, str]) -> float | None:
+    """The number of target ``tid``; for another plan without that id, the value of a target on the
+    same indicator and group (a fall, a yearly amount); None when the plan states none."""
+    try:
+        tg = plan.target(tid)
+        if tg.value is not None:
+            return float(tg.value)
+    except KeyError:
+        pass
+    for tg in plan.targets:
+        if (tg.indicator == applies.get("indicator") and tg.group == applies.get("group", "all")
+                and tg.kind in ("average_change", "yearly_flow") and tg.value is not None):
+            return float(tg.value)
+    return None
+
+
+def _history_default(obs: Observations, applies: Mapping[str, str], as_of: int) -> float | None:
+    """The data's own recent pace for an assumption that drives an indicator: a fall in points a year
+    for a rate, the recent yearly average for a flow."""
+    ind, group = applies.get("indicator"), applies.get("group", "all")
+    if not ind:
+        return None
+    s = obs.series(ind, group, as_of)
+    ys = sorted(s)[-5:]
+    if not ys:
+        return None
+    if ind.endswith("_rate"):
+        return max(-ols_slope(ys, [s[y] for y in ys])[0], 0.0) if len(ys) >= 2 else None
+    return float(np.mean([s[y] for y in ys]))
 
 
 def _generic(ind: Indicator, group: str, obs: Observations, as_of: int) -> Assumption | None:
@@ -339,9 +366,15 @@ def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicato
         basis = "stated"
         sd = d.get("sd", 0.0)
         hist_default, hist_sd = (None, None)
+        applies = d.get("applies_to", {})
         if isinstance(raw_default, str) and raw_default.startswith("plan:"):
-            default = _plan_value(plan, raw_default[5:])
+            default = _plan_value(plan, raw_default[5:], applies)
             basis = "plan"
+            if default is None:
+                default = _history_default(obs, applies, as_of)
+                basis = "history"
+            if default is None:
+                default, basis = float(d.get("fallback", d["min"])), "stated"
         elif isinstance(raw_default, str) and raw_default.startswith("history:"):
             hist_default, _ = _history(raw_default[8:], obs, as_of)
             default = hist_default if hist_default is not None else float(d.get("fallback", d["min"]))
@@ -351,7 +384,6 @@ def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicato
         if isinstance(sd, str):
             _, hist_sd = _history(sd[8:], obs, as_of)
             sd = hist_sd if hist_sd is not None else float(d.get("sd_fallback", d["step"] * 5))
-        applies = d.get("applies_to", {})
         integer = all(isinstance(d[k], int) for k in ("min", "max", "step"))
         items.append(Assumption(
             id=aid, section=d["section"], label_vi=d["label_vi"], label_en=d["label_en"], unit=d["unit"],

@@ -147,7 +147,8 @@ def _poverty_paths(ctx: Context, inp: PovertyInputs, res: PovertyResult, mc: boo
         built["near_poor_rate"] = [100 * p / h for p, h in zip(built["near_poor_households"], H)]
         for key, fk in (("poor_exits", "exits"), ("poor_exits_jobs", "exits_jobs"),
                         ("poor_exits_overseas", "exits_overseas"), ("poor_exits_base", "exits_base"),
-                        ("poor_new", "new"), ("poor_returning", "returning"), ("poor_shock", "shock")):
+                        ("poor_new", "new"), ("poor_returning", "returning"), ("poor_shock", "shock"),
+                        ("poor_exit_room", "room")):
             built[key] = series(group, fk, "flow")
         for ind, vals in built.items():
             actual = ctx.obs.series(ind, group)
@@ -230,6 +231,15 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
         if p:
             proj.add(p)
     return proj
+
+
+def exit_cap_years(proj: Projection, group: str = "all", tol: float = 0.5) -> list[int]:
+    """Projected years in which the assumed fall asks for more exits than the households able to work
+    (and the slow exits of the others) can give: there, more jobs or placements change nothing."""
+    p = proj.path("poor_exit_room", group)
+    if p is None:
+        return []
+    return [y for y, v in sorted(p.values.items()) if y not in p.actual and v < tol]
 
 
 @lru_cache(maxsize=64)

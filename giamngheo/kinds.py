@@ -115,9 +115,10 @@ def relative_change(plan: Plan, tg: Target, get: Getter, base: Any = None) -> Me
     if b is None:
         raise Missing(tg.year)
     v0, v1 = _need(get, b), _need(get, tg.year)
-    v0a = np.asarray(v0, float)
+    v0a, v1a = np.asarray(v0, float), np.asarray(v1, float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(v0a > 0, np.asarray(v1, float) / np.where(v0a > 0, v0a, 1.0), 0.0)
+        # from a zero base only zero meets v1 ≤ factor × v0
+        ratio = np.where(v0a > 0, v1a / np.where(v0a > 0, v0a, 1.0), np.where(v1a > 0, np.inf, 0.0))
     q = ratio if np.ndim(ratio) else float(ratio)
     return Measure(q=q, threshold=float(tg.factor), sense="<=", years=(b, tg.year), level=v1,
                    target_level=v0a * tg.factor if np.ndim(v0a) else float(v0) * tg.factor,

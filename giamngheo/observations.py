@@ -151,8 +151,8 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(COLUMNS) + ["inputs", "quality"])
     df["year"] = df["year"].astype(int)
     df["value"] = df["value"].astype(float)
-    df["inputs"] = df["inputs"].fillna("")
-    df["quality"] = df["quality"].fillna(df["status"])
+    df["inputs"] = df["inputs"].astype(object).fillna("")
+    df["quality"] = df["quality"].astype(object).fillna(df["status"])
     return df.sort_values(["indicator", "group", "year"], kind="stable").reset_index(drop=True)
 
 

@@ -3,6 +3,7 @@ exits by channel against new poverty, and the fall needed against the fall assum
 import streamlit as st
 
 from giamngheo import charts, views
+from giamngheo.engine import exit_cap_years
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, results, scenario, tr
@@ -41,6 +42,9 @@ pa, pb = proj.get("poor_rate", "all", a), proj.get("poor_rate", "all", (brk - 1)
 if pa is not None and pb is not None and brk and brk > a + 1:
     st.caption(tr("poverty.realised", a=a, b=brk - 1, v=fmt_num((pa - pb) / (brk - 1 - a), L, 2)) + ". " + tr("poverty.cap_note"))
 
+cap = exit_cap_years(proj)
+if cap:
+    st.warning(tr("sidebar.cap_binding", years=", ".join(map(str, cap))), icon="⚠️")
 st.subheader(tr("poverty.channels"))
 cdf = views.channel_frame(proj, L)
 if not cdf.empty:

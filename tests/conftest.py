@@ -1,6 +1,11 @@
 """Shared helpers for the core tests: small plans and observation files written to tmp_path."""
 from __future__ import annotations
 
+import os
+
+# AppTests read .streamlit/config.toml, which hides error details from users; tests want them.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+
 import sys
 import textwrap
 import tomllib

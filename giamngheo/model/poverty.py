@@ -86,7 +86,7 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
     state = {k: GroupState(*(np.asarray(v, float) for v in inp.groups[k])) for k in inp.groups}
     years = list(range(inp.start_year + 1, inp.horizon + 1))
     stocks = {k: {"H": [], "P": [], "N": []} for k in state}
-    flow_keys = ("exits", "exits_jobs", "exits_overseas", "exits_base", "new", "returning", "shock")
+    flow_keys = ("exits", "exits_jobs", "exits_overseas", "exits_base", "new", "returning", "shock", "room")
     flows = {k: {f: [] for f in flow_keys} for k in state}
     growth = g("household_growth") / 100
     s_near = g("exit_to_near_poor", 60.0) / 100
@@ -169,6 +169,6 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
             for key, val in (("H", Hn), ("P", P_next), ("N", N_next)):
                 stocks[k][key].append(val)
             for key, val in (("exits", E), ("exits_jobs", ej), ("exits_overseas", eo), ("exits_base", E - ej - eo),
-                             ("new", new), ("returning", ret), ("shock", sh)):
+                             ("new", new), ("returning", ret), ("shock", sh), ("room", E_max - E)):
                 flows[k][key].append(val)
     return PovertyResult(years, stocks, flows, rebased_at)

@@ -1,0 +1,282 @@
+"""Verdicts: classification, actual vs projected, required change, every-year targets, --as-of."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from giamngheo.assess import GOOD, P_AT_RISK, P_ON_TRACK, assess, assess_target, classify, headline, verdict_frame
+from giamngheo.assumptions import Scenario
+from giamngheo.engine import make_context, run
+from giamngheo.model.projection import Projection, SeriesPath
+from giamngheo.observations import load_observations
+from giamngheo.plan import load_plan
+
+from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+
+
+# ------------------------------------------------------------------------------ classify
+
+def test_thresholds_are_the_unsd_ones():
+    assert (P_ON_TRACK, P_AT_RISK) == (0.95, 0.10)
+
+
+@pytest.mark.parametrize("p,expected", [
+    (0.95, "on_track"), (0.99, "on_track"), (0.9499, "at_risk"), (0.5, "at_risk"), (0.10, "at_risk"),
+    (0.0999, "off_track"), (0.0, "off_track"), (-0.4, "off_track"), (None, "off_track"),
+    # the level is reached but the kind's own test is not (e.g. a failed earlier year): at risk, not on track
+    (1.0, "at_risk"), (1.7, "at_risk"),
+])
+def test_classify_not_met(p, expected):
+    assert classify(p, False) == expected
+
+
+@pytest.mark.parametrize("p", [None, -1.0, 0.0, 0.5, 2.0])
+def test_classify_met_is_on_track(p):
+    assert classify(p, True) == "on_track"
+
+
+# ------------------------------------------------------------------------------ hand-built projections
+
+def path(indicator, values, actual_years, group="all", draws=None, method="test"):
+    return SeriesPath(indicator, group, dict(values), frozenset(actual_years), method, draws or {})
+
+
+LEVEL = target("level", indicator="trained_labour_rate", id="L1", op="at_least", value=70.0, year=2025)
+
+
+def _projected(level_2025, tg=LEVEL):
+    obs = obs_from_rows([("trained_labour_rate", "all", 2021, 60.0), ("trained_labour_rate", "all", 2023, 65.0)])
+    proj = Projection(2023, 2030, [path("trained_labour_rate", {2021: 60.0, 2023: 65.0, 2024: 66.0,
+                                                                2025: level_2025}, {2021, 2023})])
+    return assess_target(tiny_plan(tg), tg, proj, obs)
+
+
+@pytest.mark.parametrize("level_2025,progress,status", [
+    (70.5, 1.05, "on_track"),     # met
+    (69.6, 0.96, "on_track"),     # (69.6 − 60) / (70 − 60): not met, but P ≥ 0.95
+    (69.4, 0.94, "at_risk"),
+    (61.5, 0.15, "at_risk"),
+    (60.5, 0.05, "off_track"),
+    (58.0, -0.20, "off_track"),   # moving away from the target
+])
+def test_projected_status_from_the_progress_share(level_2025, progress, status):
+    v = _projected(level_2025)
+    assert v.basis == "projected" and v.method == "test"
+    assert v.progress == pytest.approx(progress)
+    assert v.status == status
+    assert v.value == pytest.approx(level_2025) and v.target_value == 70.0
+    assert v.last_actual_year == 2023 and v.last_actual_value == 65.0
+    # from the last actual year: (70 − 65) / (2025 − 2023) = 2.5 a year
+    assert v.required_change == pytest.approx(2.5) and v.required_from == 2023
+
+
+def test_required_change_worked_by_hand():
+    tg = target("level", indicator="trained_labour_rate", id="L2", op="at_least", value=70.1, year=2025)
+    obs = obs_from_rows([("trained_labour_rate", "all", 2022, 65.0), ("trained_labour_rate", "all", 2023, 66.1)])
+    proj = Projection(2023, 2030, [path("trained_labour_rate", {2022: 65.0, 2023: 66.1, 2024: 67.0, 2025: 68.0},
+                                        {2022, 2023})])
+    v = assess_target(tiny_plan(tg), tg, proj, obs)
+    # (70.1 − 66.1) / (2025 − 2023) = +2.0 a year
+    assert v.required_change == pytest.approx(2.0) and v.required_from == 2023
+    # progress from the first actual year in the plan window (2022: 65.0): (68 − 65) / (70.1 − 65)
+    assert v.progress == pytest.approx(3.0 / 5.1)
+
+
+def test_required_change_of_a_decrease():
+    tg = target("average_change", indicator="poor_rate", id="A1", direction="decrease", value=1.0,
+                base_year=2021, year=2025)
+    obs = obs_from_rows([("poor_rate", "all", 2021, 8.0), ("poor_rate", "all", 2022, 7.5)])
+    proj = Projection(2022, 2030, [path("poor_rate", {2021: 8.0, 2022: 7.5, 2023: 7.0, 2024: 6.5, 2025: 6.0},
+                                        {2021, 2022})])
+    v = assess_target(tiny_plan(tg), tg, proj, obs)
+    # target level 8 − 1.0 × 4 = 4.0; from 7.5 in 2022: (4.0 − 7.5) / 3 = −1.1667 a year
+    assert v.required_change == pytest.approx(-3.5 / 3)
+    # average fall (8 − 6) / 4 = 0.5 < 1.0; P = (6 − 8) / (4 − 8) = 0.5
+    assert v.value == pytest.approx(0.5) and v.progress == pytest.approx(0.5) and v.status == "at_risk"
+
+
+def test_required_change_of_flows():
+    flow = target("yearly_flow", indicator="jobs_created", id="F1", value=3000.0, from_year=2021, year=2025,
+                  total=15000.0)
+    obs = obs_from_rows([("jobs_created", "all", 2021, 3100), ("jobs_created", "all", 2022, 3200)])
+    vals = {2021: 3100.0, 2022: 3200.0, 2023: 3300.0, 2024: 3300.0, 2025: 3300.0}
+    v = assess_target(tiny_plan(flow), flow, Projection(2022, 2030, [path("jobs_created", vals, {2021, 2022})]), obs)
+    # (15000 − 3100 − 3200) / 3 = 2900 a year, but every year must reach 3000
+    assert v.required_change == pytest.approx(3000.0) and v.required_from == 2022
+    assert v.status == "on_track" and v.value == 3100.0                 # the worst year
+    cum = target("cumulative", indicator="national_standard_schools_new", id="C1", value=12.0, from_year=2021,
+                 year=2025)
+    obs = obs_from_rows([("national_standard_schools_new", "all", y, n) for y, n in ((2021, 2), (2022, 3), (2023, 2))])
+    vals = {2021: 2.0, 2022: 3.0, 2023: 2.0, 2024: 2.0, 2025: 2.0}
+    v = assess_target(tiny_plan(cum), cum, Projection(2023, 2030, [path("national_standard_schools_new", vals,
+                                                                        {2021, 2022, 2023})]), obs)
+    # (12 − 7) / 2 remaining years = 2.5 a year; projected total 11, P = 11 / 12
+    assert v.required_change == pytest.approx(2.5) and v.required_from == 2023
+    assert v.value == 11.0 and v.progress == pytest.approx(11 / 12) and v.status == "at_risk"
+
+
+def test_probability_from_draws():
+    obs = obs_from_rows([("trained_labour_rate", "all", 2021, 60.0), ("trained_labour_rate", "all", 2023, 65.0)])
+    draws = {2025: np.array([69.0, 71.0, 72.0, 68.0])}
+    proj = Projection(2023, 2030, [path("trained_labour_rate", {2021: 60.0, 2023: 65.0, 2025: 70.0},
+                                        {2021, 2023}, draws=draws)], n_draws=4)
+    v = assess_target(tiny_plan(LEVEL), LEVEL, proj, obs)
+    assert v.probability == pytest.approx(0.5)                          # 71 and 72 of four draws reach 70
+    assert assess_target(tiny_plan(LEVEL), LEVEL, proj, obs, with_probability=False).probability is None
+
+
+# ------------------------------------------------------------------------------ actual data
+
+def test_achieved_and_missed_on_actual_data():
+    for value, status in ((70.0, "achieved"), (69.9, "missed")):
+        obs = obs_from_rows([("trained_labour_rate", "all", 2021, 60.0, "official"),
+                             ("trained_labour_rate", "all", 2025, value, "estimate")])
+        # the projection would say otherwise: actual data decide
+        proj = Projection(2025, 2030, [path("trained_labour_rate", {2025: 99.0}, set())])
+        v = assess_target(tiny_plan(LEVEL), LEVEL, proj, obs)
+        assert (v.status, v.basis, v.method) == (status, "actual", "data")
+        assert v.value == value and v.required_change is None and v.progress is None
+        assert v.data_quality == "estimate"
+
+
+def test_no_data():
+    obs = obs_from_rows([("households", "all", 2023, 1000)])
+    v = assess_target(tiny_plan(LEVEL), LEVEL, Projection(2023, 2030), obs)
+    assert (v.status, v.basis, v.value, v.method) == ("no_data", None, None, "none")
+    assert v.target_value == 70.0 and v.last_actual_year is None
+
+
+def test_every_year_target_failed_in_an_actual_year_is_missed_early():
+    tg = target("level", indicator="unemployment_rate", id="U1", op="below", value=2.0, from_year=2021, year=2025)
+    obs = obs_from_rows([("unemployment_rate", "all", 2021, 1.5), ("unemployment_rate", "all", 2022, 2.3)])
+    proj = Projection(2022, 2030, [path("unemployment_rate", {2021: 1.5, 2022: 2.3, 2023: 1.0, 2024: 1.0,
+                                                              2025: 1.0}, {2021, 2022})])
+    v = assess_target(tiny_plan(tg), tg, proj, obs)
+    assert (v.status, v.basis, v.year) == ("missed", "actual", 2025)
+    assert v.value == 2.3 and v.detail == {"failed_year": 2022}
+    flow = target("yearly_flow", indicator="jobs_created", id="F1", value=3000.0, from_year=2021, year=2025)
+    obs = obs_from_rows([("jobs_created", "all", 2021, 2710)])
+    proj = Projection(2021, 2030, [path("jobs_created", {2021: 2710.0, **{y: 5000.0 for y in range(2022, 2026)}},
+                                        {2021})])
+    v = assess_target(tiny_plan(flow), flow, proj, obs)
+    assert (v.status, v.basis, v.value) == ("missed", "actual", 2710.0)
+    # when every actual year passes, the projection decides
+    obs = obs_from_rows([("jobs_created", "all", 2021, 3010)])
+    proj = Projection(2021, 2030, [path("jobs_created", {2021: 3010.0, **{y: 3000.0 for y in range(2022, 2026)}},
+                                        {2021})])
+    assert assess_target(tiny_plan(flow), flow, proj, obs).status == "on_track"
+
+
+MS = target("milestone", indicator="ntm_district_recognised", id="M1", deadline_year=2022)
+
+
+def test_milestone_reached_late_is_missed_on_actual_data():
+    obs = obs_from_rows([("ntm_district_recognised", "all", y, f) for y, f in ((2021, 0), (2022, 0), (2023, 1))])
+    v = assess_target(tiny_plan(MS), MS, Projection(2023, 2030), obs)
+    assert (v.status, v.basis, v.value, v.target_value) == ("missed", "actual", 2023.0, 2022.0)
+
+
+def test_milestone_reached_in_time_is_achieved_even_before_the_deadline():
+    obs = obs_from_rows([("ntm_district_recognised", "all", 2021, 1)])
+    proj = Projection(2021, 2030, [path("ntm_district_recognised", {2021: 1.0, 2022: 1.0}, {2021})])
+    v = assess_target(tiny_plan(MS), MS, proj, obs)
+    assert (v.status, v.basis, v.value) == ("achieved", "actual", 2021.0)
+
+
+def test_milestone_not_yet_reached_before_the_deadline_is_projected():
+    obs = obs_from_rows([("ntm_district_recognised", "all", 2021, 0)])
+    proj = Projection(2021, 2030, [path("ntm_district_recognised", {2021: 0.0, 2022: 0.0, 2023: 0.0}, {2021})])
+    v = assess_target(tiny_plan(MS), MS, proj, obs)
+    assert (v.status, v.basis) == ("off_track", "projected")
+
+
+def test_headline_and_frame():
+    obs = obs_from_rows([("trained_labour_rate", "all", 2025, 71.0)])
+    t2 = target("level", indicator="trained_labour_rate", id="L9", op="at_least", value=75.0, year=2025)
+    plan = tiny_plan(LEVEL, t2)
+    vs = assess(plan, Projection(2025, 2030), obs)
+    assert [v.status for v in vs] == ["achieved", "missed"]             # 71 ≥ 70; 71 < 75
+    assert headline(vs) == (1, 2) and "achieved" in GOOD
+    df = verdict_frame(vs)
+    assert list(df["target"]) == ["L1", "L9"] and list(df["status"]) == ["achieved", "missed"]
+
+
+# ------------------------------------------------------------------------------ the embedded plan and data
+
+@pytest.fixture(scope="module")
+def embedded():
+    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    ctx = make_context(plan, obs)
+    return ctx, {v.target: v for v in run(ctx, Scenario())[1]}
+
+
+def _csv_value(indicator, year, group="all"):
+    with open(DATA / "observations.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if (r["indicator"], r["group"], int(r["year"])) == (indicator, group, year):
+                return float(r["value"])
+    raise KeyError((indicator, year))
+
+
+def test_every_target_gets_one_verdict(embedded):
+    ctx, vs = embedded
+    assert list(vs) == [f"T{i:02d}" for i in range(1, 29)]
+    assert ctx.as_of == 2025
+
+
+def test_t23_milestone_is_missed_on_actual_data(embedded):
+    v = embedded[1]["T23"]
+    # recognised for 2023 (flag 1 in 2023, 0 in 2021–2022) against "before 2023" (deadline 2022)
+    assert _csv_value("ntm_district_recognised", 2023) == 1 and _csv_value("ntm_district_recognised", 2022) == 0
+    assert (v.status, v.basis, v.value, v.target_value) == ("missed", "actual", 2023.0, 2022.0)
+
+
+def test_t01_uses_the_end_2021_review_as_base(embedded):
+    v = embedded[1]["T01"]
+    r21 = _csv_value("poor_households", 2021) / _csv_value("households", 2021) * 100    # 3650 / 43024 = 8.4836 %
+    r25 = _csv_value("poor_households", 2025) / _csv_value("households", 2025) * 100    # 520 / 43730 = 1.1891 %
+    assert r21 == pytest.approx(8.4836, abs=1e-4) and r25 == pytest.approx(1.1891, abs=1e-4)
+    # (8.4836 − 1.1891) / 4 = 1.8236 points a year ≥ 1.0 (and ≥ 1.5, the top of the range)
+    assert v.value == pytest.approx((r21 - r25) / 4)
+    assert (v.status, v.basis) == ("achieved", "actual")
+    assert v.target_level == pytest.approx(r21 - 1.0 * 4)
+    assert v.detail["top_of_range"] is True
+    # the 2021 and 2025 households are illustrative, so the derived rates are too
+    assert v.data_quality == "illustrative"
+
+
+def test_as_of_ignores_later_data():
+    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    ctx = make_context(plan, obs, 2023)
+    assert ctx.as_of == 2023 and ctx.obs.last_year == 2023
+    assert ctx.obs.series("trained_labour_rate") == {2021: 64.0, 2022: 65.5, 2023: 66.9}
+    proj, verdicts = run(ctx, Scenario())
+    vs = {v.target: v for v in verdicts}
+    t05 = vs["T05"]
+    assert (t05.basis, t05.last_actual_year, t05.last_actual_value) == ("projected", 2023, 66.9)
+    assert proj.path("trained_labour_rate").basis(2024) == "projected"
+    # the trend of 2021–2023 (least squares): ((−1)(64.0 − 65.4667) + (1)(66.9 − 65.4667)) / 2 = 1.45 a year;
+    # a coverage rate closes its gap geometrically: 100 − 33.1 × (1 − 1.45/33.1)² = 100 − 31.65²/33.1
+    level = 100 - 31.65 ** 2 / 33.1                                   # 69.7365
+    assert t05.value == pytest.approx(level, abs=1e-9)
+    assert t05.required_change == pytest.approx((70.1 - 66.9) / 2)   # 1.6 a year from 2023
+    assert t05.progress == pytest.approx((level - 64.0) / (70.1 - 64.0))   # 0.9404: just short of 0.95
+    assert t05.status == "at_risk"
+    # the schools: 2 + 3 + 2 by 2023, then the 2021–2023 mean 7/3 rounded to 2 a year: 11 < 12
+    t15 = vs["T15"]
+    assert (t15.value, t15.status) == (11.0, "at_risk") and t15.required_change == pytest.approx(2.5)
+    # jobs 2710 < 3000 in 2021: missed in 2023 already, two years before the end year
+    t07 = vs["T07"]
+    assert (t07.status, t07.basis, t07.value, t07.year) == ("missed", "actual", 2710.0, 2025)
+    # the milestone is decided either way
+    assert vs["T23"].status == "missed"
+    # and on all the data T05 is decided on 2025's 69.4 < 70.1
+    full = {v.target: v for v in run(make_context(plan, obs), Scenario())[1]}
+    assert (full["T05"].status, full["T05"].basis, full["T05"].value) == ("missed", "actual", 69.4)
+
+
+def test_as_of_after_the_data_is_the_last_year():
+    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    assert make_context(plan, obs, 2040).as_of == 2025

@@ -1,0 +1,170 @@
+"""The assumption registry and the immutable Scenario: defaults, strict and lenient reads, links."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from giamngheo.assumptions import (URL_VERSION, Scenario, ScenarioError, load_scenario_file,
+                                   scenario_from_json_obj)
+from giamngheo.engine import make_context
+from giamngheo.observations import load_observations
+from giamngheo.plan import load_plan
+
+from conftest import DATA, PLAN_FILE
+
+# each headline assumption and the plan target whose number is its default
+PLAN_DEFAULTS = {"poor_fall": "T01", "khmer_poor_fall": "T02", "near_poor_fall": "T03",
+                 "jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")).registry
+
+
+# ------------------------------------------------------------------------------ the registry
+
+def test_required_ids_default_to_the_plan_numbers(reg, plan_raw):
+    values = {t["id"]: t["value"] for t in plan_raw["targets"] if "value" in t}
+    for aid, tid in PLAN_DEFAULTS.items():
+        assert aid in reg
+        assert reg[aid].default == float(values[tid]), aid
+        assert reg[aid].default_basis == "plan"
+    # the plan's numbers, as the plan file states them: 1.0, 1.2, 1.0, 3000, 350, 210
+    assert [values[PLAN_DEFAULTS[a]] for a in PLAN_DEFAULTS] == [1.0, 1.2, 1.0, 3000, 350, 210]
+
+
+def test_generic_change_assumptions_follow_the_trend(reg):
+    a = reg["trained_labour_rate_change"]
+    # 2021–2025: 64.0, 65.5, 66.9, 68.2, 69.4; least squares with x − x̄ = −2..2, ȳ = 66.8:
+    # (−2)(−2.8) + (−1)(−1.3) + 0 + (1)(1.4) + (2)(2.6) = 13.5; / 10 = 1.35 points a year
+    assert a.default == pytest.approx(1.35) and a.default_basis == "history" and a.indicator == "trained_labour_rate"
+    # a yearly flow gets "<indicator>_per_year" with the mean of the latest years: (2+3+2+3+3)/5 = 2.6 → 3 schools
+    f = reg["national_standard_schools_new_per_year"]
+    assert f.default == 3.0 and f.integer
+    # the modelled indicators have none
+    assert "poor_rate_change" not in reg and "jobs_created_per_year" not in reg
+
+
+def test_household_growth_from_history(reg):
+    # mean of the yearly growth factors of 43024, 43196, 43369, 43556, 43730, in %, to 2 decimals
+    h = [43024, 43196, 43369, 43556, 43730]
+    g = sum(b / a - 1 for a, b in zip(h, h[1:])) / 4 * 100
+    assert reg["household_growth"].default == round(g, 2) == 0.41
+
+
+def test_resolve_fills_the_defaults(reg):
+    vals = reg.resolve(Scenario.of("x", {"jobs": 4000, "not_an_id": 1}))
+    assert vals["jobs"] == 4000.0 and vals["poor_fall"] == 1.0 and "not_an_id" not in vals
+
+
+# ------------------------------------------------------------------------------ Scenario
+
+def test_scenario_is_immutable_and_hashable():
+    a = Scenario.of("s", {"jobs": 4000, "poor_fall": 1.5})
+    b = Scenario.of("s", {"poor_fall": 1.5, "jobs": 4000.0})        # order and int/float do not matter
+    assert a == b and hash(a) == hash(b)
+    assert {a: 1}[b] == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.name = "t"  # type: ignore[misc]
+    c = a.with_values(jobs=5000)
+    assert a.get("jobs") == 4000.0 and c.get("jobs") == 5000.0 and c != a
+    assert Scenario.of("s", {"jobs": 4000}) != Scenario.of("t", {"jobs": 4000})
+
+
+def test_scenario_json_round_trip(reg, tmp_path):
+    sc = Scenario.of("cao", {"jobs": 4000, "poor_fall": 1.5})
+    p = tmp_path / "s.json"
+    p.write_text(sc.to_json(), encoding="utf-8")
+    assert json.loads(p.read_text())["values"] == {"jobs": 4000, "poor_fall": 1.5}
+    assert load_scenario_file(p, reg) == sc
+
+
+# ------------------------------------------------------------------------------ strict validation
+
+def test_validate_unknown_id(reg):
+    with pytest.raises(ScenarioError) as ei:
+        reg.validate({"jobs": 4000, "happiness": 3})
+    assert ei.value.id == "happiness" and ei.value.code == "unknown_id" and "happiness" in str(ei.value)
+
+
+@pytest.mark.parametrize("aid,value", [("jobs", 8001), ("jobs", -1), ("poor_fall", 3.05), ("rebase_factor", 0.5)])
+def test_validate_out_of_range(reg, aid, value):
+    with pytest.raises(ScenarioError) as ei:
+        reg.validate({aid: value})
+    assert ei.value.id == aid and ei.value.code == "out_of_range" and aid in str(ei.value)
+    assert ei.value.params == {"min": reg[aid].min, "max": reg[aid].max}
+
+
+@pytest.mark.parametrize("raw,code", [("abc", "not_number"), (float("nan"), "not_number"), (True, "not_number"),
+                                      (3000.5, "not_whole")])
+def test_validate_bad_values(reg, raw, code):
+    with pytest.raises(ScenarioError) as ei:
+        reg.validate({"jobs": raw})
+    assert (ei.value.id, ei.value.code) == ("jobs", code)
+
+
+def test_validate_keeps_only_changes_and_checks_consistency(reg):
+    sc = reg.validate({"jobs": 3000, "poor_fall": "1,5"}, name="n")   # 3000 is the default; "1,5" is 1.5
+    assert sc == Scenario.of("n", {"poor_fall": 1.5})
+    with pytest.raises(ScenarioError) as ei:
+        reg.validate({"overseas": 100})                               # the default 210 ethnic > 100 in all
+    assert (ei.value.id, ei.value.code) == ("overseas_ethnic", "more_than_total")
+    assert reg.validate({"overseas": 100, "overseas_ethnic": 100}).get("overseas_ethnic") == 100.0
+
+
+def test_scenario_json_shape(reg):
+    with pytest.raises(ValueError):
+        scenario_from_json_obj([1, 2], reg)
+    with pytest.raises(ValueError):
+        scenario_from_json_obj({"values": [1]}, reg)
+    assert scenario_from_json_obj({"name": "x"}, reg) == Scenario.of("x", {})
+
+
+# ------------------------------------------------------------------------------ lenient URL reads
+
+def test_from_query_notices(reg):
+    sc, notices = reg.from_query({"jobs": "-5", "poor_fall": "1e309", "near_poor_fall": "abc", "unknown": "1",
+                                  "lang": "en", "v": "1"})
+    by_id = {n[0]: n for n in notices}
+    assert by_id["jobs"] == ("jobs", "clamped", "-5")
+    assert by_id["poor_fall"] == ("poor_fall", "ignored_not_number", "1e309")      # 1e309 is not finite
+    assert by_id["near_poor_fall"] == ("near_poor_fall", "ignored_not_number", "abc")
+    assert by_id["unknown"] == ("unknown", "ignored_unknown", "1")
+    assert len(notices) == 4                                                         # lang and v are not ids
+    # −5 is clamped to the minimum 0; the ignored values keep their defaults
+    assert sc.as_dict() == {"jobs": 0.0}
+
+
+def test_from_query_jobs_abc_and_lists(reg):
+    sc, notices = reg.from_query({"jobs": ["abc"]})
+    assert notices == [("jobs", "ignored_not_number", "abc")] and sc == Scenario()
+    sc, notices = reg.from_query({"jobs": ["4000", "5000"]})                         # the first value counts
+    assert notices == [] and sc.get("jobs") == 4000.0
+
+
+def test_from_query_rounds_integers_and_clamps_above(reg):
+    sc, notices = reg.from_query({"jobs": "4000.4", "poor_fall": "9"})
+    assert sc.get("jobs") == 4000.0 and sc.get("poor_fall") == 3.0                  # max of poor_fall is 3.0
+    assert ("jobs", "clamped", "4000.4") in notices and ("poor_fall", "clamped", "9") in notices
+
+
+def test_from_query_says_when_ethnic_placements_exceed_all(reg):
+    sc, notices = reg.from_query({"overseas": "100"})
+    # the default 210 ethnic placements exceed 100 in all: a notice (the model uses min(210, 100) = 100)
+    assert ("overseas_ethnic", "more_than_total", 210.0) in notices
+    assert sc.get("overseas") == 100.0
+    assert reg.from_query({"overseas": "300"})[1] == []                 # 210 ≤ 300
+
+
+def test_query_round_trip(reg):
+    sc = Scenario.of("", {"jobs": 4200, "poor_fall": 1.35, "shock_year": 2027, "shock_households": 500})
+    q = reg.to_query(sc)
+    assert q == {"jobs": "4200", "poor_fall": "1.35", "shock_households": "500", "shock_year": "2027",
+                 "v": str(URL_VERSION)}
+    back, notices = reg.from_query(q)
+    assert back == sc and notices == []
+    # defaults are left out of links
+    assert reg.to_query(Scenario.of("", {"jobs": 3000})) == {}

@@ -1,0 +1,288 @@
+"""The evaluators of kinds.py on hand-worked numbers, scalar and numpy draws."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from giamngheo import kinds
+from giamngheo.kinds import Missing, measure, progress_share
+
+from conftest import make_plan, target, tiny_plan
+
+
+def getter(d):
+    return d.get
+
+
+def series(first, values):
+    return {first + i: v for i, v in enumerate(values)}
+
+
+# ------------------------------------------------------------------------------ level
+
+def test_level_at_least_single_year():
+    tg = target("level", op="at_least", value=70.1, year=2025)
+    plan = tiny_plan(tg)
+    m = measure(plan, tg, getter({2024: 10.0, 2025: 70.1}))
+    assert m.q == pytest.approx(70.1) and m.sense == ">=" and m.years == (2025,)
+    assert m.met()
+    assert not measure(plan, tg, getter({2025: 70.0})).met()          # 70.0 < 70.1
+
+
+def test_level_below_in_every_year_from_toml(tmp_path):
+    plan = make_plan(tmp_path, [dict(id="U1", number=1, indicator="unemployment_rate", kind="level", op="below",
+                                     value=2.0, from_year=2021, year=2025)])
+    tg = plan.target("U1")
+    ok = series(2021, [1.9, 1.95, 1.8, 1.99, 1.7])
+    m = measure(plan, tg, getter(ok))
+    # the worst year of a "below" test is the highest: 1.99 < 2.0
+    assert m.q == pytest.approx(1.99) and m.sense == "<" and m.years == (2021, 2022, 2023, 2024, 2025)
+    assert m.met() and m.detail == {"years_met": 5, "years": 5}
+    bad = {**ok, 2023: 2.0}                                            # 2.0 is not below 2.0
+    m = measure(plan, tg, getter(bad))
+    assert m.q == 2.0 and not m.met() and m.detail["years_met"] == 4
+    # the last year alone would pass; every year is read
+    assert bad[2025] < 2.0
+
+
+def test_level_at_least_every_year_reads_the_minimum():
+    tg = target("level", op="at_least", value=3.0, from_year=2022, year=2024)
+    m = measure(tiny_plan(tg), tg, getter(series(2022, [3.5, 2.9, 4.0])))
+    assert m.q == 2.9 and not m.met() and m.detail["years_met"] == 2
+
+
+def test_level_at_most_is_inclusive():
+    tg = target("level", op="at_most", value=2.0, year=2025)
+    assert measure(tiny_plan(tg), tg, getter({2025: 2.0})).met()
+    assert not measure(tiny_plan(tg), tg, getter({2025: 2.01})).met()
+
+
+def test_level_missing_year_raises():
+    tg = target("level", op="below", value=2.0, from_year=2021, year=2023)
+    with pytest.raises(Missing) as ei:
+        measure(tiny_plan(tg), tg, getter({2021: 1.0, 2023: 1.0}))
+    assert ei.value.year == 2022
+
+
+# ------------------------------------------------------------------------------ average_change
+
+def _avg(direction="decrease", value=1.0, value_high=None):
+    return target("average_change", indicator="poor_rate", direction=direction, value=value,
+                  value_high=value_high, base_year=2021, year=2025)
+
+
+def test_average_change_decrease_exactly_meets():
+    tg = _avg(value_high=1.5)
+    m = measure(tiny_plan(tg), tg, getter({2021: 8.0, 2025: 4.0}))
+    # (8.0 − 4.0) / (2025 − 2021) = 1.0 a year: meets 1.0, not the top of the range 1.5
+    assert m.q == pytest.approx(1.0) and m.met()
+    assert m.detail["top_of_range"] is False
+    assert m.target_level == pytest.approx(8.0 - 1.0 * 4)            # 4.0
+    assert m.base_level == 8.0 and m.base_year == 2021 and m.years == (2021, 2025)
+
+
+def test_average_change_top_of_range_and_short():
+    tg = _avg(value_high=1.5)
+    m = measure(tiny_plan(tg), tg, getter({2021: 8.0, 2025: 2.0}))
+    assert m.q == pytest.approx(1.5) and m.detail["top_of_range"] is True   # (8 − 2) / 4
+    m = measure(tiny_plan(tg), tg, getter({2021: 8.0, 2025: 4.4}))
+    assert m.q == pytest.approx(0.9) and not m.met()                        # (8 − 4.4) / 4
+    # a rate that rises is a negative fall
+    m = measure(tiny_plan(tg), tg, getter({2021: 8.0, 2025: 9.0}))
+    assert m.q == pytest.approx(-0.25) and not m.met()
+
+
+def test_average_change_increase():
+    tg = _avg(direction="increase")
+    m = measure(tiny_plan(tg), tg, getter({2021: 72.0, 2025: 77.4}))
+    # (77.4 − 72.0) / 4 = 1.35 ≥ 1.0; target level 72 + 1.0 × 4 = 76
+    assert m.q == pytest.approx(1.35) and m.met()
+    assert m.target_level == pytest.approx(76.0)
+    assert progress_share(m) == pytest.approx(5.4 / 4.0)            # (77.4 − 72) / (76 − 72)
+
+
+def test_average_change_needs_both_years():
+    tg = _avg()
+    with pytest.raises(Missing) as ei:
+        measure(tiny_plan(tg), tg, getter({2025: 4.0}))
+    assert ei.value.year == 2021
+
+
+# ------------------------------------------------------------------------------ yearly_flow, cumulative
+
+def test_yearly_flow_min_year_and_total():
+    tg = target("yearly_flow", indicator="jobs_created", value=3000.0, from_year=2021, year=2025, total=15000.0)
+    vals = series(2021, [3100, 2900, 3200, 3300, 3500])
+    m = measure(tiny_plan(tg), tg, getter(vals))
+    # every year must reach 3000: 2022 has 2900, so not met although the total 16000 ≥ 15000
+    assert m.q == 2900 and not m.met()
+    assert m.level == 16000.0                      # 3100 + 2900 + 3200 + 3300 + 3500
+    assert m.detail["total"] == 16000.0 and m.detail["total_target"] == 15000.0
+    assert m.detail["years_met"] == 4 and m.detail["years"] == 5
+    assert m.flow
+    vals[2022] = 3000
+    assert measure(tiny_plan(tg), tg, getter(vals)).met()
+
+
+def test_yearly_flow_default_total_is_value_times_years():
+    tg = target("yearly_flow", indicator="workers_abroad", value=350.0, from_year=2021, year=2025)
+    m = measure(tiny_plan(tg), tg, getter(series(2021, [350] * 5)))
+    assert m.met() and m.target_level == 350.0 * 5 and m.detail["total_target"] == 1750.0
+
+
+def test_cumulative():
+    tg = target("cumulative", indicator="national_standard_schools_new", value=12.0, from_year=2021, year=2025)
+    m = measure(tiny_plan(tg), tg, getter(series(2021, [2, 3, 2, 3, 3])))
+    assert m.q == 13.0 and m.met()                                 # 2 + 3 + 2 + 3 + 3
+    m = measure(tiny_plan(tg), tg, getter(series(2021, [2, 3, 2, 3, 1])))
+    assert m.q == 11.0 and not m.met()
+    assert progress_share(m) == pytest.approx(11 / 12)              # (11 − 0) / (12 − 0)
+
+
+# ------------------------------------------------------------------------------ relative_change
+
+def _rel(base="break"):
+    return target("relative_change", indicator="poor_rate", factor=0.5, base=base, year=2030)
+
+
+def test_relative_change_base_break_resolves_to_the_break_year():
+    tg = _rel()
+    plan = tiny_plan(tg, break_year=2027)
+    # 0.9 / 2.0 = 0.45 ≤ 0.5: met
+    m = measure(plan, tg, getter({2026: 99.0, 2027: 2.0, 2030: 0.9}))
+    assert m.q == pytest.approx(0.45) and m.met()
+    assert m.years == (2027, 2030) and m.detail["base_year"] == 2027
+    assert m.target_level == pytest.approx(1.0)                     # 0.5 × 2.0
+    # 1.1 / 2.0 = 0.55 > 0.5: not met
+    m = measure(plan, tg, getter({2027: 2.0, 2030: 1.1}))
+    assert m.q == pytest.approx(0.55) and not m.met()
+    # exactly half meets ("at least half")
+    assert measure(plan, tg, getter({2027: 2.0, 2030: 1.0})).met()
+
+
+def test_relative_change_year_base_and_missing_standard():
+    tg = _rel(base=2026)
+    assert measure(tiny_plan(tg), tg, getter({2026: 4.0, 2030: 1.0})).q == pytest.approx(0.25)
+    with pytest.raises(Missing):
+        measure(tiny_plan(_rel()), _rel(), getter({2027: 2.0, 2030: 0.9}))    # "break" with no standard
+
+
+def test_relative_change_from_a_zero_base():
+    # v[2030] ≤ factor × v[base] (docs/data-format.md): 0 ≤ 0.5 × 0 holds; 5 ≤ 0.5 × 0 does not
+    tg = _rel(base=2027)
+    plan = tiny_plan(tg)
+    assert measure(plan, tg, getter({2027: 0.0, 2030: 0.0})).met()
+    assert not measure(plan, tg, getter({2027: 0.0, 2030: 5.0})).met()
+    m = measure(plan, tg, getter({2027: np.array([0.0, 0.0, 2.0]), 2030: np.array([0.0, 5.0, 0.9])}))
+    assert m.met().tolist() == [True, False, True]
+
+
+# ------------------------------------------------------------------------------ milestone
+
+def _ms():
+    return target("milestone", indicator="ntm_district_recognised", deadline_year=2022)
+
+
+def test_milestone_reached_the_year_after_the_deadline_is_missed():
+    tg = _ms()
+    m = measure(tiny_plan(tg), tg, getter({2021: 0, 2022: 0, 2023: 1}))
+    assert m.q == 2023 and m.detail["reached_year"] == 2023 and not m.met()
+
+
+def test_milestone_reached_in_time_is_achieved():
+    tg = _ms()
+    m = measure(tiny_plan(tg), tg, getter({2021: 0, 2022: 1, 2023: 1}))
+    assert m.q == 2022 and m.met()
+    m = measure(tiny_plan(tg), tg, getter({2021: 1}))
+    assert m.q == 2021 and m.met()
+
+
+def test_milestone_never_reached_and_no_data():
+    tg = _ms()
+    m = measure(tiny_plan(tg), tg, getter({2021: 0, 2022: 0, 2023: 0}))
+    assert math.isinf(m.q) and m.detail["reached_year"] is None and not m.met()
+    with pytest.raises(Missing):
+        measure(tiny_plan(tg), tg, getter({}))
+
+
+# ------------------------------------------------------------------------------ units_share
+
+def test_units_share():
+    tg = target("units_share", indicator="advanced_ntm_communes", units_total=15, value=0.9, year=2030)
+    m = measure(tiny_plan(tg), tg, getter({2030: 14}))
+    assert m.q == pytest.approx(14 / 15) and m.met()               # 0.933 ≥ 0.9
+    assert m.target_level == 14.0                                   # ceil(0.9 × 15 = 13.5)
+    m = measure(tiny_plan(tg), tg, getter({2030: 13}))
+    assert m.q == pytest.approx(13 / 15) and not m.met()            # 0.867 < 0.9
+    m = measure(tiny_plan(tg), tg, getter({2030: 13}), base=(2023, 2.0))
+    assert progress_share(m) == pytest.approx((13 - 2) / (14 - 2))
+
+
+# ------------------------------------------------------------------------------ numpy draws
+
+def test_draws_give_element_wise_verdicts():
+    a = np.array
+    lv = target("level", op="at_least", value=70.0, year=2025)
+    assert measure(tiny_plan(lv), lv, getter({2025: a([69.0, 70.0, 71.0])})).met().tolist() == [False, True, True]
+
+    every = target("level", op="at_least", value=70.0, from_year=2024, year=2025)
+    m = measure(tiny_plan(every), every, getter({2024: a([71.0, 69.0, 72.0]), 2025: a([70.0, 71.0, 69.5])}))
+    assert m.q.tolist() == [70.0, 69.0, 69.5]                      # the minimum of each draw
+    assert m.met().tolist() == [True, False, False]
+
+    avg = _avg()
+    m = measure(tiny_plan(avg), avg, getter({2021: 8.0, 2025: a([4.0, 5.0, 2.0])}))
+    assert m.q.tolist() == pytest.approx([1.0, 0.75, 1.5])
+    assert m.met().tolist() == [True, False, True]
+
+    flow = target("yearly_flow", indicator="jobs_created", value=3000.0, from_year=2024, year=2025)
+    m = measure(tiny_plan(flow), flow, getter({2024: a([3000.0, 2999.0]), 2025: a([3100.0, 4000.0])}))
+    assert m.met().tolist() == [True, False] and m.level.tolist() == [6100.0, 6999.0]
+
+    cum = target("cumulative", indicator="national_standard_schools_new", value=5.0, from_year=2024, year=2025)
+    assert measure(tiny_plan(cum), cum, getter({2024: a([2.0, 3.0]), 2025: a([2.0, 3.0])})).met().tolist() == [False, True]
+
+    rel = _rel()
+    m = measure(tiny_plan(rel, break_year=2027), rel, getter({2027: a([2.0, 2.0]), 2030: a([0.9, 1.1])}))
+    assert m.met().tolist() == [True, False]
+
+    ms = _ms()
+    m = measure(tiny_plan(ms), ms, getter({2021: a([0, 0, 0]), 2022: a([1, 0, 0]), 2023: a([1, 1, 0])}))
+    assert m.q[:2].tolist() == [2022, 2023] and math.isinf(m.q[2])
+    assert m.met().tolist() == [True, False, False]
+
+    us = target("units_share", indicator="advanced_ntm_communes", units_total=15, value=0.9, year=2030)
+    assert measure(tiny_plan(us), us, getter({2030: a([13, 14, 15])})).met().tolist() == [False, True, True]
+
+
+# ------------------------------------------------------------------------------ UNSD progress share
+
+def test_progress_share_level():
+    tg = target("level", op="at_least", value=70.0, year=2025)
+    m = measure(tiny_plan(tg), tg, getter({2025: 66.0}), base=(2021, 60.0))
+    assert progress_share(m) == pytest.approx(0.6)                  # (66 − 60) / (70 − 60)
+    # with draws, the mean draw: mean(64, 66, 68) = 66
+    m = measure(tiny_plan(tg), tg, getter({2025: np.array([64.0, 66.0, 68.0])}), base=(2021, 60.0))
+    assert progress_share(m) == pytest.approx(0.6)
+
+
+def test_progress_share_decrease():
+    tg = _avg()
+    m = measure(tiny_plan(tg), tg, getter({2021: 8.0, 2025: 5.0}))
+    # target level 8 − 4 = 4; P = (5 − 8) / (4 − 8) = 0.75
+    assert progress_share(m) == pytest.approx(0.75)
+
+
+def test_progress_share_undefined():
+    tg = target("level", op="at_least", value=70.0, year=2025)
+    assert progress_share(measure(tiny_plan(tg), tg, getter({2025: 66.0}))) is None          # no base
+    assert progress_share(measure(tiny_plan(tg), tg, getter({2025: 66.0}), base=(2021, 70.0))) is None  # base = target
+    ms = _ms()
+    assert progress_share(measure(tiny_plan(ms), ms, getter({2022: 1}))) is None
+
+
+def test_every_kind_has_an_evaluator():
+    from giamngheo.plan import KIND_FIELDS
+    assert set(kinds.EVALUATORS) == set(KIND_FIELDS)
