@@ -153,12 +153,7 @@ class Registry:
         Unknown ids and values that are not numbers are ignored; values out of range are clamped.
         """
         notices: list[tuple[str, str, Any]] = []
-        version = _number(_first(params.get("v", URL_VERSION)))
-        renames: dict[str, str] = {}
-        if version is not None:
-            for ver, table in sorted(RENAMED.items()):
-                if version < ver:
-                    renames.update(table)
+        renames = renames_for(params)
         clean: dict[str, float] = {}
         for k, raw in params.items():
             if k in RESERVED_PARAMS:
@@ -184,6 +179,16 @@ class Registry:
             notices.append((exc.id, exc.code, exc.value))
         return sc, notices
 
+    def migrate(self, raw: Mapping[str, Any]) -> dict[str, float]:
+        """Values of a link made by an older version whose ids have since been renamed: {new id: value}."""
+        out: dict[str, float] = {}
+        for old, new in renames_for(raw).items():
+            if old in raw and new in self.items:
+                v = _number(_first(raw[old]))
+                if v is not None:
+                    out[new] = self.items[new].clamp(v)
+        return out
+
     def link_report(self, raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
         """What became of each parameter of a link, given the values the widgets ended up with.
 
@@ -192,16 +197,18 @@ class Registry:
         ``clamped`` (the nearest allowed value was used).
         """
         out: list[tuple[str, str, Any, Any]] = []
+        renames = renames_for(raw)
         for k, v in raw.items():
             if k in RESERVED_PARAMS:
                 continue
             raw1 = _first(v)
-            a = self.items.get(k)
+            kid = renames.get(k, k)
+            a = self.items.get(kid)
             if a is None:
                 out.append((k, "ignored_unknown", raw1, None))
                 continue
             num = _number(raw1)
-            used = actual.get(k, a.default)
+            used = actual.get(kid, a.default)
             if num is None:
                 out.append((k, "ignored_not_number", raw1, used))
             elif abs(float(used) - num) > 1e-9:
@@ -217,6 +224,16 @@ class Registry:
         if q:
             q["v"] = str(URL_VERSION)
         return q
+
+
+def renames_for(params: Mapping[str, Any]) -> dict[str, str]:
+    """The id renames that apply to a link of the version it carries (``v``; no ``v``: version 1)."""
+    version = _number(_first(params.get("v", 1))) or 1
+    renames: dict[str, str] = {}
+    for ver, table in sorted(RENAMED.items()):
+        if version < ver:
+            renames.update(table)
+    return renames
 
 
 def _check_consistency(reg: Registry, sc: Scenario) -> None:

@@ -176,3 +176,14 @@ def test_cli_and_app_agree_on_one_scenario(tmp_path):
     assert f"còn {share}% mức gốc" in t24_value(at)
     status_vi = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng"}[cli["T24"]["status"]]
     assert status_vi in t24_value(at)
+
+
+def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
+    """A link made before an id was renamed (version 1) reopens the value under the new id."""
+    import giamngheo.assumptions as A
+    monkeypatch.setattr(A, "RENAMED", {2: {"jobs_per_year": "jobs"}})
+    monkeypatch.setattr(A, "URL_VERSION", 2)
+    at = app({"v": "1", "jobs_per_year": "4500"})
+    assert not at.exception
+    assert at.session_state["jobs"] == 4500
+    assert not [w for w in at.warning if "jobs_per_year" in w.value]   # not reported as unknown

@@ -18,8 +18,9 @@ other O = H − P − N. One year later:
   other:               O' = H' − P' − N'  (households are conserved by construction)
 
 The group split is data: the named groups have their own fall assumption (Khmer); the rest of the
-households fall by f_rest = (f_all·H − Σ f_k·H_k) / H_rest, so that before any cap the total falls
-by the headline assumption. Totals are always the sum of the groups.
+households fall by f_rest = max(0, (f_all·H − Σ f_k·H_k) / H_rest), so that before any cap the
+total falls by the headline assumption (faster, when the named groups' own falls already exceed it:
+the rest is then held flat rather than made poorer). Totals are always the sum of the groups.
 At the standard break the stocks are re-based (poor × factor, near-poor × factor) unless the data
 already hold a review on the new standard; no change is computed across it.
 """
@@ -86,7 +87,8 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
     state = {k: GroupState(*(np.asarray(v, float) for v in inp.groups[k])) for k in inp.groups}
     years = list(range(inp.start_year + 1, inp.horizon + 1))
     stocks = {k: {"H": [], "P": [], "N": []} for k in state}
-    flow_keys = ("exits", "exits_jobs", "exits_overseas", "exits_base", "new", "returning", "shock", "room")
+    flow_keys = ("exits", "exits_jobs", "exits_overseas", "exits_base", "new", "returning", "shock", "room",
+                 "start", "target", "e0", "c_jobs", "c_overseas", "c_ref", "cap", "e_max", "jobs_g", "overseas_g")
     flows = {k: {f: [] for f in flow_keys} for k in state}
     growth = g("household_growth") / 100
     s_near = g("exit_to_near_poor", 60.0) / 100
@@ -106,7 +108,7 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
             rebased_at = y
         H_tot = sum(st.H for st in state.values())
         # the yearly fall of each group: named groups their own; the rest the fall that makes the
-        # total fall by the headline before any cap: f_rest = (f_all·H − Σ f_k·H_k) / H_rest
+        # total fall by the headline before any cap: f_rest = max(0, (f_all·H − Σ f_k·H_k) / H_rest)
         falls: dict[str, tuple[Array, Array]] = {}
         f_all, fn_all = g("poor_fall"), g("near_poor_fall")
         for k in named:
@@ -114,8 +116,9 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
                         g(f"{k}_near_poor_fall", 0.0) if f"{k}_near_poor_fall" in p else fn_all)
         if "rest" in state:
             H_rest = np.maximum(state["rest"].H, 1e-9)
-            falls["rest"] = ((f_all * H_tot - sum(falls[k][0] * state[k].H for k in named)) / H_rest,
-                             (fn_all * H_tot - sum(falls[k][1] * state[k].H for k in named)) / H_rest)
+            # never below zero: two assumptions that imply rising poverty among the rest are held flat
+            falls["rest"] = (np.maximum((f_all * H_tot - sum(falls[k][0] * state[k].H for k in named)) / H_rest, 0.0),
+                             np.maximum((fn_all * H_tot - sum(falls[k][1] * state[k].H for k in named)) / H_rest, 0.0))
         targets: dict[str, tuple[Array, Array]] = {}
         for k, st in state.items():
             Hn = st.H * (1 + growth)
@@ -169,6 +172,9 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
             for key, val in (("H", Hn), ("P", P_next), ("N", N_next)):
                 stocks[k][key].append(val)
             for key, val in (("exits", E), ("exits_jobs", ej), ("exits_overseas", eo), ("exits_base", E - ej - eo),
-                             ("new", new), ("returning", ret), ("shock", sh), ("room", E_max - E)):
+                             ("new", new), ("returning", ret), ("shock", sh), ("room", E_max - E),
+                             ("start", P), ("target", P_star), ("e0", E0), ("c_jobs", cj), ("c_overseas", co),
+                             ("c_ref", C_ref), ("cap", cap), ("e_max", E_max), ("jobs_g", jobs * jshare),
+                             ("overseas_g", placements(ov, ov_eth))):
                 flows[k][key].append(val)
     return PovertyResult(years, stocks, flows, rebased_at)
