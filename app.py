@@ -5,7 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from giamngheo.assumptions import URL_VERSION
 from giamngheo.i18n import LANGS, catalogue, fmt_num
+from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui import sidebar
 from giamngheo.ui.pages import discover
 from giamngheo.ui.state import context, lang, tr
@@ -15,18 +17,38 @@ st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:
     st.session_state["link_raw"] = st.query_params.to_dict()
+    # a link from an older version: carry renamed ids over before the sliders exist
+    for _id, _v in context().registry.migrate(st.session_state["link_raw"]).items():
+        st.session_state[_id] = _v
+if st.query_params.get("v") != str(URL_VERSION):
+    st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
 
+# The language: ?lang=en (or vi) in a link; the switch writes it back, so a copied link keeps it.
+LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+if "lang" not in st.session_state:
+    _q = (st.query_params.get("lang") or "").strip().lower()
+    st.session_state["lang"] = next((c for c, name in LANG_NAMES.items() if _q in (c, name.lower())), LANGS[0])
+
+
+def _sync_lang() -> None:
+    if st.session_state["lang"] == LANGS[0]:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = st.session_state["lang"]
+
+
 with st.sidebar:
-    st.radio(tr("app.language"), LANGS, key="lang", horizontal=True, bind="query-params",
-             format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+    st.radio(tr("app.language"), LANGS, key="lang", horizontal=True, on_change=_sync_lang,
+             format_func=LANG_NAMES.__getitem__)
 
 here = Path(__file__).parent
 pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
          for i, (file, title_key, slug) in enumerate(discover(here / "pages"))]
-nav = st.navigation(pages)
-sidebar.render()
+nav = st.navigation(pages, expanded=True)
+scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
+sidebar.render(skip=sidebar.MEETING_IDS if nav.url_path == sidebar.MEETING_PAGE else ())
 
 reg = context().registry
 if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
@@ -35,5 +57,6 @@ if "link_notices" not in st.session_state:   # once, on the first run, with the 
 for pid, code, raw, used in st.session_state["link_notices"]:
     st.warning(tr(f"notice.{code}", id=pid, value=str(raw)[:40], shown=fmt_num(used, lang()) if used is not None else ""),
                icon="⚠️")
+scenario_links.show_flash()
 
 nav.run()

@@ -66,15 +66,24 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
                       scale=alt.Scale(domain=order, range=PALETTE[:len(order)]), sort=order)
     base = alt.Chart(df)
     layers: list[alt.Chart] = []
+    band_layers: list[alt.Chart] = []   # drawn after the line: the first layer's legend is the one shown
     if "p10" in df.columns and df["p10"].notna().any():
-        band = df[df["p10"].notna() & (df["basis"] == "projected")]
-        layers.append(alt.Chart(band).mark_area(opacity=0.15).encode(x=x, y="p10:Q", y2="p90:Q", color=color,
-                                                                     detail="segment:N"))
-        layers.append(alt.Chart(band).mark_area(opacity=0.25).encode(x=x, y="p25:Q", y2="p75:Q", color=color,
-                                                                     detail="segment:N"))
+        # the projected rows; the fan opens at the last actual point (no draws there: the value itself)
+        band = df[df["basis"] == "projected"].copy()
+        for q in ("p10", "p25", "p75", "p90"):
+            band[q] = band[q].astype(float).fillna(band["value"])
+        # the fill channel (not color) so the bands add no swatches to the series legend
+        band["band_series"] = band["series"]
+        band_fill = alt.Fill("band_series:N", legend=None,
+                             scale=alt.Scale(domain=order, range=PALETTE[:len(order)]))
+        band_layers.append(alt.Chart(band).mark_area(opacity=0.15).encode(x=x, y="p10:Q", y2="p90:Q",
+                                                                          fill=band_fill, detail="segment:N"))
+        band_layers.append(alt.Chart(band).mark_area(opacity=0.25).encode(x=x, y="p25:Q", y2="p75:Q",
+                                                                          fill=band_fill, detail="segment:N"))
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang, suffix), tickCount=5),
               scale=alt.Scale(zero=bool(zero)))
-    layers.append(base.mark_line(point=True, strokeWidth=3).encode(
+    layers.append(base.mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
+    layers.append(base.mark_line(strokeWidth=3).encode(
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
@@ -84,6 +93,7 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
                  alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))]))
+    layers.extend(band_layers)
     if targets:
         tdf = pd.DataFrame(targets)
         tdf["text"] = tdf["label"]
@@ -138,3 +148,136 @@ def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 
         tooltip=[alt.Tooltip("side:N", title=" "), alt.Tooltip("flow:N", title=" "),
                  alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)],
     ).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(labelFontSize=13)
+
+
+# ------------------------------------------------------- issue 4: fan bars, gap waterfall, tornado
+
+def bar_fan_chart(df: pd.DataFrame, y_title: str, lang: str, *, rule: float | None = None, rule_label: str = "",
+                  height: int = 300, y_format: str = ",.0f") -> alt.Chart:
+    """Bars a year (actual and projected) with whiskers on the projected ones: 10–90 thin, 25–75 thick.
+
+    ``df`` is a :func:`path_frame` of one series with ``bands=True`` (one row a year)."""
+    x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+    order = [t("basis.actual", lang), t("basis.projected", lang)]
+    layers: list[alt.Chart] = [alt.Chart(df).mark_bar().encode(
+        x=x, y=alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang))),
+        color=alt.Color("basis_label:N", title=None, scale=alt.Scale(domain=order, range=[PALETTE[0], "#8fb3d9"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title),
+                 alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])]
+    if "p10" in df.columns and df["p10"].notna().any():
+        band = df[df["p10"].notna()]
+        layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=1.5).encode(x=x, y="p10:Q", y2="p90:Q"))
+        layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=5).encode(x=x, y="p25:Q", y2="p75:Q"))
+    if rule is not None:
+        rdf = pd.DataFrame({"v": [rule], "text": [rule_label]})
+        layers.append(alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q"))
+        layers.append(alt.Chart(rdf).mark_text(align="left", dx=4, dy=-8, color="#c0392b", fontWeight="bold", x=0)
+                      .encode(y="v:Q", text="text:N"))
+    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
+        .configure_legend(labelFontSize=13)
+
+
+def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, threshold_label: str,
+              height: int = 320) -> alt.Chart:
+    """A waterfall: the tested quantity with no lever, what each lever takes off, the scenario.
+
+    ``df``: step (" / " breaks the axis label into lines), order, start, end, kind (total | down | up |
+    scenario), label."""
+    colors = {"total": "#7f8c8d", "down": "#2e9d5b", "up": "#c0392b", "scenario": PALETTE[0]}
+    steps = list(df.sort_values("order")["step"])
+    x = alt.X("step:N", title=None, sort=steps,
+              axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' / ')", labelFontSize=13))
+    bars = alt.Chart(df).mark_bar(size=46).encode(
+        x=x, y=alt.Y("start:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(",.0f", lang, "%"))),
+        y2="end:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                                    legend=None),
+        tooltip=[alt.Tooltip("step:N", title=" "), alt.Tooltip("label:N", title=y_title)])
+    df = df.assign(top=df[["start", "end"]].max(axis=1))
+    text = alt.Chart(df).mark_text(dy=-8, fontWeight="bold", fontSize=13).encode(x=x, y="top:Q", text="label:N")
+    rdf = pd.DataFrame({"v": [threshold], "text": [threshold_label]})
+    rule = alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q")
+    rtext = alt.Chart(rdf).mark_text(align="right", dy=-8, color="#c0392b", fontWeight="bold", x="width") \
+        .encode(y="v:Q", text="text:N")
+    return alt.layer(bars, text, rule, rtext).properties(height=height) \
+        .configure_axis(labelFontSize=13, titleFontSize=13)
+
+
+def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> alt.Chart:
+    """Horizontal bars from the scenario's outcome to the outcome with one assumption at each end of
+    its range, the two ends side by side in each row. ``df``: assumption, rank, end (label), value,
+    range (text), label (text)."""
+    order = list(df.sort_values("rank")["assumption"].drop_duplicates())
+    ends = list(dict.fromkeys(df["end"]))
+    y = alt.Y("assumption:N", title=None, sort=order,
+              axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=13))
+    bars = alt.Chart(df.assign(base=base)).mark_bar(opacity=0.95).encode(
+        y=y, yOffset=alt.YOffset("end:N", sort=ends),
+        x=alt.X("base:Q", title=x_title, axis=alt.Axis(labelExpr=label_expr(",.2f", lang, "%")),
+                scale=alt.Scale(zero=False)),
+        x2="value:Q", color=alt.Color("end:N", title=None, sort=ends,
+                                      scale=alt.Scale(domain=ends, range=["#5dade2", "#e67e22"]),
+                                      legend=alt.Legend(orient="bottom", labelLimit=0)),
+        tooltip=[alt.Tooltip("assumption:N", title=" "), alt.Tooltip("end:N", title=" "),
+                 alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
+    rule = alt.Chart(pd.DataFrame({"v": [base]})).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
+    h = height or max(160, 34 * len(order))
+    return alt.layer(bars, rule).properties(height=h).configure_axis(labelFontSize=13, titleFontSize=13) \
+        .configure_legend(labelFontSize=13)
+
+
+# ------------------------------------------------------------------ comparing scenarios (issue 5)
+
+def compare_frame(runs: Sequence[tuple[str, Projection]], indicator: str, group: str, lang: str, *,
+                  from_year: int | None = None, break_year: int | None = None) -> pd.DataFrame:
+    """One indicator under several scenarios: the actual years once (series = "actual"), then each
+    scenario's projected years, starting from the last actual point (not across a standard break)."""
+    rows: list[dict[str, Any]] = []
+    actual_label = t("compare.actual", lang)
+    for i, (label, proj) in enumerate(runs):
+        p = proj.path(indicator, group)
+        if p is None:
+            continue
+        years = sorted(y for y in p.values if from_year is None or y >= from_year)
+        last_actual = max((y for y in years if y in p.actual), default=None)
+
+        def row(series: str, y: int, basis: str) -> dict[str, Any]:
+            return {"series": series, "year": y, "value": p.values[y], "basis": basis,
+                    "segment": "new" if break_year is not None and y >= break_year else "old",
+                    "label": fmt_num(p.values[y], lang, 2), "basis_label": t(f"basis.{basis}", lang)}
+        if i == 0:
+            rows += [row(actual_label, y, "actual") for y in years if y in p.actual]
+        joins = last_actual is not None and (break_year is None or (last_actual + 1 >= break_year) == (last_actual >= break_year))
+        rows += [row(label, y, "projected") for y in years
+                 if y not in p.actual or (joins and y == last_actual)]
+    return pd.DataFrame(rows)
+
+
+def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int | None = None, percent: bool = True,
+                  height: int = 320, y_format: str = ",.1f") -> alt.Chart:
+    """Overlaid scenario paths: the actual years solid and dark, each scenario dashed in its colour."""
+    if df.empty:
+        return alt.Chart(pd.DataFrame({"x": []})).mark_point()
+    actual_label = t("compare.actual", lang)
+    order = list(dict.fromkeys(df["series"]))
+    colors = ["#333333" if s == actual_label else PALETTE[(i - (actual_label in order)) % len(PALETTE)]
+              for i, s in enumerate(order)]
+    x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
+              axis=alt.Axis(labelExpr=label_expr(y_format, lang, "%" if percent else "")))
+    color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
+                      legend=alt.Legend(orient="bottom", columns=3, labelLimit=260))
+    lines = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
+        x=x, y=y, color=color,
+        strokeDash=alt.condition(alt.datum.basis == "actual", alt.value([1, 0]), alt.value([6, 4])),
+        detail=alt.Detail(["segment:N", "series:N"]),
+        tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
+                 alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
+    layers: list[alt.Chart] = [lines]
+    if break_year is not None and break_year in set(df["year"]):
+        bdf = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+        layers.append(alt.Chart(bdf).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x="year:O"))
+        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
+            x="year:O", text="text:N"))
+    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
+        .configure_legend(labelFontSize=13)

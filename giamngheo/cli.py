@@ -2,6 +2,7 @@
 
   python -m giamngheo assess  [--plan P] [--data D] [--scenario S.json] [--as-of YEAR] [--format table|csv|json]
   python -m giamngheo project [same options] [--format csv|json]
+  python -m giamngheo check FILE [--shape long|review] [--lang vi|en] [--year YEAR]
 
 Bad arguments or files: one line on stderr and exit code 2.
 """
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "assess":
             s.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for probabilities (0 = none)")
             s.add_argument("--seed", type=int, default=20211008)
+    c = sub.add_parser("check", help="check a data file (long observations or an annual review) before uploading")
+    c.add_argument("file", help="CSV or .xlsx")
+    c.add_argument("--shape", choices=("long", "review"), help="default: found from the header")
+    c.add_argument("--lang", choices=("vi", "en"), default="vi")
+    c.add_argument("--year", type=int, help="the review's year when the file has no year column or title")
     return p
 
 
@@ -101,7 +107,29 @@ def cmd_project(args: argparse.Namespace) -> str:
     return df.to_csv(index=False)
 
 
-COMMANDS = {"assess": cmd_assess, "project": cmd_project}
+class _Output(str):
+    exit_code = 0
+
+
+def cmd_check(args: argparse.Namespace) -> str:
+    """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one."""
+    from .i18n import t
+    from .ingest import check_file, describe
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{args.file}: file not found")
+    res = check_file(path.read_bytes(), path.name, args.shape, lang=args.lang, year=args.year)
+    for n in res.notes:
+        print(n.message(args.lang), file=sys.stderr)
+    if res.problems:
+        out = _Output("\n".join(describe(p, args.lang) for p in res.problems))
+        out.exit_code = 2
+        print(t("ingest.cli_bad", args.lang, n=len(res.problems), rows=res.n_rows, valid=res.n_valid), file=sys.stderr)
+        return out
+    return t("ingest.cli_ok", args.lang, file=path.name, rows=res.n_rows, shape=res.shape)
+
+
+COMMANDS = {"assess": cmd_assess, "project": cmd_project, "check": cmd_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,4 +147,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {msg}", file=sys.stderr)
         return 2
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    return 0
+    return getattr(out, "exit_code", 0)

@@ -12,4 +12,7 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int | None = 
         spec["width"] = width
     spec.setdefault("config", {})
     spec["config"].setdefault("font", "Noto Sans")
+    # a picture cannot show a legend's full text on hover: never cut a legend label short
+    legend = spec["config"].setdefault("legend", {})
+    legend.setdefault("labelLimit", 0)
     return vlc.vegalite_to_png(spec, scale=scale)

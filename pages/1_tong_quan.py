@@ -3,10 +3,11 @@ import streamlit as st
 
 from giamngheo.board import board, columns, summary
 from giamngheo.ui.board_view import render_board
-from giamngheo.ui.state import context, field, lang, results, tr
+from giamngheo.ui.state import context, field, lang, mc_results, tr
 
 ctx = context()
-proj, verdicts = results()
+# the deterministic verdicts with the chance of meeting each projected target beside them (cached by scenario)
+verdicts = mc_results().verdicts
 rows = board(ctx.plan, ctx.indicators, verdicts, lang())
 s = summary(rows)
 

@@ -6,10 +6,12 @@ from giamngheo import charts, views
 from giamngheo.engine import exit_cap_years
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, field, lang, results, scenario, tr
+from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
+from giamngheo.uncertainty import probability_text
 
 ctx = context()
-proj, verdicts = results()
+mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities
+proj, verdicts = mc.projection, mc.verdicts
 L = lang()
 plan = ctx.plan
 brk = plan.standard.break_year if plan.standard else None
@@ -24,10 +26,14 @@ if plan.standard:
 c1, c2 = st.columns(2)
 for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_rate", "poverty.near_chart")):
     items = [(ind, g, tr(f"group.{g}")) for g in groups]
-    df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0])
+    df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
     col.markdown(f"#### {tr(key)}")
     show_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col)
+st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)))
+for tg, v in zip(plan.targets, verdicts):
+    if tg.area == "poverty" and v.basis == "projected":
+        st.markdown(probability_text(v, L))
 
 st.subheader(tr("poverty.required"))
 needed = [(tg, v) for tg, v in zip(plan.targets, verdicts) if tg.area == "poverty" and v.basis == "projected"

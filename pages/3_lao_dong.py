@@ -4,10 +4,12 @@ import streamlit as st
 from giamngheo import charts, views
 from giamngheo.i18n import field as _field
 from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, lang, results, tr
+from giamngheo.ui.state import context, lang, mc_results, tr
+from giamngheo.uncertainty import probability_text
 
 ctx = context()
-proj, verdicts = results()
+mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities
+proj, verdicts = mc.projection, mc.verdicts
 L = lang()
 plan = ctx.plan
 
@@ -19,12 +21,13 @@ def flow_chart(ind: str, col) -> None:
     tg = next((t for t in plan.targets if t.indicator == ind and t.kind == "yearly_flow"), None)
     if p is None:
         return
-    df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L, from_year=plan.period[0])
+    df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L, from_year=plan.period[0],
+                           bands=True)
     df = df.drop_duplicates(["year"], keep="first")
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
     col.markdown(f"#### {_field(ctx.indicators[ind], 'name', L)}")
-    show_chart(charts.bar_chart(df, "year", "value", "basis_label", tr("unit.workers"), L, rule=tg.value if tg else None,
-                                rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
+    show_chart(charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
+                                    rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
                df, ind, col)
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
@@ -39,12 +42,16 @@ for col, ind in zip(c, ("jobs_created", "workers_abroad", "workers_abroad_ethnic
 
 c1, c2 = st.columns(2)
 items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_labour_rate", "certified_labour_rate")]
-df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=proj.n_draws > 0)
+df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=True)
 marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
 c1.markdown(f"#### {tr('labour.trained')}")
 show_chart(charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1)
 df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
-                       from_year=plan.period[0])
+                       from_year=plan.period[0], bands=True)
 c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
 show_chart(charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate", "all", L)),
            df, "unemployment", c2)
+st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
+for tg, v in zip(plan.targets, verdicts):
+    if tg.area == "labour" and v.basis == "projected":
+        st.markdown(probability_text(v, L))

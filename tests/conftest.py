@@ -110,3 +110,15 @@ def read_plan_file() -> dict:
 @pytest.fixture
 def plan_raw() -> dict:
     return read_plan_file()
+
+
+_OUTER_DB_URL = os.environ.get("GIAMNGHEO_DB_URL")
+
+
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty store (no ./var/giamngheo.db shared between tests or with a
+    developer's local runs): pages then use the embedded data unless the test saves a version."""
+    monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+    if os.environ.get("GIAMNGHEO_DB_URL") == _OUTER_DB_URL:   # not set by a test module's own fixture
+        monkeypatch.delenv("GIAMNGHEO_DB_URL", raising=False)

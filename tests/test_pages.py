@@ -136,11 +136,15 @@ def t24_value(at: AppTest) -> str:
     return md[i:i + 1500]
 
 
-def test_app_english_switch():
-    at = app({"lang": "English"})
+@pytest.mark.parametrize("code", ["en", "English"])
+def test_app_english_switch(code):
+    at = app({"lang": code})
     assert not at.exception
     assert at.title[0].value == "All targets at a glance"
     assert at.metric[0].label == "Achieved or on track"
+    assert at.sidebar.radio(key="lang").label == "Language"
+    at.sidebar.radio(key="lang").set_value("vi").run()
+    assert at.title[0].value == "Tổng quan chỉ tiêu"
 
 
 def test_link_reopens_the_same_values_and_moving_a_slider_changes_a_projection():

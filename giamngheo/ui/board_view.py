@@ -19,8 +19,8 @@ CSS = """
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
 .gn-board td.num {white-space:nowrap; text-align:right;}
-.gn-board td.text {min-width:16em; width:38%;}
-.gn-board td.verdict {min-width:9em;}
+.gn-board td.text {min-width:12em; width:36%;}
+.gn-board td.verdict {min-width:7.5em;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-mark {color:#b35c00; font-weight:700; cursor:help;}
 .gn-sub {color:#666; font-size:.85em;}

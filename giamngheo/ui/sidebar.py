@@ -1,6 +1,8 @@
 """The assumptions sidebar: one widget per registry entry, bound to the URL, in calm groups."""
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 import streamlit as st
 
 from ..assumptions import SECTIONS, Assumption
@@ -25,6 +27,48 @@ def _slider(a: Assumption) -> None:
               key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
 
 
+def _cap_notice() -> None:
+    """Say when the assumed falls use up every possible exit, so jobs and placements change nothing."""
+    from ..engine import exit_cap_years
+    from .state import results
+    proj, _ = results()
+    years = sorted(set(exit_cap_years(proj)) | set(exit_cap_years(proj, "khmer")))
+    if years:
+        st.caption("⚠️ " + tr("sidebar.cap_binding", years=", ".join(map(str, years))))
+
+
+def _lever_needs() -> dict:
+    """Lever id → the requirements of the projected targets it is the main lever of (cached in the core)."""
+    from ..goalseek import lever_requirements
+    from .state import scenario
+    try:
+        return lever_requirements(context(), scenario())
+    except Exception:  # noqa: BLE001 - a caption must never break the sidebar
+        return {}
+
+
+def _need_caption(a: Assumption, reqs: list) -> None:
+    """Under a headline slider: the value its targets need, and whether the current value is enough."""
+    plan = context().plan
+    current = float(st.session_state.get(a.id, a.default))
+    lines = []
+    for r in reqs:
+        n = plan.target(r.target).number
+        if r.outcome == "found":
+            ok = "✓" if r.meets(current) else "✗"
+            v = fmt_num(r.value, lang(), 0 if a.integer else 2)
+            lines.append(tr("seek.sidebar_need_ge" if r.sense == ">=" else "seek.sidebar_need_le", n=n, v=v, ok=ok))
+        else:
+            lines.append(tr(f"seek.sidebar_{r.outcome}", n=n))
+    if lines:
+        st.caption(" · ".join(lines))
+
+
+def _current(reg):
+    from ..assumptions import Scenario
+    return Scenario.of("", {a.id: float(st.session_state[a.id]) for a in reg if a.id in st.session_state})
+
+
 def _has_unit(unit: str) -> bool:
     from ..i18n import catalogue
     return f"unit.{unit}" in catalogue()
@@ -35,15 +79,47 @@ HIDE_THUMB = """<style>
 </style>"""
 
 
-def render() -> None:
+# The meeting page (pages/15_cuoc_hop.py) draws these sliders in its body, large; on that page the
+# sidebar leaves them out, since a widget key can be drawn only once a run.
+MEETING_PAGE = "cuoc-hop"
+MEETING_IDS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")
+
+
+def render_sliders(ids: Iterable[str], container: Any, captions: bool = True) -> None:
+    """The sidebar's own widgets (same key, URL binding, label and help) for ``ids``, drawn in ``container``,
+    each with the caption of what its targets need (as in the sidebar)."""
+    reg = context().registry
+    needs = _lever_needs() if captions else {}
+    with container:
+        for aid in ids:
+            if aid in reg:
+                _slider(reg[aid])
+                if captions:
+                    _need_caption(reg[aid], needs.get(aid, []))
+
+
+def render(skip: Iterable[str] = ()) -> None:
+    """The sidebar; ``skip``: ids a page draws itself (see :func:`render_sliders`)."""
+    skip = set(skip)
     reg = context().registry
     with st.sidebar:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
+        from .scenarios import preset_picker   # issue 5: presets at the top of the sidebar
+        preset_picker()
         st.markdown(f"**{tr('section.headline')}**")
+        needs = _lever_needs()
         for a in reg.section("headline"):
+            if a.id in skip:
+                continue
             _slider(a)
+            _need_caption(a, needs.get(a.id, []))
+        _cap_notice()
+        vals = reg.resolve(_current(reg))
+        if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
+            st.warning(tr("notice.more_than_total", id="overseas_ethnic", value="",
+                          shown=fmt_num(vals["overseas"], lang())), icon="⚠️")
         for sec in SECTIONS[1:]:
-            items = reg.section(sec)
+            items = [a for a in reg.section(sec) if a.id not in skip]
             if not items:
                 continue
             with st.expander(tr(f"section.{sec}")):

@@ -39,7 +39,8 @@ def _context() -> Context:
 
 
 def context() -> Context:
-    return _context()
+    """The context of the data in use: the store's data version (latest, or the one picked), else the embedded data."""
+    return versioned_context()
 
 
 def scenario() -> Scenario:
@@ -61,3 +62,137 @@ def scenario() -> Scenario:
 def results():
     """(projection, verdicts) of the current scenario; cached by scenario in the core."""
     return run(context(), scenario())
+
+
+# ---------------------------------------------------------------- the store (saved scenarios, data versions)
+
+def _secret_store_url() -> str | None:
+    """``[store] url`` from Streamlit secrets, if there is one."""
+    try:
+        sec = st.secrets.get("store")
+        return str(sec.get("url")) if sec and sec.get("url") else None
+    except Exception:  # noqa: BLE001 - no secrets file: the default store
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):
+    from ..store import Store
+    return Store(url)
+
+
+def store():
+    """The store in force (env GIAMNGHEO_DB_URL, else secrets, else SQLite under the data directory).
+
+    Raises ``giamngheo.store.StoreUnavailable`` when the database cannot be reached.
+    """
+    from ..store import resolve_url
+    return _store(resolve_url(secret_url=_secret_store_url()))
+
+
+# ---------------------------------------------------------------- Monte Carlo (probabilities, fan charts)
+
+MC_SD_KEY = "mc_sd"   # {assumption id: standard deviation} edited on the "what it takes" page
+
+
+def sd_overrides() -> dict[str, float]:
+    """The uncertainties the user edited in this session (id → standard deviation)."""
+    v = st.session_state.get(MC_SD_KEY) or {}
+    return {k: float(x) for k, x in v.items()} if isinstance(v, dict) else {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _mc(values: tuple, overrides: tuple):
+    from ..uncertainty import monte_carlo_cached
+    return monte_carlo_cached(context(), Scenario("", values), overrides=dict(overrides))
+
+
+def mc_results():
+    """The Monte Carlo of the current scenario (compact: verdicts with probability, bands);
+    cached by scenario values and edited uncertainties, so a rerun that changed neither is free."""
+    from ..uncertainty import overrides_key
+    return _mc(scenario().values, overrides_key(sd_overrides()))
+
+
+# ---------------------------------------------------------------- data versions (uploads and edits)
+# The app uses the store's latest data version when there is one, else the embedded data; the
+# user may pick an earlier version (pages/10_nhap_du_lieu.py sets DATA_VERSION_KEY). Contexts are
+# cached by version id: a version never changes.
+
+DATA_VERSION_KEY = "data_version"
+
+
+def _existing_store():
+    """The store when it exists and answers; None otherwise (a missing SQLite file is not created just to read)."""
+    from pathlib import Path
+
+    from ..store import StoreError, resolve_url
+    url = resolve_url(secret_url=_secret_store_url())
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return None
+    try:
+        return _store(url)
+    except StoreError:
+        return None
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def _latest_id(url: str) -> int | None:
+    from ..store import StoreError
+    try:
+        v = _store(url).list_data_versions()
+    except StoreError:
+        return None
+    return v[0].id if v else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _version_data(url: str, vid: int):
+    from ..ingest import version_frames
+    from ..engine import make_context
+    from ..plan import load_plan
+    from ..store import fmt_time
+    v = _store(url).get_data_version(vid)
+    if v is None:
+        return None
+    label = f"v{v.id} · {fmt_time(v.created_at, 'en')}"
+    obs, full = version_frames(v.csv_text or "", label)
+    return make_context(load_plan(), obs, data_label=label), full
+
+
+def data_version_id() -> int | None:
+    """The id of the data version in use: the one the user picked, else the latest; None = embedded data."""
+    db = _existing_store()
+    if db is None:
+        return None
+    latest = _latest_id(db.url)
+    if latest is None:
+        return None
+    chosen = st.session_state.get(DATA_VERSION_KEY)
+    return int(chosen) if isinstance(chosen, int) and 0 < chosen <= latest else latest
+
+
+def _in_use():
+    vid = data_version_id()
+    if vid is None:
+        return None
+    try:
+        return _version_data(_existing_store().url, vid)
+    except Exception:  # noqa: BLE001 - a version that no longer parses: fall back to the embedded data
+        return None
+
+
+def versioned_context() -> Context:
+    got = _in_use()
+    return got[0] if got else _context()
+
+
+def data_frame():
+    """The whole observations frame in use, with the communes' rows (group ``xa:…``)."""
+    got = _in_use()
+    return got[1] if got else _context().obs.df
+
+
+def refresh_data() -> None:
+    """After saving a version: forget the cached latest id so every page uses it at once."""
+    _latest_id.clear()

@@ -1,0 +1,584 @@
+"""What it takes: the value of each projected target's main lever that just meets it (scipy's
+Brent root finder), how much of the 2030 poverty gap each lever closes, and how far the projected
+2030 poor rate moves over each assumption's range (a tornado).
+
+Every evaluation runs the same model as the projection, vectorised over lever values: a grid of
+values in one call brackets the crossing, then ``scipy.optimize.brentq`` finds it; the answer is
+checked once on the full projection.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import combinations
+from math import factorial
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from scipy.optimize import brentq
+
+from . import kinds
+from .assess import _base_for
+from .assumptions import Assumption, Scenario
+from .engine import LABOUR_FLOWS, Context, _poverty_paths, change_path, poverty_inputs, project, run
+from .model.poverty import run_poverty
+from .model.projection import Projection, SeriesPath
+from .plan import Target
+from .uncertainty import value_range
+
+GRID = 65                       # lever values tried at once to bracket the crossing
+POVERTY_SECTIONS = ("headline", "poverty", "channels", "shock", "standard")
+# the levers of the gap attribution: a name and the assumptions set to their minimum when it is "off"
+LEVER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rate", ("poor_fall", "khmer_poor_fall")),
+    ("jobs", ("jobs",)),
+    ("placements", ("overseas", "overseas_ethnic")),
+)
+OUTCOMES = ("found", "always", "never", "no_lever", "not_projected")
+
+
+# ------------------------------------------------------------------------------------- the levers
+
+def main_lever(ctx: Context, tg: Target) -> str | None:
+    """The assumption that drives a target most directly (the plan file may name it: ``lever``)."""
+    reg = ctx.registry
+    if tg.lever and tg.lever in reg:
+        return tg.lever
+    ind, g = tg.indicator, tg.group
+    cands: list[str] = []
+    if ind in ("poor_rate", "poor_households"):
+        cands = ([f"{g}_poor_fall"] if g != "all" else []) + ["poor_fall"]
+    elif ind in ("near_poor_rate", "near_poor_households"):
+        cands = ([f"{g}_near_poor_fall"] if g != "all" else []) + ["near_poor_fall"]
+    elif ind in LABOUR_FLOWS:
+        cands = [LABOUR_FLOWS[ind]]
+    else:
+        cands = [a.id for a in reg if a.indicator == ind and a.group == g]
+    return next((c for c in cands if c in reg), None)
+
+
+def _margin(m: kinds.Measure) -> np.ndarray:
+    """How far the tested quantity is on the meeting side of the threshold (≥ 0: met, bar ties)."""
+    q = np.asarray(m.q, float)
+    d = q - m.threshold if m.sense == ">=" else m.threshold - q
+    return np.nan_to_num(np.atleast_1d(d), nan=-1e12, posinf=1e12, neginf=-1e12)
+
+
+def _projector(ctx: Context, scenario: Scenario, tg: Target, lever: str) -> Callable[[np.ndarray], Projection]:
+    """A function from lever values (an array) to a projection holding the target's path for each.
+
+    The poverty targets rerun only the stock–flow model and the other targets only their own path;
+    anything else goes through the full projection."""
+    vals = dict(ctx.registry.resolve(scenario))
+    det, _ = run(ctx, scenario)
+    path = det.path(tg.indicator, tg.group)
+    method = path.method if path is not None else ""
+
+    def full(xs: np.ndarray) -> Projection:
+        return project(ctx, scenario, params={lever: xs}, n_draws=len(xs))
+
+    if method == "stock_flow" and lever in ctx.registry and ctx.registry[lever].section in POVERTY_SECTIONS:
+        inp = poverty_inputs(ctx)
+        if inp is None:
+            return full
+
+        def poverty(xs: np.ndarray) -> Projection:
+            res = run_poverty(inp, {**vals, lever: xs})
+            p = _stock_path(ctx, res, tg.indicator, tg.group)
+            paths = [p] if p is not None else _poverty_paths(ctx, inp, res, True)
+            return Projection(ctx.as_of, ctx.horizon, paths, n_draws=len(xs))
+        return poverty
+    if method == f"assumption:{lever}":
+        ind = ctx.indicators[tg.indicator]
+        per_year = lever in LABOUR_FLOWS.values() or lever.endswith("_per_year")
+        actual = ctx.obs.series(tg.indicator, tg.group)
+
+        def own(xs: np.ndarray) -> Projection:
+            amount = np.minimum(xs, vals["overseas"]) if lever == "overseas_ethnic" else xs
+            p = change_path(ind, tg.group, actual, ctx.horizon, amount, per_year=per_year, mc=True, method=method)
+            return Projection(ctx.as_of, ctx.horizon, [p] if p else [], n_draws=len(xs))
+        return own
+    return full
+
+
+STOCKS = {"households": ("H", None), "poor_households": ("P", None), "near_poor_households": ("N", None),
+          "poor_rate": ("P", "H"), "near_poor_rate": ("N", "H")}
+
+
+def _stock_path(ctx: Context, res: Any, indicator: str, group: str) -> SeriesPath | None:
+    """One stock (or rate) path straight from the model's result: the same numbers as the
+    projection's path, without building every other path."""
+    if indicator not in STOCKS or (group != "all" and group not in res.stocks):
+        return None
+    num, den = STOCKS[indicator]
+    keys = list(res.stocks) if group == "all" else [group]
+
+    def total(k: str, i: int) -> np.ndarray:
+        return sum(res.stocks[g][k][i] for g in keys)
+    actual = ctx.obs.series(indicator, group)
+    values = dict(actual)
+    draws = {}
+    for i, y in enumerate(res.years):
+        v = total(num, i)
+        if den is not None:
+            v = 100 * v / total(den, i)
+        v = np.asarray(v, float)
+        draws[y] = v
+        values[y] = float(np.mean(v))
+    return SeriesPath(indicator, group, values, frozenset(actual), "stock_flow", draws)
+
+
+def _measure_fn(ctx: Context, scenario: Scenario, tg: Target, lever: str):
+    projector = _projector(ctx, scenario, tg, lever)
+    base = _base_for(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, ctx.as_of))
+
+    def measure(xs: Any) -> kinds.Measure:
+        xs = np.atleast_1d(np.asarray(xs, float))
+        proj = projector(xs)
+        return kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
+    return measure
+
+
+# ------------------------------------------------------------------------------------- goal seek
+
+@dataclass(frozen=True)
+class Requirement:
+    """The lever value that just meets a target.
+
+    ``outcome``: ``found`` (``value`` with ``sense``: ">=" the lever at or above it meets the
+    target, "<=" at or below), ``always`` (met anywhere in the lever's range), ``never`` (no value
+    in the range meets it), ``no_lever`` or ``not_projected``. ``lo``–``hi`` is the range searched.
+    """
+
+    target: str
+    lever: str | None
+    outcome: str
+    value: float | None = None
+    sense: str | None = None
+    lo: float | None = None
+    hi: float | None = None
+    monotone: bool = True          # one crossing only in the range
+    checked: bool = False          # confirmed on the full projection
+
+    def meets(self, x: float) -> bool | None:
+        """Whether the lever at ``x`` meets the target, by this requirement (None when unknown)."""
+        if self.outcome == "always":
+            return True
+        if self.outcome == "never":
+            return False
+        if self.outcome != "found" or self.value is None:
+            return None
+        return x >= self.value - 1e-9 if self.sense == ">=" else x <= self.value + 1e-9
+
+
+def _search_range(ctx: Context, scenario: Scenario, a: Assumption) -> tuple[float, float]:
+    lo, hi = a.min, a.max
+    if a.id == "overseas_ethnic" and "overseas" in ctx.registry:   # never more than all placements
+        hi = min(hi, ctx.registry.resolve(scenario)["overseas"])
+    return float(lo), float(hi)
+
+
+def _route(ctx: Context, tg: Target, lever: str) -> str:
+    """Which part of the model the target's path comes from: "poverty", "own" or "full"."""
+    det, _ = run(ctx, Scenario())
+    path = det.path(tg.indicator, tg.group)
+    method = path.method if path is not None else ""
+    if method == "stock_flow" and lever in ctx.registry and ctx.registry[lever].section in POVERTY_SECTIONS:
+        return "poverty"
+    if method == f"assumption:{lever}":
+        return "own"
+    return "full"
+
+
+def _strip(ctx: Context, scenario: Scenario, tg: Target, lever: str) -> Scenario:
+    """The part of the scenario the requirement depends on: never the lever's own value; for a
+    poverty target only the poverty model's assumptions; for a target on its own path nothing
+    (but the placements total for the ethnic placements). A slider that cannot change the answer
+    then finds it cached."""
+    route = _route(ctx, tg, lever)
+    reg = ctx.registry
+
+    def keep(k: str) -> bool:
+        if k == lever or k not in reg:
+            return False
+        if route == "poverty":
+            return reg[k].section in POVERTY_SECTIONS
+        if route == "own":
+            return lever == "overseas_ethnic" and k == "overseas"
+        return True
+    return Scenario.of("", {k: v for k, v in scenario.values if keep(k)})
+
+
+@lru_cache(maxsize=256)
+def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requirement:
+    tg = ctx.plan.target(target_id)
+    a = ctx.registry[lever]
+    lo, hi = _search_range(ctx, scenario, a)
+    measure = _measure_fn(ctx, scenario, tg, lever)
+    if a.integer:
+        grid = np.unique(np.round(np.linspace(lo, hi, GRID)))
+    else:
+        grid = np.linspace(lo, hi, GRID)
+    try:
+        m = measure(grid)
+    except kinds.Missing:
+        return Requirement(target_id, lever, "no_lever", lo=lo, hi=hi)
+    met = np.broadcast_to(np.asarray(m.met(), bool), grid.shape)
+    if met.all():
+        return Requirement(target_id, lever, "always", lo=lo, hi=hi)
+    if not met.any():
+        return Requirement(target_id, lever, "never", lo=lo, hi=hi)
+    flips = np.flatnonzero(met[1:] != met[:-1])
+    up = [i for i in flips if met[i + 1]]        # from not met to met going up
+    i = int(up[0]) if up else int(flips[-1])
+    sense = ">=" if met[i + 1] else "<="
+    a_x, b_x = float(grid[i]), float(grid[i + 1])
+
+    def f(x: float) -> float:
+        return float(_margin(measure(x))[0])
+
+    fa, fb = f(a_x), f(b_x)
+    xtol = max(a.step, 1e-9) / 1000
+    if fa * fb < 0:
+        x = brentq(f, a_x, b_x, xtol=xtol)
+    else:   # a jump, or a tie at a grid point: the grid point on the meeting side
+        x = b_x if sense == ">=" else a_x
+    # the answer on the meeting side of the root, a whole number for whole-number levers
+    step = xtol if not a.integer else 1.0
+    if a.integer:
+        x = float(np.ceil(x - 1e-9) if sense == ">=" else np.floor(x + 1e-9))
+    for _ in range(60):
+        if bool(np.all(measure(x).met())):
+            break
+        x = x + step if sense == ">=" else x - step
+        step *= 2
+    x = float(min(max(x, lo), hi))
+    checked = _check(ctx, scenario, tg, lever, x)
+    return Requirement(target_id, lever, "found", value=x, sense=sense, lo=lo, hi=hi,
+                       monotone=len(flips) == 1, checked=checked)
+
+
+def _check(ctx: Context, scenario: Scenario, tg: Target, lever: str, x: float) -> bool:
+    """Does the full projection, with the lever at x, meet the target?"""
+    proj = project(ctx, scenario.with_values(**{lever: x}))
+    base = _base_for(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, ctx.as_of))
+    try:
+        return bool(kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), base).met())
+    except kinds.Missing:
+        return False
+
+
+def goal_seek(ctx: Context, scenario: Scenario, target_id: str, lever: str | None = None) -> Requirement:
+    """The lever value that just meets the target, holding every other assumption of the scenario.
+
+    Cached by the scenario without the lever's own value, so moving that lever's slider does not
+    recompute it."""
+    tg = ctx.plan.target(target_id)
+    lever = lever or main_lever(ctx, tg)
+    if lever is None:
+        return Requirement(target_id, None, "no_lever")
+    _, verdicts = run(ctx, scenario)
+    v = next(v for v in verdicts if v.target == target_id)
+    if v.basis != "projected":
+        return Requirement(target_id, lever, "not_projected")
+    return _seek(ctx, _strip(ctx, scenario, tg, lever), target_id, lever)
+
+
+def requirements(ctx: Context, scenario: Scenario) -> list[Requirement]:
+    """A requirement for every target the scenario projects (decided targets are left out)."""
+    _, verdicts = run(ctx, scenario)
+    return [goal_seek(ctx, scenario, v.target) for v in verdicts if v.basis == "projected"]
+
+
+def lever_requirements(ctx: Context, scenario: Scenario) -> dict[str, list[Requirement]]:
+    """Lever id → the requirements of the projected targets it is the main lever of."""
+    out: dict[str, list[Requirement]] = {}
+    for r in requirements(ctx, scenario):
+        if r.lever is not None and r.outcome in ("found", "always", "never"):
+            out.setdefault(r.lever, []).append(r)
+    return out
+
+
+# -------------------------------------------------------------------------------- gap attribution
+
+@dataclass(frozen=True)
+class Attribution:
+    """How much each lever lowers the tested quantity of a relative poverty target (q = rate in the
+    target year ÷ rate at the start of the period), by Shapley values over the levers: each lever's
+    average effect over every order of switching them on, so the parts add up exactly."""
+
+    target: str
+    group: str
+    threshold: float                          # q must be at most this (½)
+    base_year: int
+    year: int
+    without: float                            # q with every lever at its minimum (off)
+    scenario: float                           # q in the scenario
+    contributions: tuple[tuple[str, float], ...]   # lever name → how much it lowers q
+    start_rate: float                         # the scenario's rate at the base year
+    end_rate: float                           # and in the target year
+
+    @property
+    def gap(self) -> float:
+        """How far q is above the threshold with no lever (≤ 0: met without any)."""
+        return self.without - self.threshold
+
+    @property
+    def remaining(self) -> float:
+        """How far q is still above the threshold in the scenario (≤ 0: met)."""
+        return self.scenario - self.threshold
+
+
+def _shapley(values: dict[frozenset, float], players: list[str]) -> dict[str, float]:
+    n = len(players)
+    out = {}
+    for p in players:
+        others = [x for x in players if x != p]
+        tot = 0.0
+        for k in range(n):
+            w = factorial(k) * factorial(n - k - 1) / factorial(n)
+            for s in combinations(others, k):
+                s = frozenset(s)
+                tot += w * (values[s | {p}] - values[s])
+        out[p] = tot
+    return out
+
+
+def poverty_relative_target(ctx: Context, scenario: Scenario) -> Target | None:
+    """The projected relative target on the district's poor rate (T24 in this plan), if any."""
+    _, verdicts = run(ctx, scenario)
+    basis = {v.target: v.basis for v in verdicts}
+    return next((tg for tg in ctx.plan.targets if tg.indicator == "poor_rate" and tg.group == "all"
+                 and tg.kind == "relative_change" and basis.get(tg.id) == "projected"), None)
+
+
+@lru_cache(maxsize=64)
+def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]:
+    """For the 2030 poverty target: the district, and each named group (Khmer) read as the same
+    halving applied to the group's own rate."""
+    tg0 = poverty_relative_target(ctx, scenario)
+    inp = poverty_inputs(ctx)
+    if tg0 is None or inp is None:
+        return ()
+    reg = ctx.registry
+    vals = reg.resolve(scenario)
+    levers = [(name, tuple(i for i in ids if i in reg)) for name, ids in LEVER_GROUPS]
+    levers = [(name, ids) for name, ids in levers if ids]
+    names = [name for name, _ in levers]
+    subsets = [frozenset(s) for k in range(len(names) + 1) for s in combinations(names, k)]
+    params: dict[str, Any] = dict(vals)
+    for name, ids in levers:
+        for i in ids:
+            params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
+    res = run_poverty(inp, params)
+    proj = Projection(ctx.as_of, ctx.horizon, _poverty_paths(ctx, inp, res, True), n_draws=len(subsets))
+    det, _ = run(ctx, scenario)
+    out = []
+    for g in ["all"] + [g for g in ctx.groups if g != "all"]:
+        tg = tg0 if g == "all" else replace(tg0, id=f"{tg0.id}-{g}", group=g)
+        if proj.path(tg.indicator, g) is None:
+            continue
+        try:
+            m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, g, draws=True))
+        except kinds.Missing:
+            continue
+        q = np.asarray(m.q, float)
+        v = {s: float(q[0] - q[j]) for j, s in enumerate(subsets)}   # how much each subset lowers q
+        contrib = _shapley(v, names)
+        b = m.base_year if m.base_year is not None else ctx.plan.resolved_base_year(tg)
+        out.append(Attribution(tg.id, g, float(tg.factor), int(b), tg.target_year, float(q[0]), float(q[-1]),
+                               tuple((nm, contrib[nm]) for nm in names),
+                               float(det.get(tg.indicator, g, b) or np.nan),
+                               float(det.get(tg.indicator, g, tg.target_year) or np.nan)))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------------------ tornado
+
+@dataclass(frozen=True)
+class TornadoBar:
+    id: str
+    low: float          # the assumption at the low end of its range
+    high: float         # and at the high end
+    at_low: float       # the outcome (poor rate, %) with the assumption at ``low``
+    at_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.at_high - self.at_low)
+
+
+@dataclass(frozen=True)
+class Tornado:
+    year: int
+    base: tuple[tuple[str, float], ...]                     # group → the scenario's poor rate
+    bars: tuple[tuple[str, tuple[TornadoBar, ...]], ...]    # group → bars, widest first
+    no_effect: tuple[str, ...]                              # assumptions that move neither rate
+
+    def for_group(self, group: str) -> tuple[float | None, tuple[TornadoBar, ...]]:
+        return dict(self.base).get(group), dict(self.bars).get(group, ())
+
+
+def _rates(res, groups: list[str], year: int) -> dict[str, np.ndarray]:
+    i = res.years.index(year)
+    out = {}
+    for g in groups:
+        keys = list(res.stocks) if g == "all" else [g]
+        P = sum(res.stocks[k]["P"][i] for k in keys)
+        H = sum(res.stocks[k]["H"][i] for k in keys)
+        out[g] = 100 * np.asarray(P, float) / np.asarray(H, float)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: tuple) -> Tornado | None:
+    inp = poverty_inputs(ctx)
+    if inp is None or year <= inp.start_year:
+        return None
+    reg = ctx.registry
+    vals = reg.resolve(scenario)
+    ov = dict(overrides)
+    items = [a for a in reg if a.section in POVERTY_SECTIONS]
+    ranges = [value_range(a, vals[a.id], k, ov) for a in items]
+    m = len(items)
+    params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
+    for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
+        params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
+    res = run_poverty(inp, {**vals, **params})
+    groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
+    rates = _rates(res, groups, year)
+    bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}
+    moved: set[str] = set()
+    for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
+        for g in groups:
+            r = rates[g]
+            bar = TornadoBar(a.id, lo, hi, float(r[2 * j]), float(r[2 * j + 1]))
+            if bar.swing > 1e-9 or abs(bar.at_low - r[-1]) > 1e-9:
+                bars[g].append(bar)
+                moved.add(a.id)
+    base = tuple((g, float(rates[g][-1])) for g in groups)
+    ordered = tuple((g, tuple(sorted(bars[g], key=lambda b: -max(abs(b.at_low - rates[g][-1]),
+                                                                   abs(b.at_high - rates[g][-1]))))) for g in groups)
+    return Tornado(year, base, ordered, tuple(a.id for a in items if a.id not in moved))
+
+
+def tornado(ctx: Context, scenario: Scenario, year: int | None = None, k: float = 2.0,
+            overrides: Mapping[str, float] | None = None) -> Tornado | None:
+    """The projected poor rate in ``year`` (default: the horizon), for the district and each named
+    group, with each poverty-model assumption moved alone to each end of its range (value ± k·sd
+    clipped to its bounds; the whole bounds where it has no spread)."""
+    return _tornado(ctx, Scenario.of("", scenario.as_dict()), int(year or ctx.horizon), float(k),
+                    tuple(sorted((overrides or {}).items())))
+
+
+# ------------------------------------------------------------------------- tables and chart inputs
+
+def _unit(a: Assumption, lang: str) -> str:
+    from .i18n import catalogue, t
+    return t(f"unit.{a.unit}", lang) if f"unit.{a.unit}" in catalogue() else ""
+
+
+def _fmt_lever(a: Assumption, x: float | None, lang: str) -> str:
+    from .i18n import fmt_num
+    if x is None:
+        return "–"
+    return f"{fmt_num(x, lang, 0 if a.integer else 2)} {_unit(a, lang)}".strip()
+
+
+def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
+    """What the lever needs to be, in words: '≥ 0,82 điểm %/năm', 'no value from 0 to 3 meets it', …"""
+    from .i18n import t
+    if r.lever is None or r.outcome in ("no_lever", "not_projected"):
+        return t("seek.no_lever", lang)
+    a = ctx.registry[r.lever]
+    if r.outcome == "found":
+        s = t("seek.need_ge" if r.sense == ">=" else "seek.need_le", lang, v=_fmt_lever(a, r.value, lang))
+        return s + ("" if r.monotone else t("seek.not_monotone", lang))
+    return t(f"seek.{r.outcome}", lang, lo=_fmt_lever(a, r.lo, lang), hi=_fmt_lever(a, r.hi, lang))
+
+
+def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
+    """The goal-seek table: one row per projected target, in the language."""
+    import pandas as pd
+
+    from .i18n import field, fmt_pct, t
+    from .uncertainty import probability_status
+    vals = ctx.registry.resolve(scenario)
+    by_id = {v.target: v for v in verdicts}
+    rows = []
+    for r in requirements(ctx, scenario):
+        tg = ctx.plan.target(r.target)
+        v = by_id.get(r.target)
+        a = ctx.registry[r.lever] if r.lever else None
+        cur = vals[r.lever] if r.lever else None
+        meets = r.meets(cur) if cur is not None else None
+        p = v.probability if v is not None else None
+        ps = probability_status(p)
+        rows.append({
+            t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
+            t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
+            t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
+            t("seek.col_needed", lang): requirement_text(ctx, r, lang),
+            t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
+            t("seek.col_verdict", lang): ((t(f"status.{v.status}", lang) if v else "–") + " · "
+                                          + (f"{fmt_pct(100 * p, lang, 0)} ({t('prob.class_' + ps, lang)})" if ps
+                                             else t("prob.none", lang))),
+        })
+    return pd.DataFrame(rows)
+
+
+def _two_lines(text: str) -> str:
+    """Break a short label into two lines (" / " between them) near its middle."""
+    words = text.split()
+    if len(words) < 2:
+        return text
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + " / " + " ".join(words[cut:])
+
+
+def attribution_frame(att: Attribution, lang: str):
+    """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate."""
+    import pandas as pd
+
+    from .i18n import fmt_num, t
+    rows = [{"step": _two_lines(t("seek.gap_without", lang)), "order": 0, "start": 0.0, "end": 100 * att.without,
+             "kind": "total", "label": fmt_num(100 * att.without, lang, 0) + "%"}]
+    level = 100 * att.without
+    for i, (name, c) in enumerate(att.contributions, start=1):
+        end = level - 100 * c
+        rows.append({"step": _two_lines(t(f"seek.lever_{name}", lang)), "order": i, "start": level, "end": end,
+                     "kind": "down" if c >= 0 else "up",
+                     "label": ("−" if c >= 0 else "+") + fmt_num(abs(100 * c), lang, 1)})
+        level = end
+    rows.append({"step": _two_lines(t("seek.gap_scenario", lang)), "order": len(rows), "start": 0.0, "end": 100 * att.scenario,
+                 "kind": "scenario", "label": fmt_num(100 * att.scenario, lang, 0) + "%"})
+    return pd.DataFrame(rows)
+
+
+def attribution_caption(att: Attribution, lang: str) -> str:
+    from .i18n import fmt_num, fmt_pct, t
+    parts = "; ".join(t("seek.gap_part", lang, lever=t(f"seek.lever_{nm}", lang), v=fmt_num(100 * c, lang, 1))
+                      for nm, c in att.contributions)
+    verdict = (t("seek.gap_met", lang, v=fmt_num(-100 * att.remaining, lang, 1)) if att.remaining <= 1e-9
+               else t("seek.gap_short", lang, v=fmt_num(100 * att.remaining, lang, 1)))
+    return t("seek.gap_caption", lang, group=t(f"group.{att.group}", lang), base=att.base_year,
+             start=fmt_pct(att.start_rate, lang), year=att.year, end=fmt_pct(att.end_rate, lang),
+             q=fmt_pct(100 * att.scenario, lang, 0), without=fmt_pct(100 * att.without, lang, 0), parts=parts,
+             verdict=verdict)
+
+
+def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12):
+    """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group."""
+    import pandas as pd
+
+    from .i18n import field, fmt_pct, t
+    _, bars = tn.for_group(group)
+    rows = []
+    for rank, b in enumerate(bars[:top]):
+        a = ctx.registry[b.id]
+        rng = f"{_fmt_lever(a, b.low, lang)} – {_fmt_lever(a, b.high, lang)}"
+        for end, x, val in (("seek.tornado_low", b.low, b.at_low), ("seek.tornado_high", b.high, b.at_high)):
+            rows.append({"assumption": field(a, "label", lang), "rank": rank, "end": t(end, lang), "value": val,
+                         "range": f"{t('seek.tornado_range', lang)}: {rng}",
+                         "label": f"{_fmt_lever(a, x, lang)} → {fmt_pct(val, lang)}"})
+    return pd.DataFrame(rows, columns=["assumption", "rank", "end", "value", "range", "label"])

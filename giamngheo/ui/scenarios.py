@@ -1,0 +1,353 @@
+"""Streamlit glue for scenarios: put values into the sidebar, open saved scenarios and presets, the
+``?scenario=ID`` short link, share links, messages that survive a rerun, and escaping user text.
+
+Setting a slider: its value is assigned to ``st.session_state[<assumption id>]`` *before* the
+widget is created in a run: from an ``on_click``/``on_change`` callback (callbacks run before the
+script), or from ``app.py`` before ``sidebar.render()`` (the short link on the first run).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ..assumptions import Registry, Scenario
+from ..i18n import fmt_num
+from ..paths import observations_path
+from ..presets import get_preset, resolve
+from ..store import (DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time,
+                     short_hash)
+from .state import context, lang, scenario, store, tr
+
+ORIGIN = "_gn_origin"          # what the sliders were last loaded from: {"kind", "id", "name", "values"}
+FLASH = "_gn_flash"            # messages to show on the next run: [(level, text)]
+LINK_DONE = "_gn_link_scenario"
+PICK = "_gn_preset_pick"
+SAVE_NAME = "_gn_save_name"    # the name field of the save form (pages/6_kich_ban.py)
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+# ------------------------------------------------------------------------------------------ text
+
+def md(text: Any) -> str:
+    """User text made literal inside Markdown: every ASCII punctuation mark backslash-escaped (so
+    ``<b>``, ``**``, ``[x](y)``, ``:red[...]`` and ``$x$`` show as typed), newlines as spaces."""
+    return _PUNCT.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def slug(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[^A-Za-z0-9]+", "-", s).strip("-").lower()[:60] or "kich-ban"
+
+
+def flash(level: str, text: str, where: str = "top") -> None:
+    """A message for the next run, shown by ``show_flash(where)`` (near the action that caused it)."""
+    st.session_state.setdefault(FLASH, []).append((level, text, where))
+
+
+def show_flash(where: str = "top") -> None:
+    keep, show = [], []
+    for item in st.session_state.get(FLASH, []):
+        (show if item[2] == where else keep).append(item)
+    if show:
+        st.session_state[FLASH] = keep
+    for level, text, _ in show:
+        getattr(st, level, st.info)(text)
+
+
+# ------------------------------------------------------------------------------------------ store
+
+def store_or_stop() -> Store:
+    """The store, or an error message in the user's language and the end of the page."""
+    try:
+        return store()
+    except StoreError as exc:
+        st.error(tr("scenarios.store_unavailable", detail=md(str(exc)[:300])))
+        st.stop()
+        raise  # unreachable; for type checkers
+
+
+@lru_cache(maxsize=4)
+def _file_hash(path: str, _mtime: int) -> str:
+    with open(path, "rb") as fh:
+        return content_hash(fh.read())
+
+
+def current_data_ref() -> tuple[int | None, str]:
+    """(store data version id or None, content hash) of the observations the app uses now: the
+    store's data version in use (``state.data_version_id``) when there is one, else the embedded file."""
+    from . import state
+    version_in_use = getattr(state, "data_version_id", None)
+    vid = version_in_use() if callable(version_in_use) else None
+    if vid is not None:
+        try:
+            return vid, _version_hash(store().url, vid)
+        except StoreError:
+            pass
+    p = observations_path()
+    try:
+        h = _file_hash(str(p), p.stat().st_mtime_ns)
+    except OSError:
+        return None, ""
+    try:
+        v = store().find_data_version(h)
+    except StoreError:
+        v = None
+    return (v.id if v else None), h
+
+
+@lru_cache(maxsize=64)
+def _version_hash(url: str, vid: int) -> str:
+    """A data version's content hash (versions never change, so this is cached for good)."""
+    v = store().get_data_version(vid)
+    return v.content_hash if v else ""
+
+
+def data_label(version: int | None, hash_: str, db: Store | None = None) -> str:
+    if version is not None:
+        when = ""
+        try:
+            v = (db or store()).get_data_version(version)
+            when = fmt_time(v.created_at, lang()) if v else ""
+        except StoreError:
+            pass
+        return tr("scenarios.data_version", id=version, when=when) if when else tr("scenarios.data_version_plain", id=version)
+    if hash_:
+        return tr("scenarios.data_hash", hash=short_hash(hash_))
+    return tr("scenarios.data_unknown")
+
+
+def drift_text(d: DataDrift) -> str:
+    return tr(f"scenarios.drift_{d.kind}", saved=data_label(d.saved_version, d.saved_hash),
+              now=data_label(d.current_version, d.current_hash))
+
+
+def drift_of(saved: SavedScenario) -> DataDrift | None:
+    vid, h = current_data_ref()
+    return data_drift(saved, vid, h)
+
+
+# ------------------------------------------------------------------------------------------ values
+
+def lenient(reg: Registry, values: Mapping[str, Any], name: str = "") -> tuple[Scenario, list[tuple[str, str, Any, Any]]]:
+    """A scenario from stored values for the current registry: unknown ids are dropped and values out
+    of bounds clamped, each with a notice (code, id, value given, value used)."""
+    clean: dict[str, float] = {}
+    notices: list[tuple[str, str, Any, Any]] = []
+    for k, v in values.items():
+        if k not in reg:
+            notices.append(("unknown", k, v, None))
+            continue
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            notices.append(("not_number", k, v, reg[k].default))
+            continue
+        c = reg[k].clamp(f)
+        if c != f:
+            notices.append(("clamped", k, v, c))
+        if c != reg[k].default:
+            clean[k] = c
+    return Scenario.of(name, clean), notices
+
+
+def apply_values(values: Mapping[str, Any], name: str, kind: str, sid: str = "") -> list[tuple[str, str, Any, Any]]:
+    """Set every slider to the scenario's value (defaults for the rest). Call before the sidebar renders."""
+    reg = context().registry
+    sc, notices = lenient(reg, values, name)
+    given = sc.as_dict()
+    for a in reg:
+        v = given.get(a.id, a.default)
+        st.session_state[a.id] = int(round(v)) if a.integer else float(v)
+    st.session_state["scenario_name"] = name
+    st.session_state[ORIGIN] = {"kind": kind, "id": sid, "name": name, "values": given}
+    st.session_state[SAVE_NAME] = name if kind in ("saved", "import") else ""
+    return notices
+
+
+def notice_texts(notices: list[tuple[str, str, Any, Any]]) -> list[str]:
+    L = lang()
+    out = []
+    for code, k, raw, used in notices:
+        out.append(tr(f"scenarios.open_{code}", id=md(k), value=md(str(raw)[:40]),
+                      used=fmt_num(used, L) if isinstance(used, (int, float)) else ""))
+    return out
+
+
+def origin() -> dict[str, Any] | None:
+    return st.session_state.get(ORIGIN)
+
+
+def is_modified(current: Scenario | None = None) -> bool:
+    o = origin()
+    if not o:
+        return False
+    cur = (current or scenario()).as_dict()
+    base = o.get("values", {})
+    keys = set(cur) | set(base)
+    reg = context().registry
+    return any(abs(float(cur.get(k, reg[k].default if k in reg else 0)) -
+                   float(base.get(k, reg[k].default if k in reg else 0))) > 1e-9 for k in keys)
+
+
+def sync_name() -> None:
+    """Keep the scenario's name honest: "<name> (changed)" once a slider moved after opening it,
+    nothing once every slider is back at its default. Runs before the sliders are drawn."""
+    o = origin()
+    if not o:
+        return
+    cur = scenario()
+    if not cur.values and o.get("values"):
+        st.session_state.pop(ORIGIN, None)
+        st.session_state["scenario_name"] = ""
+    elif is_modified(cur):
+        st.session_state["scenario_name"] = tr("scenarios.modified_name", name=o["name"])
+    else:
+        st.session_state["scenario_name"] = o["name"]
+
+
+def current_label() -> str:
+    """Markdown: what the sliders show now (its name escaped)."""
+    o = origin()
+    if not o:
+        return tr("scenarios.now_unnamed") if scenario().values else tr("scenarios.now_defaults")
+    key = "scenarios.now_modified" if is_modified() else "scenarios.now_named"
+    return tr(key, name=md(o["name"]), kind=tr(f"scenarios.kind_{o['kind']}"))
+
+
+def preset_name(pid: str) -> str:
+    p = get_preset(pid)
+    return p.name(lang()) if p else pid
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+
+def open_preset(pid: str) -> None:
+    p = get_preset(pid)
+    if p is None:
+        return
+    sc, _ = resolve(context(), p)
+    apply_values(sc.as_dict(), p.name(lang()), "preset", pid)
+    try:
+        del st.query_params["scenario"]
+    except KeyError:
+        pass
+    flash("success", tr("scenarios.opened_preset", name=md(p.name(lang()))))
+
+
+def open_saved(sid: str, where: str = "list") -> None:
+    try:
+        saved = store().get_scenario(sid)
+    except StoreError as exc:
+        flash("error", tr("scenarios.store_unavailable", detail=md(str(exc)[:300])), where)
+        return
+    if saved is None:
+        flash("warning", tr("scenarios.not_found", id=md(sid)), where)
+        return
+    notices = apply_values(saved.values, saved.name, "saved", saved.id)
+    st.query_params["scenario"] = saved.id
+    flash("success", tr("scenarios.opened", name=md(saved.name)), where)
+    d = drift_of(saved)
+    if d:
+        flash("info", drift_text(d), where)
+    for txt in notice_texts(notices):
+        flash("warning", txt, where)
+
+
+def open_values(values: Mapping[str, Any], name: str, where: str = "import") -> None:
+    """Open values that came from an imported file."""
+    notices = apply_values(values, name, "import")
+    try:
+        del st.query_params["scenario"]
+    except KeyError:
+        pass
+    flash("success", tr("scenarios.opened", name=md(name)), where)
+    for txt in notice_texts(notices):
+        flash("warning", txt, where)
+
+
+def _on_preset_pick() -> None:
+    pid = st.session_state.get(PICK)
+    if pid:
+        open_preset(pid)
+    st.session_state[PICK] = None
+
+
+def preset_picker() -> None:
+    """A preset selector for the top of the sidebar; the sliders take the preset's values."""
+    from ..presets import load_presets
+    sync_name()
+    presets = {p.id: p for p in load_presets()}
+    if not presets:
+        return
+    st.selectbox(tr("scenarios.preset_label"), list(presets), index=None, key=PICK,
+                 format_func=lambda pid: presets[pid].name(lang()), placeholder=tr("scenarios.preset_placeholder"),
+                 on_change=_on_preset_pick, help=tr("scenarios.preset_help"))
+    st.caption(current_label())
+
+
+# ------------------------------------------------------------------------------------------ links
+
+def load_from_link() -> None:
+    """Once per session, before the sidebar renders: ``?scenario=ID`` puts the saved scenario's
+    values into the sliders. If the link also carries assumption values (the scenario was changed
+    after opening), those win and only the name is kept."""
+    if LINK_DONE in st.session_state:
+        return
+    sid = st.query_params.get("scenario", "")
+    st.session_state[LINK_DONE] = sid
+    if not sid:
+        return
+    try:
+        saved = store().get_scenario(sid)
+    except StoreError as exc:
+        flash("error", tr("scenarios.store_unavailable", detail=md(str(exc)[:300])))
+        return
+    ctx = context()
+    if saved is None or saved.plan_id != ctx.plan.id:
+        flash("warning", tr("scenarios.link_not_found", id=md(sid[:40])))
+        try:
+            del st.query_params["scenario"]
+        except KeyError:
+            pass
+        return
+    if any(k in ctx.registry for k in st.query_params.keys()):
+        sc, _ = lenient(ctx.registry, saved.values, saved.name)
+        st.session_state["scenario_name"] = saved.name
+        st.session_state[ORIGIN] = {"kind": "saved", "id": saved.id, "name": saved.name, "values": sc.as_dict()}
+    else:
+        for txt in notice_texts(apply_values(saved.values, saved.name, "saved", saved.id)):
+            flash("warning", txt)
+    flash("info", tr("scenarios.opened_link", name=md(saved.name)))
+    d = drift_of(saved)
+    if d:
+        flash("info", drift_text(d))
+
+
+def base_url() -> str | None:
+    """The app's address without the page path, from the browser (None in tests)."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001
+        url = None
+    if not url:
+        return None
+    from pathlib import Path
+    from .pages import discover
+    slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "pages")}
+    url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    head, _, last = url.rpartition("/")
+    if last in slugs and head.count("/") >= 2:
+        url = head
+    return url + "/"
+
+
+def share_url(query: Mapping[str, str]) -> str:
+    qs = urlencode(dict(query))
+    base = base_url() or "/"
+    return base + ("?" + qs if qs else "")

@@ -1,0 +1,238 @@
+"""Monte Carlo over the assumptions: the probability of meeting each projected target and the
+percentile bands of every projected series.
+
+How the draws are made (stated on the method page):
+- every assumption with a standard deviation above zero is drawn from a normal distribution around
+  its value in the scenario, independently of the others, clipped to the assumption's bounds;
+  whole-number assumptions (jobs, placements, schools, …) are rounded;
+- a draw holds one value of each assumption for the whole projection: it is uncertainty about the
+  pace (how fast the rate falls, how many jobs a year), not year-to-year noise. The standard
+  deviation is by default the spread of the indicator's own past yearly changes, so the bands are
+  on the wide side;
+- the draws are made with ``numpy.random.Generator`` from a fixed seed, all at once (no Python loop
+  over draws), so a run repeats exactly.
+
+The verdict of a projected target stays the deterministic one (UN Statistics Division progress
+share on the scenario's own path); the probability is shown beside it. :data:`PROB_ON_TRACK` and
+:data:`PROB_AT_RISK` are the one place that turns a probability into on track / at risk / off track.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import kinds
+from .assess import Verdict, _base_for
+from .assumptions import Assumption, Registry, Scenario
+from .model.projection import Projection, SeriesPath
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 20211008        # the date of Resolution 05-NQ/TU; any fixed number would do
+PROB_ON_TRACK = 0.80           # a probability at or above this: on track ("likely")
+PROB_AT_RISK = 0.50            # at or above this (and below PROB_ON_TRACK): at risk; below: off track
+SD_EPS = 1e-9                  # a spread below this (relative to the range) is no spread at all
+COMPACT_DRAWS = 1_000          # what a compact (cached) result keeps of each year's draws (about 2 MB)
+
+SdOverrides = tuple[tuple[str, float], ...]
+
+
+def probability_status(p: float | None) -> str | None:
+    """on_track / at_risk / off_track for a probability of meeting a target (None stays None)."""
+    if p is None or not np.isfinite(p):
+        return None
+    if p >= PROB_ON_TRACK:
+        return "on_track"
+    if p >= PROB_AT_RISK:
+        return "at_risk"
+    return "off_track"
+
+
+def sd_of(a: Assumption, overrides: Mapping[str, float] | None = None) -> float:
+    """The assumption's standard deviation (an override if given), 0 when negligible."""
+    sd = float(overrides[a.id]) if overrides and a.id in overrides else float(a.sd)
+    if not np.isfinite(sd) or sd <= SD_EPS * max(1.0, a.max - a.min):
+        return 0.0
+    return sd
+
+
+def uncertain(registry: Registry, overrides: Mapping[str, float] | None = None) -> list[Assumption]:
+    """The assumptions that are drawn (a spread above zero), in registry order."""
+    return [a for a in registry if sd_of(a, overrides) > 0]
+
+
+def value_range(a: Assumption, value: float, k: float = 2.0,
+                overrides: Mapping[str, float] | None = None) -> tuple[float, float]:
+    """The range an assumption is moved over for sensitivity: value ± k·sd clipped to its bounds,
+    or its whole bounds when it has no spread. Whole-number assumptions are rounded."""
+    sd = sd_of(a, overrides)
+    lo, hi = (value - k * sd, value + k * sd) if sd > 0 else (a.min, a.max)
+    lo, hi = max(lo, a.min), min(hi, a.max)
+    if a.integer:
+        lo, hi = float(np.ceil(lo - 1e-9)), float(np.floor(hi + 1e-9))
+    return float(lo), float(hi)
+
+
+def draw_params(registry: Registry, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+                overrides: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
+    """n draws of every uncertain assumption: normal around the scenario value, clipped, rounded."""
+    if n < 1:
+        raise ValueError(f"draws: need at least 1, got {n}")
+    vals = registry.resolve(scenario)
+    items = uncertain(registry, overrides)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((len(items), n))
+    out: dict[str, np.ndarray] = {}
+    for row, a in zip(z, items):
+        x = row
+        x *= sd_of(a, overrides)
+        x += vals[a.id]
+        np.clip(x, a.min, a.max, out=x)
+        if a.integer:
+            np.rint(x, out=x)
+        out[a.id] = x
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarlo:
+    """The result of a Monte Carlo run.
+
+    ``projection`` has the scenario's own (deterministic) values on every path and, for projected
+    years, the draws. ``verdicts`` are the deterministic verdicts with ``probability`` set for
+    projected targets, always from all ``n`` draws. A *compact* result (what the app caches) keeps
+    only the first :data:`COMPACT_DRAWS` draws of each path for the bands: the draws are independent,
+    so these are a random sample: its 10th percentile, say, is the full run's 9th to 11th (one
+    standard error); it needs a tenth of the memory.
+    """
+
+    projection: Projection
+    verdicts: list[Verdict]
+    n: int
+    seed: int
+    compact: bool = False
+
+    def verdict(self, target_id: str) -> Verdict | None:
+        return next((v for v in self.verdicts if v.target == target_id), None)
+
+    def probability(self, target_id: str) -> float | None:
+        v = self.verdict(target_id)
+        return None if v is None else v.probability
+
+    def percentile(self, indicator: str, group: str, q: float) -> dict[int, float]:
+        """Year → the q-th percentile of the path (actual years: the value itself)."""
+        p = self.projection.path(indicator, group)
+        if p is None:
+            return {}
+        return {y: float(np.percentile(p.draws[y], q)) if y in p.draws else v for y, v in sorted(p.values.items())}
+
+    def bands(self, indicator: str, group: str, qs: Iterable[int] = (10, 25, 50, 75, 90)) -> pd.DataFrame:
+        """One row a year: the value and the percentiles of the projected years (NaN for actual years)."""
+        p = self.projection.path(indicator, group)
+        qs = tuple(qs)
+        cols = ["year", "value", "basis"] + [f"p{q}" for q in qs]
+        if p is None:
+            return pd.DataFrame(columns=cols)
+        rows = []
+        for y, v in sorted(p.values.items()):
+            d = p.draws.get(y)
+            pct = np.percentile(d, qs) if d is not None else [np.nan] * len(qs)
+            rows.append([y, v, p.basis(y), *map(float, pct)])
+        return pd.DataFrame(rows, columns=cols)
+
+    def compacted(self, keep: int = COMPACT_DRAWS) -> "MonteCarlo":
+        """The same result keeping the first ``keep`` draws of each path (probabilities unchanged)."""
+        if self.compact or self.n <= keep:
+            return self
+        proj = Projection(self.projection.as_of, self.projection.horizon, n_draws=keep)
+        for p in self.projection.paths.values():
+            draws = {y: np.array(d[:keep]) for y, d in p.draws.items()}
+            proj.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws))
+        return MonteCarlo(proj, self.verdicts, self.n, self.seed, compact=True)
+
+
+def _merge(det: Projection, mc: Projection) -> Projection:
+    out = Projection(det.as_of, det.horizon, n_draws=mc.n_draws)
+    for key, p in det.paths.items():
+        q = mc.paths.get(key)
+        # (a path no uncertain assumption reaches has scalar "draws": none)
+        draws = {y: d for y, d in q.draws.items() if y not in p.actual and np.ndim(d)} if q is not None else {}
+        out.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws))
+    return out
+
+
+def probability_of(ctx: Any, tg: Any, proj: Projection) -> float | None:
+    """The share of draws in which the target is met (None without draws or with a missing year)."""
+    if not proj.has_draws(tg.indicator, tg.group):
+        return None
+    actual = ctx.obs.series(tg.indicator, tg.group, proj.as_of)
+    try:
+        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True),
+                          _base_for(ctx.plan, tg, actual))
+    except kinds.Missing:
+        return None
+    met = np.asarray(m.met())
+    if met.ndim == 0:           # the test read no projected year with draws
+        return float(met)
+    return float(met.mean())
+
+
+def _met(ctx: Any, tg: Any, proj: Projection) -> bool:
+    actual = ctx.obs.series(tg.indicator, tg.group, proj.as_of)
+    try:
+        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), _base_for(ctx.plan, tg, actual))
+    except kinds.Missing:
+        return False
+    return bool(np.all(m.met()))
+
+
+def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+                overrides: Mapping[str, float] | None = None) -> MonteCarlo:
+    """Draw every uncertain assumption n times, project all draws at once, and give each projected
+    target the share of draws that meet it. Repeats exactly for the same seed."""
+    from .engine import project, run   # engine imports the model; keep this module light to import
+
+    det_proj, det_verdicts = run(ctx, scenario)
+    params = draw_params(ctx.registry, scenario, n, seed, overrides)
+    mc_proj = project(ctx, scenario, params=params, n_draws=n)
+    proj = _merge(det_proj, mc_proj)
+    verdicts = []
+    for tg, v in zip(ctx.plan.targets, det_verdicts):
+        if v.basis == "projected":
+            p = probability_of(ctx, tg, proj)
+            path = proj.path(tg.indicator, tg.group)
+            if p is None and path is not None and path.method.startswith(("assumption:", "stock_flow")):
+                # a path driven by assumptions none of which is uncertain: the chance is 0 or 1
+                p = 1.0 if _met(ctx, tg, proj) else 0.0
+            v = replace(v, probability=p)
+        verdicts.append(v)
+    return MonteCarlo(proj, verdicts, n, seed)
+
+
+def overrides_key(overrides: Mapping[str, float] | None) -> SdOverrides:
+    return tuple(sorted((k, float(v)) for k, v in (overrides or {}).items()))
+
+
+@lru_cache(maxsize=16)
+def _cached(ctx: Any, scenario: Scenario, n: int, seed: int, overrides: SdOverrides) -> MonteCarlo:
+    return monte_carlo(ctx, scenario, n, seed, dict(overrides)).compacted()
+
+
+def monte_carlo_cached(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+                       overrides: Mapping[str, float] | None = None) -> MonteCarlo:
+    """A compact result, cached by context, scenario, draws, seed and spread overrides."""
+    return _cached(ctx, scenario, n, seed, overrides_key(overrides))
+
+
+def probability_text(v: Verdict, lang: str) -> str:
+    """One line: the verdict on the projected progress and, beside it, the chance of meeting it."""
+    from .i18n import fmt_pct, t
+    ps = probability_status(v.probability)
+    p = fmt_pct(100 * v.probability, lang, 0) if v.probability is not None else t("prob.none", lang)
+    pstatus = t(f"status.{ps}", lang) if ps else "–"
+    pclass = t(f"prob.class_{ps}", lang) if ps else "–"
+    return t("prob.line", lang, n=v.number, year=v.year, status=t(f"status.{v.status}", lang), p=p, pstatus=pstatus,
+             pclass=pclass)

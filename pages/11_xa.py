@@ -1,0 +1,161 @@
+"""Xã, thị trấn: the communes ranked by poor rate and by their distance to the district's target,
+charted; the district's totals recomputed from the communes beside the district's own figures;
+the 17 units before 1 July 2025 and the 6 communes they became."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from giamngheo import communes as cm
+from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
+from giamngheo.ui.chart import show_chart
+from giamngheo.ui.state import context, data_frame, lang, tr
+
+ctx = context()
+L = lang()
+C = cm.load_communes()
+df = data_frame()
+
+st.title(tr("xa.title"))
+st.caption(tr("xa.caption"))
+
+
+def n0(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_num(x, L, 0)
+
+
+def p2(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_pct(x, L)
+
+
+years = cm.years_with_data(df)
+reference = not years
+if reference:
+    st.info(tr("xa.no_data"))
+    year = 2024
+    table = cm.reference_table(C).assign(households=math.nan, poor=math.nan, near_poor_rate=math.nan,
+                                         poor_rate_khmer=math.nan, status="reference")
+    era = cm.OLD
+else:
+    year = st.selectbox(tr("xa.year"), years[::-1], key="xa_year")
+    table = cm.commune_table(df, C, int(year))
+    era = cm.NEW if table["group"].iloc[0].startswith(cm.NEW + ":") else cm.OLD
+
+n_units = len(C.units(era))
+have = int(table["poor_rate"].notna().sum())
+
+# ------------------------------------------------------------------------------------------ the target
+series = ctx.obs.series("poor_rate", "all")
+tgt = cm.target_rate(ctx.plan, series, int(year))
+default = round(tgt[0], 2) if tgt else round(float(series.get(int(year), 0.0)), 2)
+c1, c2 = st.columns([1, 2])
+target = c1.number_input(tr("xa.target"), min_value=0.0, max_value=100.0, value=float(default), step=0.1,
+                         format="%.2f", key=f"xa_target_{year}")
+if tgt:
+    tg = ctx.plan.target(tgt[1])
+    base = ctx.plan.resolved_base_year(tg)
+    c2.caption(tr("xa.target_how", n=tg.number, base=base, rate=fmt_pct(series[base], L),
+                  fall=fmt_num(tg.value, L), year=min(int(year), tg.target_year), value=fmt_pct(tgt[0], L)))
+else:
+    c2.caption(tr("xa.target_none"))
+
+# ------------------------------------------------------------------------------------------ ranking
+ranked = cm.rank(table, target)
+if len(ranked):
+    ranked["need"] = cm.households_to_target(ranked, target)
+rank_by = st.radio(tr("xa.rank_by"), ("rate", "need"), horizontal=True, key="xa_rank_by",
+                   format_func=lambda k: tr(f"xa.rank_{k}"), disabled=reference)
+if rank_by == "need" and not reference:
+    ranked = ranked.sort_values(["need", "poor_rate"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    ranked["rank"] = range(1, len(ranked) + 1)
+
+m1, m2, m3 = st.columns(3)
+m1.metric(tr("xa.m_have"), f"{have}/{n_units}")
+m2.metric(tr("xa.m_above"), f"{int((ranked['gap'] > 0).sum()) if len(ranked) else 0}/{have}")
+if len(ranked):
+    top = ranked.sort_values("poor_rate", ascending=False).iloc[0]
+    m3.metric(tr("xa.m_highest"), p2(top["poor_rate"]), top["unit"], delta_color="off", delta_arrow="off")
+
+if not len(ranked):
+    st.warning(tr("xa.no_rates", year=year))
+else:
+    mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (  # noqa: E731
+        tr(f"quality.{s}") if s == "official" else ("◇ " + tr(f"quality.{s}") if s else ""))
+    shown = pd.DataFrame({
+        tr("xa.col_rank"): ranked["rank"].astype(str),
+        tr("xa.col_unit"): ranked["unit"],
+        tr("xa.col_rate"): ranked["poor_rate"].map(p2),
+        tr("xa.col_gap"): ranked["gap"].map(lambda g: fmt_signed(g, L)),
+        tr("xa.col_need"): ranked["need"].map(n0),
+        tr("xa.col_households"): ranked["households"].map(n0),
+        tr("xa.col_poor"): ranked["poor"].map(n0),
+        tr("xa.col_near_rate"): ranked["near_poor_rate"].map(p2),
+        tr("xa.col_khmer_rate"): ranked["poor_rate_khmer"].map(p2),
+        tr("xa.col_new"): ranked["merged_into"] if era == cm.OLD else "",
+        tr("xa.col_status"): ranked["status"].map(mark),
+    })
+    if era == cm.NEW:
+        shown = shown.drop(columns=[tr("xa.col_new")])
+    if reference:
+        shown = shown.drop(columns=[tr("xa.col_need"), tr("xa.col_households"), tr("xa.col_poor"),
+                                    tr("xa.col_near_rate"), tr("xa.col_khmer_rate")])
+    st.dataframe(shown, hide_index=True, width="stretch", key="xa_ranking")
+    if reference:
+        st.caption(tr("xa.reference_note", n=have, total=n_units))
+    if rank_by == "need" and not reference:
+        cd = ranked.assign(label=ranked["need"].map(n0), above=ranked["need"] > 0)
+        chart = cm.ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
+        name = f"xa-can-thoat-ngheo-{year}"
+    else:
+        cd = ranked.assign(label=ranked["poor_rate"].map(p2), above=ranked["gap"] > 0)
+        chart = cm.ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
+                                 rule_label=tr("xa.rule", value=fmt_pct(target, L)))
+        name = f"xa-ty-le-ho-ngheo-{year}"
+    st.subheader(tr("xa.chart_title", year=year))
+    show_chart(chart, cd[["unit", "poor_rate", "gap", "need" if "need" in cd else "poor_rate"]], name)
+
+# ------------------------------------------------------------------------------------------ district totals
+if not reference:
+    st.header(tr("xa.totals"))
+    rows, notes = [], []
+    for tot in cm.totals(df, C):
+        name = field(ctx.indicators[tot.indicator], "name", L) if tot.indicator in ctx.indicators else tot.indicator
+        grp = tr("group.khmer") if tot.khmer else tr("group.all")
+        if not tot.complete:
+            note = tr("xa.partial", n=tot.units_with_data, total=tot.units_total)
+        elif tot.district is None:
+            note = tr("xa.no_district")
+        elif tot.agrees:
+            note = tr("xa.agrees")
+        else:
+            note = "⚠️ " + tr("xa.disagrees")
+            notes.append(tr("xa.disagree_line", year=tot.year, name=name, group=grp, sum=n0(tot.commune_sum),
+                            n=tot.units_total, district=n0(tot.district), diff=fmt_signed(tot.difference, L, 0)))
+        rows.append({tr("xa.col_year"): str(tot.year), tr("xa.col_indicator"): name, tr("xa.col_group"): grp,
+                     tr("xa.col_sum"): n0(tot.commune_sum), tr("xa.col_units"): f"{tot.units_with_data}/{tot.units_total}",
+                     tr("xa.col_district"): n0(tot.district), tr("xa.col_diff"):
+                         fmt_signed(tot.difference, L, 0) if tot.difference is not None else "–",
+                     tr("xa.col_note"): note})
+    for line in notes:
+        st.warning(line)
+    if rows:
+        st.caption(tr("xa.totals_help"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="xa_totals")
+
+# ------------------------------------------------------------------------------------------ old → new
+st.header(tr("xa.mapping"))
+st.caption(tr("xa.mapping_help"))
+mp = C.mapping()
+st.dataframe(pd.DataFrame({
+    tr("xa.col_old"): mp["old"],
+    tr("xa.col_kind"): mp["kind"].map(lambda k: tr(f"xa.kind_{k}")),
+    tr("xa.col_new"): mp["new"],
+    tr("xa.col_note"): mp["note"],
+}), hide_index=True, width="stretch", key="xa_mapping")
+st.dataframe(pd.DataFrame({
+    tr("xa.col_new_commune"): [u.name for u in C.new],
+    tr("xa.col_members"): [", ".join(m.name for m in C.members(u)) for u in C.new],
+    tr("xa.col_count"): [str(len(C.members(u))) for u in C.new],
+}), hide_index=True, width="stretch", key="xa_groups")

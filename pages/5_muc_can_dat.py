@@ -1,0 +1,133 @@
+"""Mức cần đạt: for each projected target the lever value that just meets it, how much of the 2030
+poverty gap each lever closes, the sensitivity of the 2030 poor rate, and how a chance is read."""
+import math
+
+import pandas as pd
+import streamlit as st
+
+from giamngheo import charts, goalseek
+from giamngheo.assumptions import Scenario
+from giamngheo.i18n import fmt_num, fmt_pct, t
+from giamngheo.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
+from giamngheo.ui.chart import show_chart
+from giamngheo.ui.state import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
+
+ctx = context()
+L = lang()
+reg = ctx.registry
+sc = Scenario.of("", scenario().as_dict())
+EDITOR_KEY = "mc_sd_editor"
+
+st.title(tr("seek.title"))
+st.caption(tr("seek.intro"))
+
+
+def _reset_sd() -> None:
+    st.session_state.pop(MC_SD_KEY, None)
+    st.session_state.pop(EDITOR_KEY, None)
+
+
+# The uncertainty editor comes first: everything below uses what it holds.
+with st.expander(tr("seek.sd_title")):
+    st.caption(tr("seek.sd_intro"))
+    vals = reg.resolve(sc)
+    items = [a for a in reg if a.section != "indicators" or a.indicator]
+    current = sd_overrides()
+    c_label, c_value, c_sd, c_default, c_range = (tr(f"seek.sd_col_{k}") for k in
+                                                  ("label", "value", "sd", "default", "range"))
+    table = pd.DataFrame({
+        c_label: [field(a, "label") for a in items],
+        c_value: [fmt_num(vals[a.id], L, 0 if a.integer else 2) for a in items],
+        c_sd: [float(current.get(a.id, sd_of(a))) for a in items],
+        c_default: [fmt_num(sd_of(a), L, 3) for a in items],
+        c_range: [f"{fmt_num(a.min, L)} – {fmt_num(a.max, L)}" for a in items],
+    })
+    edited = st.data_editor(table, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
+                            disabled=[c_label, c_value, c_default, c_range],
+                            column_config={c_sd: st.column_config.NumberColumn(min_value=0.0, step=0.001,
+                                                                               format="%.3f")})
+    overrides: dict[str, float] = {}
+    for i, (a, x) in enumerate(zip(items, edited[c_sd]), start=1):
+        if x is None or not isinstance(x, (int, float)) or not math.isfinite(float(x)) or float(x) < 0:
+            st.warning(tr("seek.sd_bad", row=i, label=field(a, "label"), col=c_sd, v=fmt_num(sd_of(a), L, 3)),
+                       icon="⚠️")
+            continue
+        if abs(float(x) - sd_of(a)) > 1e-12:
+            overrides[a.id] = float(x)
+    if overrides != current:
+        st.session_state[MC_SD_KEY] = overrides
+    if overrides:
+        st.caption(tr("seek.sd_changed", k=len(overrides)))
+    st.button(tr("seek.sd_reset"), on_click=_reset_sd, key="mc_sd_reset")
+
+mc = mc_results()
+
+# 1. What the main lever needs to be
+st.header(tr("seek.table"))
+st.dataframe(goalseek.requirement_rows(ctx, sc, mc.verdicts, L), hide_index=True, width="stretch",
+             column_config={tr(f"seek.col_{k}"): st.column_config.TextColumn(width="medium")
+                            for k in ("target", "lever")})
+st.caption(tr("seek.table_note"))
+
+# Chart specs are built once per scenario, language and edited spreads (a rerun that changed none of
+# them only draws); the core caches the numbers the same way.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def gap_charts(values: tuple, lg: str):
+    out = []
+    for att in goalseek.gap_attribution(ctx, Scenario("", values)):
+        df = goalseek.attribution_frame(att, lg)
+        chart = charts.gap_chart(df, t("seek.gap_axis", lg, year=att.year), lg, threshold=100 * att.threshold,
+                                 threshold_label=t("seek.gap_threshold", lg, v=fmt_pct(100 * att.threshold, lg, 0)))
+        out.append((att, df, chart, goalseek.attribution_caption(att, lg)))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def tornado_charts(values: tuple, lg: str, overrides: tuple):
+    tn = goalseek.tornado(ctx, Scenario("", values), overrides=dict(overrides))
+    if tn is None:
+        return None, []
+    out = []
+    for g, _ in tn.bars:
+        base, _bars = tn.for_group(g)
+        df = goalseek.tornado_frame(ctx, tn, g, lg)
+        out.append((g, base, df, charts.tornado_chart(df, t("seek.tornado_axis", lg, year=tn.year), lg, base=base)))
+    return tn, out
+
+
+# 2. How much of the 2030 poverty gap each lever closes
+gaps = gap_charts(sc.values, L)
+if gaps:
+    first = gaps[0][0]
+    tg = ctx.plan.target(first.target)
+    st.header(tr("seek.gap", year=first.year))
+    st.markdown(tr("seek.gap_intro", n=tg.number, year=first.year, base=first.base_year,
+                   thr=fmt_pct(100 * first.threshold, L, 0)))
+    cols = st.columns(len(gaps))
+    for col, (att, df, chart, caption) in zip(cols, gaps):
+        col.subheader(tr(f"group.{att.group}"))
+        show_chart(chart, df, f"gap-{att.group}", col)
+        col.caption(caption)
+    if any(att.group != "all" for att, *_ in gaps):
+        st.info(tr("seek.gap_khmer_note"), icon="ℹ️")
+    st.warning(tr("seek.gap_overlap"), icon="⚠️")
+else:
+    st.info(tr("seek.gap_none"))
+
+# 3. Sensitivity of the 2030 poor rate
+tn, tornadoes = tornado_charts(sc.values, L, tuple(sorted(sd_overrides().items())))
+if tn is not None:
+    st.header(tr("seek.tornado", year=tn.year))
+    st.caption(tr("seek.tornado_intro", year=tn.year))
+    for g, base, df, chart in tornadoes:
+        st.subheader(f"{tr('group.' + g)} · {fmt_pct(base, L)}")
+        show_chart(chart, df, f"tornado-{g}")
+    if tn.no_effect:
+        st.caption(tr("seek.tornado_no_effect", year=tn.year,
+                      ids="; ".join(field(reg[i], "label") for i in tn.no_effect)))
+
+# 4. How a chance is read
+st.header(tr("seek.thresholds"))
+st.markdown(tr("seek.thresholds_text", on=fmt_pct(100 * PROB_ON_TRACK, L, 0), risk=fmt_pct(100 * PROB_AT_RISK, L, 0),
+               s_on=tr("status.on_track"), s_risk=tr("status.at_risk"), s_off=tr("status.off_track"),
+               n=fmt_num(mc.n, L, 0), seed=mc.seed))

@@ -1,0 +1,123 @@
+"""So sánh: 2–4 scenarios (the current one, presets, saved) side by side: the verdict of every target
+with changed cells marked, overlaid poverty and labour paths, and the assumptions that differ."""
+import streamlit as st
+
+from giamngheo import charts
+from giamngheo.compare import BETTER, OTHER, WORSE, differing_assumptions, verdict_table
+from giamngheo.engine import run
+from giamngheo.i18n import field
+from giamngheo.presets import load_presets, resolve
+from giamngheo.store import StoreError
+from giamngheo.ui import scenarios as ui
+from giamngheo.ui.chart import show_chart
+from giamngheo.ui.state import context, lang, scenario, store, tr
+
+STATUS_TINT = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3",
+               "missed": "#f1c9c4", "no_data": "#eceff1"}
+PICK = "_gn_compare_pick"
+
+ctx = context()
+L = lang()
+reg = ctx.registry
+plan = ctx.plan
+
+st.title(tr("compare.title"))
+st.caption(tr("compare.caption"))
+
+# ---------------------------------------------------------------------------- what can be compared
+options: dict[str, tuple[str, object]] = {}       # key -> (label, Scenario)
+cur = scenario()
+cur_name = (ui.origin() or {}).get("name", "")
+cur_label = tr("compare.current_named", name=cur_name) if cur_name else tr("compare.current")
+if cur_name and ui.is_modified(cur):
+    cur_label += " " + tr("compare.modified")
+options["current"] = (cur_label, cur)
+for p in load_presets():
+    options[f"preset:{p.id}"] = (tr("compare.preset_label", name=p.name(L)), resolve(ctx, p)[0])
+saved_error = None
+try:
+    for s in store().list_scenarios(plan.id):
+        sc, _ = ui.lenient(reg, s.values, s.name)
+        options[f"saved:{s.id}"] = (tr("compare.saved_label", name=s.name), sc)
+except StoreError as exc:
+    saved_error = str(exc)[:300]
+if saved_error:
+    st.warning(tr("scenarios.store_unavailable", detail=ui.md(saved_error)))
+
+default = ["current", "preset:plan", "preset:trend"] if cur.values else ["preset:plan", "preset:trend", "preset:cautious"]
+if PICK not in st.session_state or not all(k in options for k in st.session_state[PICK]):
+    st.session_state[PICK] = [k for k in (st.session_state.get(PICK) or default) if k in options][:4] or \
+        [k for k in default if k in options]
+picked = st.multiselect(tr("compare.pick"), list(options), key=PICK, max_selections=4, persist_state="session",
+                        format_func=lambda k: options[k][0], placeholder=tr("compare.pick_placeholder"),
+                        help=tr("compare.pick_help"))
+if len(picked) < 2:
+    st.info(tr("compare.pick_two"))
+    st.stop()
+
+# two choices can carry the same label (a saved scenario named like a preset): keep columns apart
+labels: list[str] = []
+for k in picked:
+    label = options[k][0]
+    while label in labels:
+        label += " ·"
+    labels.append(label)
+chosen = [(label, options[k][1]) for label, k in zip(labels, picked)]
+results = [(label, run(ctx, sc)) for label, sc in chosen]
+
+# ---------------------------------------------------------------------------- verdicts
+st.header(tr("compare.verdicts"))
+vt = verdict_table(plan, ctx.indicators, [(label, r[1]) for label, r in results], L)
+cols = st.columns(len(results))
+for col, (label, _), good in zip(cols, results, vt.good):
+    col.metric(ui.md(label), f"{good}/{len(plan.targets)}", help=tr("compare.good_help"))
+n_changed = int(vt.changed.values.sum())
+st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WORSE, other=OTHER, n=n_changed))
+
+
+def _style(_df):
+    import pandas as pd
+    out = pd.DataFrame("", index=vt.table.index, columns=vt.table.columns)
+    for label in vt.scenario_columns:
+        for i in vt.table.index:
+            css = f"background-color: {STATUS_TINT.get(vt.status.at[i, label], '')}"
+            if vt.changed.at[i, label]:
+                css += "; font-weight: 700; border: 2px solid #1f4e79"
+            out.at[i, label] = css
+    return out
+
+
+col_cfg = {vt.table.columns[0]: st.column_config.NumberColumn(width=40),
+           vt.table.columns[1]: st.column_config.TextColumn(width=260)}
+col_cfg.update({label: st.column_config.TextColumn(width=215) for label in vt.scenario_columns})
+st.dataframe(vt.table.style.apply(_style, axis=None), hide_index=True, width="stretch", column_config=col_cfg,
+             height=min(35 * (len(vt.table) + 1) + 3, 1100))
+
+# ---------------------------------------------------------------------------- trajectories
+st.header(tr("compare.paths"))
+brk = plan.standard.break_year if plan.standard else None
+projs = [(label, r[0]) for label, r in results]
+labour = {"jobs_created": False, "workers_abroad": False, "trained_labour_rate": True, "unemployment_rate": True}
+labour = {k: v for k, v in labour.items() if k in ctx.indicators}
+ind = st.radio(tr("compare.labour_pick"), list(labour), horizontal=True, key="_gn_compare_labour",
+               format_func=lambda i: field(ctx.indicators[i], "name", L))
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader(tr("compare.poverty_chart"))
+    df = charts.compare_frame(projs, "poor_rate", "all", L, from_year=plan.period[0], break_year=brk)
+    show_chart(charts.compare_chart(df, tr("compare.poverty_axis"), L, break_year=brk), df, "compare-poor-rate", c1)
+with c2:
+    name = field(ctx.indicators[ind], "name", L)
+    st.subheader(name)
+    df2 = charts.compare_frame(projs, ind, "all", L, from_year=plan.period[0])
+    pct = labour[ind]
+    show_chart(charts.compare_chart(df2, name, L, percent=pct, y_format=",.1f" if pct else ",.0f"), df2,
+               f"compare-{ind}", c2)
+
+# ---------------------------------------------------------------------------- assumptions
+st.header(tr("compare.assumptions"))
+diff = differing_assumptions(reg, chosen, L)
+if diff.empty:
+    st.info(tr("compare.same_assumptions"))
+else:
+    st.dataframe(diff, hide_index=True, width="stretch")

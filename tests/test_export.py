@@ -1,0 +1,331 @@
+"""The Excel and Word reports (giamngheo/export.py) and chart pictures (giamngheo/export_png.py), opened
+again with openpyxl and python-docx and checked against the plan file and data/observations.csv."""
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import tomllib
+import unicodedata
+from datetime import datetime
+
+import docx
+import openpyxl
+import pytest
+
+from giamngheo import export, export_png
+from giamngheo.assumptions import Scenario
+from giamngheo.engine import default_context, run
+from giamngheo.uncertainty import monte_carlo_cached
+
+from conftest import DATA, PLAN_FILE
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WHEN = datetime(2025, 2, 5, 14, 30)
+# user text that a spreadsheet would otherwise run as a formula
+NAME = '=HYPERLINK("http://example.com","bấm")'
+AUTHOR = "@SUM(1+1)"
+NOTE = "-2+3 hộ ghi chú"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return default_context()
+
+
+@pytest.fixture(scope="module")
+def plan_raw():
+    with open(PLAN_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture(scope="module")
+def meta():
+    return export.ReportMeta(scenario_name=NAME, author=AUTHOR, note=NOTE, generated=WHEN)
+
+
+@pytest.fixture(scope="module")
+def xlsx_vi(ctx, meta):
+    data = export.workbook_bytes(ctx, Scenario.of(NAME), "vi", meta)
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def xlsx_en(ctx, meta):
+    data = export.workbook_bytes(ctx, Scenario.of(NAME), "en", meta)
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def docx_vi(ctx, meta):
+    return docx.Document(io.BytesIO(export.docx_bytes(ctx, Scenario.of(NAME), "vi", meta)))
+
+
+def rows_of(ws):
+    """The sheet as dicts keyed by the header row."""
+    it = ws.iter_rows(values_only=True)
+    head = list(next(it))
+    return [dict(zip(head, row)) for row in it]
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts.append(cell.text)
+    return "\n".join(parts)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"                      # the first chunk, always
+    return struct.unpack(">II", data[16:24])
+
+
+# ------------------------------------------------------------------------------------------ Excel
+
+def test_sheet_names_in_both_languages(xlsx_vi, xlsx_en):
+    assert xlsx_vi.sheetnames == ["Giới thiệu", "Đánh giá chỉ tiêu", "Dự báo (dạng dọc)", "Dự báo (theo năm)",
+                                  "Giả định", "Số liệu", "Nguồn"]
+    assert xlsx_en.sheetnames == ["About", "Verdicts", "Projection (long)", "Projection (by year)", "Assumptions",
+                                  "Observations", "Sources"]
+
+
+def test_known_verdict_t23_missed(xlsx_vi, xlsx_en, plan_raw):
+    # T23: "a new-rural district before 2023" (deadline 2022); Quyết định 288/QĐ-TTg recognised Trà Cú for 2023
+    t23 = next(t for t in plan_raw["targets"] if t["id"] == "T23")
+    assert t23["deadline_year"] == 2022
+    with open(DATA / "observations.csv", encoding="utf-8-sig") as fh:
+        recognised = [int(r["year"]) for r in csv.DictReader(fh)
+                      if r["indicator"] == "ntm_district_recognised" and r["value"] == "1"]
+    assert min(recognised) == 2023 > t23["deadline_year"]
+    row = next(r for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]) if r["Mã"] == "T23")
+    assert row["Kết quả đánh giá"] == "Không đạt"
+    assert row["Căn cứ"] == "thực tế"
+    assert row["Chỉ tiêu (theo Kế hoạch)"] == t23["text_vi"]      # the plan's wording, diacritics intact
+    assert row["TT"] == 23 and isinstance(row["TT"], int)
+    row_en = next(r for r in rows_of(xlsx_en["Verdicts"]) if r["Id"] == "T23")
+    assert row_en["Verdict"] == "Missed"
+    assert row_en["Target (plan wording)"] == t23["text_en"]
+
+
+def test_every_target_has_a_row_with_the_plan_wording(xlsx_vi, plan_raw):
+    rows = rows_of(xlsx_vi["Đánh giá chỉ tiêu"])
+    assert [r["Mã"] for r in rows] == [t["id"] for t in plan_raw["targets"]]
+    for r, t in zip(rows, plan_raw["targets"]):
+        assert r["Chỉ tiêu (theo Kế hoạch)"] == t["text_vi"]
+        assert unicodedata.is_normalized("NFC", r["Chỉ tiêu (theo Kế hoạch)"])
+
+
+def test_known_number_stays_a_number(xlsx_vi):
+    # data/observations.csv: households,all,2023,43369,...,official,tracu-ntm-2023
+    with open(DATA / "observations.csv", encoding="utf-8-sig") as fh:
+        src = next(r for r in csv.DictReader(fh)
+                   if (r["indicator"], r["group"], r["year"]) == ("households", "all", "2023"))
+    assert src["value"] == "43369" and src["status"] == "official"
+    ws = xlsx_vi["Số liệu"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    hit = [row for row in ws.iter_rows(min_row=2)
+           if row[col["Mã chỉ số"]].value == "households" and row[col["Năm"]].value == 2023
+           and row[col["Nhóm"]].value == "Toàn huyện"]
+    assert len(hit) == 1
+    value = hit[0][col["Giá trị"]]
+    assert value.data_type == "n" and value.value == 43369
+    assert value.number_format == "#,##0"          # Excel shows 43.369 under a Vietnamese regional setting
+    assert hit[0][col["Năm"]].number_format == "0"   # a year is never shown as 2.023
+    assert hit[0][col["Trạng thái"]].value == "chính thức"
+    assert hit[0][col["Mã nguồn"]].value == "tracu-ntm-2023"
+    assert hit[0][col["Đường dẫn"]].hyperlink is not None
+
+
+def test_projection_sheets_hold_the_actual_figure_and_the_projection(xlsx_vi, ctx):
+    proj, _ = run(ctx, Scenario())
+    long = rows_of(xlsx_vi["Dự báo (dạng dọc)"])
+    h2023 = [r for r in long if r["Mã chỉ số"] == "households" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2023]
+    assert len(h2023) == 1 and h2023[0]["Giá trị"] == 43369 and h2023[0]["Căn cứ"] == "thực tế"
+    horizon = [r for r in long if r["Mã chỉ số"] == "poor_rate" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2030]
+    assert horizon[0]["Căn cứ"] == "dự báo"
+    assert horizon[0]["Giá trị"] == pytest.approx(proj.get("poor_rate", "all", 2030))
+    wide = xlsx_vi["Dự báo (theo năm)"]
+    head = [c.value for c in wide[1]]
+    assert head[3:] == [str(y) for y in range(int(head[3]), 2031)]
+    row = next(r for r in wide.iter_rows(min_row=2) if r[0].value == "Tổng số hộ" and r[1].value == "Toàn huyện")
+    cell = row[head.index("2023")]
+    assert cell.value == 43369 and not cell.font.italic        # actual: upright
+    assert row[head.index("2030")].font.italic                 # projected: italic
+
+
+def test_assumptions_sheet_has_numbers_and_marks_changes(ctx):
+    sc = Scenario.of("", {"poor_fall": 1.5})
+    wb = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes(ctx, sc, "vi")))
+    rows = list(wb["Giả định"].iter_rows(min_row=2))
+    assert len(rows) == len(list(ctx.registry))
+    pf = next(r for r in rows if r[0].value == "poor_fall")
+    assert pf[2].value == 1.5 and pf[2].data_type == "n"
+    assert pf[3].value == ctx.registry["poor_fall"].default
+    assert pf[0].font.bold
+    other = next(r for r in rows if r[0].value == "jobs")
+    assert not other[0].font.bold
+
+
+def test_user_text_cannot_run_as_a_formula(xlsx_vi):
+    about = {r[0].value: r[1] for r in xlsx_vi["Giới thiệu"].iter_rows(min_row=2) if r[0].value}
+    for label, text in (("Kịch bản", NAME), ("Người lập", AUTHOR), ("Ghi chú", NOTE)):
+        cell = about[label]
+        assert cell.value == "'" + text
+        assert cell.data_type == "s"
+    for ws in xlsx_vi:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    assert not c.value.startswith(("=", "+", "-", "@")), (ws.title, c.coordinate, c.value)
+
+
+@pytest.mark.parametrize("text, safe", [
+    ("=1+1", "'=1+1"), ("+84 90", "'+84 90"), ("-5 hộ", "'-5 hộ"), ("@A1", "'@A1"), ("\t=x", "'\t=x"),
+    ("a=b", "a=b"), ("Hộ nghèo", "Hộ nghèo"), ("", ""), ("−0,5", "−0,5"),   # U+2212 minus is text already
+])
+def test_safe_text(text, safe):
+    assert export.safe_text(text) == safe
+
+
+def test_safe_text_leaves_numbers_alone():
+    assert export.safe_text(-3) == -3 and export.safe_text(2.5) == 2.5 and export.safe_text(None) is None
+
+
+def test_about_sheet_says_plan_scenario_data_and_date(xlsx_vi, ctx):
+    about = {r[0].value: r[1].value for r in xlsx_vi["Giới thiệu"].iter_rows(min_row=2) if r[0].value}
+    assert about["Kế hoạch"] == ctx.plan.title_vi
+    assert about["Cơ quan ban hành"] == "Ban Thường vụ Huyện ủy Trà Cú"
+    assert about["Ngày giờ lập"] == WHEN
+    assert about["Số liệu thực tế đến năm"] == ctx.as_of
+    assert "data/observations.csv" in about["Phiên bản số liệu"]
+
+
+def test_probability_column_when_the_verdicts_carry_one(ctx):
+    mc = monte_carlo_cached(ctx, Scenario())
+    expected = {v.target: v.probability for v in mc.verdicts if v.probability is not None}
+    assert expected, "the Monte Carlo gives a probability for the projected targets"
+    wb = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes(ctx, Scenario(), "en", proj=mc.projection,
+                                                                 verdicts=mc.verdicts)))
+    ws = wb["Verdicts"]
+    head = [c.value for c in ws[1]]
+    pcol = head.index("Probability of meeting")
+    for row in ws.iter_rows(min_row=2):
+        tid = row[head.index("Id")].value
+        cell = row[pcol]
+        if tid in expected:
+            assert cell.value == pytest.approx(expected[tid]) and cell.number_format == "0%"
+        else:
+            assert cell.value is None
+    long_head = [c.value for c in wb["Projection (long)"][1]]
+    assert long_head[-3:] == ["P10", "P50", "P90"]
+
+
+def test_no_probability_column_without_draws(xlsx_en):
+    assert "Probability of meeting" not in [c.value for c in xlsx_en["Verdicts"][1]]
+
+
+# ------------------------------------------------------------------------------------------ dates and places
+
+def test_place_and_date_in_the_administrative_form(ctx):
+    plan = ctx.plan
+    assert export.place_name(plan) == "Trà Cú"          # from "Huyện Trà Cú, tỉnh Trà Vinh"
+    # Nghị định 30/2020/NĐ-CP: a day below 10 and the months 1 and 2 take a leading zero
+    assert export.place_date(plan, datetime(2025, 2, 5), "vi") == "Trà Cú, ngày 05 tháng 02 năm 2025"
+    assert export.place_date(plan, datetime(2025, 11, 20), "vi") == "Trà Cú, ngày 20 tháng 11 năm 2025"
+    assert export.place_date(plan, datetime(2025, 3, 9), "vi") == "Trà Cú, ngày 09 tháng 3 năm 2025"
+    assert export.place_date(plan, datetime(2025, 2, 5), "en") == "Trà Cú, 5 February 2025"
+
+
+# ------------------------------------------------------------------------------------------ Word
+
+def test_docx_title_block_and_summary(docx_vi, ctx, plan_raw):
+    text = all_text(docx_vi)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "BAN THƯỜNG VỤ HUYỆN ỦY TRÀ CÚ" in text
+    assert "Trà Cú, ngày 05 tháng 02 năm 2025" in text
+    assert unicodedata.is_normalized("NFC", text)
+    _, verdicts = run(ctx, Scenario())
+    good = sum(v.status in ("achieved", "on_track") for v in verdicts)
+    total = len(plan_raw["targets"])
+    assert total == 28
+    assert f"{good}/{total} chỉ tiêu đạt hoặc đúng hướng" in text
+    assert "◇" in text and "chưa phải số liệu chính thức" in text         # the statement on unofficial figures
+    assert "05/02/2025 14:30" in text                                         # the date generated
+    assert docx_vi.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_docx_table_per_area_with_t23_missed(docx_vi, ctx, plan_raw):
+    text = all_text(docx_vi)
+    for heading in ("I. TÓM TẮT KẾT QUẢ", "II. KẾT QUẢ TỪNG CHỈ TIÊU THEO LĨNH VỰC", "III. BIỂU ĐỒ",
+                    "IV. GIẢ ĐỊNH CỦA KỊCH BẢN", "V. NGUỒN SỐ LIỆU"):
+        assert heading in text
+    area_tables = [tb for tb in docx_vi.tables if tb.rows[0].cells[0].text == "TT"]
+    areas = list(dict.fromkeys(t["area"] for t in plan_raw["targets"]))
+    assert len(area_tables) == len(areas)
+    numbers = sorted(int(r.cells[0].text) for tb in area_tables for r in tb.rows[1:])
+    assert numbers == list(range(1, 29))
+    row23 = next(r for tb in area_tables for r in tb.rows[1:] if r.cells[0].text == "23")
+    t23 = next(t for t in plan_raw["targets"] if t["id"] == "T23")
+    assert row23.cells[1].text == t23["text_vi"]
+    assert row23.cells[4].text.strip().startswith("Không đạt")
+
+
+def test_docx_charts_are_png_images(docx_vi, ctx):
+    proj, verdicts = run(ctx, Scenario())
+    n_charts = len(export.key_charts(ctx, proj, verdicts, "vi"))
+    assert n_charts == 4
+    images = [r for r in docx_vi.part.rels.values() if "image" in r.reltype]
+    assert len(images) == n_charts == len(docx_vi.inline_shapes)
+    for rel in images:
+        w, h = png_size(rel.target_part.blob)
+        assert 1200 <= w <= 4000 and 300 <= h <= 2000
+    assert "Hình 1. Tỷ lệ hộ nghèo (%)" in all_text(docx_vi)
+
+
+def test_docx_in_english(ctx):
+    d = docx.Document(io.BytesIO(export.docx_bytes(ctx, Scenario(), "en", with_charts=False,
+                                                   meta=export.ReportMeta(generated=WHEN))))
+    text = all_text(d)
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in text and "Independence - Freedom - Happiness" in text
+    assert "Trà Cú, 5 February 2025" in text
+    assert "I. SUMMARY" in text and "Missed" in text
+    assert "CỘNG HÒA" not in text and "Không đạt" not in text
+    assert ctx.plan.issuer_en.upper() in text and "BAN THƯỜNG VỤ" not in text
+    assert f"Progress on the targets of the {ctx.plan.title_en}" in text
+    assert not d.inline_shapes
+
+
+# ------------------------------------------------------------------------------------------ PNG
+
+def test_chart_png_signature_size_and_vietnamese_font(ctx):
+    proj, verdicts = run(ctx, Scenario())
+    kc = export.key_charts(ctx, proj, verdicts, "vi")[0]
+    data = export_png.chart_png(kc.chart)
+    w, h = png_size(data)
+    assert 1800 <= w <= 2400          # width 900 at scale 2, plus the axis and legend
+    assert 500 <= h <= 1400
+    spec = kc.chart.to_dict()
+    assert "Tỷ lệ hộ nghèo (%)" in str(spec)          # the labels in Vietnamese
+    assert "replace(" in str(spec)                    # the axis numbers in the Vietnamese format 1.234,5
+
+
+def test_file_names(ctx):
+    d = datetime(2025, 2, 5)
+    assert export.file_name(ctx.plan, "xlsx", d) == "bao-cao-tra-cu-05-nq-tu-20250205.xlsx"
+    assert export.file_name(ctx.plan, "docx", d, "en") == "bao-cao-tra-cu-05-nq-tu-20250205-en.docx"
+
+
+def test_meta_of_a_saved_scenario():
+    from giamngheo.store import SavedScenario
+    s = SavedScenario(id="abc", plan_id="p", name="Giảm chậm", values={"poor_fall": 0.5}, author="A", note="-n",
+                      data_version=3, data_hash="h", created_at="2025-02-05T07:30:00.000000Z",
+                      updated_at="2025-02-05T07:30:00.000000Z")
+    m = export.ReportMeta.of_saved(s, "vi")
+    assert (m.scenario_name, m.author, m.note) == ("Giảm chậm", "A", "-n")
+    assert m.saved_at == "05/02/2025 14:30 · lập trên phiên bản số liệu v3"     # 07:30 UTC is 14:30 in Việt Nam

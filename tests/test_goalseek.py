@@ -1,0 +1,160 @@
+"""Goal seek, gap attribution and the tornado: results fed back through the full projection, hand
+cases, and sums that must add up."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+from giamngheo import goalseek as gs
+from giamngheo import kinds
+from giamngheo.assumptions import Assumption, Registry, Scenario
+from giamngheo.engine import Context, make_context, project, run
+from giamngheo.indicators import load_indicators
+from giamngheo.observations import load_observations
+from giamngheo.plan import load_plan
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+
+
+def _met(ctx, tid: str, scenario: Scenario) -> bool:
+    """The target's own test on the full deterministic projection of the scenario."""
+    tg = ctx.plan.target(tid)
+    proj = project(ctx, scenario)
+    return bool(kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group)).met())
+
+
+def test_main_levers(ctx):
+    lever = {tid: gs.main_lever(ctx, ctx.plan.target(tid)) for tid in
+             ("T01", "T02", "T03", "T07", "T08", "T09", "T24", "T25", "T27", "T28")}
+    assert lever == {"T01": "poor_fall", "T02": "khmer_poor_fall", "T03": "near_poor_fall", "T07": "jobs",
+                     "T08": "overseas", "T09": "overseas_ethnic", "T24": "poor_fall", "T25": "near_poor_fall",
+                     "T27": "trained_labour_rate_change", "T28": "certified_labour_rate_change"}
+
+
+def test_every_projected_target_gets_a_requirement_that_fed_back_meets_it_just(ctx):
+    sc = Scenario()
+    reqs = gs.requirements(ctx, sc)
+    projected = [v.target for v in run(ctx, sc)[1] if v.basis == "projected"]
+    assert [r.target for r in reqs] == projected and projected
+    for r in reqs:
+        assert r.outcome == "found", r
+        a = ctx.registry[r.lever]
+        assert a.min <= r.value <= a.max
+        assert _met(ctx, r.target, sc.with_values(**{r.lever: r.value})), r          # meets it …
+        delta = 1.0 if a.integer else a.step / 50
+        below = r.value - delta if r.sense == ">=" else r.value + delta
+        if a.min <= below <= a.max:
+            assert not _met(ctx, r.target, sc.with_values(**{r.lever: below})), r    # … just
+        assert r.checked
+
+
+def test_requirement_under_another_scenario(ctx):
+    """Fewer jobs: T24 still has a requirement on the fall, and it meets the target when fed back."""
+    sc = Scenario.of("", {"jobs": 500, "no_work_share": 50})
+    r = gs.goal_seek(ctx, sc, "T24")
+    assert r.outcome == "found" and r.sense == ">="
+    assert _met(ctx, "T24", sc.with_values(poor_fall=r.value))
+
+
+def test_decided_targets_are_not_sought(ctx):
+    assert gs.goal_seek(ctx, Scenario(), "T01").outcome == "not_projected"
+
+
+def test_moving_the_lever_itself_reuses_the_answer(ctx):
+    a = gs.goal_seek(ctx, Scenario.of("", {"poor_fall": 0.4}), "T24")
+    b = gs.goal_seek(ctx, Scenario.of("", {"poor_fall": 2.5}), "T24")
+    assert a is b
+    # a trend lever of another target does not touch a poverty requirement either
+    c = gs.goal_seek(ctx, Scenario.of("", {"trained_labour_rate_change": 0.1}), "T24")
+    assert c is gs.goal_seek(ctx, Scenario(), "T24")
+    assert a.meets(2.5) and not a.meets(0.4)
+
+
+# ------------------------------------------------------------------------------ hand-worked cases
+
+def _linear(op: str, value: float, lo: float = -5.0, hi: float = 5.0) -> Context:
+    """Unemployment 3.5 % in 2025; the yearly change is the lever. Level 2030 = 3.5 + 5·d."""
+    plan = tiny_plan(target("level", indicator="unemployment_rate", id="U1", op=op, value=value, year=2030))
+    obs = obs_from_rows([("unemployment_rate", "all", y, v) for y, v in
+                         zip(range(2021, 2026), (4.3, 4.0, 3.9, 3.6, 3.5))])
+    a = Assumption(id="unemployment_rate_change", section="indicators", label_vi="x", label_en="x", unit="pp_year",
+                   min=lo, max=hi, step=0.05, default=-0.2, sd=0.1, indicator="unemployment_rate")
+    return Context(plan, obs, load_indicators(), 2025, Registry([a]))
+
+
+def test_linear_requirement_by_hand():
+    # at most 2.6 in 2030: 3.5 + 5d ≤ 2.6  ⇔  d ≤ −0.18
+    r = gs.goal_seek(_linear("at_most", 2.6), Scenario(), "U1")
+    assert r.outcome == "found" and r.sense == "<=" and r.lever == "unemployment_rate_change"
+    assert r.value == pytest.approx(-0.18, abs=1e-3) and r.value <= -0.18 + 1e-9
+    # at least 4.0: d ≥ 0.1
+    r = gs.goal_seek(_linear("at_least", 4.0), Scenario(), "U1")
+    assert r.sense == ">=" and r.value == pytest.approx(0.1, abs=1e-3) and r.value >= 0.1 - 1e-9
+
+
+def test_no_value_in_range_and_every_value_in_range():
+    # the change can go no lower than −0.1: 3.5 − 0.5 = 3.0 > 2.6, never met
+    r = gs.goal_seek(_linear("at_most", 2.6, lo=-0.1), Scenario(), "U1")
+    assert r.outcome == "never" and r.value is None and (r.lo, r.hi) == (-0.1, 5.0)
+    assert r.meets(-0.1) is False
+    # at most 40: met anywhere in −5…5 (3.5 + 25 = 28.5)
+    r = gs.goal_seek(_linear("at_most", 40.0), Scenario(), "U1")
+    assert r.outcome == "always" and r.meets(5.0) is True
+
+
+# -------------------------------------------------------------------------------- gap attribution
+
+def test_gap_attribution_adds_up(ctx):
+    atts = gs.gap_attribution(ctx, Scenario())
+    assert [a.group for a in atts] == ["all", "khmer"]
+    for a in atts:
+        assert [n for n, _ in a.contributions] == ["rate", "jobs", "placements"]
+        total = sum(c for _, c in a.contributions)
+        assert total == pytest.approx(a.without - a.scenario, abs=1e-12)      # Shapley values are efficient
+        assert a.threshold == 0.5 and a.year == 2030
+    # the scenario's q is the one the verdict tests
+    v = next(v for v in run(ctx, Scenario())[1] if v.target == "T24")
+    assert atts[0].scenario == pytest.approx(v.value)
+    assert atts[0].end_rate / atts[0].start_rate == pytest.approx(v.value)
+
+
+def test_gap_attribution_without_levers_is_the_scenario_without_them(ctx):
+    off = Scenario.of("", {"poor_fall": 0, "khmer_poor_fall": 0, "jobs": 0, "overseas": 0, "overseas_ethnic": 0})
+    a = gs.gap_attribution(ctx, off)[0]
+    assert a.without == pytest.approx(a.scenario)
+    assert all(c == pytest.approx(0.0) for _, c in a.contributions)
+    # and it equals T24's tested ratio computed by the full projection with every lever off
+    v = next(v for v in run(ctx, off)[1] if v.target == "T24")
+    assert gs.gap_attribution(ctx, Scenario())[0].without == pytest.approx(v.value)
+
+
+def test_shapley_of_an_additive_game_is_each_part():
+    players = ["a", "b", "c"]
+    w = {"a": 1.0, "b": 2.5, "c": -0.5}
+    from itertools import combinations
+    values = {frozenset(s): sum(w[p] for p in s) for k in range(4) for s in combinations(players, k)}
+    assert gs._shapley(values, players) == pytest.approx(w)
+
+
+# ----------------------------------------------------------------------------------------- tornado
+
+def test_tornado_bars_are_one_assumption_moved_in_the_full_projection(ctx):
+    tn = gs.tornado(ctx, Scenario())
+    base, bars = tn.for_group("all")
+    proj = run(ctx, Scenario())[0]
+    assert base == pytest.approx(proj.get("poor_rate", "all", 2030))
+    assert [b.id for b in bars][:1] and all(b.swing >= 0 for b in bars)
+    by_id = {b.id: b for b in bars}
+    for aid in ("rebase_factor", "new_poor_rate"):
+        b = by_id[aid]
+        for x, out in ((b.low, b.at_low), (b.high, b.at_high)):
+            p = run(ctx, Scenario.of("", {aid: x}))[0]
+            assert out == pytest.approx(p.get("poor_rate", "all", 2030)), aid
+    assert by_id["rebase_factor"].at_high > by_id["rebase_factor"].at_low   # a larger re-basing raises the rate
+    _, kb = tn.for_group("khmer")
+    assert kb and all(np.isfinite(b.at_low) and np.isfinite(b.at_high) for b in kb)
+    assert not set(tn.no_effect) & {b.id for b in bars}

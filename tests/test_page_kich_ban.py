@@ -1,0 +1,219 @@
+"""AppTest of the scenarios page, pages/6_kich_ban.py (save, name taken, open, duplicate, delete,
+import, presets) and of the short link ?scenario=ID handled by app.py. Each test has its own SQLite
+store (GIAMNGHEO_DB_URL); what the page did is checked in the store itself."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from giamngheo.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "pages" / "6_kich_ban.py"
+TIMEOUT = 90
+PLAN = "tra-cu-05-nq-tu"
+AWKWARD = '"Tăng tốc" <b>đậm</b> =1+1 **x**'
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'gn.db'}"
+    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
+    s = Store(url)
+    yield s
+    s.dispose()
+
+
+def page(**state) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def texts(at: AppTest, kind: str) -> str:
+    return "\n".join(e.value for e in getattr(at, kind))
+
+
+def file_hash() -> str:
+    """sha256 of data/observations.csv as text: no byte-order mark, LF line ends, a final newline."""
+    text = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
+    text = text if text.endswith("\n") else text + "\n"
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_save_the_current_scenario_with_an_awkward_name(db):
+    at = page(poor_fall=1.5, jobs=4000)
+    assert not at.exception
+    assert at.title[0].value == "Kịch bản"
+    assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
+    current = at.dataframe[0].value
+    assert dict(zip(current["Giả định"], current["Giá trị"])) == {
+        "Giảm tỷ lệ hộ nghèo (điểm %/năm)": "1,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
+    link = at.code[0].value
+    assert link.startswith("/?") and "poor_fall=1.5" in link and "jobs=4000" in link
+    at.text_input(key="_gn_save_name").input(AWKWARD)
+    at.text_input(key="_gn_save_author").input("Phòng LĐ-TB&XH")
+    at.text_area(key="_gn_save_note").input("<i>ghi chú</i>")
+    at.button[[b.label for b in at.button].index("Lưu")].click()
+    at.run()
+    assert not at.exception
+    saved = db.list_scenarios(PLAN)
+    assert len(saved) == 1
+    s = saved[0]
+    assert (s.name, s.author, s.note) == (AWKWARD, "Phòng LĐ-TB&XH", "<i>ghi chú</i>")
+    assert s.values == {"poor_fall": 1.5, "jobs": 4000.0}
+    assert s.data_hash == file_hash()
+    # shown as text: escaped in messages, exact in the table
+    ok = texts(at, "success")
+    assert "\\<b\\>" in ok and "<b>" not in ok and "\\*\\*x\\*\\*" in ok
+    listed = at.dataframe[1].value
+    assert list(listed["Tên"]) == [AWKWARD] and list(listed["Ghi chú"]) == ["<i>ghi chú</i>"]
+    assert list(listed["Số giả định thay đổi"]) == [2]
+    assert at.code[-1].value == f"/?scenario={s.id}"
+    assert at.session_state["scenario_name"] == AWKWARD
+
+
+def test_a_taken_name_asks_then_saves_as_new_or_overwrites(db):
+    first = db.save_scenario(PLAN, "Kịch bản A", {"jobs": 3500})
+    at = page(jobs=4200)
+    at.text_input(key="_gn_save_name").input("kịch bản a")
+    at.button[[b.label for b in at.button].index("Lưu")].click()
+    at.run()
+    assert "Đã có kịch bản tên" in texts(at, "warning")
+    assert db.get_scenario(first.id).values == {"jobs": 3500.0}          # not overwritten silently
+    at.button(key="gn_save_new").click()
+    at.run()
+    names = {s.name: s.values for s in db.list_scenarios(PLAN)}
+    assert names == {"Kịch bản A": {"jobs": 3500.0}, "kịch bản a (2)": {"jobs": 4200.0}}
+    # again, and this time overwrite
+    at.text_input(key="_gn_save_name").input("Kịch bản A")
+    at.button[[b.label for b in at.button].index("Lưu")].click()
+    at.run()
+    at.button(key="gn_overwrite").click()
+    at.run()
+    assert not at.exception
+    assert db.get_scenario(first.id).values == {"jobs": 4200.0}
+    assert "Đã ghi đè" in texts(at, "success")
+
+
+def test_open_duplicate_and_delete(db):
+    s1 = db.save_scenario(PLAN, "Mở tôi", {"poor_fall": 1.7, "jobs": 5000}, data_hash="sha256:made-on-other-data")
+    db.save_scenario(PLAN, "Khác", {"jobs": 100})
+    at = page()
+    at.selectbox(key="_gn_pick_saved").select(s1.id)
+    at.run()
+    at.button(key="gn_open").click()
+    at.run()
+    assert not at.exception
+    ss = at.session_state
+    assert ss["poor_fall"] == 1.7 and ss["jobs"] == 5000 and isinstance(ss["jobs"], int)
+    assert ss["overseas"] == 350 and ss["khmer_poor_fall"] == 1.2          # the rest at the plan's numbers
+    assert ss["scenario_name"] == "Mở tôi"
+    assert "Đã mở kịch bản" in texts(at, "success")
+    assert "dữ liệu hiện dùng đã thay đổi" in texts(at, "info")           # saved on other data: said so
+    at.button(key="gn_duplicate").click()
+    at.run()
+    assert {s.name for s in db.list_scenarios(PLAN)} == {"Mở tôi", "Khác", "Bản sao của Mở tôi"}
+    copy = db.find_scenario(PLAN, "Bản sao của Mở tôi")
+    assert copy.values == s1.values
+    # delete asks first; the notice says deleting is open while no sign-in is configured
+    assert at.selectbox(key="_gn_pick_saved").value == copy.id
+    at.button(key="gn_delete").click()
+    at.run()
+    assert "Xóa vĩnh viễn kịch bản" in texts(at, "warning")
+    assert "Chưa cấu hình đăng nhập biên tập" in texts(at, "caption")
+    assert db.get_scenario(copy.id) is not None
+    at.button(key="gn_delete_yes").click()
+    at.run()
+    assert db.get_scenario(copy.id) is None
+    assert "Đã xóa kịch bản" in texts(at, "success")
+    assert {s.name for s in db.list_scenarios(PLAN)} == {"Mở tôi", "Khác"}
+
+
+def test_import_json_shows_errors_in_words_and_saves_a_good_file(db):
+    at = page()
+    for content, expected in (
+            (b"{", "không phải JSON hợp lệ (lỗi ở dòng 1"),
+            (json.dumps({"values": {"nope": 1}}).encode(), "«nope» không phải là mã giả định"),
+            (json.dumps({"values": {"jobs": 99999}}).encode(), "nằm ngoài giới hạn 0–8.000"),
+            (json.dumps({"values": {"jobs": 3050.5}}).encode(), "phải là số nguyên"),
+            (json.dumps(["not", "a", "scenario"]).encode(), "tệp cần có dạng"),
+            (b"\xff\x00\xfe", "không phải văn bản UTF-8")):
+        at.file_uploader(key="gn_import").set_value(("x.json", content, "application/json"))
+        at.run()
+        assert not at.exception, content
+        assert expected in texts(at, "error"), (content, texts(at, "error"))
+    good = {"name": "Nhập <từ> tệp", "values": {"poor_fall": 1.3, "overseas": 500}}
+    at.file_uploader(key="gn_import").set_value(("s.json", ("\ufeff" + json.dumps(good, ensure_ascii=False)).encode("utf-8"), "application/json"))
+    at.run()
+    assert "Tệp hợp lệ" in texts(at, "success") and not texts(at, "error")
+    at.button(key="gn_import_save").click()
+    at.run()
+    s = db.find_scenario(PLAN, "Nhập <từ> tệp")
+    assert s is not None and s.values == {"poor_fall": 1.3, "overseas": 500.0}
+    at.button(key="gn_import_open").click()
+    at.run()
+    assert at.session_state["poor_fall"] == 1.3 and at.session_state["overseas"] == 500
+
+
+def test_preset_buttons_set_the_sliders(db):
+    at = page()
+    at.button(key="gn_preset_cautious").click()
+    at.run()
+    ss = at.session_state
+    # the documented factors: 0.75 × 1 point, 0.8 × 3,000 jobs and × 350 placements
+    assert (ss["poor_fall"], ss["jobs"], ss["overseas"]) == (0.75, 2400, 280)
+    assert ss["scenario_name"] == "Thận trọng"
+    assert "Đang dùng: **Thận trọng** (kịch bản mẫu)" in texts(at, "markdown")
+
+
+def test_page_in_english(db):
+    at = page(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Scenarios"
+    assert "No scenario has been saved for this plan yet." in texts(at, "info")
+
+
+def test_the_short_link_opens_the_saved_scenario_in_app_py(db):
+    s = db.save_scenario(PLAN, "Chia sẻ", {"poor_fall": 1.6, "jobs": 4500})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["scenario"] = s.id
+    at.run()
+    assert not at.exception
+    assert at.session_state["poor_fall"] == 1.6 and at.session_state["jobs"] == 4500
+    assert at.session_state["scenario_name"] == "Chia sẻ"
+    assert "Liên kết mở kịch bản đã lưu **Chia sẻ**" in texts(at, "info")
+    bad = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    bad.query_params["scenario"] = "nosuchid"
+    bad.run()
+    assert not bad.exception
+    assert "không tìm thấy kịch bản này" in texts(bad, "warning")
+    assert bad.session_state["poor_fall"] == 1.0
+
+
+def test_with_an_editor_password_only_a_signed_in_editor_deletes(db):
+    s = db.save_scenario(PLAN, "Giữ lại", {"jobs": 3100})
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    at.secrets["editor_password"] = "mật-khẩu"
+    at.run()
+    at.button(key="gn_delete").click()
+    at.run()
+    assert "Chưa cấu hình đăng nhập biên tập" not in texts(at, "caption")
+    assert at.button(key="gn_delete_yes").disabled                       # a viewer cannot delete
+    at.text_input(key="gn_delete_auth_pw").input("sai")
+    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    at.run()
+    assert at.button(key="gn_delete_yes").disabled and db.get_scenario(s.id) is not None
+    at.text_input(key="gn_delete_auth_pw").input("mật-khẩu")
+    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    at.run()
+    assert not at.button(key="gn_delete_yes").disabled                   # an editor can
+    at.button(key="gn_delete_yes").click()
+    at.run()
+    assert not at.exception
+    assert db.get_scenario(s.id) is None

@@ -1,0 +1,118 @@
+"""AppTest of the comparison page, pages/7_so_sanh.py: 2–4 scenarios (presets, saved, the current one),
+the verdict table with changed cells marked, overlaid charts, and the assumptions that differ.
+Expected verdicts come from running the engine directly on each scenario (another route than the
+page's table), expected values from the documented preset rules and the plan's numbers."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from giamngheo.engine import default_context, run
+from giamngheo.presets import get_preset, resolve
+from giamngheo.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "pages" / "7_so_sanh.py"
+PICK = "_gn_compare_pick"
+PLAN = "tra-cu-05-nq-tu"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'gn.db'}"
+    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
+    s = Store(url)
+    yield s
+    s.dispose()
+
+
+def shown(markdown: str) -> str:
+    """What Markdown with backslash escapes displays."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def page(**state) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=90)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def test_presets_side_by_side_with_changed_cells_marked(db):
+    at = page()
+    assert not at.exception
+    assert at.title[0].value == "So sánh kịch bản"
+    cols = ["Kế hoạch (mẫu)", "Xu hướng (mẫu)", "Thận trọng (mẫu)"]
+    assert [shown(m.label) for m in at.metric] == cols
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Số", "Chỉ tiêu (năm)"] + cols
+    assert list(table["Số"]) == list(range(1, 29))
+    # another route: the engine's verdicts for each preset
+    ctx = default_context()
+    verdicts = {c: run(ctx, resolve(ctx, get_preset(pid))[0])[1]
+                for c, pid in zip(cols, ("plan", "trend", "cautious"))}
+    ref = verdicts[cols[0]]
+    rank = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0}
+    for i in range(28):
+        assert not table[cols[0]][i][0] in "▲▼●"                    # the reference is never marked
+        for c in cols[1:]:
+            v, r = verdicts[c][i], ref[i]
+            cell = table[c][i]
+            same_value = (v.value is None and r.value is None) or (
+                v.value is not None and r.value is not None and abs(v.value - r.value) < 1e-9)
+            if v.status == r.status and same_value:
+                assert cell[0] not in "▲▼●", (i, c, cell)
+            elif rank[v.status] > rank[r.status]:
+                assert cell.startswith("▲ "), (i, c, cell)
+            elif rank[v.status] < rank[r.status]:
+                assert cell.startswith("▼ "), (i, c, cell)
+    # 2021–2025 targets are decided on actual data: the same in every scenario
+    assert all(table[c][0] == table[cols[0]][0] for c in cols)
+    # T25 (near-poor households in 2030): the trend's slower fall (0,43 vs 1 point a year) changes the result
+    assert table["Xu hướng (mẫu)"][24].startswith("● ")
+    # the good count shown equals the engine's achieved + on track
+    for m, c in zip(at.metric, cols):
+        assert m.value == f"{sum(v.status in ('achieved', 'on_track') for v in verdicts[c])}/28"
+    # the assumptions that differ, with the preset values worked out from the documented rules
+    diff = at.dataframe[1].value.set_index("Giả định")
+    assert diff.loc["Giảm tỷ lệ hộ nghèo (điểm %/năm)", cols].tolist() == ["1", "1,1", "0,75"]
+    assert diff.loc["Việc làm mới mỗi năm (lao động)", cols].tolist() == ["3.000", "3.350", "2.400"]
+    assert "Tăng số hộ (%/năm)" not in diff.index                        # no preset moves it
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2                                            # poverty and labour, overlaid
+    for ch in charts:
+        spec = json.loads(ch.proto.spec)
+        assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Thực tế"] + cols
+
+
+def test_current_against_a_saved_scenario(db):
+    s = db.save_scenario(PLAN, "<b>Đã lưu</b>", {"jobs": 3800, "overseas": 500})
+    at = page(**{PICK: ["current", f"saved:{s.id}"], "jobs": 5000})
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "<b>" not in labels[1]                                    # a user's name, escaped ...
+    assert [shown(lb) for lb in labels] == ["Đang dùng", "<b>Đã lưu</b> (đã lưu)"]    # ... shown as typed
+    diff = at.dataframe[1].value.set_index("Giả định")
+    assert diff.loc["Việc làm mới mỗi năm (lao động)"].tolist()[1:] == ["5.000", "3.800"]
+    assert diff.loc["Lao động đi làm việc ở nước ngoài mỗi năm"].tolist()[1:] == ["350", "500"]
+    assert list(at.dataframe[0].value.columns)[2:] == ["Đang dùng", "<b>Đã lưu</b> (đã lưu)"]
+
+
+def test_fewer_than_two_asks_for_more_and_same_assumptions_say_so(db):
+    at = page(**{PICK: ["preset:plan"]})
+    assert not at.exception
+    assert "Hãy chọn ít nhất 2 kịch bản" in at.info[0].value
+    at = page(**{PICK: ["current", "preset:plan"]})                  # the current one is at the defaults
+    assert "cùng giả định" in "\n".join(i.value for i in at.info)
+    assert all(not c[0] in "▲▼●" for c in at.dataframe[0].value["Đang dùng"])
+
+
+def test_page_in_english(db):
+    at = page(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Compare scenarios"
+    assert [shown(m.label) for m in at.metric] == ["Plan (preset)", "Recent trend (preset)", "Cautious (preset)"]

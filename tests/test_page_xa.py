@@ -1,0 +1,113 @@
+"""AppTests of pages/11_xa.py (Xã, thị trấn): the ranking, the distance to the target, the note where
+the communes' sum disagrees with the district's own figure, and the old → new mapping.
+
+Commune figures are made up for the tests and stored as a data version in a temporary store; the
+expected ranks and sums are worked out here from them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from giamngheo import communes as cm
+from giamngheo.ingest import csv_to_rows, rows_to_csv
+from giamngheo.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "11_xa.py")
+EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
+C = cm.load_communes()
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'xa.db'}"
+    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
+    return url
+
+
+def page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def table(at, first_column):
+    return next(d.value for d in at.dataframe if len(d.value.columns) and d.value.columns[0] == first_column)
+
+
+# unit 0: 1 000 households, 50 poor (5 %); unit 1: 5 000 and 150 (3 %); the other 15: 2 000 and 40 (2 %)
+HH = [1000, 5000] + [2000] * 15
+POOR = [50, 150] + [40] * 15
+
+
+def seed(db_url: str) -> None:
+    rows = csv_to_rows(EMBEDDED)
+    for u, h, p in zip(C.old, HH, POOR):
+        for ind, v in (("households", h), ("poor_households", p)):
+            rows.append({"indicator": ind, "group": u.group, "year": 2024, "value": v, "unit": "households",
+                         "status": "official", "source": "thu", "note": ""})
+    Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="xã 2024", parent_id=None)
+
+
+def test_without_commune_data_shows_reference_rates_and_the_mapping(db_url):
+    at = page()
+    assert not at.exception
+    assert at.title[0].value == "Xã, thị trấn"
+    assert "Chưa có số liệu theo xã" in at.info[0].value
+    ranking = table(at, "Hạng")
+    assert ranking["Xã, thị trấn"].tolist()[:3] == ["Định An", "Hàm Giang", "Long Hiệp"]   # 3,44 > 3,42 > 3,12
+    assert ranking.iloc[0]["Tỷ lệ hộ nghèo"] == "3,44%"
+    assert ranking.iloc[0]["Trạng thái số liệu"] == "◇ tham khảo"
+    # the default target: end-2021 rate 3 650 / 43 024 = 8,48 % less 1 point a year for 3 years
+    base = 3650 / 43024 * 100
+    assert f"{base - 3:.2f}".replace(".", ",") + "%" in "\n".join(c.value for c in at.caption)
+    assert ranking.iloc[0]["So với mục tiêu (điểm %)"] == f"−{base - 3 - 3.44:.2f}".replace(".", ",")
+    mapping = table(at, "Xã, thị trấn trước 01/7/2025")
+    assert len(mapping) == 17
+    assert mapping.set_index("Xã, thị trấn trước 01/7/2025").loc["Kim Sơn", "Xã mới (từ 01/7/2025)"] == "Hàm Giang"
+    groups = table(at, "Xã mới")
+    assert len(groups) == 6 and groups["Số đơn vị cũ"].astype(int).sum() == 17
+
+
+def test_ranked_by_rate_and_by_households_to_lift_with_a_target(db_url):
+    seed(db_url)
+    at = page(**{"xa_target_2024": 1.0})
+    assert not at.exception
+    ranking = table(at, "Hạng")
+    assert len(ranking) == 17
+    assert ranking.iloc[0]["Xã, thị trấn"] == C.old[0].name and ranking.iloc[0]["Tỷ lệ hộ nghèo"] == "5,00%"
+    assert ranking.iloc[1]["Xã, thị trấn"] == C.old[1].name and ranking.iloc[1]["Tỷ lệ hộ nghèo"] == "3,00%"
+    assert ranking.iloc[0]["So với mục tiêu (điểm %)"] == "+4,00"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Đơn vị có số liệu"] == "17/17" and metrics["Cao hơn mục tiêu"] == "17/17"
+    # by households to lift to 1 %: unit 1 needs 150 − 50 = 100, unit 0 needs 50 − 10 = 40, others 40 − 20 = 20
+    at.radio(key="xa_rank_by").set_value("need").run()
+    ranking = table(at, "Hạng")
+    assert ranking["Xã, thị trấn"].tolist()[:2] == [C.old[1].name, C.old[0].name]
+    assert ranking["Hộ cần thoát nghèo"].tolist()[:3] == ["100", "40", "20"]
+
+
+def test_the_communes_sum_against_the_districts_own_figure(db_url):
+    seed(db_url)
+    at = page()
+    poor_sum = sum(POOR)                               # 50 + 150 + 15 × 40 = 800
+    assert poor_sum == 800
+    district = 784                                     # data/observations.csv: poor households 2024 (official)
+    warn = "\n".join(w.value for w in at.warning)
+    assert (f"Năm 2024, Số hộ nghèo (Toàn huyện): tổng của 17 xã là 800, khác số của huyện 784 (chênh +16)."
+            in warn)
+    totals = table(at, "Năm")
+    row = totals[totals["Chỉ tiêu"] == "Số hộ nghèo"].iloc[0]
+    assert (row["Tổng các xã"], row["Số đơn vị"], row["Số của huyện"], row["Chênh lệch"]) == \
+           ("800", "17/17", f"{district}", "+16")
+    assert "không khớp" in row["Ghi chú"]
+
+
+def test_english(db_url):
+    at = page(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Communes and towns"
+    assert "Commune or town before 1 July 2025" in table(at, "Commune or town before 1 July 2025").columns

@@ -1,0 +1,186 @@
+"""Monte Carlo: probabilities, reproducibility, direction, bands, and a case with a closed form."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+from giamngheo import cli, kinds
+from giamngheo.assumptions import Assumption, Registry, Scenario
+from giamngheo.engine import Context, make_context, run
+from giamngheo.indicators import load_indicators
+from giamngheo.observations import load_observations
+from giamngheo.plan import load_plan
+from giamngheo.uncertainty import (COMPACT_DRAWS, PROB_AT_RISK, PROB_ON_TRACK, draw_params, monte_carlo,
+                                   monte_carlo_cached, probability_status, sd_of, value_range)
+
+N = 4000
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+
+
+@pytest.fixture(scope="module")
+def base(ctx):
+    return monte_carlo(ctx, Scenario(), n=N, seed=7)
+
+
+# ------------------------------------------------------------------------------- the embedded plan
+
+def test_probabilities_lie_in_0_1_and_only_for_projected_targets(ctx, base):
+    projected = [v for v in base.verdicts if v.basis == "projected"]
+    assert len(projected) >= 3
+    for v in base.verdicts:
+        if v.basis == "projected":
+            assert v.probability is not None and 0.0 <= v.probability <= 1.0, v.target
+        else:
+            assert v.probability is None, v.target
+
+
+def test_verdicts_stay_the_deterministic_ones(ctx, base):
+    """The verdict of a projected target is the UNSD one on the scenario's own path; only the
+    probability is added."""
+    det = run(ctx, Scenario())[1]
+    for a, b in zip(det, base.verdicts):
+        assert (a.target, a.status, a.value, a.progress) == (b.target, b.status, b.value, b.progress)
+
+
+def test_the_same_seed_repeats_exactly_and_another_seed_differs(ctx, base):
+    again = monte_carlo(ctx, Scenario(), n=N, seed=7)
+    assert [v.probability for v in again.verdicts] == [v.probability for v in base.verdicts]
+    p1, p2 = base.projection.path("poor_rate", "all"), again.projection.path("poor_rate", "all")
+    assert all(np.array_equal(p1.draws[y], p2.draws[y]) for y in p1.draws)
+    other = monte_carlo(ctx, Scenario(), n=N, seed=8)
+    p3 = other.projection.path("poor_rate", "all")
+    assert not np.array_equal(p1.draws[ctx.horizon], p3.draws[ctx.horizon])
+
+
+def test_more_jobs_never_lower_the_chance_of_halving_poverty(ctx):
+    """Common random numbers (same seed): each draw differs only in jobs, and more jobs never raise
+    poverty in the model, so the share of draws meeting T24 cannot fall."""
+    probs = [monte_carlo(ctx, Scenario.of("", {"jobs": j}), n=N, seed=3).probability("T24") for j in (0, 3000, 8000)]
+    assert probs[0] <= probs[1] <= probs[2]
+    assert probs[2] > probs[0]                      # and the lever does move it
+
+
+def test_a_faster_trend_raises_the_chance_of_a_level_target(ctx):
+    lo = monte_carlo(ctx, Scenario.of("", {"trained_labour_rate_change": 0.2}), n=N, seed=3).probability("T27")
+    hi = monte_carlo(ctx, Scenario.of("", {"trained_labour_rate_change": 0.4}), n=N, seed=3).probability("T27")
+    assert lo < hi
+
+
+def test_draws_are_clipped_to_bounds_and_whole_numbers_rounded(ctx):
+    sc = Scenario.of("", {"poor_fall": 0.1, "jobs": 7900})
+    p = draw_params(ctx.registry, sc, n=5000, seed=1)
+    a = ctx.registry["poor_fall"]
+    assert p["poor_fall"].min() == a.min and p["poor_fall"].max() <= a.max
+    assert (p["poor_fall"] == a.min).mean() > 0.3            # sd 1.6 around 0.1: many draws below 0 are clipped
+    assert np.array_equal(p["jobs"], np.round(p["jobs"])) and p["jobs"].max() == ctx.registry["jobs"].max
+    assert "shock_year" not in p                              # no spread: not drawn
+    assert set(p) == {x.id for x in ctx.registry if sd_of(x) > 0}
+
+
+def test_sd_overrides_switch_the_spread_off(ctx):
+    """With every spread set to zero, every draw is the scenario: each probability is 0 or 1 and agrees
+    with the deterministic verdict's own test."""
+    zero = {a.id: 0.0 for a in ctx.registry}
+    r = monte_carlo(ctx, Scenario(), n=200, seed=1, overrides=zero)
+    proj = run(ctx, Scenario())[0]
+    for tg, v in zip(ctx.plan.targets, r.verdicts):
+        if v.basis == "projected":
+            met = bool(kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group)).met())
+            assert v.probability == (1.0 if met else 0.0), tg.id
+
+
+def test_bands_and_the_compact_result(ctx, base):
+    b = base.bands("poor_rate", "all")
+    proj = b[b["basis"] == "projected"]
+    assert (proj["p10"] <= proj["p25"]).all() and (proj["p25"] <= proj["p50"]).all()
+    assert (proj["p50"] <= proj["p75"]).all() and (proj["p75"] <= proj["p90"]).all()
+    assert b[b["basis"] == "actual"]["p10"].isna().all()
+    d = base.projection.path("poor_rate", "all").draws[ctx.horizon]
+    assert base.percentile("poor_rate", "all", 25)[ctx.horizon] == pytest.approx(float(np.percentile(d, 25)))
+    c = base.compacted(keep=1000)
+    assert [v.probability for v in c.verdicts] == [v.probability for v in base.verdicts]
+    assert len(c.projection.path("poor_rate", "all").draws[ctx.horizon]) == 1000
+    # the kept draws are a random sample: their median is close to the full run's
+    spread = float(np.percentile(d, 90) - np.percentile(d, 10))
+    assert abs(c.percentile("poor_rate", "all", 50)[ctx.horizon] - float(np.median(d))) < 0.1 * spread
+
+
+def test_the_cached_result_is_reused(ctx):
+    a = monte_carlo_cached(ctx, Scenario.of("", {"jobs": 3500}), n=3000, seed=2)
+    b = monte_carlo_cached(ctx, Scenario.of("", {"jobs": 3500}), n=3000, seed=2)
+    assert a is b and a.compact
+    assert len(a.projection.path("poor_rate", "all").draws[ctx.horizon]) == min(3000, COMPACT_DRAWS)
+
+
+def test_probability_thresholds():
+    assert probability_status(PROB_ON_TRACK) == "on_track"
+    assert probability_status(PROB_ON_TRACK - 1e-6) == "at_risk"
+    assert probability_status(PROB_AT_RISK) == "at_risk"
+    assert probability_status(PROB_AT_RISK - 1e-6) == "off_track"
+    assert probability_status(None) is None
+    assert 0 < PROB_AT_RISK < PROB_ON_TRACK < 1
+
+
+def test_value_range_is_two_sd_clipped_or_the_whole_bounds(ctx):
+    a = ctx.registry["household_growth"]                     # sd 0.1 stated
+    assert value_range(a, 0.41) == pytest.approx((0.41 - 0.2, 0.41 + 0.2))
+    assert value_range(ctx.registry["poor_fall"], 1.0) == (0.0, 3.0)   # 1 ± 3.3 clipped
+    s = ctx.registry["shock_households"]                     # no spread: its whole range
+    assert value_range(s, 0.0) == (s.min, s.max)
+
+
+def test_cli_assess_gains_probabilities():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cli.main(["assess", "--draws", "500", "--seed", "1", "--format", "json"])
+    assert code == 0
+    out = json.loads(buf.getvalue())
+    probs = {r["target"]: r["probability"] for r in out}
+    assert all(0 <= probs[t] <= 1 for t in ("T24", "T25", "T27"))
+    assert probs["T01"] is None                               # decided on actual data
+
+
+# ------------------------------------------------------------------------------------ a closed form
+
+def _linear_context(mu: float, sd: float) -> Context:
+    """One indicator with five actual years (ending at 3.5 in 2025) and one assumption: its yearly
+    change, drawn normal(mu, sd) and held for 2026–2030."""
+    plan = tiny_plan(
+        target("level", indicator="unemployment_rate", id="U1", op="at_most", value=2.6, year=2030),
+        target("average_change", indicator="unemployment_rate", id="U2", direction="decrease", value=0.25,
+               base_year=2025, year=2030),
+        target("level", indicator="unemployment_rate", id="U3", op="at_least", value=2.2, year=2030))
+    obs = obs_from_rows([("unemployment_rate", "all", y, v) for y, v in
+                         zip(range(2021, 2026), (4.3, 4.0, 3.9, 3.6, 3.5))])
+    a = Assumption(id="unemployment_rate_change", section="indicators", label_vi="x", label_en="x", unit="pp_year",
+                   min=-5.0, max=5.0, step=0.05, default=mu, sd=sd, indicator="unemployment_rate")
+    return Context(plan, obs, load_indicators(), 2025, Registry([a]))
+
+
+def test_closed_form_normal_change_gives_a_normal_level():
+    """Level in 2030 = 3.5 + 5·d with d ~ N(μ, σ): normal with mean 3.5 + 5μ and sd 5σ. The chance of
+    each target against scipy.stats, within four standard errors of a 20,000-draw estimate."""
+    mu, sd, n = -0.2, 0.12, 20_000
+    r = monte_carlo(_linear_context(mu, sd), Scenario(), n=n, seed=11)
+    level = stats.norm(loc=3.5 + 5 * mu, scale=5 * sd)
+    expected = {
+        "U1": level.cdf(2.6),                          # level ≤ 2.6
+        "U2": stats.norm(mu, sd).cdf(-0.25),           # −(level − 3.5)/5 ≥ 0.25  ⇔  d ≤ −0.25
+        "U3": level.sf(2.2),                           # level ≥ 2.2
+    }
+    for tid, p in expected.items():
+        se = np.sqrt(p * (1 - p) / n)
+        assert abs(r.probability(tid) - p) < 4 * se + 1e-9, (tid, r.probability(tid), p)
+    d = r.projection.path("unemployment_rate", "all").draws[2030]
+    assert float(np.mean(d)) == pytest.approx(level.mean(), abs=4 * level.std() / np.sqrt(n))
+    assert float(np.std(d)) == pytest.approx(level.std(), rel=0.03)
