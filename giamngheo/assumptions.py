@@ -295,7 +295,12 @@ def _history(rule: str, obs: Observations, as_of: int) -> tuple[float | None, fl
     s = obs.series(name, group, as_of)
     ys = sorted(s)
     if len(ys) >= 3:
-        ch = np.diff([s[y] for y in ys]) / np.diff(ys)
+        v = np.array([s[y] for y in ys], float)
+        ch = np.diff(v) / np.diff(ys)
+        if name.endswith("_rate") and np.all(v[:-1] > 0):
+            # a rate's yearly changes shrink with its level (4 points a year at 8 %, half a point at
+            # 2 %): take the spread of the relative changes and scale it to the latest level
+            return None, float(np.std(ch / v[:-1], ddof=1) * v[-1])
         return None, float(np.std(ch, ddof=1))
     return None, None
 

@@ -168,3 +168,24 @@ def test_query_round_trip(reg):
     assert back == sc and notices == []
     # defaults are left out of links
     assert reg.to_query(Scenario.of("", {"jobs": 3000})) == {}
+
+
+def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level():
+    """poor_fall's sd comes from the poor rate's history: the yearly changes divided by the level they
+    start from (a fall of 4 points from 8.5 % is as large as 0.6 from 1.8 %), their sd, times the
+    latest rate. Worked from the CSV's counts (the 2023 and 2024 official rates where published)."""
+    import csv
+    import statistics
+    from pathlib import Path
+
+    from giamngheo.engine import default_context
+
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "observations.csv",
+                                    encoding="utf-8")))
+    val = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in rows}
+    rate = {}
+    for y in range(2021, 2026):
+        rate[y] = val.get(("poor_rate", "all", y)) or val[("poor_households", "all", y)] / val[("households", "all", y)] * 100
+    rel = [(rate[y] - rate[y - 1]) / rate[y - 1] for y in range(2022, 2026)]
+    expected = statistics.stdev(rel) * rate[2025]
+    assert default_context().registry["poor_fall"].sd == pytest.approx(expected, rel=1e-9)
