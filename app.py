@@ -17,9 +17,11 @@ st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:
     st.session_state["link_raw"] = st.query_params.to_dict()
-    # a link from an older version: carry renamed ids over before the sliders exist
-    for _id, _v in context().registry.migrate(st.session_state["link_raw"]).items():
-        st.session_state[_id] = _v
+    # the link's values (renamed ids carried over) before anything reads the scenario: the URL-bound
+    # sliders take the same values, but only when they are drawn, after the sidebar's captions
+    for _id, _v in context().registry.from_link(st.session_state["link_raw"]).items():
+        a = context().registry[_id]
+        st.session_state[_id] = int(_v) if a.integer else float(_v)
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 

@@ -189,6 +189,19 @@ class Registry:
                     out[new] = self.items[new].clamp(v)
         return out
 
+    def from_link(self, raw: Mapping[str, Any]) -> dict[str, float]:
+        """The values a link sets, as the sliders will take them: numbers within bounds under their
+        current ids (renamed ids carried over). Out-of-range and non-numbers are left to the defaults,
+        as the URL-bound sliders do; :meth:`link_report` says so."""
+        out = self.migrate(raw)
+        for k, v in raw.items():
+            a = self.items.get(k)
+            num = _number(_first(v))
+            if a is None or num is None or not (a.min <= num <= a.max):
+                continue
+            out[k] = float(round(num)) if a.integer else num
+        return out
+
     def link_report(self, raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
         """What became of each parameter of a link, given the values the widgets ended up with.
 

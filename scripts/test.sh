@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Debian packages the tests need (chromium; postgresql in CI), installed only when missing; in CI
+# (CI=true) or with GIAMNGHEO_PG=1 also a throwaway PostgreSQL for the store's tests, stopped on exit.
+source scripts/ci_services.sh
 python -m pytest -q -p no:cacheprovider tests "$@"

@@ -191,3 +191,13 @@ def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
     assert not at.exception
     assert at.session_state["jobs"] == 4500
     assert not [w for w in at.warning if "jobs_per_year" in w.value]   # not reported as unknown
+
+
+def test_first_run_of_a_link_uses_its_values_everywhere():
+    """On the very first run the sidebar captions and labels already read the link's values (they run
+    before the sliders are drawn), so the label shows 5.000, not the default 3.000."""
+    at = app({"jobs": "5000", "poor_fall": "0.4"})
+    assert not at.exception
+    label = at.sidebar.slider(key="jobs").label
+    assert label.endswith(": 5.000"), label
+    assert at.sidebar.slider(key="poor_fall").label.endswith(": 0,40")

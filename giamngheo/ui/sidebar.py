@@ -22,7 +22,7 @@ def _slider(a: Assumption) -> None:
         shown = fmt_num(float(current), lang(), 0 if a.integer else 2)
     except (TypeError, ValueError):
         shown = fmt_num(a.default, lang())
-    label = f"{label}: **{shown}**"
+    label = f"{label}: {shown}"
     st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default), step=kind(a.step),
               key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
 

@@ -1,0 +1,375 @@
+"""Load test: N concurrent sessions against a running app on this machine, moving the sliders.
+
+    python scripts/load_test.py --start                      # start a server, 30 sessions, stop it
+    python scripts/load_test.py --url http://localhost:8501 --sessions 10 --moves 10
+
+Each session is a Streamlit websocket client (the protocol the browser speaks, without a browser, so
+that the clients do not take the server's CPU): it opens the overview (or every page in turn with
+``--pages all``), then moves the jobs and poor-fall sliders ``--moves`` times to random values on the
+sliders' grid, waiting ``--think`` seconds (± 50 %) between moves, as a person would. A rerun time is
+the time from sending the new slider value to the server's "script finished": the server's whole
+rerun (sidebar, verdicts, page, serialisation), without the browser's drawing.
+
+Memory per session is the growth of the server process's resident memory (RSS, /proc) from before
+the sessions connect (after one warm-up session) to when all of them have made their moves and are
+still connected, divided by the number of sessions.
+
+Bounded: at most 200 sessions and 100 moves each, and the whole run stops after ``--timeout``
+seconds (default 300) whatever happens. Localhost only.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = {"localhost", "127.0.0.1", "::1"}
+MAX_SESSIONS, MAX_MOVES = 200, 100
+# the sliders a user moves: the id (the widget key) and the start of its Vietnamese label
+SLIDERS = {"jobs": "Việc làm mới mỗi năm", "poor_fall": "Giảm tỷ lệ hộ nghèo ("}
+
+
+# ----------------------------------------------------------------------------------- the server
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.25)
+    raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s")
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}
+    env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
+    log = open(tmp / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    wait_healthy(base)
+    return proc, base
+
+
+def pid_listening_on(port: int) -> int | None:
+    """The process that listens on a local TCP port (from /proc, no extra tools)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:   # 0A = LISTEN
+                inodes.add(parts[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds the process has used (/proc/PID/stat)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+# ------------------------------------------------------------------------- a websocket session
+
+@dataclass
+class Result:
+    first_load: list[float] = field(default_factory=list)
+    reruns: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exceptions: int = 0
+
+
+class Session:
+    """One browser tab, as the server sees it: a websocket, reruns with widget values."""
+
+    def __init__(self, base: str, page: str, query: str, result: Result, rerun_timeout: float):
+        u = urlparse(base)
+        self.ws_url = f"ws://{u.netloc}/_stcore/stream"
+        self.page, self.query, self.result, self.rerun_timeout = page, query, result, rerun_timeout
+        self.page_hash = ""
+        self.widgets: dict[str, object] = {}       # widget id -> WidgetState we set
+        self.slider_ids: dict[str, str] = {}       # assumption id -> widget id
+        self.slider_spec: dict[str, tuple[float, float, float]] = {}
+
+    async def __aenter__(self):
+        import websockets
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2 ** 26,
+                                           open_timeout=30, ping_interval=None)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def rerun(self) -> float:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_script_hash = self.page_hash
+        cs.page_name = self.page
+        for w in self.widgets.values():
+            cs.widget_states.widgets.append(w)
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        await asyncio.wait_for(self._until_finished(), self.rerun_timeout)
+        return time.perf_counter() - t0
+
+    async def _until_finished(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        while True:
+            raw = await self.ws.recv()
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fm.new_session.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query = fm.page_info_changed.query_string
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                what = el.WhichOneof("type")
+                if what == "slider":
+                    for aid, label in SLIDERS.items():
+                        if el.slider.label.startswith(label):
+                            self.slider_ids[aid] = el.slider.id
+                            self.slider_spec[aid] = (el.slider.min, el.slider.max, el.slider.step)
+                elif what == "exception":
+                    self.result.exceptions += 1
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                return
+
+    def move(self, aid: str, rng: random.Random) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+        lo, hi, step = self.slider_spec[aid]
+        value = lo + step * rng.randint(0, int(round((hi - lo) / step)))
+        ws = WidgetState(id=self.slider_ids[aid])
+        ws.double_array_value.data.append(round(value, 6))
+        self.widgets[ws.id] = ws
+
+
+async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, think: float, ramp: float,
+                   result: Result, rerun_timeout: float, hold: asyncio.Event, done: asyncio.Event,
+                   counter: list[int]) -> None:
+    rng = random.Random(1000 + i)
+    await asyncio.sleep(ramp * rng.random())
+    try:
+        async with Session(base, pages[i % len(pages)], query, result, rerun_timeout) as s:
+            result.first_load.append(await s.rerun())
+            ids = [a for a in SLIDERS if a in s.slider_ids]
+            if not ids:
+                raise RuntimeError("no slider found on the page (labels changed?)")
+            for k in range(moves):
+                await asyncio.sleep(think * (0.5 + rng.random()))
+                s.move(ids[k % len(ids)], rng)
+                result.reruns.append(await s.rerun())
+            counter[0] += 1
+            if counter[0] >= counter[1]:
+                done.set()
+            await hold.wait()              # stay connected until memory has been read
+    except Exception as e:  # noqa: BLE001 - a failed session is counted, the others go on
+        result.errors.append(f"session {i}: {type(e).__name__}: {e}"[:300])
+        counter[1] -= 1
+        if counter[0] >= counter[1]:
+            done.set()
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+async def run(a, base: str, pid: int | None) -> dict:
+    from giamngheo.ui.pages import discover
+    slugs = [s for _, _, s in discover(ROOT / "pages")]
+    if a.pages == "all":
+        pages = ["" if i == 0 else s for i, s in enumerate(slugs)]
+    elif a.pages in ("overview", slugs[0]):
+        pages = [""]
+    elif a.pages in slugs:
+        pages = [a.pages]
+    else:
+        raise SystemExit(f"--pages: 'overview', 'all' or one of {', '.join(slugs)}")
+    query = a.query
+
+    # warm-up: one session, not counted, so that start-up caches are not charged to the sessions
+    warm = Result()
+    for _ in range(a.warmup):
+        async with Session(base, "", query, warm, a.rerun_timeout) as s:
+            await s.rerun()
+    await asyncio.sleep(1.0)
+    rss_before, cpu_before, load_before = rss_mb(pid), cpu_s(pid), loadavg()
+
+    result = Result()
+    hold, done = asyncio.Event(), asyncio.Event()
+    counter = [0, a.sessions]
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(one_user(i, base, pages, query, a.moves, a.think, a.ramp, result,
+                                          a.rerun_timeout, hold, done, counter)) for i in range(a.sessions)]
+    await done.wait()
+    wall = time.perf_counter() - t0
+    await asyncio.sleep(1.0)
+    rss_after, cpu_after = rss_mb(pid), cpu_s(pid)
+    hold.set()
+    await asyncio.gather(*tasks)
+
+    ok = a.sessions - len(result.errors)
+    out = {
+        "sessions": a.sessions, "sessions_ok": ok, "moves_per_session": a.moves, "think_s": a.think,
+        "pages": a.pages, "reruns": len(result.reruns), "wall_s": round(wall, 1),
+        "rerun_p50_s": round(pct(result.reruns, 0.50), 3), "rerun_p95_s": round(pct(result.reruns, 0.95), 3),
+        "rerun_max_s": round(max(result.reruns), 3) if result.reruns else None,
+        "rerun_mean_s": round(statistics.fmean(result.reruns), 3) if result.reruns else None,
+        "first_load_p50_s": round(pct(result.first_load, 0.50), 3),
+        "first_load_p95_s": round(pct(result.first_load, 0.95), 3),
+        "reruns_over_0_5_s": sum(x > 0.5 for x in result.reruns),
+        "reruns_per_s": round((len(result.reruns) + len(result.first_load)) / wall, 2),
+        # CPU the server spent per script run (slider moves and first loads): the cost of a rerun
+        # whatever else the machine is doing; on one process it bounds the reruns a second
+        "server_cpu_ms_per_run": round(1000 * (cpu_after - cpu_before) / max(len(result.reruns) + len(result.first_load), 1))
+        if cpu_before is not None and cpu_after is not None else None,
+        "loadavg_before": load_before, "loadavg_after": loadavg(),
+        "server_rss_before_mb": round(rss_before, 1) if rss_before else None,
+        "server_rss_after_mb": round(rss_after, 1) if rss_after else None,
+        "mb_per_session": round((rss_after - rss_before) / max(ok, 1), 2) if rss_before and rss_after else None,
+        "app_exceptions": result.exceptions, "errors": result.errors[:10],
+    }
+    return out
+
+
+def machine() -> dict:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), "?")
+    mem = next((int(ln.split()[1]) // 1024 for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), 0)
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_mb": mem, "python": sys.version.split()[0]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", default="http://localhost:8501", help="a running app on this machine")
+    ap.add_argument("--start", action="store_true", help="start a server on a free port for the run, stop it after")
+    ap.add_argument("--pid", type=int, help="the server's process id (found from the port if not given)")
+    ap.add_argument("--sessions", type=int, default=30)
+    ap.add_argument("--moves", type=int, default=10, help="slider moves per session")
+    ap.add_argument("--think", type=float, default=1.0, help="mean seconds between a session's moves")
+    ap.add_argument("--ramp", type=float, default=5.0, help="sessions start within this many seconds")
+    ap.add_argument("--pages", default="overview",
+                    help="'overview' (default), 'all' (the sessions spread over every page) or a page's slug")
+    ap.add_argument("--query", default="", help="the link's query string, e.g. poor_fall=0.8")
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--rerun-timeout", type=float, default=60.0)
+    ap.add_argument("--timeout", type=float, default=300.0, help="the whole run stops after this many seconds")
+    ap.add_argument("--json", help="also write the figures to this file")
+    a = ap.parse_args()
+    if not 1 <= a.sessions <= MAX_SESSIONS or not 0 <= a.moves <= MAX_MOVES:
+        ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --moves 0..{MAX_MOVES}")
+    sys.path.insert(0, str(ROOT))
+
+    proc = None
+    tmp = tempfile.TemporaryDirectory(prefix="giamngheo-load-")
+    try:
+        if a.start:
+            proc, base = start_server(Path(tmp.name))
+            pid = proc.pid
+        else:
+            u = urlparse(a.url)
+            if u.hostname not in LOCAL:
+                ap.error("the load test runs against this machine only (localhost)")
+            base = a.url.rstrip("/")
+            wait_healthy(base, 10)
+            pid = a.pid or pid_listening_on(u.port or 80)
+        try:
+            out = asyncio.run(asyncio.wait_for(run(a, base, pid), a.timeout))
+        except (asyncio.TimeoutError, TimeoutError):
+            print(f"stopped after --timeout {a.timeout:.0f} s", file=sys.stderr)
+            return 1
+        out["machine"] = machine()
+        out["server_pid"] = pid
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        tmp.cleanup()
+
+    for k, v in out.items():
+        print(f"{k:22} {v}")
+    if a.json:
+        Path(a.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if out["sessions_ok"] == out["sessions"] and not out["app_exceptions"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
