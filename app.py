@@ -22,8 +22,6 @@ if "link_raw" not in st.session_state:
     for _id, _v in context().registry.from_link(st.session_state["link_raw"]).items():
         a = context().registry[_id]
         st.session_state[_id] = int(_v) if a.integer else float(_v)
-if st.query_params.get("v") != str(URL_VERSION):
-    st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
 
@@ -49,6 +47,8 @@ here = Path(__file__).parent
 pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
          for i, (file, title_key, slug) in enumerate(discover(here / "pages"))]
 nav = st.navigation(pages, expanded=True)
+if st.query_params.get("v") != str(URL_VERSION):
+    st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
 sidebar.render(skip=sidebar.MEETING_IDS if nav.url_path == sidebar.MEETING_PAGE else ())
 
