@@ -16,7 +16,7 @@ st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout
 
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:
-    st.session_state["link_raw"] = st.query_params.to_dict()
+    st.session_state["link_raw"] = {k: st.query_params.get_all(k) for k in st.query_params}
     # the link's values (renamed ids carried over) before anything reads the scenario: the URL-bound
     # sliders take the same values, but only when they are drawn, after the sidebar's captions
     for _id, _v in context().registry.from_link(st.session_state["link_raw"]).items():
@@ -30,6 +30,9 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 if "lang" not in st.session_state:
     _q = (st.query_params.get("lang") or "").strip().lower()
     st.session_state["lang"] = next((c for c, name in LANG_NAMES.items() if _q in (c, name.lower())), LANGS[0])
+    if _q and _q not in {c for c in LANG_NAMES} | {n.lower() for n in LANG_NAMES.values()}:
+        st.session_state["lang_notice"] = st.query_params.get("lang")
+        st.query_params.pop("lang", None)
 
 
 def _sync_lang() -> None:
@@ -56,9 +59,16 @@ reg = context().registry
 if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
     st.session_state["link_notices"] = reg.link_report(
         st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
+def _short(text: object, n: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 for pid, code, raw, used in st.session_state["link_notices"]:
-    st.warning(tr(f"notice.{code}", id=pid, value=str(raw)[:40], shown=fmt_num(used, lang()) if used is not None else ""),
-               icon="⚠️")
+    st.warning(tr(f"notice.{code}", id=_short(pid), value=_short(raw),
+                  shown=fmt_num(used, lang()) if used is not None else ""), icon="⚠️")
+if st.session_state.get("lang_notice"):
+    st.warning(tr("notice.ignored_lang", value=_short(st.session_state["lang_notice"])), icon="⚠️")
 scenario_links.show_flash()
 
 nav.run()

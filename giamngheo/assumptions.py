@@ -196,18 +196,22 @@ class Registry:
         out = self.migrate(raw)
         for k, v in raw.items():
             a = self.items.get(k)
-            num = _number(_first(v))
-            if a is None or num is None or not (a.min <= num <= a.max):
+            if a is None or _repeated(v):
                 continue
-            out[k] = float(round(num)) if a.integer else num
+            num = _strict_number(_first(v))
+            if num is None or not (a.min <= num <= a.max) or (a.integer and not num.is_integer()):
+                continue
+            out[k] = num
         return out
 
     def link_report(self, raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
         """What became of each parameter of a link, given the values the widgets ended up with.
 
-        Returns (param, code, raw value, value used) for every parameter that was not taken as given:
-        ``ignored_unknown``, ``ignored_not_number``, ``ignored_out_of_range`` (the default was kept) or
-        ``clamped`` (the nearest allowed value was used).
+        ``raw`` maps a parameter to its value or its list of values (a repeated parameter). Returns
+        (param, code, raw value, value used) for every parameter not taken as given:
+        ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated``, ``ignored_out_of_range``
+        (the default was kept), ``clamped`` (the nearest bound was used) or ``rounded`` (to the step).
+        Ethnic placements above all placements are said live by the sidebar, not here.
         """
         out: list[tuple[str, str, Any, Any]] = []
         renames = renames_for(raw)
@@ -220,16 +224,21 @@ class Registry:
             if a is None:
                 out.append((k, "ignored_unknown", raw1, None))
                 continue
-            num = _number(raw1)
             used = actual.get(kid, a.default)
+            if _repeated(v):
+                out.append((k, "ignored_repeated", raw1, used))
+                continue
+            num = _strict_number(raw1)
             if num is None:
                 out.append((k, "ignored_not_number", raw1, used))
             elif abs(float(used) - num) > 1e-9:
-                code = "ignored_out_of_range" if float(used) == a.default and not (a.min <= num <= a.max) else "clamped"
+                if a.min <= num <= a.max:
+                    code = "rounded"
+                elif float(used) == a.default:
+                    code = "ignored_out_of_range"
+                else:
+                    code = "clamped"
                 out.append((k, code, raw1, used))
-        vals = {**self.defaults(), **{k: float(v) for k, v in actual.items() if k in self.items}}
-        if "overseas_ethnic" in vals and "overseas" in vals and vals["overseas_ethnic"] > vals["overseas"]:
-            out.append(("overseas_ethnic", "more_than_total", vals["overseas_ethnic"], vals["overseas"]))
         return out
 
     def to_query(self, scenario: Scenario) -> dict[str, str]:
@@ -254,6 +263,19 @@ def _check_consistency(reg: Registry, sc: Scenario) -> None:
         vals = reg.resolve(sc)
         if vals["overseas_ethnic"] > vals["overseas"]:
             raise ScenarioError("overseas_ethnic", "more_than_total", vals["overseas_ethnic"])
+
+
+def _repeated(v: Any) -> bool:
+    return isinstance(v, (list, tuple)) and len(v) > 1
+
+
+def _strict_number(raw: Any) -> float | None:
+    """A number as a link carries it (what the URL-bound sliders accept: no decimal comma)."""
+    try:
+        v = float(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def _first(v: Any) -> Any:
@@ -293,14 +315,15 @@ def _history(rule: str, obs: Observations, as_of: int) -> tuple[float | None, fl
             g = [(s[b] / s[a]) ** (1 / (b - a)) - 1 for a, b in zip(ys, ys[1:])]
             return round(100 * float(np.mean(g)), 2), None
         return None, None
-    if name in ("new_poor_rate", "returning_poor_rate"):
-        flow = "poor_new" if name == "new_poor_rate" else "poor_returning"
+    if name in ("new_poor_rate", "returning_poor_rate", "near_new_rate"):
+        flow = {"new_poor_rate": "poor_new", "returning_poor_rate": "poor_returning",
+                "near_new_rate": "near_poor_new"}[name]
         f = obs.series(flow, group, as_of)
         H, P, N = (obs.series(x, group, as_of) for x in ("households", "poor_households", "near_poor_households"))
         rates = []
         for y, v in f.items():
             if y - 1 in P and y - 1 in N and (name == "returning_poor_rate" or y - 1 in H):
-                den = N[y - 1] if name == "returning_poor_rate" else H[y - 1] - P[y - 1] - N[y - 1]
+                den = N[y - 1] if name == "returning_poor_rate" else H[y - 1] - P[y - 1] - N[y - 1]  # others
                 if den > 0:
                     rates.append(100 * v / den)
         return (round(float(np.mean(rates[-3:])), 3) if rates else None), None

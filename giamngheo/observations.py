@@ -128,8 +128,41 @@ def validate_rows(rows: Iterable[dict[str, str]], file: str, indicators: dict[st
         if len(problems) == bad:
             clean.append({"indicator": ind_id, "group": group, "year": year, "value": float(value),  # type: ignore[arg-type]
                           "unit": (r.get("unit") or ind.unit).strip(), "status": status, "source": source,  # type: ignore[union-attr]
-                          "note": (r.get("note") or "").strip()})
+                          "note": (r.get("note") or "").strip(), "_row": rowno})
+    problems.extend(cross_checks(clean, file))
     return clean, problems
+
+
+# stocks that are parts of the households of the same group and year
+PARTS_OF_HOUSEHOLDS = ("poor_households", "near_poor_households", "poor_households_no_work_capacity",
+                       "near_poor_households_no_work_capacity", "middle_income_households")
+
+
+def cross_checks(clean: list[dict[str, Any]], file: str) -> list[Problem]:
+    """Checks across rows: a part of the households never exceeds them (nor do the poor and near-poor
+    together), and a group's count never exceeds the same count for all households."""
+    idx = {(r["indicator"], r["group"], r["year"]): r for r in clean}
+    out: list[Problem] = []
+    for (ind, group, year), r in idx.items():
+        h = idx.get(("households", group, year))
+        if ind in PARTS_OF_HOUSEHOLDS and h is not None and r["value"] > h["value"]:
+            out.append(Problem(file, r.get("_row"), "value", _num_text(r["value"]), "exceeds_households",
+                               (("households", _num_text(h["value"])), ("row", h.get("_row")))))
+        if ind == "near_poor_households" and h is not None:
+            p = idx.get(("poor_households", group, year))
+            if p is not None and p["value"] + r["value"] > h["value"] and p["value"] <= h["value"] >= r["value"]:
+                out.append(Problem(file, r.get("_row"), "value", _num_text(r["value"]), "poor_near_exceed",
+                                   (("households", _num_text(h["value"])), ("poor", _num_text(p["value"])))))
+        if group != "all" and ":" not in group:
+            whole = idx.get((ind, "all", year))
+            if whole is not None and r["value"] > whole["value"] and not ind.endswith("_rate"):
+                out.append(Problem(file, r.get("_row"), "value", _num_text(r["value"]), "group_exceeds_all",
+                                   (("all", _num_text(whole["value"])), ("row", whole.get("_row")))))
+    return out
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
 
 
 def read_csv_rows(text: str, file: str) -> tuple[list[dict[str, str]], list[Problem]]:
@@ -148,7 +181,7 @@ def read_csv_rows(text: str, file: str) -> tuple[list[dict[str, str]], list[Prob
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(COLUMNS) + ["inputs", "quality"])
+    df = pd.DataFrame(rows, columns=list(COLUMNS) + ["inputs", "quality"])  # drops helper keys like _row
     df["year"] = df["year"].astype(int)
     df["value"] = df["value"].astype(float)
     df["inputs"] = df["inputs"].astype(object).fillna("")

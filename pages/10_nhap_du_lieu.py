@@ -212,10 +212,11 @@ with tab_edit:
                                                           help=tr("nhap.col_indicator_help")),
             "group": st.column_config.TextColumn(labels["group"], required=True, default="all",
                                                  help=tr("nhap.col_group_help")),
+            # the year is bounded; the value is not: a lower bound made the editor drop a typed minus sign
+            # (−5 saved as 5), so the core's validation on save names the row and column instead
             "year": st.column_config.NumberColumn(labels["year"], min_value=1990, max_value=2100, step=1,
                                                   format="%d", required=True),
-            "value": st.column_config.NumberColumn(labels["value"], min_value=0.0, required=True,
-                                                   help=tr("nhap.col_value_help")),
+            "value": st.column_config.NumberColumn(labels["value"], required=True, help=tr("nhap.col_value_help")),
             "unit": st.column_config.TextColumn(labels["unit"]),
             "status": st.column_config.SelectboxColumn(labels["status"], options=list(STATUSES), required=True),
             "source": st.column_config.TextColumn(labels["source"], required=True, max_chars=120),

@@ -279,3 +279,19 @@ def test_ethnic_placements_never_exceed_all_placements():
     c = run_poverty(inp, {**p, "overseas_ethnic": 0.0})
     assert (col(b, "khmer", "P"), col(b, "rest", "P")) == (pytest.approx([48.0]), pytest.approx([40.0]))
     assert (col(c, "khmer", "P"), col(c, "rest", "P")) == (pytest.approx([60.0]), pytest.approx([31.0]))
+
+
+def test_newly_near_poor_stay_near_poor_in_their_first_year():
+    """H = 1000, P = 0, N = 100, O = 900; no growth, no poor flows; the near-poor rate is assumed to fall
+    by 10 points (to 0 %), nobody lacks work capacity. Newly near-poor: 2 % × 900 = 18 households.
+    Exits may take every near-poor household of the start (100) but not the 18 who just entered, so
+    N' = 100 + 18 − 100 = 18 (and O' = 1000 − 0 − 18 = 982: households conserved)."""
+    from giamngheo.model.poverty import PovertyInputs, run_poverty
+
+    inp = PovertyInputs(start_year=2025, horizon=2026, groups={"rest": (1000.0, 0.0, 100.0)})
+    res = run_poverty(inp, {"poor_fall": 0.0, "near_poor_fall": 10.0, "near_new_rate": 2.0,
+                            "near_no_work_share": 0.0, "no_work_share": 0.0, "jobs": 3000, "overseas": 350,
+                            "overseas_ethnic": 210})
+    assert float(res.stocks["rest"]["N"][0]) == pytest.approx(18.0)
+    assert float(res.stocks["rest"]["P"][0]) == pytest.approx(0.0)
+    assert float(res.stocks["rest"]["H"][0]) == pytest.approx(1000.0)

@@ -194,3 +194,22 @@ def test_embedded_file_validates_through_the_public_parser(tmp_path):
     p = write(tmp_path, "copy.csv", text)
     obs = load_observations(p, DATA / "sources.toml")
     assert obs.last_year == 2025
+
+
+def test_parts_never_exceed_the_households_they_belong_to():
+    """Row 3: 120 poor households where row 2 says the group has 100; row 5: 10 near-poor Khmer
+    households with 25 poor (row 6) of 30 Khmer households (row 4): 35 > 30; row 8: 200 Khmer
+    households in 2024 where all households number 100 (row 2)."""
+    ps = problems(OBS_HEADER
+                  + "households,all,2024,100,households,official,src,\n"
+                  + "poor_households,all,2024,120,households,official,src,\n"
+                  + "households,khmer,2023,30,households,official,src,\n"
+                  + "near_poor_households,khmer,2023,10,households,official,src,\n"
+                  + "poor_households,khmer,2023,25,households,official,src,\n"
+                  + "households,all,2023,100,households,official,src,\n"
+                  + "households,khmer,2024,200,households,official,src,\n")
+    got = {(p.row, p.column, p.code) for p in ps}
+    assert (3, "value", "exceeds_households") in got
+    assert (5, "value", "poor_near_exceed") in got
+    assert (8, "value", "group_exceeds_all") in got
+    assert len(ps) == 3

@@ -201,3 +201,16 @@ def test_first_run_of_a_link_uses_its_values_everywhere():
     label = at.sidebar.slider(key="jobs").label
     assert label.endswith(": 5.000"), label
     assert at.sidebar.slider(key="poor_fall").label.endswith(": 0,40")
+
+
+@pytest.mark.parametrize("query, code", [
+    ({"poor_fall": "1,5"}, "không phải là số hợp lệ"),       # a decimal comma is not what a slider accepts
+    ({"jobs": "4000.7"}, "làm tròn thành 4.000"),             # in range, off the step
+    ({"lang": "xx"}, "lang=xx"),
+])
+def test_link_values_the_sliders_cannot_take_are_named(query, code):
+    at = app(query)
+    assert not at.exception
+    assert any(code in w.value for w in at.warning), [w.value for w in at.warning]
+    # nothing the URL does not carry is applied
+    assert at.session_state["poor_fall"] == 1.0

@@ -14,7 +14,8 @@ other O = H − P − N. One year later:
                        E_max = P (1 − no_work + no_work · no_work_exit): households with nobody able
                        to work leave poverty only slowly, so the assumed fall cannot empty the stock
   poor:                P' = P + new + returning + shock − E
-  near-poor:           the same with its own fall; s·E of the exits become near-poor, the rest other
+  near-poor:           the same with its own fall; s·E of the exits become near-poor, the rest other;
+                       newly near-poor = near_new_rate × O join it and stay at least that year
   other:               O' = H' − P' − N'  (households are conserved by construction)
 
 The group split is data: the named groups have their own fall assumption (Khmer); the rest of the
@@ -95,6 +96,7 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
     no_work = g("no_work_share", 60.0) / 100
     jobs, ov, ov_eth = g("jobs"), g("overseas"), np.minimum(g("overseas_ethnic"), g("overseas"))
     r_new, r_ret = g("new_poor_rate") / 100, g("returning_poor_rate") / 100
+    r_near_new = g("near_new_rate", 0.0) / 100
     nw_exit = g("no_work_exit_rate", 10.0) / 100
     near_no_work = g("near_no_work_share", 25.0) / 100
     rebased_at = None
@@ -162,9 +164,10 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) 
             P_next = P + new + ret + sh - E
             # near-poor: baseline exits keep the near-poor fall at the plan's job numbers
             to_near = s_near * E
-            near_new = np.zeros_like(H)  # folded into the calibrated exits
+            # newly near-poor households (from the others) cannot leave near-poverty in the year they enter
+            near_new = np.minimum(r_near_new * O, np.maximum(O - new - sh, 0.0))
             E_ref = np.clip(E0, 0.0, E_max)
-            X0 = N - ret + s_near * E_ref - N_star
+            X0 = N - ret + s_near * E_ref + near_new - N_star
             X = np.clip(X0, 0.0, (N - ret + to_near) * (1 - near_no_work + near_no_work * nw_exit))
             N_next = np.maximum(N - ret + to_near + near_new - X, 0.0)
             N_next = np.minimum(N_next, Hn - P_next)
