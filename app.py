@@ -48,7 +48,7 @@ with st.sidebar:
 
 here = Path(__file__).parent
 pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
-         for i, (file, title_key, slug) in enumerate(discover(here / "pages"))]
+         for i, (file, title_key, slug) in enumerate(discover(here / "app_pages"))]
 nav = st.navigation(pages, expanded=True)
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change

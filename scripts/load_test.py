@@ -250,7 +250,7 @@ def pct(xs: list[float], q: float) -> float:
 
 async def run(a, base: str, pid: int | None) -> dict:
     from giamngheo.ui.pages import discover
-    slugs = [s for _, _, s in discover(ROOT / "pages")]
+    slugs = [s for _, _, s in discover(ROOT / "app_pages")]
     if a.pages == "all":
         pages = ["" if i == 0 else s for i, s in enumerate(slugs)]
     elif a.pages in ("overview", slugs[0]):

@@ -38,7 +38,7 @@ def main() -> int:
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    pages = discover(Path(__file__).resolve().parents[1] / "pages")
+    pages = discover(Path(__file__).resolve().parents[1] / "app_pages")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for w, h in SIZES:

@@ -17,8 +17,8 @@ from giamngheo.i18n import catalogue, fmt_num, fmt_pct, fmt_signed, t
 from conftest import DATA, PLAN_FILE, ROOT
 
 # every Python file the user's text can come from (the core's CLI too)
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "giamngheo").rglob("*.py"))]
-UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "giamngheo" / "ui").glob("*.py"))]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "giamngheo").rglob("*.py"))]
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "giamngheo" / "ui").glob("*.py"))]
 # tr("key") / t("key", lang) / i18n.t("key") with a literal key; f-string and "prefix." + x keys by their prefix
 LITERAL_KEY = re.compile(r"""(?<![\w.])(?:i18n\.|export\.)?(?:tr|t)\(\s*(['"])([A-Za-z_][\w]*(?:\.[\w]+)+)\1\s*[,)]""")
 PREFIX_KEY = re.compile(r"""(?<![\w.])(?:i18n\.|export\.)?(?:tr|t)\(\s*(?:f(['"])([a-z_]+\.)[^'"]*\{|(['"])([a-z_]+\.)\3\s*\+)""")
@@ -109,7 +109,7 @@ def test_every_key_used_in_the_code_exists():
 
 def test_every_page_has_a_title_string():
     from giamngheo.ui.pages import discover
-    missing = [str(f.name) for f, key, _ in discover(ROOT / "pages") if key not in catalogue()]
+    missing = [str(f.name) for f, key, _ in discover(ROOT / "app_pages") if key not in catalogue()]
     assert not missing, f"pages without a nav.<slug> string: {missing}"
 
 

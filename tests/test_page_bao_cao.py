@@ -1,4 +1,4 @@
-"""AppTests of the report page, pages/85_bao_cao.py: the two downloads, what the files hold, the report's
+"""AppTests of the report page, app_pages/85_bao_cao.py: the two downloads, what the files hold, the report's
 own language, the verdict preview, English, and a saved scenario picked from the store."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from giamngheo.engine import default_context, run
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/85_bao_cao.py"
+PAGE = "app_pages/85_bao_cao.py"
 TIMEOUT = 90
 
 

@@ -1,4 +1,4 @@
-"""AppTests of the meeting page, pages/15_cuoc_hop.py, run through app.py so that the sidebar is there:
+"""AppTests of the meeting page, app_pages/15_cuoc_hop.py, run through app.py so that the sidebar is there:
 the key sliders move from the sidebar into the page body (same keys, same URL binding), the board shows
 the targets still open, large, and a slider moves the verdicts and keeps its value across pages."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from giamngheo.engine import default_context, run
 from giamngheo.ui.sidebar import MEETING_IDS, MEETING_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/15_cuoc_hop.py"
+PAGE = "app_pages/15_cuoc_hop.py"
 TIMEOUT = 90
 
 
@@ -85,7 +85,7 @@ def test_a_slider_moves_the_verdicts_and_keeps_its_value_across_pages():
     assert labels[t24_after] in board_rows(at)[24]
     good = sum(v.status in ("achieved", "on_track") for v in after)
     assert f'<span class="gn-meet-big">{good}/{len(after)}</span>' in html(at)
-    at.switch_page("pages/1_tong_quan.py").run()
+    at.switch_page("app_pages/1_tong_quan.py").run()
     assert not at.exception
     assert at.sidebar.slider(key="poor_fall").value == 0.0
     at.switch_page(PAGE).run()

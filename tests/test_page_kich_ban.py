@@ -1,4 +1,4 @@
-"""AppTest of the scenarios page, pages/6_kich_ban.py (save, name taken, open, duplicate, delete,
+"""AppTest of the scenarios page, app_pages/6_kich_ban.py (save, name taken, open, duplicate, delete,
 import, presets) and of the short link ?scenario=ID handled by app.py. Each test has its own SQLite
 store (GIAMNGHEO_DB_URL); what the page did is checked in the store itself."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "pages" / "6_kich_ban.py"
+PAGE = ROOT / "app_pages" / "6_kich_ban.py"
 TIMEOUT = 90
 PLAN = "tra-cu-05-nq-tu"
 AWKWARD = '"Tăng tốc" <b>đậm</b> =1+1 **x**'

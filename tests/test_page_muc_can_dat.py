@@ -1,4 +1,4 @@
-"""AppTests of the "what it takes" page, pages/5_muc_can_dat.py, run through app.py so that the
+"""AppTests of the "what it takes" page, app_pages/5_muc_can_dat.py, run through app.py so that the
 sidebar (with the needed value under each headline slider) is there too."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from giamngheo.engine import default_context, run
 from giamngheo.uncertainty import monte_carlo_cached
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/5_muc_can_dat.py"
+PAGE = "app_pages/5_muc_can_dat.py"
 TIMEOUT = 90
 
 

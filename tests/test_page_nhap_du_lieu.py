@@ -1,4 +1,4 @@
-"""AppTests of pages/10_nhap_du_lieu.py (Nhập số liệu): upload → check → problems → save as a
+"""AppTests of app_pages/10_nhap_du_lieu.py (Nhập số liệu): upload → check → problems → save as a
 version; edit in place; history, view an earlier version, revert; who may change things.
 
 Each test has its own SQLite store (GIAMNGHEO_DB_URL) and, where it says so, an editor password in
@@ -17,8 +17,8 @@ from giamngheo.store import Store, content_hash
 from test_ingest import review_rows, to_csv
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "10_nhap_du_lieu.py")
-DATA_PAGE = str(ROOT / "pages" / "9_du_lieu.py")
+PAGE = str(ROOT / "app_pages" / "10_nhap_du_lieu.py")
+DATA_PAGE = str(ROOT / "app_pages" / "9_du_lieu.py")
 EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
 PW = "mat-khau-thu"
 

@@ -1,4 +1,4 @@
-"""AppTest of the comparison page, pages/7_so_sanh.py: 2–4 scenarios (presets, saved, the current one),
+"""AppTest of the comparison page, app_pages/7_so_sanh.py: 2–4 scenarios (presets, saved, the current one),
 the verdict table with changed cells marked, overlaid charts, and the assumptions that differ.
 Expected verdicts come from running the engine directly on each scenario (another route than the
 page's table), expected values from the documented preset rules and the plan's numbers."""
@@ -16,7 +16,7 @@ from giamngheo.presets import get_preset, resolve
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "pages" / "7_so_sanh.py"
+PAGE = ROOT / "app_pages" / "7_so_sanh.py"
 PICK = "_gn_compare_pick"
 PLAN = "tra-cu-05-nq-tu"
 

@@ -1,4 +1,4 @@
-"""AppTests of pages/11_xa.py (Xã, thị trấn): the ranking, the distance to the target, the note where
+"""AppTests of app_pages/11_xa.py (Xã, thị trấn): the ranking, the distance to the target, the note where
 the communes' sum disagrees with the district's own figure, and the old → new mapping.
 
 Commune figures are made up for the tests and stored as a data version in a temporary store; the
@@ -15,7 +15,7 @@ from giamngheo.ingest import csv_to_rows, rows_to_csv
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "11_xa.py")
+PAGE = str(ROOT / "app_pages" / "11_xa.py")
 EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
 C = cm.load_communes()
 

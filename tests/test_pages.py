@@ -26,7 +26,7 @@ def obs(indicator: str, group: str, year: int) -> float:
 
 
 def page(name: str, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=TIMEOUT)
     for k, v in state.items():
         at.session_state[k] = v
     return at.run()

@@ -1,7 +1,11 @@
-"""The pages, discovered from pages/*.py in the order of their number prefix (1, 2, …, 15, 85).
+"""The pages, discovered from app_pages/*.py in the order of their number prefix (1, 2, …, 15, 85).
 
-``pages/3_lao_dong.py`` is titled by the string ``nav.lao_dong`` and served at ``/lao-dong``; a new
+``app_pages/3_lao_dong.py`` is titled by the string ``nav.lao_dong`` and served at ``/lao-dong``; a new
 page is a new file and a new string, nothing else.
+
+The folder is ``app_pages/``, not ``pages/``: with a ``pages/`` folder beside the entry script,
+Streamlit still serves its old automatic multipage mode to the first visitor after a server start
+(a deep link then runs the page alone, without app.py's sidebar and navigation).
 """
 from __future__ import annotations
 

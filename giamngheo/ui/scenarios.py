@@ -27,7 +27,7 @@ ORIGIN = "_gn_origin"          # what the sliders were last loaded from: {"kind"
 FLASH = "_gn_flash"            # messages to show on the next run: [(level, text)]
 LINK_DONE = "_gn_link_scenario"
 PICK = "_gn_preset_pick"
-SAVE_NAME = "_gn_save_name"    # the name field of the save form (pages/6_kich_ban.py)
+SAVE_NAME = "_gn_save_name"    # the name field of the save form (app_pages/6_kich_ban.py)
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -339,7 +339,7 @@ def base_url() -> str | None:
         return None
     from pathlib import Path
     from .pages import discover
-    slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "pages")}
+    slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "app_pages")}
     url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     head, _, last = url.rpartition("/")
     if last in slugs and head.count("/") >= 2:

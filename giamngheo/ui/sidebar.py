@@ -79,7 +79,7 @@ HIDE_THUMB = """<style>
 </style>"""
 
 
-# The meeting page (pages/15_cuoc_hop.py) draws these sliders in its body, large; on that page the
+# The meeting page (app_pages/15_cuoc_hop.py) draws these sliders in its body, large; on that page the
 # sidebar leaves them out, since a widget key can be drawn only once a run.
 MEETING_PAGE = "cuoc-hop"
 MEETING_IDS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")

@@ -116,7 +116,7 @@ def mc_results():
 
 # ---------------------------------------------------------------- data versions (uploads and edits)
 # The app uses the store's latest data version when there is one, else the embedded data; the
-# user may pick an earlier version (pages/10_nhap_du_lieu.py sets DATA_VERSION_KEY). Contexts are
+# user may pick an earlier version (app_pages/10_nhap_du_lieu.py sets DATA_VERSION_KEY). Contexts are
 # cached by version id: a version never changes.
 
 DATA_VERSION_KEY = "data_version"
