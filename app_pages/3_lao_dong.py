@@ -34,6 +34,10 @@ def flow_chart(ind: str, col) -> None:
         col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
                        target=views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0),
                        status=tr(f"status.{v.status}")))
+        if v.detail.get("failed_year"):
+            fy = v.detail["failed_year"]
+            col.caption(tr("labour.year_short", target=views.fmt_num(tg.value, L, 0), y=fy,
+                           v=views.fmt_num(p.values.get(fy), L, 0)))
 
 
 c = st.columns(3)

@@ -22,8 +22,9 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
         if tg.kind in ("yearly_flow", "cumulative"):
             continue
         level = v.target_level * scale
+        who = "" if group == "all" else f" ({t(f'group.{group}', lang)})"
         out.append({"year": v.year, "value": level,
-                    "label": f"{t('chart.target', lang)} {v.year}: {fmt_num(level, lang, 2)}"})
+                    "label": f"{t('chart.target', lang)} {v.year}{who}: {fmt_num(level, lang, 2)}"})
     return out
 
 

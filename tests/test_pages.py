@@ -89,6 +89,9 @@ def test_labour_page_3_lao_dong_totals():
     # 2021 had fewer than 3,000 new jobs -> the every-year target is missed
     assert obs("jobs_created", "all", 2021) < 3000
     assert any("Không đạt" in c for c in caps if shown in c)
+    # and it says which year fell short: 2021's 2,710 new jobs
+    jobs21 = f"{int(obs('jobs_created', 'all', 2021)):,}".replace(",", ".")
+    assert any(f"năm 2021 chỉ đạt {jobs21}" in c for c in caps), caps
 
 
 def test_services_page_4_dich_vu_xa_hoi_badges():
