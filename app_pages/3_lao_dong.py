@@ -34,8 +34,9 @@ def flow_chart(ind: str, col) -> None:
         col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
                        target=views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0),
                        status=tr(f"status.{v.status}")))
-        if v.detail.get("failed_year"):
-            fy = v.detail["failed_year"]
+        short = [y for y in range(tg.from_year, tg.year + 1) if y in p.actual and p.values[y] < tg.value]
+        if short:
+            fy = short[0]
             col.caption(tr("labour.year_short", target=views.fmt_num(tg.value, L, 0), y=fy,
                            v=views.fmt_num(p.values.get(fy), L, 0)))
 
