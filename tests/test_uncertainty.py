@@ -189,3 +189,15 @@ def test_closed_form_normal_change_gives_a_normal_level():
     d = r.projection.path("unemployment_rate", "all").draws[2030]
     assert float(np.mean(d)) == pytest.approx(level.mean(), abs=4 * level.std() / np.sqrt(n))
     assert float(np.std(d)) == pytest.approx(level.std(), rel=0.03)
+
+
+def test_the_benchmark_floor_is_the_same_model(ctx):
+    """The benchmark's bare-numpy floor re-writes the stock–flow; with the same seed and draws its
+    probabilities must equal the core's, or the floor measures something else (an independent route
+    for the core's Monte Carlo, too)."""
+    from giamngheo.ui.bench import numpy_floor
+
+    sc = Scenario.of("", {"poor_fall": 0.5, "jobs": 4000})
+    got = numpy_floor(ctx, sc, 2000, 7)()
+    mc = monte_carlo(ctx, sc, n=2000, seed=7)
+    assert got and all(abs(got[k] - mc.probability(k)) < 1e-12 for k in got), (got, [mc.probability(k) for k in got])

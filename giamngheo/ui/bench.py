@@ -1,6 +1,6 @@
 """How fast: medians over repeats of the work a slider move costs.
 
-    python -m giamngheo.bench [--repeats 9] [--draws 10000] [--no-apptest]
+    python -m giamngheo.ui.bench [--repeats 9] [--draws 10000] [--no-apptest]
 
 Measures
 - the full deterministic assessment (projection of every indicator + a verdict for every target);
@@ -28,12 +28,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .assess import assess
-from .assumptions import Scenario
-from .engine import default_context, poverty_inputs, project, run
-from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
+from ..assess import assess
+from ..assumptions import Scenario
+from ..engine import default_context, poverty_inputs, project, run
+from ..uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def median_ms(fn: Callable[[], Any], repeats: int, warmup: int = 1) -> tuple[float, float, float]:
@@ -120,6 +120,7 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int) -> Callable[[], dict
         jobs, ov = v("jobs"), v("overseas")
         ov_eth = np.minimum(v("overseas_ethnic"), ov)
         r_new, r_ret = v("new_poor_rate") / 100, v("returning_poor_rate") / 100
+        r_near_new = v("near_new_rate") / 100
         nw_exit, near_nw = v("no_work_exit_rate") / 100, v("near_no_work_share") / 100
         reach_j, lift_j = v("job_reach_poor") / 100, v("job_lift") / 100
         reach_o, lift_o = v("overseas_reach_poor") / 100, v("overseas_lift") / 100
@@ -165,9 +166,10 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int) -> Callable[[], dict
                 keep[("exits_jobs", y, k)] = ej                               # type: ignore[index]
                 keep[("exits_overseas", y, k)] = np.minimum(co * chs, e - ej)  # type: ignore[index]
                 p_next = p + new + ret + sh - e
-                x = np.clip(nn - ret + s_near * np.clip(e0, 0.0, e_max) - n_star, 0.0,
+                near_new = np.minimum(r_near_new * o, np.maximum(o - new - sh, 0.0))
+                x = np.clip(nn - ret + s_near * np.clip(e0, 0.0, e_max) + near_new - n_star, 0.0,
                             (nn - ret + s_near * e) * (1 - near_nw + near_nw * nw_exit))
-                n_next = np.minimum(np.maximum(nn - ret + s_near * e - x, 0.0), hn - p_next)
+                n_next = np.minimum(np.maximum(nn - ret + s_near * e + near_new - x, 0.0), hn - p_next)
                 H[k], P[k], N[k] = hn, p_next, n_next
             keep[("poor_rate", y)] = 100 * sum(P.values()) / sum(H.values())
             keep[("near_poor_households", y)] = sum(N.values())
@@ -226,8 +228,8 @@ def apptest_overview(repeats: int) -> dict[str, tuple[float, float, float]]:
 # -------------------------------------------------------------------------------------- Altair
 
 def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float, float, float]]:
-    from . import charts
-    from .uncertainty import monte_carlo_cached
+    from .. import charts
+    from ..uncertainty import monte_carlo_cached
     mc = monte_carlo_cached(ctx, scenario)
     brk = ctx.plan.standard.break_year if ctx.plan.standard else None
     groups = ["all"] + ctx.groups
@@ -248,7 +250,7 @@ def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float
 # ----------------------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m giamngheo.bench", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m giamngheo.ui.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
     ap.add_argument("--no-apptest", action="store_true", help="skip the AppTest rerun (slowest part)")
@@ -271,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     floor = numpy_floor(ctx, sc, n, DEFAULT_SEED)
     results[f"numpy floor, same array work, {n:,} draws"] = median_ms(floor, r)
 
-    from . import goalseek as gs
+    from .. import goalseek as gs
 
     def seek_cold() -> None:
         gs._seek.cache_clear()
