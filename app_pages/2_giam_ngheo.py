@@ -6,7 +6,7 @@ from giamngheo import charts, views
 from giamngheo.engine import exit_cap_years
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
+from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr, view_key
 from giamngheo.uncertainty import probability_text
 
 ctx = context()
@@ -29,7 +29,7 @@ for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_r
     df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
     col.markdown(f"#### {tr(key)}")
-    show_chart(charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col)
+    show_chart(lambda: charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col, key=view_key())
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)))
 for tg, v in zip(plan.targets, verdicts):
     if tg.area == "poverty" and v.basis == "projected":
@@ -55,7 +55,7 @@ st.subheader(tr("poverty.channels"))
 cdf = views.channel_frame(proj, L)
 if not cdf.empty:
     cdf = cdf[cdf["year"] > ctx.as_of]
-    show_chart(charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows")
+    show_chart(lambda: charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows", key=view_key())
 
 st.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),

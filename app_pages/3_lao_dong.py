@@ -4,7 +4,7 @@ import streamlit as st
 from giamngheo import charts, views
 from giamngheo.i18n import field as _field
 from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, lang, mc_results, tr
+from giamngheo.ui.state import context, lang, mc_results, tr, view_key
 from giamngheo.uncertainty import probability_text
 
 ctx = context()
@@ -26,9 +26,10 @@ def flow_chart(ind: str, col) -> None:
     df = df.drop_duplicates(["year"], keep="first")
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
     col.markdown(f"#### {_field(ctx.indicators[ind], 'name', L)}")
-    show_chart(charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
-                                    rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}" if tg else ""),
-               df, ind, col)
+    show_chart(lambda: charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
+                                            rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}"
+                                            if tg else ""),
+               df, ind, col, key=view_key())
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
         col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
@@ -50,12 +51,13 @@ items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_lab
 df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=True)
 marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
 c1.markdown(f"#### {tr('labour.trained')}")
-show_chart(charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1)
+show_chart(lambda: charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1, key=view_key())
 df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
                        from_year=plan.period[0], bands=True)
 c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
-show_chart(charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate", "all", L)),
-           df, "unemployment", c2)
+show_chart(lambda: charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate",
+                                                                          "all", L)),
+           df, "unemployment", c2, key=view_key())
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
 for tg, v in zip(plan.targets, verdicts):
     if tg.area == "labour" and v.basis == "projected":

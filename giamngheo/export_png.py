@@ -4,10 +4,13 @@ from __future__ import annotations
 import altair as alt
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int | None = 900) -> bytes:
+def chart_png(chart: alt.TopLevelMixin | dict, scale: float = 2.0, width: int | None = 900) -> bytes:
+    """A chart (an Altair chart or its Vega-Lite spec) as PNG bytes."""
+    import copy
+
     import vl_convert as vlc
 
-    spec = chart.to_dict()
+    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
     if width and "width" not in spec:
         spec["width"] = width
     spec.setdefault("config", {})

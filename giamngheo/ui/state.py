@@ -107,6 +107,11 @@ def _mc(values: tuple, overrides: tuple):
     return monte_carlo_cached(context(), Scenario("", values), overrides=dict(overrides))
 
 
+def view_key() -> tuple:
+    """What a page's charts depend on: the data in use, the scenario, the edited spreads, the language."""
+    return (id(context()), scenario().values, tuple(sorted(sd_overrides().items())), lang())
+
+
 def mc_results():
     """The Monte Carlo of the current scenario (compact: verdicts with probability, bands);
     cached by scenario values and edited uncertainties, so a rerun that changed neither is free."""
