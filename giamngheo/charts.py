@@ -88,7 +88,7 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
                                                   range=[[1, 0], [6, 4]]),
-                                  legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeColor="#444",
+                                  legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#444",
                                                    symbolStrokeWidth=2.5, symbolSize=400)),
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
