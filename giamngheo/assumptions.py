@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -146,38 +146,6 @@ class Registry:
         sc = Scenario.of(name, clean)
         _check_consistency(self, sc)
         return sc
-
-    def from_query(self, params: Mapping[str, Any]) -> tuple[Scenario, list[tuple[str, str, Any]]]:
-        """A lenient read of URL parameters: returns the scenario and notices (id, code, raw value).
-
-        Unknown ids and values that are not numbers are ignored; values out of range are clamped.
-        """
-        notices: list[tuple[str, str, Any]] = []
-        renames = renames_for(params)
-        clean: dict[str, float] = {}
-        for k, raw in params.items():
-            if k in RESERVED_PARAMS:
-                continue
-            kid = renames.get(k, k)
-            a = self.items.get(kid)
-            raw1 = _first(raw)
-            if a is None:
-                notices.append((k, "ignored_unknown", raw1))
-                continue
-            v = _number(raw1)
-            if v is None:
-                notices.append((k, "ignored_not_number", raw1))
-                continue
-            c = a.clamp(v)
-            if c != v:
-                notices.append((k, "clamped", raw1))
-            clean[kid] = c
-        sc = Scenario.of("", {k: v for k, v in clean.items() if v != self.items[k].default})
-        try:
-            _check_consistency(self, sc)
-        except ScenarioError as exc:   # the model uses min(ethnic, all); say so
-            notices.append((exc.id, exc.code, exc.value))
-        return sc, notices
 
     def migrate(self, raw: Mapping[str, Any]) -> dict[str, float]:
         """Values of a link made by an older version whose ids have since been renamed: {new id: value}."""

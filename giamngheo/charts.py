@@ -18,6 +18,30 @@ from .model.projection import Projection
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
 
 
+def break_layers(df: pd.DataFrame, break_year: int | None, lang: str) -> list[alt.Chart]:
+    """The poverty-standard break: a dotted rule and its label, when the chart's years cross it."""
+    if break_year is None or break_year not in set(df["year"]):
+        return []
+    bdf = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+    return [alt.Chart(bdf).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x="year:O"),
+            alt.Chart(bdf).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
+                x="year:O", text="text:N")]
+
+
+def target_rule(value: float, label: str) -> list[alt.Chart]:
+    """A horizontal dashed red rule at a yearly target, with its label."""
+    rdf = pd.DataFrame({"v": [value], "text": [label]})
+    return [alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q"),
+            alt.Chart(rdf).mark_text(align="left", dx=4, dy=-8, color="#c0392b", fontWeight="bold", x=0)
+            .encode(y="v:Q", text="text:N")]
+
+
+def finish(layers: list[alt.Chart], height: int) -> alt.LayerChart:
+    """Layers into one chart with the app's axis and legend type sizes (readable on a projector)."""
+    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
+        .configure_legend(labelFontSize=13)
+
+
 def label_expr(fmt: str, lang: str, suffix: str = "") -> str:
     """A Vega expression formatting ``datum.value`` in the language's number format."""
     base = f"format(datum.value, '{fmt}')"
@@ -101,13 +125,8 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
             x="year:O", y="value:Q", tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
         layers.append(alt.Chart(tdf).mark_text(dx=10, dy=-12, align="left", color="#c0392b", fontWeight="bold").encode(
             x="year:O", y="value:Q", text="text:N"))
-    if break_year is not None and break_year in set(df["year"]):
-        bdf = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-        layers.append(alt.Chart(bdf).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x="year:O"))
-        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
-            x="year:O", text="text:N"))
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+    layers += break_layers(df, break_year, lang)
+    return finish(layers, height)
 
 
 def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: str, *, stack: bool = True,
@@ -126,12 +145,8 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: 
                  alt.Tooltip("label:N", title=y_title)] if "label" in df.columns else alt.Undefined)
     layers = [chart]
     if rule is not None:
-        rdf = pd.DataFrame({"v": [rule], "text": [rule_label]})
-        layers.append(alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q"))
-        layers.append(alt.Chart(rdf).mark_text(align="left", dx=4, dy=-8, color="#c0392b", fontWeight="bold", x=0)
-                      .encode(y="v:Q", text="text:N"))
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+        layers += target_rule(rule, rule_label)
+    return finish(layers, height)
 
 
 def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> alt.Chart:
@@ -170,12 +185,8 @@ def bar_fan_chart(df: pd.DataFrame, y_title: str, lang: str, *, rule: float | No
         layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=1.5).encode(x=x, y="p10:Q", y2="p90:Q"))
         layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=5).encode(x=x, y="p25:Q", y2="p75:Q"))
     if rule is not None:
-        rdf = pd.DataFrame({"v": [rule], "text": [rule_label]})
-        layers.append(alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q"))
-        layers.append(alt.Chart(rdf).mark_text(align="left", dx=4, dy=-8, color="#c0392b", fontWeight="bold", x=0)
-                      .encode(y="v:Q", text="text:N"))
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+        layers += target_rule(rule, rule_label)
+    return finish(layers, height)
 
 
 def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, threshold_label: str,
@@ -222,8 +233,7 @@ def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, hei
                  alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
     rule = alt.Chart(pd.DataFrame({"v": [base]})).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
     h = height or max(160, 34 * len(order))
-    return alt.layer(bars, rule).properties(height=h).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+    return finish([bars, rule], h)
 
 
 # ------------------------------------------------------------------ comparing scenarios (issue 5)
@@ -274,10 +284,5 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
                  alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
     layers: list[alt.Chart] = [lines]
-    if break_year is not None and break_year in set(df["year"]):
-        bdf = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-        layers.append(alt.Chart(bdf).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x="year:O"))
-        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
-            x="year:O", text="text:N"))
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+    layers += break_layers(df, break_year, lang)
+    return finish(layers, height)

@@ -562,8 +562,6 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, italic: bool = False
 
 def _table(doc: Any, header: Sequence[str], rows: Iterable[Sequence[str]], widths_cm: Sequence[float],
            size: float = 10.5) -> Any:
-    from docx.shared import Cm
-
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
@@ -704,8 +702,8 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
             p = cell.paragraphs[0]
             prob = f" · {fmt_pct(r.probability * 100, L, 0)}" if r.probability is not None else ""
             _run(p, f" {r.status_label}{prob} ", bold=True, size=10, color=fg)
-            for run in p.runs:
-                rpr = run._r.get_or_add_rPr()
+            for text_run in p.runs:
+                rpr = text_run._r.get_or_add_rPr()
                 rpr.append(rpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
                                                          qn("w:fill"): bg}))
             basis = t(f"basis.{r.basis}", L) if r.basis else ""

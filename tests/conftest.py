@@ -122,3 +122,15 @@ def _own_store(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path_factory.mktemp("store")))
     if os.environ.get("GIAMNGHEO_DB_URL") == _OUTER_DB_URL:   # not set by a test module's own fixture
         monkeypatch.delenv("GIAMNGHEO_DB_URL", raising=False)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A store of the test's own that the app also uses (GIAMNGHEO_DB_URL)."""
+    from giamngheo.store import Store
+
+    url = f"sqlite:///{tmp_path / 'gn.db'}"
+    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
+    s = Store(url)
+    yield s
+    s.dispose()

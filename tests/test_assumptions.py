@@ -123,40 +123,31 @@ def test_scenario_json_shape(reg):
     assert scenario_from_json_obj({"name": "x"}, reg) == Scenario.of("x", {})
 
 
-# ------------------------------------------------------------------------------ lenient URL reads
+# ------------------------------------------------------------------------------ links
+# from_link: what a link sets before the sliders exist; link_report: what became of each parameter,
+# given the values the URL-bound sliders took (Streamlit ignores out-of-range and non-numbers).
 
-def test_from_query_notices(reg):
-    sc, notices = reg.from_query({"jobs": "-5", "poor_fall": "1e309", "near_poor_fall": "abc", "unknown": "1",
-                                  "lang": "en", "v": "1"})
-    by_id = {n[0]: n for n in notices}
-    assert by_id["jobs"] == ("jobs", "clamped", "-5")
-    assert by_id["poor_fall"] == ("poor_fall", "ignored_not_number", "1e309")      # 1e309 is not finite
-    assert by_id["near_poor_fall"] == ("near_poor_fall", "ignored_not_number", "abc")
-    assert by_id["unknown"] == ("unknown", "ignored_unknown", "1")
-    assert len(notices) == 4                                                         # lang and v are not ids
-    # −5 is clamped to the minimum 0; the ignored values keep their defaults
-    assert sc.as_dict() == {"jobs": 0.0}
+def test_from_link_takes_only_what_the_sliders_accept(reg):
+    raw = {"jobs": ["4200"], "poor_fall": ["1,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
+           "unknown": ["1"], "khmer_poor_fall": ["0.5", "0.7"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
+    # 4200 is in 0–8000; "1,5" is not a number to a slider; −5 is below 0; 1e309 is not finite;
+    # a repeated parameter and a fraction for a whole-number slider are left to the defaults
+    assert reg.from_link(raw) == {"jobs": 4200.0}
 
 
-def test_from_query_jobs_abc_and_lists(reg):
-    sc, notices = reg.from_query({"jobs": ["abc"]})
-    assert notices == [("jobs", "ignored_not_number", "abc")] and sc == Scenario()
-    sc, notices = reg.from_query({"jobs": ["4000", "5000"]})                         # the first value counts
-    assert notices == [] and sc.get("jobs") == 4000.0
-
-
-def test_from_query_rounds_integers_and_clamps_above(reg):
-    sc, notices = reg.from_query({"jobs": "4000.4", "poor_fall": "9"})
-    assert sc.get("jobs") == 4000.0 and sc.get("poor_fall") == 3.0                  # max of poor_fall is 3.0
-    assert ("jobs", "clamped", "4000.4") in notices and ("poor_fall", "clamped", "9") in notices
-
-
-def test_from_query_says_when_ethnic_placements_exceed_all(reg):
-    sc, notices = reg.from_query({"overseas": "100"})
-    # the default 210 ethnic placements exceed 100 in all: a notice (the model uses min(210, 100) = 100)
-    assert ("overseas_ethnic", "more_than_total", 210.0) in notices
-    assert sc.get("overseas") == 100.0
-    assert reg.from_query({"overseas": "300"})[1] == []                 # 210 ≤ 300
+def test_link_report_names_each_parameter_not_taken(reg):
+    raw = {"jobs": ["-5"], "poor_fall": ["1e309"], "near_poor_fall": ["abc"], "unknown": ["1"],
+           "overseas": ["4000.7"], "khmer_poor_fall": ["0.5", "0.7"], "v": ["1"], "lang": ["en"]}
+    actual = {"jobs": 3000, "poor_fall": 1.0, "near_poor_fall": 1.0, "overseas": 1500, "khmer_poor_fall": 1.2}
+    got = {r[0]: r[1] for r in reg.link_report(raw, actual)}
+    assert got == {"jobs": "ignored_out_of_range",          # −5 < 0: the default 3000 was kept
+                   "poor_fall": "ignored_not_number", "near_poor_fall": "ignored_not_number",
+                   "unknown": "ignored_unknown",
+                   "overseas": "clamped",                    # 4000.7 > 1500: the slider took its maximum
+                   "khmer_poor_fall": "ignored_repeated"}
+    # a value taken as given is not reported; one rounded to the step is
+    assert reg.link_report({"jobs": ["4000"]}, {"jobs": 4000}) == []
+    assert reg.link_report({"jobs": ["4000.4"]}, {"jobs": 4000}) == [("jobs", "rounded", "4000.4", 4000)]
 
 
 def test_query_round_trip(reg):
@@ -164,8 +155,9 @@ def test_query_round_trip(reg):
     q = reg.to_query(sc)
     assert q == {"jobs": "4200", "poor_fall": "1.35", "shock_households": "500", "shock_year": "2027",
                  "v": str(URL_VERSION)}
-    back, notices = reg.from_query(q)
-    assert back == sc and notices == []
+    back = reg.from_link(q)
+    assert Scenario.of("", back) == sc
+    assert reg.link_report(q, back) == []
     # defaults are left out of links
     assert reg.to_query(Scenario.of("", {"jobs": 3000})) == {}
 

@@ -295,3 +295,19 @@ def test_newly_near_poor_stay_near_poor_in_their_first_year():
     assert float(res.stocks["rest"]["N"][0]) == pytest.approx(18.0)
     assert float(res.stocks["rest"]["P"][0]) == pytest.approx(0.0)
     assert float(res.stocks["rest"]["H"][0]) == pytest.approx(1000.0)
+
+
+def test_trend_path_fallback_by_hand():
+    """10, 12, 14 (2021–2023): least-squares slope 2 a year → 16 in 2024, 18 in 2025. A rate 96, 98,
+    99.5: slope (−1·−1.83 + 0 + 1·1.67)/2 = 1.75 → 101.25 in 2024, kept at 100."""
+    from giamngheo.indicators import load_indicators
+    from giamngheo.model.trend import trend_path
+
+    ind = load_indicators()
+    p = trend_path(ind["population"], "all", {2021: 10.0, 2022: 12.0, 2023: 14.0}, 2025)
+    assert p.values[2024] == pytest.approx(16.0) and p.values[2025] == pytest.approx(18.0)
+    assert p.actual == frozenset({2021, 2022, 2023}) and p.method == "trend_ols(2021–2023)"
+    r = trend_path(ind["electricity_rate"], "all", {2021: 96.0, 2022: 98.0, 2023: 99.5}, 2025)
+    assert r.values[2024] == 100.0 and r.values[2025] == 100.0
+    one = trend_path(ind["population"], "all", {2023: 5.0}, 2025)      # one point: held flat
+    assert one.values[2025] == 5.0 and one.method == "flat(2023)"

@@ -7,25 +7,14 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "app_pages" / "6_kich_ban.py"
 TIMEOUT = 90
 PLAN = "tra-cu-05-nq-tu"
 AWKWARD = '"Tăng tốc" <b>đậm</b> =1+1 **x**'
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gn.db'}"
-    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
-    s = Store(url)
-    yield s
-    s.dispose()
 
 
 def page(**state) -> AppTest:

@@ -8,26 +8,15 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.engine import default_context, run
 from giamngheo.presets import get_preset, resolve
-from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "app_pages" / "7_so_sanh.py"
 PICK = "_gn_compare_pick"
 PLAN = "tra-cu-05-nq-tu"
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gn.db'}"
-    monkeypatch.setenv("GIAMNGHEO_DB_URL", url)
-    s = Store(url)
-    yield s
-    s.dispose()
 
 
 def shown(markdown: str) -> str:

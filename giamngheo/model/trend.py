@@ -1,15 +1,14 @@
 """The simplest projection: each indicator's own recent trend (least squares, at least two points).
 
-Rates are kept within 0–100, counts and flows at or above 0. Used where no model or assumption
-covers an indicator, and as the whole projection of the foundation.
+Rates are kept within 0–100, counts and flows at or above 0. Used for indicators that no model or
+assumption covers (the engine's fallback).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..indicators import Indicator
-from ..observations import Observations
-from .projection import Projection, SeriesPath
+from .projection import SeriesPath
 
 TREND_WINDOW = 5   # the last five actual years at most
 
@@ -47,16 +46,3 @@ def trend_path(ind: Indicator, group: str, series: dict[int, float], horizon: in
         v = start + slope * (y - last)
         values[y] = float(min(max(v, lo), hi))
     return SeriesPath(ind.id, group, values, frozenset(years), method)
-
-
-def trend_projection(obs: Observations, indicators: dict[str, Indicator], as_of: int, horizon: int,
-                     break_year: int | None = None) -> Projection:
-    proj = Projection(as_of, horizon)
-    for ind_id, group in obs.keys():
-        ind = indicators.get(ind_id)
-        if ind is None:
-            continue
-        p = trend_path(ind, group, obs.series(ind_id, group, as_of), horizon, break_year=break_year)
-        if p is not None:
-            proj.add(p)
-    return proj

@@ -77,10 +77,8 @@ def sign_in_configured() -> bool:
 
 def is_local() -> bool:
     """A run on this machine (or a test): the app's address is localhost, or not known."""
-    try:
-        url = st.context.url
-    except Exception:  # noqa: BLE001
-        url = None
+    from .state import page_url
+    url = page_url()
     if not url:
         return True
     return (urlparse(url).hostname or "") in LOCAL_HOSTS

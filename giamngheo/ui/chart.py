@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import export_png
-from .state import lang, tr
+from .state import tr
 
 
 def _slug(name: str) -> str:

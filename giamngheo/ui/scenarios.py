@@ -331,10 +331,8 @@ def load_from_link() -> None:
 
 def base_url() -> str | None:
     """The app's address without the page path, from the browser (None in tests)."""
-    try:
-        url = st.context.url
-    except Exception:  # noqa: BLE001
-        url = None
+    from .state import page_url
+    url = page_url()
     if not url:
         return None
     from pathlib import Path

@@ -107,6 +107,14 @@ def _mc(values: tuple, overrides: tuple):
     return monte_carlo_cached(context(), Scenario("", values), overrides=dict(overrides))
 
 
+def page_url() -> str | None:
+    """The address the browser is on (None in tests and when Streamlit cannot tell)."""
+    try:
+        return st.context.url or None
+    except Exception:  # noqa: BLE001 - no browser context
+        return None
+
+
 def view_key() -> tuple:
     """What a page's charts depend on: the data in use, the scenario, the edited spreads, the language."""
     return (id(context()), scenario().values, tuple(sorted(sd_overrides().items())), lang())
