@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from giamngheo.assumptions import URL_VERSION
+from giamngheo.scenario.assumptions import URL_VERSION
 from giamngheo.i18n import LANGS, catalogue, fmt_num
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui import sidebar

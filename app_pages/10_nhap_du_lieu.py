@@ -9,10 +9,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from giamngheo import ingest as ig
-from giamngheo.communes import is_commune_group
+from giamngheo.data import ingest as ig
+from giamngheo.data.communes import is_commune_group
 from giamngheo.i18n import field, fmt_num
-from giamngheo.observations import STATUSES, ObservationError
+from giamngheo.data.observations import STATUSES, ObservationError
 from giamngheo.paths import observations_path
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
 from giamngheo.ui import auth

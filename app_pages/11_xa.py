@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from giamngheo import communes as cm
+from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, data_frame, lang, tr

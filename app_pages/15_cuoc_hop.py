@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from giamngheo.board import board, columns, summary
+from giamngheo.report.board import board, columns, summary
 from giamngheo.ui import sidebar
 from giamngheo.ui.board_view import COLORS, render_board
 from giamngheo.ui.pages import discover

@@ -1,7 +1,7 @@
 """Tổng quan: every target, its latest value, the target and a verdict for 2025 and 2030."""
 import streamlit as st
 
-from giamngheo.board import board, columns, summary
+from giamngheo.report.board import board, columns, summary
 from giamngheo.ui.board_view import render_board
 from giamngheo.ui.state import context, field, lang, mc_results, tr
 

@@ -2,12 +2,12 @@
 exits by channel against new poverty, and the fall needed against the fall assumed."""
 import streamlit as st
 
-from giamngheo import charts, views
-from giamngheo.engine import exit_cap_years
+from giamngheo.report import charts, views
+from giamngheo.model.engine import exit_cap_years
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr, view_key
-from giamngheo.uncertainty import probability_text
+from giamngheo.model.uncertainty import probability_text
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

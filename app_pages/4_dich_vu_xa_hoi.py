@@ -1,8 +1,8 @@
 """Dịch vụ xã hội: every education, health, utilities and new-rural target with its path and target."""
 import streamlit as st
 
-from giamngheo import charts, views
-from giamngheo.board import board
+from giamngheo.report import charts, views
+from giamngheo.report.board import board
 from giamngheo.ui.board_view import badge, ensure_css
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, results, tr

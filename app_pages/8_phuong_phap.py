@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from giamngheo import views
-from giamngheo.assess import P_AT_RISK, P_ON_TRACK
+from giamngheo.report import views
+from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.state import context, field, lang, scenario, tr
 
@@ -19,7 +19,7 @@ st.header(tr("method.verdicts"))
 st.markdown(tr("method.verdict_rules", on=fmt_num(P_ON_TRACK, L), risk=fmt_num(P_AT_RISK, L)))
 
 # the chance of meeting a target: the thresholds are defined once, in giamngheo.uncertainty
-from giamngheo import uncertainty as _unc  # noqa: E402
+from giamngheo.model import uncertainty as _unc  # noqa: E402
 from giamngheo.i18n import fmt_pct as _pct  # noqa: E402
 st.subheader(tr("prob.method_title"))
 st.markdown(tr("prob.method_text", n=fmt_num(_unc.DEFAULT_DRAWS, L, 0), seed=_unc.DEFAULT_SEED,
@@ -41,7 +41,7 @@ st.markdown(tr("method.model_text"))
 if plan.standard:
     st.markdown(tr("method.break_text", year=plan.standard.break_year, old=field(plan.standard, "old"),
                    new=field(plan.standard, "new")))
-from giamngheo.model.explain import first_year_arithmetic  # noqa: E402
+from giamngheo.report.explain import first_year_arithmetic  # noqa: E402
 
 _year, _arith = first_year_arithmetic(ctx, scenario(), L)
 if _year is not None:
@@ -51,7 +51,7 @@ st.subheader(tr("method.assumptions"))
 st.dataframe(views.assumption_rows(ctx, scenario(), L), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ the presets (issue 5: data/presets.toml)
-from giamngheo.presets import load_presets, resolve as resolve_preset  # noqa: E402
+from giamngheo.scenario.presets import load_presets, resolve as resolve_preset  # noqa: E402
 
 st.header(tr("scenarios.method_header"))
 st.markdown(tr("scenarios.method_intro"))

@@ -17,11 +17,11 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .assumptions import Scenario, ScenarioError, load_scenario_file
-from .engine import make_context, run
-from .indicators import IndicatorError
-from .observations import ObservationError, load_observations
-from .plan import PlanError, load_plan
+from giamngheo.scenario.assumptions import Scenario, ScenarioError, load_scenario_file
+from giamngheo.model.engine import make_context, run
+from giamngheo.plan.indicators import IndicatorError
+from giamngheo.data.observations import ObservationError, load_observations
+from giamngheo.plan.targets import PlanError, load_plan
 
 ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
                   "target_value", "required_change", "progress", "probability", "method", "data_quality"]
@@ -82,7 +82,7 @@ def _context(args: argparse.Namespace):
 def cmd_assess(args: argparse.Namespace) -> str:
     ctx, scenario = _context(args)
     if getattr(args, "draws", 0):
-        from .uncertainty import monte_carlo
+        from giamngheo.model.uncertainty import monte_carlo
         verdicts = monte_carlo(ctx, scenario, n=args.draws, seed=args.seed).verdicts
     else:
         verdicts = run(ctx, scenario)[1]
@@ -113,8 +113,8 @@ class _Output(str):
 
 def cmd_check(args: argparse.Namespace) -> str:
     """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one."""
-    from .i18n import t
-    from .ingest import check_file, describe
+    from giamngheo.i18n import t
+    from giamngheo.data.ingest import check_file, describe
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{args.file}: file not found")

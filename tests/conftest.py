@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from giamngheo.indicators import load_indicators  # noqa: E402
-from giamngheo.observations import Observations, parse_observations  # noqa: E402
-from giamngheo.plan import Plan, Target, load_plan  # noqa: E402
+from giamngheo.plan.indicators import load_indicators  # noqa: E402
+from giamngheo.data.observations import Observations, parse_observations  # noqa: E402
+from giamngheo.plan.targets import Plan, Target, load_plan  # noqa: E402
 
 DATA = ROOT / "data"
 PLAN_FILE = DATA / "plans" / "tra-cu-05-nq-tu.toml"
@@ -80,7 +80,7 @@ def make_plan(tmp_path: Path, targets: list[dict], name: str = "plan.toml", **kw
 
 
 def tiny_plan(*targets: Target, period=(2021, 2025), horizon=2030, break_year: int | None = None) -> Plan:
-    from giamngheo.plan import PovertyStandard
+    from giamngheo.plan.targets import PovertyStandard
     std = PovertyStandard(break_year, ("poor_rate", "poor_households")) if break_year else None
     return Plan(id="tiny", title_vi="", title_en="", issuer_vi="", issuer_en="", implements_vi="",
                 implements_en="", locality_vi="", locality_en="", period=period, horizon=horizon,

@@ -6,12 +6,12 @@ import csv
 import numpy as np
 import pytest
 
-from giamngheo.assess import GOOD, P_AT_RISK, P_ON_TRACK, assess, assess_target, classify, headline, verdict_frame
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import make_context, run
+from giamngheo.model.assess import GOOD, P_AT_RISK, P_ON_TRACK, assess, assess_target, classify, headline, verdict_frame
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import make_context, run
 from giamngheo.model.projection import Projection, SeriesPath
-from giamngheo.observations import load_observations
-from giamngheo.plan import load_plan
+from giamngheo.data.observations import load_observations
+from giamngheo.plan.targets import load_plan
 
 from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
 

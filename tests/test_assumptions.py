@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from giamngheo.assumptions import (URL_VERSION, Scenario, ScenarioError, load_scenario_file,
+from giamngheo.scenario.assumptions import (URL_VERSION, Scenario, ScenarioError, load_scenario_file,
                                    scenario_from_json_obj)
-from giamngheo.engine import make_context
-from giamngheo.observations import load_observations
-from giamngheo.plan import load_plan
+from giamngheo.model.engine import make_context
+from giamngheo.data.observations import load_observations
+from giamngheo.plan.targets import load_plan
 
 from conftest import DATA, PLAN_FILE
 
@@ -170,7 +170,7 @@ def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level():
     import statistics
     from pathlib import Path
 
-    from giamngheo.engine import default_context
+    from giamngheo.model.engine import default_context
 
     rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "observations.csv",
                                     encoding="utf-8")))

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from giamngheo import communes as cm
-from giamngheo.ingest import rows_to_csv, version_frames
-from giamngheo.plan import load_plan
+from giamngheo.data import communes as cm
+from giamngheo.data.ingest import rows_to_csv, version_frames
+from giamngheo.plan.targets import load_plan
 
 C = cm.load_communes()
 

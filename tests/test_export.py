@@ -13,10 +13,10 @@ import docx
 import openpyxl
 import pytest
 
-from giamngheo import export, export_png
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import default_context, run
-from giamngheo.uncertainty import monte_carlo_cached
+from giamngheo.report import export, export_png
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import default_context, run
+from giamngheo.model.uncertainty import monte_carlo_cached
 
 from conftest import DATA, PLAN_FILE
 

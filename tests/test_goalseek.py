@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
-from giamngheo import goalseek as gs
-from giamngheo import kinds
-from giamngheo.assumptions import Assumption, Registry, Scenario
-from giamngheo.engine import Context, make_context, project, run
-from giamngheo.indicators import load_indicators
-from giamngheo.observations import load_observations
-from giamngheo.plan import load_plan
+from giamngheo.model import goalseek as gs
+from giamngheo.plan import kinds
+from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
+from giamngheo.model.engine import Context, make_context, project, run
+from giamngheo.plan.indicators import load_indicators
+from giamngheo.data.observations import load_observations
+from giamngheo.plan.targets import load_plan
 
 
 @pytest.fixture(scope="module")

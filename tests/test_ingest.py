@@ -13,9 +13,9 @@ import io
 import openpyxl
 import pytest
 
-from giamngheo import communes as cm
-from giamngheo import ingest as ig
-from giamngheo.ingest import check_file, describe, parse_number
+from giamngheo.data import communes as cm
+from giamngheo.data import ingest as ig
+from giamngheo.data.ingest import check_file, describe, parse_number
 
 C = cm.load_communes()
 OLD_NAMES = [u.name for u in C.old]

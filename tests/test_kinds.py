@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from giamngheo import kinds
-from giamngheo.kinds import Missing, measure, progress_share
+from giamngheo.plan import kinds
+from giamngheo.plan.kinds import Missing, measure, progress_share
 
 from conftest import make_plan, target, tiny_plan
 
@@ -284,5 +284,5 @@ def test_progress_share_undefined():
 
 
 def test_every_kind_has_an_evaluator():
-    from giamngheo.plan import KIND_FIELDS
+    from giamngheo.plan.targets import KIND_FIELDS
     assert set(kinds.EVALUATORS) == set(KIND_FIELDS)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import make_context, poverty_inputs, poverty_start, project
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import make_context, poverty_inputs, poverty_start, project
 from giamngheo.model.poverty import PovertyInputs, run_poverty
-from giamngheo.observations import load_observations
-from giamngheo.plan import load_plan
+from giamngheo.data.observations import load_observations
+from giamngheo.plan.targets import load_plan
 
 from conftest import DATA, PLAN_FILE
 
@@ -300,7 +300,7 @@ def test_newly_near_poor_stay_near_poor_in_their_first_year():
 def test_trend_path_fallback_by_hand():
     """10, 12, 14 (2021–2023): least-squares slope 2 a year → 16 in 2024, 18 in 2025. A rate 96, 98,
     99.5: slope (−1·−1.83 + 0 + 1·1.67)/2 = 1.75 → 101.25 in 2024, kept at 100."""
-    from giamngheo.indicators import load_indicators
+    from giamngheo.plan.indicators import load_indicators
     from giamngheo.model.trend import trend_path
 
     ind = load_indicators()

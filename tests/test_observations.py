@@ -5,8 +5,8 @@ import csv
 
 import pytest
 
-from giamngheo.indicators import load_indicators
-from giamngheo.observations import (ALL_STATUSES, ObservationError, load_observations, parse_observations,
+from giamngheo.plan.indicators import load_indicators
+from giamngheo.data.observations import (ALL_STATUSES, ObservationError, load_observations, parse_observations,
                                     worst_quality)
 
 from conftest import DATA, OBS_HEADER, write

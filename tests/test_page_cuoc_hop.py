@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import default_context, run
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import default_context, run
 from giamngheo.ui.sidebar import MEETING_IDS, MEETING_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo import goalseek as gs
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import default_context, run
-from giamngheo.uncertainty import monte_carlo_cached
+from giamngheo.model import goalseek as gs
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import default_context, run
+from giamngheo.model.uncertainty import monte_carlo_cached
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/5_muc_can_dat.py"

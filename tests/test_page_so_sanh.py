@@ -10,8 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from giamngheo.engine import default_context, run
-from giamngheo.presets import get_preset, resolve
+from giamngheo.model.engine import default_context, run
+from giamngheo.scenario.presets import get_preset, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "app_pages" / "7_so_sanh.py"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo import communes as cm
-from giamngheo.ingest import csv_to_rows, rows_to_csv
+from giamngheo.data import communes as cm
+from giamngheo.data.ingest import csv_to_rows, rows_to_csv
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

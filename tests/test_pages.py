@@ -187,7 +187,7 @@ def test_cli_and_app_agree_on_one_scenario(tmp_path):
 
 def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
     """A link made before an id was renamed (version 1) reopens the value under the new id."""
-    import giamngheo.assumptions as A
+    import giamngheo.scenario.assumptions as A
     monkeypatch.setattr(A, "RENAMED", {2: {"jobs_per_year": "jobs"}})
     monkeypatch.setattr(A, "URL_VERSION", 2)
     at = app({"v": "1", "jobs_per_year": "4500"})

@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from giamngheo.plan import AREAS, PlanError, load_plan
+from giamngheo.plan.targets import AREAS, PlanError, load_plan
 
 from conftest import DATA, PLAN_FILE, make_plan, plan_toml, write
 

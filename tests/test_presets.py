@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from giamngheo.engine import default_context, make_context
-from giamngheo.presets import PresetError, get_preset, load_presets, resolve
+from giamngheo.model.engine import default_context, make_context
+from giamngheo.scenario.presets import PresetError, get_preset, load_presets, resolve
 from conftest import DATA, obs_from_rows, tiny_plan, target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ def test_optimistic_and_cautious_are_the_documented_factors(ctx):
 
 def test_presets_order_the_2030_poverty_result(ctx):
     """More exits (optimistic) leave fewer poor households in 2030 than fewer exits (cautious)."""
-    from giamngheo.engine import run
+    from giamngheo.model.engine import run
     end = {}
     for pid in ("optimistic", "plan", "cautious"):
         proj, _ = run(ctx, resolve(ctx, get_preset(pid))[0])

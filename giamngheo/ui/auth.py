@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from .state import tr
+from giamngheo.ui.state import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
 FAILS = "_gn_editor_fails"      # (count, time of the last failure)
@@ -77,7 +77,7 @@ def sign_in_configured() -> bool:
 
 def is_local() -> bool:
     """A run on this machine (or a test): the app's address is localhost, or not known."""
-    from .state import page_url
+    from giamngheo.ui.state import page_url
     url = page_url()
     if not url:
         return True

@@ -28,10 +28,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..assess import assess
-from ..assumptions import Scenario
-from ..engine import default_context, poverty_inputs, project, run
-from ..uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
+from giamngheo.model.assess import assess
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import default_context, poverty_inputs, project, run
+from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -228,8 +228,8 @@ def apptest_overview(repeats: int) -> dict[str, tuple[float, float, float]]:
 # -------------------------------------------------------------------------------------- Altair
 
 def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float, float, float]]:
-    from .. import charts
-    from ..uncertainty import monte_carlo_cached
+    from giamngheo.report import charts
+    from giamngheo.model.uncertainty import monte_carlo_cached
     mc = monte_carlo_cached(ctx, scenario)
     brk = ctx.plan.standard.break_year if ctx.plan.standard else None
     groups = ["all"] + ctx.groups
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     floor = numpy_floor(ctx, sc, n, DEFAULT_SEED)
     results[f"numpy floor, same array work, {n:,} draws"] = median_ms(floor, r)
 
-    from .. import goalseek as gs
+    from giamngheo.model import goalseek as gs
 
     def seek_cold() -> None:
         gs._seek.cache_clear()

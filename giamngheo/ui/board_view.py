@@ -5,8 +5,8 @@ from html import escape
 
 import streamlit as st
 
-from ..board import BoardRow
-from .state import pct, tr
+from giamngheo.report.board import BoardRow
+from giamngheo.ui.state import pct, tr
 
 COLORS = {
     "achieved": ("#0b6b3a", "#ffffff"), "on_track": ("#2e9d5b", "#ffffff"), "at_risk": ("#f2b705", "#1a1a1a"),

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from .. import export_png
-from .state import tr
+from giamngheo.report import export_png
+from giamngheo.ui.state import tr
 
 
 def _slug(name: str) -> str:

@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..assumptions import Registry, Scenario
-from ..i18n import fmt_num
-from ..paths import observations_path
-from ..presets import get_preset, resolve
-from ..store import (DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time,
+from giamngheo.scenario.assumptions import Registry, Scenario
+from giamngheo.i18n import fmt_num
+from giamngheo.paths import observations_path
+from giamngheo.scenario.presets import get_preset, resolve
+from giamngheo.store import (DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time,
                      short_hash)
-from .state import context, lang, scenario, store, tr
+from giamngheo.ui.state import context, lang, scenario, store, tr
 
 ORIGIN = "_gn_origin"          # what the sliders were last loaded from: {"kind", "id", "name", "values"}
 FLASH = "_gn_flash"            # messages to show on the next run: [(level, text)]
@@ -81,7 +81,7 @@ def _file_hash(path: str, _mtime: int) -> str:
 def current_data_ref() -> tuple[int | None, str]:
     """(store data version id or None, content hash) of the observations the app uses now: the
     store's data version in use (``state.data_version_id``) when there is one, else the embedded file."""
-    from . import state
+    from giamngheo.ui import state
     version_in_use = getattr(state, "data_version_id", None)
     vid = version_in_use() if callable(version_in_use) else None
     if vid is not None:
@@ -280,7 +280,7 @@ def _on_preset_pick() -> None:
 
 def preset_picker() -> None:
     """A preset selector for the top of the sidebar; the sliders take the preset's values."""
-    from ..presets import load_presets
+    from giamngheo.scenario.presets import load_presets
     sync_name()
     presets = {p.id: p for p in load_presets()}
     if not presets:
@@ -331,12 +331,12 @@ def load_from_link() -> None:
 
 def base_url() -> str | None:
     """The app's address without the page path, from the browser (None in tests)."""
-    from .state import page_url
+    from giamngheo.ui.state import page_url
     url = page_url()
     if not url:
         return None
     from pathlib import Path
-    from .pages import discover
+    from giamngheo.ui.pages import discover
     slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "app_pages")}
     url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     head, _, last = url.rpartition("/")

@@ -5,9 +5,9 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from ..assumptions import SECTIONS, Assumption
-from ..i18n import fmt_num
-from .state import context, field, lang, tr
+from giamngheo.scenario.assumptions import SECTIONS, Assumption
+from giamngheo.i18n import fmt_num
+from giamngheo.ui.state import context, field, lang, tr
 
 
 def _slider(a: Assumption) -> None:
@@ -29,8 +29,8 @@ def _slider(a: Assumption) -> None:
 
 def _cap_notice() -> None:
     """Say when the assumed falls use up every possible exit, so jobs and placements change nothing."""
-    from ..engine import exit_cap_years
-    from .state import results
+    from giamngheo.model.engine import exit_cap_years
+    from giamngheo.ui.state import results
     proj, _ = results()
     years = sorted(set(exit_cap_years(proj)) | set(exit_cap_years(proj, "khmer")))
     if years:
@@ -39,8 +39,8 @@ def _cap_notice() -> None:
 
 def _lever_needs() -> dict:
     """Lever id → the requirements of the projected targets it is the main lever of (cached in the core)."""
-    from ..goalseek import lever_requirements
-    from .state import scenario
+    from giamngheo.model.goalseek import lever_requirements
+    from giamngheo.ui.state import scenario
     try:
         return lever_requirements(context(), scenario())
     except Exception:  # noqa: BLE001 - a caption must never break the sidebar
@@ -65,12 +65,12 @@ def _need_caption(a: Assumption, reqs: list) -> None:
 
 
 def _current(reg):
-    from ..assumptions import Scenario
+    from giamngheo.scenario.assumptions import Scenario
     return Scenario.of("", {a.id: float(st.session_state[a.id]) for a in reg if a.id in st.session_state})
 
 
 def _has_unit(unit: str) -> bool:
-    from ..i18n import catalogue
+    from giamngheo.i18n import catalogue
     return f"unit.{unit}" in catalogue()
 
 
@@ -104,7 +104,7 @@ def render(skip: Iterable[str] = ()) -> None:
     reg = context().registry
     with st.sidebar:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
-        from .scenarios import preset_picker   # issue 5: presets at the top of the sidebar
+        from giamngheo.ui.scenarios import preset_picker   # issue 5: presets at the top of the sidebar
         preset_picker()
         st.markdown(f"**{tr('section.headline')}**")
         needs = _lever_needs()

@@ -5,9 +5,9 @@ from typing import Any
 
 import streamlit as st
 
-from .. import i18n
-from ..assumptions import Scenario
-from ..engine import Context, default_context, run
+from giamngheo import i18n
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import Context, default_context, run
 
 LANG_KEY = "lang"
 
@@ -77,7 +77,7 @@ def _secret_store_url() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
-    from ..store import Store
+    from giamngheo.store import Store
     return Store(url)
 
 
@@ -86,7 +86,7 @@ def store():
 
     Raises ``giamngheo.store.StoreUnavailable`` when the database cannot be reached.
     """
-    from ..store import resolve_url
+    from giamngheo.store import resolve_url
     return _store(resolve_url(secret_url=_secret_store_url()))
 
 
@@ -103,7 +103,7 @@ def sd_overrides() -> dict[str, float]:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _mc(values: tuple, overrides: tuple):
-    from ..uncertainty import monte_carlo_cached
+    from giamngheo.model.uncertainty import monte_carlo_cached
     return monte_carlo_cached(context(), Scenario("", values), overrides=dict(overrides))
 
 
@@ -123,7 +123,7 @@ def view_key() -> tuple:
 def mc_results():
     """The Monte Carlo of the current scenario (compact: verdicts with probability, bands);
     cached by scenario values and edited uncertainties, so a rerun that changed neither is free."""
-    from ..uncertainty import overrides_key
+    from giamngheo.model.uncertainty import overrides_key
     return _mc(scenario().values, overrides_key(sd_overrides()))
 
 
@@ -139,7 +139,7 @@ def _existing_store():
     """The store when it exists and answers; None otherwise (a missing SQLite file is not created just to read)."""
     from pathlib import Path
 
-    from ..store import StoreError, resolve_url
+    from giamngheo.store import StoreError, resolve_url
     url = resolve_url(secret_url=_secret_store_url())
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         return None
@@ -151,7 +151,7 @@ def _existing_store():
 
 @st.cache_data(ttl=2, show_spinner=False)
 def _latest_id(url: str) -> int | None:
-    from ..store import StoreError
+    from giamngheo.store import StoreError
     try:
         v = _store(url).list_data_versions()
     except StoreError:
@@ -161,10 +161,10 @@ def _latest_id(url: str) -> int | None:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _version_data(url: str, vid: int):
-    from ..ingest import version_frames
-    from ..engine import make_context
-    from ..plan import load_plan
-    from ..store import fmt_time
+    from giamngheo.data.ingest import version_frames
+    from giamngheo.model.engine import make_context
+    from giamngheo.plan.targets import load_plan
+    from giamngheo.store import fmt_time
     v = _store(url).get_data_version(vid)
     if v is None:
         return None

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from giamngheo.assumptions import Scenario
-from giamngheo.engine import default_context, run
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import default_context, run
 from giamngheo.i18n import catalogue, fmt_num, t
 from giamngheo.ui.pages import discover
 

@@ -6,10 +6,10 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .assess import Verdict
-from .i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
-from .model.projection import Projection
-from .plan import Plan
+from giamngheo.model.assess import Verdict
+from giamngheo.i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
+from giamngheo.model.projection import Projection
+from giamngheo.plan.targets import Plan
 
 
 def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str, lang: str,
@@ -87,5 +87,5 @@ def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
 
 
 def _has(key: str) -> bool:
-    from .i18n import catalogue
+    from giamngheo.i18n import catalogue
     return key in catalogue()

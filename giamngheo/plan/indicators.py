@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import indicators_path
+from giamngheo.paths import indicators_path
 
 KINDS = ("rate", "count", "flow", "ratio", "flag", "money")
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import fmt_num, t
-from .poverty import run_poverty
+from giamngheo.i18n import fmt_num, t
+from giamngheo.model.poverty import run_poverty
 
 
 def first_year_arithmetic(ctx, scenario, lang: str) -> tuple[int | None, pd.DataFrame]:
     """(year, table): one column per group, one row per step of the stock–flow for that year."""
-    from ..engine import poverty_inputs   # late import: engine imports the model
+    from giamngheo.model.engine import poverty_inputs   # late import: engine imports the model
 
     inp = poverty_inputs(ctx)
     if inp is None:

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import kinds
-from .model.projection import Projection
-from .observations import Observations, worst_quality
-from .plan import Plan, Target
+from giamngheo.plan import kinds
+from giamngheo.model.projection import Projection
+from giamngheo.data.observations import Observations, worst_quality
+from giamngheo.plan.targets import Plan, Target
 
 STATUSES = ("achieved", "missed", "on_track", "at_risk", "off_track", "no_data")
 GOOD = ("achieved", "on_track")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .assess import GOOD, Verdict
-from .i18n import field, fmt_num, fmt_pct, fmt_signed, t
-from .indicators import Indicator
-from .plan import Plan, Target
+from giamngheo.model.assess import GOOD, Verdict
+from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed, t
+from giamngheo.plan.indicators import Indicator
+from giamngheo.plan.targets import Plan, Target
 
 
 @dataclass

@@ -43,10 +43,10 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from . import communes as cm
-from .i18n import fmt_num, t
-from .indicators import Indicator, load_indicators
-from .observations import COLUMNS, LINE_KEY, STATUSES, Problem, validate_rows
+from giamngheo.data import communes as cm
+from giamngheo.i18n import fmt_num, t
+from giamngheo.plan.indicators import Indicator, load_indicators
+from giamngheo.data.observations import COLUMNS, LINE_KEY, STATUSES, Problem, validate_rows
 
 SHAPES = ("long", "review")
 FORMATS = ("csv", "xlsx")
@@ -1218,7 +1218,7 @@ def version_frames(csv_text: str, label: str = "", indicators: dict[str, Indicat
 
     The version is checked again by the core's parser (raises ObservationError); sources are not
     required to be in sources.toml (an upload may cite its own), but are attached for links."""
-    from .observations import Observations, load_sources, parse_observations
+    from giamngheo.data.observations import Observations, load_sources, parse_observations
     indicators = indicators if indicators is not None else load_indicators()
     obs = parse_observations(csv_text, label or "data", indicators, None)
     district, _ = cm.split_frame(obs.df)

@@ -17,14 +17,14 @@ from typing import Any, Callable, Mapping
 import numpy as np
 from scipy.optimize import brentq
 
-from . import kinds
-from .assess import _base_for
-from .assumptions import Assumption, Scenario
-from .engine import LABOUR_FLOWS, Context, _poverty_paths, change_path, poverty_inputs, project, run
-from .model.poverty import run_poverty
-from .model.projection import Projection, SeriesPath
-from .plan import Target
-from .uncertainty import value_range
+from giamngheo.plan import kinds
+from giamngheo.model.assess import _base_for
+from giamngheo.scenario.assumptions import Assumption, Scenario
+from giamngheo.model.engine import LABOUR_FLOWS, Context, _poverty_paths, change_path, poverty_inputs, project, run
+from giamngheo.model.poverty import run_poverty
+from giamngheo.model.projection import Projection, SeriesPath
+from giamngheo.plan.targets import Target
+from giamngheo.model.uncertainty import value_range
 
 GRID = 65                       # lever values tried at once to bracket the crossing
 POVERTY_SECTIONS = ("headline", "poverty", "channels", "shock", "standard")
@@ -474,12 +474,12 @@ def tornado(ctx: Context, scenario: Scenario, year: int | None = None, k: float 
 # ------------------------------------------------------------------------- tables and chart inputs
 
 def _unit(a: Assumption, lang: str) -> str:
-    from .i18n import catalogue, t
+    from giamngheo.i18n import catalogue, t
     return t(f"unit.{a.unit}", lang) if f"unit.{a.unit}" in catalogue() else ""
 
 
 def _fmt_lever(a: Assumption, x: float | None, lang: str) -> str:
-    from .i18n import fmt_num
+    from giamngheo.i18n import fmt_num
     if x is None:
         return "–"
     return f"{fmt_num(x, lang, 0 if a.integer else 2)} {_unit(a, lang)}".strip()
@@ -487,7 +487,7 @@ def _fmt_lever(a: Assumption, x: float | None, lang: str) -> str:
 
 def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
     """What the lever needs to be, in words: '≥ 0,82 điểm %/năm', 'no value from 0 to 3 meets it', …"""
-    from .i18n import t
+    from giamngheo.i18n import t
     if r.lever is None or r.outcome in ("no_lever", "not_projected"):
         return t("seek.no_lever", lang)
     a = ctx.registry[r.lever]
@@ -501,8 +501,8 @@ def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str
     """The goal-seek table: one row per projected target, in the language."""
     import pandas as pd
 
-    from .i18n import field, fmt_pct, t
-    from .uncertainty import probability_status
+    from giamngheo.i18n import field, fmt_pct, t
+    from giamngheo.model.uncertainty import probability_status
     vals = ctx.registry.resolve(scenario)
     by_id = {v.target: v for v in verdicts}
     rows = []
@@ -540,7 +540,7 @@ def attribution_frame(att: Attribution, lang: str):
     """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate."""
     import pandas as pd
 
-    from .i18n import fmt_num, t
+    from giamngheo.i18n import fmt_num, t
     rows = [{"step": _two_lines(t("seek.gap_without", lang)), "order": 0, "start": 0.0, "end": 100 * att.without,
              "kind": "total", "label": fmt_num(100 * att.without, lang, 0) + "%"}]
     level = 100 * att.without
@@ -556,7 +556,7 @@ def attribution_frame(att: Attribution, lang: str):
 
 
 def attribution_caption(att: Attribution, lang: str) -> str:
-    from .i18n import fmt_num, fmt_pct, t
+    from giamngheo.i18n import fmt_num, fmt_pct, t
     parts = "; ".join(t("seek.gap_part", lang, lever=t(f"seek.lever_{nm}", lang), v=fmt_num(100 * c, lang, 1))
                       for nm, c in att.contributions)
     verdict = (t("seek.gap_met", lang, v=fmt_num(-100 * att.remaining, lang, 1)) if att.remaining <= 1e-9
@@ -571,7 +571,7 @@ def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 1
     """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group."""
     import pandas as pd
 
-    from .i18n import field, fmt_pct, t
+    from giamngheo.i18n import field, fmt_pct, t
     _, bars = tn.for_group(group)
     rows = []
     for rank, b in enumerate(bars[:top]):

@@ -11,8 +11,8 @@ from typing import Any, Sequence
 import altair as alt
 import pandas as pd
 
-from .i18n import fmt_num, t
-from .model.projection import Projection
+from giamngheo.i18n import fmt_num, t
+from giamngheo.model.projection import Projection
 
 
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]

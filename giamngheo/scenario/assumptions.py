@@ -18,11 +18,11 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from .indicators import Indicator
-from .model.trend import ols_slope
-from .observations import Observations
-from .paths import DATA_DIR
-from .plan import Plan
+from giamngheo.plan.indicators import Indicator
+from giamngheo.model.trend import ols_slope
+from giamngheo.data.observations import Observations
+from giamngheo.paths import DATA_DIR
+from giamngheo.plan.targets import Plan
 
 SECTIONS = ("headline", "poverty", "channels", "shock", "standard", "indicators")
 URL_VERSION = 1

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .plan import Plan, Target
+from giamngheo.plan.targets import Plan, Target
 
 Getter = Callable[[int], Any]
 

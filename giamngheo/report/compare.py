@@ -8,12 +8,12 @@ from typing import Sequence
 
 import pandas as pd
 
-from .assess import Verdict
-from .assumptions import Registry, Scenario
-from .board import board
-from .i18n import catalogue, field, fmt_num, t
-from .indicators import Indicator
-from .plan import Plan
+from giamngheo.model.assess import Verdict
+from giamngheo.scenario.assumptions import Registry, Scenario
+from giamngheo.report.board import board
+from giamngheo.i18n import catalogue, field, fmt_num, t
+from giamngheo.plan.indicators import Indicator
+from giamngheo.plan.targets import Plan
 
 # how good a verdict is, for marking a change as better (▲) or worse (▼)
 RANK = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0}

@@ -36,13 +36,13 @@ from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
-from . import board as board_mod
-from . import charts, views
-from .assess import Verdict
-from .assumptions import Scenario
-from .engine import Context, run
-from .i18n import field, fmt_num, fmt_pct, t
-from .model.projection import Projection
+from giamngheo.report import board as board_mod
+from giamngheo.report import charts, views
+from giamngheo.model.assess import Verdict
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.engine import Context, run
+from giamngheo.i18n import field, fmt_num, fmt_pct, t
+from giamngheo.model.projection import Projection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -94,7 +94,7 @@ class ReportMeta:
     def of_saved(cls, saved: Any, lang: str = "vi", **kw: Any) -> "ReportMeta":
         """From a saved scenario (a ``store.SavedScenario``): its name, author, note and when it was saved
         (with the data version it was made on; the report's own figures are those of the data in use)."""
-        from .store import fmt_time
+        from giamngheo.store import fmt_time
 
         when = getattr(saved, "updated_at", "") or ""
         saved_at = fmt_time(when, lang) if when else ""
@@ -714,7 +714,7 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
 
     # -- III. charts
     if with_charts:
-        from . import export_png
+        from giamngheo.report import export_png
         png = png or export_png.chart_png
         _para(doc, t("export.h_charts", L), bold=True, space_after=4)
         for n, kc in enumerate(key_charts(ctx, proj, verdicts, L), 1):

@@ -17,9 +17,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .i18n import t
-from .indicators import Indicator, load_indicators
-from .paths import observations_path, sources_path
+from giamngheo.i18n import t
+from giamngheo.plan.indicators import Indicator, load_indicators
+from giamngheo.paths import observations_path, sources_path
 
 COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
 # How far to trust a figure, best first; a derived figure is as good as its weakest input.

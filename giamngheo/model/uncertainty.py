@@ -25,10 +25,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import kinds
-from .assess import Verdict, _base_for
-from .assumptions import Assumption, Registry, Scenario
-from .model.projection import Projection, SeriesPath
+from giamngheo.plan import kinds
+from giamngheo.model.assess import Verdict, _base_for
+from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
+from giamngheo.model.projection import Projection, SeriesPath
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20211008        # the date of Resolution 05-NQ/TU; any fixed number would do
@@ -193,7 +193,7 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
                 overrides: Mapping[str, float] | None = None) -> MonteCarlo:
     """Draw every uncertain assumption n times, project all draws at once, and give each projected
     target the share of draws that meet it. Repeats exactly for the same seed."""
-    from .engine import project, run   # engine imports the model; keep this module light to import
+    from giamngheo.model.engine import project, run   # engine imports the model; keep this module light to import
 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)
@@ -229,7 +229,7 @@ def monte_carlo_cached(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, see
 
 def probability_text(v: Verdict, lang: str) -> str:
     """One line: the verdict on the projected progress and, beside it, the chance of meeting it."""
-    from .i18n import fmt_pct, t
+    from giamngheo.i18n import fmt_pct, t
     ps = probability_status(v.probability)
     p = fmt_pct(100 * v.probability, lang, 0) if v.probability is not None else t("prob.none", lang)
     pstatus = t(f"status.{ps}", lang) if ps else "–"

@@ -9,14 +9,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .assess import Verdict, assess
-from .assumptions import Registry, Scenario, build_registry
-from .indicators import Indicator, load_indicators
-from .model.poverty import PovertyInputs, PovertyResult, run_poverty
-from .model.projection import Projection, SeriesPath
-from .model.trend import trend_path
-from .observations import Observations, load_observations
-from .plan import Plan, load_plan
+from giamngheo.model.assess import Verdict, assess
+from giamngheo.scenario.assumptions import Registry, Scenario, build_registry
+from giamngheo.plan.indicators import Indicator, load_indicators
+from giamngheo.model.poverty import PovertyInputs, PovertyResult, run_poverty
+from giamngheo.model.projection import Projection, SeriesPath
+from giamngheo.model.trend import trend_path
+from giamngheo.data.observations import Observations, load_observations
+from giamngheo.plan.targets import Plan, load_plan
 
 POVERTY_STOCKS = ("households", "poor_households", "near_poor_households")
 LABOUR_FLOWS = {"jobs_created": "jobs", "workers_abroad": "overseas", "workers_abroad_ethnic": "overseas_ethnic"}

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .indicators import Indicator, load_indicators
-from .paths import default_plan_path
+from giamngheo.plan.indicators import Indicator, load_indicators
+from giamngheo.paths import default_plan_path
 
 AREAS = ("poverty", "labour", "education", "health", "utilities", "new_rural")
 

@@ -13,14 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .assumptions import Scenario
-from .i18n import field as i18n_field
-from .i18n import fmt_num, t
-from .observations import worst_quality
-from .paths import DATA_DIR
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.i18n import field as i18n_field
+from giamngheo.i18n import fmt_num, t
+from giamngheo.data.observations import worst_quality
+from giamngheo.paths import DATA_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Context
+    from giamngheo.model.engine import Context
 
 DEFAULT_WINDOW = 3
 

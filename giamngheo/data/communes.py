@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .paths import DATA_DIR
+from giamngheo.paths import DATA_DIR
 
 OLD, NEW = "xa", "xa2025"          # the group prefixes of the two eras
 ERAS = (OLD, NEW)
@@ -361,7 +361,7 @@ def ranking_chart(df: pd.DataFrame, value: str, x_title: str, lang: str, *, rule
     (bool: worse than the target). A rule marks the target."""
     import altair as alt
 
-    from .charts import PALETTE, label_expr
+    from giamngheo.report.charts import PALETTE, label_expr
 
     order = list(df.sort_values(value, ascending=False, kind="stable")["unit"])
     d = df.assign(flag=df["above"].map({True: "above", False: "below"}))
