@@ -93,3 +93,23 @@ def fmt_signed(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 2) -> 
         return "–"
     s = fmt_num(x, lang, decimals)
     return s if s.startswith("−") or s == fmt_num(0, lang, decimals) else "+" + s
+
+
+def unit_suffix(ind: Any, lang: str = DEFAULT_LANG) -> str:
+    """What follows a value of an indicator: ``%``, `` hộ``, ``/10.000 dân``, or nothing for a flag."""
+    if ind.unit == "percent":
+        return "%"
+    u = t(f"unit.{ind.unit}", lang) if ind.unit != "flag" else ""
+    return u if u.startswith("/") or not u else " " + u
+
+
+def fmt_value(ind: Any, v: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A value of an indicator in the language's format, with its unit."""
+    if v is None:
+        return "–"
+    if ind.unit == "percent":
+        return fmt_num(v, lang) + "%"
+    if ind.kind == "flag":
+        return t("board.flag_yes" if v >= 0.5 else "board.flag_no", lang)
+    dec = 0 if ind.kind in ("count", "flow") else None
+    return fmt_num(v, lang, dec) + unit_suffix(ind, lang)

@@ -88,7 +88,7 @@ def tiny_plan(*targets: Target, period=(2021, 2025), horizon=2030, break_year: i
 
 
 def target(kind: str, indicator: str = "trained_labour_rate", id: str = "X1", **fields) -> Target:
-    return Target(id=id, number=1, section="1", area="labour", text_vi="", text_en="", indicator=indicator,
+    return Target.make(id=id, number=1, section="1", area="labour", text_vi="", text_en="", indicator=indicator,
                   group=fields.pop("group", "all"), kind=kind, **fields)
 
 

@@ -198,6 +198,9 @@ def test_indicators_and_assumptions_are_bilingual():
     assert all(d.get("name_vi") and d.get("name_en") for d in inds.values())
     with open(DATA / "assumptions.toml", "rb") as fh:
         spec = tomllib.load(fh)
-    for aid, d in spec.items():
+    start = spec.pop("_start")
+    for aid, d in list(spec.items()) + [(f"_start.{k}", v) for k, v in start.items()]:
         assert d.get("label_vi") and d.get("label_en"), aid
         assert bool(d.get("help_vi")) == bool(d.get("help_en")), aid
+        # every default names its evidence, in both languages
+        assert d.get("evidence_vi") and d.get("evidence_en"), aid

@@ -26,6 +26,8 @@ COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "n
 QUALITY_ORDER = ("official", "estimate", "derived", "illustrative")
 REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
 STATUSES = ("official", "estimate", "illustrative")
+# the figures that may decide a verdict: published, entered from a review, or simple arithmetic on them
+REAL_QUALITIES = ("official", "review", "estimate")
 ALL_STATUSES = STATUSES + ("derived",)
 YEAR_RANGE = (1990, 2100)
 LINE_KEY = "_line"   # read_csv_rows: the line of the file a row starts on (header = line 1)
@@ -219,6 +221,14 @@ def derive(df: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
     return frame(df.to_dict("records") + added)
 
 
+def _frame_digest(df: pd.DataFrame) -> str:
+    """A short fingerprint of the data's content: same figures, same digest."""
+    import hashlib
+    cols = [c for c in ("indicator", "group", "year", "value", "status", "quality") if c in df.columns]
+    text = df[cols].to_csv(index=False) if len(df) else ""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
 class Observations:
     """The observations of one data version, with lookups the engine needs."""
 
@@ -226,6 +236,7 @@ class Observations:
         self.df = df
         self.sources = sources or {}
         self.label = label
+        self.digest = _frame_digest(df)
         self._series: dict[tuple[str, str], dict[int, float]] = {}
         self._rows: dict[tuple[str, str, int], dict[str, Any]] = {}
         for r in df.to_dict("records"):
@@ -245,6 +256,14 @@ class Observations:
         r = self._rows.get((indicator, group, year))
         return r["status"] if r else None
 
+    def real(self, indicator: str, group: str, year: int) -> bool:
+        """Whether the figure may decide a verdict (official, review, estimate; derived from such)."""
+        return self.quality(indicator, group, year) in REAL_QUALITIES
+
+    def real_series(self, indicator: str, group: str = "all", as_of: int | None = None) -> dict[int, float]:
+        """The series without the figures that may not decide a verdict (illustrative ones)."""
+        return {y: v for y, v in self.series(indicator, group, as_of).items() if self.real(indicator, group, y)}
+
     def quality(self, indicator: str, group: str, year: int) -> str | None:
         """The status that says how far to trust the figure (a derived one: its weakest input)."""
         r = self._rows.get((indicator, group, year))
@@ -257,8 +276,10 @@ class Observations:
     def keys(self) -> list[tuple[str, str]]:
         return list(self._series)
 
-    def until(self, as_of: int) -> "Observations":
-        return Observations(self.df[self.df["year"] <= as_of].reset_index(drop=True), self.sources, self.label)
+    def until(self, as_of: int, keep: tuple[str, ...] = ()) -> "Observations":
+        """The data known at the end of ``as_of`` (and every year of the indicators in ``keep``)."""
+        mask = (self.df["year"] <= as_of) | self.df["indicator"].isin(list(keep))
+        return Observations(self.df[mask].reset_index(drop=True), self.sources, self.label)
 
 
 def parse_observations(text: str, file: str, indicators: dict[str, Indicator] | None = None,

@@ -1,6 +1,16 @@
-"""A verdict for every target: achieved / missed on actual data, on_track / at_risk / off_track on a
-projection (UN Statistics Division progress-chart logic), no_data otherwise; with the yearly change
-that would just meet the target from the last actual year, and (given draws) the probability.
+"""A verdict for every target.
+
+- ``achieved`` / ``missed``: decided on real figures only — official, entered from a review, or
+  sourced estimates (simple arithmetic on official figures). An illustrative figure never decides.
+- ``awaiting_data``: the year that decides the target has passed (or is being reviewed now) but a
+  figure it needs is not real yet. The verdict carries the condition that would settle it and a
+  nowcast of the tested quantity (an estimate, not a conclusion) with its probability.
+- ``on_track`` / ``at_risk`` / ``off_track``: a target still ahead, on the projection, by the UN
+  Statistics Division's progress-chart rule on the central path; the chance of meeting it (Monte
+  Carlo) is a separate number, never mixed with the verdict.
+- ``no_data``: nothing to measure it on.
+
+Each target kind (``giamngheo.plan.kinds``) says how it is measured, compared and settled.
 """
 from __future__ import annotations
 
@@ -10,12 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from giamngheo.plan import kinds
+from giamngheo.data.observations import REAL_QUALITIES, Observations, worst_quality
 from giamngheo.model.projection import Projection
-from giamngheo.data.observations import Observations, worst_quality
+from giamngheo.plan import kinds
 from giamngheo.plan.targets import Plan, Target
 
-STATUSES = ("achieved", "missed", "on_track", "at_risk", "off_track", "no_data")
+STATUSES = ("achieved", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "no_data")
+DECIDED = ("achieved", "missed")
+PROJECTED = ("on_track", "at_risk", "off_track")
 GOOD = ("achieved", "on_track")
 P_ON_TRACK = 0.95      # UNSD: progress share at or above this is on track
 P_AT_RISK = 0.10       # below this, off track
@@ -30,7 +42,7 @@ class Verdict:
     group: str
     year: int
     status: str
-    basis: str | None                  # actual | projected | None
+    basis: str | None                  # actual | nowcast | projected | None
     value: float | None                # the tested quantity (level, average change, total, …)
     target_value: float | None
     sense: str | None
@@ -41,15 +53,24 @@ class Verdict:
     progress: float | None             # UNSD progress share P
     probability: float | None
     method: str
-    last_actual_year: int | None
+    last_actual_year: int | None       # the last real figure of the indicator
     last_actual_value: float | None
-    data_quality: str | None           # worst status among the observations read
+    data_quality: str | None           # worst status among the figures read
     detail: dict[str, Any] = field(default_factory=dict)
+    condition: kinds.Condition | None = None   # awaiting data: what would settle it
+    required_to: int | None = None     # the year the required change runs to
+    resulting_change: float | None = None      # the scenario's own yearly change over the same years
 
     def as_row(self) -> dict[str, Any]:
         d = asdict(self)
         d["detail"] = dict(self.detail)
+        d["condition"] = None if self.condition is None else {"code": self.condition.code,
+                                                             **{k: v for k, v in self.condition.params}}
         return d
+
+    @property
+    def decided(self) -> bool:
+        return self.status in DECIDED
 
 
 def classify(progress: float | None, met: bool) -> str:
@@ -72,62 +93,93 @@ def _scalar(x: Any) -> float | None:
     return None if np.isnan(x) else x
 
 
-def _base_for(plan: Plan, tg: Target, obs_series: dict[int, float]) -> tuple[int, float] | None:
-    """The progress-share base of a level target: the first actual value in the plan window."""
+def progress_base(plan: Plan, tg: Target, real: dict[int, float]) -> tuple[int, float] | None:
+    """The progress-share base of a level target: the first real value in the plan window (never
+    one on the old standard for a target on the new one)."""
     first = plan.period[0]
-    cand = [y for y in sorted(obs_series) if first <= y <= tg.target_year]
-    if not cand:
-        cand = sorted(obs_series)
+    cand = [y for y in sorted(real) if first <= y <= tg.target_year] or sorted(real)
     if not cand:
         return None
     y = cand[0]
     if plan.on_new_standard(tg.indicator, tg.target_year) and not plan.on_new_standard(tg.indicator, y):
         return None
-    return y, obs_series[y]
+    return y, real[y]
 
 
-def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations,
+def real_series(obs: Observations, tg: Target, as_of: int) -> dict[int, float]:
+    return {y: v for y, v in obs.series(tg.indicator, tg.group, as_of).items()
+            if obs.quality(tg.indicator, tg.group, y) in REAL_QUALITIES}
+
+
+def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, current_year: int | None = None,
                   with_probability: bool = True) -> Verdict:
     as_of = proj.as_of
-    actual = obs.series(tg.indicator, tg.group, as_of)
+    current_year = as_of if current_year is None else current_year
+    spec = kinds.kind_of(tg)
+    real = real_series(obs, tg, as_of)
     path = proj.path(tg.indicator, tg.group)
-    last_y = max(actual) if actual else None
-    last_v = actual[last_y] if last_y is not None else None
-    base = _base_for(plan, tg, actual)
+    last_y = max(real) if real else None
+    last_v = real[last_y] if last_y is not None else None
+    base = progress_base(plan, tg, real)
     method = path.method if path else "none"
     common = dict(target=tg.id, number=tg.number, area=tg.area, indicator=tg.indicator, group=tg.group,
                   year=tg.target_year, last_actual_year=last_y, last_actual_value=last_v)
 
-    # 1. On actual data alone?
+    def quality(years: Any) -> str | None:
+        return worst_quality(q for y in years if (q := obs.quality(tg.indicator, tg.group, y)))
+
+    # 1. Decided on real figures?
     try:
-        m_act = kinds.measure(plan, tg, actual.get, base)
-        # a milestone is settled once its deadline has passed (reached later is still missed), or
-        # once the data show it reached in time
-        decided = (as_of >= tg.deadline_year or bool(m_act.met())) if tg.kind == "milestone" \
-            else all(y <= as_of for y in m_act.years)
+        m_act = spec.measure(plan, tg, real.get, base)
+        early = spec.settled_early(tg, m_act, as_of)
+        decided = early if early is not None else all(y <= as_of for y in m_act.years)
     except kinds.Missing:
         m_act, decided = None, False
     if decided and m_act is not None:
         met = bool(m_act.met())
-        quality = worst_quality(q for y in m_act.years if (q := obs.quality(tg.indicator, tg.group, y)))
         return Verdict(status="achieved" if met else "missed", basis="actual", value=_scalar(m_act.q),
                        target_value=m_act.threshold, sense=m_act.sense, level=_scalar(m_act.level),
                        target_level=_scalar(m_act.target_level), required_change=None, required_from=None,
-                       progress=None, probability=None, method="data", data_quality=quality,
+                       progress=None, probability=None, method="data", data_quality=quality(m_act.years),
                        detail=m_act.detail, **common)
 
-    # 1b. A target that must hold in every year is already missed once an actual year fails it
-    early = _failed_year(tg, actual, as_of)
-    if early is not None:
-        quality = obs.quality(tg.indicator, tg.group, early) or None
-        return Verdict(status="missed", basis="actual", value=actual[early], target_value=float(tg.value),
-                       sense=">=" if tg.kind == "yearly_flow" or tg.op == "at_least" else "<", level=actual[early],
-                       target_level=float(tg.value), required_change=None, required_from=None, progress=None,
-                       probability=None, method="data", data_quality=quality, detail={"failed_year": early}, **common)
+    # 1b. A target that must hold in every year is already missed once a real year fails it
+    if spec.is_every_year(tg):
+        for y in spec.read_years(plan, tg):
+            if y <= as_of and y in real and not spec.holds_in_year(tg, real[y]):
+                return Verdict(status="missed", basis="actual", value=real[y], target_value=float(tg.value),
+                               sense=spec.year_sense(tg), level=real[y], target_level=float(tg.value), required_change=None,
+                               required_from=None, progress=None, probability=None, method="data",
+                               data_quality=quality([y]), detail={"failed_year": y}, **common)
 
-    # 2. On the projection
+    get = proj.getter(tg.indicator, tg.group)
+    read = spec.read_years(plan, tg)
+
+    # 2. Its deciding year has passed, or is being reviewed now, but a real figure is missing
+    if tg.target_year <= current_year:
+        try:
+            m = spec.measure(plan, tg, get, base)
+            value, level = _scalar(m.q), _scalar(m.level)
+        except kinds.Missing:
+            m, value, level = None, None, None
+        cond = spec.condition(plan, tg, real, get)
+        prob = None
+        if with_probability and m is not None and proj.has_draws(tg.indicator, tg.group):
+            try:
+                mm = spec.measure(plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
+                prob = float(np.mean(mm.met()))
+            except kinds.Missing:
+                prob = None
+        return Verdict(status="awaiting_data", basis="nowcast" if m is not None else None, value=value,
+                       target_value=_threshold(tg), sense=m.sense if m else None, level=level,
+                       target_level=_scalar(m.target_level) if m else None, required_change=None,
+                       required_from=None, progress=None, probability=prob, method=method,
+                       data_quality=quality(y for y in read if y <= as_of), detail=m.detail if m else {},
+                       condition=cond, **common)
+
+    # 3. A target still ahead: on the projection
     try:
-        m = kinds.measure(plan, tg, proj.getter(tg.indicator, tg.group), base)
+        m = spec.measure(plan, tg, get, base)
     except kinds.Missing:
         return Verdict(status="no_data", basis=None, value=None, target_value=_threshold(tg), sense=None,
                        level=None, target_level=None, required_change=None, required_from=None, progress=None,
@@ -135,40 +187,50 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations,
     met = bool(m.met())
     progress = kinds.progress_share(m)
     status = classify(progress, met)
-    req, req_from = required_change(plan, tg, m, actual, proj)
+    start = _required_start(plan, tg, m, real, proj)
+    req, req_from = spec.required_change(plan, tg, m, real, start)
+    resulting = None
+    if req is not None and req_from is not None and not m.flow:
+        v0, v1 = get(req_from), get(tg.target_year)
+        if v0 is not None and v1 is not None:
+            resulting = (float(v1) - float(v0)) / (tg.target_year - req_from)
     prob = None
     if with_probability and proj.has_draws(tg.indicator, tg.group):
         try:
-            mm = kinds.measure(plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
+            mm = spec.measure(plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
             prob = float(np.mean(mm.met()))
         except kinds.Missing:
             prob = None
-    quality = worst_quality(q for y in m.years if y <= as_of and (q := obs.quality(tg.indicator, tg.group, y)))
-    quality = worst_quality([quality, last_quality(obs, tg, last_y)]) if last_y else quality
+    q = quality(y for y in m.years if y <= as_of)
+    if last_y is not None:
+        q = worst_quality([q or "official", obs.quality(tg.indicator, tg.group, last_y) or "official"])
     return Verdict(status=status, basis="projected", value=_scalar(m.q), target_value=m.threshold, sense=m.sense,
                    level=_scalar(m.level), target_level=_scalar(m.target_level), required_change=req,
                    required_from=req_from, progress=progress, probability=prob, method=method,
-                   data_quality=quality, detail=m.detail, **common)
+                   data_quality=q, detail=m.detail, required_to=tg.target_year if req is not None else None,
+                   resulting_change=resulting, **common)
 
 
-def _failed_year(tg: Target, actual: dict[int, float], as_of: int) -> int | None:
-    """The first actual year that already breaks an every-year target, or None."""
-    every = tg.kind == "yearly_flow" or (tg.kind == "level" and tg.from_year is not None)
-    if not every:
-        return None
-    for y in range(tg.from_year, min(tg.year, as_of) + 1):
-        v = actual.get(y)
-        if v is None:
-            continue
-        ok = v >= tg.value - 1e-9 if tg.kind == "yearly_flow" or tg.op == "at_least" else (
-            v < tg.value if tg.op == "below" else v <= tg.value + 1e-9)
-        if not ok:
-            return y
-    return None
-
-
-def last_quality(obs: Observations, tg: Target, year: int) -> str:
-    return obs.quality(tg.indicator, tg.group, year) or "official"
+def _required_start(plan: Plan, tg: Target, m: kinds.Measure, real: dict[int, float],
+                    proj: Projection) -> tuple[int, float] | None:
+    """Where the required yearly change starts: the target's own base when it has one on the same
+    standard (never across the break), else the last year no lever can change (the last real
+    figure or the nowcast before the levers act)."""
+    if m.base_year is not None and m.base_level is not None and tg.kind == "relative_change":
+        return m.base_year, float(np.mean(m.base_level))
+    y0 = proj.lever_from - 1
+    get = proj.getter(tg.indicator, tg.group)
+    if plan.on_new_standard(tg.indicator, tg.target_year) and not plan.on_new_standard(tg.indicator, y0):
+        if m.base_year is None or m.base_level is None:
+            return None
+        return m.base_year, float(np.mean(m.base_level))
+    v0 = get(y0)
+    if v0 is None:
+        if not real:
+            return None
+        y0 = max(real)
+        v0 = real[y0]
+    return y0, float(v0)
 
 
 def _threshold(tg: Target) -> float | None:
@@ -179,45 +241,23 @@ def _threshold(tg: Target) -> float | None:
     return None
 
 
-def required_change(plan: Plan, tg: Target, m: kinds.Measure, actual: dict[int, float],
-                    proj: Projection) -> tuple[float | None, int | None]:
-    """The yearly change (level units a year) from the last actual year that just meets the target.
-
-    Flows: the yearly amount needed in each remaining year. Never computed across the standard break:
-    when the last actual year is on the old standard and the target on the new one, it starts from
-    the (re-based) first year on the new standard.
-    """
-    if tg.kind == "milestone" or m.target_level is None:
-        return None, None
-    Y = tg.target_year
-    if m.flow:
-        done = [y for y in m.years if y in actual]
-        rest = [y for y in m.years if y not in actual]
-        if not rest:
-            return None, None
-        need = (float(np.mean(m.target_level)) - sum(actual[y] for y in done)) / len(rest)
-        if tg.kind == "yearly_flow":
-            need = max(need, float(tg.value))
-        return max(need, 0.0), rest[0] - 1
-    if not actual:
-        return None, None
-    L = max(actual)
-    start_y, start_v = L, actual[L]
-    if plan.on_new_standard(tg.indicator, Y) and not plan.on_new_standard(tg.indicator, L):
-        if m.base_year is None or m.base_level is None:
-            return None, None
-        start_y, start_v = m.base_year, float(np.mean(m.base_level))
-    if Y <= start_y:
-        return None, None
-    return (float(np.mean(m.target_level)) - start_v) / (Y - start_y), start_y
-
-
-def assess(plan: Plan, proj: Projection, obs: Observations, with_probability: bool = True) -> list[Verdict]:
-    return [assess_target(plan, tg, proj, obs, with_probability) for tg in plan.targets]
+def assess(plan: Plan, proj: Projection, obs: Observations, with_probability: bool = True,
+           current_year: int | None = None) -> list[Verdict]:
+    return [assess_target(plan, tg, proj, obs, current_year, with_probability) for tg in plan.targets]
 
 
 def verdict_frame(verdicts: list[Verdict]) -> pd.DataFrame:
     return pd.DataFrame([v.as_row() for v in verdicts])
+
+
+def tally(verdicts: list[Verdict]) -> dict[str, int]:
+    """Real verdicts, awaiting data and projections counted separately (and each status)."""
+    out = {s: 0 for s in STATUSES}
+    for v in verdicts:
+        out[v.status] += 1
+    out["decided"] = out["achieved"] + out["missed"]
+    out["projected"] = sum(out[s] for s in PROJECTED)
+    return out
 
 
 def headline(verdicts: list[Verdict]) -> tuple[int, int]:

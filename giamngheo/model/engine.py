@@ -1,25 +1,52 @@
-"""The one entry point the CLI and the app share: load a plan and a data version, build the
-assumption registry, project a scenario and assess every target. Results are cached by scenario.
+"""The one entry point the CLI and the app share: load a plan and a data version, calibrate the
+poverty model on the record, build the assumption registry, project a scenario and assess every
+target. Results are cached by the data's identity (``Context.key``) and the scenario.
+
+Years: the data end at the last actual year L of each series; the years after it up to the current
+year are a *nowcast* at the default assumptions (estimates, labelled so); the scenario's levers act
+from the year after (``Context.lever_from``). So no lever moves a year that is already history, nor
+the base of a relative target set in the current year.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
+from scipy.optimize import brentq
 
 from giamngheo.model.assess import Verdict, assess
-from giamngheo.scenario.assumptions import Registry, Scenario, build_registry
-from giamngheo.plan.indicators import Indicator, load_indicators
-from giamngheo.model.poverty import PovertyInputs, PovertyResult, run_poverty
+from giamngheo.model.poverty import PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.model.trend import trend_path
-from giamngheo.data.observations import Observations, load_observations
+from giamngheo.data.observations import REAL_QUALITIES, Observations, load_observations
+from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan, load_plan
+from giamngheo.scenario.assumptions import Registry, Scenario, build_registry
 
-POVERTY_STOCKS = ("households", "poor_households", "near_poor_households")
 LABOUR_FLOWS = {"jobs_created": "jobs", "workers_abroad": "overseas", "workers_abroad_ethnic": "overseas_ethnic"}
+STRUCTURE = ("households", "population")
+LAM_MAX = 5.0          # the largest hazard a calibration may return (99.3 % of a stock in a year)
+
+
+def today_year() -> int:
+    return _dt.date.today().year
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the record says about the pace of exits: the hazards that reproduce the last observed
+    year, from which pair of years, and how well (``fit``: year → (model, actual))."""
+
+    lam0: float
+    lam_near0: float
+    years: tuple[int, int] | None
+    near_years: tuple[int, int] | None
+    fit: dict[str, tuple[float, float]] = field(default_factory=dict)
+    clipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,223 +57,547 @@ class Context:
     as_of: int
     registry: Registry
     data_label: str = ""
+    current_year: int = 0
+    poverty: PovertyInputs | None = None
+    calibration: Calibration | None = None
+    key: tuple = ()
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Context) and other.key == self.key
 
     @property
     def horizon(self) -> int:
         return self.plan.horizon
 
     @property
+    def lever_from(self) -> int:
+        """The first year the scenario acts: the year after the current one (or the last data)."""
+        return max(self.as_of, self.current_year) + 1
+
+    @property
     def groups(self) -> list[str]:
         return list(self.plan.extra.get("model", {}).get("groups", []))
 
+    @property
+    def break_year(self) -> int | None:
+        return self.plan.standard.break_year if self.plan.standard else None
+
 
 def make_context(plan: Plan, obs: Observations, as_of: int | None = None,
-                 indicators: dict[str, Indicator] | None = None, data_label: str = "") -> Context:
+                 indicators: dict[str, Indicator] | None = None, data_label: str = "",
+                 current_year: int | None = None, keep: tuple[str, ...] = STRUCTURE) -> Context:
+    """A context: the data up to ``as_of`` (default: all), the current year (default: today's,
+    or ``as_of`` when the data are cut for a backtest), the calibrated poverty model and registry."""
     indicators = indicators or load_indicators()
+    cut = as_of is not None and as_of < obs.last_year
     as_of = min(as_of, obs.last_year) if as_of is not None else obs.last_year
-    view = obs.until(as_of) if as_of < obs.last_year else obs
-    return Context(plan, view, indicators, as_of, build_registry(plan, view, indicators, as_of), data_label)
+    # a backtest keeps the household counts of later years: they are the frame, not an outcome
+    view = obs.until(as_of, keep=keep) if cut else obs
+    if current_year is None:
+        current_year = as_of if cut else max(as_of, min(today_year(), plan.horizon))
+    proto = Context(plan, view, indicators, as_of, build_registry(plan, view, indicators, as_of),
+                    data_label, current_year)
+    calibrated: dict[str, float] = {}
+    inp, cal = None, None
+    start = poverty_start(proto, proto.registry.defaults())
+    if start is not None:
+        cal = calibrate(proto, start)
+        inp, calibrated = _scaled_inputs(proto, start, cal)
+    registry = build_registry(plan, view, indicators, as_of, calibrated=calibrated)
+    key = (plan.id, plan.path, _digest(plan), view.digest, as_of, current_year, registry.digest, keep)
+    return Context(plan, view, indicators, as_of, registry, data_label, current_year, inp, cal, key)
 
 
-@lru_cache(maxsize=4)
-def default_context(plan_path: str | None = None, data_path: str | None = None, as_of: int | None = None) -> Context:
+def _digest(plan: Plan) -> str:
+    try:
+        with open(plan.path, "rb") as fh:
+            return hashlib.sha1(fh.read()).hexdigest()[:16]
+    except OSError:
+        return plan.id
+
+
+@lru_cache(maxsize=8)
+def default_context(plan_path: str | None = None, data_path: str | None = None, as_of: int | None = None,
+                    dataset: str = "default") -> Context:
     plan = load_plan(plan_path)
-    obs = load_observations(data_path)
-    return make_context(plan, obs, as_of)
+    obs = load_observations(data_path) if data_path else _load_dataset(dataset)
+    return make_context(plan, obs, as_of, data_label="" if dataset == "default" else dataset)
+
+
+def _load_dataset(dataset: str) -> Observations:
+    try:
+        return load_observations(dataset=dataset)
+    except TypeError:            # a loader without datasets: only the default exists
+        if dataset != "default":
+            raise
+        return load_observations()
 
 
 # ---------------------------------------------------------------------------------- the poverty block
 
-def _stock_at(obs: Observations, group: str, year: int) -> tuple[float, float, float] | None:
-    H = obs.series("households", group).get(year)
+def _value(obs: Observations, ind: str, group: str, year: int) -> float | None:
+    return obs.series(ind, group).get(year)
+
+
+def _stock(obs: Observations, group: str, year: int, H: float | None = None,
+           near_fallback: bool = False) -> tuple[float, float, float] | None:
+    """(H, P, N) of a group in a year, from counts or rates; None when any is missing. With
+    ``near_fallback`` a missing near-poor figure takes the near-poor rate of the nearest year that
+    has one (the poor hardly depend on it: only through the few near-poor who fall back)."""
+    H = _value(obs, "households", group, year) if H is None else H
     if H is None:
         return None
     out = [H]
     for count, rate in (("poor_households", "poor_rate"), ("near_poor_households", "near_poor_rate")):
-        v = obs.series(count, group).get(year)
+        v = _value(obs, count, group, year)
         if v is None:
-            r = obs.series(rate, group).get(year)
+            r = _value(obs, rate, group, year)
+            if r is None and count == "near_poor_households" and near_fallback:
+                r = _nearest_rate(obs, group, year)
             if r is None:
                 return None
             v = r / 100 * H
         out.append(v)
-    return tuple(out)  # type: ignore[return-value]
+    return out[0], out[1], out[2]
 
 
-def poverty_start(ctx: Context) -> tuple[int, dict[str, tuple[float, float, float]]] | None:
-    """The last year (≤ as_of) with a full stock for all households and every named group."""
-    for y in range(ctx.as_of, ctx.plan.period[0] - 6, -1):
-        tot = _stock_at(ctx.obs, "all", y)
+def _nearest_rate(obs: Observations, group: str, year: int) -> float | None:
+    rates = dict(obs.series("near_poor_rate", group))
+    Hs = obs.series("households", group)
+    for y, n in obs.series("near_poor_households", group).items():
+        if y in Hs and Hs[y] > 0:
+            rates.setdefault(y, 100 * n / Hs[y])
+    if not rates:
+        return None
+    return rates[min(rates, key=lambda y: (abs(y - year), -y))]
+
+
+def _households(obs: Observations, group: str, year: int, growth: float) -> float | None:
+    """Households of a year: the data's, else the nearest year's moved by the assumed growth."""
+    s = obs.series("households", group)
+    if not s:
+        return None
+    if year in s:
+        return s[year]
+    y0 = min(s, key=lambda y: (abs(y - year), -y))
+    return s[y0] * (1 + growth / 100) ** (year - y0)
+
+
+@dataclass(frozen=True)
+class Start:
+    """The stocks the model starts from: the last year with a full stock, per group (H, W, D, N),
+    and the year before it (for the calibration) when the data have one."""
+
+    year: int
+    groups: dict[str, tuple[float, float, float, float]]
+    prev_year: int | None
+    prev: dict[str, tuple[float, float, float, float]] | None
+    sources: dict[str, str]          # what each part of the start comes from (data / assumption)
+
+
+def _split(ctx: Context, vals: Mapping[str, float], year: int, H: float, P: float, N: float,
+           D: float | None, sources: dict[str, str]) -> dict[str, tuple[float, float, float, float]]:
+    """Per-group stocks from the totals: each named group's own data, else the assumed shares."""
+    obs = ctx.obs
+    if D is None:
+        D = P * vals["no_work_stock_share"] / 100
+    D = min(D, P)
+    groups: dict[str, tuple[float, float, float, float]] = {}
+    rest = np.array([H, P - D, D, N], float)
+    for g in ctx.groups:
+        Hg = _households(obs, g, year, vals["household_growth"])
+        st = _stock(obs, g, year, Hg) if Hg is not None else None
+        if Hg is None:
+            continue
+        if st is not None:
+            _, Pg, Ng = st
+            sources[g] = "data"
+        else:
+            Pg = P * vals.get(f"{g}_share_poor", 0.0) / 100
+            Ng = N * vals.get(f"{g}_share_near_poor", 0.0) / 100
+            sources[g] = "assumption"
+        Pg, Ng = min(Pg, P), min(Ng, N)
+        Dg = D * (Pg / P if P > 0 else 0.0)
+        groups[g] = (Hg, Pg - Dg, Dg, Ng)
+        rest -= np.array(groups[g])
+    groups["rest"] = tuple(float(x) for x in np.maximum(rest, 0.0))  # type: ignore[assignment]
+    return groups
+
+
+def poverty_start(ctx: Context, vals: Mapping[str, float]) -> Start | None:
+    """The last year (≤ as_of) with households, poor and near-poor for all households."""
+    obs = ctx.obs
+    lo = min(obs.df["year"]) if len(obs.df) else ctx.as_of
+    for y in range(ctx.as_of, lo - 1, -1):
+        H = _households(obs, "all", y, vals["household_growth"]) if _value(obs, "poor_households", "all", y) \
+            is not None or _value(obs, "poor_rate", "all", y) is not None else None
+        tot = _stock(obs, "all", y, H, near_fallback=True) if H is not None else None
         if tot is None:
             continue
-        groups: dict[str, tuple[float, float, float]] = {}
-        rest = np.array(tot, float)
-        ok = True
-        for gname in ctx.groups:
-            st = _stock_at(ctx.obs, gname, y)
-            if st is None:
-                ok = False
-                break
-            groups[gname] = st
-            rest = rest - np.array(st)
-        if not ok:
-            groups = {}
-            rest = np.array(tot, float)
-        groups["rest"] = tuple(float(x) for x in np.maximum(rest, 0.0))  # type: ignore[assignment]
-        return y, groups
+        sources: dict[str, str] = {}
+        D = _value(obs, "poor_households_no_work_capacity", "all", y)
+        prev = None
+        prev_y = y - 1
+        ptot = _stock(obs, "all", prev_y, _households(obs, "all", prev_y, vals["household_growth"]), near_fallback=True)
+        if ptot is not None:
+            Dp = _value(obs, "poor_households_no_work_capacity", "all", prev_y)
+            prev = _split(ctx, vals, prev_y, *ptot, Dp, {})
+        sources["no_work"] = "data" if D is not None else ("model" if prev is not None else "assumption")
+        groups = _split(ctx, vals, y, *tot, D, sources) if D is not None or prev is None else None
+        return Start(y, groups or {}, prev_y if prev is not None else None, prev, sources)
     return None
 
 
-def poverty_inputs(ctx: Context) -> PovertyInputs | None:
-    start = poverty_start(ctx)
-    if start is None:
-        return None
-    year, groups = start
+def _params(vals: Mapping[str, float], **over: float) -> dict[str, Any]:
+    out = dict(vals)
+    out.update(over)
+    return out
+
+
+def _split_flag(ctx: Context) -> dict[str, str]:
     eth = ctx.plan.extra.get("model", {}).get("ethnic_group")
-    split = {}
-    if eth and eth in groups:
-        split = {eth: "ethnic", "rest": "non_ethnic"}
-    reg = ctx.registry
-    ref = lambda k, d: reg[k].default if k in reg and reg[k].default_basis == "plan" else d  # noqa: E731
-    return PovertyInputs(
-        start_year=year, horizon=ctx.horizon, groups=groups,
-        break_year=ctx.plan.standard.break_year if ctx.plan.standard else None,
-        overseas_split=split, ref_jobs=ref("jobs", 3000.0), ref_overseas=ref("overseas", 350.0),
-        ref_overseas_ethnic=ref("overseas_ethnic", 210.0))
+    return {eth: "ethnic", "rest": "non_ethnic"} if eth and eth in ctx.groups else {}
 
 
-def _reduce(a: np.ndarray) -> float:
+UNIT = PaceScale(1.0, 1.0, 1.0, 1.0)    # slider values of 1 give the base hazards themselves
+
+
+def _unit_params(ctx: Context, vals: Mapping[str, float], lam: float, lam_n: float) -> tuple[PaceScale, dict]:
+    fg = {g: 1.0 for g in ctx.groups}
+    p = _params(vals, poor_fall=1.0, near_poor_fall=1.0, **{group_pace_id(g): 1.0 for g in ctx.groups})
+    return PaceScale(lam, lam_n, 1.0, 1.0, fg), p
+
+
+def calibrate(ctx: Context, start: Start) -> Calibration:
+    """The hazards of the work-able poor and of the near-poor that take the year before the last
+    actual year to the last one, at the other assumptions' defaults (the stated fallbacks when the
+    data have no such pair)."""
+    vals = ctx.registry.defaults()
+    lam_fb = vals["pace_hazard_fallback"]
+    lamn_fb = vals["near_hazard_fallback"]
+    if start.prev is None or start.prev_year is None:
+        return Calibration(lam_fb, lamn_fb, None, None)
+    obs = ctx.obs
+    y0, y1 = start.prev_year, start.year
+    P1 = _stock(obs, "all", y1, _households(obs, "all", y1, vals["household_growth"]), near_fallback=True)
+    assert P1 is not None
+
+    def step(lam: float, lam_n: float) -> PovertyResult:
+        scale, p = _unit_params(ctx, vals, lam, lam_n)
+        inp = PovertyInputs(y0, y1, start.prev, scale, y0 + 1, None, _split_flag(ctx))  # type: ignore[arg-type]
+        return run_poverty(inp, p)
+
+    def total(res: PovertyResult, key: str) -> float:
+        return float(sum(res.stocks[g][key][0] for g in res.stocks))
+
+    clipped = []
+    target_P, target_N = P1[1], P1[2]
+    f = lambda lam: total(step(lam, lamn_fb), "P") - target_P  # noqa: E731
+    if f(0.0) <= 0:
+        lam, _ = 0.0, clipped.append("poor_low")
+    elif f(LAM_MAX) >= 0:
+        lam, _ = LAM_MAX, clipped.append("poor_high")
+    else:
+        lam = brentq(f, 0.0, LAM_MAX, xtol=1e-10)
+    near_years = None
+    g = lambda ln: total(step(lam, ln), "N") - target_N  # noqa: E731
+    has_near = all(any(obs.series(k, "all").get(y) is not None for k in ("near_poor_households", "near_poor_rate"))
+                   for y in (y0, y1))
+    if not has_near:
+        lam_n = lamn_fb
+    elif g(0.0) <= 0:
+        lam_n, _ = 0.0, clipped.append("near_low")
+    elif g(LAM_MAX) >= 0:
+        lam_n, _ = LAM_MAX, clipped.append("near_high")
+    else:
+        lam_n = brentq(g, 0.0, LAM_MAX, xtol=1e-10)
+        near_years = (y0, y1)
+    res = step(lam, lam_n)
+    fit = {"poor_households": (total(res, "P"), target_P), "near_poor_households": (total(res, "N"), target_N)}
+    return Calibration(lam, lam_n, (y0, y1), near_years, fit, tuple(clipped))
+
+
+def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[PovertyInputs, dict[str, float]]:
+    """The model's inputs from the last actual year, and the pace sliders' defaults: the calibrated
+    hazards expressed in points a year at the start level (the state when the levers begin, after
+    the nowcast at the defaults)."""
+    vals = ctx.registry.defaults()
+    groups = start.groups
+    if not groups:   # the start's no-work stock comes from the year before, moved one year by the model
+        scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
+        one = run_poverty(PovertyInputs(start.prev_year, start.year, start.prev, scale, start.year,  # type: ignore[arg-type]
+                                        None, _split_flag(ctx)), p)
+        obs = ctx.obs
+        H, P, N = _stock(obs, "all", start.year, _households(obs, "all", start.year, vals["household_growth"]),  # type: ignore[misc]
+                         near_fallback=True)
+        Dm = float(sum(one.stocks[g]["D"][0] for g in one.stocks))
+        Pm = float(sum(one.stocks[g]["P"][0] for g in one.stocks))
+        D = min(P, Dm * (P / Pm if Pm > 0 else 1.0))    # the model's no-work share applied to the actual poor
+        groups = _split(ctx, vals, start.year, H, P, N, D, dict(start.sources))
+    brk = ctx.break_year
+    last_nowcast = ctx.lever_from - 1
+    scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
+    state = groups
+    if last_nowcast > start.year:
+        res = run_poverty(PovertyInputs(start.year, last_nowcast, groups, scale, last_nowcast + 1, brk,
+                                        _split_flag(ctx)), p)
+        state = {g: tuple(float(res.stocks[g][k][-1]) for k in ("H", "W", "D", "N")) for g in res.stocks}  # type: ignore[misc]
+    H = sum(s[0] for s in state.values())
+    W = sum(s[1] for s in state.values())
+    N = sum(s[3] for s in state.values())
+    f0 = round(cal.lam0 * W / H * 100, 3) if H > 0 else 0.0
+    fn0 = round(cal.lam_near0 * N / H * 100, 3) if H > 0 else 0.0
+    fg0 = {}
+    for g in ctx.groups:
+        if g in state and state[g][0] > 0:
+            fg0[g] = round(cal.lam0 * state[g][1] / state[g][0] * 100, 3)
+    calibrated = {"poor_fall": f0, "near_poor_fall": fn0, **{group_pace_id(g): v for g, v in fg0.items()}}
+    sc = PaceScale(cal.lam0, cal.lam_near0, f0 if f0 > 0 else 1.0, fn0 if fn0 > 0 else 1.0,
+                   {g: (v if v > 0 else 1.0) for g, v in fg0.items()})
+    return PovertyInputs(start.year, ctx.horizon, groups, sc, ctx.lever_from, brk, _split_flag(ctx)), calibrated
+
+
+def _reduce(a: Any) -> float:
     return float(np.mean(a))
 
 
-def _poverty_paths(ctx: Context, inp: PovertyInputs, res: PovertyResult, mc: bool) -> list[SeriesPath]:
-    paths = []
-    method = "stock_flow"
+POVERTY_OUT = {
+    "households": ("stock", "H"), "poor_households": ("stock", "P"), "near_poor_households": ("stock", "N"),
+    "poor_households_no_work_capacity": ("stock", "D"),
+    "poor_exits": ("flow", "exits"), "poor_exits_pace": ("flow", "exits_pace"), "poor_exits_jobs": ("flow", "exits_jobs"),
+    "poor_exits_overseas": ("flow", "exits_overseas"), "poor_exits_no_work": ("flow", "exits_no_work"),
+    "poor_new": ("flow", "new"), "poor_returning": ("flow", "returning"), "poor_shock": ("flow", "shock"),
+    "near_poor_exits": ("flow", "near_exits"), "near_poor_new": ("flow", "near_new"),
+}
+RATES = {"poor_rate": "poor_households", "near_poor_rate": "near_poor_households"}
+
+
+def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, str] | None = None) -> list[SeriesPath]:
+    """The model's result as paths (actual years from the data; nowcast and projected years from
+    the model). ``only``: just one (indicator, group)."""
+    inp = ctx.poverty
+    assert inp is not None
     out_groups = ["all"] + [g for g in res.stocks if g != "rest"]
+    n = len(res.years)
+    nowcast = frozenset(y for y in res.years if y < inp.lever_from)
 
-    def total(key: str, kind: str, i: int) -> np.ndarray:
+    def series(group: str, kind: str, key: str) -> list[Any]:
         src = res.stocks if kind == "stock" else res.flows
-        return sum(src[g][key][i] for g in src)
-
-    def series(group: str, key: str, kind: str = "stock") -> list[np.ndarray]:
-        n = len(res.years)
         if group == "all":
-            return [total(key, kind, i) for i in range(n)]
-        src = res.stocks if kind == "stock" else res.flows
+            return [sum(src[g][key][i] for g in src) for i in range(n)]
         return src[group][key]
 
+    paths = []
     for group in out_groups:
-        H = series(group, "H")
-        built = {
-            "households": H,
-            "poor_households": series(group, "P"),
-            "near_poor_households": series(group, "N"),
-        }
-        built["poor_rate"] = [100 * p / h for p, h in zip(built["poor_households"], H)]
-        built["near_poor_rate"] = [100 * p / h for p, h in zip(built["near_poor_households"], H)]
-        for key, fk in (("poor_exits", "exits"), ("poor_exits_jobs", "exits_jobs"),
-                        ("poor_exits_overseas", "exits_overseas"), ("poor_exits_base", "exits_base"),
-                        ("poor_new", "new"), ("poor_returning", "returning"), ("poor_shock", "shock"),
-                        ("poor_exit_room", "room")):
-            built[key] = series(group, fk, "flow")
+        built: dict[str, list[Any]] = {}
+        wanted = [only[0]] if only and only[1] == group else (list(POVERTY_OUT) + list(RATES) if not only else [])
+        for ind in wanted:
+            if ind in RATES:
+                num = series(group, "stock", POVERTY_OUT[RATES[ind]][1])
+                H = series(group, "stock", "H")
+                built[ind] = [100 * a / b for a, b in zip(num, H)]
+            elif ind in POVERTY_OUT:
+                built[ind] = series(group, *POVERTY_OUT[ind])
         for ind, vals in built.items():
             actual = ctx.obs.series(ind, group)
             values = {y: v for y, v in actual.items()}
-            values.update({y: _reduce(v) for y, v in zip(res.years, vals)})
-            draws = {y: np.asarray(v) for y, v in zip(res.years, vals)} if mc else {}
-            paths.append(SeriesPath(ind, group, values, frozenset(actual), method, draws))
+            values.update({y: _reduce(v) for y, v in zip(res.years, vals) if y not in actual})
+            draws = {y: np.asarray(v) for y, v in zip(res.years, vals) if mc and y not in actual and np.ndim(v)}
+            paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", draws,
+                                    nowcast=nowcast - frozenset(actual)))
     return paths
 
 
 # --------------------------------------------------------------------------- other indicators
 
 def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: int, change: Any,
-                per_year: bool, mc: bool, method: str) -> SeriesPath | None:
+                per_year: bool, mc: bool, method: str, lever_from: int | None = None,
+                change_now: Any = None) -> SeriesPath | None:
     """From the last actual year by the assumed yearly change (flows: the assumed amount each year).
 
-    Rates stay within 0–100; a coverage rate (``saturates``) closes its gap to 100 % geometrically,
-    so the first year moves by the assumed change and it never reaches 100 %.
+    Years before ``lever_from`` use ``change_now`` (the default: a nowcast). Rates stay within
+    0–100; a coverage rate (``saturates``) closes its gap to 100 % geometrically, so the first year
+    moves by the assumed change and it never reaches 100 %.
     """
     if not actual:
         return None
     L = max(actual)
-    v = np.asarray(actual[L], float)
-    d = np.asarray(change, float)
+    lever_from = lever_from if lever_from is not None else L + 1
+    change_now = change if change_now is None else change_now
     lo, hi = ind.bounds
     values = dict(actual)
     draws = {}
+    x = np.asarray(actual[L], float)
     for y in range(L + 1, horizon + 1):
+        d = np.asarray(change if y >= lever_from else change_now, float)
         if per_year:
-            x = np.maximum(d, 0.0) + 0 * v
+            x = np.maximum(d, 0.0) + 0 * np.asarray(actual[L], float)
         elif ind.saturates and ind.kind == "rate":
-            gap0 = np.maximum(100.0 - v, 1e-9)
+            gap0 = np.maximum(100.0 - x, 1e-9)
             k = np.clip(d / gap0, -np.inf, 0.999)
-            x = np.where(d > 0, 100.0 - gap0 * (1 - k) ** (y - L), v + d * (y - L))
+            x = np.where(d > 0, 100.0 - gap0 * (1 - k), x + d)
         else:
-            x = v + d * (y - L)
+            x = x + d
         x = np.clip(x, lo, hi)
         values[y] = float(np.mean(x))
         if mc and np.ndim(x):
             draws[y] = x
-    return SeriesPath(ind.id, group, values, frozenset(actual), method, draws)
+    nowcast = frozenset(y for y in range(L + 1, min(lever_from, horizon + 1)))
+    return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)
+
+
+def _with_nowcast(p: SeriesPath, current_year: int) -> SeriesPath:
+    p.nowcast = frozenset(y for y in p.values if y not in p.actual and y <= current_year)
+    return p
 
 
 def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None = None,
-            n_draws: int = 0) -> Projection:
-    """Every path for the scenario. ``params`` (arrays of draws) override the scenario for Monte Carlo."""
+            n_draws: int = 0, nowcast_params: Mapping[str, Any] | None = None) -> Projection:
+    """Every path for the scenario. ``params`` (arrays of draws) override the scenario for Monte
+    Carlo; ``nowcast_params`` the defaults in the nowcast years (default: the defaults themselves)."""
     vals: dict[str, Any] = dict(ctx.registry.resolve(scenario))
+    now: dict[str, Any] = dict(ctx.registry.defaults())
     mc = params is not None
     if params:
         vals.update(params)
-    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws)
+    if nowcast_params:
+        now.update(nowcast_params)
+    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
-    inp = poverty_inputs(ctx)
-    if inp is not None:
-        res = run_poverty(inp, vals)
-        for p in _poverty_paths(ctx, inp, res, mc):
+    if ctx.poverty is not None:
+        res = run_poverty(ctx.poverty, vals, now)
+        for p in poverty_paths(ctx, res, mc):
             proj.add(p)
             covered.add((p.indicator, p.group))
-    for ind_id, aid in LABOUR_FLOWS.items():
-        if aid in ctx.registry and ctx.indicators.get(ind_id):
-            amount = vals[aid] if aid != "overseas_ethnic" else np.minimum(vals[aid], vals["overseas"])
-            p = change_path(ctx.indicators[ind_id], "all", ctx.obs.series(ind_id, "all"), ctx.horizon, amount,
-                            per_year=True, mc=mc, method=f"assumption:{aid}")
-            if p:
-                proj.add(p)
-                covered.add((ind_id, "all"))
-    for a in ctx.registry:
-        if a.section != "indicators" or a.indicator is None or (a.indicator, a.group) in covered:
-            continue
-        p = change_path(ctx.indicators[a.indicator], a.group, ctx.obs.series(a.indicator, a.group), ctx.horizon,
-                        vals[a.id], per_year=a.id.endswith("_per_year"), mc=mc, method=f"assumption:{a.id}")
-        if p:
-            proj.add(p)
-            covered.add((a.indicator, a.group))
-    brk = ctx.plan.standard.break_year if ctx.plan.standard else None
-    for ind_id, group in ctx.obs.keys():
-        if (ind_id, group) in covered or ind_id not in ctx.indicators:
-            continue
-        p = trend_path(ctx.indicators[ind_id], group, ctx.obs.series(ind_id, group), ctx.horizon, break_year=brk)
-        if p:
-            proj.add(p)
+    for path in other_paths(ctx, vals, now, mc, covered):
+        proj.add(path)
     return proj
 
 
-def exit_cap_years(proj: Projection, group: str = "all", tol: float = 0.5) -> list[int]:
-    """Projected years in which the assumed fall asks for more exits than the households able to work
-    (and the slow exits of the others) can give: there, more jobs or placements change nothing."""
-    p = proj.path("poor_exit_room", group)
-    if p is None:
-        return []
-    return [y for y, v in sorted(p.values.items()) if y not in p.actual and v < tol]
+def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], mc: bool,
+                covered: set[tuple[str, str]] = frozenset(), only: tuple[str, str] | None = None) -> list[SeriesPath]:  # type: ignore[assignment]
+    """The paths outside the poverty model: labour flows, assumed yearly changes, trends."""
+    out: list[SeriesPath] = []
+    covered = set(covered)
+    lf = ctx.lever_from
+
+    def want(key: tuple[str, str]) -> bool:
+        return key not in covered and (only is None or key == only)
+
+    for ind_id, aid in LABOUR_FLOWS.items():
+        if aid in ctx.registry and ctx.indicators.get(ind_id) and want((ind_id, "all")):
+            if aid == "overseas":   # all placements are never fewer than the ethnic ones
+                amount = np.maximum(vals["overseas"], vals["overseas_ethnic"])
+                amount_now = np.maximum(now["overseas"], now["overseas_ethnic"])
+            else:
+                amount, amount_now = vals[aid], now[aid]
+            p = change_path(ctx.indicators[ind_id], "all", ctx.obs.series(ind_id, "all"), ctx.horizon, amount,
+                            per_year=True, mc=mc, method=f"assumption:{aid}", lever_from=lf, change_now=amount_now)
+            if p:
+                out.append(p)
+                covered.add((ind_id, "all"))
+    for a in ctx.registry:
+        if a.section != "indicators" or a.indicator is None or not want((a.indicator, a.group)):
+            continue
+        p = change_path(ctx.indicators[a.indicator], a.group, ctx.obs.series(a.indicator, a.group), ctx.horizon,
+                        vals[a.id], per_year=a.id.endswith("_per_year"), mc=mc, method=f"assumption:{a.id}",
+                        lever_from=lf, change_now=now[a.id])
+        if p:
+            out.append(p)
+            covered.add((a.indicator, a.group))
+    brk = ctx.break_year
+    for ind_id, group in ctx.obs.keys():
+        if not want((ind_id, group)) or ind_id not in ctx.indicators:
+            continue
+        p = trend_path(ctx.indicators[ind_id], group, ctx.obs.series(ind_id, group), ctx.horizon, break_year=brk)
+        if p:
+            out.append(_with_nowcast(p, ctx.current_year))
+    return out
+
+
+def project_one(ctx: Context, scenario: Scenario, indicator: str, group: str,
+                params: Mapping[str, Any]) -> Projection:
+    """One (indicator, group) path with ``params`` (arrays) over the scenario: what goal seek needs,
+    without building every other path."""
+    vals: dict[str, Any] = dict(ctx.registry.resolve(scenario))
+    vals.update(params)
+    now = ctx.registry.defaults()
+    n = max((np.size(v) for v in params.values()), default=0)
+    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
+    key = (indicator, group)
+    if ctx.poverty is not None and (indicator in POVERTY_OUT or indicator in RATES):
+        res = run_poverty(ctx.poverty, vals, now)
+        for p in poverty_paths(ctx, res, True, only=key):
+            proj.add(p)
+        if proj.path(indicator, group) is not None:
+            return proj
+    for p in other_paths(ctx, vals, now, True, only=key):
+        proj.add(p)
+    return proj
 
 
 @lru_cache(maxsize=64)
 def _run_cached(ctx: Context, scenario: Scenario) -> tuple[Projection, list[Verdict]]:
     proj = project(ctx, scenario)
-    return proj, assess(ctx.plan, proj, ctx.obs)
+    return proj, assess(ctx.plan, proj, ctx.obs, current_year=ctx.current_year)
 
 
 def run(ctx: Context, scenario: Scenario) -> tuple[Projection, list[Verdict]]:
-    """The deterministic projection and verdicts of a scenario (cached by context and scenario)."""
+    """The deterministic projection and verdicts of a scenario (cached by the data's identity and scenario)."""
     return _run_cached(ctx, scenario)
+
+
+def verdicts_by_id(verdicts: list[Verdict]) -> dict[str, Verdict]:
+    return {v.target: v for v in verdicts}
+
+
+def real_quality(q: str | None) -> bool:
+    return q in REAL_QUALITIES
+
+
+# ---------------------------------------------------------------------------------------- backtest
+
+BACKTEST_KEEP = STRUCTURE + ("near_poor_households", "near_poor_rate")
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The model as it stood with the data up to ``as_of``, at its defaults, against what came later."""
+
+    as_of: int
+    year: int
+    indicator: str
+    projected: float | None
+    actual: float
+    quality: str | None
+    calibration: Calibration | None
+    reason: str = ""             # why it could not run ("" when it did)
+
+    @property
+    def error(self) -> float | None:
+        return None if self.projected is None else self.projected - self.actual
+
+    @property
+    def relative(self) -> float | None:
+        return None if self.projected is None or not self.actual else self.projected / self.actual - 1
+
+
+def backtest(ctx: Context, as_of: int, indicator: str = "poor_households", year: int | None = None) -> Backtest | None:
+    """Project from the data up to ``as_of`` (the household counts and, only to start the model, the
+    nearest near-poor rate are kept: the poor depend on it only through the few who fall back) and
+    compare with the real figure of ``year`` (default: the last real year). None: nothing to compare."""
+    real = {y: v for y, v in ctx.obs.series(indicator, "all").items() if ctx.obs.real(indicator, "all", y)}
+    later = [y for y in real if y > as_of]
+    if not later:
+        return None
+    year = year if year is not None else max(later)
+    bt = make_context(ctx.plan, ctx.obs, as_of, ctx.indicators, keep=BACKTEST_KEEP)
+    if bt.poverty is None:
+        return Backtest(as_of, year, indicator, None, real[year], ctx.obs.quality(indicator, "all", year), None,
+                        "no_start")
+    proj, _ = run(bt, Scenario())
+    return Backtest(as_of, year, indicator, proj.get(indicator, "all", year), real[year],
+                    ctx.obs.quality(indicator, "all", year), bt.calibration)

@@ -18,11 +18,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from giamngheo.plan import kinds
-from giamngheo.model.assess import _base_for
+from giamngheo.model.assess import progress_base, real_series
 from giamngheo.scenario.assumptions import Assumption, Scenario
-from giamngheo.model.engine import LABOUR_FLOWS, Context, _poverty_paths, change_path, poverty_inputs, project, run
+from giamngheo.model.engine import LABOUR_FLOWS, Context, poverty_paths, project, project_one, run
 from giamngheo.model.poverty import run_poverty
-from giamngheo.model.projection import Projection, SeriesPath
+from giamngheo.model.projection import Projection
 from giamngheo.plan.targets import Target
 from giamngheo.model.uncertainty import value_range
 
@@ -59,82 +59,20 @@ def main_lever(ctx: Context, tg: Target) -> str | None:
 
 def _margin(m: kinds.Measure) -> np.ndarray:
     """How far the tested quantity is on the meeting side of the threshold (≥ 0: met, bar ties)."""
-    q = np.asarray(m.q, float)
-    d = q - m.threshold if m.sense == ">=" else m.threshold - q
-    return np.nan_to_num(np.atleast_1d(d), nan=-1e12, posinf=1e12, neginf=-1e12)
+    return m.margin()
 
 
-def _projector(ctx: Context, scenario: Scenario, tg: Target, lever: str) -> Callable[[np.ndarray], Projection]:
-    """A function from lever values (an array) to a projection holding the target's path for each.
-
-    The poverty targets rerun only the stock–flow model and the other targets only their own path;
-    anything else goes through the full projection."""
-    vals = dict(ctx.registry.resolve(scenario))
-    det, _ = run(ctx, scenario)
-    path = det.path(tg.indicator, tg.group)
-    method = path.method if path is not None else ""
-
-    def full(xs: np.ndarray) -> Projection:
-        return project(ctx, scenario, params={lever: xs}, n_draws=len(xs))
-
-    if method == "stock_flow" and lever in ctx.registry and ctx.registry[lever].section in POVERTY_SECTIONS:
-        inp = poverty_inputs(ctx)
-        if inp is None:
-            return full
-
-        def poverty(xs: np.ndarray) -> Projection:
-            res = run_poverty(inp, {**vals, lever: xs})
-            p = _stock_path(ctx, res, tg.indicator, tg.group)
-            paths = [p] if p is not None else _poverty_paths(ctx, inp, res, True)
-            return Projection(ctx.as_of, ctx.horizon, paths, n_draws=len(xs))
-        return poverty
-    if method == f"assumption:{lever}":
-        ind = ctx.indicators[tg.indicator]
-        per_year = lever in LABOUR_FLOWS.values() or lever.endswith("_per_year")
-        actual = ctx.obs.series(tg.indicator, tg.group)
-
-        def own(xs: np.ndarray) -> Projection:
-            amount = np.minimum(xs, vals["overseas"]) if lever == "overseas_ethnic" else xs
-            p = change_path(ind, tg.group, actual, ctx.horizon, amount, per_year=per_year, mc=True, method=method)
-            return Projection(ctx.as_of, ctx.horizon, [p] if p else [], n_draws=len(xs))
-        return own
-    return full
-
-
-STOCKS = {"households": ("H", None), "poor_households": ("P", None), "near_poor_households": ("N", None),
-          "poor_rate": ("P", "H"), "near_poor_rate": ("N", "H")}
-
-
-def _stock_path(ctx: Context, res: Any, indicator: str, group: str) -> SeriesPath | None:
-    """One stock (or rate) path straight from the model's result: the same numbers as the
-    projection's path, without building every other path."""
-    if indicator not in STOCKS or (group != "all" and group not in res.stocks):
-        return None
-    num, den = STOCKS[indicator]
-    keys = list(res.stocks) if group == "all" else [group]
-
-    def total(k: str, i: int) -> np.ndarray:
-        return sum(res.stocks[g][k][i] for g in keys)
-    actual = ctx.obs.series(indicator, group)
-    values = dict(actual)
-    draws = {}
-    for i, y in enumerate(res.years):
-        v = total(num, i)
-        if den is not None:
-            v = 100 * v / total(den, i)
-        v = np.asarray(v, float)
-        draws[y] = v
-        values[y] = float(np.mean(v))
-    return SeriesPath(indicator, group, values, frozenset(actual), "stock_flow", draws)
+def _base(ctx: Context, tg: Target) -> tuple[int, float] | None:
+    return progress_base(ctx.plan, tg, real_series(ctx.obs, tg, ctx.as_of))
 
 
 def _measure_fn(ctx: Context, scenario: Scenario, tg: Target, lever: str):
-    projector = _projector(ctx, scenario, tg, lever)
-    base = _base_for(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, ctx.as_of))
+    """Lever values (an array) → the target's measure for each, on the target's own path only."""
+    base = _base(ctx, tg)
 
     def measure(xs: Any) -> kinds.Measure:
         xs = np.atleast_1d(np.asarray(xs, float))
-        proj = projector(xs)
+        proj = project_one(ctx, scenario, tg.indicator, tg.group, {lever: xs})
         return kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
     return measure
 
@@ -261,7 +199,7 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
 def _check(ctx: Context, scenario: Scenario, tg: Target, lever: str, x: float) -> bool:
     """Does the full projection, with the lever at x, meet the target?"""
     proj = project(ctx, scenario.with_values(**{lever: x}))
-    base = _base_for(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, ctx.as_of))
+    base = _base(ctx, tg)
     try:
         return bool(kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), base).met())
     except kinds.Missing:
@@ -357,7 +295,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     """For the 2030 poverty target: the district, and each named group (Khmer) read as the same
     halving applied to the group's own rate."""
     tg0 = poverty_relative_target(ctx, scenario)
-    inp = poverty_inputs(ctx)
+    inp = ctx.poverty
     if tg0 is None or inp is None:
         return ()
     reg = ctx.registry
@@ -370,8 +308,9 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     for name, ids in levers:
         for i in ids:
             params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
-    res = run_poverty(inp, params)
-    proj = Projection(ctx.as_of, ctx.horizon, _poverty_paths(ctx, inp, res, True), n_draws=len(subsets))
+    res = run_poverty(inp, params, reg.defaults())
+    proj = Projection(ctx.as_of, ctx.horizon, poverty_paths(ctx, res, True), n_draws=len(subsets),
+                      lever_from=ctx.lever_from)
     det, _ = run(ctx, scenario)
     out = []
     for g in ["all"] + [g for g in ctx.groups if g != "all"]:
@@ -432,8 +371,8 @@ def _rates(res, groups: list[str], year: int) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=64)
 def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: tuple) -> Tornado | None:
-    inp = poverty_inputs(ctx)
-    if inp is None or year <= inp.start_year:
+    inp = ctx.poverty
+    if inp is None or year < ctx.lever_from:
         return None
     reg = ctx.registry
     vals = reg.resolve(scenario)
@@ -444,7 +383,7 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
     for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
         params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
-    res = run_poverty(inp, {**vals, **params})
+    res = run_poverty(inp, {**vals, **params}, reg.defaults())
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
     bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}

@@ -1,29 +1,36 @@
 """The household stock–flow model of poverty, per group, vectorised over Monte Carlo draws.
 
-State per group at the end of a year (an annual review): households H, poor P, near-poor N,
-other O = H − P − N. One year later:
+State per group at the end of a year (an annual review): households H; poor households with a member
+able to work W; poor households with nobody able to work D; near-poor households N; the others
+O = H − W − D − N. One year later (all flows from the stocks at the start of the year):
 
-  households grow:     H' = H (1 + growth);  the new households join O
-  inflows to poverty:  new = new_poor_rate × O;  returning = returning_rate × N;  shock (one year)
-  baseline exits E0:   the exits that make the poor rate fall by the assumed points a year at the
-                       plan's own job and placement numbers:  E0 = P + new + returning − P*,
-                       P* = max(0, (P/H − fall/100) · H')
-  channel exits:       C(jobs, placements) = jobs_g · reach_j · lift_j + abroad_g · reach_o · lift_o,
-                       capped by the poor households with a member able to work, P (1 − no_work)
-  exits:               E = clip(E0 − C(plan numbers) + C(assumed numbers), 0, E_max), where
-                       E_max = P (1 − no_work + no_work · no_work_exit): households with nobody able
-                       to work leave poverty only slowly, so the assumed fall cannot empty the stock
-  poor:                P' = P + new + returning + shock − E
-  near-poor:           the same with its own fall; s·E of the exits become near-poor, the rest other;
-                       newly near-poor = near_new_rate × O join it and stay at least that year
-  other:               O' = H' − P' − N'  (households are conserved by construction)
+  households grow        H' = H (1 + growth)
+  inflows to poverty     new = r_new · O,  returning = r_ret · N,  shock (one year);
+                         a share ν of them has nobody able to work (goes to D), the rest to W
+  exits, work-able poor  X_W = W (1 − e^(−λ_W)),  λ_W = λ_pace + λ_jobs + λ_abroad     (a hazard)
+      λ_pace   = λ₀ · (f / f₀) · (f_g / f_g₀)        the pace of every other policy (credit, housing,
+                                                     training, transfers), set in points a year
+      λ_jobs   = J · θ_J · ℓ_J / H_all               jobs reach a household in proportion to the
+                                                     poor share (reach shrinks as poverty falls),
+                                                     θ_J times as often as other households
+      λ_abroad = O_g · θ_O · ℓ_O / H_g               the same for placements abroad of the group
+  exits, nobody able     X_D = σ · D                 social protection, pensions, joining a household
+  near-poor              N' = N − ret − X_N + s (X_W + X_D) + r_nn · O
+      X_N = (N − ret) [ (1 − κ)(1 − e^(−(λ_N + λ_jobs + λ_abroad))) + κ (1 − e^(−λ_N)) ]
+      λ_N = λ_N₀ · (f_n / f_n₀) · (f / f₀) · (f_g / f_g₀)
+  poor                   W' = W − X_W + (1 − ν)(new + ret) + shock,   D' = D − X_D + ν (new + ret)
 
-The group split is data: the named groups have their own fall assumption (Khmer); the rest of the
-households fall by f_rest = max(0, (f_all·H − Σ f_k·H_k) / H_rest), so that before any cap the
-total falls by the headline assumption (faster, when the named groups' own falls already exceed it:
-the rest is then held flat rather than made poorer). Totals are always the sum of the groups.
-At the standard break the stocks are re-based (poor × factor, near-poor × factor) unless the data
-already hold a review on the new standard; no change is computed across it.
+Every exit is a share of its own stock, so no exit can exceed it and no cap binds: each lever acts
+smoothly and in one direction. The slider values f (points a year at the start level) are turned into
+hazards by fixed scales from the context (``PaceScale``), so that at the defaults λ_pace = λ₀ and
+λ_N = λ_N₀, the hazards calibrated on the last observed year. Named groups (Khmer) have their own pace
+f_g; the rest of the households take f_g / f_g₀ = 1. Totals are the sums of the groups.
+
+Years up to ``lever_from − 1`` are a nowcast: they run on the ``nowcast`` parameters (the defaults),
+so no lever can move them; only the re-basing factors, an assumption about the standard rather than a
+lever, are always the scenario's. At the standard break the stocks are re-based (poor × factor, near-poor ×
+factor_near) with no flows computed across it, and after it the rates of newly poor and newly
+near-poor households are scaled by the same factors (more households fall under the higher line).
 """
 from __future__ import annotations
 
@@ -34,16 +41,46 @@ import numpy as np
 
 Array = np.ndarray
 
+# every parameter the model reads; a missing one is an error, never a silent zero
+PARAMS = (
+    "poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic",
+    "household_growth", "new_poor_rate", "returning_poor_rate", "near_new_rate", "exit_to_near_poor",
+    "no_work_share", "no_work_exit_rate", "near_no_work_share",
+    "job_priority", "job_lift", "overseas_priority", "overseas_lift",
+    "shock_year", "shock_households", "rebase_factor", "rebase_factor_near",
+)
+FLOW_KEYS = ("exits", "exits_pace", "exits_jobs", "exits_overseas", "exits_no_work", "new", "returning", "shock",
+             "near_exits", "near_new", "to_near")
+
 
 @dataclass
 class GroupState:
     H: Array
-    P: Array
-    N: Array
+    W: Array     # poor, someone able to work
+    D: Array     # poor, nobody able to work
+    N: Array     # near-poor
 
     @property
-    def O(self) -> Array:  # noqa: E743
-        return self.H - self.P - self.N
+    def P(self) -> Array:
+        return self.W + self.D
+
+    @property
+    def O(self) -> Array:  # noqa: E743 - the model's own letter
+        return self.H - self.W - self.D - self.N
+
+
+@dataclass(frozen=True)
+class PaceScale:
+    """What turns the pace sliders (points a year at the start level) into hazards.
+
+    ``lam0`` / ``lam_near0``: the calibrated hazards of the work-able poor and of the near-poor;
+    ``f0`` / ``fn0`` / ``fg0``: the slider values that give exactly those hazards (the defaults)."""
+
+    lam0: float
+    lam_near0: float
+    f0: float
+    fn0: float
+    fg0: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,132 +89,143 @@ class PovertyInputs:
 
     start_year: int
     horizon: int
-    groups: dict[str, tuple[float, float, float]]      # group -> (H, P, N); "rest" is all minus the named ones
-    break_year: int | None = None                      # first year on the new standard
-    job_share: dict[str, float] = field(default_factory=dict)       # share of jobs going to each group
-    overseas_split: dict[str, str] = field(default_factory=dict)    # group -> "ethnic" | "non_ethnic" placements
-    ref_jobs: float = 3000.0
-    ref_overseas: float = 350.0
-    ref_overseas_ethnic: float = 210.0
+    groups: dict[str, tuple[float, float, float, float]]   # group -> (H, W, D, N); "rest" = all minus named
+    scale: PaceScale
+    lever_from: int                                          # first year the scenario acts
+    break_year: int | None = None                            # first year on the new standard
+    overseas_split: dict[str, str] = field(default_factory=dict)   # group -> "ethnic" | "non_ethnic"
 
 
 @dataclass
 class PovertyResult:
     years: list[int]
-    stocks: dict[str, dict[str, list[Array]]]     # group -> {"H","P","N"} -> per projected year
-    flows: dict[str, dict[str, list[Array]]]      # group -> {"exits","exits_jobs","exits_overseas","exits_base","new","returning","shock"}
+    stocks: dict[str, dict[str, list[Array]]]     # group -> {"H","P","W","D","N"} -> per projected year
+    flows: dict[str, dict[str, list[Array]]]      # group -> FLOW_KEYS -> per projected year
+    hazards: dict[str, dict[str, list[Array]]]    # group -> {"pace","jobs","overseas","near"} -> per year
     rebased_at: int | None
 
 
-def _a(x: Any, n: int | None) -> Array:
-    a = np.asarray(x, dtype=float)
-    return a if n is None or a.ndim else np.full(n, float(a)) if n else a
+def _get(p: Mapping[str, Any], k: str) -> Array:
+    try:
+        return np.asarray(p[k], dtype=float)
+    except KeyError:
+        raise KeyError(f"poverty model: parameter {k!r} is missing") from None
 
 
-def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], n: int | None = None) -> PovertyResult:
+def group_pace_id(group: str) -> str:
+    return f"{group}_poor_fall"
+
+
+def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, Any] | None = None) -> PovertyResult:
     """Project the stocks from ``inp.start_year + 1`` to the horizon.
 
-    ``p`` maps assumption ids to scalars or arrays of draws (shape (n,)). Ids used: poor_fall,
-    khmer_poor_fall (and any "<group>_poor_fall"), near_poor_fall, jobs, overseas, overseas_ethnic,
-    household_growth, new_poor_rate, returning_poor_rate, exit_to_near_poor, no_work_share,
-    job_reach_poor, job_lift, overseas_reach_poor, overseas_lift, shock_year, shock_households,
-    rebase_factor, rebase_factor_near.
-    """
-    g = lambda k, d=0.0: np.asarray(p.get(k, d), dtype=float)  # noqa: E731
+    ``p`` maps assumption ids to scalars or arrays of draws (shape (n,)): the scenario, used from
+    ``inp.lever_from``; ``nowcast`` the same for the years before (default: ``p``)."""
+    nowcast = p if nowcast is None else nowcast
     named = [k for k in inp.groups if k != "rest"]
     state = {k: GroupState(*(np.asarray(v, float) for v in inp.groups[k])) for k in inp.groups}
     years = list(range(inp.start_year + 1, inp.horizon + 1))
-    stocks = {k: {"H": [], "P": [], "N": []} for k in state}
-    flow_keys = ("exits", "exits_jobs", "exits_overseas", "exits_base", "new", "returning", "shock", "room",
-                 "start", "target", "e0", "c_jobs", "c_overseas", "c_ref", "cap", "e_max", "jobs_g", "overseas_g")
-    flows = {k: {f: [] for f in flow_keys} for k in state}
-    growth = g("household_growth") / 100
-    s_near = g("exit_to_near_poor", 60.0) / 100
-    no_work = g("no_work_share", 60.0) / 100
-    jobs, ov, ov_eth = g("jobs"), g("overseas"), np.minimum(g("overseas_ethnic"), g("overseas"))
-    r_new, r_ret = g("new_poor_rate") / 100, g("returning_poor_rate") / 100
-    r_near_new = g("near_new_rate", 0.0) / 100
-    nw_exit = g("no_work_exit_rate", 10.0) / 100
-    near_no_work = g("near_no_work_share", 25.0) / 100
+    stocks = {k: {s: [] for s in ("H", "P", "W", "D", "N")} for k in state}
+    flows = {k: {f: [] for f in FLOW_KEYS} for k in state}
+    hazards = {k: {h: [] for h in ("pace", "jobs", "overseas", "near")} for k in state}
+    sc = inp.scale
     rebased_at = None
+    on_new = inp.break_year is not None and inp.start_year >= inp.break_year
     for y in years:
-        if inp.break_year is not None and y == inp.break_year and inp.start_year < inp.break_year:
-            f_p, f_n = g("rebase_factor", 1.0), g("rebase_factor_near", 1.0)
+        q = p if y >= inp.lever_from else nowcast
+        g = lambda k: _get(q, k)  # noqa: E731
+        if inp.break_year is not None and y == inp.break_year and not on_new:
+            # the first review on the new standard: a re-basing of the stocks, no flows across it; the
+            # factors are the scenario's (an assumption about the standard, not a lever)
+            f_p, f_n = _get(p, "rebase_factor"), _get(p, "rebase_factor_near")
             for st in state.values():
-                P = np.minimum(st.P * f_p, st.H)
-                N = np.minimum(st.N * f_n, st.H - P)
-                st.P, st.N = P, N
-            rebased_at = y
+                H = st.H * (1 + g("household_growth") / 100)
+                W, D = st.W * f_p, st.D * f_p
+                P = np.minimum(W + D, H)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    k_cap = np.where(W + D > 0, P / np.where(W + D > 0, W + D, 1.0), 1.0)
+                W, D = W * k_cap, D * k_cap
+                N = np.minimum(st.N * f_n, H - P)
+                st.H, st.W, st.D, st.N = H, W, D, N
+                _record_empty(flows, hazards, st, state)
+            for k, st in state.items():
+                for s, v in (("H", st.H), ("P", st.P), ("W", st.W), ("D", st.D), ("N", st.N)):
+                    stocks[k][s].append(v)
+            rebased_at, on_new = y, True
+            continue
+        k_new = _get(p, "rebase_factor") if on_new else 1.0
+        k_near = _get(p, "rebase_factor_near") if on_new else 1.0
+        growth = g("household_growth") / 100
+        r_new, r_ret, r_nn = g("new_poor_rate") / 100 * k_new, g("returning_poor_rate") / 100, g("near_new_rate") / 100 * k_near
+        s_near, nu = g("exit_to_near_poor") / 100, g("no_work_share") / 100
+        sigma, kappa = np.minimum(g("no_work_exit_rate") / 100, 1.0), g("near_no_work_share") / 100
+        m_all = g("poor_fall") / sc.f0 if sc.f0 > 0 else np.asarray(1.0)
+        m_near = g("near_poor_fall") / sc.fn0 if sc.fn0 > 0 else np.asarray(1.0)
+        jobs, ov = g("jobs"), g("overseas")
+        ov_eth = g("overseas_ethnic")
+        ov = np.maximum(ov, ov_eth)            # the ethnic placements are part of all placements
         H_tot = sum(st.H for st in state.values())
-        # the yearly fall of each group: named groups their own; the rest the fall that makes the
-        # total fall by the headline before any cap: f_rest = max(0, (f_all·H − Σ f_k·H_k) / H_rest)
-        falls: dict[str, tuple[Array, Array]] = {}
-        f_all, fn_all = g("poor_fall"), g("near_poor_fall")
-        for k in named:
-            falls[k] = (g(f"{k}_poor_fall", 0.0) if f"{k}_poor_fall" in p else f_all,
-                        g(f"{k}_near_poor_fall", 0.0) if f"{k}_near_poor_fall" in p else fn_all)
-        if "rest" in state:
-            H_rest = np.maximum(state["rest"].H, 1e-9)
-            # never below zero: two assumptions that imply rising poverty among the rest are held flat
-            falls["rest"] = (np.maximum((f_all * H_tot - sum(falls[k][0] * state[k].H for k in named)) / H_rest, 0.0),
-                             np.maximum((fn_all * H_tot - sum(falls[k][1] * state[k].H for k in named)) / H_rest, 0.0))
-        targets: dict[str, tuple[Array, Array]] = {}
-        for k, st in state.items():
-            Hn = st.H * (1 + growth)
-            targets[k] = (np.maximum(0.0, (st.P / st.H - falls[k][0] / 100) * Hn),
-                          np.maximum(0.0, (st.N / st.H - falls[k][1] / 100) * Hn))
+        lam_jobs = jobs * g("job_priority") * (g("job_lift") / 100) / H_tot
         shock = np.where(g("shock_year") == y, g("shock_households"), 0.0)
         for k, st in state.items():
-            H, P, N, O = st.H, st.P, st.N, st.O
-            Hn = H * (1 + growth)
-            share = H / H_tot
-            new = np.minimum(r_new * O, O)
-            ret = np.minimum(r_ret * N, N)
-            sh = np.minimum(shock * share, np.maximum(O - new, 0.0))
-            P_star, N_star = targets[k]
-            E0 = np.maximum(P + new + ret - P_star, 0.0)
-            jshare = inp.job_share.get(k, float(np.mean(share)))
+            H, W, D, N, O = st.H, st.W, st.D, st.N, st.O
+            if k in named and group_pace_id(k) in q and sc.fg0.get(k, 0) > 0:
+                m_g = g(group_pace_id(k)) / sc.fg0[k]
+            else:
+                m_g = 1.0
             split = inp.overseas_split.get(k)
-            def placements(total: Array, eth: Array) -> Array:
-                if split == "ethnic":
-                    return eth
-                if split == "non_ethnic":
-                    return total - eth
-                return total * share
-            cap = P * (1 - no_work)
-            reach_j, lift_j = g("job_reach_poor") / 100, g("job_lift") / 100
-            reach_o, lift_o = g("overseas_reach_poor") / 100, g("overseas_lift") / 100
-            cj = jobs * jshare * reach_j * lift_j
-            co = placements(ov, ov_eth) * reach_o * lift_o
-            cj_ref = inp.ref_jobs * jshare * reach_j * lift_j
-            co_ref = placements(np.asarray(inp.ref_overseas), np.asarray(inp.ref_overseas_ethnic)) * reach_o * lift_o
-            C = np.minimum(cj + co, cap)
-            C_ref = np.minimum(cj_ref + co_ref, cap)
-            # households with no member able to work leave only slowly (social assistance, pensions)
-            E_max = P * (1 - no_work + no_work * nw_exit)
-            E = np.clip(E0 - C_ref + C, 0.0, E_max)
-            # attribute the exits to channels, in proportion, for the chart
+            ov_g = ov_eth if split == "ethnic" else (ov - ov_eth if split == "non_ethnic" else ov * H / H_tot)
+            lam_ov = ov_g * g("overseas_priority") * (g("overseas_lift") / 100) / np.maximum(H, 1e-9)
+            lam_pace = sc.lam0 * m_all * m_g
+            lam_w = lam_pace + lam_jobs + lam_ov
+            lam_n = sc.lam_near0 * m_near * m_all * m_g
+            new = np.minimum(r_new * O, O)
+            ret = r_ret * N
+            sh = np.minimum(shock * H / H_tot, np.maximum(O - new, 0.0))
+            x_w = W * -np.expm1(-lam_w)
+            x_d = sigma * D
+            n_left = N - ret
+            x_n = n_left * ((1 - kappa) * -np.expm1(-(lam_n + lam_jobs + lam_ov)) + kappa * -np.expm1(-lam_n))
+            near_new = np.minimum(r_nn * O, np.maximum(O - new - sh, 0.0))
+            to_near = s_near * (x_w + x_d)
+            inflow = new + ret
+            W2 = W - x_w + (1 - nu) * inflow + sh
+            D2 = D - x_d + nu * inflow
+            N2 = n_left - x_n + to_near + near_new
+            H2 = H * (1 + growth)
             with np.errstate(invalid="ignore", divide="ignore"):
-                ch_share = np.where(cj + co > 0, C / np.where(cj + co > 0, cj + co, 1.0), 0.0)
-            ej = np.minimum(cj * ch_share, E)
-            eo = np.minimum(co * ch_share, E - ej)
-            P_next = P + new + ret + sh - E
-            # near-poor: baseline exits keep the near-poor fall at the plan's job numbers
-            to_near = s_near * E
-            # newly near-poor households (from the others) cannot leave near-poverty in the year they enter
-            near_new = np.minimum(r_near_new * O, np.maximum(O - new - sh, 0.0))
-            E_ref = np.clip(E0, 0.0, E_max)
-            X0 = N - ret + s_near * E_ref + near_new - N_star
-            X = np.clip(X0, 0.0, (N - ret + to_near) * (1 - near_no_work + near_no_work * nw_exit))
-            N_next = np.maximum(N - ret + to_near + near_new - X, 0.0)
-            N_next = np.minimum(N_next, Hn - P_next)
-            st.H, st.P, st.N = Hn, P_next, N_next
-            for key, val in (("H", Hn), ("P", P_next), ("N", N_next)):
-                stocks[k][key].append(val)
-            for key, val in (("exits", E), ("exits_jobs", ej), ("exits_overseas", eo), ("exits_base", E - ej - eo),
-                             ("new", new), ("returning", ret), ("shock", sh), ("room", E_max - E),
-                             ("start", P), ("target", P_star), ("e0", E0), ("c_jobs", cj), ("c_overseas", co),
-                             ("c_ref", C_ref), ("cap", cap), ("e_max", E_max), ("jobs_g", jobs * jshare),
-                             ("overseas_g", placements(ov, ov_eth))):
-                flows[k][key].append(val)
-    return PovertyResult(years, stocks, flows, rebased_at)
+                share = np.where(lam_w > 0, x_w / np.where(lam_w > 0, lam_w, 1.0), 0.0)
+            st.H, st.W, st.D, st.N = H2, W2, D2, N2
+            for s, v in (("H", H2), ("P", W2 + D2), ("W", W2), ("D", D2), ("N", N2)):
+                stocks[k][s].append(v)
+            for f, v in (("exits", x_w + x_d), ("exits_pace", share * lam_pace), ("exits_jobs", share * lam_jobs),
+                         ("exits_overseas", share * lam_ov), ("exits_no_work", x_d), ("new", new),
+                         ("returning", ret), ("shock", sh), ("near_exits", x_n), ("near_new", near_new),
+                         ("to_near", to_near)):
+                flows[k][f].append(np.broadcast_to(v, np.shape(W2)) if np.ndim(W2) else v)
+            for h, v in (("pace", lam_pace), ("jobs", lam_jobs), ("overseas", lam_ov), ("near", lam_n)):
+                hazards[k][h].append(v)
+    return PovertyResult(years, stocks, flows, hazards, rebased_at)
+
+
+def _record_empty(flows: dict, hazards: dict, st: GroupState, state: dict) -> None:
+    """A re-basing year has no flows: record zeros so every list has one entry a year."""
+    k = next(k for k, v in state.items() if v is st)
+    zero = np.zeros_like(st.H) if np.ndim(st.H) else 0.0
+    for f in FLOW_KEYS:
+        flows[k][f].append(zero)
+    for h in hazards[k]:
+        hazards[k][h].append(zero)
+
+
+def one_year(inp: PovertyInputs, p: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """The first projected year's stocks and flows per group (for the method page's arithmetic)."""
+    res = run_poverty(PovertyInputs(inp.start_year, inp.start_year + 1, inp.groups, inp.scale, inp.start_year + 1,
+                                    inp.break_year, inp.overseas_split), p)
+    out = {}
+    for k in res.stocks:
+        row = {f"{s}": float(np.mean(res.stocks[k][s][0])) for s in res.stocks[k]}
+        row.update({f: float(np.mean(res.flows[k][f][0])) for f in res.flows[k]})
+        row.update({f"lam_{h}": float(np.mean(res.hazards[k][h][0])) for h in res.hazards[k]})
+        out[k] = row
+    return out

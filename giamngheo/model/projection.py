@@ -20,19 +20,24 @@ class SeriesPath:
     actual: frozenset[int]                 # the years that are data, not projection
     method: str                            # how the projected years were made
     draws: dict[int, np.ndarray] = field(default_factory=dict)   # projected year -> draws
+    nowcast: frozenset[int] = frozenset()  # years after the data up to the current one: estimates at the defaults
 
     def basis(self, year: int) -> str | None:
         if year not in self.values:
             return None
-        return "actual" if year in self.actual else "projected"
+        if year in self.actual:
+            return "actual"
+        return "nowcast" if year in self.nowcast else "projected"
 
 
 class Projection:
     """All paths of one scenario, as of a year (data after ``as_of`` are ignored)."""
 
-    def __init__(self, as_of: int, horizon: int, paths: Iterable[SeriesPath] = (), n_draws: int = 0):
+    def __init__(self, as_of: int, horizon: int, paths: Iterable[SeriesPath] = (), n_draws: int = 0,
+                 lever_from: int | None = None):
         self.as_of = as_of
         self.horizon = horizon
+        self.lever_from = lever_from if lever_from is not None else as_of + 1
         self.paths: dict[tuple[str, str], SeriesPath] = {}
         self.n_draws = n_draws
         for p in paths:
@@ -71,7 +76,7 @@ class Projection:
         for (ind, grp), p in self.paths.items():
             for y in sorted(p.values):
                 r = {"indicator": ind, "group": grp, "year": y, "value": p.values[y], "basis": p.basis(y),
-                     "method": "data" if y in p.actual else p.method}
+                     "method": "data" if y in p.actual else ("nowcast" if y in p.nowcast else p.method)}
                 if percentiles:
                     d = p.draws.get(y)
                     for q in percentiles:

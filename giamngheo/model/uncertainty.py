@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from giamngheo.plan import kinds
-from giamngheo.model.assess import Verdict, _base_for
+from giamngheo.model.assess import Verdict, progress_base, real_series
 from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 from giamngheo.model.projection import Projection, SeriesPath
 
@@ -78,7 +78,10 @@ def value_range(a: Assumption, value: float, k: float = 2.0,
 
 def draw_params(registry: Registry, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                 overrides: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
-    """n draws of every uncertain assumption: normal around the scenario value, clipped, rounded."""
+    """n draws of every uncertain assumption: normal around the scenario value, clipped, rounded.
+
+    The same seed gives the same standard normal draws whatever the scenario (common random
+    numbers), so two scenarios differ only by what differs between them."""
     if n < 1:
         raise ValueError(f"draws: need at least 1, got {n}")
     vals = registry.resolve(scenario)
@@ -150,17 +153,17 @@ class MonteCarlo:
         proj = Projection(self.projection.as_of, self.projection.horizon, n_draws=keep)
         for p in self.projection.paths.values():
             draws = {y: np.array(d[:keep]) for y, d in p.draws.items()}
-            proj.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws))
+            proj.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws, p.nowcast))
         return MonteCarlo(proj, self.verdicts, self.n, self.seed, compact=True)
 
 
 def _merge(det: Projection, mc: Projection) -> Projection:
-    out = Projection(det.as_of, det.horizon, n_draws=mc.n_draws)
+    out = Projection(det.as_of, det.horizon, n_draws=mc.n_draws, lever_from=det.lever_from)
     for key, p in det.paths.items():
         q = mc.paths.get(key)
         # (a path no uncertain assumption reaches has scalar "draws": none)
         draws = {y: d for y, d in q.draws.items() if y not in p.actual and np.ndim(d)} if q is not None else {}
-        out.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws))
+        out.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws, p.nowcast))
     return out
 
 
@@ -168,10 +171,9 @@ def probability_of(ctx: Any, tg: Any, proj: Projection) -> float | None:
     """The share of draws in which the target is met (None without draws or with a missing year)."""
     if not proj.has_draws(tg.indicator, tg.group):
         return None
-    actual = ctx.obs.series(tg.indicator, tg.group, proj.as_of)
+    base = progress_base(ctx.plan, tg, real_series(ctx.obs, tg, proj.as_of))
     try:
-        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True),
-                          _base_for(ctx.plan, tg, actual))
+        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
     except kinds.Missing:
         return None
     met = np.asarray(m.met())
@@ -181,9 +183,9 @@ def probability_of(ctx: Any, tg: Any, proj: Projection) -> float | None:
 
 
 def _met(ctx: Any, tg: Any, proj: Projection) -> bool:
-    actual = ctx.obs.series(tg.indicator, tg.group, proj.as_of)
+    base = progress_base(ctx.plan, tg, real_series(ctx.obs, tg, proj.as_of))
     try:
-        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), _base_for(ctx.plan, tg, actual))
+        m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), base)
     except kinds.Missing:
         return False
     return bool(np.all(m.met()))
@@ -197,11 +199,12 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)
-    mc_proj = project(ctx, scenario, params=params, n_draws=n)
+    now = draw_params(ctx.registry, Scenario(), n, seed, overrides)   # the nowcast: around the defaults
+    mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now)
     proj = _merge(det_proj, mc_proj)
     verdicts = []
     for tg, v in zip(ctx.plan.targets, det_verdicts):
-        if v.basis == "projected":
+        if v.basis in ("projected", "nowcast"):
             p = probability_of(ctx, tg, proj)
             path = proj.path(tg.indicator, tg.group)
             if p is None and path is not None and path.method.startswith(("assumption:", "stock_flow")):

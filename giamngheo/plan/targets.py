@@ -12,24 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo.plan.indicators import Indicator, load_indicators
+from giamngheo.plan.kinds import KINDS, FieldSpec, Kind
 from giamngheo.paths import default_plan_path
 
 AREAS = ("poverty", "labour", "education", "health", "utilities", "new_rural")
 
-# kind -> (required fields, optional fields)
-KIND_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "level": (("op", "value", "year"), ("from_year",)),
-    "average_change": (("direction", "value", "base_year", "year"), ("value_high",)),
-    "yearly_flow": (("value", "from_year", "year"), ("total",)),
-    "cumulative": (("value", "from_year", "year"), ()),
-    "relative_change": (("factor", "base", "year"), ()),
-    "milestone": (("deadline_year",), ("year",)),
-    "units_share": (("units_total", "value", "year"), ()),
-}
 COMMON_REQUIRED = ("id", "number", "section", "area", "text_vi", "text_en", "indicator", "group", "kind")
 COMMON_OPTIONAL = ("reading_vi", "reading_en", "unit", "lever")
-OPS = ("at_least", "below", "at_most")
-DIRECTIONS = ("decrease", "increase")
+# every kind-specific field name (a target of another kind reads None for it)
+KIND_FIELD_NAMES = frozenset(f for k in KINDS.values() for f in k.fields)
 
 
 class PlanError(ValueError):
@@ -43,6 +34,9 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
+    """One target of the plan: the fields every target has, and its kind's own fields in ``params``
+    (read as attributes: ``tg.value``; a field of another kind reads None)."""
+
     id: str
     number: int
     section: str
@@ -56,22 +50,41 @@ class Target:
     reading_en: str = ""
     unit: str = ""
     lever: str = ""
-    op: str | None = None
-    value: float | None = None
-    value_high: float | None = None
-    year: int | None = None
-    from_year: int | None = None
-    base_year: int | None = None
-    direction: str | None = None
-    total: float | None = None
-    factor: float | None = None
-    base: int | str | None = None
-    deadline_year: int | None = None
-    units_total: int | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in KIND_FIELD_NAMES:
+            for k, v in object.__getattribute__(self, "params"):
+                if k == name:
+                    return v
+            return None
+        raise AttributeError(name)
+
+    @classmethod
+    def make(cls, **kw: Any) -> "Target":
+        """A target from flat fields (the common ones and its kind's), as a plan file gives them."""
+        kind = KINDS[kw["kind"]]
+        params = tuple((f, kw.pop(f)) for f in list(kind.fields) if f in kw)
+        stray = [f for f in kw if f in KIND_FIELD_NAMES]
+        if stray:
+            raise TypeError(f"{stray[0]!r} is not a field of kind {kind.name!r}")
+        return cls(**kw, params=params)
+
+    def with_fields(self, **kw: Any) -> "Target":
+        """A copy with some fields changed (common or the kind's)."""
+        from dataclasses import replace
+        common = {k: v for k, v in kw.items() if k not in KIND_FIELD_NAMES}
+        params = dict(self.params)
+        params.update({k: v for k, v in kw.items() if k in KIND_FIELD_NAMES})
+        return replace(self, **common, params=tuple(params.items()))
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.kind]
 
     @property
     def target_year(self) -> int:
-        return int(self.year if self.year is not None else self.deadline_year)  # type: ignore[arg-type]
+        return self.spec.target_year(self)
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,8 @@ class PovertyStandard:
     old_en: str = ""
     new_vi: str = ""
     new_en: str = ""
+    reasoning_vi: str = ""
+    reasoning_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,56 +154,46 @@ def _num(file: str, tid: str | None, name: str, v: Any, *, integer: bool = False
     return int(v) if integer else float(v)
 
 
+def _field(file: str, tid: str | None, name: str, spec: FieldSpec, v: Any) -> Any:
+    if spec.type in ("year", "int"):
+        return _num(file, tid, name, v, integer=True)
+    if spec.type == "number":
+        return _num(file, tid, name, v)
+    if spec.type == "choice":
+        if v not in spec.choices:
+            raise PlanError(file, tid, name, f"must be one of {spec.choices}, got {v!r}")
+        return v
+    if spec.type == "year_or_break":
+        if v != "break" and not (isinstance(v, int) and not isinstance(v, bool)):
+            raise PlanError(file, tid, name, f"must be a year or \"break\", got {v!r}")
+        return v
+    raise PlanError(file, tid, name, f"unknown field type {spec.type!r}")
+
+
 def parse_target(file: str, d: dict[str, Any], indicators: dict[str, Indicator]) -> Target:
     tid = str(d.get("id")) if d.get("id") is not None else None
     for f in COMMON_REQUIRED:
         if f not in d or d[f] in ("", None):
             raise PlanError(file, tid, f, "is missing")
-    kind = d["kind"]
-    if kind not in KIND_FIELDS:
-        raise PlanError(file, tid, "kind", f"unknown kind {kind!r}; known: {', '.join(KIND_FIELDS)}")
-    required, optional = KIND_FIELDS[kind]
-    for f in required:
-        if f not in d:
-            raise PlanError(file, tid, f, f"is required for kind {kind!r}")
-    allowed = set(COMMON_REQUIRED) | set(COMMON_OPTIONAL) | set(required) | set(optional)
+    kind = KINDS.get(d["kind"])
+    if kind is None:
+        raise PlanError(file, tid, "kind", f"unknown kind {d['kind']!r}; known: {', '.join(KINDS)}")
+    for f, spec in kind.fields.items():
+        if spec.required and f not in d:
+            raise PlanError(file, tid, f, f"is required for kind {kind.name!r}")
+    allowed = set(COMMON_REQUIRED) | set(COMMON_OPTIONAL) | set(kind.fields)
     for f in d:
         if f not in allowed:
-            raise PlanError(file, tid, f, f"is not a field of kind {kind!r}")
+            raise PlanError(file, tid, f, f"is not a field of kind {kind.name!r}")
     if d["indicator"] not in indicators:
         raise PlanError(file, tid, "indicator", f"unknown indicator {d['indicator']!r} (not in indicators.toml)")
     kw: dict[str, Any] = {f: d[f] for f in COMMON_REQUIRED + COMMON_OPTIONAL if f in d}
     kw["number"] = _num(file, tid, "number", d["number"], integer=True)
-    for f in ("year", "from_year", "base_year", "deadline_year", "units_total"):
-        if f in d:
-            kw[f] = _num(file, tid, f, d[f], integer=True)
-    for f in ("value", "value_high", "total", "factor"):
-        if f in d:
-            kw[f] = _num(file, tid, f, d[f])
-    if "op" in d:
-        if d["op"] not in OPS:
-            raise PlanError(file, tid, "op", f"must be one of {OPS}, got {d['op']!r}")
-        kw["op"] = d["op"]
-    if "direction" in d:
-        if d["direction"] not in DIRECTIONS:
-            raise PlanError(file, tid, "direction", f"must be one of {DIRECTIONS}, got {d['direction']!r}")
-        kw["direction"] = d["direction"]
-    if "base" in d:
-        b = d["base"]
-        if b != "break" and not (isinstance(b, int) and not isinstance(b, bool)):
-            raise PlanError(file, tid, "base", f"must be a year or \"break\", got {b!r}")
-        kw["base"] = b
-    if kind in ("average_change",) and kw["base_year"] >= kw["year"]:
-        raise PlanError(file, tid, "base_year", "must be before 'year'")
-    if "from_year" in kw and kw.get("year") is not None and kw["from_year"] > kw["year"]:
-        raise PlanError(file, tid, "from_year", "must not be after 'year'")
-    if kind == "relative_change" and not (0 < kw["factor"]):
-        raise PlanError(file, tid, "factor", "must be positive")
-    if kind == "units_share" and not (0 < kw["value"] <= 1):
-        raise PlanError(file, tid, "value", "is a share and must lie in (0, 1]")
-    if "value_high" in kw and kw["value_high"] < kw["value"]:
-        raise PlanError(file, tid, "value_high", "must not be below 'value'")
-    return Target(**kw)
+    params = tuple((f, _field(file, tid, f, spec, d[f])) for f, spec in kind.fields.items() if f in d)
+    tg = Target(**kw, params=params)
+    for f, msg in kind.check(tg):
+        raise PlanError(file, tid, f, msg)
+    return tg
 
 
 def load_plan(path: Path | str | None = None, indicators: dict[str, Indicator] | None = None) -> Plan:
@@ -233,7 +238,7 @@ def _parse_plan(path: str, indicators: dict[str, Indicator]) -> Plan:
         standard = PovertyStandard(
             break_year=_num(file, None, "plan.poverty_standard.break_year", s["break_year"], integer=True),
             indicators=tuple(s.get("indicators", ())),
-            **{k: s.get(k, "") for k in ("old_vi", "old_en", "new_vi", "new_en")},
+            **{k: s.get(k, "") for k in ("old_vi", "old_en", "new_vi", "new_en", "reasoning_vi", "reasoning_en")},
         )
     raw_targets = raw.get("targets")
     if not isinstance(raw_targets, list) or not raw_targets:

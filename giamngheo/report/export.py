@@ -38,7 +38,7 @@ import pandas as pd
 
 from giamngheo.report import board as board_mod
 from giamngheo.report import charts, views
-from giamngheo.model.assess import Verdict
+from giamngheo.model.assess import STATUSES, Verdict
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.model.engine import Context, run
 from giamngheo.i18n import field, fmt_num, fmt_pct, t
@@ -60,7 +60,7 @@ STATUS_FILL = {   # the board's colours (ui/board_view.COLORS), background and t
     "achieved": ("0B6B3A", "FFFFFF"), "on_track": ("2E9D5B", "FFFFFF"), "at_risk": ("F2B705", "1A1A1A"),
     "off_track": ("C0392B", "FFFFFF"), "missed": ("7D1F16", "FFFFFF"), "no_data": ("9AA0A6", "1A1A1A"),
 }
-STATUS_ORDER = ("achieved", "missed", "on_track", "at_risk", "off_track", "no_data")
+STATUS_ORDER = STATUSES
 ADMIN_PREFIXES = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh", "xã", "phường")
 VN_TZ = timezone(timedelta(hours=7))     # the date on a report is the date in Việt Nam, wherever the server is
 

@@ -51,7 +51,10 @@ class Assumption:
     indicator: str | None = None    # the indicator it drives, if any
     group: str = "all"
     integer: bool = False
-    default_basis: str = "plan"     # plan | history | stated
+    default_basis: str = "plan"     # official | estimate | calibrated | plan | history | assumed
+    source: str = ""                # a source id behind the evidence
+    evidence_vi: str = ""
+    evidence_en: str = ""
 
     def clamp(self, v: float) -> float:
         v = min(max(v, self.min), self.max)
@@ -101,8 +104,11 @@ def _plain(v: float) -> float | int:
 class Registry:
     """Every assumption of one plan and data version, with resolved defaults."""
 
-    def __init__(self, items: Iterable[Assumption]):
+    def __init__(self, items: Iterable[Assumption], constants: Mapping[str, "Constant"] | None = None,
+                 spec_digest: str = ""):
         self.items: dict[str, Assumption] = {a.id: a for a in items}
+        self.constants: dict[str, Constant] = dict(constants or {})
+        self.digest = (spec_digest, tuple((a.id, a.default, a.sd, a.min, a.max) for a in self.items.values()))
 
     def __contains__(self, id: str) -> bool:
         return id in self.items
@@ -116,15 +122,17 @@ class Registry:
     def section(self, name: str) -> list[Assumption]:
         return [a for a in self.items.values() if a.section == name]
 
-    def defaults(self) -> dict[str, float]:
-        return {a.id: a.default for a in self.items.values()}
-
     def resolve(self, scenario: Scenario) -> dict[str, float]:
-        """Every id's value in the scenario (given or default)."""
+        """Every id's value in the scenario (given or default), and the start constants."""
         out = self.defaults()
         for k, v in scenario.values:
             if k in out:
                 out[k] = v
+        return out
+
+    def defaults(self) -> dict[str, float]:
+        out = {a.id: a.default for a in self.items.values()}
+        out.update({c.id: c.value for c in self.constants.values()})
         return out
 
     def validate(self, values: Mapping[str, Any], name: str = "") -> Scenario:
@@ -377,39 +385,174 @@ def _generic(ind: Indicator, group: str, obs: Observations, as_of: int) -> Assum
                       help_en="Default: the least-squares trend of the latest years in the data.")
 
 
-@lru_cache(maxsize=1)
-def _spec(path: str) -> dict[str, dict[str, Any]]:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+SPEC_FIELDS = {"section", "label_vi", "label_en", "unit", "min", "max", "step", "default", "fallback", "sd", "basis",
+               "source", "help_vi", "help_en", "evidence_vi", "evidence_en", "applies_to"}
+SPEC_REQUIRED = ("section", "label_vi", "label_en", "unit", "min", "max", "step", "default")
+BASES = ("official", "estimate", "calibrated", "plan", "history", "assumed")
+HISTORY_RULES = ("household_growth",)
+START_FIELDS = {"value", "basis", "source", "label_vi", "label_en", "evidence_vi", "evidence_en"}
+
+
+class AssumptionFileError(ValueError):
+    """A problem in the assumptions file: ``id`` and ``field`` say where."""
+
+    def __init__(self, file: str, id: str, field_name: str | None, message: str):
+        self.file, self.id, self.field, self.message = file, id, field_name, message
+        super().__init__(f"{file}: [{id}]" + (f" field {field_name!r}" if field_name else "") + f": {message}")
+
+
+@dataclass(frozen=True)
+class Default:
+    """A parsed ``default`` code: kind number | plan | history | calibrated, with its argument."""
+
+    kind: str
+    arg: Any = None
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A constant of the model's start (not a slider), with its evidence."""
+
+    id: str
+    value: float
+    basis: str
+    source: str = ""
+    label_vi: str = ""
+    label_en: str = ""
+    evidence_vi: str = ""
+    evidence_en: str = ""
+
+
+def _parse_default(file: str, aid: str, raw: Any) -> Default:
+    if isinstance(raw, bool):
+        raise AssumptionFileError(file, aid, "default", f"must be a number or a code, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        return Default("number", float(raw))
+    if isinstance(raw, str):
+        if raw == "calibrated":
+            return Default("calibrated")
+        if raw.startswith("plan:") and len(raw) > 5:
+            return Default("plan", raw[5:])
+        if raw.startswith("history:") and raw[8:] in HISTORY_RULES:
+            return Default("history", raw[8:])
+    raise AssumptionFileError(file, aid, "default", f"unknown code {raw!r}: a number, \"plan:<target>\", "
+                              f"\"history:<{'|'.join(HISTORY_RULES)}>\" or \"calibrated\"")
+
+
+def _parse_sd(file: str, aid: str, raw: Any, indicators: Mapping[str, Indicator] | None) -> float | str:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw < 0:
+            raise AssumptionFileError(file, aid, "sd", "must not be negative")
+        return float(raw)
+    if isinstance(raw, str) and raw.startswith("history:"):
+        ind = raw[8:].split(":")[0]
+        if indicators is not None and ind not in indicators:
+            raise AssumptionFileError(file, aid, "sd", f"unknown indicator {ind!r} in {raw!r}")
+        return raw
+    raise AssumptionFileError(file, aid, "sd", f"must be a number or \"history:<indicator>[:<group>]\", got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The assumptions file, parsed and checked."""
+
+    items: dict[str, dict[str, Any]]
+    constants: dict[str, Constant]
+    digest: str
+
+
+@lru_cache(maxsize=4)
+def _spec(path: str) -> Spec:
+    import hashlib
+    file = Path(path).name
+    raw_bytes = Path(path).read_bytes()
+    try:
+        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise AssumptionFileError(file, "-", None, f"not valid TOML: {exc}") from None
+    indicators = None
+    try:
+        from giamngheo.plan.indicators import load_indicators
+        indicators = load_indicators()
+    except Exception:  # noqa: BLE001 - checked again where the registry is built
+        indicators = None
+    items: dict[str, dict[str, Any]] = {}
+    constants: dict[str, Constant] = {}
+    for aid, d in raw.items():
+        if aid == "_start":
+            for cid, c in d.items():
+                extra = set(c) - START_FIELDS
+                if extra:
+                    raise AssumptionFileError(file, f"_start.{cid}", sorted(extra)[0], "is not a field of a start constant")
+                if not isinstance(c.get("value"), (int, float)) or isinstance(c.get("value"), bool):
+                    raise AssumptionFileError(file, f"_start.{cid}", "value", "must be a number")
+                if c.get("basis", "assumed") not in BASES:
+                    raise AssumptionFileError(file, f"_start.{cid}", "basis", f"must be one of {BASES}")
+                constants[cid] = Constant(cid, float(c["value"]), c.get("basis", "assumed"), c.get("source", ""),
+                                          c.get("label_vi", ""), c.get("label_en", ""), c.get("evidence_vi", ""),
+                                          c.get("evidence_en", ""))
+            continue
+        if not isinstance(d, dict):
+            raise AssumptionFileError(file, aid, None, "must be a table")
+        for f in SPEC_REQUIRED:
+            if f not in d:
+                raise AssumptionFileError(file, aid, f, "is missing")
+        extra = set(d) - SPEC_FIELDS
+        if extra:
+            raise AssumptionFileError(file, aid, sorted(extra)[0], "is not a field of an assumption")
+        if d["section"] not in SECTIONS[:-1]:
+            raise AssumptionFileError(file, aid, "section", f"must be one of {SECTIONS[:-1]}, got {d['section']!r}")
+        for f in ("min", "max", "step"):
+            if not isinstance(d[f], (int, float)) or isinstance(d[f], bool):
+                raise AssumptionFileError(file, aid, f, "must be a number")
+        if not d["min"] < d["max"] or d["step"] <= 0:
+            raise AssumptionFileError(file, aid, "max", "needs min < max and step > 0")
+        dflt = _parse_default(file, aid, d["default"])
+        if dflt.kind in ("calibrated", "history") and "fallback" not in d:
+            raise AssumptionFileError(file, aid, "fallback", f"is required with default {d['default']!r}")
+        basis = d.get("basis", "calibrated" if dflt.kind == "calibrated" else ("plan" if dflt.kind == "plan" else "assumed"))
+        if basis not in BASES:
+            raise AssumptionFileError(file, aid, "basis", f"must be one of {BASES}, got {basis!r}")
+        sd = _parse_sd(file, aid, d.get("sd", 0.0), indicators)
+        items[aid] = {**d, "_default": dflt, "_sd": sd, "basis": basis}
+    return Spec(items, constants, hashlib.sha1(raw_bytes).hexdigest()[:16])
 
 
 def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicator], as_of: int,
-                   path: Path | str | None = None) -> Registry:
+                   path: Path | str | None = None, calibrated: Mapping[str, float] | None = None) -> Registry:
+    """The registry of a plan and data version. ``calibrated``: the calibrated defaults (id → value);
+    without them a "calibrated" default takes its stated fallback."""
     spec = _spec(str(path or DATA_DIR / "assumptions.toml"))
+    file = Path(str(path or DATA_DIR / "assumptions.toml")).name
     items: list[Assumption] = []
-    for aid, d in spec.items():
-        raw_default = d["default"]
-        basis = "stated"
-        sd = d.get("sd", 0.0)
-        hist_default, hist_sd = (None, None)
+    calibrated = calibrated or {}
+    for aid, d in spec.items.items():
+        dflt: Default = d["_default"]
+        basis = d["basis"]
         applies = d.get("applies_to", {})
-        if isinstance(raw_default, str) and raw_default.startswith("plan:"):
-            default = _plan_value(plan, raw_default[5:], applies)
-            basis = "plan"
+        if dflt.kind == "plan":
+            default = _plan_value(plan, dflt.arg, applies)
             if default is None:
-                default = _history_default(obs, applies, as_of)
-                basis = "history"
+                if not any(t.id == dflt.arg for t in plan.targets) and not applies:
+                    raise AssumptionFileError(file, aid, "default", f"target {dflt.arg!r} is not in the plan")
+                default, basis = float(d.get("fallback", d["min"])), "assumed"
+        elif dflt.kind == "history":
+            default, _ = _history(dflt.arg, obs, as_of)
             if default is None:
-                default, basis = float(d.get("fallback", d["min"])), "stated"
-        elif isinstance(raw_default, str) and raw_default.startswith("history:"):
-            hist_default, _ = _history(raw_default[8:], obs, as_of)
-            default = hist_default if hist_default is not None else float(d.get("fallback", d["min"]))
-            basis = "history"
+                default, basis = float(d["fallback"]), "assumed"
+            else:
+                basis = "history" if basis == "assumed" else basis
+        elif dflt.kind == "calibrated":
+            if aid in calibrated:
+                default = float(calibrated[aid])
+            else:
+                default, basis = float(d["fallback"]), "assumed"
         else:
-            default = float(raw_default)
+            default = float(dflt.arg)
+        sd = d["_sd"]
         if isinstance(sd, str):
             _, hist_sd = _history(sd[8:], obs, as_of)
-            sd = hist_sd if hist_sd is not None else float(d.get("sd_fallback", d["step"] * 5))
+            sd = hist_sd if hist_sd is not None else float(d["step"] * 5)
         integer = all(isinstance(d[k], int) for k in ("min", "max", "step"))
         items.append(Assumption(
             id=aid, section=d["section"], label_vi=d["label_vi"], label_en=d["label_en"], unit=d["unit"],
@@ -417,7 +560,12 @@ def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicato
             default=min(max(float(default), float(d["min"])), float(d["max"])),
             help_vi=d.get("help_vi", ""), help_en=d.get("help_en", ""), sd=float(sd),
             indicator=applies.get("indicator"), group=applies.get("group", "all"), integer=integer,
-            default_basis=basis))
+            default_basis=basis, source=d.get("source", ""), evidence_vi=d.get("evidence_vi", ""),
+            evidence_en=d.get("evidence_en", "")))
+    # a named group's own pace exists only where the plan has that group
+    groups = set(plan.extra.get("model", {}).get("groups", []))
+    items = [a for a in items if not (a.id.endswith("_poor_fall") and a.id not in ("poor_fall", "near_poor_fall")
+                                      and a.id[: -len("_poor_fall")] not in groups)]
     seen = set()
     for tg in plan.targets:
         key = (tg.indicator, tg.group)
@@ -428,7 +576,7 @@ def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicato
         a = _generic(ind, tg.group, obs, as_of)
         if a is not None and a.id not in {i.id for i in items}:
             items.append(a)
-    return Registry(items)
+    return Registry(items, spec.constants, spec.digest)
 
 
 def load_scenario_file(path: Path | str, registry: Registry) -> Scenario:
