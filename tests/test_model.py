@@ -11,7 +11,7 @@ from giamngheo.model.poverty import PovertyInputs, run_poverty
 from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
 
-from conftest import DATA, PLAN_FILE
+from conftest import DATA, DEMO, PLAN_FILE
 
 
 def quiet(**over):
@@ -150,7 +150,7 @@ def draws(seed, **fixed):
 
 
 def test_the_ranges_are_the_registry_ranges():
-    ctx = make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+    ctx = make_context(load_plan(PLAN_FILE), load_observations(DEMO))
     for k, (lo, hi) in RANGES.items():
         assert (ctx.registry[k].min, ctx.registry[k].max) == (lo, hi), k
 
@@ -185,7 +185,7 @@ def test_more_jobs_or_placements_never_raise_poverty(lever):
 
 
 def test_more_jobs_never_raise_poverty_at_the_embedded_defaults():
-    ctx = make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+    ctx = make_context(load_plan(PLAN_FILE), load_observations(DEMO))
     inp, vals = poverty_inputs(ctx), ctx.registry.resolve(Scenario())
     for lever, grid in (("jobs", np.arange(0.0, 8001.0, 250.0)), ("overseas", np.arange(0.0, 1501.0, 50.0))):
         res = run_poverty(inp, {**vals, lever: grid})
@@ -227,7 +227,7 @@ def test_a_shock_is_shared_by_households_and_never_lowers_poverty():
 
 @pytest.fixture(scope="module")
 def ctx():
-    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+    return make_context(load_plan(PLAN_FILE), load_observations(DEMO))
 
 
 def test_start_stocks_rest_is_all_minus_khmer(ctx):

@@ -27,6 +27,8 @@ QUALITY_ORDER = ("official", "estimate", "derived", "illustrative")
 REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
 STATUSES = ("official", "estimate", "illustrative")
 ALL_STATUSES = STATUSES + ("derived",)
+# What a verdict may rest on, and all the default dataset and the other readings may hold.
+REAL_STATUSES = ("official", "estimate")
 YEAR_RANGE = (1990, 2100)
 LINE_KEY = "_line"   # read_csv_rows: the line of the file a row starts on (header = line 1)
 
@@ -340,6 +342,11 @@ def load_alternatives(path: Path | str | None = None, observations: Observations
         clean, ps = validate_rows([r], path.name, indicators, sources)
         problems.extend(ps)
         line = int(r[LINE_KEY])
+        status = (r.get("status") or "").strip()
+        if status in STATUSES and status not in REAL_STATUSES:    # another reading is a real figure too
+            problems.append(Problem(path.name, line, "status", status, "bad_status",
+                                    (("allowed", ", ".join(REAL_STATUSES)),)))
+            clean = []
         to = (r.get("alternative_to") or "").strip()
         parts = to.split("/")
         used = None
@@ -395,8 +402,8 @@ def load_context(path: Path | str | None = None, sources_file: Path | str | None
         if value is None:
             err("value", "not_number")
         status = (r.get("status") or "").strip()
-        if status not in ("official", "estimate"):
-            err("status", "bad_status", allowed="official, estimate")
+        if status not in REAL_STATUSES:
+            err("status", "bad_status", allowed=", ".join(REAL_STATUSES))
         source = (r.get("source") or "").strip()
         if not source:
             err("source", "empty")
