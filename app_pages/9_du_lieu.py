@@ -120,7 +120,7 @@ cx = load_context()
 st.dataframe(pd.DataFrame({
     tr("data.col_area"): [tr_or(f"data.context_area.{a}", a) for a in cx["area"]],
     tr("data.col_indicator"): [ind_name(i) for i in cx["indicator"]],
-    tr("data.col_group"): [group_name(g) for g in cx["group"]],
+    tr("data.col_group"): [tr("data.context_group_all") if g == "all" else group_name(g) for g in cx["group"]],
     tr("data.col_year"): cx["year"].astype(str),
     tr("data.col_value"): [num(v) for v in cx["value"]],
     tr("data.col_unit"): [unit_name(u) for u in cx["unit"]],

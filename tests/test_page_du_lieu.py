@@ -87,7 +87,7 @@ def test_context_figures_and_what_is_missing():
     assert len(cx) == len(rows(DATA / "context.csv"))
     line = cx[(cx["Địa bàn"] == "Tỉnh Vĩnh Long (mới, sau sáp nhập)") & (cx["Chỉ tiêu"] == "Tỷ lệ hộ nghèo")
               & (cx["Năm"] == "2024")].iloc[0]
-    assert line["Giá trị"] == "1,23"
+    assert line["Giá trị"] == "1,23" and line["Nhóm"] == "Tất cả các hộ"    # not "Toàn huyện": not the district
     rural = cx[cx["Chỉ tiêu"] == "Chuẩn nghèo nông thôn (thu nhập)"].iloc[0]
     assert rural["Giá trị"] == "2.200.000" and rural["Đơn vị"] == "đồng/người/tháng"
     md = "\n".join(m.value for m in at.markdown)
