@@ -6,7 +6,8 @@ links are the addresses in sources.toml."""
 import pandas as pd
 import streamlit as st
 
-from giamngheo.data.observations import load_alternatives, load_context, load_sources
+from giamngheo.data.observations import (QUALITY_ORDER, ObservationError, load_alternatives, load_context,
+                                         load_sources)
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
 from giamngheo.ui.state import context, lang, num, tr
@@ -14,7 +15,7 @@ from giamngheo.ui.state import context, lang, num, tr
 ctx = context()
 L = lang()
 df = ctx.obs.df
-STATUS_ORDER = ["official", "estimate", "derived", "illustrative"]
+STATUS_ORDER = list(QUALITY_ORDER) + sorted(set(df["status"]) - set(QUALITY_ORDER))
 MISSING = ["reviews", "khmer", "flows", "labour", "education", "schools", "health", "water"]
 SOURCES = {**load_sources(), **ctx.obs.sources}
 
@@ -39,7 +40,7 @@ def unit_name(u: str) -> str:
 
 
 def status_name(s: str) -> str:
-    return ("" if s == "official" else "◇ ") + tr(f"quality.{s}")
+    return ("" if s == "official" else "◇ ") + tr_or(f"quality.{s}", s)
 
 
 def url_of(src: str) -> str:
@@ -54,6 +55,16 @@ def title_of(src: str) -> str:
 
 
 LINK = st.column_config.LinkColumn(display_text=tr("data.open"))
+
+
+def load_or_say(loader):
+    """A data file's frame, or None after listing its problems (file, row, column) as text."""
+    try:
+        return loader()
+    except ObservationError as err:
+        st.warning(tr("data.load_error"))
+        st.dataframe(pd.DataFrame({tr("data.col_problem"): [p.message(L) for p in err.problems]}), hide_index=True)
+        return None
 
 st.title(tr("data.title"))
 
@@ -74,7 +85,7 @@ for col, s in zip(st.columns(max(len(present), 1)), present):
 # ------------------------------------------------------------------ the observations
 st.header(tr("data.observations"))
 statuses = st.multiselect(tr("data.filter_status"), present, default=present,
-                          format_func=lambda s: tr(f"quality.{s}"), placeholder=tr("data.choose"))
+                          format_func=lambda s: tr_or(f"quality.{s}", s), placeholder=tr("data.choose"))
 inds = sorted(df["indicator"].unique())
 chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=ind_name)
 view = df[df["status"].isin(statuses)]
@@ -95,8 +106,10 @@ st.dataframe(pd.DataFrame({
 # ------------------------------------------------------------------ other readings
 st.header(tr("data.alternatives"))
 st.caption(tr("data.alternatives_help"))
-alt = load_alternatives()
-if alt.empty:
+alt = load_or_say(load_alternatives)
+if alt is None:
+    pass
+elif alt.empty:
     st.caption(tr("data.none"))
 else:
     st.dataframe(pd.DataFrame({
@@ -116,19 +129,20 @@ else:
 # ------------------------------------------------------------------ province and national figures
 st.header(tr("data.context"))
 st.caption(tr("data.context_help"))
-cx = load_context()
-st.dataframe(pd.DataFrame({
-    tr("data.col_area"): [tr_or(f"data.context_area.{a}", a) for a in cx["area"]],
-    tr("data.col_indicator"): [ind_name(i) for i in cx["indicator"]],
-    tr("data.col_group"): [tr("data.context_group_all") if g == "all" else group_name(g) for g in cx["group"]],
-    tr("data.col_year"): cx["year"].astype(str),
-    tr("data.col_value"): [num(v) for v in cx["value"]],
-    tr("data.col_unit"): [unit_name(u) for u in cx["unit"]],
-    tr("data.col_status"): [status_name(s) for s in cx["status"]],
-    tr("data.col_source"): [title_of(s) for s in cx["source"]],
-    tr("data.col_link"): [url_of(s) for s in cx["source"]],
-    tr("data.col_note"): cx["note"],
-}), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+cx = load_or_say(load_context)
+if cx is not None:
+    st.dataframe(pd.DataFrame({
+        tr("data.col_area"): [tr_or(f"data.context_area.{a}", a) for a in cx["area"]],
+        tr("data.col_indicator"): [ind_name(i) for i in cx["indicator"]],
+        tr("data.col_group"): [tr("data.context_group_all") if g == "all" else group_name(g) for g in cx["group"]],
+        tr("data.col_year"): cx["year"].astype(str),
+        tr("data.col_value"): [num(v) for v in cx["value"]],
+        tr("data.col_unit"): [unit_name(u) for u in cx["unit"]],
+        tr("data.col_status"): [status_name(s) for s in cx["status"]],
+        tr("data.col_source"): [title_of(s) for s in cx["source"]],
+        tr("data.col_link"): [url_of(s) for s in cx["source"]],
+        tr("data.col_note"): cx["note"],
+    }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ what is missing
 st.header(tr("data.missing"))

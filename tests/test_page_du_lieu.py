@@ -118,3 +118,20 @@ def test_english():
     assert hh["Value"] == "43,556" and hh["Status"] == "◇ estimate"
     headers = [h.value for h in at.header]
     assert "Where sources disagree" in headers and "Not found in published sources" in headers
+
+
+def test_a_broken_alternatives_file_is_listed_as_text_not_a_traceback(monkeypatch):
+    import giamngheo.data.observations as O
+
+    def broken(*a, **k):
+        raise O.ObservationError([O.Problem("alternatives.csv", 3, "alternative_to", "**poor**/all/2019", "no_used_row")])
+
+    monkeypatch.setattr(O, "load_alternatives", broken)
+    at = page()
+    assert not at.exception
+    assert "Không đọc được tệp số liệu này" in at.warning[0].value
+    problems = next(d.value for d in at.dataframe if list(d.value.columns) == ["Lỗi"])
+    msg = problems.iloc[0]["Lỗi"]
+    assert "alternatives.csv" in msg and "3" in msg and "alternative_to" in msg and "**poor**" in msg   # as text
+    # the rest of the page still draws
+    assert any("Địa bàn" in d.value.columns for d in at.dataframe)
