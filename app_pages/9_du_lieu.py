@@ -1,48 +1,163 @@
-"""Dữ liệu: every observation with its status and a link to its source."""
+"""Dữ liệu: the dataset in use, every observation with its status and source, the other readings where
+sources disagree, the province and national figures for comparison, and what could not be found.
+
+Everything that comes from a file (notes, titles, issuers) is shown in table cells, as text; the only
+links are the addresses in sources.toml."""
 import pandas as pd
 import streamlit as st
 
+from giamngheo.data.observations import (QUALITY_ORDER, ObservationError, load_alternatives, load_context,
+                                         load_sources)
+from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
 from giamngheo.ui.state import context, lang, num, tr
 
 ctx = context()
 L = lang()
 df = ctx.obs.df
+STATUS_ORDER = list(QUALITY_ORDER) + sorted(set(df["status"]) - set(QUALITY_ORDER))
+MISSING = ["reviews", "khmer", "flows", "labour", "education", "schools", "health", "water"]
+SOURCES = {**load_sources(), **ctx.obs.sources}
+
+
+def tr_or(key: str, fallback: str) -> str:
+    try:
+        return tr(key)
+    except MissingTranslation:
+        return fallback
+
+
+def ind_name(i: str) -> str:
+    return _field(ctx.indicators[i], "name", L) if i in ctx.indicators else tr_or(f"data.context_ind.{i}", i)
+
+
+def group_name(g: str) -> str:
+    return tr(f"group.{g}") if g in ("all", "khmer") else g
+
+
+def unit_name(u: str) -> str:
+    return tr_or(f"unit.{u}", "") or tr_or(f"data.unit.{u}", u)
+
+
+def status_name(s: str) -> str:
+    return ("" if s == "official" else "◇ ") + tr_or(f"quality.{s}", s)
+
+
+def url_of(src: str) -> str:
+    """The source's address from sources.toml (the first source of a derived row); http(s) only."""
+    parts = [s for s in str(src).split("+") if s]
+    url = str(SOURCES.get(parts[0], {}).get("url", "")) if parts else ""
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def title_of(src: str) -> str:
+    return " + ".join(str(SOURCES.get(s, {}).get("title", s)) for s in str(src).split("+") if s)
+
+
+LINK = st.column_config.LinkColumn(display_text=tr("data.open"))
+
+
+def load_or_say(loader):
+    """A data file's frame, or None after listing its problems (file, row, column) as text."""
+    try:
+        return loader()
+    except ObservationError as err:
+        st.warning(tr("data.load_error"))
+        st.dataframe(pd.DataFrame({tr("data.col_problem"): [p.message(L) for p in err.problems]}), hide_index=True)
+        return None
 
 st.title(tr("data.title"))
-st.caption(tr("data.caption", n=len(df), official=int((df["status"] == "official").sum()),
-              other=int((df["status"] != "official").sum())))
-statuses = st.multiselect(tr("data.filter_status"), ["official", "estimate", "derived", "illustrative"],
-                          default=["official", "estimate", "derived", "illustrative"],
-                          format_func=lambda s: tr(f"quality.{s}"), placeholder=tr("data.choose"))
+
+# ------------------------------------------------------------------ which data, how many of each status
+name = getattr(ctx.obs, "dataset", None)
+if name:
+    st.subheader(tr("data.dataset", name=tr_or(f"data.dataset_name.{name}", name)))
+else:
+    st.subheader(tr("data.dataset_version", label=ctx.data_label or "–"))
+st.caption(tr("data.dataset_help"))
+
+counts = df["status"].value_counts()
+st.caption(tr("data.caption", n=num(len(df))))
+present = [s for s in STATUS_ORDER if counts.get(s, 0)]
+for col, s in zip(st.columns(max(len(present), 1)), present):
+    col.metric(status_name(s), num(int(counts[s])))
+
+# ------------------------------------------------------------------ the observations
+st.header(tr("data.observations"))
+statuses = st.multiselect(tr("data.filter_status"), present, default=present,
+                          format_func=lambda s: tr_or(f"quality.{s}", s), placeholder=tr("data.choose"))
 inds = sorted(df["indicator"].unique())
-chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=lambda i: _field(ctx.indicators[i], "name", L)
-                        if i in ctx.indicators else i)
-
-
-def url_of(src: str) -> str | None:
-    parts = [s for s in str(src).split("+") if s]
-    return ctx.obs.sources.get(parts[0], {}).get("url", "") if parts else ""
-
-
+chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=ind_name)
 view = df[df["status"].isin(statuses)]
 if chosen:
     view = view[view["indicator"].isin(chosen)]
-table = pd.DataFrame({
-    tr("data.col_indicator"): [_field(ctx.indicators[i], "name", L) if i in ctx.indicators else i for i in view["indicator"]],
-    tr("data.col_group"): [tr(f"group.{g}") if g in ("all", "khmer") else g for g in view["group"]],
+st.dataframe(pd.DataFrame({
+    tr("data.col_indicator"): [ind_name(i) for i in view["indicator"]],
+    tr("data.col_group"): [group_name(g) for g in view["group"]],
     tr("data.col_year"): view["year"].astype(str),
     tr("data.col_value"): [num(v) for v in view["value"]],
-    tr("data.col_status"): [("" if s == "official" else "◇ ") + tr(f"quality.{s}") for s in view["status"]],
-    tr("data.col_source"): view["source"],
+    tr("data.col_unit"): [unit_name(u) for u in view["unit"]],
+    tr("data.col_status"): [status_name(s) for s in view["status"]],
+    tr("data.col_source"): [title_of(s) for s in view["source"]],
     tr("data.col_link"): [url_of(s) for s in view["source"]],
     tr("data.col_note"): [n if n else i for n, i in zip(view["note"], view["inputs"])],
-})
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={tr("data.col_link"): st.column_config.LinkColumn(display_text=tr("data.open"))})
+}), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
+# ------------------------------------------------------------------ other readings
+st.header(tr("data.alternatives"))
+st.caption(tr("data.alternatives_help"))
+alt = load_or_say(load_alternatives)
+if alt is None:
+    pass
+elif alt.empty:
+    st.caption(tr("data.none"))
+else:
+    st.dataframe(pd.DataFrame({
+        tr("data.col_indicator"): [ind_name(i) for i in alt["indicator"]],
+        tr("data.col_group"): [group_name(g) for g in alt["group"]],
+        tr("data.col_year"): alt["year"].astype(str),
+        tr("data.col_used"): [num(v) for v in alt["used_value"]],
+        tr("data.col_used_status"): [status_name(s) for s in alt["used_status"]],
+        tr("data.col_alt"): [num(v) for v in alt["value"]],
+        tr("data.col_alt_status"): [status_name(s) for s in alt["status"]],
+        tr("data.col_how"): alt["note"],
+        tr("data.col_why"): alt["why_not_used"],
+        tr("data.col_source"): [title_of(s) for s in alt["source"]],
+        tr("data.col_link"): [url_of(s) for s in alt["source"]],
+    }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+
+# ------------------------------------------------------------------ province and national figures
+st.header(tr("data.context"))
+st.caption(tr("data.context_help"))
+cx = load_or_say(load_context)
+if cx is not None:
+    st.dataframe(pd.DataFrame({
+        tr("data.col_area"): [tr_or(f"data.context_area.{a}", a) for a in cx["area"]],
+        tr("data.col_indicator"): [ind_name(i) for i in cx["indicator"]],
+        tr("data.col_group"): [tr("data.context_group_all") if g == "all" else group_name(g) for g in cx["group"]],
+        tr("data.col_year"): cx["year"].astype(str),
+        tr("data.col_value"): [num(v) for v in cx["value"]],
+        tr("data.col_unit"): [unit_name(u) for u in cx["unit"]],
+        tr("data.col_status"): [status_name(s) for s in cx["status"]],
+        tr("data.col_source"): [title_of(s) for s in cx["source"]],
+        tr("data.col_link"): [url_of(s) for s in cx["source"]],
+        tr("data.col_note"): cx["note"],
+    }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+
+# ------------------------------------------------------------------ what is missing
+st.header(tr("data.missing"))
+st.markdown(tr("data.missing_help") + "\n" + "\n".join(f"- {tr(f'data.missing.{k}')}" for k in MISSING))
+
+# ------------------------------------------------------------------ the list of sources
 st.header(tr("data.sources"))
-for sid, s in ctx.obs.sources.items():
-    title = s.get("title", sid)
-    link = f"[{title}]({s['url']})" if s.get("url") else title
-    st.markdown(f"- `{sid}` — {link}. {s.get('issuer', '')} {s.get('date', '')}")
+st.caption(tr("data.sources_help"))
+ids = list(SOURCES)
+st.dataframe(pd.DataFrame({
+    tr("data.col_source"): ids,
+    tr("data.col_title"): [str(SOURCES[s].get("title", "")) for s in ids],
+    tr("data.col_issuer"): [str(SOURCES[s].get("issuer", "")) for s in ids],
+    tr("data.col_date"): [str(SOURCES[s].get("date", "")) for s in ids],
+    tr("data.col_document"): [str(SOURCES[s].get("document", "")) for s in ids],
+    tr("data.col_link"): [url_of(s) for s in ids],
+    tr("data.col_note"): [str(SOURCES[s].get("note", "")) for s in ids],
+}), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})

@@ -21,6 +21,7 @@ from giamngheo.scenario.assumptions import Scenario, ScenarioError, load_scenari
 from giamngheo.model.engine import make_context, run
 from giamngheo.plan.indicators import IndicatorError
 from giamngheo.data.observations import ObservationError, load_observations
+from giamngheo.paths import DATASETS
 from giamngheo.plan.targets import PlanError, load_plan
 
 ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         s = sub.add_parser(name)
         s.add_argument("--plan", help="plan TOML (default: the embedded plan)")
         s.add_argument("--data", help="observations CSV (default: the embedded data)")
+        s.add_argument("--dataset", choices=tuple(DATASETS), help="embedded dataset: default (official figures and "
+                       "sourced estimates) or demo (plus illustrative figures, not for reporting)")
         s.add_argument("--scenario", help='scenario JSON: {"name": ..., "values": {id: number}}')
         s.add_argument("--as-of", type=int, dest="as_of", help="ignore data after this year")
         s.add_argument("--format", choices=formats, default=default)
@@ -65,9 +68,11 @@ def _clean(v: Any) -> Any:
 
 def _context(args: argparse.Namespace):
     plan = load_plan(args.plan) if args.plan else load_plan()
+    if args.data and args.dataset:
+        raise CliError("--data and --dataset: give one of them")
     if args.data and not Path(args.data).exists():
         raise CliError(f"{args.data}: file not found")
-    obs = load_observations(args.data) if args.data else load_observations()
+    obs = load_observations(args.data) if args.data else load_observations(dataset=args.dataset or "default")
     if args.as_of is not None and args.as_of < int(obs.df["year"].min()):
         raise CliError(f"--as-of {args.as_of}: no data in or before that year")
     ctx = make_context(plan, obs, args.as_of)

@@ -22,6 +22,9 @@ from giamngheo.data.observations import Observations, parse_observations  # noqa
 from giamngheo.plan.targets import Plan, Target, load_plan  # noqa: E402
 
 DATA = ROOT / "data"
+# The demo dataset: the default (official and estimate) rows plus illustrative ones. Tests whose
+# hand-worked figures come from illustrative rows read it explicitly (``DEMO`` or ``demo_dataset``).
+DEMO = DATA / "demo" / "observations.csv"
 PLAN_FILE = DATA / "plans" / "tra-cu-05-nq-tu.toml"
 OBS_HEADER = "indicator,group,year,value,unit,status,source,note\n"
 
@@ -134,3 +137,35 @@ def db(tmp_path, monkeypatch):
     s = Store(url)
     yield s
     s.dispose()
+
+
+def _clear_data_caches() -> None:
+    from giamngheo.model.engine import default_context
+    default_context.cache_clear()
+    try:
+        import streamlit as st
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    except Exception:  # noqa: BLE001 - no Streamlit runtime to clear
+        pass
+
+
+def _use_demo():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GIAMNGHEO_DATASET", "demo")
+        _clear_data_caches()
+        yield DEMO
+    _clear_data_caches()
+
+
+@pytest.fixture
+def demo_dataset():
+    """The app and the core's default context use the demo dataset (GIAMNGHEO_DATASET=demo) for this
+    test; caches keyed without the dataset are cleared before and after."""
+    yield from _use_demo()
+
+
+@pytest.fixture(scope="module")
+def demo_dataset_module():
+    """As ``demo_dataset``, for a whole module (module-scoped fixtures that render pages)."""
+    yield from _use_demo()

@@ -13,7 +13,7 @@ from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
 
-from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 
 
 # ------------------------------------------------------------------------------ classify
@@ -207,13 +207,13 @@ def test_headline_and_frame():
 
 @pytest.fixture(scope="module")
 def embedded():
-    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    plan, obs = load_plan(PLAN_FILE), load_observations(DEMO)
     ctx = make_context(plan, obs)
     return ctx, {v.target: v for v in run(ctx, Scenario())[1]}
 
 
 def _csv_value(indicator, year, group="all"):
-    with open(DATA / "observations.csv", encoding="utf-8") as fh:
+    with open(DEMO, encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             if (r["indicator"], r["group"], int(r["year"])) == (indicator, group, year):
                 return float(r["value"])
@@ -248,7 +248,7 @@ def test_t01_uses_the_end_2021_review_as_base(embedded):
 
 
 def test_as_of_ignores_later_data():
-    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    plan, obs = load_plan(PLAN_FILE), load_observations(DEMO)
     ctx = make_context(plan, obs, 2023)
     assert ctx.as_of == 2023 and ctx.obs.last_year == 2023
     assert ctx.obs.series("trained_labour_rate") == {2021: 64.0, 2022: 65.5, 2023: 66.9}
@@ -278,5 +278,5 @@ def test_as_of_ignores_later_data():
 
 
 def test_as_of_after_the_data_is_the_last_year():
-    plan, obs = load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")
+    plan, obs = load_plan(PLAN_FILE), load_observations(DEMO)
     assert make_context(plan, obs, 2040).as_of == 2025

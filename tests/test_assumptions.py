@@ -12,7 +12,7 @@ from giamngheo.model.engine import make_context
 from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
 
-from conftest import DATA, PLAN_FILE
+from conftest import DATA, DEMO, PLAN_FILE
 
 # each headline assumption and the plan target whose number is its default
 PLAN_DEFAULTS = {"poor_fall": "T01", "khmer_poor_fall": "T02", "near_poor_fall": "T03",
@@ -21,7 +21,7 @@ PLAN_DEFAULTS = {"poor_fall": "T01", "khmer_poor_fall": "T02", "near_poor_fall":
 
 @pytest.fixture(scope="module")
 def reg():
-    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv")).registry
+    return make_context(load_plan(PLAN_FILE), load_observations(DEMO)).registry
 
 
 # ------------------------------------------------------------------------------ the registry
@@ -172,7 +172,7 @@ def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level():
 
     from giamngheo.model.engine import default_context
 
-    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "observations.csv",
+    rows = list(csv.DictReader(open(DEMO,
                                     encoding="utf-8")))
     val = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in rows}
     rate = {}
@@ -180,4 +180,4 @@ def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level():
         rate[y] = val.get(("poor_rate", "all", y)) or val[("poor_households", "all", y)] / val[("households", "all", y)] * 100
     rel = [(rate[y] - rate[y - 1]) / rate[y - 1] for y in range(2022, 2026)]
     expected = statistics.stdev(rel) * rate[2025]
-    assert default_context().registry["poor_fall"].sd == pytest.approx(expected, rel=1e-9)
+    assert default_context(data_path=str(DEMO)).registry["poor_fall"].sd == pytest.approx(expected, rel=1e-9)

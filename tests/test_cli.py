@@ -41,7 +41,7 @@ def fails_cleanly(*args, env=None) -> str:
 
 @pytest.fixture(scope="module")
 def assess_json():
-    return json.loads(ok("assess", "--format", "json"))
+    return json.loads(ok("assess", "--dataset", "demo", "--format", "json"))
 
 
 # ------------------------------------------------------------------------------ output formats
@@ -61,7 +61,7 @@ def test_assess_json_has_28_rows(assess_json):
 
 
 def test_assess_csv_header_and_rows(assess_json):
-    text = ok("assess", "--format", "csv")
+    text = ok("assess", "--dataset", "demo", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     header = text.splitlines()[0].split(",")
     assert set(KEYS) <= set(header)
@@ -76,12 +76,12 @@ def test_assess_table_default():
 
 
 def test_project_csv_columns():
-    text = ok("project", "--format", "csv")
+    text = ok("project", "--dataset", "demo", "--format", "csv")
     assert text.splitlines()[0] == "indicator,group,year,value,basis"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["basis"] for r in rows} == {"actual", "projected"}
     got = {(r["indicator"], r["group"], int(r["year"])): r for r in rows}
-    assert float(got[("poor_households", "all", 2025)]["value"]) == 520.0           # data/observations.csv
+    assert float(got[("poor_households", "all", 2025)]["value"]) == 520.0           # data/demo/observations.csv
     assert got[("poor_households", "all", 2025)]["basis"] == "actual"
     assert got[("poor_households", "all", 2030)]["basis"] == "projected"
     # the totals are the sum of the groups: households 2025 = 43730 (all), 27099 Khmer
@@ -94,7 +94,7 @@ def test_project_json():
 
 
 def test_as_of_option():
-    rows = {r["target"]: r for r in json.loads(ok("assess", "--format", "json", "--as-of", "2023"))}
+    rows = {r["target"]: r for r in json.loads(ok("assess", "--dataset", "demo", "--format", "json", "--as-of", "2023"))}
     # 2021–2023 trend 1.45 a year, closing the gap to 100 %: 100 − 31.65² / 33.1 = 69.7365 (see test_assess)
     assert rows["T05"]["basis"] == "projected"
     assert rows["T05"]["value"] == pytest.approx(100 - 31.65 ** 2 / 33.1)
@@ -109,9 +109,9 @@ def test_a_scenario_changes_a_projected_value(tmp_path):
     t24 = {}
     poor = {}
     for name, f in (("low", low), ("high", high)):
-        rows = {r["target"]: r for r in json.loads(ok("assess", "--format", "json", "--scenario", f))}
+        rows = {r["target"]: r for r in json.loads(ok("assess", "--dataset", "demo", "--format", "json", "--scenario", f))}
         t24[name] = rows["T24"]
-        proj = list(csv.DictReader(io.StringIO(ok("project", "--scenario", f))))
+        proj = list(csv.DictReader(io.StringIO(ok("project", "--dataset", "demo", "--scenario", f))))
         poor[name] = {int(r["year"]): float(r["value"]) for r in proj
                       if r["indicator"] == "poor_households" and r["group"] == "all"}
     assert t24["low"]["basis"] == t24["high"]["basis"] == "projected"

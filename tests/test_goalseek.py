@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 from giamngheo.model import goalseek as gs
 from giamngheo.plan import kinds
 from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
@@ -17,7 +17,7 @@ from giamngheo.plan.targets import load_plan
 
 @pytest.fixture(scope="module")
 def ctx():
-    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+    return make_context(load_plan(PLAN_FILE), load_observations(DEMO))
 
 
 def _met(ctx, tid: str, scenario: Scenario) -> bool:

@@ -9,7 +9,7 @@ from giamngheo.plan.indicators import load_indicators
 from giamngheo.data.observations import (ALL_STATUSES, ObservationError, load_observations, parse_observations,
                                     worst_quality)
 
-from conftest import DATA, OBS_HEADER, write
+from conftest import DATA, DEMO, OBS_HEADER, write
 
 SOURCES = {"src": {"title": "a source"}, "illustrative": {"title": "placeholders"}}
 GOOD = "households,all,2023,1000,households,official,src,\n"
@@ -160,40 +160,49 @@ def test_series_as_of_and_until():
 # ------------------------------------------------------------------------------ the embedded data
 
 def test_embedded_data_load_cleanly_with_provenance():
-    obs = load_observations(DATA / "observations.csv")
-    with open(DATA / "observations.csv", encoding="utf-8") as fh:
-        raw = list(csv.DictReader(fh))
-    assert set(obs.df["status"]) <= set(ALL_STATUSES)
-    assert set(obs.df["quality"]) <= set(ALL_STATUSES)
-    # every row of the file is kept, and the core only adds derived rows
-    assert len(obs.df[obs.df["status"] != "derived"]) == len(raw)
-    derived = obs.df[obs.df["status"] == "derived"]
-    assert len(derived) > 0 and (derived["inputs"] != "").all()
-    assert set(derived["indicator"]) <= {"poor_rate", "near_poor_rate"}
+    for path in (DATA / "observations.csv", DEMO):
+        obs = load_observations(path)
+        with open(path, encoding="utf-8") as fh:
+            raw = list(csv.DictReader(fh))
+        assert set(obs.df["status"]) <= set(ALL_STATUSES)
+        assert set(obs.df["quality"]) <= set(ALL_STATUSES)
+        # every row of the file is kept, and the core only adds derived rows
+        assert len(obs.df[obs.df["status"] != "derived"]) == len(raw)
+        derived = obs.df[obs.df["status"] == "derived"]
+        assert (derived["inputs"] != "").all()
+        assert set(derived["indicator"]) <= {"poor_rate", "near_poor_rate"}
+        # a published rate is kept as published (2023: 2.33 % official)
+        counts = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in raw}
+        assert obs.series("poor_rate")[2023] == counts[("poor_rate", "all", 2023)] == 2.33
+
+
+def test_demo_rate_derived_from_illustrative_counts():
+    obs = load_observations(DEMO)
+    with open(DEMO, encoding="utf-8") as fh:
+        counts = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh)}
     # the 2021 poor rate is not in the file; it is 3650 / 43024 × 100 from the counts in it
-    counts = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in raw}
     assert ("poor_rate", "all", 2021) not in counts
-    assert obs.series("poor_rate")[2021] == pytest.approx(
-        counts[("poor_households", "all", 2021)] / counts[("households", "all", 2021)] * 100)
-    # a published rate is kept as published (2023: 2.33 % official)
-    assert obs.series("poor_rate")[2023] == counts[("poor_rate", "all", 2023)]
+    assert counts[("poor_households", "all", 2021)] == 3650 and counts[("households", "all", 2021)] == 43024
+    assert obs.series("poor_rate")[2021] == pytest.approx(3650 / 43024 * 100)
+    assert obs.row("poor_rate", "all", 2021)["quality"] == "illustrative"     # households 2021 is illustrative
 
 
 def test_embedded_sources_cover_every_row():
     import tomllib
     with open(DATA / "sources.toml", "rb") as fh:
         sources = tomllib.load(fh)
-    with open(DATA / "observations.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            assert r["source"] in sources, r
+    for path in (DATA / "observations.csv", DEMO, DATA / "alternatives.csv", DATA / "context.csv"):
+        with open(path, encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                assert r["source"] in sources, (path.name, r)
 
 
 def test_embedded_file_validates_through_the_public_parser(tmp_path):
     # the same text written elsewhere validates too (no dependence on the cache)
-    text = (DATA / "observations.csv").read_text(encoding="utf-8")
-    p = write(tmp_path, "copy.csv", text)
-    obs = load_observations(p, DATA / "sources.toml")
-    assert obs.last_year == 2025
+    for path, last in ((DATA / "observations.csv", 2024), (DEMO, 2025)):
+        p = write(tmp_path, "copy.csv", path.read_text(encoding="utf-8"))
+        obs = load_observations(p, DATA / "sources.toml")
+        assert obs.last_year == last
 
 
 def test_parts_never_exceed_the_households_they_belong_to():

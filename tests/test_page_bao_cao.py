@@ -16,6 +16,9 @@ PAGE = "app_pages/85_bao_cao.py"
 TIMEOUT = 90
 
 
+# the hand-worked figures here come from illustrative rows: the demo dataset
+pytestmark = pytest.mark.usefixtures("demo_dataset_module")
+
 @pytest.fixture(scope="module", autouse=True)
 def own_store(tmp_path_factory):
     """An empty database of this module's own (the store's environment variable always wins)."""

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import default_context, run
@@ -18,6 +19,9 @@ PAGE = ROOT / "app_pages" / "7_so_sanh.py"
 PICK = "_gn_compare_pick"
 PLAN = "tra-cu-05-nq-tu"
 
+
+# the hand-worked figures here come from illustrative rows: the demo dataset
+pytestmark = pytest.mark.usefixtures("demo_dataset_module")
 
 def shown(markdown: str) -> str:
     """What Markdown with backslash escapes displays."""

@@ -16,9 +16,12 @@ from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "11_xa.py")
-EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
+EMBEDDED = (ROOT / "data" / "demo" / "observations.csv").read_text(encoding="utf-8-sig")
 C = cm.load_communes()
 
+
+# the hand-worked figures here come from illustrative rows: the demo dataset
+pytestmark = pytest.mark.usefixtures("demo_dataset_module")
 
 @pytest.fixture
 def db_url(tmp_path, monkeypatch):

@@ -10,13 +10,13 @@ import pytest
 
 from giamngheo.model.engine import default_context, make_context
 from giamngheo.scenario.presets import PresetError, get_preset, load_presets, resolve
-from conftest import DATA, obs_from_rows, tiny_plan, target
+from conftest import DATA, DEMO, obs_from_rows, tiny_plan, target
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def rows() -> list[dict[str, str]]:
-    with open(DATA / "observations.csv", encoding="utf-8-sig") as fh:
+    with open(DEMO, encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -35,7 +35,7 @@ def plan_number(tid: str, field: str = "value") -> float:
 
 @pytest.fixture(scope="module")
 def ctx():
-    return default_context()
+    return default_context(data_path=str(DEMO))
 
 
 def test_the_four_presets_in_order():

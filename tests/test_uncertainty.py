@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import DATA, PLAN_FILE, obs_from_rows, target, tiny_plan
+from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 from giamngheo import cli
 from giamngheo.plan import kinds
 from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
@@ -25,7 +25,7 @@ N = 4000
 
 @pytest.fixture(scope="module")
 def ctx():
-    return make_context(load_plan(PLAN_FILE), load_observations(DATA / "observations.csv"))
+    return make_context(load_plan(PLAN_FILE), load_observations(DEMO))
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_value_range_is_two_sd_clipped_or_the_whole_bounds(ctx):
 def test_cli_assess_gains_probabilities():
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = cli.main(["assess", "--draws", "500", "--seed", "1", "--format", "json"])
+        code = cli.main(["assess", "--dataset", "demo", "--draws", "500", "--seed", "1", "--format", "json"])
     assert code == 0
     out = json.loads(buf.getvalue())
     probs = {r["target"]: r["probability"] for r in out}

@@ -19,7 +19,7 @@ import pandas as pd
 
 from giamngheo.i18n import t
 from giamngheo.plan.indicators import Indicator, load_indicators
-from giamngheo.paths import observations_path, sources_path
+from giamngheo.paths import alternatives_path, context_path, get_dataset, observations_path, sources_path
 
 COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
 # How far to trust a figure, best first; a derived figure is as good as its weakest input.
@@ -29,6 +29,8 @@ STATUSES = ("official", "estimate", "illustrative")
 # the figures that may decide a verdict: published, entered from a review, or simple arithmetic on them
 REAL_QUALITIES = ("official", "review", "estimate")
 ALL_STATUSES = STATUSES + ("derived",)
+# What a verdict may rest on, and all the default dataset and the other readings may hold.
+REAL_STATUSES = ("official", "estimate")
 YEAR_RANGE = (1990, 2100)
 LINE_KEY = "_line"   # read_csv_rows: the line of the file a row starts on (header = line 1)
 
@@ -232,11 +234,13 @@ def _frame_digest(df: pd.DataFrame) -> str:
 class Observations:
     """The observations of one data version, with lookups the engine needs."""
 
-    def __init__(self, df: pd.DataFrame, sources: dict[str, Any] | None = None, label: str = ""):
+    def __init__(self, df: pd.DataFrame, sources: dict[str, Any] | None = None, label: str = "",
+                 dataset: str | None = None):
         self.df = df
         self.sources = sources or {}
         self.label = label
         self.digest = _frame_digest(df)
+        self.dataset = dataset     # the embedded dataset's name (paths.DATASETS), None for other files
         self._series: dict[tuple[str, str], dict[int, float]] = {}
         self._rows: dict[tuple[str, str, int], dict[str, Any]] = {}
         for r in df.to_dict("records"):
@@ -279,7 +283,7 @@ class Observations:
     def until(self, as_of: int, keep: tuple[str, ...] = ()) -> "Observations":
         """The data known at the end of ``as_of`` (and every year of the indicators in ``keep``)."""
         mask = (self.df["year"] <= as_of) | self.df["indicator"].isin(list(keep))
-        return Observations(self.df[mask].reset_index(drop=True), self.sources, self.label)
+        return Observations(self.df[mask].reset_index(drop=True), self.sources, self.label, self.dataset)
 
 
 def parse_observations(text: str, file: str, indicators: dict[str, Indicator] | None = None,
@@ -297,14 +301,26 @@ def parse_observations(text: str, file: str, indicators: dict[str, Indicator] | 
     return Observations(derive(frame(clean), indicators), sources)
 
 
-def load_observations(path: Path | str | None = None, sources_file: Path | str | None = None) -> Observations:
-    path = Path(path) if path else observations_path()
+def load_observations(path: Path | str | None = None, sources_file: Path | str | None = None, *,
+                      dataset: str | None = None) -> Observations:
+    """Observations from a file, or from an embedded dataset by name (``default``, ``demo``; see
+    ``giamngheo.paths.DATASETS``). Without either: the server's choice, normally ``default``."""
+    if path is not None and dataset is not None:
+        raise ValueError("give a path or a dataset, not both")
+    name = None
+    if path is None:
+        ds = get_dataset(dataset)
+        path, name = ds.path, ds.name
+    path = Path(path)
     src = Path(sources_file) if sources_file else (path.with_name("sources.toml") if path.with_name("sources.toml").exists() else sources_path())
     try:
         key = (str(path), path.stat().st_mtime_ns, str(src), src.stat().st_mtime_ns)
     except OSError:
         raise ObservationError([Problem(path.name, None, None, "", "file_not_found")]) from None
-    return _load_cached(*key)
+    obs = _load_cached(*key)
+    if name is None:
+        return obs
+    return Observations(obs.df, obs.sources, obs.label, name)
 
 
 @lru_cache(maxsize=8)
@@ -312,3 +328,112 @@ def _load_cached(path: str, _m: int, src: str, _m2: int) -> Observations:
     sources = load_sources(src)
     text = Path(path).read_text(encoding="utf-8-sig")
     return parse_observations(text, Path(path).name, load_indicators(), sources)
+
+
+# ---------------------------------------------------------------------------------- other readings
+
+ALTERNATIVE_COLUMNS = COLUMNS + ("alternative_to", "why_not_used")
+
+
+def _key_text(indicator: str, group: str, year: int) -> str:
+    return f"{indicator}/{group}/{year}"
+
+
+def load_alternatives(path: Path | str | None = None, observations: Observations | None = None,
+                      sources_file: Path | str | None = None) -> pd.DataFrame:
+    """Other readings of figures in the default data (``data/alternatives.csv``): each row is an
+    official figure or estimate the verdicts do not use, ``alternative_to`` names the used row as
+    ``indicator/group/year`` and ``why_not_used`` says why. Adds ``used_value`` and ``used_status``
+    from the observations. Raises ObservationError naming row and column on a bad row."""
+    path = Path(path) if path else alternatives_path()
+    if not path.exists():
+        raise ObservationError([Problem(path.name, None, None, "", "file_not_found")])
+    sources = load_sources(sources_file)
+    obs = observations if observations is not None else load_observations(dataset="default")
+    rows, problems = read_csv_rows(path.read_text(encoding="utf-8-sig"), path.name)
+    for col in ("alternative_to", "why_not_used"):
+        if rows and col not in rows[0]:
+            problems.append(Problem(path.name, 1, col, "", "missing_column"))
+    if problems:
+        raise ObservationError(problems)
+    indicators = load_indicators()
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        clean, ps = validate_rows([r], path.name, indicators, sources)
+        problems.extend(ps)
+        line = int(r[LINE_KEY])
+        status = (r.get("status") or "").strip()
+        if status in STATUSES and status not in REAL_STATUSES:    # another reading is a real figure too
+            problems.append(Problem(path.name, line, "status", status, "bad_status",
+                                    (("allowed", ", ".join(REAL_STATUSES)),)))
+            clean = []
+        to = (r.get("alternative_to") or "").strip()
+        parts = to.split("/")
+        used = None
+        if len(parts) == 3 and parts[2].strip().isdigit():
+            used = obs.row(parts[0].strip(), parts[1].strip(), int(parts[2]))
+        if used is None or used["status"] == "derived":
+            problems.append(Problem(path.name, line, "alternative_to", to, "no_used_row"))
+        why = (r.get("why_not_used") or "").strip()
+        if not why:
+            problems.append(Problem(path.name, line, "why_not_used", "", "empty"))
+        if clean and used is not None:
+            c = {k: v for k, v in clean[0].items() if k != "_row"}
+            out.append({**c, "alternative_to": to, "why_not_used": why,
+                        "used_value": float(used["value"]), "used_status": used["status"]})
+    if problems:
+        raise ObservationError(problems)
+    return pd.DataFrame(out, columns=list(ALTERNATIVE_COLUMNS) + ["used_value", "used_status"])
+
+
+# ---------------------------------------------------------------------------------- context figures
+
+CONTEXT_COLUMNS = ("area", "indicator", "group", "year", "value", "unit", "status", "source", "note")
+
+
+def load_context(path: Path | str | None = None, sources_file: Path | str | None = None) -> pd.DataFrame:
+    """Province, merged-province and national figures (``data/context.csv``), for comparison beside
+    the district and never part of its series. Every row needs an area, an indicator, a whole year, a
+    number, an official or estimate status and a source listed in sources.toml."""
+    path = Path(path) if path else context_path()
+    if not path.exists():
+        raise ObservationError([Problem(path.name, None, None, "", "file_not_found")])
+    sources = load_sources(sources_file)
+    rows, problems = read_csv_rows(path.read_text(encoding="utf-8-sig"), path.name)
+    if rows and "area" not in rows[0]:
+        problems.append(Problem(path.name, 1, "area", "", "missing_column"))
+    if problems:
+        raise ObservationError(problems)
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        line = int(r[LINE_KEY])
+        bad = len(problems)
+
+        def err(col: str, code: str, **params: Any) -> None:
+            problems.append(Problem(path.name, line, col, str(r.get(col, "") or ""), code, tuple(params.items())))
+
+        for col in ("area", "indicator"):
+            if not (r.get(col) or "").strip():
+                err(col, "empty")
+        year = _to_float(r.get("year") or "")
+        if year is None or year != int(year):
+            err("year", "not_year")
+        value = _to_float(r.get("value") or "")
+        if value is None:
+            err("value", "not_number")
+        status = (r.get("status") or "").strip()
+        if status not in REAL_STATUSES:
+            err("status", "bad_status", allowed=", ".join(REAL_STATUSES))
+        source = (r.get("source") or "").strip()
+        if not source:
+            err("source", "empty")
+        elif source not in sources:
+            err("source", "unknown_source")
+        if len(problems) == bad:
+            out.append({"area": r["area"].strip(), "indicator": r["indicator"].strip(),
+                        "group": (r.get("group") or "").strip() or "all", "year": int(year),  # type: ignore[arg-type]
+                        "value": float(value), "unit": (r.get("unit") or "").strip(),  # type: ignore[arg-type]
+                        "status": status, "source": source, "note": (r.get("note") or "").strip()})
+    if problems:
+        raise ObservationError(problems)
+    return pd.DataFrame(out, columns=list(CONTEXT_COLUMNS))
