@@ -94,8 +94,9 @@ def _scalar(x: Any) -> float | None:
 
 
 def progress_base(plan: Plan, tg: Target, real: dict[int, float]) -> tuple[int, float] | None:
-    """The progress-share base of a level target: the first real value in the plan window (never
-    one on the old standard for a target on the new one)."""
+    """The progress-share base of a projected target: its first actual value in the plan window
+    (never one on the old standard for a target on the new one). A projection may start from any
+    figure of the data in use; the verdict then carries that figure's status."""
     first = plan.period[0]
     cand = [y for y in sorted(real) if first <= y <= tg.target_year] or sorted(real)
     if not cand:
@@ -120,7 +121,7 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
     path = proj.path(tg.indicator, tg.group)
     last_y = max(real) if real else None
     last_v = real[last_y] if last_y is not None else None
-    base = progress_base(plan, tg, real)
+    base = progress_base(plan, tg, obs.series(tg.indicator, tg.group, as_of))
     method = path.method if path else "none"
     common = dict(target=tg.id, number=tg.number, area=tg.area, indicator=tg.indicator, group=tg.group,
                   year=tg.target_year, last_actual_year=last_y, last_actual_value=last_v)
@@ -183,7 +184,8 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
     except kinds.Missing:
         return Verdict(status="no_data", basis=None, value=None, target_value=_threshold(tg), sense=None,
                        level=None, target_level=None, required_change=None, required_from=None, progress=None,
-                       probability=None, method=method, data_quality=None, **common)
+                       probability=None, method=method, data_quality=None,
+                       condition=spec.condition(plan, tg, real, get), **common)
     met = bool(m.met())
     progress = kinds.progress_share(m)
     status = classify(progress, met)

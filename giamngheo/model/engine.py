@@ -436,9 +436,11 @@ def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: i
         if per_year:
             x = np.maximum(d, 0.0) + 0 * np.asarray(actual[L], float)
         elif ind.saturates and ind.kind == "rate":
-            gap0 = np.maximum(100.0 - x, 1e-9)
-            k = np.clip(d / gap0, -np.inf, 0.999)
-            x = np.where(d > 0, 100.0 - gap0 * (1 - k), x + d)
+            # the gap to 100 % closes by the same share each year: the share the first year's change
+            # would close of the gap at the last actual year
+            gap_l = np.maximum(100.0 - np.asarray(actual[L], float), 1e-9)
+            k = np.clip(d / gap_l, -np.inf, 0.999)
+            x = np.where(d > 0, 100.0 - (100.0 - x) * (1 - k), x + d)
         else:
             x = x + d
         x = np.clip(x, lo, hi)

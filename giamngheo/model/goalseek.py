@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from giamngheo.plan import kinds
-from giamngheo.model.assess import progress_base, real_series
+from giamngheo.model.assess import progress_base
 from giamngheo.scenario.assumptions import Assumption, Scenario
 from giamngheo.model.engine import LABOUR_FLOWS, Context, poverty_paths, project, project_one, run
 from giamngheo.model.poverty import run_poverty
@@ -63,7 +63,7 @@ def _margin(m: kinds.Measure) -> np.ndarray:
 
 
 def _base(ctx: Context, tg: Target) -> tuple[int, float] | None:
-    return progress_base(ctx.plan, tg, real_series(ctx.obs, tg, ctx.as_of))
+    return progress_base(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, ctx.as_of))
 
 
 def _measure_fn(ctx: Context, scenario: Scenario, tg: Target, lever: str):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from giamngheo.plan import kinds
-from giamngheo.model.assess import Verdict, progress_base, real_series
+from giamngheo.model.assess import Verdict, progress_base
 from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 from giamngheo.model.projection import Projection, SeriesPath
 
@@ -171,7 +171,7 @@ def probability_of(ctx: Any, tg: Any, proj: Projection) -> float | None:
     """The share of draws in which the target is met (None without draws or with a missing year)."""
     if not proj.has_draws(tg.indicator, tg.group):
         return None
-    base = progress_base(ctx.plan, tg, real_series(ctx.obs, tg, proj.as_of))
+    base = progress_base(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, proj.as_of))
     try:
         m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True), base)
     except kinds.Missing:
@@ -183,7 +183,7 @@ def probability_of(ctx: Any, tg: Any, proj: Projection) -> float | None:
 
 
 def _met(ctx: Any, tg: Any, proj: Projection) -> bool:
-    base = progress_base(ctx.plan, tg, real_series(ctx.obs, tg, proj.as_of))
+    base = progress_base(ctx.plan, tg, ctx.obs.series(tg.indicator, tg.group, proj.as_of))
     try:
         m = kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group), base)
     except kinds.Missing:

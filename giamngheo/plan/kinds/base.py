@@ -107,9 +107,11 @@ class Condition:
 
 
 def ind_name(ind: "Indicator | None", lang: str) -> str:
+    """The indicator's name as it reads inside a sentence (first letter in lower case)."""
     if ind is None:
         return ""
-    return getattr(ind, f"name_{lang}", "") or ind.name_vi
+    name = getattr(ind, f"name_{lang}", "") or ind.name_vi
+    return name[:1].lower() + name[1:]
 
 
 def years_text(years: Any, lang: str) -> str:
