@@ -3,11 +3,11 @@ exits by channel against new poverty, and the fall needed against the fall assum
 import streamlit as st
 
 from giamngheo.report import charts, views
-from giamngheo.model.engine import exit_cap_years
+from giamngheo.report import explain, needs
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr, view_key
-from giamngheo.model.uncertainty import probability_text
+from giamngheo.report.needs import probability_text
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities
@@ -31,26 +31,19 @@ for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_r
     col.markdown(f"#### {tr(key)}")
     show_chart(lambda: charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col, key=view_key())
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)))
-for tg, v in zip(plan.targets, verdicts):
-    if tg.area == "poverty" and v.basis == "projected":
-        st.markdown(probability_text(v, L))
+by_id = {v.target: v for v in verdicts}
+for tg in plan.targets:
+    if tg.area == "poverty" and by_id[tg.id].basis == "projected":
+        st.markdown(probability_text(by_id[tg.id], L))
 
 st.subheader(tr("poverty.required"))
-needed = [(tg, v) for tg, v in zip(plan.targets, verdicts) if tg.area == "poverty" and v.basis == "projected"
-          and v.required_change is not None and tg.indicator.endswith("rate")]
-cols = st.columns(max(len(needed), 1) + 1)
-for col, (tg, v) in zip(cols, needed):
-    col.metric(tr("poverty.required_metric", target=tg.id), f"{fmt_num(-v.required_change, L, 2)} {tr('unit.pp_year')}",
-               help=field(tg, "reading"))
-cols[-1].metric(tr("poverty.assumed_metric"), f"{fmt_num(vals['poor_fall'], L, 2)} {tr('unit.pp_year')}")
-a, b = ctx.as_of, ctx.horizon
-pa, pb = proj.get("poor_rate", "all", a), proj.get("poor_rate", "all", (brk - 1) if brk and brk > a + 1 else b)
-if pa is not None and pb is not None and brk and brk > a + 1:
-    st.caption(tr("poverty.realised", a=a, b=brk - 1, v=fmt_num((pa - pb) / (brk - 1 - a), L, 2)) + ". " + tr("poverty.cap_note"))
-
-cap = exit_cap_years(proj)
-if cap:
-    st.warning(tr("sidebar.cap_binding", years=", ".join(map(str, cap))), icon="⚠️")
+# one "needed" figure per target, the same as everywhere: the yearly change its own years need, the
+# scenario's own yearly change over the same years, and the lever value that just meets it
+for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
+    if tg.area != "poverty" or v.basis != "projected" or v.required_change is None:
+        continue
+    st.markdown(needs.need_line(ctx, scenario(), tg, v, L))
+st.caption(explain.base_note(ctx, scenario(), L))
 st.subheader(tr("poverty.channels"))
 cdf = views.channel_frame(proj, L)
 if not cdf.empty:

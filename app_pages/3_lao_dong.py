@@ -5,7 +5,7 @@ from giamngheo.report import charts, views
 from giamngheo.i18n import field as _field
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, lang, mc_results, tr, view_key
-from giamngheo.model.uncertainty import probability_text
+from giamngheo.report.needs import probability_text
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from giamngheo.report import charts
+from giamngheo.report import charts, what_it_takes
 
 from giamngheo.model import goalseek
 from giamngheo.scenario.assumptions import Scenario
@@ -66,7 +66,7 @@ mc = mc_results()
 
 # 1. What the main lever needs to be
 st.header(tr("seek.table"))
-st.dataframe(goalseek.requirement_rows(ctx, sc, mc.verdicts, L), hide_index=True, width="stretch",
+st.dataframe(what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L), hide_index=True, width="stretch",
              column_config={tr(f"seek.col_{k}"): st.column_config.TextColumn(width="medium")
                             for k in ("target", "lever")})
 st.caption(tr("seek.table_note"))
@@ -77,10 +77,10 @@ st.caption(tr("seek.table_note"))
 def gap_charts(values: tuple, lg: str):
     out = []
     for att in goalseek.gap_attribution(ctx, Scenario("", values)):
-        df = goalseek.attribution_frame(att, lg)
+        df = what_it_takes.attribution_frame(att, lg)
         chart = charts.gap_chart(df, t("seek.gap_axis", lg, year=att.year), lg, threshold=100 * att.threshold,
                                  threshold_label=t("seek.gap_threshold", lg, v=fmt_pct(100 * att.threshold, lg, 0)))
-        out.append((att, df, chart, goalseek.attribution_caption(att, lg)))
+        out.append((att, df, chart, what_it_takes.attribution_caption(att, lg)))
     return out
 
 
@@ -92,7 +92,7 @@ def tornado_charts(values: tuple, lg: str, overrides: tuple):
     out = []
     for g, _ in tn.bars:
         base, _bars = tn.for_group(g)
-        df = goalseek.tornado_frame(ctx, tn, g, lg)
+        df = what_it_takes.tornado_frame(ctx, tn, g, lg)
         out.append((g, base, df, charts.tornado_chart(df, t("seek.tornado_axis", lg, year=tn.year), lg, base=base)))
     return tn, out
 

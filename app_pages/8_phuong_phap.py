@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from giamngheo.report import views
+from giamngheo.report import explain, views
 from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
 from giamngheo.i18n import fmt_num
 from giamngheo.ui.state import context, field, lang, scenario, tr
@@ -33,20 +33,36 @@ st.dataframe(pd.DataFrame([{tr("board.col_number"): tg.number, tr("method.sectio
              hide_index=True, width="stretch")
 
 st.header(tr("method.statuses"))
-for s in ("official", "estimate", "derived", "illustrative"):
+for s in ("official", "review", "estimate", "derived", "illustrative"):
     st.markdown(f"- **{tr('quality.' + s)}** — {tr('method.status_' + s)}")
 
 st.header(tr("method.model"))
 st.markdown(tr("method.model_text"))
 if plan.standard:
     st.markdown(tr("method.break_text", year=plan.standard.break_year, old=field(plan.standard, "old"),
-                   new=field(plan.standard, "new")))
-from giamngheo.report.explain import first_year_arithmetic  # noqa: E402
+                   new=field(plan.standard, "new"), reasoning=field(plan.standard, "reasoning")))
+    st.caption(explain.base_note(ctx, scenario(), L))
 
-_year, _arith = first_year_arithmetic(ctx, scenario(), L)
+st.subheader(tr("method.calibration"))
+st.markdown(explain.calibration_text(ctx, L))
+_cal = explain.calibration_rows(ctx, L)
+if not _cal.empty:
+    st.dataframe(_cal, hide_index=True, width="stretch")
+st.subheader(tr("method.backtest"))
+_bt = explain.backtest_rows(ctx, L)
+if not _bt.empty:
+    st.dataframe(_bt, hide_index=True, width="stretch")
+
+_year, _arith = explain.first_year_arithmetic(ctx, scenario(), L)
 if _year is not None:
     st.subheader(tr("explain.title", year=_year))
     st.dataframe(_arith, hide_index=True, width="stretch")
+st.subheader(tr("method.start"))
+st.dataframe(explain.start_rows(ctx, L), hide_index=True, width="stretch")
+_t26 = next((tg for tg in plan.targets if tg.id == "T26"), None)
+if _t26 is not None:
+    st.subheader(tr("method.t26"))
+    st.markdown(field(_t26, "reading"))
 st.subheader(tr("method.assumptions"))
 st.dataframe(views.assumption_rows(ctx, scenario(), L), hide_index=True, width="stretch")
 

@@ -228,14 +228,3 @@ def monte_carlo_cached(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, see
                        overrides: Mapping[str, float] | None = None) -> MonteCarlo:
     """A compact result, cached by context, scenario, draws, seed and spread overrides."""
     return _cached(ctx, scenario, n, seed, overrides_key(overrides))
-
-
-def probability_text(v: Verdict, lang: str) -> str:
-    """One line: the verdict on the projected progress and, beside it, the chance of meeting it."""
-    from giamngheo.i18n import fmt_pct, t
-    ps = probability_status(v.probability)
-    p = fmt_pct(100 * v.probability, lang, 0) if v.probability is not None else t("prob.none", lang)
-    pstatus = t(f"status.{ps}", lang) if ps else "–"
-    pclass = t(f"prob.class_{ps}", lang) if ps else "–"
-    return t("prob.line", lang, n=v.number, year=v.year, status=t(f"status.{v.status}", lang), p=p, pstatus=pstatus,
-             pclass=pclass)

@@ -1,40 +1,159 @@
-"""The poverty model's arithmetic for the first projected year, line by line, for the method page."""
+"""The poverty model explained for the method page: its arithmetic for the first year the levers act,
+the calibration on the record, the backtests, and the start's constants — as tables in words."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
-from giamngheo.i18n import fmt_num, t
-from giamngheo.model.poverty import run_poverty
+from giamngheo.i18n import field, fmt_num, fmt_pct, t
+from giamngheo.model.engine import Context, backtest
+from giamngheo.model.poverty import PovertyInputs, run_poverty
 
 
-def first_year_arithmetic(ctx, scenario, lang: str) -> tuple[int | None, pd.DataFrame]:
-    """(year, table): one column per group, one row per step of the stock–flow for that year."""
-    from giamngheo.model.engine import poverty_inputs   # late import: engine imports the model
-
-    inp = poverty_inputs(ctx)
+def _lever_year_inputs(ctx: Context, scenario) -> tuple[int, dict, dict] | None:
+    """(year, start stocks per group, params) of the first year the levers act."""
+    inp = ctx.poverty
     if inp is None:
-        return None, pd.DataFrame()
+        return None
     vals = ctx.registry.resolve(scenario)
-    res = run_poverty(inp, vals)
-    year = res.years[0]
+    y0 = ctx.lever_from - 1
+    if y0 > inp.start_year:
+        res = run_poverty(PovertyInputs(inp.start_year, y0, inp.groups, inp.scale, inp.lever_from, inp.break_year,
+                                        inp.overseas_split), vals, ctx.registry.defaults())
+        start = {g: tuple(float(res.stocks[g][k][-1]) for k in ("H", "W", "D", "N")) for g in res.stocks}
+    else:
+        start = {g: tuple(map(float, v)) for g, v in inp.groups.items()}
+    return y0 + 1, start, vals
+
+
+def first_year_arithmetic(ctx: Context, scenario, lang: str) -> tuple[int | None, pd.DataFrame]:
+    """(year, table): one column per group, one row per step of the stock–flow for the first year
+    the scenario's levers act."""
+    got = _lever_year_inputs(ctx, scenario)
+    if got is None:
+        return None, pd.DataFrame()
+    year, start, vals = got
+    inp = ctx.poverty
+    one = PovertyInputs(year - 1, year, start, inp.scale, year, inp.break_year if inp.break_year and inp.break_year > year - 1 else None,
+                        inp.overseas_split)
+    res = run_poverty(one, vals)
     f = lambda x, d=0: fmt_num(float(x), lang, d)  # noqa: E731
-    pct = lambda k: fmt_num(vals.get(k, 0.0), lang)  # noqa: E731
     cols: dict[str, list[str]] = {}
-    for g, flows in res.flows.items():
-        v = {k: flows[k][0] for k in flows}
+    for g in res.stocks:
+        H, W, D, N = start[g]
+        hz = {k: float(res.hazards[g][k][0]) for k in res.hazards[g]}
+        fl = {k: float(res.flows[g][k][0]) for k in res.flows[g]}
+        lam = hz["pace"] + hz["jobs"] + hz["overseas"]
         cols[t(f"group.{g}", lang)] = [
-            f(v["start"]),
-            f"{f(v['new'])} + {f(v['returning'])} + {f(v['shock'])}",
-            f(v["target"]),
-            f"{f(v['start'])} + {f(v['new'] + v['returning'])} − {f(v['target'])} = {f(v['e0'])}",
-            f"{f(v['jobs_g'])} × {pct('job_reach_poor')}% × {pct('job_lift')}% = {f(v['c_jobs'], 1)}",
-            f"{f(v['overseas_g'])} × {pct('overseas_reach_poor')}% × {pct('overseas_lift')}% = {f(v['c_overseas'], 1)}",
-            f"{f(v['cap'])}",
-            f"{f(v['e0'])} − {f(v['c_ref'], 1)} + {f(min(v['c_jobs'] + v['c_overseas'], v['cap']), 1)} → "
-            f"{f(v['exits'])} (≤ {f(v['e_max'])})",
-            f"{f(v['start'])} + {f(v['new'] + v['returning'] + v['shock'])} − {f(v['exits'])} = "
-            f"{f(res.stocks[g]['P'][0])}",
+            f"{f(W)} + {f(D)} = {f(W + D)}",
+            f"{f(fl['new'])} + {f(fl['returning'])} + {f(fl['shock'])}",
+            f"{fmt_num(hz['pace'], lang, 3)}",
+            f"{fmt_num(hz['jobs'], lang, 3)}",
+            f"{fmt_num(hz['overseas'], lang, 4)}",
+            f"{f(W)} × (1 − e^−{fmt_num(lam, lang, 3)}) = {f(W * -math.expm1(-lam), 1)}",
+            f"{fmt_pct(vals['no_work_exit_rate'], lang, 0)} × {f(D)} = {f(fl['exits_no_work'], 1)}",
+            f"{f(fl['exits_pace'], 1)} / {f(fl['exits_jobs'], 1)} / {f(fl['exits_overseas'], 1)}",
+            f"{f(W + D)} + {f(fl['new'] + fl['returning'] + fl['shock'])} − {f(fl['exits'])} = "
+            f"{f(float(res.stocks[g]['P'][0]))}",
+            f"{f(N)} → {f(float(res.stocks[g]['N'][0]))}",
         ]
-    rows = [t(f"explain.row_{k}", lang) for k in ("start", "inflows", "target", "e0", "jobs", "overseas", "cap",
-                                                  "exits", "end")]
+    rows = [t(f"explain.row_{k}", lang) for k in ("start", "inflows", "lam_pace", "lam_jobs", "lam_overseas",
+                                                  "exits_w", "exits_d", "channels", "end", "near")]
     return year, pd.DataFrame({t("explain.step", lang): rows, **cols})
+
+
+def calibration_rows(ctx: Context, lang: str) -> pd.DataFrame:
+    """What the defaults of the pace sliders rest on: the pair of years, the model against the data."""
+    cal = ctx.calibration
+    rows = []
+    if cal is None:
+        return pd.DataFrame()
+    for ind, (model, actual) in cal.fit.items():
+        years = cal.years if ind == "poor_households" else cal.near_years
+        if years is None:
+            continue
+        rows.append({t("explain.col_what", lang): field(ctx.indicators[ind], "name", lang),
+                     t("explain.col_years", lang): f"{years[0]} → {years[1]}",
+                     t("explain.col_model", lang): fmt_num(model, lang, 0),
+                     t("explain.col_actual", lang): fmt_num(actual, lang, 0),
+                     t("explain.col_error", lang): fmt_pct(100 * (model / actual - 1), lang, 1) if actual else "–"})
+    return pd.DataFrame(rows)
+
+
+def calibration_text(ctx: Context, lang: str) -> str:
+    cal, inp = ctx.calibration, ctx.poverty
+    if cal is None or inp is None:
+        return t("explain.no_model", lang)
+    sc = inp.scale
+    if cal.years is None:
+        return t("explain.cal_fallback", lang, lam=fmt_num(cal.lam0, lang, 3))
+    share = -math.expm1(-cal.lam0)
+    return t("explain.cal_text", lang, a=cal.years[0], b=cal.years[1], lam=fmt_num(cal.lam0, lang, 3),
+             share=fmt_pct(100 * share, lang, 0), f0=fmt_num(sc.f0, lang), fn0=fmt_num(sc.fn0, lang),
+             year=ctx.lever_from - 1)
+
+
+def backtest_rows(ctx: Context, lang: str, years: tuple[int, ...] = (2022, 2023)) -> pd.DataFrame:
+    """The model as it stood with the data up to each year, at its defaults, against the real figure."""
+    rows = []
+    for as_of in years:
+        b = backtest(ctx, as_of)
+        if b is None:
+            continue
+        note = ""
+        if b.reason:
+            note = t(f"explain.bt_{b.reason}", lang)
+        elif b.calibration is not None and b.calibration.clipped:
+            note = t("explain.bt_clipped", lang)
+        elif b.calibration is not None and b.calibration.years is None:
+            note = t("explain.bt_fallback", lang)
+        rows.append({t("explain.col_as_of", lang): str(as_of), t("explain.col_year", lang): str(b.year),
+                     t("explain.col_model", lang): fmt_num(b.projected, lang, 0) if b.projected is not None else "–",
+                     t("explain.col_actual", lang): fmt_num(b.actual, lang, 0),
+                     t("explain.col_error", lang): fmt_pct(100 * b.relative, lang, 0) if b.relative is not None else "–",
+                     t("explain.col_note", lang): note})
+    return pd.DataFrame(rows)
+
+
+def start_rows(ctx: Context, lang: str) -> pd.DataFrame:
+    """The constants of the model's start, used only where the data lack the figure, with evidence."""
+    return pd.DataFrame([{t("explain.col_what", lang): field(c, "label", lang),
+                          t("explain.col_value", lang): fmt_num(c.value, lang),
+                          t("assumptions.col_basis", lang): t(f"assumptions.basis_{c.basis}", lang),
+                          t("explain.col_evidence", lang): field(c, "evidence", lang)}
+                         for c in ctx.registry.constants.values()])
+
+
+def base_note(ctx: Context, scenario, lang: str) -> str:
+    """Where the base of the 2030 poverty targets comes from: the first review on the new standard,
+    or the re-based estimate until it is entered."""
+    inp = ctx.poverty
+    brk = ctx.break_year
+    if inp is None or brk is None:
+        return ""
+    if inp.start_year >= brk:
+        q = ctx.obs.quality("poor_households", "all", brk) or ctx.obs.quality("poor_rate", "all", brk) or "official"
+        return t("explain.base_review", lang, year=brk, quality=t(f"quality.{q}", lang))
+    vals = ctx.registry.resolve(scenario)
+    return t("explain.base_estimate", lang, year=brk, last=brk - 1, f=fmt_num(vals["rebase_factor"], lang),
+             fn=fmt_num(vals["rebase_factor_near"], lang))
+
+
+def nowcast_years(ctx: Context) -> list[int]:
+    inp = ctx.poverty
+    if inp is None:
+        return []
+    return list(range(inp.start_year + 1, ctx.lever_from))
+
+
+def placements_reach(ctx: Context, scenario) -> float | None:
+    """Poor households lifted by placements abroad in the first lever year (all groups)."""
+    got = _lever_year_inputs(ctx, scenario)
+    if got is None:
+        return None
+    year, start, vals = got
+    inp = ctx.poverty
+    res = run_poverty(PovertyInputs(year - 1, year, start, inp.scale, year, None, inp.overseas_split), vals)
+    return float(sum(np.mean(res.flows[g]["exits_overseas"][0]) for g in res.flows))

@@ -27,16 +27,6 @@ def _slider(a: Assumption) -> None:
               key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
 
 
-def _cap_notice() -> None:
-    """Say when the assumed falls use up every possible exit, so jobs and placements change nothing."""
-    from giamngheo.model.engine import exit_cap_years
-    from giamngheo.ui.state import results
-    proj, _ = results()
-    years = sorted(set(exit_cap_years(proj)) | set(exit_cap_years(proj, "khmer")))
-    if years:
-        st.caption("⚠️ " + tr("sidebar.cap_binding", years=", ".join(map(str, years))))
-
-
 def _lever_needs() -> dict:
     """Lever id → the requirements of the projected targets it is the main lever of (cached in the core)."""
     from giamngheo.model.goalseek import lever_requirements
@@ -113,7 +103,6 @@ def render(skip: Iterable[str] = ()) -> None:
                 continue
             _slider(a)
             _need_caption(a, needs.get(a.id, []))
-        _cap_notice()
         vals = reg.resolve(_current(reg))
         if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
             st.warning(tr("notice.more_than_total", id="overseas_ethnic", value="",

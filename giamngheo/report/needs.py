@@ -1,0 +1,60 @@
+"""One "needed" figure per target, the same on every page and in every report: the yearly change
+its own years need, the scenario's own yearly change over those years, and the value of its main
+lever that just meets it (goal seek); and the verdict with, separately, the chance of meeting it."""
+from __future__ import annotations
+
+from typing import Any
+
+from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed, t
+from giamngheo.model.assess import Verdict
+from giamngheo.model.engine import Context
+from giamngheo.model.goalseek import goal_seek
+from giamngheo.plan.targets import Target
+
+
+def chance_text(v: Verdict, lang: str) -> str:
+    """«khả năng đạt 85 %» — a chance, never a verdict of its own ('' when none)."""
+    if v.probability is None:
+        return ""
+    return t("need.chance", lang, p=fmt_pct(100 * v.probability, lang, 0))
+
+
+def probability_text(v: Verdict, lang: str) -> str:
+    """One line: the verdict and, beside it, the chance of meeting it."""
+    chance = chance_text(v, lang)
+    return t("need.verdict_line", lang, n=v.number, year=v.year, status=t(f"status.{v.status}", lang)) + (
+        f" · {chance}" if chance else "")
+
+
+def _change(x: float | None, ind: Any, lang: str) -> str:
+    if x is None:
+        return "–"
+    unit = t("unit.pp_year", lang) if ind.unit == "percent" else t("board.per_year", lang).strip()
+    dec = 2 if ind.unit == "percent" or abs(x) < 10 else 0
+    return f"{fmt_signed(x, lang, dec)} {unit}"
+
+
+def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
+    """The value of the target's main lever that just meets it, in words ('' when none is found)."""
+    r = goal_seek(ctx, scenario, tg.id)
+    if r.lever is None or r.outcome in ("no_lever", "not_projected"):
+        return ""
+    a = ctx.registry[r.lever]
+    label = field(a, "label", lang)
+    if r.outcome == "found":
+        v = fmt_num(r.value, lang, 0 if a.integer else 2)
+        return t("need.lever_ge" if r.sense == ">=" else "need.lever_le", lang, lever=label, v=v)
+    return t(f"need.lever_{r.outcome}", lang, lever=label)
+
+
+def need_line(ctx: Context, scenario: Any, tg: Target, v: Verdict, lang: str) -> str:
+    """«Chỉ tiêu 24: cần −0,44 điểm %/năm (2026→2030); kịch bản −0,26; «…» cần ≥ 0,62»."""
+    ind = ctx.indicators[tg.indicator]
+    parts = [t("need.needed", lang, n=tg.number, v=_change(v.required_change, ind, lang), a=v.required_from,
+               b=v.required_to or v.year)]
+    if v.resulting_change is not None:
+        parts.append(t("need.resulting", lang, v=_change(v.resulting_change, ind, lang)))
+    lever = lever_text(ctx, scenario, tg, lang)
+    if lever:
+        parts.append(lever)
+    return " · ".join(parts)

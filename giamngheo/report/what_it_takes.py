@@ -1,0 +1,118 @@
+"""What it takes, for the pages and reports: the requirements, the gap attribution and the tornado
+as tables and chart inputs in the reader's language (the computation is in giamngheo.model.goalseek)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from giamngheo.i18n import field, fmt_num, fmt_pct, t
+from giamngheo.model.engine import Context
+from giamngheo.model.goalseek import Attribution, Requirement, Tornado, goal_seek, requirements  # noqa: F401
+from giamngheo.scenario.assumptions import Assumption, Scenario
+
+# ------------------------------------------------------------------------- tables and chart inputs
+
+def _unit(a: Assumption, lang: str) -> str:
+    from giamngheo.i18n import catalogue, t
+    return t(f"unit.{a.unit}", lang) if f"unit.{a.unit}" in catalogue() else ""
+
+
+def _fmt_lever(a: Assumption, x: float | None, lang: str) -> str:
+    from giamngheo.i18n import fmt_num
+    if x is None:
+        return "–"
+    return f"{fmt_num(x, lang, 0 if a.integer else 2)} {_unit(a, lang)}".strip()
+
+
+def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
+    """What the lever needs to be, in words: '≥ 0,82 điểm %/năm', 'no value from 0 to 3 meets it', …"""
+    from giamngheo.i18n import t
+    if r.lever is None or r.outcome in ("no_lever", "not_projected"):
+        return t("seek.no_lever", lang)
+    a = ctx.registry[r.lever]
+    if r.outcome == "found":
+        s = t("seek.need_ge" if r.sense == ">=" else "seek.need_le", lang, v=_fmt_lever(a, r.value, lang))
+        return s + ("" if r.monotone else t("seek.not_monotone", lang))
+    return t(f"seek.{r.outcome}", lang, lo=_fmt_lever(a, r.lo, lang), hi=_fmt_lever(a, r.hi, lang))
+
+
+def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
+    """The goal-seek table: one row per projected target, in the language."""
+    from giamngheo.report.needs import chance_text
+    vals = ctx.registry.resolve(scenario)
+    by_id = {v.target: v for v in verdicts}
+    rows = []
+    for r in requirements(ctx, scenario):
+        tg = ctx.plan.target(r.target)
+        v = by_id.get(r.target)
+        a = ctx.registry[r.lever] if r.lever else None
+        cur = vals[r.lever] if r.lever else None
+        meets = r.meets(cur) if cur is not None else None
+        rows.append({
+            t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
+            t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
+            t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
+            t("seek.col_needed", lang): requirement_text(ctx, r, lang),
+            t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
+            t("seek.col_verdict", lang): ((t(f"status.{v.status}", lang) if v else "–")
+                                          + (f" · {chance_text(v, lang)}" if v is not None and v.probability is not None
+                                             else "")),
+        })
+    return pd.DataFrame(rows)
+
+
+def _two_lines(text: str) -> str:
+    """Break a short label into two lines (" / " between them) near its middle."""
+    words = text.split()
+    if len(words) < 2:
+        return text
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + " / " + " ".join(words[cut:])
+
+
+def attribution_frame(att: Attribution, lang: str):
+    """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate."""
+    import pandas as pd
+
+    from giamngheo.i18n import fmt_num, t
+    rows = [{"step": _two_lines(t("seek.gap_without", lang)), "order": 0, "start": 0.0, "end": 100 * att.without,
+             "kind": "total", "label": fmt_num(100 * att.without, lang, 0) + "%"}]
+    level = 100 * att.without
+    for i, (name, c) in enumerate(att.contributions, start=1):
+        end = level - 100 * c
+        rows.append({"step": _two_lines(t(f"seek.lever_{name}", lang)), "order": i, "start": level, "end": end,
+                     "kind": "down" if c >= 0 else "up",
+                     "label": ("−" if c >= 0 else "+") + fmt_num(abs(100 * c), lang, 1)})
+        level = end
+    rows.append({"step": _two_lines(t("seek.gap_scenario", lang)), "order": len(rows), "start": 0.0, "end": 100 * att.scenario,
+                 "kind": "scenario", "label": fmt_num(100 * att.scenario, lang, 0) + "%"})
+    return pd.DataFrame(rows)
+
+
+def attribution_caption(att: Attribution, lang: str) -> str:
+    from giamngheo.i18n import fmt_num, fmt_pct, t
+    parts = "; ".join(t("seek.gap_part", lang, lever=t(f"seek.lever_{nm}", lang), v=fmt_num(100 * c, lang, 1))
+                      for nm, c in att.contributions)
+    verdict = (t("seek.gap_met", lang, v=fmt_num(-100 * att.remaining, lang, 1)) if att.remaining <= 1e-9
+               else t("seek.gap_short", lang, v=fmt_num(100 * att.remaining, lang, 1)))
+    return t("seek.gap_caption", lang, group=t(f"group.{att.group}", lang), base=att.base_year,
+             start=fmt_pct(att.start_rate, lang), year=att.year, end=fmt_pct(att.end_rate, lang),
+             q=fmt_pct(100 * att.scenario, lang, 0), without=fmt_pct(100 * att.without, lang, 0), parts=parts,
+             verdict=verdict)
+
+
+def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12):
+    """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group."""
+    import pandas as pd
+
+    from giamngheo.i18n import field, fmt_pct, t
+    _, bars = tn.for_group(group)
+    rows = []
+    for rank, b in enumerate(bars[:top]):
+        a = ctx.registry[b.id]
+        rng = f"{_fmt_lever(a, b.low, lang)} – {_fmt_lever(a, b.high, lang)}"
+        for end, x, val in (("seek.tornado_low", b.low, b.at_low), ("seek.tornado_high", b.high, b.at_high)):
+            rows.append({"assumption": field(a, "label", lang), "rank": rank, "end": t(end, lang), "value": val,
+                         "range": f"{t('seek.tornado_range', lang)}: {rng}",
+                         "label": f"{_fmt_lever(a, x, lang)} → {fmt_pct(val, lang)}"})
+    return pd.DataFrame(rows, columns=["assumption", "rank", "end", "value", "range", "label"])
