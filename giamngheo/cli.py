@@ -25,7 +25,8 @@ from giamngheo.paths import DATASETS
 from giamngheo.plan.targets import PlanError, load_plan
 
 ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
-                  "target_value", "required_change", "progress", "probability", "method", "data_quality"]
+                  "target_value", "required_change", "progress", "probability", "method", "data_quality",
+                  "required_from", "required_to", "resulting_change", "condition"]
 
 
 class CliError(Exception):
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--as-of", type=int, dest="as_of", help="ignore data after this year")
         s.add_argument("--format", choices=formats, default=default)
         if name == "assess":
+            s.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the condition texts")
             s.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for probabilities (0 = none)")
             s.add_argument("--seed", type=int, default=20211008)
     c = sub.add_parser("check", help="check a data file (long observations or an annual review) before uploading")
@@ -91,13 +93,19 @@ def cmd_assess(args: argparse.Namespace) -> str:
         verdicts = monte_carlo(ctx, scenario, n=args.draws, seed=args.seed).verdicts
     else:
         verdicts = run(ctx, scenario)[1]
-    rows = [{k: _clean(v.as_row()[k]) for k in ASSESS_COLUMNS} for v in verdicts]
+    rows = []
+    for v in verdicts:
+        row = v.as_row()
+        # awaiting data: what would settle it, in words
+        row["condition"] = v.condition.text(args.lang, ctx.indicators[v.indicator]) if v.condition else None
+        rows.append({k: _clean(row[k]) for k in ASSESS_COLUMNS})
     if args.format == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1)
     df = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
     if args.format == "csv":
         return df.to_csv(index=False)
     show = df[["target", "year", "status", "basis", "value", "target_value", "required_change", "method"]].copy()
+    show["basis"] = show["basis"].fillna("")
     for c in ("value", "target_value", "required_change"):
         show[c] = show[c].map(lambda x: "" if x is None or pd.isna(x) else f"{x:,.2f}")
     return show.to_string(index=False)

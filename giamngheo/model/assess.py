@@ -127,7 +127,8 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
                   year=tg.target_year, last_actual_year=last_y, last_actual_value=last_v)
 
     def quality(years: Any) -> str | None:
-        return worst_quality(q for y in years if (q := obs.quality(tg.indicator, tg.group, y)))
+        qs = [q for y in years if (q := obs.quality(tg.indicator, tg.group, y))]
+        return worst_quality(qs) if qs else None
 
     # 1. Decided on real figures?
     try:
