@@ -65,6 +65,13 @@ ADMIN_PREFIXES = ("thành phố", "thị xã", "thị trấn", "huyện", "quậ
 VN_TZ = timezone(timedelta(hours=7))     # the date on a report is the date in Việt Nam, wherever the server is
 
 
+def is_demo_data(ctx: Context) -> bool:
+    """Whether the data in use are the demo dataset (illustrative figures): every export says so."""
+    from giamngheo.paths import is_demo
+    ds = getattr(ctx.obs, "dataset", None)
+    return bool(ds) and is_demo(ds)
+
+
 def now_vn() -> datetime:
     """Now in Việt Nam (UTC+7, no daylight saving), as a naive datetime for Excel and Word."""
     return datetime.now(VN_TZ).replace(tzinfo=None, microsecond=0)
@@ -253,24 +260,27 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
     has_prob = any(v.probability is not None for v in verdicts)
     head = [t(f"export.col_{c}", L) for c in ("number", "id", "area", "target", "indicator", "latest", "latest_year",
                                                "unit", "latest_status", "goal", "year", "period", "status", "basis",
-                                               "result", "required")]
+                                               "result", "required", "condition")]
     if has_prob:
         head.append(t("export.col_probability", L))
     head.append(t("export.col_mark", L))
-    sh = _Sheet(sheets["verdicts"], head, [5, 6, 18, 48, 28, 12, 8, 12, 14, 26, 8, 11, 14, 10, 26, 22, 11, 5][:len(head)])
-    for tg, v, r in zip(plan.targets, verdicts, rows):
+    sh = _Sheet(sheets["verdicts"], head, [5, 6, 18, 48, 28, 12, 8, 12, 14, 26, 8, 11, 14, 10, 26, 22, 40, 11, 5][:len(head)])
+    by_id = {v.target: v for v in verdicts}
+    for tg, r in zip(plan.targets, rows):
+        v = by_id[tg.id]
         ind = ctx.indicators[tg.indicator]
         unit = "%" if ind.unit == "percent" else (t(f"unit.{ind.unit}", L) if views._has(f"unit.{ind.unit}") else ind.unit)
         period = dict(board_mod.columns(plan, L))[r.column]
         values: list[Any] = [tg.number, tg.id, t(f"area.{tg.area}", L), r.text, r.indicator_name,
                              v.last_actual_value, v.last_actual_year, unit,
                              t(f"quality.{r.latest_quality}", L) if r.latest_quality else "", r.goal, r.year, period,
-                             r.status_label, t(f"basis.{r.basis}", L) if r.basis else "", r.result, r.required]
+                             r.status_label, t(f"basis.{r.basis}", L) if r.basis else "", r.result, r.required,
+                             r.condition]
         if has_prob:
             values.append(r.probability)
         values.append("" if r.official else "◇")
         n = sh.add(values, {1: FMT_YEAR, 6: _number_format(ind.kind, ind.unit), 7: FMT_YEAR, 11: FMT_YEAR,
-                            17: FMT_PROB})
+                            18: FMT_PROB})
         bg, fg = STATUS_FILL.get(r.status, ("FFFFFF", "000000"))
         cell = sh.ws.cell(row=n, column=13)
         cell.fill = PatternFill("solid", fgColor=bg)
@@ -387,6 +397,8 @@ def _about_sheet(ws: Any, ctx: Context, scenario: Scenario, L: str, meta: Report
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 110
     put(ws, 1, 1, t("export.about_title", L)).font = Font(bold=True, size=14)
+    if is_demo_data(ctx):
+        put(ws, 1, 2, t("data.demo_banner", L)).font = Font(bold=True, size=14, color="B3261E")
     lines: list[tuple[str, Any]] = [
         (t("export.about_plan", L), field(plan, "title")),
         (t("export.about_issuer", L), field(plan, "issuer")),
@@ -666,10 +678,14 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
     _para(doc, t("export.doc_scenario", L, name=scenario_label(meta, L), year=ctx.as_of,
                  date=generated_text(meta.generated, L)), align="center", italic=True, size=12, space_after=10)
 
+    if is_demo_data(ctx):
+        _run(_para(doc, align="center", space_after=8), t("data.demo_banner", L), bold=True, size=13, color="B3261E")
+
     # -- I. summary
     _para(doc, t("export.h_summary", L), bold=True, space_after=4)
-    _para(doc, t("export.summary_text", L, good=s["good"], total=s["total"], year=ctx.as_of), align="justify",
-          indent_first=True)
+    _para(doc, t("export.summary_text", L, total=s["total"], decided=s["decided"], awaiting=s["awaiting"],
+                 projected=s["projected"], achieved=s["counts"]["achieved"], on_track=s["counts"]["on_track"],
+                 year=ctx.as_of), align="justify", indent_first=True)
     _table(doc, [t("export.col_status", L), t("export.col_count", L)],
            [(t(f"status.{k}", L), str(s["counts"][k])) for k in STATUS_ORDER if s["counts"][k]], [8, 3])
     area_line = "; ".join(f"{t('area.' + a, L)} {sum(r.good for r in rows if r.area == a)}/"
@@ -700,16 +716,20 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
             cell = row_cells.cells[4]
             bg, fg = STATUS_FILL.get(r.status, ("FFFFFF", "000000"))
             p = cell.paragraphs[0]
-            prob = f" · {fmt_pct(r.probability * 100, L, 0)}" if r.probability is not None else ""
-            _run(p, f" {r.status_label}{prob} ", bold=True, size=10, color=fg)
+            _run(p, f" {r.status_label} ", bold=True, size=10, color=fg)
             for text_run in p.runs:
                 rpr = text_run._r.get_or_add_rPr()
                 rpr.append(rpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
                                                          qn("w:fill"): bg}))
             basis = t(f"basis.{r.basis}", L) if r.basis else ""
             _para(cell, f"{cols[r.column]} · {r.result}" + (f" · {basis}" if basis else ""), size=9, space_after=0)
+            if r.probability is not None:
+                _para(cell, t("need.chance", L, p=fmt_pct(r.probability * 100, L, 0))
+                      + (f" ({t('cond.nowcast', L)})" if r.status == "awaiting_data" else ""), size=9, space_after=0)
             if r.required:
                 _para(cell, f"{t('board.col_required', L)}: {r.required}", size=9, space_after=0)
+            if r.condition:
+                _para(cell, r.condition, size=9, italic=True, space_after=0)
         _para(doc, "", space_after=4)
 
     # -- III. charts
