@@ -1,0 +1,61 @@
+"""The method page on the default data: the model in words, its fit to the record, the backtests
+(with their error), the first lever year's arithmetic, the start's constants and T26's reading."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from giamngheo.model.engine import backtest, default_context
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def method_page():
+    at = AppTest.from_file(str(ROOT / "app_pages" / "8_phuong_phap.py"), default_timeout=90)
+    return at.run()
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+def test_it_renders_without_an_exception(method_page):
+    assert not method_page.exception
+
+
+def test_the_fit_to_2024_is_shown(method_page):
+    fit = next(df for df in _frames(method_page) if "Sai lệch" in df.columns and "Các năm" in df.columns)
+    row = fit[fit["Các năm"] == "2023 → 2024"].iloc[0]
+    assert row["Số liệu"] == "784" and row["Mô hình"] == "784" and row["Sai lệch"] == "0,0%"
+
+
+def test_the_backtests_are_shown_with_their_error(method_page):
+    bt = next(df for df in _frames(method_page) if "Số liệu đến năm" in df.columns)
+    assert list(bt["Số liệu đến năm"]) == ["2022", "2023"]
+    ctx = default_context()
+    for _, r in bt.iterrows():
+        b = backtest(ctx, int(r["Số liệu đến năm"]))
+        assert r["Số liệu"] == "784"
+        # the error column is the relative error of the projection, rounded to whole percent
+        expected = round(100 * (b.projected / 784 - 1))
+        shown = int(r["Sai lệch"].replace("%", "").replace("−", "-"))
+        assert shown == expected
+
+
+def test_the_start_constants_carry_their_evidence(method_page):
+    consts = next(df for df in _frames(method_page) if "Căn cứ" in df.columns and "Giá trị" in df.columns
+                  and len(df) == 5)
+    assert any("634" in e for e in consts["Căn cứ"])          # 60 % of the poor: 634 households, start of 2024
+    assert any("84,3%" in e for e in consts["Căn cứ"])        # the Khmer share, from the province's end-2022 review
+
+
+def test_the_break_and_t26_readings(method_page):
+    text = "\n".join(m.value for m in method_page.markdown)
+    assert "rà soát cuối năm 2026 là lần đầu theo Nghị định 351/2025" in text
+    assert "ít nhất 5 trong 6 xã" in text
+    assert "Chờ số liệu" in text                              # the verdict rules name the new status
+    # the calibration sentence: the default pace in points at the 2026 start level
+    assert "2023 đến đúng số liệu năm 2024" in text
