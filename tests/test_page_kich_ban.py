@@ -28,6 +28,12 @@ def texts(at: AppTest, kind: str) -> str:
     return "\n".join(e.value for e in getattr(at, kind))
 
 
+def submit(at: AppTest, form: str) -> None:
+    """Click the submit button of one form (the page can show two sign-in forms)."""
+    [b] = [b for b in at.button if b.proto.form_id == form]
+    b.click()
+
+
 def file_hash() -> str:
     """sha256 of data/observations.csv as text: no byte-order mark, LF line ends, a final newline."""
     text = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
@@ -195,11 +201,11 @@ def test_with_an_editor_password_only_a_signed_in_editor_deletes(db):
     assert "Chưa cấu hình đăng nhập biên tập" not in texts(at, "caption")
     assert at.button(key="gn_delete_yes").disabled                       # a viewer cannot delete
     at.text_input(key="gn_delete_auth_pw").input("sai")
-    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    submit(at, "gn_delete_auth_form")
     at.run()
     assert at.button(key="gn_delete_yes").disabled and db.get_scenario(s.id) is not None
     at.text_input(key="gn_delete_auth_pw").input("mật-khẩu")
-    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    submit(at, "gn_delete_auth_form")
     at.run()
     assert not at.button(key="gn_delete_yes").disabled                   # an editor can
     at.button(key="gn_delete_yes").click()

@@ -1,0 +1,98 @@
+"""One helper for every string that came from outside (a link's keys and values, a file's name, an
+author, a scenario's name or note, a group name from an upload, a database's message): it is shown
+as text, never as Markdown or HTML.
+
+``text(value)`` gives Markdown that displays exactly the characters given (after cleaning), for
+``st.markdown``, ``st.caption``, ``st.info``/``warning``/``error``/``success``, labels and every
+``tr(...)`` parameter that ends up in one of them:
+
+* every ASCII punctuation mark is backslash-escaped, so ``[x](y)``, ``![](y)``, ``<b>``, ``**``,
+  ``:red[...]``, ``$x$`` and ``` ` ``` show as typed;
+* what a browser would turn into a link by itself (``http://…``, ``https://…``, ``www.…``,
+  ``mailto:``, an e-mail address) is put in a code span, where Markdown makes no link;
+* bidirectional controls (U+202E turns the text around it) and other invisible format and control
+  characters are removed, line breaks become spaces;
+* it is cut to ``limit`` characters (with "…"), so that a 100 kB name cannot make a caption
+  thousands of pixels tall.
+
+``plain(value)`` does the cleaning and the cut without any Markdown, for places that show text as
+text already (tables, select boxes, code blocks, file names).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+LIMIT = 120
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# the GFM "autolink literal" forms, and schemes a browser would follow
+_LINKISH = re.compile(
+    r"(?i)(?:\b(?:https?|ftp|ftps|file|mailto|xmpp|javascript|data|vbscript|tel|sms):\S*"
+    r"|\bwww\.\S*"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+# zero-width joiners stay (they build emoji and some scripts); every other format character goes
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+def _strip_invisible(s: str) -> str:
+    out = []
+    for ch in s:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Zl", "Zp"):
+            out.append(" ")
+        elif cat == "Cf" and ch not in _KEEP_FORMAT:
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def plain(value: Any, limit: int = LIMIT) -> str:
+    """The value as clean text: NFC, no control, bidi or other invisible format characters, one
+    line, spaces collapsed, at most ``limit`` characters (the last one "…" when cut)."""
+    s = "" if value is None else str(value)
+    if len(s) > 4 * limit + 64:           # do not normalise megabytes to show a hundred characters
+        s = s[: 4 * limit + 64]
+    s = _strip_invisible(unicodedata.normalize("NFC", s))
+    s = re.sub(r"\s+", " ", s).strip()
+    if limit and len(s) > limit:
+        s = s[: max(limit - 1, 0)].rstrip() + "…"
+    return s
+
+
+def _code_span(s: str) -> str:
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def _escape(s: str) -> str:
+    return _PUNCT.sub(r"\\\1", s)
+
+
+def text(value: Any, limit: int = LIMIT) -> str:
+    """Markdown that shows ``plain(value, limit)`` exactly as text: no link, image, HTML, emphasis,
+    colour, maths or emoji code can come out of it."""
+    s = plain(value, limit)
+    out, pos = [], 0
+    for m in _LINKISH.finditer(s):
+        out.append(_escape(s[pos:m.start()]))
+        out.append(_code_span(m.group(0)))
+        pos = m.end()
+    out.append(_escape(s[pos:]))
+    return "".join(out)
+
+
+def has_link(markdown: str) -> bool:
+    """Would this Markdown (outside code spans) make a link or an image? For tests and checks.
+
+    An escaped bracket cannot open a link, but an escaped URL (``http\\:\\/\\/…``) is still
+    turned into a link by GFM, so URLs are looked for in the text with its escapes resolved."""
+    without_code = re.sub(r"(`+)(?:(?!\1).)+?\1", "", markdown)
+    structural = re.sub(r"\\[!-/:-@\[-`{-~]", "", without_code)
+    resolved = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", without_code)
+    return bool(re.search(r"\]\(|!\[|<[a-z][a-z0-9+.-]*:", structural, re.I) or _LINKISH.search(resolved))
+
+
+__all__ = ["text", "plain", "has_link", "LIMIT"]
