@@ -39,6 +39,7 @@ from typing import Any
 
 import streamlit as st
 
+from giamngheo.ui import safe
 from giamngheo.ui.state import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
@@ -252,7 +253,7 @@ def panel(key: str = "auth") -> bool:
     if can_edit():
         who = editor_name()
         c1, c2 = st.columns([3, 1])
-        c1.success(tr("auth.signed_in_as", who=who) if who else tr("auth.signed_in"), icon="✅")
+        c1.success(tr("auth.signed_in_as", who=safe.text(who, 80)) if who else tr("auth.signed_in"), icon="✅")
         if m == "password":
             c2.button(tr("auth.sign_out"), key=f"{key}_out", on_click=_sign_out)
         else:
@@ -273,7 +274,7 @@ def panel(key: str = "auth") -> bool:
     else:
         logged, who = _oidc_user()
         if who and st.user.get("is_logged_in", False) and not logged:
-            st.error(tr("auth.not_an_editor", who=who))
+            st.error(tr("auth.not_an_editor", who=safe.text(who, 80)))
         for prov in oidc_providers():
             label = tr("auth.login_with", provider=prov) if prov else tr("auth.login")
             st.button(label, key=f"{key}_login_{prov or 'default'}", on_click=st.login, args=(prov,) if prov else ())

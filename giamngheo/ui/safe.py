@@ -95,4 +95,36 @@ def has_link(markdown: str) -> bool:
     return bool(re.search(r"\]\(|!\[|<[a-z][a-z0-9+.-]*:", structural, re.I) or _LINKISH.search(resolved))
 
 
-__all__ = ["text", "plain", "has_link", "LIMIT"]
+def csv_bytes(df: Any) -> bytes:
+    """A data frame as CSV (UTF-8 with BOM, for Excel) whose text cells cannot run as formulas: the
+    same rule as the Excel exports (``giamngheo.report.export.safe_text``: a leading ``'`` before
+    ``= + - @``, tab or CR), on cells and column names; numbers stay numbers."""
+    import pandas as pd
+
+    from giamngheo.report.export import safe_text
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].astype(object).map(safe_text)
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def logged(exc: BaseException, shown: str) -> str:
+    """Log an error's own text on the server (it can name a file or quote a database) and return
+    ``shown``, the plain words a visitor sees instead."""
+    import logging
+    logging.getLogger("giamngheo.ui").warning("%s: %s", exc.__class__.__name__, exc)
+    return shown
+
+
+def message(note: Any, lang: str, limit: int = 80) -> str:
+    """A core notice (``code`` + ``params``, e.g. an upload's ``ingest.Note``) in the user's language,
+    every text parameter (a header, a group name, a file name from the upload) shown as text;
+    numbers stay numbers for the string's own format."""
+    from giamngheo.i18n import t
+    params = {k: (text(v, limit) if isinstance(v, str) else v) for k, v in dict(note.params).items()}
+    return t(f"ingest.note.{note.code}", lang, **params)
+
+
+__all__ = ["text", "plain", "message", "logged", "csv_bytes", "has_link", "LIMIT"]

@@ -308,6 +308,15 @@ MAX_LINK_NOTICES = 3           # more unknown parameters than this: one summary 
 LINK_EXTRA = "link_extra"      # notices of screen_link, shown with the registry's link report
 
 
+def _python_reads_as_number(v: str) -> bool:
+    """``float()`` (and the slider's URL binding) takes ``５０００``, ``٥٠٠٠`` and ``5_000``."""
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _seed_link(key: str, value: str | None) -> None:
     """What a URL-bound widget takes from the link on the first load: ``value``, or nothing.
 
@@ -342,7 +351,7 @@ def screen_link() -> dict[str, list[str]]:
         if kid not in reg or not raw[k]:
             continue
         v = str(raw[k][0]).strip()
-        if not _ASCII_NUMBER.fullmatch(v) or len(v) > 40:
+        if not _ASCII_NUMBER.fullmatch(v) and _python_reads_as_number(v):   # the rest: "not a number"
             extra.append(("link_not_ascii_number", k, raw[k][0], None))
             del raw[k]
             try:
