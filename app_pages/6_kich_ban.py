@@ -184,8 +184,9 @@ if "_gn_save_name" not in st.session_state:
 if "_gn_save_author" not in st.session_state:
     st.session_state["_gn_save_author"] = st.session_state.get("_gn_author", "")
 may_save = auth.can_edit()
-if not may_save:
-    st.info(tr("scenarios.save_needs_editor"), icon="🔒")
+if auth.mode() != "open":                # who is signed in (and sign-out), or the sign-in box
+    if not may_save:
+        st.info(tr("scenarios.save_needs_editor"), icon="🔒")
     may_save = auth.panel("gn_save_auth")
 with st.form("gn_save_form", clear_on_submit=False):
     st.text_input(tr("scenarios.name"), key="_gn_save_name", max_chars=MAX_NAME,

@@ -32,6 +32,7 @@ across the server, with backoff: a new session, a reload or another replica does
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import math
 import os
@@ -167,18 +168,25 @@ def can_delete(notice: bool = True) -> bool:
 
 def client_address() -> str:
     """The client's address as the server saw the connection (``"local"`` for this machine or a
-    test). Behind a proxy that the operator trusts (``GIAMNGHEO_TRUST_PROXY=1``), the address the
+    test; ``"unknown"`` when it is not an address). Behind a proxy that the operator trusts (``GIAMNGHEO_TRUST_PROXY=1``), the address the
     proxy added last to ``X-Forwarded-For`` (nginx's ``$proxy_add_x_forwarded_for``)."""
     try:
         if os.environ.get(TRUST_PROXY_ENV, "").strip().lower() in _TRUE:
             fwd = st.context.headers.get("X-Forwarded-For") or ""
             last = fwd.split(",")[-1].strip()
-            if last:
-                return last[:100]
+            try:
+                return str(ipaddress.ip_address(last))
+            except ValueError:
+                pass
         ip = st.context.ip_address
-    except Exception:  # noqa: BLE001 - no request context (a test)
+    except Exception:  # noqa: BLE001 - no request context
         ip = None
-    return str(ip)[:100] if ip else "local"
+    if ip is None:
+        return "local"                  # Streamlit gives None for a loopback connection
+    try:
+        return str(ipaddress.ip_address(str(ip)))
+    except ValueError:                  # not an address (a test's stand-in): one shared bucket
+        return "unknown"
 
 
 def _db():
