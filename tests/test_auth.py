@@ -53,7 +53,7 @@ def test_a_visitor_cannot_save_overwrite_duplicate_or_delete(db, served_on_all_i
     at.session_state["jobs"] = 6000
     at.run()
     assert not at.exception
-    assert "chỉ cho xem" in texts(at, "warning")                     # says it is read-only, and why
+    assert "chỉ xem được" in texts(at, "warning")                     # says it is read-only, and why
     [submit] = [b for b in at.button if b.proto.form_id == "gn_save_form"]
     assert submit.disabled
     assert at.button(key="gn_duplicate").disabled
@@ -102,7 +102,7 @@ def test_a_visitor_cannot_revert_or_save_data(db, served_on_all_interfaces, repo
     at = AppTest.from_file(str(DATA), default_timeout=90)
     at.run()
     assert not at.exception
-    assert "chỉ cho xem" in texts(at, "warning")
+    assert "chỉ xem được" in texts(at, "warning")
     at.selectbox(key="gn_pick_version").select(v1.id)
     at.run()
     assert at.button(key="gn_revert").disabled

@@ -208,7 +208,7 @@ def check_password(given: str) -> bool:
         if db.begin_login(client) > 0:
             return False
     except StoreError as exc:
-        log.warning("sign-in refused, the store cannot count attempts: %s", exc)
+        log.log(logging.WARNING, "sign-in refused, the store cannot count attempts: %s", exc)
         st.session_state["_gn_auth_error"] = "auth.store_down"
         return False
     ok = hmac.compare_digest(str(given).encode("utf-8"), pw.encode("utf-8"))
@@ -216,9 +216,9 @@ def check_password(given: str) -> bool:
         try:
             db.login_succeeded(client)
         except StoreError as exc:
-            log.warning("could not clear sign-in failures: %s", exc)
+            log.log(logging.WARNING, "could not clear sign-in failures: %s", exc)
     else:
-        log.info("wrong editor password from %s", client)
+        log.log(logging.INFO, "wrong editor password from %s", client)
     return ok
 
 

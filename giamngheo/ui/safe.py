@@ -114,7 +114,7 @@ def logged(exc: BaseException, shown: str) -> str:
     """Log an error's own text on the server (it can name a file or quote a database) and return
     ``shown``, the plain words a visitor sees instead."""
     import logging
-    logging.getLogger("giamngheo.ui").warning("%s: %s", exc.__class__.__name__, exc)
+    logging.getLogger("giamngheo.ui").log(logging.WARNING, "%s: %s", exc.__class__.__name__, exc)
     return shown
 
 

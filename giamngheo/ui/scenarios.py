@@ -45,7 +45,7 @@ def md(text: Any, limit: int = safe.LIMIT) -> str:
 def store_problem(exc: BaseException) -> str:
     """A plain message for a store error; the error itself (which can name the database file or
     server and quote the driver) goes to the server log only."""
-    log.warning("store error shown to a user as a plain message: %s: %s", exc.__class__.__name__, exc)
+    log.log(logging.WARNING, "store error shown to a user as a plain message: %s: %s", exc.__class__.__name__, exc)
     return tr("scenarios.store_unavailable")
 
 
@@ -333,7 +333,7 @@ def _seed_link(key: str, value: str | None) -> None:
         else:
             qp._initial_query_params[key] = [value]
     except Exception:  # noqa: BLE001 - see above
-        log.warning("could not replace the link's value of %r for the slider", key)
+        log.log(logging.WARNING, "could not replace the link's value of %r for the slider", key)
 
 
 def screen_link() -> dict[str, list[str]]:
