@@ -195,3 +195,24 @@ def test_the_lockout_holds_across_sessions(db):
     [client] = {c for (c,) in db.engine.connect().exec_driver_sql("SELECT client FROM login_failures")}
     wait = db.login_wait(client)
     assert 0 < wait <= lockout.CLIENT_BASE_WAIT
+
+
+def test_another_address_is_not_locked_by_one_clients_guesses(db, monkeypatch):
+    """The count is per client address (the connection's peer, st.context.ip_address)."""
+    from giamngheo.store import lockout
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "203.0.113.9"))
+    guesser = AppTest.from_file(str(SCEN), default_timeout=90)
+    guesser.secrets["editor_password"] = "đúng-rồi"
+    guesser.run()
+    for i in range(lockout.CLIENT_FREE + 1):
+        _sign_in(guesser, f"sai-{i}")
+    assert db.login_failure_count("203.0.113.9") == lockout.CLIENT_FREE
+    assert "thử lại sau" in texts(guesser, "error")
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "198.51.100.7"))
+    other = AppTest.from_file(str(SCEN), default_timeout=90)
+    other.secrets["editor_password"] = "đúng-rồi"
+    other.run()
+    assert "thử lại sau" not in texts(other, "error")
+    _sign_in(other, "đúng-rồi")
+    assert "Đã đăng nhập biên tập" in texts(other, "success")
+    assert db.login_failure_count("203.0.113.9") == lockout.CLIENT_FREE        # the guesser's count stays
