@@ -180,3 +180,15 @@ def test_three_hundred_unknown_parameters_make_one_notice():
     assert not at.exception
     assert len(at.warning) == 1
     assert "300" in at.warning[0].value
+
+
+def test_an_upload_notice_shows_its_file_values_as_text():
+    from giamngheo.data.ingest import Note
+    from giamngheo.ui.safe import message
+    md = message(Note("ignored_columns", (("columns", LINK),)), "vi")
+    assert not has_link(md) and LINK in shown(md)
+
+    class Other:                          # a notice of another shape: all of it as text
+        def message(self, lang):
+            return IMAGE
+    assert message(Other(), "vi") == text(IMAGE, 1000) and not has_link(message(Other(), "vi"))

@@ -122,9 +122,12 @@ def message(note: Any, lang: str, limit: int = 80) -> str:
     """A core notice (``code`` + ``params``, e.g. an upload's ``ingest.Note``) in the user's language,
     every text parameter (a header, a group name, a file name from the upload) shown as text;
     numbers stay numbers for the string's own format."""
-    from giamngheo.i18n import t
+    from giamngheo.i18n import catalogue, t
+    key = f"ingest.note.{getattr(note, 'code', '')}"
+    if key not in catalogue() or not hasattr(note, "params"):     # another kind of notice: all of it as text
+        return text(note.message(lang), 1000)
     params = {k: (text(v, limit) if isinstance(v, str) else v) for k, v in dict(note.params).items()}
-    return t(f"ingest.note.{note.code}", lang, **params)
+    return t(key, lang, **params)
 
 
 __all__ = ["text", "plain", "message", "logged", "csv_bytes", "has_link", "LIMIT"]
