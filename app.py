@@ -6,20 +6,23 @@ from pathlib import Path
 import streamlit as st
 
 from giamngheo.scenario.assumptions import URL_VERSION
-from giamngheo.i18n import LANGS, catalogue, fmt_num
+from giamngheo.i18n import LANGS, catalogue
+from giamngheo.ui import safe
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui import sidebar
 from giamngheo.ui.pages import discover
-from giamngheo.ui.state import context, lang, tr
+from giamngheo.ui.state import context, tr
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
 
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:
-    st.session_state["link_raw"] = {k: st.query_params.get_all(k) for k in st.query_params}
+    # numbers not in ASCII digits are refused and taken out of the address (scenarios.screen_link)
+    st.session_state["link_raw"] = scenario_links.screen_link()
     # the link's values (renamed ids carried over) before anything reads the scenario: the URL-bound
     # sliders take the same values, but only when they are drawn, after the sidebar's captions
-    for _id, _v in context().registry.from_link(st.session_state["link_raw"]).items():
+    _taken = context().registry.from_link(st.session_state["link_raw"])
+    for _id, _v in scenario_links.snap_to_step(_taken).items():
         a = context().registry[_id]
         st.session_state[_id] = int(_v) if a.integer else float(_v)
 
@@ -59,16 +62,11 @@ reg = context().registry
 if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
     st.session_state["link_notices"] = reg.link_report(
         st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
-def _short(text: object, n: int = 40) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-for pid, code, raw, used in st.session_state["link_notices"]:
-    st.warning(tr(f"notice.{code}", id=_short(pid), value=_short(raw),
-                  shown=fmt_num(used, lang()) if used is not None else ""), icon="⚠️")
+# every key and value of the link shown as text (giamngheo/ui/safe.py); many unknown ones in one notice
+for _text in scenario_links.link_notice_texts(st.session_state["link_notices"]):
+    st.warning(_text, icon="⚠️")
 if st.session_state.get("lang_notice"):
-    st.warning(tr("notice.ignored_lang", value=_short(st.session_state["lang_notice"])), icon="⚠️")
+    st.warning(tr("notice.ignored_lang", value=safe.text(st.session_state["lang_notice"], 40)), icon="⚠️")
 scenario_links.show_flash()
 
 nav.run()

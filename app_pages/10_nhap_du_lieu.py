@@ -15,7 +15,7 @@ from giamngheo.i18n import field, fmt_num
 from giamngheo.data.observations import STATUSES, ObservationError
 from giamngheo.paths import observations_path
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
-from giamngheo.ui import auth
+from giamngheo.ui import auth, safe
 from giamngheo.ui.state import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
 
 L = lang()
@@ -35,7 +35,7 @@ try:
     versions = db.list_data_versions()
     store_error = ""
 except StoreError as exc:
-    db, versions, store_error = None, [], str(exc).splitlines()[0][:300]
+    db, versions, store_error = None, [], safe.logged(exc, tr("store.see_log"))
 
 in_use = data_version_id()
 latest = versions[0] if versions else None
@@ -44,7 +44,7 @@ if store_error:
 elif latest is None:
     st.info(tr("nhap.using_embedded"))
 elif in_use == latest.id:
-    st.info(tr("nhap.using_latest", id=latest.id, when=fmt_time(latest.created_at, L), who=latest.author or "—"))
+    st.info(tr("nhap.using_latest", id=latest.id, when=fmt_time(latest.created_at, L), who=safe.text(latest.author, 80) or "—"))
 else:
     st.warning(tr("nhap.using_earlier", id=in_use, latest=latest.id))
     if st.button(tr("nhap.back_to_latest"), key="gn_back_latest"):
@@ -84,7 +84,7 @@ def save(rows: list[dict], note: str, summary: dict | None = None) -> bool:
         ensure_base()
         v = db.save_data_version(text, author=auth.editor_name()[:MAX_AUTHOR], note=note[:MAX_NOTE], summary=summary)
     except StoreError as exc:
-        st.error(tr("nhap.store_unavailable", detail=str(exc).splitlines()[0][:300]))
+        st.error(tr("nhap.store_unavailable", detail=safe.logged(exc, tr("store.see_log"))))
         return False
     st.session_state.pop(DATA_VERSION_KEY, None)       # the app now uses the new version
     st.session_state[NONCE] = nonce + 1
@@ -142,7 +142,7 @@ with tab_up:
                        sep={",": ",", ";": ";", "\t": "Tab"}.get(meta.get("delimiter", ""), "—"),
                        dec=meta.get("decimal", "") or "—"))
         for n in res.notes:
-            st.caption("ℹ️ " + n.message(L))
+            st.caption("ℹ️ " + safe.message(n, L))
         if res.problems:
             st.error(tr("nhap.n_problems", n=len(res.problems), valid=res.n_valid, rows=res.n_rows))
             st.dataframe(ig.problems_frame(res.problems, L), hide_index=True, width="stretch", key="gn_problems",
@@ -165,11 +165,11 @@ with tab_up:
                 source = "-"
                 mapped = ig.long_to_rows(res)
             for n in mapped.notes:
-                st.caption("ℹ️ " + n.message(L))
+                st.caption("ℹ️ " + safe.message(n, L))
             base_id, base_rows = latest_rows() if db is not None else (None, ig.csv_to_rows(embedded_text()))
             if res.shape == "review":
                 for n in ig.start_notes(res, base_rows, L):
-                    st.warning(n.message(L))
+                    st.warning(safe.message(n, L))
             m = ig.merge(base_rows, mapped.rows)
             st.markdown("**" + tr("nhap.preview", added=len(m.added), changed=len(m.changed), same=m.unchanged) + "**")
             if m.added or m.changed:
@@ -298,7 +298,7 @@ with tab_hist:
                         refresh_data()
                         st.rerun()
                     except StoreError as exc:
-                        st.error(tr("nhap.store_unavailable", detail=str(exc).splitlines()[0][:300]))
+                        st.error(tr("nhap.store_unavailable", detail=safe.logged(exc, tr("store.see_log"))))
         if chosen is not None:
             ex = chosen.summary.get("examples") or []
             if ex:

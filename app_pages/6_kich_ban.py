@@ -1,6 +1,8 @@
 """Kịch bản: save the current scenario (name, author, note); list, open, duplicate and delete saved
 ones; share (a link with the values, a short link ?scenario=ID); export and import as JSON in the
-format the CLI's --scenario reads. Every name and note from a user is shown as text."""
+format the CLI's --scenario reads. Every name and note from a user is shown as text
+(giamngheo/ui/safe.py). Saving, overwriting, duplicating and deleting need the editor right
+(giamngheo/ui/auth.py: decided on the server); opening, sharing and exporting need nothing."""
 import json
 
 import pandas as pd
@@ -11,10 +13,37 @@ from giamngheo.i18n import field, fmt_num
 from giamngheo.scenario.presets import load_presets
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken, StoreError, fmt_time
 from giamngheo.ui import scenarios as ui
+from giamngheo.ui import auth, safe
 from giamngheo.ui.auth import can_delete
 from giamngheo.ui.state import context, lang, scenario, tr
 
 MAX_JSON_BYTES = 200_000
+MAX_JSON_DEPTH = 20          # a scenario file is two levels deep; 50,000 would exhaust the parser's stack
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of [ and { in a JSON text (outside strings), without parsing it."""
+    depth = deepest = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 ctx = context()
 L = lang()
 reg = ctx.registry
@@ -22,7 +51,7 @@ plan_id = ctx.plan.id
 
 st.title(tr("scenarios.title"))
 db = ui.store_or_stop()
-st.caption(tr("scenarios.where", where=ui.md(db.where)))
+st.caption(tr(f"scenarios.where_{db.kind}"))
 ui.show_flash()
 
 
@@ -46,6 +75,10 @@ def values_table(values: dict) -> pd.DataFrame:
 def save(name: str, author: str, note: str, values: dict, overwrite: bool = False, where: str = "save") -> None:
     """Save (a callback: runs before the next run draws anything); on a taken name keep the request
     so that the user can overwrite or save as new."""
+    if not auth.can_edit():             # the same right for a new name, an overwrite and a delete
+        ui.flash("error", tr("scenarios.save_not_allowed"), where)
+        st.session_state.pop("_gn_pending_save", None)
+        return
     if not str(name).strip():
         ui.flash("error", tr("scenarios.bad_name_empty"), where)
         return
@@ -64,7 +97,7 @@ def save(name: str, author: str, note: str, values: dict, overwrite: bool = Fals
         ui.flash("error", tr(key) if key in catalogue() else tr("scenarios.bad_values"), where)
         return
     except StoreError as exc:
-        ui.flash("error", tr("scenarios.store_unavailable", detail=ui.md(str(exc)[:300])), where)
+        ui.flash("error", ui.store_problem(exc), where)
         return
     st.session_state.pop("_gn_pending_save", None)
     st.session_state["_gn_author"] = author
@@ -91,10 +124,13 @@ def resolve_pending(choice: str) -> None:
 
 
 def duplicate(sid: str, name: str) -> None:
+    if not auth.can_edit():
+        ui.flash("error", tr("scenarios.save_not_allowed"), "list")
+        return
     try:
         copy = ui.store().duplicate_scenario(sid, tr("scenarios.copy_name", name=name)[:MAX_NAME])
     except StoreError as exc:
-        ui.flash("error", tr("scenarios.store_unavailable", detail=ui.md(str(exc)[:300])), "list")
+        ui.flash("error", ui.store_problem(exc), "list")
         return
     st.session_state["_gn_pick_saved"] = copy.id
     ui.flash("success", tr("scenarios.duplicated", name=ui.md(copy.name)), "list")
@@ -108,7 +144,7 @@ def delete(sid: str, name: str) -> None:
     try:
         ok = ui.store().delete_scenario(sid)
     except StoreError as exc:
-        ui.flash("error", tr("scenarios.store_unavailable", detail=ui.md(str(exc)[:300])), "list")
+        ui.flash("error", ui.store_problem(exc), "list")
         return
     if ok:
         st.session_state.pop("_gn_pick_saved", None)
@@ -147,12 +183,17 @@ if "_gn_save_name" not in st.session_state:
     st.session_state["_gn_save_name"] = o.get("name", "") if o.get("kind") in ("saved", "import") else ""
 if "_gn_save_author" not in st.session_state:
     st.session_state["_gn_save_author"] = st.session_state.get("_gn_author", "")
+may_save = auth.can_edit()
+if auth.mode() != "open":                # who is signed in (and sign-out), or the sign-in box
+    if not may_save:
+        st.info(tr("scenarios.save_needs_editor"), icon="🔒")
+    may_save = auth.panel("gn_save_auth")
 with st.form("gn_save_form", clear_on_submit=False):
     st.text_input(tr("scenarios.name"), key="_gn_save_name", max_chars=MAX_NAME,
                   placeholder=tr("scenarios.name_placeholder"))
     st.text_input(tr("scenarios.author"), key="_gn_save_author", max_chars=MAX_AUTHOR)
     st.text_area(tr("scenarios.note"), key="_gn_save_note", max_chars=MAX_NOTE, height=80)
-    st.form_submit_button(tr("scenarios.save"), type="primary", on_click=submit_form)
+    st.form_submit_button(tr("scenarios.save"), type="primary", on_click=submit_form, disabled=not may_save)
 
 ui.show_flash("save")
 
@@ -165,7 +206,7 @@ def pending_choice() -> None:
     st.warning(tr("scenarios.name_taken", name=ui.md(pending["existing"]), suggestion=ui.md(pending["suggestion"])))
     c1, c2, c3 = st.columns([1, 2, 1])
     c1.button(tr("scenarios.overwrite"), key="gn_overwrite", on_click=resolve_pending, args=("overwrite",),
-              width="stretch")
+              width="stretch", disabled=not auth.can_edit())
     c2.button(tr("scenarios.save_as_new", name=ui.md(pending["suggestion"])), key="gn_save_new",
               on_click=resolve_pending, args=("new",), width="stretch")
     c3.button(tr("scenarios.cancel"), key="gn_cancel_save", on_click=resolve_pending, args=("cancel",),
@@ -180,7 +221,7 @@ st.header(tr("scenarios.saved_header"))
 try:
     saved_list = db.list_scenarios(plan_id)
 except StoreError as exc:
-    st.error(tr("scenarios.store_unavailable", detail=ui.md(str(exc)[:300])))
+    st.error(ui.store_problem(exc))
     saved_list = []
 if not saved_list:
     ui.show_flash("list")
@@ -189,9 +230,9 @@ else:
     by_id = {s.id: s for s in saved_list}
     vid_now, hash_now = ui.current_data_ref()
     table = pd.DataFrame([{
-        tr("scenarios.col_name"): s.name,
-        tr("scenarios.col_author"): s.author,
-        tr("scenarios.col_note"): s.note,
+        tr("scenarios.col_name"): safe.plain(s.name, MAX_NAME),
+        tr("scenarios.col_author"): safe.plain(s.author, MAX_AUTHOR),
+        tr("scenarios.col_note"): safe.plain(s.note, 300),
         tr("scenarios.col_changed"): len([k for k in s.values if k in reg and s.values[k] != reg[k].default]),
         tr("scenarios.col_data"): ui.data_label(s.data_version, s.data_hash, db)
         + ("" if (s.data_hash == hash_now or (s.data_version is not None and s.data_version == vid_now)) else " ⚠"),
@@ -202,13 +243,13 @@ else:
     if st.session_state.get("_gn_pick_saved") not in by_id:
         st.session_state["_gn_pick_saved"] = saved_list[0].id
     sid = st.selectbox(tr("scenarios.pick"), list(by_id), key="_gn_pick_saved",
-                       format_func=lambda i: f"{by_id[i].name} · {fmt_time(by_id[i].updated_at, L)}")
+                       format_func=lambda i: f"{safe.plain(by_id[i].name, MAX_NAME)} · {fmt_time(by_id[i].updated_at, L)}")
     sel = by_id[sid]
     c1, c2, c3, c4 = st.columns(4)
     c1.button(tr("scenarios.open"), key="gn_open", on_click=ui.open_saved, args=(sel.id,), type="primary",
               width="stretch")
     c2.button(tr("scenarios.duplicate"), key="gn_duplicate", width="stretch", on_click=duplicate,
-              args=(sel.id, sel.name))
+              args=(sel.id, sel.name), disabled=not auth.can_edit())
     c3.button(tr("scenarios.delete"), key="gn_delete", width="stretch", on_click=set_state,
               args=("_gn_confirm_delete", sel.id))
     # the CLI's --scenario format, with the values this version knows (an unknown id would stop the CLI)
@@ -219,8 +260,7 @@ else:
         allowed = can_delete()
         st.warning(tr("scenarios.confirm_delete", name=ui.md(sel.name)))
         if not allowed:                 # deleting needs an editor: the sign-in box, where one is configured
-            from giamngheo.ui import auth
-            allowed = auth.panel("gn_delete_auth") if hasattr(auth, "panel") else False
+            allowed = auth.panel("gn_delete_auth")
         d1, d2, _ = st.columns([1, 1, 2])
         d1.button(tr("scenarios.delete_yes"), key="gn_delete_yes", type="primary", disabled=not allowed,
                   on_click=delete, args=(sel.id, sel.name))
@@ -250,7 +290,13 @@ if up is not None:
                 text = raw_bytes.decode("utf-16")
             else:
                 text = raw_bytes.decode("utf-8-sig")
-            obj = json.loads(text)
+            depth = json_depth(text)
+            if depth > MAX_JSON_DEPTH:
+                problem = tr("scenarios.json_too_deep", depth=MAX_JSON_DEPTH)
+            else:
+                obj = json.loads(text)
+        except RecursionError:
+            problem = tr("scenarios.json_too_deep", depth=MAX_JSON_DEPTH)
         except UnicodeDecodeError:
             problem = tr("scenarios.json_encoding")
         except json.JSONDecodeError as exc:
@@ -270,15 +316,18 @@ if up is not None:
     if problem:
         st.error(tr("scenarios.json_error", file=ui.md(up.name)) + " " + problem)
     elif imported is not None:
-        iname = imported.name.strip() or up.name.rsplit(".", 1)[0]
+        given = imported.name.strip() or up.name.rsplit(".", 1)[0]
+        iname = safe.plain(given, MAX_NAME) or tr("scenarios.json_unnamed")   # no bidi controls, at most 80
         st.success(tr("scenarios.json_ok", name=ui.md(iname), n=len(imported.values)))
+        if iname != " ".join(given.split()):
+            st.info(tr("scenarios.json_name_cleaned", n=MAX_NAME))
         if imported.values:
             st.dataframe(values_table(imported.as_dict()), hide_index=True, width="stretch")
         i1, i2, _ = st.columns([1, 1, 2])
         i1.button(tr("scenarios.open"), key="gn_import_open", on_click=ui.open_values,
                   args=(imported.as_dict(), iname))
         i2.button(tr("scenarios.import_save"), key="gn_import_save", on_click=save,
-                  args=(iname, st.session_state.get("_gn_author", ""), tr("scenarios.imported_note", file=up.name),
+                  args=(iname, st.session_state.get("_gn_author", ""), tr("scenarios.imported_note", file=safe.plain(up.name, 80)),
                         imported.as_dict()), kwargs={"where": "import"})
 ui.show_flash("import")
 if st.session_state.get("_gn_pending_save", {}).get("where") == "import":

@@ -8,6 +8,7 @@ from giamngheo.model.engine import run
 from giamngheo.i18n import field
 from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
+from giamngheo.ui import safe
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, lang, scenario, store, tr
@@ -28,7 +29,7 @@ st.caption(tr("compare.caption"))
 options: dict[str, tuple[str, object]] = {}       # key -> (label, Scenario)
 cur = scenario()
 cur_name = (ui.origin() or {}).get("name", "")
-cur_label = tr("compare.current_named", name=cur_name) if cur_name else tr("compare.current")
+cur_label = tr("compare.current_named", name=safe.plain(cur_name, 80)) if cur_name else tr("compare.current")
 if cur_name and ui.is_modified(cur):
     cur_label += " " + tr("compare.modified")
 options["current"] = (cur_label, cur)
@@ -38,11 +39,11 @@ saved_error = None
 try:
     for s in store().list_scenarios(plan.id):
         sc, _ = ui.lenient(reg, s.values, s.name)
-        options[f"saved:{s.id}"] = (tr("compare.saved_label", name=s.name), sc)
+        options[f"saved:{s.id}"] = (tr("compare.saved_label", name=safe.plain(s.name, 80)), sc)
 except StoreError as exc:
-    saved_error = str(exc)[:300]
+    saved_error = ui.store_problem(exc)
 if saved_error:
-    st.warning(tr("scenarios.store_unavailable", detail=ui.md(saved_error)))
+    st.warning(saved_error)
 
 default = ["current", "preset:plan", "preset:trend"] if cur.values else ["preset:plan", "preset:trend", "preset:cautious"]
 if PICK not in st.session_state or not all(k in options for k in st.session_state[PICK]):

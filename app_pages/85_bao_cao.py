@@ -9,6 +9,7 @@ from giamngheo.i18n import LANGS, t
 from giamngheo.i18n import field as data_field
 from giamngheo.store import StoreError
 from giamngheo.model.uncertainty import monte_carlo_cached
+from giamngheo.ui import safe
 from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()
@@ -28,7 +29,7 @@ with c1:
                  format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
     current = scenario()
     # the labels depend on the language: one widget per language keeps the choice valid
-    labels = {"": tr("report.scenario_current"), **{k: v.name for k, v in saved.items()}}
+    labels = {"": tr("report.scenario_current"), **{k: safe.plain(v.name, 80) for k, v in saved.items()}}
     pick = st.selectbox(tr("report.scenario"), list(labels), key=f"report_scenario_{lang()}", format_func=labels.get)
 if pick:
     s_saved = saved[pick]

@@ -123,6 +123,9 @@ def _own_store(tmp_path_factory, monkeypatch):
     """Every test gets its own empty store (no ./var/giamngheo.db shared between tests or with a
     developer's local runs): pages then use the embedded data unless the test saves a version."""
     monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+    # AppTests play one person editing on their own machine (the operator's local-edit option,
+    # giamngheo/ui/auth.py); tests of the read-only mode delete it
+    monkeypatch.setenv("GIAMNGHEO_LOCAL_EDIT", "1")
     if os.environ.get("GIAMNGHEO_DB_URL") == _OUTER_DB_URL:   # not set by a test module's own fixture
         monkeypatch.delenv("GIAMNGHEO_DB_URL", raising=False)
 

@@ -28,6 +28,12 @@ def texts(at: AppTest, kind: str) -> str:
     return "\n".join(e.value for e in getattr(at, kind))
 
 
+def submit(at: AppTest, form: str) -> None:
+    """Click the submit button of one form (the page can show two sign-in forms)."""
+    [b] = [b for b in at.button if b.proto.form_id == form]
+    b.click()
+
+
 def file_hash() -> str:
     """sha256 of data/observations.csv as text: no byte-order mark, LF line ends, a final newline."""
     text = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
@@ -195,14 +201,65 @@ def test_with_an_editor_password_only_a_signed_in_editor_deletes(db):
     assert "Chưa cấu hình đăng nhập biên tập" not in texts(at, "caption")
     assert at.button(key="gn_delete_yes").disabled                       # a viewer cannot delete
     at.text_input(key="gn_delete_auth_pw").input("sai")
-    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    submit(at, "gn_delete_auth_form")
     at.run()
     assert at.button(key="gn_delete_yes").disabled and db.get_scenario(s.id) is not None
     at.text_input(key="gn_delete_auth_pw").input("mật-khẩu")
-    at.button[[b.label for b in at.button].index("Đăng nhập")].click()
+    submit(at, "gn_delete_auth_form")
     at.run()
     assert not at.button(key="gn_delete_yes").disabled                   # an editor can
     at.button(key="gn_delete_yes").click()
     at.run()
     assert not at.exception
     assert db.get_scenario(s.id) is None
+
+
+def test_hostile_json_files_get_clear_messages(db):
+    at = page()
+    deep = b"[" * 50_000 + b"]" * 50_000
+    at.file_uploader(key="gn_import").set_value(("deep.json", deep, "application/json"))
+    at.run()
+    assert not at.exception
+    assert "lồng nhau quá sâu (hơn 20 cấp)" in texts(at, "error")
+    deep_obj = b'{"name": "x", "values": {"jobs": ' + b"[" * 30 + b"1" + b"]" * 30 + b"}}"
+    at.file_uploader(key="gn_import").set_value(("deep2.json", deep_obj, "application/json"))
+    at.run()
+    assert "lồng nhau quá sâu" in texts(at, "error")
+    # a 100 kB name with a right-to-left override: tidied to 80 characters, said so, saved so
+    name = "\u202e" + "Tên rất dài " * 9000
+    good = json.dumps({"name": name, "values": {"jobs": 3500}}, ensure_ascii=False).encode("utf-8")
+    at.file_uploader(key="gn_import").set_value(("long.json", good, "application/json"))
+    at.run()
+    assert not texts(at, "error")
+    assert "tối đa 80 ký tự" in texts(at, "info")
+    at.button(key="gn_import_save").click()
+    at.run()
+    [s] = db.list_scenarios(PLAN)
+    assert len(s.name) == 80 and s.name.startswith("Tên rất dài") and s.name.endswith("…")
+    assert "\u202e" not in s.name
+    assert all(len(c.value) < 400 for c in at.caption)            # no caption grows with the name
+
+
+def test_a_name_with_a_bidi_control_is_refused_on_save(db):
+    at = page(jobs=4000)
+    at.text_input(key="_gn_save_name").input("abc\u202etxt.exe")
+    at.button[[b.label for b in at.button].index("Lưu")].click()
+    at.run()
+    assert "ký tự điều khiển hướng chữ" in texts(at, "error")
+    assert db.list_scenarios(PLAN) == []
+
+
+def test_the_store_location_and_errors_are_not_shown(db, monkeypatch):
+    at = page()
+    shown = texts(at, "caption")
+    assert "tệp cơ sở dữ liệu trên máy chủ" in shown
+    assert db.path is not None and str(db.path) not in shown and str(db.path.parent) not in shown
+    from giamngheo.store import StoreUnavailable
+
+    def broken(*a, **k):
+        raise StoreUnavailable(f"(sqlite3.OperationalError) unable to open database file {db.path}")
+    monkeypatch.setattr(type(db), "list_scenarios", broken)
+    at = page()
+    assert not at.exception
+    err = texts(at, "error")
+    assert "nhật ký máy chủ" in err and "sqlite3" not in err and str(db.path) not in err

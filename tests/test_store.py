@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from giamngheo import store as store_mod
+from giamngheo.store import migrations as store_mod
 from giamngheo.store import (SCHEMA_VERSION, BadInput, NameTaken, Store, content_hash, data_drift, name_key,
                              resolve_url, summarize_change)
 
@@ -155,7 +155,8 @@ def test_awkward_names_are_stored_exactly_as_text(db, name):
 
 
 def test_bad_input_is_refused_with_the_field_named(db):
-    for name, reason in (("", "empty"), ("   ", "empty"), ("x" * 121, "too_long"), ("a\x00b", "control_chars"),
+    for name, reason in (("", "empty"), ("   ", "empty"), ("x" * 81, "too_long"), ("a\x00b", "control_chars"),
+                         ("abc\u202etxt.exe", "bidi_controls"), ("x\u2066y", "bidi_controls"),
                          (None, "not_text")):
         with pytest.raises(BadInput) as exc:
             db.save_scenario("p", name, {})
@@ -393,3 +394,129 @@ def test_opening_against_other_data_says_how():
     unversioned = SavedScenario("id", "p", "x", {}, "", "", None, "sha256:old", "t", "t")
     assert data_drift(unversioned, None, "sha256:old") is None
     assert data_drift(unversioned, 3, "sha256:new").kind == "different"
+
+
+# ------------------------------------------------------------------------------------------ N writer processes
+
+MANY_WRITER = """
+import sys
+from giamngheo.store import Store
+url, me, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = Store(url)
+payload = "indicator,group,year,value\\n" + "".join(f"x{i},all,2020,{i}\\n" for i in range(2000))
+for i in range(n):                 # a line after each commit: that write is acknowledged
+    s.save_scenario("p", f"{me}-{i}", {"jobs": i})
+    if i % 5 == 0:
+        s.save_data_version(payload + f"{me},all,2020,{i}\\n", author=me)
+    print(i, flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_many_writer_processes_one_killed_lose_no_acknowledged_write(url):
+    """Six processes write at once; one is killed with SIGKILL while writing. Every write a process
+    acknowledged (printed after its commit) is in the store, nothing else is, and the file is whole."""
+    Store(url).dispose()
+    n_proc, n_writes = 6, 40
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", MANY_WRITER, url, f"w{k}", str(n_writes if k else 10_000)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+             for k in range(n_proc)]
+    victim = procs[0]
+    acked: dict[str, list[int]] = {}
+    try:
+        first = [victim.stdout.readline() for _ in range(8)]        # the victim is well into its loop
+        assert all(line.strip() for line in first), victim.stderr.read()
+        time.sleep(0.013)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait(10)
+        acked["w0"] = [int(x) for x in first + victim.stdout.read().split() if str(x).strip()]
+        for k, p in enumerate(procs[1:], start=1):
+            out, err = p.communicate(timeout=240)
+            assert p.returncode == 0, err
+            acked[f"w{k}"] = [int(x) for x in out.split()]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            for f in (p.stdout, p.stderr):
+                if f and not f.closed:
+                    f.close()
+    assert victim.returncode == -signal.SIGKILL
+    s = Store(url)
+    names = {sc.name for sc in s.list_scenarios("p")}
+    for k in range(1, n_proc):                                       # the survivors: all of it
+        assert acked[f"w{k}"] == list(range(n_writes))
+        assert {f"w{k}-{i}" for i in range(n_writes)} <= names
+    last = max(acked["w0"])
+    assert {f"w0-{i}" for i in range(last + 1)} <= names            # the victim: every acknowledged write
+    extra = {n for n in names if n.startswith("w0-")} - {f"w0-{i}" for i in range(last + 1)}
+    assert extra <= {f"w0-{last + 1}"}                               # at most the one it was writing
+    assert len(names) == (n_proc - 1) * n_writes + last + 1 + len(extra)
+    for v in s.list_data_versions():                                 # every version whole
+        full = s.get_data_version(v.id)
+        assert content_hash(full.csv_text) == v.content_hash and full.csv_text.count("\n") == 2002
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url[len("sqlite:///"):]) as c:
+            assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    s.dispose()
+
+
+# ------------------------------------------------------------------------------------------ schema as shipped
+
+def test_live_tables_match_the_migrated_schema(url):
+    """The tables the code queries (schema.py) are the ones the frozen migrations build."""
+    from giamngheo.store import schema
+    s = Store(url)
+    insp = sa.inspect(s.engine)
+    for table in (schema.scenarios, schema.data_versions, schema.login_failures):
+        got = {c["name"]: c["nullable"] for c in insp.get_columns(table.name)}
+        assert got == {c.name: c.nullable for c in table.columns}, table.name
+    s.dispose()
+
+
+def test_migration_one_is_frozen_not_built_from_the_live_tables(tmp_path, monkeypatch):
+    """Adding a column to a live table must not change what migration 1 builds."""
+    from giamngheo.store import schema
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+    extra = sa.Column("added_later", sa.Text)
+    schema.scenarios.append_column(extra)
+    try:
+        s = Store(f"sqlite:///{tmp_path / 'm1.db'}")
+        cols = [c["name"] for c in sa.inspect(s.engine).get_columns("scenarios")]
+        s.dispose()
+    finally:
+        schema.scenarios._columns.remove(extra)
+    assert cols == ["id", "plan_id", "name", "name_key", "values_json", "author", "note", "data_version",
+                    "data_hash", "created_at", "updated_at"]
+    assert "added_later" not in [c.name for c in schema.scenarios.columns]
+
+
+# ------------------------------------------------------------------------------------------ sign-in lockout
+
+def test_lockout_per_client_with_backoff(db):
+    from giamngheo.store import lockout as lk
+    t0 = 1_000_000.0
+    for i in range(lk.CLIENT_FREE):                 # five attempts go through (each counted until a success)
+        assert db.begin_login("1.2.3.4", now=t0 + i) == 0
+    assert db.begin_login("1.2.3.4", now=t0 + 5) == pytest.approx(60 - 1)      # 60 s after the 5th, at t0+4
+    assert db.login_failure_count("1.2.3.4") == 5                             # a refused attempt is not counted
+    assert db.begin_login("5.6.7.8", now=t0 + 5) == 0                         # another address is not locked
+    assert db.begin_login("1.2.3.4", now=t0 + 4 + 60) == 0                    # the wait is over: a 6th try ...
+    assert db.login_wait("1.2.3.4", now=t0 + 64) == pytest.approx(120)        # ... then twice as long
+    assert db.login_wait("1.2.3.4", now=t0 + 64 + 121) == 0
+    db.login_succeeded("1.2.3.4")                                            # a right password clears it
+    assert db.login_failure_count("1.2.3.4") == 0 and db.login_failure_count("5.6.7.8") == 1
+    assert lk.client_wait(5 + 20) == lk.CLIENT_MAX_WAIT                     # capped
+
+
+def test_lockout_across_the_server(db):
+    from giamngheo.store import lockout as lk
+    t0 = 2_000_000.0
+    for i in range(lk.SERVER_FREE):                 # 30 addresses, one guess each: none alone is locked
+        assert db.begin_login(f"10.0.0.{i}", now=t0 + i) == 0
+    last = t0 + lk.SERVER_FREE - 1
+    assert db.begin_login("192.168.1.1", now=last + 1) == pytest.approx(lk.SERVER_BASE_WAIT - 1)
+    assert db.login_wait("10.0.0.1", now=last + lk.SERVER_BASE_WAIT + 1) == 0
+    # after the window the server's count is forgotten
+    assert db.login_wait("192.168.1.1", now=last + lk.SERVER_WINDOW + 1) == 0

@@ -1,4 +1,5 @@
-"""Who may change things: uploading and editing data, reverting a version, deleting scenarios.
+"""Who may change things: saving, overwriting and deleting scenarios, uploading, editing and
+reverting data. Decided on the server, never from what the browser reports.
 
 Viewing needs nothing. Changing needs an editor sign-in, configured in Streamlit secrets:
 
@@ -14,25 +15,40 @@ Viewing needs nothing. Changing needs an editor sign-in, configured in Streamlit
   named provider table ``[auth.google]``); any signed-in user may edit unless ``[editor] emails``
   lists who may.
 
-With neither, a local run (localhost, or a test) is open to editing and every page that changes
-something says so; a hosted run without secrets is read-only and says how to open it.
+With neither, the app is read-only unless a fact on the server allows editing ("open" mode):
+
+* the server listens on the loopback interface only (Streamlit's ``server.address`` is
+  ``127.0.0.1``, ``localhost`` or ``::1``): only someone on this machine can reach it; or
+* the operator says so: the environment variable ``GIAMNGHEO_LOCAL_EDIT=1`` or ``[editor]
+  local_edit = true`` in secrets.
+
+The address the browser reports (``st.context.url``) is never consulted: a client can send any.
+Streamlit's default ``server.address`` is unset, which listens on every interface, so a plain
+``streamlit run app.py`` without secrets is read-only.
+
+Password attempts are counted in the store (``giamngheo/store/lockout.py``) per client address and
+across the server, with backoff: a new session, a reload or another replica does not reset them.
 """
 from __future__ import annotations
 
 import hmac
-import time
+import ipaddress
+import logging
+import math
+import os
 from typing import Any
-from urllib.parse import urlparse
 
 import streamlit as st
 
+from giamngheo.ui import safe
 from giamngheo.ui.state import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
-FAILS = "_gn_editor_fails"      # (count, time of the last failure)
-MAX_FAILS = 5
-LOCK_SECONDS = 60
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+LOCAL_EDIT_ENV = "GIAMNGHEO_LOCAL_EDIT"
+TRUST_PROXY_ENV = "GIAMNGHEO_TRUST_PROXY"    # "1": the client address is the last X-Forwarded-For entry
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_TRUE = {"1", "true", "yes", "on"}
+log = logging.getLogger("giamngheo.auth")
 
 
 def _secret(name: str) -> Any:
@@ -75,13 +91,27 @@ def sign_in_configured() -> bool:
     return bool(password() or oidc_providers())
 
 
-def is_local() -> bool:
-    """A run on this machine (or a test): the app's address is localhost, or not known."""
-    from giamngheo.ui.state import page_url
-    url = page_url()
-    if not url:
+def server_is_loopback() -> bool:
+    """Does this server listen on the loopback interface only (``server.address``)?"""
+    try:
+        from streamlit import config
+        addr = str(config.get_option("server.address") or "").strip().lower()
+    except Exception:  # noqa: BLE001 - no config: the default, every interface
+        return False
+    return addr in LOOPBACK or addr.startswith("127.")
+
+
+def local_edit_flag() -> bool:
+    """Has the operator allowed editing without a sign-in (env or ``[editor] local_edit``)?"""
+    if os.environ.get(LOCAL_EDIT_ENV, "").strip().lower() in _TRUE:
         return True
-    return (urlparse(url).hostname or "") in LOCAL_HOSTS
+    v = _editor_table().get("local_edit")
+    return v is True or str(v).strip().lower() in _TRUE
+
+
+def is_local() -> bool:
+    """Editing without a sign-in is allowed by a fact on the server (never by the client's report)."""
+    return server_is_loopback() or local_edit_flag()
 
 
 def mode() -> str:
@@ -109,7 +139,7 @@ def _oidc_user() -> tuple[bool, str]:
 
 
 def can_edit() -> bool:
-    """May the current user upload, edit or revert data (and delete scenarios)?"""
+    """May the current user save, overwrite or delete scenarios, upload, edit or revert data?"""
     m = mode()
     if m == "open":
         return True
@@ -136,27 +166,80 @@ def can_delete(notice: bool = True) -> bool:
     return can_edit()
 
 
+def client_address() -> str:
+    """The client's address as the server saw the connection (``"local"`` for this machine or a
+    test; ``"unknown"`` when it is not an address). Behind a proxy that the operator trusts (``GIAMNGHEO_TRUST_PROXY=1``), the address the
+    proxy added last to ``X-Forwarded-For`` (nginx's ``$proxy_add_x_forwarded_for``)."""
+    try:
+        if os.environ.get(TRUST_PROXY_ENV, "").strip().lower() in _TRUE:
+            fwd = st.context.headers.get("X-Forwarded-For") or ""
+            last = fwd.split(",")[-1].strip()
+            try:
+                return str(ipaddress.ip_address(last))
+            except ValueError:
+                pass
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context
+        ip = None
+    if ip is None:
+        return "local"                  # Streamlit gives None for a loopback connection
+    try:
+        return str(ipaddress.ip_address(str(ip)))
+    except ValueError:                  # not an address (a test's stand-in): one shared bucket
+        return "unknown"
+
+
+def _db():
+    from giamngheo.ui.state import store
+    return store()
+
+
 def check_password(given: str) -> bool:
-    """Compare with the configured password in constant time; five failures lock the form for a minute."""
-    count, last = st.session_state.get(FAILS, (0, 0.0))
-    if count >= MAX_FAILS and time.time() - last < LOCK_SECONDS:
-        return False
+    """Compare with the configured password in constant time. Each attempt is counted in the store
+    for this client address before the comparison; a wrong password keeps it counted, a right one
+    clears it. Locked (see ``lockout_seconds``): refused without comparing."""
+    from giamngheo.store import StoreError
     pw = password()
-    ok = bool(pw) and hmac.compare_digest(str(given).encode("utf-8"), pw.encode("utf-8"))  # type: ignore[union-attr]
-    st.session_state[FAILS] = (0, 0.0) if ok else (count + 1, time.time())
+    if not pw:
+        return False
+    client = client_address()
+    try:
+        db = _db()
+        if db.begin_login(client) > 0:
+            return False
+    except StoreError as exc:
+        log.log(logging.WARNING, "sign-in refused, the store cannot count attempts: %s", exc)
+        st.session_state["_gn_auth_error"] = "auth.store_down"
+        return False
+    ok = hmac.compare_digest(str(given).encode("utf-8"), pw.encode("utf-8"))
+    if ok:
+        try:
+            db.login_succeeded(client)
+        except StoreError as exc:
+            log.log(logging.WARNING, "could not clear sign-in failures: %s", exc)
+    else:
+        log.log(logging.INFO, "wrong editor password from %s", client)
     return ok
 
 
+def lockout_seconds() -> int:
+    """Whole seconds this client must wait before trying a password again (0: may try now)."""
+    from giamngheo.store import StoreError
+    try:
+        return int(math.ceil(_db().login_wait(client_address())))
+    except StoreError:
+        return 0
+
+
 def locked() -> bool:
-    count, last = st.session_state.get(FAILS, (0, 0.0))
-    return count >= MAX_FAILS and time.time() - last < LOCK_SECONDS
+    return lockout_seconds() > 0
 
 
 def _sign_in(pw_key: str, name_key: str) -> None:
+    st.session_state.pop("_gn_auth_error", None)
     if check_password(st.session_state.get(pw_key, "")):
         st.session_state[SESSION] = {"how": "password", "name": str(st.session_state.get(name_key, "")).strip()[:80]}
-        st.session_state.pop("_gn_auth_error", None)
-    else:
+    elif "_gn_auth_error" not in st.session_state:
         st.session_state["_gn_auth_error"] = "auth.locked" if locked() else "auth.wrong_password"
     st.session_state[pw_key] = ""
 
@@ -169,16 +252,16 @@ def panel(key: str = "auth") -> bool:
     """The sign-in box of a page that changes things; returns can_edit()."""
     m = mode()
     if m == "open":
-        st.info(tr("auth.open"), icon="🔓")
+        st.info(tr("auth.open_local"), icon="🔓")
         st.text_input(tr("auth.your_name"), key="_gn_editor_name_open", max_chars=80)
         return True
     if m == "closed":
-        st.warning(tr("auth.closed"), icon="🔒")
+        st.warning(tr("auth.read_only"), icon="🔒")
         return False
     if can_edit():
         who = editor_name()
         c1, c2 = st.columns([3, 1])
-        c1.success(tr("auth.signed_in_as", who=who) if who else tr("auth.signed_in"), icon="✅")
+        c1.success(tr("auth.signed_in_as", who=safe.text(who, 80)) if who else tr("auth.signed_in"), icon="✅")
         if m == "password":
             c2.button(tr("auth.sign_out"), key=f"{key}_out", on_click=_sign_out)
         else:
@@ -191,12 +274,15 @@ def panel(key: str = "auth") -> bool:
             st.text_input(tr("auth.password"), type="password", key=f"{key}_pw")
             st.form_submit_button(tr("auth.sign_in"), on_click=_sign_in, args=(f"{key}_pw", f"{key}_name"))
         err = st.session_state.get("_gn_auth_error")
-        if err:
-            st.error(tr(err, seconds=LOCK_SECONDS) if err == "auth.locked" else tr(err))
+        wait = lockout_seconds()
+        if wait:
+            st.error(tr("auth.locked", seconds=wait))
+        elif err and err != "auth.locked":
+            st.error(tr(err))
     else:
         logged, who = _oidc_user()
         if who and st.user.get("is_logged_in", False) and not logged:
-            st.error(tr("auth.not_an_editor", who=who))
+            st.error(tr("auth.not_an_editor", who=safe.text(who, 80)))
         for prov in oidc_providers():
             label = tr("auth.login_with", provider=prov) if prov else tr("auth.login")
             st.button(label, key=f"{key}_login_{prov or 'default'}", on_click=st.login, args=(prov,) if prov else ())

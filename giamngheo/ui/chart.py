@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.report import export_png
+from giamngheo.ui import safe
 from giamngheo.ui.state import tr
 
 
@@ -53,6 +54,6 @@ def show_chart(chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin], data:
         st.download_button("PNG", data=lambda: export_png.chart_png(chart), help=tr("chart.download_png"),
                            file_name=f"{slug}.png", mime="image/png", key=f"png-{slug}", on_click="ignore",
                            icon=":material/download:", type="tertiary", width="content")
-        st.download_button("CSV", data=data.to_csv(index=False).encode("utf-8-sig"), help=tr("chart.download_csv"),
+        st.download_button("CSV", data=safe.csv_bytes(data), help=tr("chart.download_csv"),
                            file_name=f"{slug}.csv", mime="text/csv", key=f"csv-{slug}", on_click="ignore",
                            icon=":material/download:", type="tertiary", width="content")
