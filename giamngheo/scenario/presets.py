@@ -13,11 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.data.observations import worst_quality
 from giamngheo.i18n import field as i18n_field
 from giamngheo.i18n import fmt_num, t
-from giamngheo.data.observations import worst_quality
 from giamngheo.paths import DATA_DIR
+from giamngheo.scenario.assumptions import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     from giamngheo.model.engine import Context

@@ -1,0 +1,123 @@
+"""The URL codec: a link carries only the values that differ from the defaults, under readable ids
+and a version (``v``); reading one says what became of each parameter (ignored, clamped, rounded,
+repeated), and ids renamed since older versions are carried over."""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Mapping
+
+from giamngheo.scenario.registry import _number
+
+if TYPE_CHECKING:   # pragma: no cover
+    from giamngheo.scenario.registry import Registry
+    from giamngheo.scenario.scenario import Scenario
+
+URL_VERSION = 1
+RESERVED_PARAMS = ("v", "lang", "scenario", "page", "as_of", "embed", "embed_options")
+# ids renamed since earlier link versions: {version: {old id: new id}}
+RENAMED: dict[int, dict[str, str]] = {}
+
+
+def migrate(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
+    """Values of a link made by an older version whose ids have since been renamed: {new id: value}."""
+    out: dict[str, float] = {}
+    for old, new in renames_for(raw).items():
+        if old in raw and new in reg.items:
+            v = _number(_first(raw[old]))
+            if v is not None:
+                out[new] = reg.items[new].clamp(v)
+    return out
+
+def from_link(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
+    """The values a link sets, as the sliders will take them: numbers within bounds under their
+    current ids (renamed ids carried over). Out-of-range and non-numbers are left to the defaults,
+    as the URL-bound sliders do; :meth:`link_report` says so."""
+    out = migrate(reg, raw)
+    for k, v in raw.items():
+        a = reg.items.get(k)
+        if a is None or _repeated(v):
+            continue
+        num = _strict_number(_first(v))
+        if num is None or not (a.min <= num <= a.max) or (a.integer and not num.is_integer()):
+            continue
+        out[k] = num
+    return out
+
+def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """What became of each parameter of a link, given the values the widgets ended up with.
+
+    ``raw`` maps a parameter to its value or its list of values (a repeated parameter). Returns
+    (param, code, raw value, value used) for every parameter not taken as given:
+    ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated``, ``ignored_out_of_range``
+    (the default was kept), ``clamped`` (the nearest bound was used) or ``rounded`` (to the step).
+    Ethnic placements above all placements are said live by the sidebar, not here.
+    """
+    out: list[tuple[str, str, Any, Any]] = []
+    renames = renames_for(raw)
+    for k, v in raw.items():
+        if k in RESERVED_PARAMS:
+            continue
+        raw1 = _first(v)
+        kid = renames.get(k, k)
+        a = reg.items.get(kid)
+        if a is None:
+            out.append((k, "ignored_unknown", raw1, None))
+            continue
+        used = actual.get(kid, a.default)
+        if _repeated(v):
+            out.append((k, "ignored_repeated", raw1, used))
+            continue
+        num = _strict_number(raw1)
+        if num is None:
+            out.append((k, "ignored_not_number", raw1, used))
+        elif abs(float(used) - num) > 1e-9:
+            if a.min <= num <= a.max:
+                code = "rounded"
+            elif float(used) == a.default:
+                code = "ignored_out_of_range"
+            else:
+                code = "clamped"
+            out.append((k, code, raw1, used))
+    return out
+
+def to_query(reg: "Registry", scenario: Scenario) -> dict[str, str]:
+    q = {k: _fmt_query(v) for k, v in scenario.values if k in reg.items and v != reg.items[k].default}
+    if q:
+        q["v"] = str(URL_VERSION)
+    return q
+
+
+
+def renames_for(params: Mapping[str, Any]) -> dict[str, str]:
+    """The id renames that apply to a link of the version it carries (``v``; no ``v``: version 1)."""
+    version = _number(_first(params.get("v", 1))) or 1
+    renames: dict[str, str] = {}
+    for ver, table in sorted(RENAMED.items()):
+        if version < ver:
+            renames.update(table)
+    return renames
+
+
+def _repeated(v: Any) -> bool:
+    return isinstance(v, (list, tuple)) and len(v) > 1
+
+
+def _strict_number(raw: Any) -> float | None:
+    """A number as a link carries it (what the URL-bound sliders accept: no decimal comma)."""
+    try:
+        v = float(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _first(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return v[0] if v else None
+    return v
+
+
+def _fmt_query(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(round(v, 6))
+
+
