@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.data import communes as cm
+from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, data_frame, lang, tr
@@ -106,11 +107,11 @@ else:
         st.caption(tr("xa.reference_note", n=have, total=n_units))
     if rank_by == "need" and not reference:
         cd = ranked.assign(label=ranked["need"].map(n0), above=ranked["need"] > 0)
-        chart = cm.ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
+        chart = ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
         name = f"xa-can-thoat-ngheo-{year}"
     else:
         cd = ranked.assign(label=ranked["poor_rate"].map(p2), above=ranked["gap"] > 0)
-        chart = cm.ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
+        chart = ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
                                  rule_label=tr("xa.rule", value=fmt_pct(target, L)))
         name = f"xa-ty-le-ho-ngheo-{year}"
     st.subheader(tr("xa.chart_title", year=year))

@@ -114,7 +114,8 @@ class _Output(str):
 def cmd_check(args: argparse.Namespace) -> str:
     """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one."""
     from giamngheo.i18n import t
-    from giamngheo.data.ingest import check_file, describe
+    from giamngheo.data.ingest import check_file
+    from giamngheo.report.ingest_view import describe
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{args.file}: file not found")
