@@ -11,7 +11,7 @@ import streamlit as st
 
 from giamngheo.data import ingest as ig
 from giamngheo.report import ingest_view as iv
-from giamngheo.data.communes import is_commune_group
+from giamngheo.data.communes import is_commune_group, plan_groups
 from giamngheo.i18n import field, fmt_num
 from giamngheo.data.observations import STATUSES
 from giamngheo.data.versions import DataVersions
@@ -56,7 +56,8 @@ editing = auth.panel("gn_auth") and db is not None
 nonce = st.session_state.get(NONCE, 0)
 
 
-dv = DataVersions(db, base_note=tr("nhap.base_note"))
+GROUPS = plan_groups(ctx.plan)
+dv = DataVersions(db, base_note=tr("nhap.base_note"), plan_groups=GROUPS)
 
 
 def latest_rows() -> tuple[int | None, list[dict]]:
@@ -130,11 +131,15 @@ with tab_up:
                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     shape_choice = st.radio(tr("nhap.shape"), ("auto", "review", "long"), horizontal=True, key="gn_shape",
                             format_func=lambda s: tr(f"nhap.shape_{s}"))
+    max_mb = int(st.get_option("server.maxUploadSize"))
+    st.caption(tr("nhap.upload_limit", mb=max_mb))
     up = st.file_uploader(tr("nhap.upload"), type=["csv", "txt", "xlsx", "xls"], key=f"gn_upload_{nonce}",
-                          help=tr("nhap.upload_help"))
+                          help=tr("nhap.upload_help") + " " + tr("nhap.upload_limit", mb=max_mb))
     if up is not None:
         data = up.getvalue()
-        res = ig.check_file(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L)
+        with st.spinner(tr("nhap.checking")):      # in a worker process, bounded in time and memory
+            res = ig.check_file_isolated(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L,
+                                         plan_groups=GROUPS)
         meta = res.meta
         st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,
                        fmt=meta.get("format", "?").upper(), enc=meta.get("encoding", "") or "—",
@@ -230,7 +235,7 @@ with tab_edit:
         if st.button(tr("nhap.save_edit"), type="primary", key="gn_save_edit"):
             if auth.can_edit():
                 new_rows = edited.to_dict("records")
-                clean, probs = ig.check_table_rows(new_rows, outside, tr("nhap.table_name"), IND)
+                clean, probs = ig.check_table_rows(new_rows, outside, tr("nhap.table_name"), IND, GROUPS)
                 if probs:
                     shown = [replace(p, column=labels.get(p.column or "", p.column)) for p in probs]
                     st.error(tr("nhap.edit_problems", n=len(probs)))

@@ -31,6 +31,12 @@ def p2(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_pct(x, L)
 
 
+# a commune group the registry does not know (saved before groups were checked) is named, never dropped silently
+stray = [g for g in cm.unknown_groups(df, C, cm.plan_groups(ctx.plan)) if cm.is_commune_group(g)]
+if stray:
+    shown = ", ".join("`" + g.replace("`", "'")[:80] + "`" for g in stray[:20]) + (" …" if len(stray) > 20 else "")
+    st.warning(tr("xa.unknown_groups", n=len(stray), groups=shown))
+
 years = cm.years_with_data(df)
 reference = not years
 if reference:

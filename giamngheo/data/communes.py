@@ -198,6 +198,49 @@ def split_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return df[~mask].reset_index(drop=True), df[mask].reset_index(drop=True)
 
 
+def plan_groups(plan: Any = None) -> tuple[str, ...]:
+    """The district groups the plan's model knows besides ``all`` (``[model] groups`` in the plan file;
+    default: the embedded plan's)."""
+    if plan is None:
+        from giamngheo.plan.targets import load_plan
+        plan = load_plan()
+    model = (getattr(plan, "extra", None) or {}).get("model", {}) or {}
+    return tuple(str(g) for g in model.get("groups", ()))
+
+
+def group_problem(group: str, communes: "Communes", groups: Iterable[str]) -> tuple[str, dict[str, Any]] | None:
+    """Why a group is not in the registry (a message key ``problem.<code>`` and its parameters), or None.
+
+    Known: ``all``, the plan's model groups (``groups``), and for each unit of data/communes.csv its
+    group (``xa:<slug>`` before 1 July 2025, ``xa2025:<slug>`` after) and, when Khmer is a model
+    group, ``…:khmer``."""
+    g = str(group).strip()
+    named = tuple(groups)
+    if g == "all" or g in named:
+        return None
+    district = ", ".join(("all",) + named)
+    parts = g.split(":")
+    if parts[0] not in ERAS:
+        return "in_unknown_group", {"known": district}
+    units = communes.by_group()
+    unit = units.get(":".join(parts[:2])) if len(parts) >= 2 else None
+    if unit is None:
+        era = parts[0]
+        return "in_unknown_commune_group", {
+            "known": ", ".join(f"{era}:{u.slug}" for u in communes.units(era))}
+    if len(parts) == 2 or (len(parts) == 3 and parts[2] in named):
+        return None
+    return "in_unknown_group", {"known": f"{unit.group}, " + ", ".join(f"{unit.group}:{x}" for x in named)}
+
+
+def unknown_groups(df: pd.DataFrame, communes: "Communes", groups: Iterable[str]) -> list[str]:
+    """The groups of an observations frame that the registry does not know (sorted)."""
+    if not len(df):
+        return []
+    named = tuple(groups)
+    return sorted(g for g in set(df["group"].astype(str)) if group_problem(g, communes, named) is not None)
+
+
 def era_of_year(year: int) -> str:
     return NEW if year >= MERGER_YEAR else OLD
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from giamngheo.data.ingest.merge import change_summary, csv_to_rows, rows_to_csv, version_frames
-from giamngheo.data.observations import ObservationError, Problem
+from giamngheo.data.communes import load_communes
+from giamngheo.data.ingest.groups import group_problems
+from giamngheo.data.observations import LINE_KEY, ObservationError, Problem
 from giamngheo.paths import observations_path
 
 SAVED, UNCHANGED, REJECTED, STALE = "saved", "unchanged", "rejected", "stale"
@@ -52,8 +54,10 @@ class DataVersions:
     """The workflow on one store (``store`` may be None when the store is unavailable: then only
     :meth:`base` and :meth:`check` work, on the embedded data)."""
 
-    def __init__(self, store: Any, embedded: Callable[[], str] = embedded_text, base_note: str = ""):
+    def __init__(self, store: Any, embedded: Callable[[], str] = embedded_text, base_note: str = "",
+                 plan_groups: tuple[str, ...] | None = None):
         self.store = store
+        self.plan_groups = plan_groups
         self._embedded = embedded
         self.base_note = base_note
 
@@ -69,14 +73,16 @@ class DataVersions:
         v = self.store.get_data_version(int(vid))
         return csv_to_rows(v.csv_text or "") if v is not None else []
 
-    @staticmethod
-    def check(rows: Iterable[dict[str, Any]]) -> list[Problem]:
-        """Every problem the core's parser finds in these rows as a whole version (none: it loads)."""
+    def check(self, rows: Iterable[dict[str, Any]]) -> list[Problem]:
+        """Every problem the core's parser finds in these rows as a whole version (none: it loads),
+        and every group the registry does not know (row numbers as in the version's CSV)."""
+        rows = list(rows)
         try:
             version_frames(rows_to_csv(rows), "check")
         except ObservationError as exc:
             return list(exc.problems)
-        return []
+        numbered = [{**r, LINE_KEY: i + 2} for i, r in enumerate(rows)]
+        return group_problems(numbered, "data", load_communes(), self.plan_groups)
 
     # -- changing
 

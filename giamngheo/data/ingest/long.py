@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from giamngheo.data import communes as cm
+from giamngheo.data.ingest.groups import group_problems
 from giamngheo.data.ingest.headers import LONG_ALIASES, GROUP_ALIASES, STATUS_ALIASES, _find_header
 from giamngheo.data.ingest.numbers import _decimal_of, _is_blank, _plain, _shown, parse_number
 from giamngheo.data.ingest.read import Table
@@ -13,7 +14,8 @@ from giamngheo.data.observations import COLUMNS, LINE_KEY, Problem, validate_row
 from giamngheo.plan.indicators import Indicator
 
 def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicator],
-                sources: dict[str, Any] | None) -> Checked:
+                sources: dict[str, Any] | None, communes: cm.Communes | None = None,
+                plan_groups: tuple[str, ...] | None = None) -> Checked:
     hdr = _find_header(tbl, "long")
     if hdr is None:
         return Checked("long", name, [Problem(name, tbl.lines[0] if tbl.lines else None, None, "", "in_no_header",
@@ -64,6 +66,10 @@ def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicato
         rows.append(d)
         records.append(Record(line, "row", raw=raw))
     clean, probs = validate_rows(rows, name, indicators, None)
+    probs += group_problems(rows, name, communes or cm.load_communes(), plan_groups)
+    bad_group = {p.row for p in probs if p.code.startswith("in_unknown")}
+    clean = [r for r in clean if r.get("_row") not in bad_group]
+    probs.sort(key=lambda p: p.row or 0)
     by_line = {rec.line: rec for rec in records}
     for p in probs:
         rec = by_line.get(p.row or -1)
@@ -87,3 +93,4 @@ def long_to_rows(checked: Checked) -> Mapped:
     for r in rows:
         r["value"] = _plain(float(r["value"]))
     return Mapped(rows, [])
+

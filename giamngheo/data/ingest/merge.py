@@ -11,6 +11,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from giamngheo.data import communes as cm
+from giamngheo.data.ingest.groups import group_problems
 from giamngheo.data.ingest.numbers import _plain
 from giamngheo.data.observations import COLUMNS, LINE_KEY, Problem, validate_rows
 from giamngheo.plan.indicators import Indicator, load_indicators
@@ -50,9 +51,11 @@ def csv_to_rows(text: str) -> list[dict[str, Any]]:
 
 
 def check_table_rows(rows: list[dict[str, Any]], others: list[dict[str, Any]], file: str,
-                     indicators: dict[str, Indicator] | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
+                     indicators: dict[str, Indicator] | None = None,
+                     plan_groups: tuple[str, ...] | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Check rows edited in a table (row numbers: 1, 2, … as on screen) together with the rows kept
-    outside it (a duplicate of one of those is reported on the edited row, «first» = 0)."""
+    outside it (a duplicate of one of those is reported on the edited row, «first» = 0); every group
+    must be in the registry (``plan_groups``: the plan's model groups, default the embedded plan's)."""
     indicators = indicators if indicators is not None else load_indicators()
 
     def text(v: Any) -> str:
@@ -64,6 +67,9 @@ def check_table_rows(rows: list[dict[str, Any]], others: list[dict[str, Any]], f
 
     mine = [{**{c: text(r.get(c)) for c in COLUMNS}, LINE_KEY: i + 1} for i, r in enumerate(rows)]
     clean, problems = validate_rows(mine, file, indicators, None)
+    problems += group_problems(mine, file, cm.load_communes(), plan_groups)
+    bad_group = {p.row for p in problems if p.code.startswith("in_unknown")}
+    clean = [r for r in clean if r.get("_row") not in bad_group]
     # a duplicate of a row kept outside the table: the outside rows carry line -1, shown as 0
     outside = [{**{c: text(r.get(c)) for c in COLUMNS}, LINE_KEY: -1} for r in others]
     _, both = validate_rows(outside + mine, file, indicators, None)

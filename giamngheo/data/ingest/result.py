@@ -13,6 +13,11 @@ from giamngheo.i18n import t
 FILE_CODES = {"missing_column", "in_duplicate_column", "in_no_header", "in_unreadable", "in_old_xls", "no_rows"}
 
 
+def is_file_level(code: str) -> bool:
+    """A problem of the file as a whole: nothing of it is used (``in_limit_*``: past a reading limit)."""
+    return code in FILE_CODES or code.startswith("in_limit")
+
+
 @dataclass(frozen=True)
 class Note:
     """Something the reader did or noticed that is not a problem (message key ``ingest.note.<code>``)."""
@@ -54,7 +59,7 @@ class Checked:
     @property
     def file_level(self) -> bool:
         """A problem of the file as a whole (unreadable, a missing column): no row can be used."""
-        return any(p.row is None or p.code in FILE_CODES for p in self.problems)
+        return any(p.row is None or is_file_level(p.code) for p in self.problems)
 
     @property
     def bad_lines(self) -> set[int]:
