@@ -113,12 +113,13 @@ def huge_cell(chars: int = 50_000_000) -> bytes:
     return workbook(body, "A1")
 
 
-def large_legitimate(rows: int = 100_000) -> bytes:
-    """A well-formed long-shape file of ``rows`` rows (far more than a review holds)."""
+def large_legitimate(rows: int = 100_000, dimension: bool = True) -> bytes:
+    """A well-formed long-shape file of ``rows`` rows (far more than a review holds); ``dimension``:
+    whether the sheet declares its size (a writer may leave it out)."""
     cols = "ABCDEFGH"
     hdr = ["indicator", "group", "year", "value", "unit", "status", "source", "note"]
     parts = [_row(1, [cell(f"{c}1", h) for c, h in zip(cols, hdr)])]
     for r in range(2, rows + 2):
         vals = ["households", "all", 2000 + r % 30, r, "households", "official", "x", ""]
         parts.append(_row(r, [cell(f"{c}{r}", v) for c, v in zip(cols, vals) if v != ""]))
-    return workbook("".join(parts), f"A1:H{rows + 1}")
+    return workbook("".join(parts), f"A1:H{rows + 1}" if dimension else None)

@@ -111,3 +111,17 @@ def test_english(db_url):
     assert not at.exception
     assert at.title[0].value == "Communes and towns"
     assert "Commune or town before 1 July 2025" in table(at, "Commune or town before 1 July 2025").columns
+
+
+def test_an_unknown_commune_group_in_the_data_is_named_not_ignored(db_url):
+    """A version saved before groups were checked may hold a commune that does not exist: the page
+    says so (and which), instead of leaving it out without a word."""
+    rows = csv_to_rows(EMBEDDED)
+    for ind, v in (("households", 900), ("poor_households", 45)):
+        rows.append({"indicator": ind, "group": "xa2025:khong-co", "year": 2025, "value": v, "unit": "households",
+                     "status": "official", "source": "thu", "note": ""})
+    Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="xã lạ", parent_id=None)
+    at = page()
+    assert not at.exception
+    warn = "\n".join(w.value for w in at.warning)
+    assert "1 nhóm theo xã không có trong danh mục" in warn and "`xa2025:khong-co`" in warn

@@ -17,6 +17,7 @@ sheet, the range or the cell and the limit; nothing of the file is used.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -27,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 import zlib
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import ParseError
 
 from giamngheo.data.observations import Problem
 
@@ -101,12 +102,22 @@ class _Budget:
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
-def _decode(data: bytes) -> tuple[str, str, list[int]]:
-    """(text, encoding, lines read as Windows-1258 although the file is UTF-8).
+def _cp1258_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: the bytes that are not UTF-8, read as Windows-1258 (one by one)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start:exc.end].decode("cp1258", errors="replace"), exc.end
 
-    A UTF-8 file with one stray Windows-1258/Latin-1 byte is decoded line by line: the lines that
-    are not UTF-8 are read as Windows-1258 and named (a note on screen), the rest stay UTF-8 — never
-    the whole file as Windows-1258 for one byte. A file with no UTF-8 at all is Windows-1258."""
+
+codecs.register_error("giamngheo_cp1258", _cp1258_bytes)
+
+
+def _decode(data: bytes) -> tuple[str, str, list[int]]:
+    """(text, encoding, lines that hold bytes that are not UTF-8 although the file is UTF-8).
+
+    A UTF-8 file with a stray Windows-1258/Latin-1 byte keeps every UTF-8 character; only the stray
+    bytes are read as Windows-1258, and their lines are named (a note on screen) — never the whole
+    file as Windows-1258 for one byte. A file with no UTF-8 at all is Windows-1258."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16", []
     head = data[:4000]
@@ -120,18 +131,19 @@ def _decode(data: bytes) -> tuple[str, str, list[int]]:
         return body.decode("utf-8"), enc, []
     except UnicodeDecodeError:
         pass
-    lines = body.split(b"\n")
-    ok = [_try_utf8(ln) for ln in lines]
-    utf8_evidence = bom or any(t is not None and _UTF8_MULTIBYTE.search(ln) for t, ln in zip(ok, lines))
-    if not utf8_evidence:
+    if not (bom or _UTF8_MULTIBYTE.search(body) and _valid_utf8_share(body) > 0.5):
         return unicodedata.normalize("NFC", body.decode("cp1258")), "cp1258", []
-    out, recoded = [], []
-    for i, (t, ln) in enumerate(zip(ok, lines), start=1):
-        if t is None:
-            recoded.append(i)
-            t = unicodedata.normalize("NFC", ln.decode("cp1258", errors="replace"))
-        out.append(t)
-    return "\n".join(out), enc, recoded
+    odd = [i for i, ln in enumerate(body.split(b"\n"), start=1) if _try_utf8(ln) is None]
+    text = body.decode("utf-8", errors="giamngheo_cp1258")
+    return unicodedata.normalize("NFC", text), enc, odd
+
+
+def _valid_utf8_share(body: bytes) -> float:
+    """Of the non-ASCII byte runs, the share that are valid UTF-8 sequences."""
+    runs = re.findall(rb"[\x80-\xff]+", body[:2_000_000])
+    if not runs:
+        return 0.0
+    return sum(1 for r in runs if _try_utf8(r) is not None) / len(runs)
 
 
 def _try_utf8(b: bytes) -> str | None:
@@ -252,35 +264,40 @@ def _zip_parts(data: bytes, budget: _Budget) -> zipfile.ZipFile:
     return zf
 
 
+_MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([^"\']{0,64})')
+
+
 def _merged_ranges(zf: zipfile.ZipFile, path: str, title: str, budget: _Budget) -> list[tuple[int, int, int, int]]:
     """The merged ranges of a sheet, (min_col, min_row, max_col, max_row), each checked against the
-    limits before anything is expanded. One streaming pass over the sheet, keeping nothing else."""
+    limits before anything is expanded. One pass over the sheet's bytes (a pattern search, no XML
+    tree), keeping only the ranges."""
     from openpyxl.utils.cell import range_boundaries
 
     lim = budget.limits
     out: list[tuple[int, int, int, int]] = []
+    tail = b""
     with zf.open(path) as src:
-        n = 0
-        for _, el in iterparse(src):
-            n += 1
-            if el.tag.endswith("}mergeCell"):
-                ref = el.get("ref") or ""
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                break
+            buf = tail + chunk
+            last = 0
+            for m in _MERGE_REF.finditer(buf):
+                last = m.end()
+                ref = m.group(1).decode("ascii", "replace")
                 try:
                     c1, r1, c2, r2 = range_boundaries(ref)
                 except (ValueError, TypeError):
-                    budget.fail("in_unreadable")
-                if None in (c1, r1, c2, r2):
-                    budget.fail("in_limit_merged", None, None, ref[:40], sheet=title, rows=lim.max_rows,
-                                columns=lim.max_columns)
-                if r2 > lim.max_rows or c2 > lim.max_columns:
+                    budget.fail("in_unreadable", None, None, ref[:40])
+                if None in (c1, r1, c2, r2) or r2 > lim.max_rows or c2 > lim.max_columns:
                     budget.fail("in_limit_merged", None, None, ref[:40], sheet=title, rows=lim.max_rows,
                                 columns=lim.max_columns)
                 out.append((c1, r1, c2, r2))
                 if len(out) > lim.max_merged:
                     budget.fail("in_limit_merged_count", sheet=title, limit=lim.max_merged)
-            el.clear()
-            if n % 4096 == 0:
-                budget.check()
+            tail = buf[max(last, len(buf) - 200):]        # a tag cut by the chunk's end is found next time
+            budget.check()
     return out
 
 
