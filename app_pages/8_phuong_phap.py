@@ -33,7 +33,7 @@ st.dataframe(pd.DataFrame([{tr("board.col_number"): tg.number, tr("method.sectio
              hide_index=True, width="stretch")
 
 st.header(tr("method.statuses"))
-for s in ("official", "estimate", "derived", "illustrative"):
+for s in ("official", "review", "estimate", "derived", "illustrative"):
     st.markdown(f"- **{tr('quality.' + s)}** — {tr('method.status_' + s)}")
 
 st.header(tr("method.model"))

@@ -12,8 +12,8 @@ df = ctx.obs.df
 st.title(tr("data.title"))
 st.caption(tr("data.caption", n=len(df), official=int((df["status"] == "official").sum()),
               other=int((df["status"] != "official").sum())))
-statuses = st.multiselect(tr("data.filter_status"), ["official", "estimate", "derived", "illustrative"],
-                          default=["official", "estimate", "derived", "illustrative"],
+statuses = st.multiselect(tr("data.filter_status"), ["official", "review", "estimate", "derived", "illustrative"],
+                          default=["official", "review", "estimate", "derived", "illustrative"],
                           format_func=lambda s: tr(f"quality.{s}"), placeholder=tr("data.choose"))
 inds = sorted(df["indicator"].unique())
 chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=lambda i: _field(ctx.indicators[i], "name", L)

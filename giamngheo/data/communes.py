@@ -286,7 +286,7 @@ def commune_table(df: pd.DataFrame, communes: Communes, year: int, era: str | No
 
 
 def _worst(qs: Iterable[str]) -> str:
-    order = ("official", "estimate", "derived", "illustrative")
+    order = ("official", "review", "estimate", "derived", "illustrative")
     ranks = [order.index(q) for q in qs if q in order]
     return order[max(ranks)] if ranks else ""
 

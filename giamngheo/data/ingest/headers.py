@@ -40,16 +40,19 @@ def _c(id_, vi, en, kind="count", req=False, gvi="", gen="", svi="", sen=""):
     return Col(id_, vi, en, kind, req, gvi, gen, svi or vi, sen or en)
 
 
-# The review template, in order. Required: commune, year (or a year in the title), households and
-# the five poor-household columns. The near-poor block is optional as a whole, but once one of its
-# columns is there the four of its identity must be (returning near-poor may be left out: 0).
+# The review template, in order. Required: commune, year (or a year in the title), households, the
+# poor households at the end of the year and the three flows (leaving, returning, newly poor). The
+# start of the year is optional (the first review on a new standard starts afresh: no identity to
+# check); when it is there, start − leaving + returning + new = end is checked. The near-poor block is
+# optional as a whole, but once one of its flows or its start is there the four of its identity must
+# be (returning near-poor may be left out: 0).
 REVIEW_COLUMNS: tuple[Col, ...] = (
     _c("commune", "Xã, thị trấn", "Commune or town", "text", True),
     _c("year", "Năm", "Year", "year", True),
     _c("households", "Tổng số hộ", "Total households", "count", True, "Tổng số hộ", "Total households", "Tổng số", "Total"),
     _c("households_khmer", "Tổng số hộ – trong đó Khmer", "Total households – of which Khmer", "count", False,
        "Tổng số hộ", "Total households", "trong đó Khmer", "of which Khmer"),
-    _c("poor_start", "Hộ nghèo đầu năm", "Poor households at the start of the year", "count", True,
+    _c("poor_start", "Hộ nghèo đầu năm", "Poor households at the start of the year", "count", False,
        "Hộ nghèo", "Poor households", "Đầu năm", "Start of the year"),
     _c("poor_exits", "Thoát nghèo", "Leaving poverty", "count", True, "Hộ nghèo", "Poor households", "Thoát nghèo",
        "Leaving poverty"),
@@ -92,7 +95,60 @@ _EXTRA = tuple(
                     ("near_poor_returning", "Tái cận nghèo", "Returning to near-poverty"),
                     ("near_poor_new", "Cận nghèo phát sinh", "Newly near-poor"),
                     ("near_poor_rate", "Tỷ lệ hộ cận nghèo cuối năm (%)", "Near-poor rate at the end of the year (%)")))
-ALL_REVIEW = {c.id: c for c in REVIEW_COLUMNS + _EXTRA}
+# The columns of the summary forms that the first review on a new standard adds: ethnic-minority
+# households (DTTS, of which the Khmer are part) and households with nobody able to work.
+_FORM_EXTRA = (
+    _c("households_ethnic", "Tổng số hộ – trong đó DTTS", "Total households – of which ethnic minority", "count"),
+    _c("poor_end_ethnic", "Hộ nghèo cuối năm – trong đó DTTS",
+       "Poor households at the end of the year – of which ethnic minority", "count"),
+    _c("poor_no_work", "Hộ nghèo cuối năm – trong đó không có khả năng lao động",
+       "Poor households at the end of the year – of which with no member able to work", "count"),
+    _c("near_poor_end_ethnic", "Hộ cận nghèo cuối năm – trong đó DTTS",
+       "Near-poor households at the end of the year – of which ethnic minority", "count"),
+    _c("near_poor_no_work", "Hộ cận nghèo cuối năm – trong đó không có khả năng lao động",
+       "Near-poor households at the end of the year – of which with no member able to work", "count"),
+)
+ALL_REVIEW = {c.id: c for c in REVIEW_COLUMNS + _EXTRA + _FORM_EXTRA}
+NEAR_FLOWS = ("near_poor_start", "near_poor_exits", "near_poor_new", "near_poor_returning")
+
+
+def _f(id_, gvi, gen, svi, sen) -> Col:
+    base = ALL_REVIEW[id_] if id_ in ALL_REVIEW else None
+    return Col(id_, base.vi if base else svi, base.en if base else sen, base.kind if base else "count",
+               base.required if base else False, gvi, gen, svi, sen)
+
+
+# The template of the annual review summary (one row per commune), in the shape of the summary forms
+# of Thông tư 07/2021/TT-BLĐTBXH (Phụ lục; forms revised by Thông tư 02/2022/TT-BLĐTBXH): total
+# households; poor and near-poor households at the end of the year, of them ethnic-minority and
+# Khmer, of them with nobody able to work; households leaving poverty, returning and newly poor.
+REVIEW_FORM_COLUMNS: tuple[Col, ...] = (
+    Col("commune", "Xã", "Commune", "text", True),
+    Col("year", "Năm", "Year", "year", True),
+    _f("households", "Tổng số hộ dân cư", "Total households", "Tổng số", "Total"),
+    _f("households_ethnic", "Tổng số hộ dân cư", "Total households", "trong đó DTTS", "of which ethnic minority"),
+    _f("households_khmer", "Tổng số hộ dân cư", "Total households", "trong đó Khmer", "of which Khmer"),
+    _f("poor_end", "Hộ nghèo cuối năm", "Poor households at the end of the year", "Số hộ", "Number"),
+    _f("poor_end_ethnic", "Hộ nghèo cuối năm", "Poor households at the end of the year", "trong đó DTTS",
+       "of which ethnic minority"),
+    _f("poor_end_khmer", "Hộ nghèo cuối năm", "Poor households at the end of the year", "trong đó Khmer",
+       "of which Khmer"),
+    _f("poor_no_work", "Hộ nghèo cuối năm", "Poor households at the end of the year",
+       "trong đó không có khả năng lao động", "of which with no member able to work"),
+    _f("near_poor_end", "Hộ cận nghèo cuối năm", "Near-poor households at the end of the year", "Số hộ", "Number"),
+    _f("near_poor_end_ethnic", "Hộ cận nghèo cuối năm", "Near-poor households at the end of the year",
+       "trong đó DTTS", "of which ethnic minority"),
+    _f("near_poor_end_khmer", "Hộ cận nghèo cuối năm", "Near-poor households at the end of the year",
+       "trong đó Khmer", "of which Khmer"),
+    _f("near_poor_no_work", "Hộ cận nghèo cuối năm", "Near-poor households at the end of the year",
+       "trong đó không có khả năng lao động", "of which with no member able to work"),
+    _f("poor_exits", "Biến động hộ nghèo trong năm", "Poor households: changes in the year", "Thoát nghèo",
+       "Leaving poverty"),
+    _f("poor_returning", "Biến động hộ nghèo trong năm", "Poor households: changes in the year", "Tái nghèo",
+       "Returning to poverty"),
+    _f("poor_new", "Biến động hộ nghèo trong năm", "Poor households: changes in the year", "Phát sinh mới",
+       "Newly poor"),
+)
 POOR_BLOCK = ("poor_start", "poor_exits", "poor_returning", "poor_new", "poor_end")
 NEAR_BLOCK = ("near_poor_start", "near_poor_exits", "near_poor_new", "near_poor_end")   # + optional returning
 
@@ -104,6 +160,11 @@ for _b, _ind in (("households", "households"), ("poor_end", "poor_households"), 
                  ("near_poor_new", "near_poor_new")):
     REVIEW_TO_INDICATOR[_b] = (_ind, False)
     REVIEW_TO_INDICATOR[f"{_b}_khmer"] = (_ind, True)
+REVIEW_TO_INDICATOR["poor_no_work"] = ("poor_households_no_work_capacity", False)
+REVIEW_TO_INDICATOR["near_poor_no_work"] = ("near_poor_households_no_work_capacity", False)
+# Ethnic-minority counts are checked and kept in the notes of the Khmer rows: the plan's model has no
+# "ethnic" group (data/plans/*.toml, [plan.model] groups), so they are not stored as a series.
+ETHNIC_COLUMNS = ("households_ethnic", "poor_end_ethnic", "near_poor_end_ethnic")
 
 LONG_ALIASES = {
     "indicator": ("indicator", "chi tieu", "ma chi tieu"),
@@ -116,7 +177,8 @@ LONG_ALIASES = {
     "note": ("note", "ghi chu"),
 }
 STATUS_ALIASES = {"official": "official", "chinh thuc": "official", "estimate": "estimate", "uoc tinh": "estimate",
-                  "illustrative": "illustrative", "minh hoa": "illustrative"}
+                  "illustrative": "illustrative", "minh hoa": "illustrative", "review": "review",
+                  "review figures": "review", "so lieu ra soat": "review", "ra soat": "review"}
 GROUP_ALIASES = {"all": "all", "toan huyen": "all", "tat ca": "all", "khmer": "khmer", "ho khmer": "khmer"}
 
 _COMMUNE_HEADERS = {"xa", "xa thi tran", "ten xa", "ten xa thi tran", "don vi", "ten don vi", "dia ban",
@@ -130,6 +192,11 @@ _TOTAL_NAMES = ("tong cong", "tong", "cong", "toan huyen", "tong so", "total", "
 
 def classify_review(header: Any) -> str | None:
     """The review column a header means (``"skip"`` for a number or note column), or None."""
+    cid = _classify_review(header)
+    return cid if cid in (None, "commune", "year", "skip") or cid in ALL_REVIEW else None
+
+
+def _classify_review(header: Any) -> str | None:
     f = cm.fold(header)
     if not f:
         return None
@@ -140,13 +207,15 @@ def classify_review(header: Any) -> str | None:
         return "year"
     if f in _SKIP_HEADERS:
         return "skip"
-    khmer = "khmer" in toks or "dtts" in toks or "dan toc" in f or "ethnic" in toks
+    khmer = "khmer" in toks
+    ethnic = not khmer and ("dtts" in toks or "dan toc" in f or "ethnic" in toks)
+    no_work = "kha nang lao dong" in f or ({"able", "work"} <= toks) or "work capacity" in f
     near = "can ngheo" in f or ("near" in toks and bool(toks & {"poor", "poverty"}))
     poor = not near and bool(toks & {"ngheo", "poor", "poverty"})
     rate = "ty le" in f or "rate" in toks or "%" in f
     start = "dau nam" in f or "dau ky" in f or "start" in toks or "beginning" in toks
     end = "cuoi nam" in f or "cuoi ky" in f or "end" in toks
-    suffix = "_khmer" if khmer else ""
+    suffix = "_khmer" if khmer else "_ethnic" if ethnic else ""
     if not (near or poor):
         if rate:
             return None
@@ -154,6 +223,8 @@ def classify_review(header: Any) -> str | None:
             return "households" + suffix
         return None
     base = "near_poor" if near else "poor"
+    if no_work:
+        return None if (suffix or rate or start) else f"{base}_no_work"
     if rate:
         return None if start else f"{base}_rate{suffix}"
     if start:

@@ -20,13 +20,15 @@ def is_file_level(code: str) -> bool:
 
 @dataclass(frozen=True)
 class Note:
-    """Something the reader did or noticed that is not a problem (message key ``ingest.note.<code>``)."""
+    """Something the reader did or noticed that is not a problem (message key ``ingest.note.<code>``).
+    A parameter written ``"@<key>"`` is itself a message key, shown in the reader's language."""
 
     code: str
     params: tuple[tuple[str, Any], ...] = ()
 
     def message(self, lang: str = "vi") -> str:
-        return t(f"ingest.note.{self.code}", lang, **dict(self.params))
+        params = {k: t(v[1:], lang) if isinstance(v, str) and v.startswith("@") else v for k, v in self.params}
+        return t(f"ingest.note.{self.code}", lang, **params)
 
 
 @dataclass

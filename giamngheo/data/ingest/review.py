@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from giamngheo.data import communes as cm
-from giamngheo.data.ingest.headers import (_TOTAL_NAMES, ALL_REVIEW, NEAR_BLOCK, RATE_TOLERANCE, REVIEW_COLUMNS,
+from giamngheo.data.ingest.headers import (_TOTAL_NAMES, ALL_REVIEW, NEAR_BLOCK, NEAR_FLOWS, RATE_TOLERANCE, REVIEW_COLUMNS,
+                                           ETHNIC_COLUMNS,
                                            REVIEW_TO_INDICATOR, _find_header, _is_numbering_row, _title_year)
 from giamngheo.data.ingest.numbers import DASHES, _decimal_of, _is_blank, _num_text, _plain, _shown, parse_number
 from giamngheo.data.ingest.read import Table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record, _meta
 from giamngheo.data.observations import STATUSES, Problem
-from giamngheo.i18n import fmt_num
+from giamngheo.i18n import fmt_num, t
+
+STANDARD_BREAK_YEAR = 2026     # the end-2026 review is the first on Nghị định 351/2025 (plan: poverty_standard)
 from giamngheo.plan.indicators import Indicator, load_indicators
 
 def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_param: int | None) -> Checked:
@@ -37,7 +40,7 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
         if title_year is not None:
             notes.append(Note("year_from_title" if year_param is None else "year_given", (("year", title_year),)))
     need = [c for c in REVIEW_COLUMNS if c.required and not (c.id == "year" and title_year is not None)]
-    if any(c in seen for c in NEAR_BLOCK + ("near_poor_returning",)):
+    if any(c in seen for c in NEAR_FLOWS):
         need += [ALL_REVIEW[c] for c in NEAR_BLOCK]
     for c in need:
         if c.id not in seen:
@@ -46,6 +49,8 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
         notes.append(Note("ignored_columns", (("columns", ", ".join(f"«{u}»" for u in hdr.unknown)),)))
     if "near_poor_returning" not in seen and "near_poor_start" in seen:
         notes.append(Note("no_near_returning"))
+    if "poor_start" not in seen and "poor_end" in seen:
+        notes.append(Note("no_start"))
     num_cols = [j for cid, j in seen.items() if cid not in ("commune", "year")]
     decimal, votes = _decimal_of(tbl, hdr.index + 1, num_cols)
     meta = _meta(tbl, hdr, decimal)
@@ -160,6 +165,17 @@ def _row_identities(rec: Record, err, lang: str) -> None:
             base = cid[: -len("_khmer")]
             if v[cid] is not None and v.get(base) is not None and v[cid] > v[base]:
                 err(rec.line, cid, v[cid], "in_khmer_gt_total", total=f(v[base]))
+            eth = v.get(f"{base}_ethnic")          # the Khmer are an ethnic minority: a part of the DTTS
+            if v[cid] is not None and eth is not None and v[cid] > eth:
+                err(rec.line, cid, v[cid], "in_khmer_gt_ethnic", ethnic=f(eth))
+        elif cid.endswith("_ethnic"):
+            base = cid[: -len("_ethnic")]
+            if v[cid] is not None and v.get(base) is not None and v[cid] > v[base]:
+                err(rec.line, cid, v[cid], "in_ethnic_gt_total", total=f(v[base]))
+        elif cid.endswith("_no_work"):
+            base = cid[: -len("_no_work")] + "_end"
+            if v[cid] is not None and v.get(base) is not None and v[cid] > v[base]:
+                err(rec.line, cid, v[cid], "in_no_work_gt_total", total=f(v[base]))
     # households hold the poor and the near-poor
     for sfx in ("", "_khmer"):
         H = g(f"households{sfx}")
@@ -245,9 +261,32 @@ def _cross_rows(records: list[Record], communes: cm.Communes, err, lang: str, se
                 err(r.line, cid, r.values[cid], "in_total_mismatch", sum=fmt_num(s, lang, 0), n=len(parts))
 
 
+def standard_of(year: int, break_year: int | None = None) -> str:
+    """The poverty standard a year's review is on: ``nd351_2025`` (2026–2030, Nghị định 351/2025/NĐ-CP)
+    from the break year (the plan's, default 2026: the end-2026 review is the first on it), else
+    ``nd07_2021`` (2022–2025, Nghị định 07/2021/NĐ-CP)."""
+    return "nd351_2025" if year >= (break_year or STANDARD_BREAK_YEAR) else "nd07_2021"
+
+
+def _ethnic_note(r: Record, cid: str) -> str:
+    """The ethnic-minority count that goes with a stored row (kept in its note: no "ethnic" group)."""
+    base = cid[: -len("_khmer")] if cid.endswith("_khmer") else cid
+    eth = r.values.get(f"{base}_ethnic")
+    if eth is None or base not in ("households", "poor_end", "near_poor_end"):
+        return ""
+    if cid.endswith("_khmer") or r.values.get(f"{base}_khmer") is None:
+        return f"; trong đó DTTS (gồm cả Khmer): {fmt_num(eth, 'vi', 0)}"
+    return ""
+
+
 def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[str, Indicator] | None = None,
-                   communes: cm.Communes | None = None) -> Mapped:
-    """The valid rows of a checked review as long observations (communes and, where complete, the district)."""
+                   communes: cm.Communes | None = None, break_year: int | None = None) -> Mapped:
+    """The valid rows of a checked review as long observations (communes and, where complete, the
+    district: group ``all``, and ``khmer`` for the Khmer columns, as sums of every unit of the era).
+
+    Every row's note names the file, the line, the unit and the poverty standard of its year
+    (:func:`standard_of`); ethnic-minority counts go into the notes of the Khmer rows (or, without a
+    Khmer column, of the whole rows), since the plan's model has no "ethnic" group."""
     if checked.shape != "review":
         raise ValueError("not a review file")
     if status not in STATUSES:
@@ -257,10 +296,12 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
     rows: list[dict[str, Any]] = []
     notes: list[Note] = []
     per_year: dict[tuple[int, str], list[Record]] = {}
+    std = {}
     for r in checked.valid_records():
         if r.kind != "unit" or r.unit is None or r.year is None:
             continue
         per_year.setdefault((r.year, r.unit.era), []).append(r)
+        std[r.year] = t(f"ingest.standard.{standard_of(r.year, break_year)}", "vi")
         for cid, (ind, khmer) in REVIEW_TO_INDICATOR.items():
             v = r.values.get(cid)
             if v is None:
@@ -268,7 +309,12 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
             rows.append({"indicator": ind, "group": r.unit.khmer_group() if khmer else r.unit.group, "year": r.year,
                          "value": _plain(v), "unit": indicators[ind].unit if ind in indicators else "",
                          "status": status, "source": source,
-                         "note": f"{checked.file}, dòng {r.line}: {str(r.raw.get('commune', '')).strip()}"})
+                         "note": f"{checked.file}, dòng {r.line}: {str(r.raw.get('commune', '')).strip()}; "
+                                 f"{std[r.year]}{_ethnic_note(r, cid)}"})
+    for year in sorted(std):
+        notes.append(Note("standard", (("year", year), ("standard", f"@ingest.standard.{standard_of(year, break_year)}"))))
+    if any(c in checked.columns for c in ETHNIC_COLUMNS):
+        notes.append(Note("ethnic_in_notes"))
     for (year, era), recs in sorted(per_year.items()):
         n_total = len(communes.units(era))
         have = {r.unit.group for r in recs if r.unit}
@@ -279,10 +325,16 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
             vals = [r.values.get(cid) for r in recs]
             if any(v is None for v in vals):
                 continue
+            base = cid[: -len("_khmer")] if khmer else cid
+            eths = [r.values.get(f"{base}_ethnic") for r in recs]
+            eth = ""
+            if base in ("households", "poor_end", "near_poor_end") and None not in eths and (
+                    khmer or any(r.values.get(f"{base}_khmer") is None for r in recs)):
+                eth = f"; trong đó DTTS (gồm cả Khmer): {fmt_num(sum(eths), 'vi', 0)}"  # type: ignore[arg-type]
             rows.append({"indicator": ind, "group": "khmer" if khmer else "all", "year": year,
                          "value": _plain(sum(vals)), "unit": indicators[ind].unit if ind in indicators else "",  # type: ignore[arg-type]
                          "status": status, "source": source,
-                         "note": f"= tổng {n_total} xã ({checked.file})"})
+                         "note": f"= tổng {n_total} xã ({checked.file}); {std[year]}{eth}"})
         notes.append(Note("district_total", (("year", year), ("n", n_total))))
     return Mapped(rows, notes)
 
