@@ -57,6 +57,7 @@ nonce = st.session_state.get(NONCE, 0)
 
 
 GROUPS = plan_groups(ctx.plan)
+BREAK_YEAR = ctx.plan.standard.break_year if getattr(ctx.plan, "standard", None) else None
 dv = DataVersions(db, base_note=tr("nhap.base_note"), plan_groups=GROUPS)
 
 
@@ -118,13 +119,22 @@ tab_up, tab_edit, tab_hist = st.tabs([tr("nhap.tab_upload"), tr("nhap.tab_edit")
 
 # ------------------------------------------------------------------------------------------ upload
 with tab_up:
+    # the next annual review (the end-2026 review is the first on the 2026–2030 standard): its form at once
+    reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
+    next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.STANDARD_BREAK_YEAR)
+    st.download_button(tr("nhap.tpl_next", year=next_year), type="primary", on_click="ignore", key="gn_tpl_next",
+                       data=ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
+                       file_name=ig.template_name("review", "xlsx", next_year),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       help=tr("nhap.tpl_next_help", standard=tr(f"ingest.standard.{ig.standard_of(next_year, BREAK_YEAR)}")))
     with st.expander(tr("nhap.templates"), expanded=False):
         st.markdown(tr("nhap.templates_help"))
         ty = st.number_input(tr("nhap.template_year"), min_value=2021, max_value=2035, value=ctx.as_of, step=1,
                              key="gn_tpl_year")
         c = st.columns(4)
         for k, (shape, fmt) in enumerate((("review", "xlsx"), ("review", "csv"), ("long", "xlsx"), ("long", "csv"))):
-            c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"), data=ig.template(shape, fmt, L, int(ty)),
+            c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"),
+                                 data=ig.template(shape, fmt, L, int(ty), break_year=BREAK_YEAR),
                                  file_name=ig.template_name(shape, fmt, int(ty)), on_click="ignore",
                                  key=f"gn_tpl_{shape}_{fmt}", width="stretch",
                                  mime="text/csv" if fmt == "csv" else
@@ -160,11 +170,11 @@ with tab_up:
         if usable:
             if res.shape == "review":
                 c1, c2 = st.columns([1, 2])
-                status = c1.selectbox(tr("nhap.status"), STATUSES, key="gn_status",
+                status = c1.selectbox(tr("nhap.status"), STATUSES, key="gn_status", index=STATUSES.index("review"),
                                       format_func=lambda s: tr(f"quality.{s}"), help=tr("nhap.status_help"))
                 source = c2.text_input(tr("nhap.source"), key="gn_source", max_chars=120, help=tr("nhap.source_help"),
                                        placeholder=tr("nhap.source_placeholder"))
-                mapped = ig.review_to_rows(res, status, source.strip() or "?")
+                mapped = ig.review_to_rows(res, status, source.strip() or "?", break_year=BREAK_YEAR)
             else:
                 source = "-"
                 mapped = ig.long_to_rows(res)

@@ -322,3 +322,36 @@ def test_unknown_groups_in_an_upload_are_named_and_not_saved(db_url):
     saved = rows_of(Store(db_url).get_data_version(2).csv_text)
     assert ("households", "xa2025:ham-giang", 2025) in saved
     assert not {g for (_, g, _) in saved} & {"khmr", "xa2025:khong-co", "=1+1"}
+
+
+# ------------------------------------------------------------------------------------------ the end-2026 review
+
+
+def test_the_end_2026_review_form_goes_in_within_minutes(db_url):
+    """Download the form, fill it with the six communes' figures (tests/test_review_form.py), upload it:
+    the page says which standard, offers «số liệu rà soát», shows the district sums and saves them."""
+    from giamngheo.plan.targets import load_plan
+    from test_review_form import ALL_2026, KHMER_2026, filled_form
+    std = load_plan().standard
+    y = max(std.break_year if std else 2026, 2026)     # the first review on the new standard (the plan says when)
+    at = sign_in(page(PW), PW)
+    dl = [e for e in at.get("download_button") if f"Mẫu rà soát cuối năm {y}" in str(e.proto.label)]
+    assert len(dl) == 1
+    at = upload(at, filled_form(y), f"ra-soat-{y}.xlsx")
+    assert not at.exception
+    assert "Tất cả 6 dòng hợp lệ." in texts(at.success)
+    captions = texts(at.caption)
+    assert f"Số liệu năm {y} theo chuẩn nghèo đa chiều giai đoạn 2026–2030 (Nghị định 351/2025/NĐ-CP)." in captions
+    assert at.selectbox(key="gn_status").value == "review"
+    at.text_input(key="gn_source").set_value("BC rà soát 2026").run()
+    diff = table(at, "Thay đổi")
+    poor = diff[(diff["Chỉ tiêu"] == "Số hộ nghèo") & (diff["Nhóm"] == "Toàn huyện") & (diff["Năm"] == str(y))]
+    assert poor.iloc[0]["Giá trị mới"] == "1.000"
+    at.button(key="gn_save_upload").click().run()
+    assert not at.exception and "Đã lưu phiên bản v2" in texts(at.success)
+    saved = rows_of(Store(db_url).get_data_version(2).csv_text)
+    for ind, v in ALL_2026.items():
+        assert saved[(ind, "all", y)] == v
+    for ind, v in KHMER_2026.items():
+        assert saved[(ind, "khmer", y)] == v
+    assert saved[("households", "xa2025:tra-cu", y)] == 9000

@@ -40,14 +40,14 @@ from __future__ import annotations
 from giamngheo.data.ingest.check import check_file, detect_shape
 from giamngheo.data.ingest.guard import check_file_isolated
 from giamngheo.data.ingest.headers import (ALL_REVIEW, FORMATS, LONG_ALIASES, NEAR_BLOCK, POOR_BLOCK, REVIEW_COLUMNS,
-                                           REVIEW_TO_INDICATOR, SHAPES, Col, classify_long, classify_review)
+                                           REVIEW_FORM_COLUMNS, REVIEW_TO_INDICATOR, SHAPES, Col, classify_long, classify_review)
 from giamngheo.data.ingest.long import long_to_rows
 from giamngheo.data.ingest.merge import (Merge, change_summary, check_table_rows, csv_to_rows, merge, rows_to_csv,
                                          stored_rows, version_frames)
 from giamngheo.data.ingest.numbers import parse_number
 from giamngheo.data.ingest.read import LIMITS, Limits, ReadError, Table, read_table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record
-from giamngheo.data.ingest.review import review_to_rows, start_notes
+from giamngheo.data.ingest.review import STANDARD_BREAK_YEAR, review_to_rows, standard_of, start_notes
 from giamngheo.data.ingest.template import template, template_name
 from giamngheo.data.observations import COLUMNS
 
@@ -57,7 +57,7 @@ def to_rows(checked: Checked, status: str = "official", source: str = "") -> Map
 
 
 __all__ = ["ALL_REVIEW", "COLUMNS", "FORMATS", "LONG_ALIASES", "NEAR_BLOCK", "POOR_BLOCK", "REVIEW_COLUMNS",
-           "REVIEW_TO_INDICATOR", "SHAPES", "Checked", "Col", "Mapped", "Merge", "Note", "ReadError", "Record", "Table",
+           "REVIEW_FORM_COLUMNS", "REVIEW_TO_INDICATOR", "SHAPES", "STANDARD_BREAK_YEAR", "Checked", "Col", "Mapped", "Merge", "Note", "ReadError", "Record", "Table",
            "LIMITS", "Limits", "change_summary", "check_file", "check_file_isolated", "check_table_rows", "classify_long", "classify_review", "csv_to_rows",
            "detect_shape", "long_to_rows", "merge", "parse_number", "read_table", "review_to_rows", "rows_to_csv",
-           "start_notes", "stored_rows", "template", "template_name", "to_rows", "version_frames"]
+           "standard_of", "start_notes", "stored_rows", "template", "template_name", "to_rows", "version_frames"]
