@@ -151,14 +151,18 @@ with tab_up:
             res = ig.check_file_isolated(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L,
                                          plan_groups=GROUPS)
         meta = res.meta
-        st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,
-                       fmt=meta.get("format", "?").upper(), enc=meta.get("encoding", "") or "—",
-                       sep={",": ",", ";": ";", "\t": "Tab"}.get(meta.get("delimiter", ""), "—"),
-                       dec=meta.get("decimal", "") or "—"))
+        if meta:                                     # a file refused before reading has nothing to say here
+            st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,
+                           fmt=meta.get("format", "?").upper(), enc=meta.get("encoding", "") or "—",
+                           sep={",": ",", ";": ";", "\t": "Tab"}.get(meta.get("delimiter", ""), "—"),
+                           dec=meta.get("decimal", "") or "—"))
         for n in res.notes:
             st.caption("ℹ️ " + n.message(L))
         if res.problems:
             st.error(tr("nhap.n_problems", n=len(res.problems), valid=res.n_valid, rows=res.n_rows))
+            for p in res.problems:
+                if p.row is None:                    # the file as a whole (a limit, unreadable): in full, as text
+                    st.text(iv.describe(p, L))
             st.dataframe(iv.problems_frame(res.problems, L), hide_index=True, width="stretch", key="gn_problems",
                          column_config=PROBLEM_COLUMNS)
             with st.expander(tr("nhap.problems_as_text")):
