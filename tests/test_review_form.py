@@ -158,3 +158,18 @@ def test_the_upload_is_stored_as_a_new_version_with_the_sums(db):
                        & (district.df["year"] == 2026)]
     assert rate["value"].iloc[0] == pytest.approx(1000 / 40500 * 100)
     assert set(csv_to_rows(db.get_data_version(out.version.id).csv_text)[0]) >= {"indicator", "status"}
+
+
+def test_the_preview_lists_the_district_sums_before_the_communes():
+    from giamngheo.data.ingest import csv_to_rows as rows_of_text
+    from giamngheo.data.versions import embedded_text
+    from giamngheo.report.ingest_view import diff_frame
+    res = ig.check_file(filled_form(), "ra-soat-2026.xlsx")
+    m = ig.merge(rows_of_text(embedded_text()), ig.review_to_rows(res, "review", "x").rows)
+    d = diff_frame(m, "vi")
+    groups = list(d["Nhóm"])
+    first_commune = next(i for i, g in enumerate(groups) if "(2025)" in g)
+    assert set(groups[:first_commune]) == {"Toàn huyện", "Hộ Khmer"}
+    assert all("(2025)" in g for g in groups[first_commune:])
+    top = d[(d["Nhóm"] == "Toàn huyện") & (d["Chỉ tiêu"] == "Số hộ nghèo")]
+    assert top.iloc[0]["Giá trị mới"] == "1.000"

@@ -53,15 +53,18 @@ def group_label(group: str, lang: str = "vi", communes: cm.Communes | None = Non
 
 
 def diff_frame(m: Merge, lang: str = "vi", indicators: dict[str, Indicator] | None = None) -> pd.DataFrame:
-    """What an upload would change, for a table on screen."""
+    """What an upload would change, for a table on screen: the district's rows first (what the model
+    reads), then each commune's."""
     indicators = indicators if indicators is not None else load_indicators()
     name = lambda i: (getattr(indicators.get(i), "name_en" if lang == "en" else "name_vi", i) if i in indicators else i)  # noqa: E731
     rows = [(t("ingest.change_changed" if o != n else "ingest.change_meta", lang), name(i), g, y, fmt_num(o, lang),
              fmt_num(n, lang)) for i, g, y, o, n in m.changed]
     rows += [(t("ingest.change_added", lang), name(i), g, y, "", "") for i, g, y in m.added]
     new_vals = {(str(r["indicator"]), str(r["group"]), int(r["year"])): r["value"] for r in m.rows}
-    rows = [(a, b, group_label(c, lang), str(d), e, f if f else fmt_num(new_vals.get((ind, c, d)), lang))
+    rows = [(a, b, group_label(c, lang), str(d), e, f if f else fmt_num(new_vals.get((ind, c, d)), lang),
+             cm.is_commune_group(c))
             for (a, b, c, d, e, f), ind in zip(rows, [x[0] for x in m.changed] + [x[0] for x in m.added])]
+    rows = [r[:6] for r in sorted(rows, key=lambda r: r[6])]          # stable: the order within each part stays
     return pd.DataFrame(rows, columns=[t("ingest.col_change", lang), t("ingest.col_indicator", lang),
                                        t("ingest.col_group", lang), t("ingest.col_year", lang),
                                        t("ingest.col_old", lang), t("ingest.col_new", lang)]).astype(str)
