@@ -126,7 +126,8 @@ with tab_up:
                        data=ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
                        file_name=ig.template_name("review", "xlsx", next_year),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       help=tr("nhap.tpl_next_help", standard=tr(f"ingest.standard.{ig.standard_of(next_year, BREAK_YEAR)}")))
+                       help=tr("nhap.tpl_next_help",
+                               standard=tr(f"ingest.standard.{ig.standard_of(next_year, BREAK_YEAR)}")))
     with st.expander(tr("nhap.templates"), expanded=False):
         st.markdown(tr("nhap.templates_help"))
         ty = st.number_input(tr("nhap.template_year"), min_value=2021, max_value=2035, value=ctx.as_of, step=1,

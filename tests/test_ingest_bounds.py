@@ -289,3 +289,21 @@ def test_one_stray_latin1_byte_does_not_turn_a_utf8_file_into_cp1258():
     note = res.notes[0]
     assert note.code == "recoded_lines" and dict(note.params)["lines"] == "4"
     assert "dòng 4" in note.message("vi") and "line 4" in note.message("en")
+
+
+def test_checks_at_once_are_limited_and_a_waiting_one_is_told_the_server_is_busy():
+    guard._cache.clear()
+    taken = [guard._slots.acquire(timeout=30) for _ in range(guard.WORKERS)]
+    try:
+        assert all(taken)
+        t0 = time.monotonic()
+        res = check_file_isolated(to_csv(review_rows(2024)), "cho.csv", timeout=0.2)
+        assert time.monotonic() - t0 < 5
+        assert [p.code for p in res.problems] == ["in_busy"] and res.file_level
+        assert "tải lại tệp sau ít phút" in describe(res.problems[0], "vi")
+    finally:
+        for ok in taken:
+            if ok:
+                guard._slots.release()
+    res = check_file_isolated(to_csv(review_rows(2024)), "cho.csv")      # not cached: now it is checked
+    assert res.problems == [] and res.n_valid == 17

@@ -40,7 +40,8 @@ from __future__ import annotations
 from giamngheo.data.ingest.check import check_file, detect_shape
 from giamngheo.data.ingest.guard import check_file_isolated
 from giamngheo.data.ingest.headers import (ALL_REVIEW, FORMATS, LONG_ALIASES, NEAR_BLOCK, POOR_BLOCK, REVIEW_COLUMNS,
-                                           REVIEW_FORM_COLUMNS, REVIEW_TO_INDICATOR, SHAPES, Col, classify_long, classify_review)
+                                           REVIEW_FORM_COLUMNS, REVIEW_TO_INDICATOR, SHAPES, Col, classify_long,
+                                           classify_review)
 from giamngheo.data.ingest.long import long_to_rows
 from giamngheo.data.ingest.merge import (Merge, change_summary, check_table_rows, csv_to_rows, merge, rows_to_csv,
                                          stored_rows, version_frames)
@@ -56,8 +57,10 @@ def to_rows(checked: Checked, status: str = "official", source: str = "") -> Map
     return long_to_rows(checked) if checked.shape == "long" else review_to_rows(checked, status, source)
 
 
-__all__ = ["ALL_REVIEW", "COLUMNS", "FORMATS", "LONG_ALIASES", "NEAR_BLOCK", "POOR_BLOCK", "REVIEW_COLUMNS",
-           "REVIEW_FORM_COLUMNS", "REVIEW_TO_INDICATOR", "SHAPES", "STANDARD_BREAK_YEAR", "Checked", "Col", "Mapped", "Merge", "Note", "ReadError", "Record", "Table",
-           "LIMITS", "Limits", "change_summary", "check_file", "check_file_isolated", "check_table_rows", "classify_long", "classify_review", "csv_to_rows",
-           "detect_shape", "long_to_rows", "merge", "parse_number", "read_table", "review_to_rows", "rows_to_csv",
-           "standard_of", "start_notes", "stored_rows", "template", "template_name", "to_rows", "version_frames"]
+__all__ = ["ALL_REVIEW", "COLUMNS", "FORMATS", "LIMITS", "LONG_ALIASES", "NEAR_BLOCK", "POOR_BLOCK",
+           "REVIEW_COLUMNS", "REVIEW_FORM_COLUMNS", "REVIEW_TO_INDICATOR", "SHAPES", "STANDARD_BREAK_YEAR",
+           "Checked", "Col", "Limits", "Mapped", "Merge", "Note", "ReadError", "Record", "Table",
+           "change_summary", "check_file", "check_file_isolated", "check_table_rows", "classify_long",
+           "classify_review", "csv_to_rows", "detect_shape", "long_to_rows", "merge", "parse_number", "read_table",
+           "review_to_rows", "rows_to_csv", "standard_of", "start_notes", "stored_rows", "template",
+           "template_name", "to_rows", "version_frames"]

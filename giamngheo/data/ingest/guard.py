@@ -9,7 +9,9 @@ sessions and starts in well under a second):
 * the worker caps its own address space (``RLIMIT_AS``): a file that needs more memory ends the
   worker with a clear problem, never the server;
 * past ``timeout`` seconds the worker is killed;
-* when the worker ends, all the memory it used goes back to the system.
+* when the worker ends, all the memory it used goes back to the system;
+* at most ``WORKERS`` checks run at once: many uploads at the same time queue, they do not pile up
+  processes (one that waits longer than ``timeout`` is told the server is busy).
 
 Results are kept for the last few files (by content), so the page's reruns do not check a file again.
 If a worker cannot be started at all, the check runs in this process (it is bounded all the same).
@@ -34,9 +36,11 @@ from giamngheo.data.observations import Problem
 TIMEOUT = LIMITS.seconds + 15.0          # the hard stop; the reader's own budget comes first
 MEMORY_HEADROOM = 768 * 1024 * 1024      # bytes a worker may map beyond what it has after its imports
 CACHE_SIZE = 8
+WORKERS = 2                              # checks at once on the server (the machine has 2 cores); others wait
 _ROOT = str(Path(__file__).resolve().parents[3])     # the folder that holds the giamngheo package
 
 _lock = threading.Lock()
+_slots = threading.BoundedSemaphore(WORKERS)
 _cache: OrderedDict[str, Checked] = OrderedDict()
 
 
@@ -58,6 +62,16 @@ def check_file_isolated(data: bytes, filename: str, shape: str | None = None, *,
     env = dict(os.environ)
     env["PYTHONPATH"] = _ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     request = pickle.dumps((data, name, kwargs, headroom), protocol=pickle.HIGHEST_PROTOCOL)
+    if not _slots.acquire(timeout=timeout):
+        return _refused(name, shape, "in_busy")           # not cached: a later try may get a slot
+    try:
+        return _run_worker(data, name, shape, kwargs, key, env, request, timeout)
+    finally:
+        _slots.release()
+
+
+def _run_worker(data: bytes, name: str, shape: str | None, kwargs: dict[str, Any], key: str, env: dict[str, str],
+                request: bytes, timeout: float) -> Checked:
     try:
         proc = subprocess.Popen([sys.executable, "-m", "giamngheo.data.ingest.worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=_ROOT)

@@ -79,7 +79,8 @@ def check_table_rows(rows: list[dict[str, Any]], others: list[dict[str, Any]], f
     return [{c: r[c] for c in COLUMNS} for r in clean], out
 
 
-def change_summary(old: Iterable[dict[str, Any]] | None, new: Iterable[dict[str, Any]], examples: int = 20) -> dict[str, Any]:
+def change_summary(old: Iterable[dict[str, Any]] | None, new: Iterable[dict[str, Any]],
+                   examples: int = 20) -> dict[str, Any]:
     """What changed between two versions' rows, comparing values as numbers (``72.0`` = ``72``);
     the same form as the store's row-by-row summary."""
     def key(r: dict[str, Any]) -> str:

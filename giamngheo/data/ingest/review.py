@@ -13,9 +13,10 @@ from giamngheo.data.ingest.read import Table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record, _meta
 from giamngheo.data.observations import STATUSES, Problem
 from giamngheo.i18n import fmt_num, t
+from giamngheo.plan.indicators import Indicator, load_indicators
 
 STANDARD_BREAK_YEAR = 2026     # the end-2026 review is the first on Nghị định 351/2025 (plan: poverty_standard)
-from giamngheo.plan.indicators import Indicator, load_indicators
+
 
 def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_param: int | None) -> Checked:
     hdr = _find_header(tbl, "review")
