@@ -307,3 +307,13 @@ def test_checks_at_once_are_limited_and_a_waiting_one_is_told_the_server_is_busy
                 guard._slots.release()
     res = check_file_isolated(to_csv(review_rows(2024)), "cho.csv")      # not cached: now it is checked
     assert res.problems == [] and res.n_valid == 17
+
+
+def test_a_large_legitimate_csv_under_the_size_limit_is_refused_at_the_row_limit():
+    line = b"households,all,2024,1000,households,official,QD-1,\n"
+    data = b"indicator,group,year,value,unit,status,source,note\n" + line * (9_500_000 // len(line))
+    assert 9_000_000 < len(data) < LIMITS.max_bytes
+    res, secs, peak = _measure(lambda: check_file(data, "lon.csv"),
+                               lambda: check_file(data, "lon.csv", limits=Limits(seconds=600)))
+    assert secs < SECONDS and peak < 100, (secs, peak)      # the file itself is 9.5 MB, its text as much again
+    assert [(p.code, p.row) for p in res.problems] == [("in_limit_rows_csv", LIMITS.max_rows + 1)]
