@@ -100,7 +100,7 @@ def readable(d: pd.DataFrame) -> pd.DataFrame:
     """Observation rows for reading: names, group labels, statuses and numbers in the user's language."""
     return d.assign(indicator=d["indicator"].map(ind_name), group=d["group"].map(lambda g: iv.group_label(g, L)),
                     value=d["value"].map(lambda v: fmt_num(v, L)), year=d["year"].astype(str),
-                    status=d["status"].map(lambda s: ("" if s == "official" else "◇ ") + tr(f"quality.{s}")
+                    status=d["status"].map(lambda s: ("" if s in ("official", "review") else "◇ ") + tr(f"quality.{s}")
                                            if s in ("official", "review", "estimate", "illustrative", "derived") else s)) \
         .rename(columns={c: tr(f"nhap.col_{c}") for c in ig.COLUMNS})
 

@@ -89,7 +89,7 @@ if not len(ranked):
     st.warning(tr("xa.no_rates", year=year))
 else:
     mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (  # noqa: E731
-        tr(f"quality.{s}") if s == "official" else ("◇ " + tr(f"quality.{s}") if s else ""))
+        tr(f"quality.{s}") if s in ("official", "review") else ("◇ " + tr(f"quality.{s}") if s else ""))
     shown = pd.DataFrame({
         tr("xa.col_rank"): ranked["rank"].astype(str),
         tr("xa.col_unit"): ranked["unit"],
