@@ -10,10 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.data import ingest as ig
-from giamngheo.data.communes import is_commune_group
+from giamngheo.report import ingest_view as iv
+from giamngheo.data.communes import is_commune_group, plan_groups
 from giamngheo.i18n import field, fmt_num
-from giamngheo.data.observations import STATUSES, ObservationError
-from giamngheo.paths import observations_path
+from giamngheo.data.observations import STATUSES
+from giamngheo.data.versions import DataVersions
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
 from giamngheo.ui import auth, safe
 from giamngheo.ui.state import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
@@ -55,52 +56,52 @@ editing = auth.panel("gn_auth") and db is not None
 nonce = st.session_state.get(NONCE, 0)
 
 
-def embedded_text() -> str:
-    return observations_path().read_text(encoding="utf-8-sig")
+GROUPS = plan_groups(ctx.plan)
+BREAK_YEAR = ctx.plan.standard.break_year if getattr(ctx.plan, "standard", None) else None
+dv = DataVersions(db, base_note=tr("nhap.base_note"), plan_groups=GROUPS)
 
 
 def latest_rows() -> tuple[int | None, list[dict]]:
     """The rows every change builds on: the latest version (not an earlier one being viewed)."""
-    v = db.latest() if db is not None else None
-    return (v.id if v else None), ig.csv_to_rows(v.csv_text if v else embedded_text())
+    return dv.base()
 
 
-def ensure_base() -> None:
-    """Before the first version: keep the embedded data as version 1, so that it can be returned to."""
-    if not db.list_data_versions():
-        db.save_data_version(embedded_text(), author="", note=tr("nhap.base_note"), parent_id=None)
+def after_change(flash: str) -> None:
+    st.session_state.pop(DATA_VERSION_KEY, None)       # the app now uses the new version
+    st.session_state[NONCE] = nonce + 1
+    st.session_state[FLASH] = [("success", flash)]
+    refresh_data()
 
 
-def save(rows: list[dict], note: str, summary: dict | None = None) -> bool:
+def save(rows: list[dict], note: str, base_id) -> bool:
     """Check the whole table with the core's parser, then add it as a version."""
-    text = ig.rows_to_csv(rows)
     try:
-        ig.version_frames(text, "check")
-    except ObservationError as exc:
-        st.error(tr("nhap.core_rejects"))
-        st.dataframe(ig.problems_frame(exc.problems, L), hide_index=True, width="stretch")
-        return False
-    try:
-        ensure_base()
-        v = db.save_data_version(text, author=auth.editor_name()[:MAX_AUTHOR], note=note[:MAX_NOTE], summary=summary)
+        out = dv.save(rows, author=auth.editor_name()[:MAX_AUTHOR], note=note[:MAX_NOTE], base_id=base_id)
     except StoreError as exc:
         st.error(tr("nhap.store_unavailable", detail=safe.logged(exc, tr("store.see_log"))))
         return False
-    st.session_state.pop(DATA_VERSION_KEY, None)       # the app now uses the new version
-    st.session_state[NONCE] = nonce + 1
-    st.session_state[FLASH] = [("success", tr("nhap.saved", id=v.id, added=v.summary.get("added", 0),
-                                            changed=v.summary.get("changed", 0),
-                                            removed=v.summary.get("removed", 0)))]
-    refresh_data()
+    if out.status == "stale":
+        st.error(tr("nhap.stale"))
+        return False
+    if out.status == "unchanged":
+        st.info(tr("nhap.no_change"))
+        return False
+    if out.status == "rejected":
+        st.error(tr("nhap.core_rejects"))
+        st.dataframe(iv.problems_frame(out.problems, L), hide_index=True, width="stretch")
+        return False
+    v = out.version
+    after_change(tr("nhap.saved", id=v.id, added=v.summary.get("added", 0), changed=v.summary.get("changed", 0),
+                    removed=v.summary.get("removed", 0)))
     return True
 
 
 def readable(d: pd.DataFrame) -> pd.DataFrame:
     """Observation rows for reading: names, group labels, statuses and numbers in the user's language."""
-    return d.assign(indicator=d["indicator"].map(ind_name), group=d["group"].map(lambda g: ig.group_label(g, L)),
+    return d.assign(indicator=d["indicator"].map(ind_name), group=d["group"].map(lambda g: iv.group_label(g, L)),
                     value=d["value"].map(lambda v: fmt_num(v, L)), year=d["year"].astype(str),
-                    status=d["status"].map(lambda s: ("" if s == "official" else "◇ ") + tr(f"quality.{s}")
-                                           if s in ("official", "estimate", "illustrative", "derived") else s)) \
+                    status=d["status"].map(lambda s: ("" if s in ("official", "review") else "◇ ") + tr(f"quality.{s}")
+                                           if s in ("official", "review", "estimate", "illustrative", "derived") else s)) \
         .rename(columns={c: tr(f"nhap.col_{c}") for c in ig.COLUMNS})
 
 
@@ -118,37 +119,55 @@ tab_up, tab_edit, tab_hist = st.tabs([tr("nhap.tab_upload"), tr("nhap.tab_edit")
 
 # ------------------------------------------------------------------------------------------ upload
 with tab_up:
+    # the next annual review (the end-2026 review is the first on the 2026–2030 standard): its form at once
+    reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
+    next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.STANDARD_BREAK_YEAR)
+    st.download_button(tr("nhap.tpl_next", year=next_year), type="primary", on_click="ignore", key="gn_tpl_next",
+                       data=ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
+                       file_name=ig.template_name("review", "xlsx", next_year),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       help=tr("nhap.tpl_next_help",
+                               standard=tr(f"ingest.standard.{ig.standard_of(next_year, BREAK_YEAR)}")))
     with st.expander(tr("nhap.templates"), expanded=False):
         st.markdown(tr("nhap.templates_help"))
         ty = st.number_input(tr("nhap.template_year"), min_value=2021, max_value=2035, value=ctx.as_of, step=1,
                              key="gn_tpl_year")
         c = st.columns(4)
         for k, (shape, fmt) in enumerate((("review", "xlsx"), ("review", "csv"), ("long", "xlsx"), ("long", "csv"))):
-            c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"), data=ig.template(shape, fmt, L, int(ty)),
+            c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"),
+                                 data=ig.template(shape, fmt, L, int(ty), break_year=BREAK_YEAR),
                                  file_name=ig.template_name(shape, fmt, int(ty)), on_click="ignore",
                                  key=f"gn_tpl_{shape}_{fmt}", width="stretch",
                                  mime="text/csv" if fmt == "csv" else
                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     shape_choice = st.radio(tr("nhap.shape"), ("auto", "review", "long"), horizontal=True, key="gn_shape",
                             format_func=lambda s: tr(f"nhap.shape_{s}"))
+    max_mb = int(st.get_option("server.maxUploadSize"))
+    st.caption(tr("nhap.upload_limit", mb=max_mb))
     up = st.file_uploader(tr("nhap.upload"), type=["csv", "txt", "xlsx", "xls"], key=f"gn_upload_{nonce}",
-                          help=tr("nhap.upload_help"))
+                          help=tr("nhap.upload_help") + " " + tr("nhap.upload_limit", mb=max_mb))
     if up is not None:
         data = up.getvalue()
-        res = ig.check_file(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L)
+        with st.spinner(tr("nhap.checking")):      # in a worker process, bounded in time and memory
+            res = ig.check_file_isolated(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L,
+                                         plan_groups=GROUPS)
         meta = res.meta
-        st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,
-                       fmt=meta.get("format", "?").upper(), enc=meta.get("encoding", "") or "—",
-                       sep={",": ",", ";": ";", "\t": "Tab"}.get(meta.get("delimiter", ""), "—"),
-                       dec=meta.get("decimal", "") or "—"))
+        if meta:                                     # a file refused before reading has nothing to say here
+            st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,
+                           fmt=meta.get("format", "?").upper(), enc=meta.get("encoding", "") or "—",
+                           sep={",": ",", ";": ";", "\t": "Tab"}.get(meta.get("delimiter", ""), "—"),
+                           dec=meta.get("decimal", "") or "—"))
         for n in res.notes:
             st.caption("ℹ️ " + safe.message(n, L))
         if res.problems:
             st.error(tr("nhap.n_problems", n=len(res.problems), valid=res.n_valid, rows=res.n_rows))
-            st.dataframe(ig.problems_frame(res.problems, L), hide_index=True, width="stretch", key="gn_problems",
+            for p in res.problems:
+                if p.row is None:                    # the file as a whole (a limit, unreadable): in full, as text
+                    st.text(iv.describe(p, L))
+            st.dataframe(iv.problems_frame(res.problems, L), hide_index=True, width="stretch", key="gn_problems",
                          column_config=PROBLEM_COLUMNS)
             with st.expander(tr("nhap.problems_as_text")):
-                st.text("\n".join(ig.describe(p, L) for p in res.problems[:500]))
+                st.text("\n".join(iv.describe(p, L) for p in res.problems[:500]))
         else:
             st.success(tr("nhap.all_valid", rows=res.n_rows))
 
@@ -156,24 +175,24 @@ with tab_up:
         if usable:
             if res.shape == "review":
                 c1, c2 = st.columns([1, 2])
-                status = c1.selectbox(tr("nhap.status"), STATUSES, key="gn_status",
+                status = c1.selectbox(tr("nhap.status"), STATUSES, key="gn_status", index=STATUSES.index("review"),
                                       format_func=lambda s: tr(f"quality.{s}"), help=tr("nhap.status_help"))
                 source = c2.text_input(tr("nhap.source"), key="gn_source", max_chars=120, help=tr("nhap.source_help"),
                                        placeholder=tr("nhap.source_placeholder"))
-                mapped = ig.review_to_rows(res, status, source.strip() or "?")
+                mapped = ig.review_to_rows(res, status, source.strip() or "?", break_year=BREAK_YEAR)
             else:
                 source = "-"
                 mapped = ig.long_to_rows(res)
             for n in mapped.notes:
                 st.caption("ℹ️ " + safe.message(n, L))
-            base_id, base_rows = latest_rows() if db is not None else (None, ig.csv_to_rows(embedded_text()))
+            base_id, base_rows = latest_rows()
             if res.shape == "review":
                 for n in ig.start_notes(res, base_rows, L):
                     st.warning(safe.message(n, L))
             m = ig.merge(base_rows, mapped.rows)
             st.markdown("**" + tr("nhap.preview", added=len(m.added), changed=len(m.changed), same=m.unchanged) + "**")
             if m.added or m.changed:
-                st.dataframe(ig.diff_frame(m, L, IND), hide_index=True, width="stretch", key="gn_diff")
+                st.dataframe(iv.diff_frame(m, L, IND), hide_index=True, width="stretch", key="gn_diff")
             accept_partial = True
             if res.problems:
                 accept_partial = st.checkbox(tr("nhap.accept_valid", valid=res.n_valid,
@@ -188,7 +207,7 @@ with tab_up:
             nothing = not (m.added or m.changed)
             if st.button(tr("nhap.save_upload"), type="primary", key="gn_save_upload",
                          disabled=not (editing and accept_partial) or missing_source or nothing):
-                if auth.can_edit() and save(m.rows, note, ig.change_summary(base_rows, m.rows)):
+                if auth.can_edit() and save(m.rows, note, base_id):
                     st.rerun()
         elif res.problems:
             st.caption(tr("nhap.nothing_usable"))
@@ -197,7 +216,7 @@ with tab_up:
 with tab_edit:
     scope = st.radio(tr("nhap.scope"), ("district", "communes"), horizontal=True, key="gn_scope",
                      format_func=lambda s: tr(f"nhap.scope_{s}"))
-    base_id, rows = latest_rows() if db is not None else (None, ig.csv_to_rows(embedded_text()))
+    base_id, rows = latest_rows()
     inside = [r for r in rows if is_commune_group(r["group"]) == (scope == "communes")]
     outside = [r for r in rows if is_commune_group(r["group"]) != (scope == "communes")]
     df = pd.DataFrame(inside, columns=list(ig.COLUMNS))
@@ -229,21 +248,17 @@ with tab_edit:
         note_e = st.text_input(tr("nhap.note"), value=tr("nhap.note_edit"), key=f"gn_note_edit_{nonce}",
                                max_chars=MAX_NOTE)
         if st.button(tr("nhap.save_edit"), type="primary", key="gn_save_edit"):
-            if st.session_state.get(f"{edit_key}_base") != base_id:
-                st.error(tr("nhap.stale"))
-            elif auth.can_edit():
+            if auth.can_edit():
                 new_rows = edited.to_dict("records")
-                clean, probs = ig.check_table_rows(new_rows, outside, tr("nhap.table_name"), IND)
+                clean, probs = ig.check_table_rows(new_rows, outside, tr("nhap.table_name"), IND, GROUPS)
                 if probs:
                     shown = [replace(p, column=labels.get(p.column or "", p.column)) for p in probs]
                     st.error(tr("nhap.edit_problems", n=len(probs)))
-                    st.dataframe(ig.problems_frame(shown, L), hide_index=True, width="stretch", key="gn_edit_problems",
+                    st.dataframe(iv.problems_frame(shown, L), hide_index=True, width="stretch", key="gn_edit_problems",
                                  column_config=PROBLEM_COLUMNS)
                 else:
                     order = outside + clean if scope == "communes" else clean + outside
-                    if sorted(ig.rows_to_csv(order).splitlines()) == sorted(ig.rows_to_csv(rows).splitlines()):
-                        st.info(tr("nhap.no_change"))
-                    elif save(order, note_e, ig.change_summary(rows, order)):
+                    if save(order, note_e, st.session_state.get(f"{edit_key}_base")):
                         st.rerun()
     else:
         st.dataframe(readable(df), hide_index=True, width="stretch", key="gn_view_table")
@@ -287,16 +302,13 @@ with tab_hist:
                          help=None if editing else tr("nhap.sign_in_to_edit")):
                 if auth.can_edit():
                     try:                # a revert is a new version with the old content (nothing overwritten)
-                        _, now_rows = latest_rows()
-                        old_text = chosen.csv_text or ""
-                        v = db.save_data_version(old_text, author=auth.editor_name()[:MAX_AUTHOR],
-                                                 note=tr("nhap.revert_note", id=pick),
-                                                 summary=ig.change_summary(now_rows, ig.csv_to_rows(old_text)))
-                        st.session_state.pop(DATA_VERSION_KEY, None)
-                        st.session_state[NONCE] = nonce + 1
-                        st.session_state[FLASH] = [("success", tr("nhap.reverted", id=pick, new=v.id))]
-                        refresh_data()
-                        st.rerun()
+                        out = dv.revert(pick, author=auth.editor_name()[:MAX_AUTHOR],
+                                        note=tr("nhap.revert_note", id=pick))
+                        if out.saved:
+                            after_change(tr("nhap.reverted", id=pick, new=out.version.id))
+                            st.rerun()
+                        else:
+                            st.info(tr("nhap.no_change"))
                     except StoreError as exc:
                         st.error(tr("nhap.store_unavailable", detail=safe.logged(exc, tr("store.see_log"))))
         if chosen is not None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.data import communes as cm
+from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, data_frame, lang, tr
@@ -29,6 +30,12 @@ def n0(x) -> str:
 def p2(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_pct(x, L)
 
+
+# a commune group the registry does not know (saved before groups were checked) is named, never dropped silently
+stray = [g for g in cm.unknown_groups(df, C, cm.plan_groups(ctx.plan)) if cm.is_commune_group(g)]
+if stray:
+    shown = ", ".join("`" + g.replace("`", "'")[:80] + "`" for g in stray[:20]) + (" …" if len(stray) > 20 else "")
+    st.warning(tr("xa.unknown_groups", n=len(stray), groups=shown))
 
 years = cm.years_with_data(df)
 reference = not years
@@ -82,7 +89,7 @@ if not len(ranked):
     st.warning(tr("xa.no_rates", year=year))
 else:
     mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (  # noqa: E731
-        tr(f"quality.{s}") if s == "official" else ("◇ " + tr(f"quality.{s}") if s else ""))
+        tr(f"quality.{s}") if s in ("official", "review") else ("◇ " + tr(f"quality.{s}") if s else ""))
     shown = pd.DataFrame({
         tr("xa.col_rank"): ranked["rank"].astype(str),
         tr("xa.col_unit"): ranked["unit"],
@@ -106,11 +113,11 @@ else:
         st.caption(tr("xa.reference_note", n=have, total=n_units))
     if rank_by == "need" and not reference:
         cd = ranked.assign(label=ranked["need"].map(n0), above=ranked["need"] > 0)
-        chart = cm.ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
+        chart = ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
         name = f"xa-can-thoat-ngheo-{year}"
     else:
         cd = ranked.assign(label=ranked["poor_rate"].map(p2), above=ranked["gap"] > 0)
-        chart = cm.ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
+        chart = ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
                                  rule_label=tr("xa.rule", value=fmt_pct(target, L)))
         name = f"xa-ty-le-ho-ngheo-{year}"
     st.subheader(tr("xa.chart_title", year=year))

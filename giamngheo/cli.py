@@ -125,12 +125,19 @@ class _Output(str):
 
 
 def cmd_check(args: argparse.Namespace) -> str:
-    """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one."""
+    """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one.
+    A file past a reading limit (a workbook built to exhaust the reader) is one problem, exit 2."""
     from giamngheo.i18n import t
-    from giamngheo.data.ingest import check_file, describe
+    from giamngheo.data.ingest import check_file
+    from giamngheo.report.ingest_view import describe
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{args.file}: file not found")
+    from giamngheo.data.ingest.read import LIMITS, too_large
+    if path.stat().st_size > LIMITS.max_bytes:     # refused before it is read into memory
+        out = _Output(describe(too_large(path.name, path.stat().st_size), args.lang))
+        out.exit_code = 2
+        return out
     res = check_file(path.read_bytes(), path.name, args.shape, lang=args.lang, year=args.year)
     for n in res.notes:
         print(n.message(args.lang), file=sys.stderr)
@@ -151,6 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = COMMANDS[args.command](args)
     except SystemExit as exc:   # --help
         return int(exc.code or 0)
+    except MemoryError:          # never a traceback; the reader is bounded, this is the last guard
+        print("error: not enough memory to read the file", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("error: the input is nested too deeply to read", file=sys.stderr)
+        return 2
     except (CliError, PlanError, IndicatorError, ScenarioError, ValueError, OSError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         if isinstance(exc, ObservationError) and exc.problems:

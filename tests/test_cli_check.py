@@ -65,3 +65,23 @@ def test_unreadable_file_is_a_problem_line_not_a_traceback(tmp_path):
     assert r.returncode == 2
     assert r.stdout.strip() == "Tệp cu.xls: tệp Excel đời cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx hoặc CSV"
     assert "Traceback" not in r.stderr
+
+
+def test_unknown_groups_exit_2_with_row_column_and_reason(tmp_path):
+    f = tmp_path / "nhom.csv"
+    f.write_text("indicator,group,year,value,unit,status,source,note\n"
+                 "households,all,2024,1000,households,official,x,\n"
+                 "households,khmr,2024,500,households,official,x,\n", encoding="utf-8")
+    r = check(str(f), "--shape", "long")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    line = r.stdout.strip()
+    assert line.startswith("Dòng 3, cột «group»: «khmr» — nhóm không có trong danh mục; các nhóm dùng được: all, khmer")
+
+
+def test_a_review_in_the_2026_form_is_valid_and_names_its_rows(tmp_path):
+    from test_review_form import filled_form
+    f = tmp_path / "ra-soat-2026.xlsx"
+    f.write_bytes(filled_form())
+    r = check(str(f))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip() == "Tệp ra-soat-2026.xlsx hợp lệ: 6 dòng số liệu (review)."

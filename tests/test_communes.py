@@ -113,3 +113,21 @@ def test_target_rate_on_the_plans_minimum_path():
     assert cm.target_rate(plan, {2021: 8.0}, 2026)[0] == pytest.approx(4.0)   # held at the 2025 target
     assert cm.target_rate(plan, {2021: 8.0}, 2027) is None                    # across the standard break
     assert cm.target_rate(plan, {}, 2024) is None
+
+
+def test_the_group_registry_knows_all_the_plans_groups_and_every_unit():
+    groups = cm.plan_groups(load_plan())
+    assert groups == ("khmer",)                     # [plan.model] groups in the plan file
+    ok = ["all", "khmer", "xa:ham-tan", "xa:ham-tan:khmer", "xa:tt-dinh-an", "xa2025:dai-an", "xa2025:tap-son:khmer"]
+    assert [g for g in ok if cm.group_problem(g, C, groups) is not None] == []
+    assert cm.group_problem("khmr", C, groups)[0] == "in_unknown_group"
+    assert cm.group_problem("=1+1", C, groups)[0] == "in_unknown_group"
+    assert cm.group_problem("xa2025:khong-co", C, groups)[0] == "in_unknown_commune_group"
+    assert cm.group_problem("xa2025:ham-tan", C, groups)[0] == "in_unknown_commune_group"   # Hàm Tân: before 2025 only
+    assert cm.group_problem("xa:ham-tan:khmr", C, groups)[0] == "in_unknown_group"
+    assert cm.group_problem("khmer", C, ())[0] == "in_unknown_group"                       # a plan without Khmer
+    # every one of the 23 units has its group, and nothing else
+    known = {u.group for u in C.old + C.new}
+    assert len(known) == 23
+    df = pd.DataFrame({"group": ["all", "xa2025:dai-an", "xa2025:khong-co", "khmr"]})
+    assert cm.unknown_groups(df, C, groups) == ["khmr", "xa2025:khong-co"]

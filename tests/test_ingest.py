@@ -15,7 +15,9 @@ import pytest
 
 from giamngheo.data import communes as cm
 from giamngheo.data import ingest as ig
-from giamngheo.data.ingest import check_file, describe, parse_number
+from giamngheo.data.ingest import check_file, parse_number
+from giamngheo.i18n import fmt_num
+from giamngheo.report.ingest_view import describe
 
 C = cm.load_communes()
 OLD_NAMES = [u.name for u in C.old]
@@ -397,7 +399,7 @@ def test_total_row_must_equal_the_sum():
     res = check_file(to_csv(rows, post=post), "tong.csv")
     assert codes(res) == ["in_total_mismatch"]
     assert res.problems[0].row == len(rows) + 2
-    assert dict(res.problems[0].params)["sum"] == ig.fmt_num(tot["households"] - 1, "vi", 0)
+    assert dict(res.problems[0].params)["sum"] == fmt_num(tot["households"] - 1, "vi", 0)
     # the commune rows are still good: accepting the valid rows keeps all 17
     assert len([r for r in res.valid_records() if r.kind == "unit"]) == 17
 
@@ -469,7 +471,7 @@ def test_start_of_year_compared_with_the_end_of_the_year_before():
     assert ig.start_notes(res, cur) == []
     cur[0]["value"] = start + 5
     notes = ig.start_notes(res, cur)
-    assert len(notes) == 1 and dict(notes[0].params)["sum"] == ig.fmt_num(start, "vi", 0)
+    assert len(notes) == 1 and dict(notes[0].params)["sum"] == fmt_num(start, "vi", 0)
     assert notes[0].message().startswith("Cột «Hộ nghèo đầu năm» năm 2024 cộng lại là ")
 
 
@@ -482,3 +484,14 @@ def test_table_rows_checked_with_the_rows_outside_the_table():
     assert [(p.row, p.code, dict(p.params)["first"]) for p in probs] == [(1, "duplicate", 0)]
     _, probs = ig.check_table_rows([dict(row, value=float("nan"), year=1800)], [], "bảng")
     assert sorted(p.code for p in probs) == ["not_number", "year_range"]
+
+
+def test_ingestion_does_not_import_altair_or_streamlit():
+    """Reading and checking data is core: no chart library, no Streamlit (checked in a fresh interpreter)."""
+    import subprocess
+    import sys
+    code = ("import sys; import giamngheo.data.ingest, giamngheo.data.communes, giamngheo.data.versions; "
+            "print(sorted(m for m in ('altair', 'streamlit') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

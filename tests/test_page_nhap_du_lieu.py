@@ -264,3 +264,94 @@ def test_editing_the_communes_keeps_the_district_rows(db_url):
     assert after[("households", "xa:kim-son", 2024)] == 3333
     assert {k: v for k, v in after.items() if k[1] != "xa:kim-son"} == \
            {k: v for k, v in before.items() if k[1] != "xa:kim-son"}
+
+
+# ------------------------------------------------------------------------------------------ hostile input
+
+
+@pytest.mark.parametrize("case", ["far_cell", "merged", "huge_cell"])
+def test_hostile_workbook_upload_is_refused_quickly_and_nothing_can_be_saved(db_url, case):
+    import time
+
+    import hostile_files as hf
+    from giamngheo.data.ingest import guard
+    guard._cache.clear()
+    data = {"far_cell": hf.far_cell, "merged": hf.merged_to_the_end,
+            "huge_cell": lambda: hf.huge_cell(60_000_000)}[case]()
+    at = page(PW)
+    at = sign_in(at, PW)
+    t0 = time.monotonic()
+    at = upload(at, data, f"{case}.xlsx")
+    secs = time.monotonic() - t0
+    assert not at.exception
+    assert secs < 30, secs                      # the unbounded reader took 208–300 s on these
+    assert "1 vấn đề; 0/0 dòng hợp lệ." in texts(at.error)
+    reason = table(at, "Dòng").iloc[0]["Lý do"]
+    assert "không đọc" in reason
+    assert "Không dùng được dòng nào" in texts(at.caption)
+    assert not any(b.key == "gn_save_upload" for b in at.button)        # nothing to save
+    assert Store(db_url).list_data_versions() == []
+
+
+def test_the_upload_limit_is_stated_in_the_users_language(db_url):
+    from giamngheo.ui.state import LANG_KEY
+    assert "Tệp tối đa 10 MB (một tệp rà soát chỉ vài trăm KB)" in texts(page().caption)
+    en = page(**{LANG_KEY: "en"})
+    assert not en.exception and "Files up to 10 MB" in texts(en.caption)
+
+
+LONG_HEAD = "indicator,group,year,value,unit,status,source,note\n"
+
+
+def test_unknown_groups_in_an_upload_are_named_and_not_saved(db_url):
+    body = ("households,khmr,2024,500,households,official,x,\n"
+            "households,xa2025:khong-co,2025,300,households,official,x,\n"
+            "households,=1+1,2024,200,households,official,x,\n"
+            "households,xa2025:ham-giang,2025,400,households,official,x,\n")
+    at = sign_in(page(PW), PW)
+    at = upload(at, (LONG_HEAD + body).encode(), "nhom.csv")
+    assert "3 vấn đề; 1/4 dòng hợp lệ." in texts(at.error)
+    assert "Tất cả" not in texts(at.success)
+    probs = table(at, "Dòng")
+    assert probs.values.tolist()[0][:3] == ["2", "group", "khmr"]
+    assert probs.values.tolist()[1][:3] == ["3", "group", "xa2025:khong-co"]
+    assert probs.values.tolist()[2][:3] == ["4", "group", "=1+1"]
+    assert "nhóm không có trong danh mục" in probs.iloc[0]["Lý do"]
+    at.checkbox(key="gn_accept_valid").check().run()
+    at.button(key="gn_save_upload").click().run()
+    saved = rows_of(Store(db_url).get_data_version(2).csv_text)
+    assert ("households", "xa2025:ham-giang", 2025) in saved
+    assert not {g for (_, g, _) in saved} & {"khmr", "xa2025:khong-co", "=1+1"}
+
+
+# ------------------------------------------------------------------------------------------ the end-2026 review
+
+
+def test_the_end_2026_review_form_goes_in_within_minutes(db_url):
+    """Download the form, fill it with the six communes' figures (tests/test_review_form.py), upload it:
+    the page says which standard, offers «số liệu rà soát», shows the district sums and saves them."""
+    from giamngheo.plan.targets import load_plan
+    from test_review_form import ALL_2026, KHMER_2026, filled_form
+    std = load_plan().standard
+    y = max(std.break_year if std else 2026, 2026)     # the first review on the new standard (the plan says when)
+    at = sign_in(page(PW), PW)
+    dl = [e for e in at.get("download_button") if f"Mẫu rà soát cuối năm {y}" in str(e.proto.label)]
+    assert len(dl) == 1
+    at = upload(at, filled_form(y), f"ra-soat-{y}.xlsx")
+    assert not at.exception
+    assert "Tất cả 6 dòng hợp lệ." in texts(at.success)
+    captions = texts(at.caption)
+    assert f"Số liệu năm {y} theo chuẩn nghèo đa chiều giai đoạn 2026–2030 (Nghị định 351/2025/NĐ-CP)." in captions
+    assert at.selectbox(key="gn_status").value == "review"
+    at.text_input(key="gn_source").set_value("BC rà soát 2026").run()
+    diff = table(at, "Thay đổi")
+    poor = diff[(diff["Chỉ tiêu"] == "Số hộ nghèo") & (diff["Nhóm"] == "Toàn huyện") & (diff["Năm"] == str(y))]
+    assert poor.iloc[0]["Giá trị mới"] == "1.000"
+    at.button(key="gn_save_upload").click().run()
+    assert not at.exception and "Đã lưu phiên bản v2" in texts(at.success)
+    saved = rows_of(Store(db_url).get_data_version(2).csv_text)
+    for ind, v in ALL_2026.items():
+        assert saved[(ind, "all", y)] == v
+    for ind, v in KHMER_2026.items():
+        assert saved[(ind, "khmer", y)] == v
+    assert saved[("households", "xa2025:tra-cu", y)] == 9000

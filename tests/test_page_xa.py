@@ -114,3 +114,37 @@ def test_english(db_url):
     assert not at.exception
     assert at.title[0].value == "Communes and towns"
     assert "Commune or town before 1 July 2025" in table(at, "Commune or town before 1 July 2025").columns
+
+
+def test_an_unknown_commune_group_in_the_data_is_named_not_ignored(db_url):
+    """A version saved before groups were checked may hold a commune that does not exist: the page
+    says so (and which), instead of leaving it out without a word."""
+    rows = csv_to_rows(EMBEDDED)
+    for ind, v in (("households", 900), ("poor_households", 45)):
+        rows.append({"indicator": ind, "group": "xa2025:khong-co", "year": 2025, "value": v, "unit": "households",
+                     "status": "official", "source": "thu", "note": ""})
+    Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="xã lạ", parent_id=None)
+    at = page()
+    assert not at.exception
+    warn = "\n".join(w.value for w in at.warning)
+    assert "1 nhóm theo xã không có trong danh mục" in warn and "`xa2025:khong-co`" in warn
+
+
+def test_the_end_2026_review_ranks_the_six_communes_as_review_figures(db_url):
+    """The form of tests/test_review_form.py, uploaded as a version: the six communes ranked by their
+    rates (worked out by hand: Hàm Giang 200/6 000 = 3,33 %, Long Hiệp 150/5 000 = 3,00 %, Trà Cú
+    210/9 000 = 2,33 %, Lưu Nghiệp Anh 160/7 000 = 2,29 %, Đại An 180/8 000 = 2,25 %, Tập Sơn
+    100/5 500 = 1,82 %), marked as review figures, not with the ◇ of a figure that is not real."""
+    from giamngheo.data import ingest as ig
+    from test_review_form import filled_form
+    res = ig.check_file(filled_form(), "ra-soat-2026.xlsx")
+    rows = ig.merge(csv_to_rows(EMBEDDED), ig.review_to_rows(res, "review", "BC rà soát 2026").rows).rows
+    Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="rà soát 2026", parent_id=None)
+    at = page(xa_year=2026)
+    assert not at.exception
+    ranking = table(at, "Hạng")
+    assert ranking["Xã, thị trấn"].tolist() == ["Hàm Giang", "Long Hiệp", "Trà Cú", "Lưu Nghiệp Anh", "Đại An",
+                                                "Tập Sơn"]
+    assert ranking["Tỷ lệ hộ nghèo"].tolist() == ["3,33%", "3,00%", "2,33%", "2,29%", "2,25%", "1,82%"]
+    assert set(ranking["Trạng thái số liệu"]) == {"số liệu rà soát"}
+    assert not any(w for w in at.warning if "không có trong danh mục" in w.value)

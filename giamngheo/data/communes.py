@@ -198,6 +198,49 @@ def split_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return df[~mask].reset_index(drop=True), df[mask].reset_index(drop=True)
 
 
+def plan_groups(plan: Any = None) -> tuple[str, ...]:
+    """The district groups the plan's model knows besides ``all`` (``[model] groups`` in the plan file;
+    default: the embedded plan's)."""
+    if plan is None:
+        from giamngheo.plan.targets import load_plan
+        plan = load_plan()
+    model = (getattr(plan, "extra", None) or {}).get("model", {}) or {}
+    return tuple(str(g) for g in model.get("groups", ()))
+
+
+def group_problem(group: str, communes: "Communes", groups: Iterable[str]) -> tuple[str, dict[str, Any]] | None:
+    """Why a group is not in the registry (a message key ``problem.<code>`` and its parameters), or None.
+
+    Known: ``all``, the plan's model groups (``groups``), and for each unit of data/communes.csv its
+    group (``xa:<slug>`` before 1 July 2025, ``xa2025:<slug>`` after) and, when Khmer is a model
+    group, ``…:khmer``."""
+    g = str(group).strip()
+    named = tuple(groups)
+    if g == "all" or g in named:
+        return None
+    district = ", ".join(("all",) + named)
+    parts = g.split(":")
+    if parts[0] not in ERAS:
+        return "in_unknown_group", {"known": district}
+    units = communes.by_group()
+    unit = units.get(":".join(parts[:2])) if len(parts) >= 2 else None
+    if unit is None:
+        era = parts[0]
+        return "in_unknown_commune_group", {
+            "known": ", ".join(f"{era}:{u.slug}" for u in communes.units(era))}
+    if len(parts) == 2 or (len(parts) == 3 and parts[2] in named):
+        return None
+    return "in_unknown_group", {"known": f"{unit.group}, " + ", ".join(f"{unit.group}:{x}" for x in named)}
+
+
+def unknown_groups(df: pd.DataFrame, communes: "Communes", groups: Iterable[str]) -> list[str]:
+    """The groups of an observations frame that the registry does not know (sorted)."""
+    if not len(df):
+        return []
+    named = tuple(groups)
+    return sorted(g for g in set(df["group"].astype(str)) if group_problem(g, communes, named) is not None)
+
+
 def era_of_year(year: int) -> str:
     return NEW if year >= MERGER_YEAR else OLD
 
@@ -243,7 +286,7 @@ def commune_table(df: pd.DataFrame, communes: Communes, year: int, era: str | No
 
 
 def _worst(qs: Iterable[str]) -> str:
-    order = ("official", "estimate", "derived", "illustrative")
+    order = ("official", "review", "estimate", "derived", "illustrative")
     ranks = [order.index(q) for q in qs if q in order]
     return order[max(ranks)] if ranks else ""
 
@@ -353,30 +396,3 @@ def households_to_target(table: pd.DataFrame, target_rate: float) -> pd.Series:
     (poor − target × households / 100, never below 0; NaN without counts)."""
     need = table["poor"] - target_rate / 100.0 * table["households"]
     return need.where(need.isna(), need.clip(lower=0).round())
-
-
-def ranking_chart(df: pd.DataFrame, value: str, x_title: str, lang: str, *, rule: float | None = None,
-                  rule_label: str = "", percent: bool = True, height: int | None = None):
-    """Horizontal bars, largest first; ``df`` has ``unit``, ``value``, ``label`` (text) and ``above``
-    (bool: worse than the target). A rule marks the target."""
-    import altair as alt
-
-    from giamngheo.report.charts import PALETTE, label_expr
-
-    order = list(df.sort_values(value, ascending=False, kind="stable")["unit"])
-    d = df.assign(flag=df["above"].map({True: "above", False: "below"}))
-    bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=13)),
-        x=alt.X(f"{value}:Q", title=x_title,
-                axis=alt.Axis(labelExpr=label_expr(",.2f" if percent else ",.0f", lang, "%" if percent else ""))),
-        color=alt.Color("flag:N", legend=None, scale=alt.Scale(domain=["above", "below"], range=["#c0392b", PALETTE[0]])),
-        tooltip=[alt.Tooltip("unit:N", title=" "), alt.Tooltip("label:N", title=x_title)])
-    text = bars.mark_text(align="left", dx=4, fontSize=12, color="#333").encode(text="label:N", color=alt.value("#333"))
-    layers = [bars, text]
-    if rule is not None:
-        r = pd.DataFrame({"v": [rule], "t": [rule_label]})
-        layers.append(alt.Chart(r).mark_rule(color="#222", strokeDash=[6, 3], strokeWidth=2).encode(x="v:Q"))
-        layers.append(alt.Chart(r).mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#222")
-                      .encode(x="v:Q", y=alt.value(0), text="t:N"))
-    return alt.layer(*layers).properties(height=height or max(180, 28 * len(order))) \
-        .configure_axis(labelFontSize=13, titleFontSize=13)

@@ -1,6 +1,7 @@
 """The indicator time series with provenance: load, validate, derive.
 
-Every row carries a status: ``official`` (published), ``estimate`` (our arithmetic on official
+Every row carries a status: ``official`` (published), ``review`` (entered from the district's own
+annual review; a real figure, like official), ``estimate`` (our arithmetic on official
 figures), ``illustrative`` (a placeholder until the district enters its own) and, added here,
 ``derived`` (a rate the core computed from its counts; the note names the inputs).
 """
@@ -23,9 +24,9 @@ from giamngheo.paths import alternatives_path, context_path, get_dataset, observ
 
 COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
 # How far to trust a figure, best first; a derived figure is as good as its weakest input.
-QUALITY_ORDER = ("official", "estimate", "derived", "illustrative")
+QUALITY_ORDER = ("official", "review", "estimate", "derived", "illustrative")
 REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
-STATUSES = ("official", "estimate", "illustrative")
+STATUSES = ("official", "review", "estimate", "illustrative")
 # the figures that may decide a verdict: published, entered from a review, or simple arithmetic on them
 REAL_QUALITIES = ("official", "review", "estimate")
 ALL_STATUSES = STATUSES + ("derived",)
