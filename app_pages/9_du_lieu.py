@@ -40,7 +40,7 @@ def unit_name(u: str) -> str:
 
 
 def status_name(s: str) -> str:
-    return ("" if s == "official" else "◇ ") + tr_or(f"quality.{s}", s)
+    return ("" if s in ("official", "review") else "◇ ") + tr_or(f"quality.{s}", s)
 
 
 def url_of(src: str) -> str:

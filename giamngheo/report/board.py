@@ -75,7 +75,7 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
             column="period" if v.year <= plan.period[1] else "horizon",
             status=v.status, status_label=t(f"status.{v.status}", lang), basis=v.basis,
             result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
-            probability=v.probability, official=(v.data_quality in (None, "official")),
+            probability=v.probability, official=(v.data_quality in (None, "official", "review")),
             condition=fmt_condition(v, ind, lang)))
     return rows
 

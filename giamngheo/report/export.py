@@ -351,7 +351,7 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
         ids = _source_ids(r.source)
         title = "; ".join(str(sources.get(s, {}).get("title", s)) for s in ids)
         url = sources.get(ids[0], {}).get("url", "") if ids else ""
-        status = ("" if r.status == "official" else "◇ ") + t(f"quality.{r.status}", L)
+        status = ("" if r.status in ("official", "review") else "◇ ") + t(f"quality.{r.status}", L)
         n = sh.add([r.indicator, field(ind, "name", L) if ind else r.indicator, _group(r.group, L), int(r.year),
                     float(r.value), _unit(ind, L), status, r.source, title, url, r.note or r.inputs],
                    {4: FMT_YEAR, 5: _number_format(ind.kind if ind else None, ind.unit if ind else None)})
