@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed, t
+from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed, t, unit_suffix
 from giamngheo.model.assess import Verdict
 from giamngheo.model.engine import Context
 from giamngheo.model.goalseek import goal_seek
@@ -27,24 +27,42 @@ def probability_text(v: Verdict, lang: str) -> str:
 
 
 def _change(x: float | None, ind: Any, lang: str) -> str:
+    """A yearly change with its unit, as the board writes it: «−0,44 điểm %/năm», «−93 hộ/năm»."""
     if x is None:
         return "–"
-    unit = t("unit.pp_year", lang) if ind.unit == "percent" else t("board.per_year", lang).strip()
-    dec = 2 if ind.unit == "percent" or abs(x) < 10 else 0
-    return f"{fmt_signed(x, lang, dec)} {unit}"
+    if ind.unit == "percent":
+        return f"{fmt_signed(x, lang, 2)} {t('unit.pp_year', lang)}"
+    dec = 2 if abs(x) < 10 else 0
+    return f"{fmt_signed(x, lang, dec)}{unit_suffix(ind, lang)}{t('board.per_year', lang)}"
 
 
-def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
-    """The value of the target's main lever that just meets it, in words ('' when none is found)."""
-    r = goal_seek(ctx, scenario, tg.id)
-    if r.lever is None or r.outcome in ("no_lever", "not_projected"):
-        return ""
+# when a poverty target is out of reach of its main lever, the households with nobody able to work
+# are why: say what their exit rate would have to be
+SECOND_LEVER = {"poor_rate": "no_work_exit_rate", "poor_households": "no_work_exit_rate"}
+
+
+def _lever_words(ctx: Context, r: Any, lang: str) -> str:
     a = ctx.registry[r.lever]
     label = field(a, "label", lang)
     if r.outcome == "found":
         v = fmt_num(r.value, lang, 0 if a.integer else 2)
         return t("need.lever_ge" if r.sense == ">=" else "need.lever_le", lang, lever=label, v=v)
     return t(f"need.lever_{r.outcome}", lang, lever=label)
+
+
+def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
+    """The value of the target's main lever that just meets it, in words ('' when none is found);
+    when none in its range does, what the second lever would need."""
+    r = goal_seek(ctx, scenario, tg.id)
+    if r.lever is None or r.outcome in ("no_lever", "not_projected"):
+        return ""
+    words = _lever_words(ctx, r, lang)
+    second = SECOND_LEVER.get(tg.indicator)
+    if r.outcome == "never" and second and second in ctx.registry:
+        r2 = goal_seek(ctx, scenario, tg.id, second)
+        if r2.outcome in ("found", "never"):
+            words += "; " + _lever_words(ctx, r2, lang)
+    return words
 
 
 def need_line(ctx: Context, scenario: Any, tg: Target, v: Verdict, lang: str) -> str:
