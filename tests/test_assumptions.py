@@ -12,7 +12,7 @@ from giamngheo.model.engine import make_context
 from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
 
-from conftest import DATA, DEMO, PLAN_FILE
+from conftest import DEMO, PLAN_FILE
 
 # the labour levers and the plan target whose number is their default
 PLAN_DEFAULTS = {"jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}
