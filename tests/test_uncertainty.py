@@ -201,13 +201,27 @@ def test_closed_form_normal_change_gives_a_normal_level():
     assert float(np.std(d)) == pytest.approx(level.std(), rel=0.03)
 
 
-def test_the_benchmark_floor_is_the_same_model(ctx):
-    """The benchmark's bare-numpy floor re-writes the stock–flow; with the same seed and draws its
-    probabilities must equal the core's, or the floor measures something else (an independent route
-    for the core's Monte Carlo, too)."""
-    from giamngheo.ui.bench import numpy_floor
+def test_each_draw_is_the_deterministic_model_at_that_draws_values(ctx):
+    """An independent route for the vectorised Monte Carlo: every draw, run on its own through the
+    scalar projection with that draw's values (the scenario's from the first lever year, the defaults'
+    draws in the nowcast years), gives the same path; the chance of each target is the share of those
+    single runs that meet it."""
+    from giamngheo.model.engine import project
+    from giamngheo.model.uncertainty import draw_params
 
-    sc = Scenario.of("", {"poor_fall": 0.5, "jobs": 4000})
-    got = numpy_floor(ctx, sc, 2000, 7)()
-    mc = monte_carlo(ctx, sc, n=2000, seed=7)
-    assert got and all(abs(got[k] - mc.probability(k)) < 1e-12 for k in got), (got, [mc.probability(k) for k in got])
+    sc, n, seed = Scenario.of("", {"poor_fall": 0.5, "jobs": 4000}), 24, 7
+    mc = monte_carlo(ctx, sc, n=n, seed=seed)
+    params = draw_params(ctx.registry, sc, n, seed)
+    now = draw_params(ctx.registry, Scenario(), n, seed)
+    draws = mc.projection.path("poor_rate", "all").draws
+    met = {"T24": [], "T25": []}
+    for i in range(n):
+        one = project(ctx, sc, params={k: float(v[i]) for k, v in params.items()},
+                      nowcast_params={k: float(v[i]) for k, v in now.items()})
+        for y in (2026, 2030):
+            assert one.get("poor_rate", "all", y) == pytest.approx(float(draws[y][i]), rel=1e-9), (i, y)
+        for tid in met:
+            tg = ctx.plan.target(tid)
+            met[tid].append(bool(kinds.measure(ctx.plan, tg, one.getter(tg.indicator, tg.group)).met()))
+    for tid, hits in met.items():
+        assert mc.probability(tid) == pytest.approx(sum(hits) / n), tid
