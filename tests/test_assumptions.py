@@ -12,11 +12,12 @@ from giamngheo.model.engine import make_context
 from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
 
-from conftest import DATA, DEMO, PLAN_FILE
+from conftest import DEMO, PLAN_FILE
 
-# each headline assumption and the plan target whose number is its default
-PLAN_DEFAULTS = {"poor_fall": "T01", "khmer_poor_fall": "T02", "near_poor_fall": "T03",
-                 "jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}
+# the labour levers and the plan target whose number is their default
+PLAN_DEFAULTS = {"jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}
+# the pace sliders: calibrated on the record, not the plan's 2021–2025 numbers
+CALIBRATED = ("poor_fall", "khmer_poor_fall", "near_poor_fall")
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +27,68 @@ def reg():
 
 # ------------------------------------------------------------------------------ the registry
 
-def test_required_ids_default_to_the_plan_numbers(reg, plan_raw):
+def test_labour_levers_default_to_the_plan_numbers(reg, plan_raw):
     values = {t["id"]: t["value"] for t in plan_raw["targets"] if "value" in t}
     for aid, tid in PLAN_DEFAULTS.items():
         assert aid in reg
         assert reg[aid].default == float(values[tid]), aid
         assert reg[aid].default_basis == "plan"
-    # the plan's numbers, as the plan file states them: 1.0, 1.2, 1.0, 3000, 350, 210
-    assert [values[PLAN_DEFAULTS[a]] for a in PLAN_DEFAULTS] == [1.0, 1.2, 1.0, 3000, 350, 210]
+    # the plan's numbers, as the plan file states them: 3000, 350, 210
+    assert [values[PLAN_DEFAULTS[a]] for a in PLAN_DEFAULTS] == [3000, 350, 210]
+
+
+def test_pace_sliders_are_calibrated_with_their_evidence(reg):
+    for aid in CALIBRATED:
+        a = reg[aid]
+        assert a.default_basis == "calibrated", aid
+        assert a.min <= a.default <= a.max and a.default > 0, aid
+        assert a.evidence_vi and a.evidence_en, aid
+        # not the plan's 2021–2025 figures (1.0, 1.2 and 1.0 points a year)
+    assert (reg["poor_fall"].default, reg["khmer_poor_fall"].default) != (1.0, 1.2)
+
+
+def test_default_pace_reproduces_the_official_2023_2024_fall():
+    """The calibrated pace, put through the model's equations by hand for one year from the end-2023
+    stocks of the default (official) data, gives the official 784 poor households of 2024 within 10 %.
+
+    End-2023: H = 43,369, P = 1,010, of them D = 634 with nobody able to work (so W = 376), N = 1,219
+    near-poor; O = H − P − N. At the defaults: newly poor 0.1 % of O, returning 1 % of N, the no-work
+    stock leaves at 10 % a year; jobs reach with hazard J·θ·ℓ/H = 3000 × 4 × 0.40 / H, placements
+    350 × 1 × 0.90 / H (one group: a small approximation of the Khmer/other split)."""
+    import math
+
+    from giamngheo.model.engine import default_context
+
+    ctx = default_context()
+    reg_ = ctx.registry
+    a = reg_["poor_fall"]
+    assert a.default_basis == "calibrated" and ctx.calibration.years == (2023, 2024)
+    lam_pace = ctx.calibration.lam0
+    # the slider's default is the pace that gives the calibrated hazard (a factor of exactly 1)
+    assert ctx.poverty.scale.f0 == a.default
+    d = reg_.defaults()
+    H, P, D, N = 43369, 1010, 634, 1219
+    W, O = P - D, H - P - N
+    lam = (lam_pace + d["jobs"] * d["job_priority"] * d["job_lift"] / 100 / H
+           + d["overseas"] * d["overseas_priority"] * d["overseas_lift"] / 100 / H)
+    P2024 = (P - W * (1 - math.exp(-lam)) - D * d["no_work_exit_rate"] / 100
+             + O * d["new_poor_rate"] / 100 + N * d["returning_poor_rate"] / 100)
+    assert P2024 == pytest.approx(784, rel=0.10)
+    # and the change itself: 1,010 → 784 is a fall of 226 households
+    assert P - P2024 == pytest.approx(1010 - 784, rel=0.10)
+
+
+def test_pace_default_is_points_a_year_at_the_start_level():
+    """f₀ = λ₀ · W / H × 100 at the state the levers start from (the end of the last nowcast year),
+    read here from the projection's own poor, no-work and household paths."""
+    from giamngheo.model.engine import default_context, project
+
+    ctx = default_context()
+    proj = project(ctx, Scenario())
+    y = ctx.lever_from - 1
+    W = proj.get("poor_households", "all", y) - proj.get("poor_households_no_work_capacity", "all", y)
+    H = proj.get("households", "all", y)
+    assert ctx.registry["poor_fall"].default == pytest.approx(ctx.calibration.lam0 * W / H * 100, abs=1e-3)
 
 
 def test_generic_change_assumptions_follow_the_trend(reg):
@@ -57,7 +112,9 @@ def test_household_growth_from_history(reg):
 
 def test_resolve_fills_the_defaults(reg):
     vals = reg.resolve(Scenario.of("x", {"jobs": 4000, "not_an_id": 1}))
-    assert vals["jobs"] == 4000.0 and vals["poor_fall"] == 1.0 and "not_an_id" not in vals
+    assert vals["jobs"] == 4000.0 and vals["poor_fall"] == reg["poor_fall"].default and "not_an_id" not in vals
+    # the start constants come along (the model reads them), but are not sliders
+    assert vals["no_work_stock_share"] == 60.0 and "no_work_stock_share" not in reg
 
 
 # ------------------------------------------------------------------------------ Scenario
@@ -162,22 +219,111 @@ def test_query_round_trip(reg):
     assert reg.to_query(Scenario.of("", {"jobs": 3000})) == {}
 
 
-def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level():
-    """poor_fall's sd comes from the poor rate's history: the yearly changes divided by the level they
-    start from (a fall of 4 points from 8.5 % is as large as 0.6 from 1.8 %), their sd, times the
-    latest rate. Worked from the CSV's counts (the 2023 and 2024 official rates where published)."""
+ONE = """\
+[{id}]
+section = "poverty"
+label_vi = "x"
+label_en = "x"
+unit = "pct"
+min = 0.0
+max = 10.0
+step = 0.1
+default = {default}
+sd = {sd}
+{extra}
+"""
+
+
+def assumptions_file(tmp_path, name="a.toml", id="my_rate", default="1.0", sd="0.1", extra=""):
+    p = tmp_path / name
+    p.write_text(ONE.format(id=id, default=default, sd=sd, extra=extra), encoding="utf-8")
+    return p
+
+
+def registry_from(path):
+    from giamngheo.model.engine import default_context
+    from giamngheo.scenario.assumptions import build_registry
+
+    ctx = default_context(data_path=str(DEMO))
+    return build_registry(ctx.plan, ctx.obs, ctx.indicators, ctx.as_of, path=path)
+
+
+def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level(tmp_path):
+    """sd = "history:poor_rate" takes the poor rate's yearly changes divided by the level they start
+    from (a fall of 4 points from 8.5 % is as large as 0.6 from 1.8 %), their sd, times the latest
+    rate. Worked from the demo CSV's counts (the 2023 and 2024 official rates where published)."""
     import csv
     import statistics
-    from pathlib import Path
 
-    from giamngheo.model.engine import default_context
-
-    rows = list(csv.DictReader(open(DEMO,
-                                    encoding="utf-8")))
+    rows = list(csv.DictReader(open(DEMO, encoding="utf-8")))
     val = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in rows}
     rate = {}
     for y in range(2021, 2026):
         rate[y] = val.get(("poor_rate", "all", y)) or val[("poor_households", "all", y)] / val[("households", "all", y)] * 100
     rel = [(rate[y] - rate[y - 1]) / rate[y - 1] for y in range(2022, 2026)]
     expected = statistics.stdev(rel) * rate[2025]
-    assert default_context(data_path=str(DEMO)).registry["poor_fall"].sd == pytest.approx(expected, rel=1e-9)
+    reg_ = registry_from(assumptions_file(tmp_path, sd='"history:poor_rate"'))
+    assert reg_["my_rate"].sd == pytest.approx(expected, rel=1e-9)
+
+
+# ------------------------------------------------------------------------------ the file, checked at load
+
+@pytest.mark.parametrize("kw,field,words", [
+    (dict(extra='colour = "red"'), "colour", "not a field"),
+    (dict(default='"plna:T07"'), "default", "plna:T07"),                   # a misspelt code
+    (dict(default='"history:househld_growth"', extra="fallback = 0.4"), "default", "househld_growth"),
+    (dict(default='"calibrated"'), "fallback", "calibrated"),               # a calibrated default needs a fallback
+    (dict(sd='"histroy:poor_rate"'), "sd", "histroy:poor_rate"),            # a misspelt sd code
+    (dict(sd='"history:poor_ratee"'), "sd", "poor_ratee"),                  # an unknown indicator in it
+    (dict(sd="-1"), "sd", "negative"),
+])
+def test_a_bad_assumptions_file_names_the_id_and_the_field(tmp_path, kw, field, words):
+    from giamngheo.scenario.assumptions import AssumptionFileError
+
+    p = assumptions_file(tmp_path, name=f"bad_{field}.toml", **kw)
+    with pytest.raises(AssumptionFileError) as ei:
+        registry_from(p)
+    e = ei.value
+    assert (e.file, e.id, e.field) == (p.name, "my_rate", field)
+    assert words in str(e) and "my_rate" in str(e) and p.name in str(e)
+
+
+def test_a_plan_code_naming_a_target_not_in_the_plan_is_an_error(tmp_path):
+    from giamngheo.scenario.assumptions import AssumptionFileError
+
+    p = assumptions_file(tmp_path, default='"plan:T99"')
+    with pytest.raises(AssumptionFileError) as ei:
+        registry_from(p)
+    assert (ei.value.id, ei.value.field) == ("my_rate", "default") and "T99" in str(ei.value)
+
+
+def test_a_good_small_file_loads(tmp_path):
+    reg_ = registry_from(assumptions_file(tmp_path, default='"plan:T07"', extra="fallback = 2.0"))
+    # T07 is 3000 a year, above this slider's maximum 10: kept within bounds
+    assert reg_["my_rate"].default == 10.0 and reg_["my_rate"].default_basis == "plan"
+
+
+def test_start_constants_are_loaded_with_their_evidence(reg):
+    c = reg.constants
+    # data/assumptions.toml: 634 of the poor had nobody able to work at the start of 2024: 60 %
+    assert c["no_work_stock_share"].value == 60.0 and c["no_work_stock_share"].basis == "official"
+    assert c["no_work_stock_share"].source == "vietnamnet-2024"
+    # 3.3 × 61.9 / (3.3 × 61.9 + 38.1), as the evidence works it out
+    assert c["khmer_share_poor"].value == pytest.approx(100 * 3.3 * 61.9 / (3.3 * 61.9 + 38.1), abs=0.1)
+    assert c["khmer_share_near_poor"].value == pytest.approx(100 * 2.05 * 61.9 / (2.05 * 61.9 + 38.1), abs=0.1)
+    for cid, k in c.items():
+        assert k.evidence_vi and k.evidence_en and k.label_vi and k.label_en, cid
+        assert k.basis in ("official", "estimate", "assumed"), cid
+
+
+def test_a_bad_start_constant_is_named(tmp_path):
+    from giamngheo.scenario.assumptions import AssumptionFileError
+
+    p = assumptions_file(tmp_path, extra='\n[_start.share]\nvalue = "sixty"\n')
+    with pytest.raises(AssumptionFileError) as ei:
+        registry_from(p)
+    assert (ei.value.id, ei.value.field) == ("_start.share", "value")
+    p = assumptions_file(tmp_path, name="b.toml", extra='\n[_start.share]\nvalue = 1.0\nevidense_vi = "x"\n')
+    with pytest.raises(AssumptionFileError) as ei:
+        registry_from(p)
+    assert (ei.value.id, ei.value.field) == ("_start.share", "evidense_vi")

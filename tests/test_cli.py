@@ -13,7 +13,10 @@ import pytest
 from conftest import DATA, ROOT, write
 
 KEYS = ["target", "year", "status", "basis", "value", "target_value", "required_change", "method"]
-STATUSES = {"achieved", "missed", "on_track", "at_risk", "off_track", "no_data"}
+STATUSES = {"achieved", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "no_data"}
+# the fields scripts read; they stay
+SCRIPT_FIELDS = {"target", "status", "basis", "value", "target_value", "probability", "data_quality"}
+REAL = ("official", "estimate", "review")
 
 
 def cli(*args, env=None):
@@ -51,13 +54,32 @@ def test_assess_json_has_28_rows(assess_json):
     assert len(rows) == 28
     assert [r["target"] for r in rows] == [f"T{i:02d}" for i in range(1, 29)]
     for r in rows:
-        assert set(KEYS) <= set(r)
-        assert r["status"] in STATUSES and r["basis"] in ("actual", "projected", None)
+        assert set(KEYS) <= set(r) and SCRIPT_FIELDS <= set(r)
+        assert r["status"] in STATUSES and r["basis"] in ("actual", "nowcast", "projected", None)
+        # only real figures decide: an achieved or missed row never rests on an illustrative one
+        if r["status"] in ("achieved", "missed"):
+            assert r["basis"] == "actual" and r["data_quality"] in REAL, r["target"]
     by = {r["target"]: r for r in rows}
-    # T01 by hand: (3650/43024 − 520/43730) × 100 / 4 = (8.4836 − 1.1891) / 4 = 1.8236
+    # T01 rests on the demo's illustrative 2025 figure (520 poor of 43,730): it awaits data, with the
+    # nowcast by hand: (3650/43024 − 520/43730) × 100 / 4 = (8.4836 − 1.1891) / 4 = 1.8236
+    assert by["T01"]["status"] == "awaiting_data" and by["T01"]["basis"] == "nowcast"
     assert by["T01"]["value"] == pytest.approx((3650 / 43024 - 520 / 43730) * 100 / 4)
-    assert by["T23"]["status"] == "missed" and by["T23"]["value"] == 2023
+    assert by["T01"]["data_quality"] == "illustrative"
+    # T23: the district was recognised in 2023 (official), the target was 2022
+    assert by["T23"]["status"] == "missed" and by["T23"]["value"] == 2023 and by["T23"]["data_quality"] == "official"
     assert by["T24"]["basis"] == "projected" and by["T24"]["year"] == 2030
+
+
+def test_assess_json_on_the_default_data_decides_only_on_official_figures():
+    rows = {r["target"]: r for r in json.loads(ok("assess", "--format", "json"))}
+    assert len(rows) == 28
+    for r in rows.values():
+        assert SCRIPT_FIELDS <= set(r) and r["status"] in STATUSES
+        if r["status"] in ("achieved", "missed"):
+            assert r["data_quality"] in REAL, r["target"]
+    # no official 2025 poor rate yet (nor the end-2021 rate T01 starts from): T01 awaits data
+    assert rows["T01"]["status"] == "awaiting_data" and rows["T01"]["target_value"] == 1.0
+    assert rows["T23"]["status"] == "missed"
 
 
 def test_assess_csv_header_and_rows(assess_json):
@@ -79,10 +101,12 @@ def test_project_csv_columns():
     text = ok("project", "--dataset", "demo", "--format", "csv")
     assert text.splitlines()[0] == "indicator,group,year,value,basis"
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert {r["basis"] for r in rows} == {"actual", "projected"}
+    assert {r["basis"] for r in rows} == {"actual", "nowcast", "projected"}
     got = {(r["indicator"], r["group"], int(r["year"])): r for r in rows}
     assert float(got[("poor_households", "all", 2025)]["value"]) == 520.0           # data/demo/observations.csv
     assert got[("poor_households", "all", 2025)]["basis"] == "actual"
+    # the data end in 2025; 2026, the year under way (or past), is a nowcast; 2030 is still ahead
+    assert got[("poor_households", "all", 2026)]["basis"] == "nowcast"
     assert got[("poor_households", "all", 2030)]["basis"] == "projected"
     # the totals are the sum of the groups: households 2025 = 43730 (all), 27099 Khmer
     assert float(got[("households", "khmer", 2025)]["value"]) == 27099.0
@@ -112,13 +136,20 @@ def test_a_scenario_changes_a_projected_value(tmp_path):
         rows = {r["target"]: r for r in json.loads(ok("assess", "--dataset", "demo", "--format", "json", "--scenario", f))}
         t24[name] = rows["T24"]
         proj = list(csv.DictReader(io.StringIO(ok("project", "--dataset", "demo", "--scenario", f))))
-        poor[name] = {int(r["year"]): float(r["value"]) for r in proj
+        poor[name] = {int(r["year"]): (float(r["value"]), r["basis"]) for r in proj
                       if r["indicator"] == "poor_households" and r["group"] == "all"}
     assert t24["low"]["basis"] == t24["high"]["basis"] == "projected"
     assert t24["low"]["value"] != pytest.approx(t24["high"]["value"])
-    # in the first projected year the stocks are the same, so a faster assumed fall means fewer poor households
-    assert poor["high"][2026] < poor["low"][2026]
-    assert poor["high"][2025] == poor["low"][2025] == 520.0
+    # no lever moves history or the nowcast: the actual 2025 and every nowcast year are the same
+    assert poor["high"][2025] == poor["low"][2025] == (520.0, "actual")
+    nowcast = [y for y, (_, b) in poor["high"].items() if b == "nowcast"]
+    assert 2026 in nowcast
+    for y in nowcast:
+        assert poor["high"][y] == poor["low"][y]
+    # from the first year the levers act, a faster pace means fewer poor households
+    first = max(nowcast) + 1
+    assert poor["high"][first][1] == "projected" and poor["high"][first][0] < poor["low"][first][0]
+    assert poor["high"][2030][0] < poor["low"][2030][0]
 
 
 # ------------------------------------------------------------------------------ errors: one line, exit 2
@@ -165,8 +196,8 @@ def test_bad_data_file(tmp_path):
 
 
 def test_another_plan_with_the_embedded_assumptions_runs(tmp_path):
-    """The embedded assumptions name Trà Cú's targets (plan:T01 …); another plan has other ids, so the
-    defaults fall back to a target on the same indicator, then to the data's own pace."""
+    """The embedded assumptions name Trà Cú's targets (plan:T07 …); another plan has other ids, so those
+    defaults fall back to a target on the same indicator (applies_to), then to their stated fallback."""
     p = write(tmp_path, "other.toml", """\
         [plan]
         id = "other"
@@ -198,22 +229,33 @@ def test_another_plan_with_the_embedded_assumptions_runs(tmp_path):
 
 # ------------------------------------------------------------------------------ another district, no code change
 
-def test_an_invented_district_is_assessed_from_its_own_data_dir(tmp_path):
+# every parameter of the poverty model, with simple defaults a test can follow by hand
+SIMPLE = {"jobs": 0, "overseas": 0, "overseas_ethnic": 0, "household_growth": 0, "new_poor_rate": 0,
+          "returning_poor_rate": 0, "near_new_rate": 0, "exit_to_near_poor": 60, "no_work_share": 40,
+          "no_work_exit_rate": 10, "near_no_work_share": 20, "job_priority": 1, "job_lift": 40,
+          "overseas_priority": 1, "overseas_lift": 40, "shock_year": 0, "shock_households": 0, "rebase_factor": 1,
+          "rebase_factor_near": 1}
+
+
+def full_assumptions(skip: tuple[str, ...] = ()) -> str:
+    out = []
+    for aid in ("poor_fall", "near_poor_fall", *SIMPLE):
+        if aid in skip:
+            continue
+        default = '"calibrated"\nfallback = 0.3' if aid.endswith("_fall") else SIMPLE[aid]
+        out.append(f'[{aid}]\nsection = "poverty"\nlabel_vi = "{aid}"\nlabel_en = "{aid}"\nunit = "x"\n'
+                   f'min = 0.0\nmax = 10000.0\nstep = 0.01\ndefault = {default}\n')
+    out.append("[_start.no_work_stock_share]\nvalue = 60.0\n[_start.pace_hazard_fallback]\nvalue = 0.5\n"
+               "[_start.near_hazard_fallback]\nvalue = 0.3\n")
+    return "\n".join(out)
+
+
+def invented_district(tmp_path, assumptions: str):
     d = tmp_path / "data"
     (d / "plans").mkdir(parents=True)
     (d / "indicators.toml").write_text((DATA / "indicators.toml").read_text(encoding="utf-8"), encoding="utf-8")
     write(d, "sources.toml", '[survey]\ntitle = "Điều tra thử"\nissuer = "huyện"\n')
-    write(d, "assumptions.toml", """\
-        [poor_fall]
-        section = "headline"
-        label_vi = "Giảm tỷ lệ hộ nghèo"
-        label_en = "Fall in the poor rate"
-        unit = "pp_year"
-        min = 0.0
-        max = 3.0
-        step = 0.05
-        default = "plan:P1"
-        """)
+    (d / "assumptions.toml").write_text(assumptions, encoding="utf-8")
     write(d, "observations.csv", """\
         indicator,group,year,value,unit,status,source,note
         households,all,2020,1000,households,official,survey,
@@ -261,18 +303,32 @@ def test_an_invented_district_is_assessed_from_its_own_data_dir(tmp_path):
         value = 60.0
         year = 2024
         """)
+    return d
+
+
+def test_an_invented_district_is_assessed_from_its_own_data_dir(tmp_path):
+    import math
+
+    d = invented_district(tmp_path, full_assumptions())
     rows = {r["target"]: r for r in json.loads(ok("assess", "--format", "json", env={"GIAMNGHEO_DATA": str(d)}))}
     assert list(rows) == ["P1", "L1"]
     p1, l1 = rows["P1"], rows["L1"]
-    # P1: from 80 poor of 1000 in 2022 the rate falls the assumed 2 points a year (60, then 40 households;
-    # the exits, 20 a year, stay under the cap 80 × 0.46 and 60 × 0.46). Average fall (10 % − 4 %) / 4 = 1.5 < 2;
-    # target level 10 − 2 × 4 = 2 %, P = (4 − 10) / (2 − 10) = 0.75: at risk; needs (2 − 8) / 2 = −3 points a year
-    assert p1["basis"] == "projected" and p1["method"] == "stock_flow"
-    assert p1["value"] == pytest.approx(1.5)
-    assert p1["progress"] == pytest.approx(0.75) and p1["status"] == "at_risk"
-    assert p1["required_change"] == pytest.approx(-3.0)
-    # L1: trend 2 points a year, closing the gap: 100 − 46 × (44/46)² = 100 − 44²/46 = 57.913;
-    # P = (57.913 − 50) / (60 − 50) = 0.7913; needs (60 − 54) / 2 = 3 points a year
+    # Both targets are for 2024, and its data end in 2022: the years up to the plan's horizon (2026, before
+    # today) are a nowcast at the defaults, so both await data, each with its nowcast (not a verdict).
+    # P1: one pair of poor figures is missing (no 2021), so the pace takes its stated fallback hazard 0.5;
+    # 60 % of the 80 poor have nobody able to work (48, leaving at 10 % a year), 32 can work; no inflows.
+    # 2024: W = 32 e^(−2 × 0.5), D = 48 × 0.9², of 1000 households; the average fall from 10 % in 2020:
+    rate_2024 = (32 * math.exp(-1.0) + 48 * 0.9 ** 2) / 1000 * 100
+    assert p1["status"] == "awaiting_data" and p1["basis"] == "nowcast" and p1["method"] == "stock_flow"
+    assert p1["value"] == pytest.approx((10 - rate_2024) / 4)
+    assert p1["target_value"] == 2.0 and p1["data_quality"] == "official"
+    # L1: trend 2 points a year, closing the gap to 100 % geometrically: 100 − 46 × (44/46)² = 57.913
+    assert l1["status"] == "awaiting_data" and l1["basis"] == "nowcast"
     assert l1["value"] == pytest.approx(100 - 44 ** 2 / 46)
-    assert l1["progress"] == pytest.approx((100 - 44 ** 2 / 46 - 50) / 10) and l1["status"] == "at_risk"
-    assert l1["required_change"] == pytest.approx(3.0)
+    assert l1["target_value"] == 60.0
+
+
+def test_an_assumptions_file_without_a_model_parameter_is_a_clear_error(tmp_path):
+    d = invented_district(tmp_path, full_assumptions(skip=("household_growth",)))
+    line = fails_cleanly("assess", "--format", "json", env={"GIAMNGHEO_DATA": str(d)})
+    assert "assumptions.toml" in line and "household_growth" in line and "missing" in line

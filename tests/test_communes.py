@@ -110,8 +110,11 @@ def test_target_rate_on_the_plans_minimum_path():
     tg = plan.target("T01")                      # falls ≥ 1.0 point a year from the end-2021 review
     assert tg.value == 1.0 and plan.resolved_base_year(tg) == 2021
     assert cm.target_rate(plan, {2021: 8.0}, 2024) == (pytest.approx(5.0), "T01")
-    assert cm.target_rate(plan, {2021: 8.0}, 2026)[0] == pytest.approx(4.0)   # held at the 2025 target
-    assert cm.target_rate(plan, {2021: 8.0}, 2027) is None                    # across the standard break
+    assert cm.target_rate(plan, {2021: 8.0}, 2025)[0] == pytest.approx(4.0)   # 8 − 4 × 1.0, the plan's last year
+    # 2026 is the first year on the new standard (the end-2026 review, break_year = 2026): no comparison
+    assert plan.standard.break_year == 2026
+    assert cm.target_rate(plan, {2021: 8.0}, 2026) is None
+    assert cm.target_rate(plan, {2021: 8.0}, 2027) is None
     assert cm.target_rate(plan, {}, 2024) is None
 
 

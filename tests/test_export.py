@@ -102,7 +102,9 @@ def test_known_verdict_t23_missed(xlsx_vi, xlsx_en, plan_raw):
     assert min(recognised) == 2023 > t23["deadline_year"]
     row = next(r for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]) if r["Mã"] == "T23")
     assert row["Kết quả đánh giá"] == "Không đạt"
-    assert row["Căn cứ"] == "thực tế"
+    # decided on the data (an official figure); nothing is labelled "thực tế" (issue 12)
+    assert row["Căn cứ"] == "số liệu"
+    assert all(r["Căn cứ"] != "thực tế" for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]))
     assert row["Chỉ tiêu (theo Kế hoạch)"] == t23["text_vi"]      # the plan's wording, diacritics intact
     assert row["TT"] == 23 and isinstance(row["TT"], int)
     row_en = next(r for r in rows_of(xlsx_en["Verdicts"]) if r["Id"] == "T23")
@@ -144,7 +146,14 @@ def test_projection_sheets_hold_the_actual_figure_and_the_projection(xlsx_vi, ct
     proj, _ = run(ctx, Scenario())
     long = rows_of(xlsx_vi["Dự báo (dạng dọc)"])
     h2023 = [r for r in long if r["Mã chỉ số"] == "households" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2023]
-    assert len(h2023) == 1 and h2023[0]["Giá trị"] == 43369 and h2023[0]["Căn cứ"] == "thực tế"
+    assert len(h2023) == 1 and h2023[0]["Giá trị"] == 43369 and h2023[0]["Căn cứ"] == "số liệu"
+    assert all(r["Căn cứ"] != "thực tế" for r in long)
+    # the years after the data up to the current one are estimates (a nowcast), the rest projections
+    basis = {r["Năm"]: r["Căn cứ"] for r in long if r["Mã chỉ số"] == "poor_rate" and r["Nhóm"] == "Toàn huyện"}
+    path = proj.path("poor_rate", "all")
+    for y in path.nowcast:
+        assert basis[y] == "ước tính", y
+    assert path.nowcast and 2030 not in path.nowcast
     horizon = [r for r in long if r["Mã chỉ số"] == "poor_rate" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2030]
     assert horizon[0]["Căn cứ"] == "dự báo"
     assert horizon[0]["Giá trị"] == pytest.approx(proj.get("poor_rate", "all", 2030))

@@ -35,29 +35,70 @@ def test_main_levers(ctx):
                      "T27": "trained_labour_rate_change", "T28": "certified_labour_rate_change"}
 
 
-def test_every_projected_target_gets_a_requirement_that_fed_back_meets_it_just(ctx):
+def _ends(ctx, r, sc):
+    """Whether the full projection meets the target at the lever's lowest and highest values."""
+    return (_met(ctx, r.target, sc.with_values(**{r.lever: r.lo})),
+            _met(ctx, r.target, sc.with_values(**{r.lever: r.hi})))
+
+
+def _just(ctx, r, sc):
+    """A found requirement meets its target when fed back, and a little less of the lever does not."""
+    a = ctx.registry[r.lever]
+    assert a.min <= r.value <= a.max
+    assert _met(ctx, r.target, sc.with_values(**{r.lever: r.value})), r          # meets it …
+    delta = 1.0 if a.integer else a.step / 50
+    below = r.value - delta if r.sense == ">=" else r.value + delta
+    if a.min <= below <= a.max:
+        assert not _met(ctx, r.target, sc.with_values(**{r.lever: below})), r    # … just
+    assert r.checked
+
+
+def test_every_projected_target_gets_a_requirement_checked_on_the_full_projection(ctx):
     sc = Scenario()
     reqs = gs.requirements(ctx, sc)
     projected = [v.target for v in run(ctx, sc)[1] if v.basis == "projected"]
     assert [r.target for r in reqs] == projected and projected
     for r in reqs:
-        assert r.outcome == "found", r
-        a = ctx.registry[r.lever]
-        assert a.min <= r.value <= a.max
-        assert _met(ctx, r.target, sc.with_values(**{r.lever: r.value})), r          # meets it …
-        delta = 1.0 if a.integer else a.step / 50
-        below = r.value - delta if r.sense == ">=" else r.value + delta
-        if a.min <= below <= a.max:
-            assert not _met(ctx, r.target, sc.with_values(**{r.lever: below})), r    # … just
-        assert r.checked
+        assert r.outcome in ("found", "never", "always"), r
+        if r.outcome == "found":
+            _just(ctx, r, sc)
+        else:       # "never": neither end of the lever's range meets it; "always": both do
+            assert _ends(ctx, r, sc) == ((False, False) if r.outcome == "never" else (True, True)), r
+
+
+def test_t24_at_the_defaults_is_out_of_reach_of_the_pace_alone(ctx):
+    """At the defaults most of the poor have nobody able to work and leave at 10 % a year, whatever the
+    pace of the others: even the fastest pace cannot halve the rate by 2030, and goal seek says so."""
+    proj = project(ctx, Scenario())
+    b = ctx.plan.resolved_base_year(ctx.plan.target("T24"))
+    P, D = (proj.get(k, "all", b) for k in ("poor_households", "poor_households_no_work_capacity"))
+    g = ctx.registry["household_growth"].default / 100
+    sigma = ctx.registry["no_work_exit_rate"].default / 100
+    # a floor on the 2030 / base ratio of rates: only the no-work stock, leaving at σ a year, no inflows
+    floor = D * (1 - sigma) ** (2030 - b) / (P * (1 + g) ** (2030 - b))
+    assert floor > 0.5
+    r = gs.goal_seek(ctx, Scenario(), "T24")
+    assert r.lever == "poor_fall" and r.outcome == "never" and r.meets(r.hi) is False
+    assert not _met(ctx, "T24", Scenario.of("", {"poor_fall": ctx.registry["poor_fall"].max}))
+
+
+# the households with nobody able to work leave twice as fast: then the pace can meet T24
+FASTER_NO_WORK = Scenario.of("", {"no_work_exit_rate": 20})
+
+
+def test_goal_seek_on_t24_finds_the_pace_that_just_meets_it(ctx):
+    r = gs.goal_seek(ctx, FASTER_NO_WORK, "T24")
+    assert r.lever == "poor_fall" and r.outcome == "found" and r.sense == ">="
+    _just(ctx, r, FASTER_NO_WORK)
 
 
 def test_requirement_under_another_scenario(ctx):
-    """Fewer jobs: T24 still has a requirement on the fall, and it meets the target when fed back."""
-    sc = Scenario.of("", {"jobs": 500, "no_work_share": 50})
+    """Fewer jobs: T24 needs a faster pace, and that pace meets the target when fed back."""
+    sc = FASTER_NO_WORK.with_values(jobs=500)
     r = gs.goal_seek(ctx, sc, "T24")
     assert r.outcome == "found" and r.sense == ">="
     assert _met(ctx, "T24", sc.with_values(poor_fall=r.value))
+    assert r.value > gs.goal_seek(ctx, FASTER_NO_WORK, "T24").value      # fewer jobs, more pace needed
 
 
 def test_decided_targets_are_not_sought(ctx):
@@ -65,13 +106,13 @@ def test_decided_targets_are_not_sought(ctx):
 
 
 def test_moving_the_lever_itself_reuses_the_answer(ctx):
-    a = gs.goal_seek(ctx, Scenario.of("", {"poor_fall": 0.4}), "T24")
-    b = gs.goal_seek(ctx, Scenario.of("", {"poor_fall": 2.5}), "T24")
+    a = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=0.4), "T24")
+    b = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=2.5), "T24")
     assert a is b
     # a trend lever of another target does not touch a poverty requirement either
-    c = gs.goal_seek(ctx, Scenario.of("", {"trained_labour_rate_change": 0.1}), "T24")
-    assert c is gs.goal_seek(ctx, Scenario(), "T24")
-    assert a.meets(2.5) and not a.meets(0.4)
+    c = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(trained_labour_rate_change=0.1), "T24")
+    assert c is gs.goal_seek(ctx, FASTER_NO_WORK, "T24")
+    assert a.outcome == "found" and a.meets(a.value) and not a.meets(a.value - 0.01)
 
 
 # ------------------------------------------------------------------------------ hand-worked cases

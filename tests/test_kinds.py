@@ -283,6 +283,147 @@ def test_progress_share_undefined():
     assert progress_share(measure(tiny_plan(ms), ms, getter({2022: 1}))) is None
 
 
-def test_every_kind_has_an_evaluator():
-    from giamngheo.plan.targets import KIND_FIELDS
-    assert set(kinds.EVALUATORS) == set(KIND_FIELDS)
+# ------------------------------------------------------------------------------ the kinds as classes
+
+# one well-formed target of every kind (a new kind adds its sample here, or the first test fails)
+SAMPLES = {
+    "level": dict(indicator="trained_labour_rate", op="at_least", value=70.0, year=2025),
+    "average_change": dict(indicator="poor_rate", direction="decrease", value=1.0, value_high=1.5, base_year=2021,
+                           year=2025),
+    "yearly_flow": dict(indicator="jobs_created", value=3000.0, from_year=2021, year=2025),
+    "cumulative": dict(indicator="national_standard_schools_new", value=1200.0, from_year=2021, year=2025),
+    "relative_change": dict(indicator="poor_rate", factor=0.5, base="break", year=2030),
+    "milestone": dict(indicator="ntm_district_recognised", deadline_year=2023),
+    "units_share": dict(indicator="advanced_ntm_communes_merged", units_total=6, value=1.0, year=2025),
+}
+
+
+def test_every_kind_is_a_registered_class():
+    from giamngheo.plan.kinds.base import Kind
+
+    assert set(kinds.KINDS) == set(SAMPLES)
+    for name, k in kinds.KINDS.items():
+        assert isinstance(k, Kind) and k.name == name and type(k) is not Kind
+        assert k.fields and all(isinstance(f, kinds.FieldSpec) for f in k.fields.values())
+        tg = target(name, id="K1", **SAMPLES[name])
+        assert kinds.kind_of(tg) is k and tg.spec is k
+        # the kind's own fields read as attributes, a field of another kind reads None
+        for f, v in SAMPLES[name].items():
+            if f != "indicator":
+                assert getattr(tg, f) == v
+    assert target("level", op="at_least", value=1.0, year=2025).units_total is None
+
+
+def test_kind_of_an_unknown_kind_names_the_target():
+    from dataclasses import replace
+
+    tg = replace(target("level", op="at_least", value=1.0, year=2025, id="Z9"), kind="trend")
+    with pytest.raises(KeyError) as ei:
+        kinds.kind_of(tg)
+    assert "Z9" in str(ei.value) and "trend" in str(ei.value)
+
+
+def test_target_make_rejects_a_field_of_another_kind():
+    with pytest.raises(TypeError) as ei:
+        target("level", op="at_least", value=1.0, year=2025, factor=0.5)
+    assert "factor" in str(ei.value)
+
+
+def test_compare_is_the_one_comparison():
+    a = np.array([1.0, 2.0, 3.0])
+    assert list(kinds.compare(a, ">=", 2.0)) == [False, True, True]
+    assert list(kinds.compare(a, "<=", 2.0)) == [True, True, False]
+    assert list(kinds.compare(a, "<", 2.0)) == [True, False, False]
+    assert kinds.compare(2.0 - 1e-12, ">=", 2.0)          # within the tolerance of a float
+    with pytest.raises(ValueError):
+        kinds.compare(a, "==", 2.0)
+
+
+class _Spy(dict):
+    """The string catalogue, recording every key read."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        self.read = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    from giamngheo import i18n
+
+    s = _Spy(i18n.catalogue())
+    monkeypatch.setattr(i18n, "catalogue", lambda: s)
+    return s
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_kind_has_goal_and_condition_text_in_both_languages(name, spy):
+    from giamngheo.i18n import catalogue
+    from giamngheo.plan.indicators import load_indicators
+
+    tg = target(name, id="K1", **SAMPLES[name])
+    plan = tiny_plan(tg, break_year=2026)
+    ind = load_indicators()[tg.indicator]
+    k = kinds.kind_of(tg)
+    texts = {lang: k.goal_text(plan, tg, ind, lang) for lang in ("vi", "en")}
+    cond = k.condition(plan, tg, {}, getter({}))
+    assert isinstance(cond, kinds.Condition)
+    ctexts = {lang: cond.text(lang, ind) for lang in ("vi", "en")}
+    for lang in ("vi", "en"):
+        assert texts[lang].strip() and ctexts[lang].strip() and "{" not in ctexts[lang] + texts[lang]
+    # every string it read exists in both languages (no silent fall-back to Vietnamese)
+    assert f"cond.{cond.code}" in spy.read
+    for key in spy.read:
+        entry = catalogue().get(key)
+        assert entry and entry.get("vi") and entry.get("en"), key
+    # the words differ between the languages (a bare "≥ 70%" is the same in both only for a level)
+    if name != "level":
+        assert texts["vi"] != texts["en"]
+    assert ctexts["vi"] != ctexts["en"]
+
+
+def test_condition_numbers_follow_the_language():
+    """A cumulative target already reached on its figures says so with the number in the reader's format."""
+    tg = target("cumulative", indicator="national_standard_schools_new", value=1200.0, from_year=2021, year=2025)
+    cond = kinds.kind_of(tg).condition(tiny_plan(tg), tg, {2021: 700.0, 2022: 734.0}, getter({}))
+    assert cond.code == "cumulative_done"
+    # 700 + 734 = 1434 ≥ 1200
+    assert "1.434" in cond.text("vi") and "1,434" in cond.text("en")
+
+
+def test_an_unknown_kind_in_a_plan_file_names_file_target_and_field(tmp_path):
+    from giamngheo.plan.targets import PlanError
+
+    with pytest.raises(PlanError) as ei:
+        make_plan(tmp_path, [dict(id="Q1", number=1, indicator="trained_labour_rate", kind="trend", value=1.0,
+                                  year=2025)], name="odd.toml")
+    e = ei.value
+    assert (e.file, e.target, e.field) == ("odd.toml", "Q1", "kind")
+    assert "trend" in str(e) and "level" in str(e)          # the known kinds are listed
+
+
+@pytest.mark.parametrize("fields,bad", [
+    (dict(kind="level", op="at_least", value="seventy", year=2025), "value"),
+    (dict(kind="level", op="at_least", value=True, year=2025), "value"),
+    (dict(kind="level", op="more_than", value=70.0, year=2025), "op"),
+    (dict(kind="level", op="at_least", value=70.0, year=2025.5), "year"),
+    (dict(kind="level", op="at_least", value=70.0), "year"),                         # required
+    (dict(kind="level", op="at_least", value=70.0, year=2025, factor=0.5), "factor"),  # another kind's
+    (dict(kind="level", op="at_least", value=70.0, year=2025, from_year=2026), "from_year"),
+    (dict(kind="relative_change", factor=0.5, base="brk", year=2030), "base"),
+    (dict(kind="relative_change", factor=-0.5, base=2026, year=2030), "factor"),
+    (dict(kind="units_share", units_total=15.5, value=1.0, year=2025), "units_total"),
+    (dict(kind="units_share", units_total=15, value=100, year=2025), "value"),
+    (dict(kind="average_change", direction="down", value=1.0, base_year=2021, year=2025), "direction"),
+    (dict(kind="average_change", direction="decrease", value=1.0, base_year=2025, year=2025), "base_year"),
+])
+def test_a_kinds_fields_are_checked_when_the_plan_loads(tmp_path, fields, bad):
+    from giamngheo.plan.targets import PlanError
+
+    with pytest.raises(PlanError) as ei:
+        make_plan(tmp_path, [dict(id="F1", number=1, indicator="trained_labour_rate", **fields)], name="f.toml")
+    assert (ei.value.file, ei.value.target, ei.value.field) == ("f.toml", "F1", bad), str(ei.value)

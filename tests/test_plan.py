@@ -51,17 +51,33 @@ def test_embedded_plan_areas_in_canonical_order():
 
 
 def test_embedded_plan_standard_break():
+    """A year's figure is that year's end-of-year review. Nghị định 351/2025 is dated 30/12/2025 and its
+    criteria apply from 2027, so, as the end-2021 review was the first on Nghị định 07/2021, its first
+    review is the end-2026 one: the data's first year on the new standard is 2026."""
     plan = load_plan(PLAN_FILE)
     assert plan.period == (2021, 2025) and plan.horizon == 2030
-    assert plan.standard is not None and plan.standard.break_year == 2027
-    assert plan.resolved_base_year(plan.target("T24")) == 2027      # base = "break"
+    assert plan.standard is not None and plan.standard.break_year == 2026
+    assert "351/2025" in plan.standard.new_vi and plan.standard.reasoning_vi and plan.standard.reasoning_en
+    assert plan.resolved_base_year(plan.target("T24")) == 2026      # base = "break"
+    assert plan.resolved_base_year(plan.target("T25")) == 2026
     assert plan.resolved_base_year(plan.target("T01")) == 2021      # base_year = 2021
-    assert plan.on_new_standard("poor_rate", 2027)
-    assert not plan.on_new_standard("poor_rate", 2026)
+    assert plan.on_new_standard("poor_rate", 2026)
+    assert not plan.on_new_standard("poor_rate", 2025)
     assert not plan.on_new_standard("trained_labour_rate", 2030)
     assert plan.extra["model"]["groups"] == ["khmer"]
     with pytest.raises(KeyError):
         plan.target("T99")
+
+
+def test_t26_is_read_on_the_six_merged_communes():
+    """Since 1 July 2025 the district's area is six communes; the 15 former ones no longer exist."""
+    t26 = load_plan(PLAN_FILE).target("T26")
+    assert t26.kind == "units_share" and t26.year == 2030
+    assert t26.units_total == 6 and t26.indicator == "advanced_ntm_communes_merged"
+    # "basically reached" read as at least 5 of the 6: the smallest share that 5 meets and 4 does not
+    assert 4 / 6 < t26.value <= 5 / 6
+    for name in ("Trà Cú", "Đại An", "Lưu Nghiệp Anh", "Hàm Giang", "Long Hiệp", "Tập Sơn"):
+        assert name in t26.reading_vi and name in t26.reading_en
 
 
 # ------------------------------------------------------------------------------ malformed plan files

@@ -19,13 +19,13 @@ import numpy as np
 from scipy.optimize import brentq
 
 from giamngheo.model.assess import Verdict, assess
-from giamngheo.model.poverty import PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
+from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.model.trend import trend_path
 from giamngheo.data.observations import REAL_QUALITIES, Observations, load_observations
 from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan, load_plan
-from giamngheo.scenario.assumptions import Registry, Scenario, build_registry
+from giamngheo.scenario.assumptions import AssumptionFileError, Registry, Scenario, build_registry
 
 LABOUR_FLOWS = {"jobs_created": "jobs", "workers_abroad": "overseas", "workers_abroad_ethnic": "overseas_ethnic"}
 STRUCTURE = ("households", "population")
@@ -62,11 +62,15 @@ class Context:
     calibration: Calibration | None = None
     key: tuple = ()
 
+    # a context built without a key (by hand, in a test) is only ever equal to itself: two such
+    # contexts must never share cached results
     def __hash__(self) -> int:
-        return hash(self.key)
+        return hash(self.key) if self.key else id(self)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Context) and other.key == self.key
+        if not isinstance(other, Context):
+            return False
+        return other.key == self.key if self.key and other.key else other is self
 
     @property
     def horizon(self) -> int:
@@ -102,6 +106,7 @@ def make_context(plan: Plan, obs: Observations, as_of: int | None = None,
                     data_label, current_year)
     calibrated: dict[str, float] = {}
     inp, cal = None, None
+    _require_model_params(proto)
     start = poverty_start(proto, proto.registry.defaults())
     if start is not None:
         cal = calibrate(proto, start)
@@ -109,6 +114,23 @@ def make_context(plan: Plan, obs: Observations, as_of: int | None = None,
     registry = build_registry(plan, view, indicators, as_of, calibrated=calibrated)
     key = (plan.id, plan.path, _digest(plan), view.digest, as_of, current_year, registry.digest, keep)
     return Context(plan, view, indicators, as_of, registry, data_label, current_year, inp, cal, key)
+
+
+# the start constants the poverty model reads (besides every id of poverty.PARAMS)
+MODEL_CONSTANTS = ("no_work_stock_share", "pace_hazard_fallback", "near_hazard_fallback")
+
+
+def _require_model_params(ctx: Context) -> None:
+    """Data with poor households need every parameter of the poverty model in the assumptions file:
+    a missing one is a clear error naming it, never a traceback or a silent zero."""
+    if not any(ctx.obs.series(k, "all") for k in ("poor_households", "poor_rate")):
+        return
+    have = ctx.registry.defaults()
+    missing = [k for k in (*PARAMS, *MODEL_CONSTANTS) if k not in have]
+    if missing:
+        raise AssumptionFileError("assumptions.toml", missing[0], None,
+                                  "is missing: the poverty model needs it"
+                                  + (f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""))
 
 
 def _digest(plan: Plan) -> str:

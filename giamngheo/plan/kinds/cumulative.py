@@ -39,7 +39,7 @@ class Cumulative(Kind):
         missing = [y for y in years if y not in known]
         done = sum(known[y] for y in years if y in known)
         if done >= tg.value:
-            return Condition("cumulative_done", (("n", fmt_num(done, "vi", 0)),))
+            return Condition("cumulative_done", (("n", float(done)),))   # formatted in the reader's language
         return Condition("cumulative", (("years", missing), ("more", float(tg.value - done)),
                                         ("total", float(tg.value)), ("a", tg.from_year), ("b", tg.year)))
 
