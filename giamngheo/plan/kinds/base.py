@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import numpy as np
 
-from giamngheo.i18n import fmt_num, fmt_signed, fmt_value, t, unit_suffix
+from giamngheo.i18n import fmt_num, fmt_pct, fmt_signed, fmt_value, t, unit_suffix
 
 if TYPE_CHECKING:   # pragma: no cover
     from giamngheo.plan.indicators import Indicator
@@ -94,7 +94,9 @@ class Condition:
     def text(self, lang: str, ind: "Indicator | None" = None) -> str:
         p = {}
         for k, v in self.params:
-            if isinstance(v, float) and ind is not None and k.startswith("v"):
+            if isinstance(v, float) and k == "pct":
+                p[k] = fmt_pct(100 * v, lang, 0)
+            elif isinstance(v, float) and ind is not None and k.startswith("v"):
                 p[k] = fmt_value(ind, v, lang)
             elif isinstance(v, float):
                 p[k] = fmt_num(v, lang)

@@ -40,7 +40,7 @@ class RelativeChange(Kind):
         b = self.base_year(plan, tg)
         if b is not None and b in known and tg.year not in known:
             return Condition("relative_end", (("year", tg.year), ("v", known[b] * tg.factor), ("b", b)))
-        return Condition("relative", (("year", tg.year), ("b", b), ("f", fmt_pct(tg.factor * 100, "vi", 0))))
+        return Condition("relative", (("year", tg.year), ("b", b), ("pct", float(tg.factor))))
 
     def goal_text(self, plan, tg, ind, lang):
         return t("board.relative", lang, v=fmt_pct(tg.factor * 100, lang, 0), base=plan.resolved_base_year(tg))
