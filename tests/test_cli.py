@@ -61,9 +61,9 @@ def test_assess_json_has_28_rows(assess_json):
             assert r["basis"] == "actual" and r["data_quality"] in REAL, r["target"]
     by = {r["target"]: r for r in rows}
     # T01 rests on the demo's illustrative 2025 figure (520 poor of 43,730): it awaits data, with the
-    # nowcast by hand: (3650/43024 − 520/43730) × 100 / 4 = (8.4836 − 1.1891) / 4 = 1.8236
+    # nowcast by hand: (8.42 − 520/43730 × 100) / 4 = (8.42 − 1.1891) / 4 = 1.8077 (8.42: the 2021 estimate)
     assert by["T01"]["status"] == "awaiting_data" and by["T01"]["basis"] == "nowcast"
-    assert by["T01"]["value"] == pytest.approx((3650 / 43024 - 520 / 43730) * 100 / 4)
+    assert by["T01"]["value"] == pytest.approx((8.42 - 520 / 43730 * 100) / 4)
     assert by["T01"]["data_quality"] == "illustrative"
     # T23: the district was recognised in 2023 (official), the target was 2022
     assert by["T23"]["status"] == "missed" and by["T23"]["value"] == 2023 and by["T23"]["data_quality"] == "official"

@@ -210,7 +210,7 @@ def test_about_sheet_says_plan_scenario_data_and_date(xlsx_vi, ctx):
     assert about["Kế hoạch"] == ctx.plan.title_vi
     assert about["Cơ quan ban hành"] == "Ban Thường vụ Huyện ủy Trà Cú"
     assert about["Ngày giờ lập"] == WHEN
-    assert about["Số liệu thực tế đến năm"] == ctx.as_of
+    assert about["Số liệu đến năm"] == ctx.as_of
     assert "data/observations.csv" in about["Phiên bản số liệu"]
 
 
@@ -260,10 +260,14 @@ def test_docx_title_block_and_summary(docx_vi, ctx, plan_raw):
     assert "Trà Cú, ngày 05 tháng 02 năm 2025" in text
     assert unicodedata.is_normalized("NFC", text)
     _, verdicts = run(ctx, Scenario())
-    good = sum(v.status in ("achieved", "on_track") for v in verdicts)
     total = len(plan_raw["targets"])
     assert total == 28
-    assert f"{good}/{total} chỉ tiêu đạt hoặc đúng hướng" in text
+    # the tally counts decided verdicts, those awaiting data and projections apart
+    decided = sum(v.status in ("achieved", "missed") for v in verdicts)
+    awaiting = sum(v.status == "awaiting_data" for v in verdicts)
+    projected = sum(v.status in ("on_track", "at_risk", "off_track") for v in verdicts)
+    assert f"Trong tổng số {total} chỉ tiêu của Kế hoạch: {decided} chỉ tiêu đã có kết luận" in text
+    assert f"{awaiting} chỉ tiêu chờ số liệu" in text and f"{projected} chỉ tiêu được đánh giá trên dự báo" in text
     assert "◇" in text and "chưa phải số liệu chính thức" in text         # the statement on unofficial figures
     assert "05/02/2025 14:30" in text                                         # the date generated
     assert docx_vi.styles["Normal"].font.name == "Times New Roman"

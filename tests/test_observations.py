@@ -180,11 +180,13 @@ def test_demo_rate_derived_from_illustrative_counts():
     obs = load_observations(DEMO)
     with open(DEMO, encoding="utf-8") as fh:
         counts = {(r["indicator"], r["group"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh)}
-    # the 2021 poor rate is not in the file; it is 3650 / 43024 × 100 from the counts in it
-    assert ("poor_rate", "all", 2021) not in counts
-    assert counts[("poor_households", "all", 2021)] == 3650 and counts[("households", "all", 2021)] == 43024
-    assert obs.series("poor_rate")[2021] == pytest.approx(3650 / 43024 * 100)
-    assert obs.row("poor_rate", "all", 2021)["quality"] == "illustrative"     # households 2021 is illustrative
+    # the 2022 poor rate is not in the file; it is 1937 / 43196 × 100 from the counts in it
+    assert ("poor_rate", "all", 2022) not in counts
+    assert counts[("poor_households", "all", 2022)] == 1937 and counts[("households", "all", 2022)] == 43196
+    assert obs.series("poor_rate")[2022] == pytest.approx(1937 / 43196 * 100)
+    assert obs.row("poor_rate", "all", 2022)["quality"] == "illustrative"     # households 2022 is illustrative
+    # a rate the file gives is never replaced by one derived from its counts: 2021 is the sourced estimate
+    assert counts[("poor_rate", "all", 2021)] == 8.42 and obs.series("poor_rate")[2021] == 8.42
 
 
 def test_embedded_sources_cover_every_row():

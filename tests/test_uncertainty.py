@@ -160,8 +160,8 @@ def test_cli_assess_gains_probabilities():
     status = {r["target"]: r["status"] for r in out}
     assert status["T23"] == "missed" and probs["T23"] is None          # decided on official figures
     # T01 awaits data; its nowcast rests on the demo's fixed 2025 figure (520 of 43,730 households), not on
-    # a draw: (3650/43024 − 520/43730) × 100 / 4 = 1.82 ≥ 1.0 in every draw, so a chance of 1
-    assert status["T01"] == "awaiting_data" and (3650 / 43024 - 520 / 43730) * 100 / 4 >= 1.0
+    # a draw: (8.42 − 520/43730 × 100) / 4 = 1.81 ≥ 1.0 in every draw, so a chance of 1
+    assert status["T01"] == "awaiting_data" and (8.42 - 520 / 43730 * 100) / 4 >= 1.0
     assert probs["T01"] == 1.0
 
 
