@@ -196,7 +196,7 @@ def test_the_benchmark_floor_is_the_same_model(ctx):
     """The benchmark's bare-numpy floor re-writes the stock–flow; with the same seed and draws its
     probabilities must equal the core's, or the floor measures something else (an independent route
     for the core's Monte Carlo, too)."""
-    from giamngheo.ui.bench import numpy_floor
+    from benchmarks.bench import numpy_floor
 
     sc = Scenario.of("", {"poor_fall": 0.5, "jobs": 4000})
     got = numpy_floor(ctx, sc, 2000, 7)()

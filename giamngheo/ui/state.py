@@ -11,6 +11,12 @@ from giamngheo.model.engine import Context, default_context, run
 
 LANG_KEY = "lang"
 
+# the app process keeps freed heap memory instead of trimming and faulting it in again on every Monte
+# Carlo (giamngheo.model.uncertainty.tune_allocator; memory stays bounded, README "Load")
+from giamngheo.model.uncertainty import tune_allocator  # noqa: E402
+
+tune_allocator()
+
 
 def lang() -> str:
     v = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
