@@ -73,7 +73,7 @@ def start_server(tmp: Path, extra: list[str] = ()) -> tuple[subprocess.Popen, st
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
-    log = open(tmp / "streamlit.log", "wb")
+    log = open(tmp / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -109,9 +109,13 @@ def pid_listening_on(port: int) -> int | None:
     return None
 
 
-def rss_mb(pid: int | None) -> float | None:
+def rss_mb(pid) -> float | None:
+    """Resident memory of a server process (or the sum over a list of replicas)."""
     if pid is None:
         return None
+    if isinstance(pid, (list, tuple)):
+        xs = [rss_mb(p) for p in pid]
+        return None if any(x is None for x in xs) else sum(xs)
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -121,15 +125,46 @@ def rss_mb(pid: int | None) -> float | None:
     return None
 
 
-def cpu_s(pid: int | None) -> float | None:
-    """User + system CPU seconds the process has used (/proc/PID/stat)."""
+def cpu_s(pid) -> float | None:
+    """User + system CPU seconds the process has used (/proc/PID/stat); summed over replicas."""
     if pid is None:
         return None
+    if isinstance(pid, (list, tuple)):
+        xs = [cpu_s(p) for p in pid]
+        return None if any(x is None for x in xs) else sum(xs)
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def start_nginx(tmp: Path, bases: list[str]) -> tuple[subprocess.Popen, str]:
+    """nginx in front of the replicas with deploy/nginx.conf's settings (cookie affinity, websocket
+    upgrade), its upstream pointed at the local ports, its files under ``tmp``."""
+    import re
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    ups = "".join(f"        server {urlparse(b).netloc} max_fails=2 fail_timeout=10s;\n" for b in bases)
+    conf = re.sub(r"(upstream giamngheo \{\n\s*hash \$gn_route consistent;\n)(?:.*\n)*?(\s*keepalive)",
+                  lambda m: m.group(1) + ups + m.group(2), conf)
+    port = free_port()
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;").replace("/tmp/nginx-", f"{tmp}/nginx-")
+    conf = conf.replace("access_log /dev/stdout;", "access_log off;")
+    conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp}/nginx-error.log warn;")
+    conf = conf.replace("worker_processes auto;", "worker_processes 1;")
+    (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
+    proc = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.log", "wb"), start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/nginx-health", timeout=2):
+                return proc, base
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("nginx did not start: " + (tmp / "nginx.log").read_text(errors="replace")[-500:])
 
 
 def loadavg() -> str:
@@ -355,6 +390,8 @@ def main() -> int:
     ap.add_argument("--rerun-timeout", type=float, default=60.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="the whole run stops after this many seconds")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="with --start: this many app processes behind nginx (deploy/nginx.conf, local ports)")
     ap.add_argument("--server-option", action="append", default=[],
                     help="with --start: a streamlit option, e.g. runner.postScriptGC=true (repeatable)")
     a = ap.parse_args()
@@ -362,13 +399,22 @@ def main() -> int:
         ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --moves 0..{MAX_MOVES}")
     sys.path.insert(0, str(ROOT))
 
-    proc = None
+    procs: list[subprocess.Popen] = []
     tmp = tempfile.TemporaryDirectory(prefix="giamngheo-load-")
     try:
         if a.start:
-            proc, base = start_server(Path(tmp.name), [f"--{x}" if not x.startswith("--") else x
-                                                       for o in a.server_option for x in o.split("=", 1)])
-            pid = proc.pid
+            opts = [f"--{x}" if i == 0 else x for o in a.server_option for i, x in enumerate(o.split("=", 1))]
+            bases = []
+            for _ in range(a.replicas):
+                proc, b = start_server(Path(tmp.name), opts)
+                procs.append(proc)
+                bases.append(b)
+            pid = [p.pid for p in procs] if a.replicas > 1 else procs[0].pid
+            if a.replicas > 1:
+                ng, base = start_nginx(Path(tmp.name), bases)
+                procs.append(ng)
+            else:
+                base = bases[0]
         else:
             u = urlparse(a.url)
             if u.hostname not in LOCAL:
@@ -383,8 +429,9 @@ def main() -> int:
             return 1
         out["machine"] = machine()
         out["server_pid"] = pid
+        out["replicas"] = a.replicas if a.start else 1
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(timeout=10)

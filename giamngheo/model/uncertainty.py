@@ -108,22 +108,25 @@ def draw_params(registry: Registry, scenario: Scenario, n: int = DEFAULT_DRAWS, 
 _TUNED = False
 
 
-def tune_allocator(trim_mb: int = 256, mmap_mb: int = 64) -> bool:
+def tune_allocator(trim_mb: int = 32, mmap_mb: int = 4, arenas: int = 2) -> bool:
     """Keep freed memory in the process (glibc ``mallopt``): a Monte Carlo allocates and frees some
     hundred arrays of 10,000 numbers; with glibc's default, dynamic thresholds the heap is trimmed
-    and grown again on each call, one page fault per 4 kB touched (about 7,800 a call). Raising the
-    trim threshold to ``trim_mb`` and the mmap threshold to ``mmap_mb`` keeps those pages mapped:
-    the process keeps its peak heap (bounded by the largest working set, not growing with use; see
-    the README's load figures). A no-op where glibc is not the allocator. Called once by the app
-    (giamngheo/ui/state.py) and the benchmarks; the core never calls it on import."""
+    and grown again on each call, one page fault per 4 kB touched (about 7,500 a call). A trim
+    threshold of ``trim_mb`` (32 MB) and an mmap threshold of ``mmap_mb`` (4 MB) keep those pages
+    mapped (about 20 faults a call; 16 MB and 4 MB do not). At most ``arenas`` malloc arenas (the
+    scripts of all sessions run in threads, each of which could otherwise get its own arena keeping
+    its own 32 MB), so the memory kept is bounded: ``arenas × trim_mb`` at most beyond what is in
+    use (README, "Load", has the figures). A no-op where glibc is not the allocator. Called once by
+    the app (giamngheo/ui/state.py) and the benchmarks; the core never calls it on import."""
     global _TUNED
     if _TUNED:
         return True
     try:
         import ctypes
         libc = ctypes.CDLL("libc.so.6")
-        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-        ok = libc.mallopt(M_TRIM_THRESHOLD, trim_mb << 20) == 1 and libc.mallopt(M_MMAP_THRESHOLD, mmap_mb << 20) == 1
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
+        ok = (libc.mallopt(M_TRIM_THRESHOLD, trim_mb << 20) == 1 and libc.mallopt(M_MMAP_THRESHOLD, mmap_mb << 20) == 1
+              and libc.mallopt(M_ARENA_MAX, arenas) == 1)
     except (OSError, AttributeError):
         return False
     _TUNED = bool(ok)

@@ -111,6 +111,9 @@ def spec_records(spec: dict) -> dict:
     ds = spec.get("datasets") or {}
     out = {}
     for name, d in ds.items():
+        if isinstance(d, (bytes, bytearray)):    # Arrow IPC (a spec as the UI caches it)
+            import pyarrow as pa
+            d = pa.ipc.open_stream(d).read_all().to_pandas()
         if isinstance(d, pd.DataFrame):
             d = d.astype(object).where(pd.notna(d), None).to_dict("records")
         out[name] = d
@@ -277,18 +280,16 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
     if has_break:
         data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
     key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, tuple(sorted(segs_t)),
-           has_break, two)
+           has_break, two, break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
         common = dict(order=order, colors=colors, fmt=y_format, suffix=suffix, zero=zero, has_band=has_band)
         if two:
-            old = _line_layers(x, f"{y_title} · {t('chart.std_old', lang)}" if y_title else t("chart.std_old", lang),
-                               lang, seg="old", axis_orient="left", axis_color=None, dash_legend=True,
+            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left", axis_color=None, dash_legend=True,
                                has_targets="old" in segs_t, **common)
-            new = _line_layers(x, f"{y_title} · {t('chart.std_new', lang)}" if y_title else t("chart.std_new", lang),
-                               lang, seg="new", axis_orient="right", axis_color="#555", dash_legend=False,
-                               has_targets="new" in segs_t, **common)
+            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
+                               axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
             chart = alt.layer(old, new, *_break_layers(x)).resolve_scale(y="independent")
         else:
             main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
@@ -331,7 +332,8 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
         data["targets"] = tdf
     if has_break:
         data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, len(base) > 0)
+    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, len(base) > 0,
+           break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
@@ -353,9 +355,9 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
                 tooltip=[alt.Tooltip("role_label:N", title=" "), alt.Tooltip("series:N", title=t("chart.series", lang)),
                          alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)])]
         if two:
-            old = _line_layers(x, f"{y_title} · {t('chart.std_old', lang)}", lang, seg="old", axis_orient="left",
+            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left",
                                axis_color=None, dash_legend=True, has_targets="old" in segs_t, **common)
-            new = _line_layers(x, f"{y_title} · {t('chart.std_new', lang)}", lang, seg="new", axis_orient="right",
+            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
                                axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
             chart = alt.layer(alt.layer(*faint("old"), old), alt.layer(*faint("new"), new),
                               *_break_layers(x)).resolve_scale(y="independent")
@@ -566,7 +568,7 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
     data = {"main": df}
     if has_break:
         data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-    key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, two)
+    key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, two, break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
@@ -589,8 +591,8 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
                          alt.Tooltip("year:O", title=t("chart.year", lang)),
                          alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
         if two:
-            chart = alt.layer(lines("old", "left", f"{y_title} · {t('chart.std_old', lang)}"),
-                              lines("new", "right", f"{y_title} · {t('chart.std_new', lang)}"),
+            chart = alt.layer(lines("old", "left", y_title),
+                              lines("new", "right", t("chart.std_new", lang, year=break_year)),
                               *_break_layers(x)).resolve_scale(y="independent")
         else:
             chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
@@ -604,5 +606,5 @@ def altair_spec(chart: alt.TopLevelMixin, lang: str) -> dict:
     """An Altair chart built elsewhere as a localised Vega-Lite dict, converted under the lock (Altair's
     data transformers are global: two sessions converting at once race)."""
     with _LOCK:
-        spec = chart.to_dict()
+        spec = chart.to_dict(validate=False)
     return localise(spec, lang)

@@ -49,11 +49,23 @@ def cached_spec(name: str, key: Hashable, build: Callable[[], Any]) -> tuple[dic
             return got
     out = build()
     got = out if isinstance(out, tuple) else (out, None)
+    got = (_arrow(got[0]), got[1])
     with _LOCK:
         _SPECS[k] = got
         while len(_SPECS) > SPEC_CACHE_SIZE:
             _SPECS.popitem(last=False)
     return got
+
+
+def _arrow(spec: dict) -> dict:
+    """The spec with its datasets already in Arrow IPC bytes, what Streamlit sends: a cached chart is
+    converted once, not on every rerun that draws it."""
+    ds = spec.get("datasets")
+    if not ds:
+        return spec
+    from streamlit import dataframe_util
+    return {**spec, "datasets": {k: v if isinstance(v, bytes) else dataframe_util.convert_anything_to_arrow_bytes(v)
+                                 for k, v in ds.items()}}
 
 
 def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = st, key: Hashable = None) -> None:
