@@ -132,10 +132,15 @@ def _frame(rows: Sequence[dict] | pd.DataFrame, cols: Sequence[str]) -> pd.DataF
     return df
 
 
-def _finish(chart: alt.TopLevelMixin, height: int | None = None) -> alt.TopLevelMixin:
-    """The app's axis and legend type sizes (readable on a projector); legends never cut short."""
+def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = False) -> alt.TopLevelMixin:
+    """The app's axis and legend type sizes (readable on a projector); legends never cut short.
+
+    ``plot``: ``height`` is that of the plot, the legends come on top of it (autosize fit-x: the chart
+    fills the column's width only), so a chart with several legends keeps a readable plot."""
     if height is not None:
         chart = chart.properties(height=height)
+    if plot:
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.configure_axis(labelFontSize=13, titleFontSize=13) \
         .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
 
@@ -213,7 +218,9 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
               axis=alt.Axis(labelExpr=label_expr(fmt, lang, suffix), tickCount=5, orient=axis_orient,
                             titleColor=axis_color or alt.Undefined, labelColor=axis_color or alt.Undefined),
               scale=alt.Scale(zero=bool(zero)))
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2) if len(order) > 1 else None,
+    # the series and the line styles at the top, the targets at the bottom: two short rows, never one
+    # row too wide for a half-width column
+    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="top") if len(order) > 1 else None,
                       scale=alt.Scale(domain=order, range=colors), sort=order)
     layers: list[alt.Chart] = []
     layers.append(src("main").mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
@@ -245,6 +252,11 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
                                               symbolStrokeColor=TARGET_RED, symbolSize=160)),
             tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
     return alt.layer(*layers)
+
+
+def plot_height(height: int) -> int:
+    """The plot's height for a chart of about ``height`` pixels with its axis and a legend row."""
+    return max(100, height - 70)
 
 
 def _break_layers(x: alt.X) -> list[alt.Chart]:
@@ -295,7 +307,7 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
             main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
                                 has_targets=bool(segs_t), **common)
             chart = alt.layer(main, *_break_layers(x)) if has_break else main
-        return _finish(chart, height)
+        return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
 
@@ -348,7 +360,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
             return [c.mark_line(strokeWidth=2, strokeDash=[2, 3], opacity=0.55).encode(
                 x=x, y="value:Q", detail=alt.Detail(["series:N", "segment:N"]),
                 color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                                legend=alt.Legend(orient="bottom", columns=2) if len(order) > 1 else None),
+                                legend=alt.Legend(orient="top") if len(order) > 1 else None),
                 opacity=alt.Opacity("role_label:N", title=None, scale=alt.Scale(range=[0.55]),
                                     legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#888",
                                                       symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
@@ -365,7 +377,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
             main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
                                 has_targets=bool(segs_t), **common)
             chart = alt.layer(*faint(None), main, *(_break_layers(x) if has_break else []))
-        return _finish(chart, height)
+        return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
 
@@ -407,7 +419,7 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: 
             tooltip=[alt.Tooltip(f"{color}:N", title=" "), alt.Tooltip(f"{x}:O", title=t("chart.year", lang)),
                      alt.Tooltip("label:N", title=y_title or t("chart.value", lang))] if has_label else alt.Undefined)
         layers = [chart] + (_target_rule_layers() if rule is not None else [])
-        return _finish(alt.layer(*layers), height)
+        return _finish(alt.layer(*layers), plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
 
@@ -596,7 +608,7 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
                               *_break_layers(x)).resolve_scale(y="independent")
         else:
             chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
-        return _finish(chart, height)
+        return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
 
@@ -607,4 +619,6 @@ def altair_spec(chart: alt.TopLevelMixin, lang: str) -> dict:
     data transformers are global: two sessions converting at once race)."""
     with _LOCK:
         spec = chart.to_dict(validate=False)
+    # its height is the plot's (the commune ranking sets 28 px a bar): every bar keeps room for its name
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return localise(spec, lang)
