@@ -220,7 +220,7 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
               scale=alt.Scale(zero=bool(zero)))
     # the series and the line styles at the top, the targets at the bottom: two short rows, never one
     # row too wide for a half-width column
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="top") if len(order) > 1 else None,
+    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None,
                       scale=alt.Scale(domain=order, range=colors), sort=order)
     layers: list[alt.Chart] = []
     layers.append(src("main").mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
@@ -360,7 +360,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
             return [c.mark_line(strokeWidth=2, strokeDash=[2, 3], opacity=0.55).encode(
                 x=x, y="value:Q", detail=alt.Detail(["series:N", "segment:N"]),
                 color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                                legend=alt.Legend(orient="top") if len(order) > 1 else None),
+                                legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None),
                 opacity=alt.Opacity("role_label:N", title=None, scale=alt.Scale(range=[0.55]),
                                     legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#888",
                                                       symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
