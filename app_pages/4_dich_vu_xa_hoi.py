@@ -14,7 +14,6 @@ plan = ctx.plan
 rows = {r.target: r for r in board(plan, ctx.indicators, verdicts, L)}
 
 
-
 def service_chart(tg):
     df = charts.path_frame(proj, [(tg.indicator, tg.group, field(ctx.indicators[tg.indicator], "name"))], L,
                            from_year=plan.period[0])
