@@ -5,8 +5,8 @@ import streamlit as st
 from giamngheo.report import charts, views
 from giamngheo.report import explain, needs
 from giamngheo.i18n import fmt_num
-from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr, view_key
+from giamngheo.ui.chart import ref, show_chart
+from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 from giamngheo.report.needs import probability_text
 
 ctx = context()
@@ -24,12 +24,19 @@ if plan.standard:
                factor=fmt_num(vals.get("rebase_factor", 1.0), L)), icon="ℹ️")
 
 c1, c2 = st.columns(2)
-for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_rate", "poverty.near_chart")):
+
+
+def fan_chart(ind: str, key: str):
+    """The rate of every group with its fan and targets: the data from this Monte Carlo, the rest cached."""
     items = [(ind, g, tr(f"group.{g}")) for g in groups]
     df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
+    return charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df
+
+
+for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_rate", "poverty.near_chart")):
     col.markdown(f"#### {tr(key)}")
-    show_chart(lambda: charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df, ind, col, key=view_key())
+    show_chart(lambda ind=ind, key=key: fan_chart(ind, key), None, ind, col, key=ref(mc))
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)))
 by_id = {v.target: v for v in verdicts}
 for tg in plan.targets:
@@ -45,10 +52,12 @@ for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
     st.markdown(needs.need_line(ctx, scenario(), tg, v, L))
 st.caption(explain.base_note(ctx, scenario(), L))
 st.subheader(tr("poverty.channels"))
+
 cdf = views.channel_frame(proj, L)
 if not cdf.empty:
     cdf = cdf[cdf["year"] > ctx.as_of]
-    show_chart(lambda: charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows", key=view_key())
+    show_chart(lambda: charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows",
+               key=ref(mc))
 
 st.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),

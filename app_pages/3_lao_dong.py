@@ -3,8 +3,8 @@ import streamlit as st
 
 from giamngheo.report import charts, views
 from giamngheo.i18n import field as _field
-from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, lang, mc_results, tr, view_key
+from giamngheo.ui.chart import ref, show_chart
+from giamngheo.ui.state import context, lang, mc_results, tr
 from giamngheo.report.needs import probability_text
 
 ctx = context()
@@ -21,15 +21,17 @@ def flow_chart(ind: str, col) -> None:
     tg = next((t for t in plan.targets if t.indicator == ind and t.kind == "yearly_flow"), None)
     if p is None:
         return
-    df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L, from_year=plan.period[0],
-                           bands=True)
-    df = df.drop_duplicates(["year"], keep="first")
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
     col.markdown(f"#### {_field(ctx.indicators[ind], 'name', L)}")
-    show_chart(lambda: charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
-                                            rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}"
-                                            if tg else ""),
-               df, ind, col, key=view_key())
+
+    def build():
+        df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L,
+                               from_year=plan.period[0], bands=True, percent=False)
+        df = df.drop_duplicates(["year"], keep="first")
+        return charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
+                                    rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}"
+                                    if tg else ""), df
+    show_chart(build, None, ind, col, key=ref(mc))
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
         col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
@@ -47,17 +49,20 @@ for col, ind in zip(c, ("jobs_created", "workers_abroad", "workers_abroad_ethnic
     flow_chart(ind, col)
 
 c1, c2 = st.columns(2)
-items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in ("trained_labour_rate", "certified_labour_rate")]
-df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=True)
-marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
+
+
+def rate_chart(inds: tuple[str, ...]):
+    items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in inds]
+    df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=True)
+    marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
+    return charts.line_chart(df, "%", L, targets=marks), df
+
+
 c1.markdown(f"#### {tr('labour.trained')}")
-show_chart(lambda: charts.line_chart(df, "%", L, targets=marks), df, "trained-labour", c1, key=view_key())
-df = charts.path_frame(proj, [("unemployment_rate", "all", _field(ctx.indicators["unemployment_rate"], "name", L))], L,
-                       from_year=plan.period[0], bands=True)
+show_chart(lambda: rate_chart(("trained_labour_rate", "certified_labour_rate")), None, "trained-labour", c1,
+           key=ref(mc))
 c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
-show_chart(lambda: charts.line_chart(df, "%", L, targets=views.target_marks(plan, verdicts, "unemployment_rate",
-                                                                          "all", L)),
-           df, "unemployment", c2, key=view_key())
+show_chart(lambda: rate_chart(("unemployment_rate",)), None, "unemployment", c2, key=ref(mc))
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
 for tg, v in zip(plan.targets, verdicts):
     if tg.area == "labour" and v.basis == "projected":

@@ -13,6 +13,20 @@ L = lang()
 plan = ctx.plan
 rows = {r.target: r for r in board(plan, ctx.indicators, verdicts, L)}
 
+
+def service_chart(tg):
+    df = charts.path_frame(proj, [(tg.indicator, tg.group, field(ctx.indicators[tg.indicator], "name"))], L,
+                           from_year=plan.period[0])
+    ind = ctx.indicators[tg.indicator]
+    percent = ind.unit == "percent"
+    if tg.kind in ("cumulative", "yearly_flow"):
+        df = df.drop_duplicates(["year"])
+        return charts.bar_chart(df, "year", "value", "basis_label", "", L, height=180,
+                                integer=ind.unit not in ("percent", "per_10k")), df
+    return charts.line_chart(df, "", L, targets=views.target_marks(plan, verdicts, tg.indicator, tg.group, L),
+                             percent=percent, height=180, y_format=",.1f", zero=False), df
+
+
 st.title(tr("services.title"))
 ensure_css()
 for area in ("education", "health", "utilities", "new_rural"):
@@ -28,17 +42,12 @@ for area in ("education", "health", "utilities", "new_rural"):
             st.markdown(f"**{tg.number}. {field(ctx.indicators[tg.indicator], 'name')}**  \n"
                         f"{tr('board.col_goal')}: {r.goal} ({r.year})")
             st.markdown(badge(r.status, r.status_label, r.probability) + f" &nbsp; {r.result}", unsafe_allow_html=True)
-            df = charts.path_frame(proj, [(tg.indicator, tg.group, field(ctx.indicators[tg.indicator], "name"))], L,
-                                   from_year=plan.period[0])
-            if df.empty:
+            p = proj.path(tg.indicator, tg.group)
+            if p is None or not any(y >= plan.period[0] for y in p.values):
                 st.caption(tr("services.no_series"))
                 continue
-            percent = ctx.indicators[tg.indicator].unit == "percent"
-            if tg.kind in ("cumulative", "yearly_flow"):
-                df = df.drop_duplicates(["year"])
-                show_chart(charts.bar_chart(df, "year", "value", "basis_label", "", L, height=180), df, tg.id)
-            else:
-                show_chart(charts.line_chart(df, "", L, targets=views.target_marks(plan, verdicts, tg.indicator,
-                                                                                 tg.group, L),
-                                             percent=percent, height=180, y_format=",.1f", zero=False),
-                           df, tg.id)
+            # what this chart depends on: its path and its target levels (not the headline sliders),
+            # so a rerun after a slider move that leaves them as they were does no chart work
+            v = next(v for t_, v in zip(plan.targets, verdicts) if t_ is tg)
+            show_chart(lambda tg=tg: service_chart(tg), None, tg.id,
+                       key=(tuple(p.values.items()), tuple(sorted(p.actual)), v.target_level, v.year))

@@ -11,7 +11,7 @@ from giamngheo.model import goalseek
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.i18n import fmt_num, fmt_pct, t
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
-from giamngheo.ui.chart import show_chart
+from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
 
 ctx = context()
@@ -71,59 +71,48 @@ st.dataframe(what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L), hide_index
                             for k in ("target", "lever")})
 st.caption(tr("seek.table_note"))
 
-# Chart specs are built once per scenario, language and edited spreads (a rerun that changed none of
-# them only draws); the core caches the numbers the same way.
-@st.cache_resource(show_spinner=False, max_entries=32)
-def gap_charts(values: tuple, lg: str):
-    out = []
-    for att in goalseek.gap_attribution(ctx, Scenario("", values)):
-        df = what_it_takes.attribution_frame(att, lg)
-        chart = charts.gap_chart(df, t("seek.gap_axis", lg, year=att.year), lg, threshold=100 * att.threshold,
-                                 threshold_label=t("seek.gap_threshold", lg, v=fmt_pct(100 * att.threshold, lg, 0)))
-        out.append((att, df, chart, what_it_takes.attribution_caption(att, lg)))
-    return out
+# The numbers come from the core's caches (keyed by the data in use, the scenario and the edited
+# spreads); the chart specs are cached by the result they draw (a rerun that changed nothing only draws).
+def gap_chart(att):
+    df = what_it_takes.attribution_frame(att, L)
+    return charts.gap_chart(df, t("seek.gap_axis", L, year=att.year), L, threshold=100 * att.threshold,
+                            threshold_label=t("seek.gap_threshold", L, v=fmt_pct(100 * att.threshold, L, 0))), df
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def tornado_charts(values: tuple, lg: str, overrides: tuple):
-    tn = goalseek.tornado(ctx, Scenario("", values), overrides=dict(overrides))
-    if tn is None:
-        return None, []
-    out = []
-    for g, _ in tn.bars:
-        base, _bars = tn.for_group(g)
-        df = what_it_takes.tornado_frame(ctx, tn, g, lg)
-        out.append((g, base, df, charts.tornado_chart(df, t("seek.tornado_axis", lg, year=tn.year), lg, base=base)))
-    return tn, out
+def tornado_chart(tn, g):
+    base, _bars = tn.for_group(g)
+    df = what_it_takes.tornado_frame(ctx, tn, g, L)
+    return charts.tornado_chart(df, t("seek.tornado_axis", L, year=tn.year), L, base=base), df
 
 
 # 2. How much of the 2030 poverty gap each lever closes
-gaps = gap_charts(sc.values, L)
+gaps = goalseek.gap_attribution(ctx, sc)
 if gaps:
-    first = gaps[0][0]
+    first = gaps[0]
     tg = ctx.plan.target(first.target)
     st.header(tr("seek.gap", year=first.year))
     st.markdown(tr("seek.gap_intro", n=tg.number, year=first.year, base=first.base_year,
                    thr=fmt_pct(100 * first.threshold, L, 0)))
     cols = st.columns(len(gaps))
-    for col, (att, df, chart, caption) in zip(cols, gaps):
+    for col, att in zip(cols, gaps):
         col.subheader(tr(f"group.{att.group}"))
-        show_chart(chart, df, f"gap-{att.group}", col)
-        col.caption(caption)
-    if any(att.group != "all" for att, *_ in gaps):
+        show_chart(lambda att=att: gap_chart(att), None, f"gap-{att.group}", col, key=ref(att))
+        col.caption(what_it_takes.attribution_caption(att, L))
+    if any(att.group != "all" for att in gaps):
         st.info(tr("seek.gap_khmer_note"), icon="ℹ️")
     st.warning(tr("seek.gap_overlap"), icon="⚠️")
 else:
     st.info(tr("seek.gap_none"))
 
 # 3. Sensitivity of the 2030 poor rate
-tn, tornadoes = tornado_charts(sc.values, L, tuple(sorted(sd_overrides().items())))
+tn = goalseek.tornado(ctx, sc, overrides=sd_overrides())
 if tn is not None:
     st.header(tr("seek.tornado", year=tn.year))
     st.caption(tr("seek.tornado_intro", year=tn.year))
-    for g, base, df, chart in tornadoes:
+    for g, _ in tn.bars:
+        base, _bars = tn.for_group(g)
         st.subheader(f"{tr('group.' + g)} · {fmt_pct(base, L)}")
-        show_chart(chart, df, f"tornado-{g}")
+        show_chart(lambda g=g: tornado_chart(tn, g), None, f"tornado-{g}", key=ref(tn))
     if tn.no_effect:
         st.caption(tr("seek.tornado_no_effect", year=tn.year,
                       ids="; ".join(field(reg[i], "label") for i in tn.no_effect)))

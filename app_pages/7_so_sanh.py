@@ -10,7 +10,7 @@ from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
 from giamngheo.ui import safe
 from giamngheo.ui import scenarios as ui
-from giamngheo.ui.chart import show_chart
+from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, lang, scenario, store, tr
 
 STATUS_TINT = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3",
@@ -105,15 +105,21 @@ ind = st.radio(tr("compare.labour_pick"), list(labour), horizontal=True, key="_g
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(tr("compare.poverty_chart"))
-    df = charts.compare_frame(projs, "poor_rate", "all", L, from_year=plan.period[0], break_year=brk)
-    show_chart(charts.compare_chart(df, tr("compare.poverty_axis"), L, break_year=brk), df, "compare-poor-rate", c1)
+    runs_key = tuple((label, ref(p)) for label, p in projs)
+
+    def poverty_compare():
+        df = charts.compare_frame(projs, "poor_rate", "all", L, from_year=plan.period[0], break_year=brk)
+        return charts.compare_chart(df, tr("compare.poverty_axis"), L, break_year=brk), df
+    show_chart(poverty_compare, None, "compare-poor-rate", c1, key=runs_key)
 with c2:
     name = field(ctx.indicators[ind], "name", L)
     st.subheader(name)
-    df2 = charts.compare_frame(projs, ind, "all", L, from_year=plan.period[0])
     pct = labour[ind]
-    show_chart(charts.compare_chart(df2, name, L, percent=pct, y_format=",.1f" if pct else ",.0f"), df2,
-               f"compare-{ind}", c2)
+
+    def labour_compare():
+        df2 = charts.compare_frame(projs, ind, "all", L, from_year=plan.period[0])
+        return charts.compare_chart(df2, name, L, percent=pct, y_format=",.1f" if pct else ",.0f"), df2
+    show_chart(labour_compare, None, f"compare-{ind}", c2, key=runs_key)
 
 # ---------------------------------------------------------------------------- assumptions
 st.header(tr("compare.assumptions"))

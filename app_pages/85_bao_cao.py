@@ -75,7 +75,7 @@ with i2:
     st.markdown(tr("report.docx_head") + "\n" + tr(
         "report.docx_parts", issuer=data_field(ctx.plan, "issuer", L), place=export.place_date(ctx.plan, stamp, L),
         headline=t("export.headline", L, good=s["good"], total=s["total"]), areas=len(ctx.plan.areas),
-        charts=len(export.key_charts(ctx, proj, verdicts, L))))
+        charts=export.key_chart_count(ctx, proj)))
 
 st.subheader(tr("report.preview"))
 st.dataframe([{t("board.col_number", L): r.number, t("board.col_target", L): r.text, t("board.col_latest", L): r.latest,

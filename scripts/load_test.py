@@ -4,11 +4,18 @@
     python scripts/load_test.py --url http://localhost:8501 --sessions 10 --moves 10
 
 Each session is a Streamlit websocket client (the protocol the browser speaks, without a browser, so
-that the clients do not take the server's CPU): it opens the overview (or every page in turn with
-``--pages all``), then moves the jobs and poor-fall sliders ``--moves`` times to random values on the
-sliders' grid, waiting ``--think`` seconds (± 50 %) between moves, as a person would. A rerun time is
-the time from sending the new slider value to the server's "script finished": the server's whole
-rerun (sidebar, verdicts, page, serialisation), without the browser's drawing.
+that the clients do not take the server's CPU): it opens one page (the overview; with ``--pages all``
+session i opens page i mod 13, a mix across every page; or one page by its slug), then moves the jobs
+and poor-fall sliders ``--moves`` times to random values on the sliders' grid, waiting ``--think``
+seconds (± 50 %) between moves, as a person would. A rerun time is the time from sending the new
+slider value to the server's "script finished": the server's whole rerun (sidebar, verdicts, page,
+serialisation), without the browser's drawing.
+
+The page: the first request names the page by its URL path; the server answers with the page it ran
+(its ``navigation`` message carries that page's script hash), and every later rerun sends that hash.
+(An earlier version sent the main page's hash from ``new_session``, so every session measured the
+overview whatever page it claimed.) The script checks that the page that ran is the page asked for,
+and reports p50 and p95 per page and for the whole mix.
 
 Memory per session is the growth of the server process's resident memory (RSS, /proc) from before
 the sessions connect (after one warm-up session) to when all of them have made their moves and are
@@ -62,15 +69,15 @@ def wait_healthy(base: str, timeout: float = 90) -> None:
     raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s")
 
 
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_server(tmp: Path, extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
-    log = open(tmp / "streamlit.log", "wb")
+    log = open(tmp / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     wait_healthy(base)
@@ -102,9 +109,13 @@ def pid_listening_on(port: int) -> int | None:
     return None
 
 
-def rss_mb(pid: int | None) -> float | None:
+def rss_mb(pid) -> float | None:
+    """Resident memory of a server process (or the sum over a list of replicas)."""
     if pid is None:
         return None
+    if isinstance(pid, (list, tuple)):
+        xs = [rss_mb(p) for p in pid]
+        return None if any(x is None for x in xs) else sum(xs)
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -114,15 +125,46 @@ def rss_mb(pid: int | None) -> float | None:
     return None
 
 
-def cpu_s(pid: int | None) -> float | None:
-    """User + system CPU seconds the process has used (/proc/PID/stat)."""
+def cpu_s(pid) -> float | None:
+    """User + system CPU seconds the process has used (/proc/PID/stat); summed over replicas."""
     if pid is None:
         return None
+    if isinstance(pid, (list, tuple)):
+        xs = [cpu_s(p) for p in pid]
+        return None if any(x is None for x in xs) else sum(xs)
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def start_nginx(tmp: Path, bases: list[str]) -> tuple[subprocess.Popen, str]:
+    """nginx in front of the replicas with deploy/nginx.conf's settings (cookie affinity, websocket
+    upgrade), its upstream pointed at the local ports, its files under ``tmp``."""
+    import re
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    ups = "".join(f"        server {urlparse(b).netloc} max_fails=2 fail_timeout=10s;\n" for b in bases)
+    conf = re.sub(r"(upstream giamngheo \{\n\s*hash \$gn_route consistent;\n)(?:.*\n)*?(\s*keepalive)",
+                  lambda m: m.group(1) + ups + m.group(2), conf)
+    port = free_port()
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;").replace("/tmp/nginx-", f"{tmp}/nginx-")
+    conf = conf.replace("access_log /dev/stdout;", "access_log off;")
+    conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp}/nginx-error.log warn;")
+    conf = conf.replace("worker_processes auto;", "worker_processes 1;")
+    (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
+    proc = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.log", "wb"), start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/nginx-health", timeout=2):
+                return proc, base
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("nginx did not start: " + (tmp / "nginx.log").read_text(errors="replace")[-500:])
 
 
 def loadavg() -> str:
@@ -138,8 +180,10 @@ def loadavg() -> str:
 class Result:
     first_load: list[float] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
+    by_page: dict[str, list[float]] = field(default_factory=dict)   # page slug -> rerun times
     errors: list[str] = field(default_factory=list)
     exceptions: int = 0
+    exception_texts: list[str] = field(default_factory=list)
 
 
 class Session:
@@ -150,6 +194,7 @@ class Session:
         self.ws_url = f"ws://{u.netloc}/_stcore/stream"
         self.page, self.query, self.result, self.rerun_timeout = page, query, result, rerun_timeout
         self.page_hash = ""
+        self.ran = None                            # url path of the page the server ran last
         self.widgets: dict[str, object] = {}       # widget id -> WidgetState we set
         self.slider_ids: dict[str, str] = {}       # assumption id -> widget id
         self.slider_spec: dict[str, tuple[float, float, float]] = {}
@@ -184,8 +229,12 @@ class Session:
             fm = ForwardMsg()
             fm.ParseFromString(raw)
             kind = fm.WhichOneof("type")
-            if kind == "new_session":
-                self.page_hash = fm.new_session.page_script_hash or self.page_hash
+            if kind == "navigation":
+                # the page the server is running: its hash is what later reruns must send
+                nav = fm.navigation
+                self.page_hash = nav.page_script_hash or self.page_hash
+                self.ran = next((p.url_pathname for p in nav.app_pages if p.page_script_hash == nav.page_script_hash),
+                                self.ran)
             elif kind == "page_info_changed":
                 self.query = fm.page_info_changed.query_string
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
@@ -198,6 +247,7 @@ class Session:
                             self.slider_spec[aid] = (el.slider.min, el.slider.max, el.slider.step)
                 elif what == "exception":
                     self.result.exceptions += 1
+                    self.result.exception_texts.append(f"{el.exception.type}: {el.exception.message}"[:200])
             elif kind == "script_finished":
                 if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue
@@ -218,15 +268,22 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
     rng = random.Random(1000 + i)
     await asyncio.sleep(ramp * rng.random())
     try:
-        async with Session(base, pages[i % len(pages)], query, result, rerun_timeout) as s:
+        page = pages[i % len(pages)]
+        async with Session(base, page, query, result, rerun_timeout) as s:
             result.first_load.append(await s.rerun())
+            if (s.ran or "") != page:
+                raise RuntimeError(f"asked for page {page!r}, the server ran {s.ran!r}")
             ids = [a for a in SLIDERS if a in s.slider_ids]
             if not ids:
                 raise RuntimeError("no slider found on the page (labels changed?)")
             for k in range(moves):
                 await asyncio.sleep(think * (0.5 + rng.random()))
                 s.move(ids[k % len(ids)], rng)
-                result.reruns.append(await s.rerun())
+                dt = await s.rerun()
+                if (s.ran or "") != page:
+                    raise RuntimeError(f"rerun of page {page!r} ran {s.ran!r}")
+                result.reruns.append(dt)
+                result.by_page.setdefault(page or "overview", []).append(dt)
             counter[0] += 1
             if counter[0] >= counter[1]:
                 done.set()
@@ -301,7 +358,10 @@ async def run(a, base: str, pid: int | None) -> dict:
         "server_rss_before_mb": round(rss_before, 1) if rss_before else None,
         "server_rss_after_mb": round(rss_after, 1) if rss_after else None,
         "mb_per_session": round((rss_after - rss_before) / max(ok, 1), 2) if rss_before and rss_after else None,
-        "app_exceptions": result.exceptions, "errors": result.errors[:10],
+        "app_exceptions": result.exceptions, "exception_texts": sorted(set(result.exception_texts))[:5],
+        "errors": result.errors[:10],
+        "per_page": {p: {"reruns": len(xs), "p50_s": round(pct(xs, 0.5), 3), "p95_s": round(pct(xs, 0.95), 3)}
+                     for p, xs in sorted(result.by_page.items())},
     }
     return out
 
@@ -330,17 +390,31 @@ def main() -> int:
     ap.add_argument("--rerun-timeout", type=float, default=60.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="the whole run stops after this many seconds")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="with --start: this many app processes behind nginx (deploy/nginx.conf, local ports)")
+    ap.add_argument("--server-option", action="append", default=[],
+                    help="with --start: a streamlit option, e.g. runner.postScriptGC=true (repeatable)")
     a = ap.parse_args()
     if not 1 <= a.sessions <= MAX_SESSIONS or not 0 <= a.moves <= MAX_MOVES:
         ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --moves 0..{MAX_MOVES}")
     sys.path.insert(0, str(ROOT))
 
-    proc = None
+    procs: list[subprocess.Popen] = []
     tmp = tempfile.TemporaryDirectory(prefix="giamngheo-load-")
     try:
         if a.start:
-            proc, base = start_server(Path(tmp.name))
-            pid = proc.pid
+            opts = [f"--{x}" if i == 0 else x for o in a.server_option for i, x in enumerate(o.split("=", 1))]
+            bases = []
+            for _ in range(a.replicas):
+                proc, b = start_server(Path(tmp.name), opts)
+                procs.append(proc)
+                bases.append(b)
+            pid = [p.pid for p in procs] if a.replicas > 1 else procs[0].pid
+            if a.replicas > 1:
+                ng, base = start_nginx(Path(tmp.name), bases)
+                procs.append(ng)
+            else:
+                base = bases[0]
         else:
             u = urlparse(a.url)
             if u.hostname not in LOCAL:
@@ -355,8 +429,9 @@ def main() -> int:
             return 1
         out["machine"] = machine()
         out["server_pid"] = pid
+        out["replicas"] = a.replicas if a.start else 1
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(timeout=10)

@@ -212,17 +212,4 @@ def test_link_values_the_sliders_cannot_take_are_named(query, code):
     assert at.session_state["poor_fall"] == 1.0
 
 
-def test_chart_specs_are_built_once_per_scenario():
-    """The poverty page's three charts are built once; a rerun that changed nothing draws the same
-    specs from the session's cache; another scenario builds three more."""
-    at = page("2_giam_ngheo.py")
-    assert not at.exception
-    cache = at.session_state["_gn_chart_specs"]
-    assert len(cache) == 3
-    first = [c.proto.spec for c in at.get("vega_lite_chart")]
-    at.run()
-    assert len(at.session_state["_gn_chart_specs"]) == 3
-    assert [c.proto.spec for c in at.get("vega_lite_chart")] == first
-    at.session_state["jobs"] = 6000
-    at.run()
-    assert len(at.session_state["_gn_chart_specs"]) == 6
+# (the chart-spec cache is tested in tests/test_charts.py: specs are now cached per process, by data)

@@ -1,14 +1,28 @@
-"""Altair chart builders: data in, chart spec out (no Streamlit).
+"""Chart specs: data in, Vega-Lite dict out (no Streamlit).
 
-Numbers in axes follow the language (Vietnamese 1.234,5) through a Vega label expression; tooltips
-show pre-formatted text. Actual years are solid, projected years dashed; a vertical rule marks the
-poverty-standard break and no line is drawn across it.
+Every chart is a *template* (marks, encodings, titles, colours: everything but the numbers) and its
+*datasets* (named tables the template refers to). Templates are built with Altair once per process
+for each set of settings they depend on (language, titles, series, whether there are bands, targets or
+a standard break, …), converted with ``to_dict`` under a lock, and cached as plain dicts; a chart is
+then ``{**template, "datasets": {...}}``. So a rerun whose data changed only rebuilds the data, no
+Altair object is built on the rerun path, and none is ever shared between sessions (Altair's global
+data-transformer registry is touched only under :data:`_LOCK`).
+
+Numbers follow the language through Vega's own number locale (``config.locale``): axes use a plain
+d3 format (``,.1f`` reads 1.234,5 in Vietnamese), labels and tooltips are pre-formatted text. The
+locale is inside the spec, so a PNG made by vl-convert has it too.
+
+Actual years are solid, projected years dashed; where a chart crosses the poverty-standard break the
+years from the break on get their own y-axis (on the right), since the series re-bases there.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from giamngheo.i18n import fmt_num, t
@@ -16,224 +30,510 @@ from giamngheo.model.projection import Projection
 
 
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
+TARGET_RED = "#c0392b"
+QS = (10, 25, 75, 90)
+
+# d3-format locales (https://github.com/d3/d3-format/tree/main/locale): vi-VN groups with "." and
+# uses "," for decimals. Percent signs are added as text, as in the app's tables ("2,33%").
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0₫"], "minus": "−"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""], "minus": "−"},
+}
 
 
-def break_layers(df: pd.DataFrame, break_year: int | None, lang: str) -> list[alt.Chart]:
-    """The poverty-standard break: a dotted rule and its label, when the chart's years cross it."""
-    if break_year is None or break_year not in set(df["year"]):
-        return []
-    bdf = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-    return [alt.Chart(bdf).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x="year:O"),
-            alt.Chart(bdf).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
-                x="year:O", text="text:N")]
+def number_locale(lang: str) -> dict[str, Any]:
+    return NUMBER_LOCALES.get(lang, NUMBER_LOCALES["vi"])
 
 
-def target_rule(value: float, label: str) -> list[alt.Chart]:
-    """A horizontal dashed red rule at a yearly target, with its label."""
-    rdf = pd.DataFrame({"v": [value], "text": [label]})
-    return [alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q"),
-            alt.Chart(rdf).mark_text(align="left", dx=4, dy=-8, color="#c0392b", fontWeight="bold", x=0)
-            .encode(y="v:Q", text="text:N")]
+def locale_config(lang: str) -> dict[str, Any]:
+    """The ``config.locale`` of a Vega-Lite spec in this language."""
+    return {"number": number_locale(lang)}
 
 
-def finish(layers: list[alt.Chart], height: int) -> alt.LayerChart:
-    """Layers into one chart with the app's axis and legend type sizes (readable on a projector)."""
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13) \
-        .configure_legend(labelFontSize=13)
+def localise(spec: dict, lang: str) -> dict:
+    """A spec with the language's number locale (a shallow copy; the input is not changed)."""
+    cfg = dict(spec.get("config") or {})
+    cfg["locale"] = locale_config(lang)
+    return {**spec, "config": cfg}
 
 
-def label_expr(fmt: str, lang: str, suffix: str = "") -> str:
-    """A Vega expression formatting ``datum.value`` in the language's number format."""
+def label_expr(fmt: str, lang: str = "", suffix: str = "") -> str:
+    """A Vega expression formatting ``datum.value``; the spec's number locale gives the language's
+    marks (``lang`` is kept for callers that pass it)."""
     base = f"format(datum.value, '{fmt}')"
-    if lang == "vi":
-        base = (f"replace(replace(replace({base}, regexp(',', 'g'), '_'), regexp('\\\\.', 'g'), ','),"
-                f" regexp('_', 'g'), '.')")
     return base + (f" + '{suffix}'" if suffix else "")
 
 
+def int_label_expr() -> str:
+    """Whole-number ticks only (a count of schools never reads "0, 1, 1"): other ticks get no label."""
+    return "datum.value % 1 ? '' : format(datum.value, ',.0f')"
+
+
+def value_label(v: Any, lang: str, percent: bool = False, decimals: int | None = None) -> str:
+    """A value as text for labels and tooltips: up to 2 decimals without trailing zeros (99,8%, not
+    99,80), the percent sign for percentages."""
+    s = fmt_num(v, lang, decimals)
+    return s + "%" if percent and s not in ("–", "") else s
+
+
+# ------------------------------------------------------------------------------------ the caches
+
+_LOCK = threading.RLock()
+_TEMPLATES: "OrderedDict[Hashable, dict]" = OrderedDict()
+TEMPLATE_CACHE_SIZE = 512
+
+
+def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str) -> dict:
+    """The Vega-Lite dict of ``build()`` for ``key`` (which must hold every setting the template
+    depends on), built and validated once per process, with the language's number locale."""
+    k = (key, lang)
+    with _LOCK:
+        spec = _TEMPLATES.get(k)
+        if spec is not None:
+            _TEMPLATES.move_to_end(k)
+            return spec
+        spec = build().to_dict()
+        spec.pop("datasets", None)
+        spec = localise(spec, lang)
+        _TEMPLATES[k] = spec
+        while len(_TEMPLATES) > TEMPLATE_CACHE_SIZE:
+            _TEMPLATES.popitem(last=False)
+        return spec
+
+
+def with_data(tpl: dict, **datasets: pd.DataFrame) -> dict:
+    """The template with its named datasets (a new top-level dict; the template is not changed)."""
+    return {**tpl, "datasets": datasets}
+
+
+def spec_records(spec: dict) -> dict:
+    """The spec with its datasets as JSON records (for vl-convert and for inspection)."""
+    ds = spec.get("datasets") or {}
+    out = {}
+    for name, d in ds.items():
+        if isinstance(d, (bytes, bytearray)):    # Arrow IPC (a spec as the UI caches it)
+            import pyarrow as pa
+            d = pa.ipc.open_stream(d).read_all().to_pandas()
+        if isinstance(d, pd.DataFrame):
+            d = d.astype(object).where(pd.notna(d), None).to_dict("records")
+        out[name] = d
+    return {**spec, "datasets": out}
+
+
+def _data(name: str) -> alt.Data:
+    return alt.Data(name=name)
+
+
+def _frame(rows: Sequence[dict] | pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    for c in cols:
+        if c not in df.columns:
+            df[c] = None
+    return df
+
+
+def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = False) -> alt.TopLevelMixin:
+    """The app's axis and legend type sizes (readable on a projector); legends never cut short.
+
+    ``plot``: ``height`` is that of the plot, the legends come on top of it (autosize fit-x: the chart
+    fills the column's width only), so a chart with several legends keeps a readable plot."""
+    if height is not None:
+        chart = chart.properties(height=height)
+    if plot:
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.configure_axis(labelFontSize=13, titleFontSize=13) \
+        .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
+
+
+# ------------------------------------------------------------------------------------ line charts
+
 def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, break_year: int | None = None,
-               from_year: int | None = None, bands: bool = False) -> pd.DataFrame:
+               from_year: int | None = None, bands: bool = False, percent: bool | None = None) -> pd.DataFrame:
     """Rows for line charts: one per (series, year) with basis and segment; the last actual point is
-    repeated in the projected segment so the dashed line starts where the solid one ends."""
+    repeated in the projected segment so the dashed line starts where the solid one ends.
+
+    With ``bands``, the 10th, 25th, 75th and 90th percentiles of each projected year's draws, from one
+    ``np.percentile`` over all of a series' years at once."""
     rows: list[dict[str, Any]] = []
+    lab_actual, lab_proj = t("basis.actual", lang), t("basis.projected", lang)
     for ind, group, label in items:
         p = proj.path(ind, group)
         if p is None:
             continue
+        pct = percent if percent is not None else ind.endswith("_rate")
         years = sorted(y for y in p.values if from_year is None or y >= from_year)
         last_actual = max((y for y in years if y in p.actual), default=None)
+        qv: dict[int, np.ndarray] = {}
+        if bands:
+            dy = [y for y in years if p.draws.get(y) is not None and np.ndim(p.draws[y])]
+            if dy:
+                m = np.percentile(np.vstack([np.asarray(p.draws[y]) for y in dy]), QS, axis=1)
+                qv = {y: m[:, i] for i, y in enumerate(dy)}
         for y in years:
             seg = "new" if break_year is not None and y >= break_year else "old"
             basis = "actual" if y in p.actual else "projected"
-            r = {"series": label, "year": y, "value": p.values[y], "basis": basis, "segment": seg,
-                 "label": fmt_num(p.values[y], lang, 2), "basis_label": t(f"basis.{basis}", lang)}
+            v = p.values[y]
+            r = {"series": label, "year": y, "value": v, "basis": basis, "segment": seg,
+                 "label": value_label(v, lang, pct), "basis_label": lab_actual if basis == "actual" else lab_proj}
             if bands:
-                d = p.draws.get(y)
-                for q in (10, 25, 75, 90):
-                    r[f"p{q}"] = float(pd.Series(d).quantile(q / 100)) if d is not None else None
+                q = qv.get(y)
+                for i, qq in enumerate(QS):
+                    r[f"p{qq}"] = float(q[i]) if q is not None else None
             rows.append(r)
             if y == last_actual and any(yy > y for yy in years) and (
                     break_year is None or (y + 1 >= break_year) == (y >= break_year)):
-                rows.append({**r, "basis": "projected", "basis_label": t("basis.projected", lang)})
+                rows.append({**r, "basis": "projected", "basis_label": lab_proj})
     return pd.DataFrame(rows)
 
 
-def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
-               break_year: int | None = None, percent: bool = True, height: int = 320,
-               y_format: str = ",.1f", zero: bool = True) -> alt.Chart:
-    if df.empty:
-        return alt.Chart(pd.DataFrame({"x": []})).mark_point()
-    suffix = "%" if percent else ""
-    x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
-    order = list(dict.fromkeys(df["series"]))
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom") if len(order) > 1 else None,
-                      scale=alt.Scale(domain=order, range=PALETTE[:len(order)]), sort=order)
-    base = alt.Chart(df)
-    layers: list[alt.Chart] = []
-    band_layers: list[alt.Chart] = []   # drawn after the line: the first layer's legend is the one shown
-    if "p10" in df.columns and df["p10"].notna().any():
-        # the projected rows; the fan opens at the last actual point (no draws there: the value itself)
-        band = df[df["basis"] == "projected"].copy()
-        for q in ("p10", "p25", "p75", "p90"):
-            band[q] = band[q].astype(float).fillna(band["value"])
-        # the fill channel (not color) so the bands add no swatches to the series legend
-        band["band_series"] = band["series"]
-        band_fill = alt.Fill("band_series:N", legend=None,
-                             scale=alt.Scale(domain=order, range=PALETTE[:len(order)]))
-        band_layers.append(alt.Chart(band).mark_area(opacity=0.15).encode(x=x, y="p10:Q", y2="p90:Q",
-                                                                          fill=band_fill, detail="segment:N"))
-        band_layers.append(alt.Chart(band).mark_area(opacity=0.25).encode(x=x, y="p25:Q", y2="p75:Q",
-                                                                          fill=band_fill, detail="segment:N"))
-    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang, suffix), tickCount=5),
+def _band_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The projected rows with their percentiles; the fan opens at the last actual point (no draws
+    there: the value itself)."""
+    band = df[df["basis"] == "projected"][["series", "year", "segment", "value", *[f"p{q}" for q in QS]]].copy()
+    for q in QS:
+        band[f"p{q}"] = band[f"p{q}"].astype(float).fillna(band["value"])
+    return band.rename(columns={"series": "band_series"})
+
+
+def _target_frame(targets: Sequence[dict[str, Any]], break_year: int | None, percent: bool, lang: str) -> pd.DataFrame:
+    rows = []
+    for m in targets:
+        text = m.get("label", "")
+        rows.append({"year": m["year"], "value": m["value"], "text": text,
+                     "segment": "new" if break_year is not None and m["year"] >= break_year else "old"})
+    return _frame(rows, ["year", "value", "text", "segment"])
+
+
+def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors: list[str], fmt: str,
+                 suffix: str, zero: bool, has_band: bool, has_targets: bool, seg: str | None, axis_orient: str,
+                 axis_color: str | None, dash_legend: bool, extra_series: Sequence[str] = ()) -> alt.LayerChart:
+    """The marks of one y-scale: points and lines of the series, the fan, the target diamonds."""
+    flt = f"datum.segment == '{seg}'" if seg else None
+
+    def src(name: str) -> alt.Chart:
+        c = alt.Chart(_data(name))
+        return c.transform_filter(flt) if flt else c
+
+    y = alt.Y("value:Q", title=y_title,
+              axis=alt.Axis(labelExpr=label_expr(fmt, lang, suffix), tickCount=5, orient=axis_orient,
+                            titleColor=axis_color or alt.Undefined, labelColor=axis_color or alt.Undefined),
               scale=alt.Scale(zero=bool(zero)))
-    layers.append(base.mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
-    layers.append(base.mark_line(strokeWidth=3).encode(
+    # the series and the line styles at the top, the targets at the bottom: two short rows, never one
+    # row too wide for a half-width column
+    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None,
+                      scale=alt.Scale(domain=order, range=colors), sort=order)
+    layers: list[alt.Chart] = []
+    layers.append(src("main").mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
+    layers.append(src("main").mark_line(strokeWidth=3).encode(
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
                                                   range=[[1, 0], [6, 4]]),
                                   legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#444",
-                                                   symbolStrokeWidth=2.5, symbolSize=400)),
+                                                    symbolStrokeWidth=2.5, symbolSize=400) if dash_legend else None),
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
-                 alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))]))
-    layers.extend(band_layers)
-    if targets:
-        tdf = pd.DataFrame(targets)
-        tdf["text"] = tdf["label"]
-        layers.append(alt.Chart(tdf).mark_point(shape="diamond", size=220, filled=True, color="#c0392b").encode(
-            x="year:O", y="value:Q", tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
-        layers.append(alt.Chart(tdf).mark_text(dx=10, dy=-12, align="left", color="#c0392b", fontWeight="bold").encode(
-            x="year:O", y="value:Q", text="text:N"))
-    layers += break_layers(df, break_year, lang)
-    return finish(layers, height)
+                 alt.Tooltip("label:N", title=y_title or t("chart.value", lang)),
+                 alt.Tooltip("basis_label:N", title=t("chart.basis", lang))]))
+    if has_band:
+        # the fill channel (not color) so the bands add no swatches to the series legend
+        fill = alt.Fill("band_series:N", legend=None, scale=alt.Scale(domain=order, range=colors))
+        layers.append(src("band").mark_area(opacity=0.15).encode(x=x, y="p10:Q", y2="p90:Q", fill=fill,
+                                                                  detail="segment:N"))
+        layers.append(src("band").mark_area(opacity=0.25).encode(x=x, y="p25:Q", y2="p75:Q", fill=fill,
+                                                                  detail="segment:N"))
+    if has_targets:
+        # targets as red marks named in their own legend: never a label drawn over the lines
+        layers.append(src("targets").mark_point(filled=True, size=200, color=TARGET_RED, opacity=1).encode(
+            x=x, y="value:Q",
+            shape=alt.Shape("text:N", title=None,
+                            scale=alt.Scale(range=["diamond", "triangle-up", "square", "triangle-down", "cross"]),
+                            legend=alt.Legend(orient="bottom", columns=1, symbolFillColor=TARGET_RED,
+                                              symbolStrokeColor=TARGET_RED, symbolSize=160)),
+            tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
+    return alt.layer(*layers)
+
+
+def plot_height(height: int) -> int:
+    """The plot's height for a chart of about ``height`` pixels with its axis and a legend row."""
+    return max(100, height - 70)
+
+
+def _break_layers(x: alt.X) -> list[alt.Chart]:
+    """The poverty-standard break: a dotted rule and its label (dataset ``brk``)."""
+    return [alt.Chart(_data("brk")).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x=x),
+            alt.Chart(_data("brk")).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
+                x=x, text="text:N")]
+
+
+def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
+               break_year: int | None = None, percent: bool = True, height: int = 320,
+               y_format: str = ",.1f", zero: bool = True, split: bool = True) -> dict:
+    """Series over the years (a :func:`path_frame`), the fan of their draws when it has percentiles,
+    the target levels (``targets``: year, value, label), the standard break. When the years cross the
+    break and ``split``, the years from the break on get their own y-axis on the right."""
+    if df.empty:
+        return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
+    suffix = "%" if percent else ""
+    order = list(dict.fromkeys(df["series"]))
+    colors = PALETTE[:len(order)] if len(order) <= len(PALETTE) else PALETTE * (len(order) // len(PALETTE) + 1)
+    colors = colors[:len(order)]
+    years = set(df["year"])
+    has_break = break_year is not None and break_year in years
+    two = bool(split and has_break and min(years) < break_year)
+    has_band = "p10" in df.columns and df["p10"].notna().any()
+    tdf = _target_frame(targets, break_year, percent, lang)
+    segs_t = set(tdf["segment"]) if len(tdf) else set()
+    data = {"main": df}
+    if has_band:
+        data["band"] = _band_frame(df)
+    if len(tdf):
+        data["targets"] = tdf
+    if has_break:
+        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+    key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, tuple(sorted(segs_t)),
+           has_break, two, break_year)
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+        common = dict(order=order, colors=colors, fmt=y_format, suffix=suffix, zero=zero, has_band=has_band)
+        if two:
+            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left", axis_color=None, dash_legend=True,
+                               has_targets="old" in segs_t, **common)
+            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
+                               axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
+            chart = alt.layer(old, new, *_break_layers(x)).resolve_scale(y="independent")
+        else:
+            main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
+                                has_targets=bool(segs_t), **common)
+            chart = alt.layer(main, *_break_layers(x)) if has_break else main
+        return _finish(chart, plot_height(height), plot=True)
+    return with_data(template(key, build, lang), **data)
+
+
+# ------------------------------------------------------------------------------------ the leader's chart
+
+def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height: int = 340,
+               y_title: str | None = None) -> dict:
+    """The leader's main chart: the poor rate (all households and Khmer) over the plan's years.
+
+    ``frame`` is :func:`giamngheo.report.views.main_chart_frame`: rows with ``role`` = "scenario"
+    (the current scenario: actual solid, projection dashed, percentiles p10–p90 on projected years),
+    "baseline" (the default scenario's projection, drawn faint under the current one) and "target"
+    (the targets, red marks named in the legend). From ``break_year`` on the series has its own
+    y-axis on the right (it re-bases on the new standard); the break is a dotted rule."""
+    y_title = y_title if y_title is not None else t("poverty.poor_chart", lang)
+    if frame.empty:
+        return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
+    cur = frame[frame["role"] == "scenario"].drop(columns=["role"])
+    base = frame[frame["role"] == "baseline"].drop(columns=["role"])
+    tg = frame[frame["role"] == "target"]
+    order = list(dict.fromkeys(cur["series"]))
+    colors = PALETTE[:len(order)]
+    years = set(cur["year"])
+    has_break = break_year is not None and break_year in years
+    two = bool(has_break and min(years) < break_year)
+    has_band = "p10" in cur.columns and cur["p10"].notna().any()
+    tdf = _frame(tg.rename(columns={"label": "text"})[["year", "value", "text", "segment"]] if len(tg) else [],
+                 ["year", "value", "text", "segment"])
+    segs_t = set(tdf["segment"]) if len(tdf) else set()
+    data = {"main": cur, "baseline": base}
+    if has_band:
+        data["band"] = _band_frame(cur)
+    if len(tdf):
+        data["targets"] = tdf
+    if has_break:
+        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, len(base) > 0,
+           break_year)
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+        common = dict(order=order, colors=colors, fmt=",.1f", suffix="%", zero=True, has_band=has_band)
+
+        def faint(seg: str | None) -> list[alt.Chart]:
+            if not len(base):
+                return []
+            c = alt.Chart(_data("baseline"))
+            if seg:
+                c = c.transform_filter(f"datum.segment == '{seg}'")
+            return [c.mark_line(strokeWidth=2, strokeDash=[2, 3], opacity=0.55).encode(
+                x=x, y="value:Q", detail=alt.Detail(["series:N", "segment:N"]),
+                color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
+                                legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None),
+                opacity=alt.Opacity("role_label:N", title=None, scale=alt.Scale(range=[0.55]),
+                                    legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#888",
+                                                      symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
+                tooltip=[alt.Tooltip("role_label:N", title=" "), alt.Tooltip("series:N", title=t("chart.series", lang)),
+                         alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)])]
+        if two:
+            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left",
+                               axis_color=None, dash_legend=True, has_targets="old" in segs_t, **common)
+            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
+                               axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
+            chart = alt.layer(alt.layer(*faint("old"), old), alt.layer(*faint("new"), new),
+                              *_break_layers(x)).resolve_scale(y="independent")
+        else:
+            main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
+                                has_targets=bool(segs_t), **common)
+            chart = alt.layer(*faint(None), main, *(_break_layers(x) if has_break else []))
+        return _finish(chart, plot_height(height), plot=True)
+    return with_data(template(key, build, lang), **data)
+
+
+# ------------------------------------------------------------------------------------ bars
+
+def _target_rule_layers(value_field: str = "v") -> list[alt.Chart]:
+    """A horizontal dashed red rule at a yearly target (dataset ``rule``), its label in red above the
+    plot's top-left corner, so it is never drawn over the bars."""
+    return [alt.Chart(_data("rule")).mark_rule(color=TARGET_RED, strokeDash=[6, 3], strokeWidth=2).encode(
+                y=f"{value_field}:Q"),
+            alt.Chart(_data("rule")).mark_text(align="left", baseline="bottom", dx=2, dy=-4, color=TARGET_RED,
+                                               fontWeight="bold", x=0, y=0).encode(text="text:N")]
 
 
 def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: str, *, stack: bool = True,
-              rule: float | None = None, rule_label: str = "", height: int = 300, y_format: str = ",.0f") -> alt.Chart:
+              rule: float | None = None, rule_label: str = "", height: int = 300, y_format: str = ",.0f",
+              integer: bool = True) -> dict:
     if color == "basis_label":   # actual dark, projected light
-        scale = alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)], range=["#1f4e79", "#9ec5e8"])
+        domain = [t("basis.actual", lang), t("basis.projected", lang)]
+        rng = ["#1f4e79", "#9ec5e8"]
     else:
-        order = list(dict.fromkeys(df[color])) if color in df.columns else []
-        scale = alt.Scale(domain=order, range=PALETTE[:len(order)]) if order else alt.Undefined
-    enc_color = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"), scale=scale)
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X(f"{x}:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:Q", title=y_title, stack=stack or None, axis=alt.Axis(labelExpr=label_expr(y_format, lang))),
-        color=enc_color, xOffset=alt.XOffset(f"{color}:N") if not stack else alt.Undefined,
-        tooltip=[alt.Tooltip(f"{color}:N"), alt.Tooltip(f"{x}:O", title=t("chart.year", lang)),
-                 alt.Tooltip("label:N", title=y_title)] if "label" in df.columns else alt.Undefined)
-    layers = [chart]
+        domain = list(dict.fromkeys(df[color])) if color in df.columns else []
+        rng = PALETTE[:len(domain)]
+    has_label = "label" in df.columns
+    data = {"main": df}
     if rule is not None:
-        layers += target_rule(rule, rule_label)
-    return finish(layers, height)
+        data["rule"] = pd.DataFrame({"v": [rule], "text": [rule_label]})
+    key = ("bar", x, y, color, y_title, stack, rule is not None, height, y_format, integer, tuple(domain), has_label)
+
+    def build() -> alt.TopLevelMixin:
+        scale = alt.Scale(domain=domain, range=rng) if domain else alt.Undefined
+        enc_color = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"), scale=scale)
+        chart = alt.Chart(_data("main")).mark_bar().encode(
+            x=alt.X(f"{x}:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{y}:Q", title=y_title, stack=stack or None,
+                    axis=alt.Axis(labelExpr=int_label_expr() if integer and y_format == ",.0f"
+                                  else label_expr(y_format, lang), tickMinStep=1 if integer else alt.Undefined)),
+            color=enc_color, xOffset=alt.XOffset(f"{color}:N") if not stack else alt.Undefined,
+            tooltip=[alt.Tooltip(f"{color}:N", title=" "), alt.Tooltip(f"{x}:O", title=t("chart.year", lang)),
+                     alt.Tooltip("label:N", title=y_title or t("chart.value", lang))] if has_label else alt.Undefined)
+        layers = [chart] + (_target_rule_layers() if rule is not None else [])
+        return _finish(alt.layer(*layers), plot_height(height), plot=True)
+    return with_data(template(key, build, lang), **data)
 
 
-def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> alt.Chart:
+def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> dict:
     """Per year, two stacked bars side by side: households leaving poverty (by channel) and entering it."""
     order = list(dict.fromkeys(df["flow"]))
     colors = ["#2e9d5b", "#1f4e79", "#5dade2", "#e67e22", "#c0392b", "#7d1f16"]
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("side:N"),
-        y=alt.Y("value:Q", title=y_title, stack=True, axis=alt.Axis(labelExpr=label_expr(",.0f", lang))),
-        color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=order, range=colors[:len(order)]),
-                        legend=alt.Legend(orient="bottom", columns=3)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("side:N", title=" "), alt.Tooltip("flow:N", title=" "),
-                 alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)],
-    ).properties(height=height).configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(labelFontSize=13)
+    key = ("flows", y_title, tuple(order), height)
+
+    def build() -> alt.TopLevelMixin:
+        return _finish(alt.Chart(_data("main")).mark_bar().encode(
+            x=alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("side:N"),
+            y=alt.Y("value:Q", title=y_title, stack=True, axis=alt.Axis(labelExpr=label_expr(",.0f", lang))),
+            color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=order, range=colors[:len(order)]),
+                            legend=alt.Legend(orient="bottom", columns=3)),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("side:N", title=" "), alt.Tooltip("flow:N", title=" "),
+                     alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)],
+        ), height)
+    return with_data(template(key, build, lang), main=df)
 
 
 # ------------------------------------------------------- issue 4: fan bars, gap waterfall, tornado
 
 def bar_fan_chart(df: pd.DataFrame, y_title: str, lang: str, *, rule: float | None = None, rule_label: str = "",
-                  height: int = 300, y_format: str = ",.0f") -> alt.Chart:
+                  height: int = 300, y_format: str = ",.0f") -> dict:
     """Bars a year (actual and projected) with whiskers on the projected ones: 10–90 thin, 25–75 thick.
 
     ``df`` is a :func:`path_frame` of one series with ``bands=True`` (one row a year)."""
-    x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
-    order = [t("basis.actual", lang), t("basis.projected", lang)]
-    layers: list[alt.Chart] = [alt.Chart(df).mark_bar().encode(
-        x=x, y=alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(y_format, lang))),
-        color=alt.Color("basis_label:N", title=None, scale=alt.Scale(domain=order, range=[PALETTE[0], "#8fb3d9"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title),
-                 alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])]
-    if "p10" in df.columns and df["p10"].notna().any():
-        band = df[df["p10"].notna()]
-        layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=1.5).encode(x=x, y="p10:Q", y2="p90:Q"))
-        layers.append(alt.Chart(band).mark_rule(color="#333", strokeWidth=5).encode(x=x, y="p25:Q", y2="p75:Q"))
+    has_band = "p10" in df.columns and df["p10"].notna().any()
+    data = {"main": df}
+    if has_band:
+        data["band"] = df[df["p10"].notna()]
     if rule is not None:
-        layers += target_rule(rule, rule_label)
-    return finish(layers, height)
+        data["rule"] = pd.DataFrame({"v": [rule], "text": [rule_label]})
+    key = ("barfan", y_title, has_band, rule is not None, height, y_format)
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+        order = [t("basis.actual", lang), t("basis.projected", lang)]
+        layers: list[alt.Chart] = [alt.Chart(_data("main")).mark_bar().encode(
+            x=x, y=alt.Y("value:Q", title=y_title, axis=alt.Axis(
+                labelExpr=int_label_expr() if y_format == ",.0f" else label_expr(y_format, lang), tickMinStep=1)),
+            color=alt.Color("basis_label:N", title=None, scale=alt.Scale(domain=order, range=[PALETTE[0], "#8fb3d9"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title),
+                     alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])]
+        if has_band:
+            layers.append(alt.Chart(_data("band")).mark_rule(color="#333", strokeWidth=1.5).encode(
+                x=x, y="p10:Q", y2="p90:Q"))
+            layers.append(alt.Chart(_data("band")).mark_rule(color="#333", strokeWidth=5).encode(
+                x=x, y="p25:Q", y2="p75:Q"))
+        if rule is not None:
+            layers += _target_rule_layers()
+        return _finish(alt.layer(*layers), height)
+    return with_data(template(key, build, lang), **data)
 
 
 def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, threshold_label: str,
-              height: int = 320) -> alt.Chart:
+              height: int = 320) -> dict:
     """A waterfall: the tested quantity with no lever, what each lever takes off, the scenario.
 
     ``df``: step (" / " breaks the axis label into lines), order, start, end, kind (total | down | up |
     scenario), label."""
     colors = {"total": "#7f8c8d", "down": "#2e9d5b", "up": "#c0392b", "scenario": PALETTE[0]}
     steps = list(df.sort_values("order")["step"])
-    x = alt.X("step:N", title=None, sort=steps,
-              axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' / ')", labelFontSize=13))
-    bars = alt.Chart(df).mark_bar(size=46).encode(
-        x=x, y=alt.Y("start:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(",.0f", lang, "%"))),
-        y2="end:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
-                                    legend=None),
-        tooltip=[alt.Tooltip("step:N", title=" "), alt.Tooltip("label:N", title=y_title)])
-    df = df.assign(top=df[["start", "end"]].max(axis=1))
-    text = alt.Chart(df).mark_text(dy=-8, fontWeight="bold", fontSize=13).encode(x=x, y="top:Q", text="label:N")
-    rdf = pd.DataFrame({"v": [threshold], "text": [threshold_label]})
-    rule = alt.Chart(rdf).mark_rule(color="#c0392b", strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q")
-    rtext = alt.Chart(rdf).mark_text(align="right", dy=-8, color="#c0392b", fontWeight="bold", x="width") \
-        .encode(y="v:Q", text="text:N")
-    return alt.layer(bars, text, rule, rtext).properties(height=height) \
-        .configure_axis(labelFontSize=13, titleFontSize=13)
+    d = df.assign(top=df[["start", "end"]].max(axis=1))
+    key = ("gap", y_title, tuple(steps), height)
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("step:N", title=None, sort=steps,
+                  axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' / ')",
+                                labelFontSize=13))
+        bars = alt.Chart(_data("main")).mark_bar(size=46).encode(
+            x=x, y=alt.Y("start:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(",.0f", lang, "%"))),
+            y2="end:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                                        legend=None),
+            tooltip=[alt.Tooltip("step:N", title=" "), alt.Tooltip("label:N", title=y_title)])
+        text = alt.Chart(_data("main")).mark_text(dy=-8, fontWeight="bold", fontSize=13).encode(
+            x=x, y="top:Q", text="label:N")
+        rule = alt.Chart(_data("rule")).mark_rule(color=TARGET_RED, strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q")
+        rtext = alt.Chart(_data("rule")).mark_text(align="right", dy=-8, color=TARGET_RED, fontWeight="bold",
+                                                   x="width").encode(y="v:Q", text="text:N")
+        return alt.layer(bars, text, rule, rtext).properties(height=height) \
+            .configure_axis(labelFontSize=13, titleFontSize=13)
+    return with_data(template(key, build, lang), main=d,
+                     rule=pd.DataFrame({"v": [threshold], "text": [threshold_label]}))
 
 
-def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> alt.Chart:
+def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:
     """Horizontal bars from the scenario's outcome to the outcome with one assumption at each end of
     its range, the two ends side by side in each row. ``df``: assumption, rank, end (label), value,
     range (text), label (text)."""
     order = list(df.sort_values("rank")["assumption"].drop_duplicates())
     ends = list(dict.fromkeys(df["end"]))
-    y = alt.Y("assumption:N", title=None, sort=order,
-              axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=13))
-    bars = alt.Chart(df.assign(base=base)).mark_bar(opacity=0.95).encode(
-        y=y, yOffset=alt.YOffset("end:N", sort=ends),
-        x=alt.X("base:Q", title=x_title, axis=alt.Axis(labelExpr=label_expr(",.2f", lang, "%")),
-                scale=alt.Scale(zero=False)),
-        x2="value:Q", color=alt.Color("end:N", title=None, sort=ends,
-                                      scale=alt.Scale(domain=ends, range=["#5dade2", "#e67e22"]),
-                                      legend=alt.Legend(orient="bottom", labelLimit=0)),
-        tooltip=[alt.Tooltip("assumption:N", title=" "), alt.Tooltip("end:N", title=" "),
-                 alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
-    rule = alt.Chart(pd.DataFrame({"v": [base]})).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
     h = height or max(160, 34 * len(order))
-    return finish([bars, rule], h)
+    key = ("tornado", x_title, tuple(order), tuple(ends), h)
+
+    def build() -> alt.TopLevelMixin:
+        y = alt.Y("assumption:N", title=None, sort=order,
+                  axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=13))
+        bars = alt.Chart(_data("main")).mark_bar(opacity=0.95).encode(
+            y=y, yOffset=alt.YOffset("end:N", sort=ends),
+            x=alt.X("base:Q", title=x_title, axis=alt.Axis(labelExpr=label_expr(",.2f", lang, "%")),
+                    scale=alt.Scale(zero=False)),
+            x2="value:Q", color=alt.Color("end:N", title=None, sort=ends,
+                                          scale=alt.Scale(domain=ends, range=["#5dade2", "#e67e22"]),
+                                          legend=alt.Legend(orient="bottom", labelLimit=0)),
+            tooltip=[alt.Tooltip("assumption:N", title=" "), alt.Tooltip("end:N", title=" "),
+                     alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
+        rule = alt.Chart(_data("rule")).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
+        return _finish(alt.layer(bars, rule), h)
+    return with_data(template(key, build, lang), main=df.assign(base=base), rule=pd.DataFrame({"v": [base]}))
 
 
 # ------------------------------------------------------------------ comparing scenarios (issue 5)
@@ -244,6 +544,7 @@ def compare_frame(runs: Sequence[tuple[str, Projection]], indicator: str, group:
     scenario's projected years, starting from the last actual point (not across a standard break)."""
     rows: list[dict[str, Any]] = []
     actual_label = t("compare.actual", lang)
+    pct = indicator.endswith("_rate")
     for i, (label, proj) in enumerate(runs):
         p = proj.path(indicator, group)
         if p is None:
@@ -254,7 +555,7 @@ def compare_frame(runs: Sequence[tuple[str, Projection]], indicator: str, group:
         def row(series: str, y: int, basis: str) -> dict[str, Any]:
             return {"series": series, "year": y, "value": p.values[y], "basis": basis,
                     "segment": "new" if break_year is not None and y >= break_year else "old",
-                    "label": fmt_num(p.values[y], lang, 2), "basis_label": t(f"basis.{basis}", lang)}
+                    "label": value_label(p.values[y], lang, pct), "basis_label": t(f"basis.{basis}", lang)}
         if i == 0:
             rows += [row(actual_label, y, "actual") for y in years if y in p.actual]
         joins = last_actual is not None and (break_year is None or (last_actual + 1 >= break_year) == (last_actual >= break_year))
@@ -264,25 +565,60 @@ def compare_frame(runs: Sequence[tuple[str, Projection]], indicator: str, group:
 
 
 def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int | None = None, percent: bool = True,
-                  height: int = 320, y_format: str = ",.1f") -> alt.Chart:
-    """Overlaid scenario paths: the actual years solid and dark, each scenario dashed in its colour."""
+                  height: int = 320, y_format: str = ",.1f") -> dict:
+    """Overlaid scenario paths: the actual years solid and dark, each scenario dashed in its colour;
+    from the standard break on, their own y-axis on the right."""
     if df.empty:
-        return alt.Chart(pd.DataFrame({"x": []})).mark_point()
+        return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
     actual_label = t("compare.actual", lang)
     order = list(dict.fromkeys(df["series"]))
     colors = ["#333333" if s == actual_label else PALETTE[(i - (actual_label in order)) % len(PALETTE)]
               for i, s in enumerate(order)]
-    x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
-              axis=alt.Axis(labelExpr=label_expr(y_format, lang, "%" if percent else "")))
-    color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                      legend=alt.Legend(orient="bottom", columns=3, labelLimit=260))
-    lines = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
-        x=x, y=y, color=color,
-        strokeDash=alt.condition(alt.datum.basis == "actual", alt.value([1, 0]), alt.value([6, 4])),
-        detail=alt.Detail(["segment:N", "series:N"]),
-        tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
-                 alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
-    layers: list[alt.Chart] = [lines]
-    layers += break_layers(df, break_year, lang)
-    return finish(layers, height)
+    years = set(df["year"])
+    has_break = break_year is not None and break_year in years
+    two = bool(has_break and min(years) < break_year)
+    data = {"main": df}
+    if has_break:
+        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+    key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, two, break_year)
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
+        color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
+                          legend=alt.Legend(orient="bottom", columns=2, labelLimit=0))
+
+        def lines(seg: str | None, orient: str, title: str) -> alt.Chart:
+            c = alt.Chart(_data("main"))
+            if seg:
+                c = c.transform_filter(f"datum.segment == '{seg}'")
+            y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False),
+                      axis=alt.Axis(labelExpr=label_expr(y_format, lang, "%" if percent else ""), orient=orient,
+                                    titleColor="#555" if orient == "right" else alt.Undefined,
+                                    labelColor="#555" if orient == "right" else alt.Undefined))
+            return c.mark_line(point=True, strokeWidth=3).encode(
+                x=x, y=y, color=color,
+                strokeDash=alt.condition(alt.datum.basis == "actual", alt.value([1, 0]), alt.value([6, 4])),
+                detail=alt.Detail(["segment:N", "series:N"]),
+                tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)),
+                         alt.Tooltip("year:O", title=t("chart.year", lang)),
+                         alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
+        if two:
+            chart = alt.layer(lines("old", "left", y_title),
+                              lines("new", "right", t("chart.std_new", lang, year=break_year)),
+                              *_break_layers(x)).resolve_scale(y="independent")
+        else:
+            chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
+        return _finish(chart, plot_height(height), plot=True)
+    return with_data(template(key, build, lang), **data)
+
+
+# ------------------------------------------------------------------ other charts (e.g. communes)
+
+def altair_spec(chart: alt.TopLevelMixin, lang: str) -> dict:
+    """An Altair chart built elsewhere as a localised Vega-Lite dict, converted under the lock (Altair's
+    data transformers are global: two sessions converting at once race)."""
+    with _LOCK:
+        spec = chart.to_dict(validate=False)
+    # its height is the plot's (the commune ranking sets 28 px a bar): every bar keeps room for its name
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return localise(spec, lang)

@@ -450,8 +450,17 @@ def _about_sheet(ws: Any, ctx: Context, scenario: Scenario, L: str, meta: Report
 class KeyChart:
     name: str           # file-name slug
     title: str
-    chart: Any          # an Altair chart
+    chart: Any          # a Vega-Lite dict (giamngheo.report.charts)
     data: pd.DataFrame
+
+
+def key_chart_count(ctx: Context, proj: Projection) -> int:
+    """How many charts :func:`key_charts` gives, without building any (the report page says it)."""
+    n = sum(proj.path(ind, "all") is not None for ind in ("poor_rate", "near_poor_rate"))
+    n += proj.path("jobs_created", "all") is not None and "jobs_created" in ctx.indicators
+    n += any(i in ctx.indicators and proj.path(i, "all") is not None
+             for i in ("trained_labour_rate", "certified_labour_rate"))
+    return int(n)
 
 
 def key_charts(ctx: Context, proj: Projection, verdicts: list[Verdict], lang: str) -> list[KeyChart]:

@@ -1,21 +1,27 @@
-"""Chart pictures: an Altair chart to PNG with vl-convert (no browser), fonts with Vietnamese diacritics."""
+"""Chart pictures: a Vega-Lite spec to PNG with vl-convert (no browser), fonts with Vietnamese diacritics.
+
+The number locale travels inside the spec (``config.locale``, see :mod:`giamngheo.report.charts`),
+so the picture reads 1.234,5 in Vietnamese as the page does."""
 from __future__ import annotations
 
-import altair as alt
+from typing import Any
 
 
-def chart_png(chart: alt.TopLevelMixin | dict, scale: float = 2.0, width: int | None = 900) -> bytes:
-    """A chart (an Altair chart or its Vega-Lite spec) as PNG bytes."""
-    import copy
-
+def chart_png(chart: Any, scale: float = 2.0, width: int | None = 900) -> bytes:
+    """A chart (a Vega-Lite dict, or an Altair chart) as PNG bytes."""
     import vl_convert as vlc
 
-    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
+    from giamngheo.report.charts import _LOCK, spec_records
+
+    if not isinstance(chart, dict):
+        with _LOCK:   # Altair's data transformers are global: never two conversions at once
+            chart = chart.to_dict()
+    spec = spec_records(chart)
     if width and "width" not in spec:
         spec["width"] = width
-    spec.setdefault("config", {})
-    spec["config"].setdefault("font", "Noto Sans")
+    cfg = dict(spec.get("config") or {})
+    cfg.setdefault("font", "Noto Sans")
     # a picture cannot show a legend's full text on hover: never cut a legend label short
-    legend = spec["config"].setdefault("legend", {})
-    legend.setdefault("labelLimit", 0)
+    cfg["legend"] = {"labelLimit": 0, **(cfg.get("legend") or {})}
+    spec["config"] = cfg
     return vlc.vegalite_to_png(spec, scale=scale)

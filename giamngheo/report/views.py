@@ -23,8 +23,9 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
             continue
         level = v.target_level * scale
         who = "" if group == "all" else f" ({t(f'group.{group}', lang)})"
-        out.append({"year": v.year, "value": level,
-                    "label": f"{t('chart.target', lang)} {v.year}{who}: {fmt_num(level, lang, 2)}"})
+        # up to 2 decimals without trailing zeros, % for a rate: "99,8%", never "99,80"
+        text = fmt_num(level, lang) + ("%" if indicator.endswith("_rate") else "")
+        out.append({"year": v.year, "value": level, "label": f"{t('chart.target', lang)} {v.year}{who}: {text}"})
     return out
 
 
@@ -89,3 +90,57 @@ def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
 def _has(key: str) -> bool:
     from giamngheo.i18n import catalogue
     return key in catalogue()
+
+
+# ------------------------------------------------------------------------------ the leader's main chart
+
+MAIN_CHART_COLUMNS = ("role", "role_label", "series", "group", "year", "value", "basis", "basis_label", "segment",
+                      "label", "p10", "p25", "p75", "p90")
+
+
+def main_chart_frame(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
+                     indicator: str = "poor_rate") -> pd.DataFrame:
+    """The data of the leader's main chart (:func:`giamngheo.report.charts.main_chart`), one row per
+    mark, with ``role``:
+
+    - "scenario": the poor rate of all households and of each named group (Khmer) in the current
+      scenario from the plan's first year to the horizon; actual years with ``basis`` "actual", the
+      rest "projected" with the 10th/25th/75th/90th percentiles of the Monte Carlo ``mc``;
+    - "baseline": the default scenario's projected years (``baseline``: its projection; None = the
+      core's cached run of the default scenario), left out when the scenario is the default one;
+    - "target": the targets on this indicator (year, level, label).
+
+    ``segment`` is "old" before ``ctx.plan.standard.break_year`` and "new" from it on."""
+    from giamngheo.report.charts import path_frame
+    from giamngheo.scenario.assumptions import Scenario
+    plan = ctx.plan
+    brk = plan.standard.break_year if plan.standard else None
+    groups = ["all"] + list(ctx.groups)
+    items = [(indicator, g, t(f"group.{g}", lang)) for g in groups]
+    cur = path_frame(mc.projection, items, lang, break_year=brk, from_year=plan.period[0], bands=True)
+    if cur.empty:
+        return pd.DataFrame(columns=list(MAIN_CHART_COLUMNS))
+    cur = cur.assign(role="scenario", role_label=t("chart.current", lang),
+                     group=cur["series"].map({label: g for _, g, label in items}))
+    parts = [cur]
+    if tuple(scenario.values) != ():
+        if baseline is None:
+            from giamngheo.model.engine import run
+            baseline = run(ctx, Scenario())[0]
+        b = path_frame(baseline, items, lang, break_year=brk, from_year=plan.period[0])
+        if not b.empty:
+            b = b[b["basis"] == "projected"]
+            parts.append(b.assign(role="baseline", role_label=t("chart.baseline", lang),
+                                  group=b["series"].map({label: g for _, g, label in items})))
+    marks = [dict(m, group=g) for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang)]
+    if marks:
+        parts.append(pd.DataFrame([{"role": "target", "role_label": t("chart.target", lang), "series": "",
+                                    "group": m["group"], "year": m["year"], "value": m["value"], "label": m["label"],
+                                    "basis": "", "basis_label": "",
+                                    "segment": "new" if brk is not None and m["year"] >= brk else "old"}
+                                   for m in marks]))
+    out = pd.concat(parts, ignore_index=True)
+    for c in MAIN_CHART_COLUMNS:
+        if c not in out.columns:
+            out[c] = None
+    return out[list(MAIN_CHART_COLUMNS)]

@@ -11,6 +11,12 @@ from giamngheo.model.engine import Context, default_context, run
 
 LANG_KEY = "lang"
 
+# the app process keeps freed heap memory instead of trimming and faulting it in again on every Monte
+# Carlo (giamngheo.model.uncertainty.tune_allocator; memory stays bounded, README "Load")
+from giamngheo.model.uncertainty import tune_allocator  # noqa: E402
+
+tune_allocator()
+
 
 def lang() -> str:
     v = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
@@ -38,29 +44,74 @@ def _context() -> Context:
     return default_context()
 
 
+# ---------------------------------------------------------------- once per script run
+# The context and the scenario are read many times a run (sidebar, captions, page); they are worked out
+# once per run. A run is told apart by the ScriptRunContext's cursor dict, which Streamlit replaces at
+# the start of every run (we keep a reference to it, so a new run's dict can never be the same object).
+
+_RUN_MEMO = "_gn_run_memo"
+
+
+def _run_memo() -> dict:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        rctx = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - no Streamlit run (a bare import, a script): no memo
+        rctx = None
+    if rctx is None:
+        return {}
+    held = getattr(rctx, _RUN_MEMO, None)
+    if held is None or held[0] is not rctx.cursors:
+        held = (rctx.cursors, {})
+        setattr(rctx, _RUN_MEMO, held)
+    return held[1]
+
+
+def forget_run_memo() -> None:
+    """Drop what this run memoised (after saving a data version, or a change of the sliders in a run)."""
+    _run_memo().clear()
+
+
 def context() -> Context:
-    """The context of the data in use: the store's data version (latest, or the one picked), else the embedded data."""
-    return versioned_context()
+    """The context of the data in use: the store's data version (latest, or the one picked), else the
+    embedded data. Worked out once per run."""
+    memo = _run_memo()
+    ctx = memo.get("ctx")
+    if ctx is None:
+        ctx = memo["ctx"] = versioned_context()
+    return ctx
 
 
 def scenario() -> Scenario:
-    """The scenario the sidebar set (defaults when the sidebar has not run, e.g. in a page test)."""
+    """The scenario the sidebar set (defaults when the sidebar has not run, e.g. in a page test).
+
+    Built once per run for the same slider values: the raw values are compared (cheap), so a value set
+    during the run (a link, a preset) still gives the new scenario."""
     ctx = context()
+    ss = st.session_state
+    name = ss.get("scenario_name", "")
+    raw = (name, tuple(ss[a.id] if a.id in ss else None for a in ctx.registry))
+    memo = _run_memo()
+    got = memo.get("scenario")
+    if got is not None and got[0] == raw and got[1] is ctx:
+        return got[2]
     values = {}
-    for a in ctx.registry:
-        if a.id in st.session_state:
-            v = st.session_state[a.id]
-            try:
-                v = float(v)
-            except (TypeError, ValueError):
-                continue
-            if v != a.default:
-                values[a.id] = a.clamp(v)
-    return Scenario.of(st.session_state.get("scenario_name", ""), values)
+    for a, v in zip(ctx.registry, raw[1]):
+        if v is None:
+            continue
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            continue
+        if v != a.default:
+            values[a.id] = a.clamp(v)
+    sc = Scenario.of(name, values)
+    memo["scenario"] = (raw, ctx, sc)
+    return sc
 
 
 def results():
-    """(projection, verdicts) of the current scenario; cached by scenario in the core."""
+    """(projection, verdicts) of the current scenario; cached in the core by context and scenario."""
     return run(context(), scenario())
 
 
@@ -101,12 +152,6 @@ def sd_overrides() -> dict[str, float]:
     return {k: float(x) for k, x in v.items()} if isinstance(v, dict) else {}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _mc(values: tuple, overrides: tuple):
-    from giamngheo.model.uncertainty import monte_carlo_cached
-    return monte_carlo_cached(context(), Scenario("", values), overrides=dict(overrides))
-
-
 def page_url() -> str | None:
     """The address the browser is on (None in tests and when Streamlit cannot tell)."""
     try:
@@ -115,16 +160,13 @@ def page_url() -> str | None:
         return None
 
 
-def view_key() -> tuple:
-    """What a page's charts depend on: the data in use, the scenario, the edited spreads, the language."""
-    return (id(context()), scenario().values, tuple(sorted(sd_overrides().items())), lang())
-
-
 def mc_results():
-    """The Monte Carlo of the current scenario (compact: verdicts with probability, bands);
-    cached by scenario values and edited uncertainties, so a rerun that changed neither is free."""
-    from giamngheo.model.uncertainty import overrides_key
-    return _mc(scenario().values, overrides_key(sd_overrides()))
+    """The Monte Carlo of the current scenario (compact: verdicts with probability, bands).
+
+    The UI caches no core result (issue 11 §6): this calls the core's cache, keyed by the context
+    (the data in use), the scenario and the edited uncertainties, so a new data version is seen at once."""
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    return monte_carlo_cached(context(), scenario(), overrides=sd_overrides())
 
 
 # ---------------------------------------------------------------- data versions (uploads and edits)
@@ -209,3 +251,4 @@ def data_frame():
 def refresh_data() -> None:
     """After saving a version: forget the cached latest id so every page uses it at once."""
     _latest_id.clear()
+    forget_run_memo()

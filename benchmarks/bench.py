@@ -1,6 +1,6 @@
 """How fast: medians over repeats of the work a slider move costs.
 
-    python -m giamngheo.ui.bench [--repeats 9] [--draws 10000] [--no-apptest]
+    python benchmarks/bench.py [--repeats 9] [--draws 10000] [--no-apptest] [--pages]
 
 Measures
 - the full deterministic assessment (projection of every indicator + a verdict for every target);
@@ -9,7 +9,7 @@ Measures
   (the normal draws, the stock–flow recurrence, the other indicators' paths, the target tests);
 - goal seek for every projected target (uncached) and with the cache after a slider move;
 - one overview rerun in AppTest, unchanged (everything cached) and after a slider move;
-- Altair chart specs (the poverty page's two line charts; the overview itself draws no chart):
+- chart specs (the poverty page's two line charts; the overview itself draws no chart):
   building the spec against drawing from a spec computed before (only the JSON to send).
 Prints the machine (cores, CPU model, Python, numpy) and the load average, since another busy
 process on a 2-core machine moves every figure.
@@ -28,12 +28,31 @@ from typing import Any, Callable
 
 import numpy as np
 
-from giamngheo.model.assess import assess
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from giamngheo.model.assess import assess  # noqa: E402
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.model.engine import default_context, poverty_inputs, project, run
-from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
+from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
+
+
+def cpu_faults(fn: Callable[[], Any], repeats: int, warmup: int = 2) -> tuple[float, int]:
+    """(median process CPU ms, median minor page faults) of a call."""
+    import resource
+    for _ in range(warmup):
+        fn()
+    ts, fs = [], []
+    for _ in range(repeats):
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        t = time.process_time()
+        out = fn()
+        ts.append(1e3 * (time.process_time() - t))
+        fs.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0)
+        del out
+    return statistics.median(ts), int(statistics.median(fs))
 
 
 def median_ms(fn: Callable[[], Any], repeats: int, warmup: int = 1) -> tuple[float, float, float]:
@@ -86,6 +105,8 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int) -> Callable[[], dict
     lo = np.array([a.min for a in items])[:, None]
     hi = np.array([a.max for a in items])[:, None]
     whole = np.array([a.integer for a in items])
+    sd32, mean32 = sd.astype(np.float32)[:, None], mean.astype(np.float32)[:, None]
+    lo32, hi32 = lo.astype(np.float32), hi.astype(np.float32)
     idx = {a.id: i for i, a in enumerate(items)}
     inp = poverty_inputs(ctx)
     groups = {k: np.array(v, float) for k, v in inp.groups.items()}
@@ -111,9 +132,14 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int) -> Callable[[], dict
 
     def go() -> dict[str, float]:
         rng = np.random.default_rng(seed)
-        X = mean[:, None] + sd[:, None] * rng.standard_normal((len(items), n))
-        np.clip(X, lo, hi, out=X)
+        # the core's draws: float32 normals, scaled, shifted and clipped in float32, then the model's
+        # arithmetic in float64 (as giamngheo.model.poverty does)
+        X = rng.standard_normal((len(items), n), dtype=np.float32)
+        X *= sd32
+        X += mean32
+        np.clip(X, lo32, hi32, out=X)
         X[whole] = np.rint(X[whole])
+        X = X.astype(np.float64)
         v = lambda k: X[idx[k]] if k in idx else const(k)  # noqa: E731
         growth = v("household_growth") / 100
         s_near, no_work = v("exit_to_near_poor") / 100, v("no_work_share") / 100
@@ -239,21 +265,23 @@ def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float
         for ind in ("poor_rate", "near_poor_rate"):
             df = charts.path_frame(mc.projection, [(ind, g, g) for g in groups], "vi", break_year=brk,
                                    from_year=ctx.plan.period[0], bands=True)
-            specs.append(charts.line_chart(df, ind, "vi", break_year=brk).to_dict())
+            specs.append(charts.line_chart(df, ind, "vi", break_year=brk))
         return specs
     cached = build()
-    return {"2 fan charts (poverty page): frame + Altair spec + to_dict": median_ms(build, repeats),
-            "the same 2 charts from a precomputed spec (JSON only)": median_ms(lambda: [json.dumps(s) for s in cached],
+    return {"2 fan charts (poverty page): frame + spec (cached template + data)": median_ms(build, repeats),
+            "the same 2 charts: template JSON only (data go as Arrow)": median_ms(lambda: [json.dumps({k: v for k, v in s.items() if k != "datasets"}) for s in cached],
                                                                                 repeats)}
 
 
 # ----------------------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m giamngheo.ui.bench", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
     ap.add_argument("--no-apptest", action="store_true", help="skip the AppTest rerun (slowest part)")
+    ap.add_argument("--pages", action="store_true",
+                    help="also every page's rerun CPU against the floor page (benchmarks/pages.py)")
     a = ap.parse_args(argv)
     import logging
     logging.getLogger("streamlit").setLevel(logging.ERROR)   # "missing ScriptRunContext" outside a session
@@ -261,6 +289,20 @@ def main(argv: list[str] | None = None) -> int:
     ctx = default_context()
     sc = Scenario()
     results: dict[str, tuple[float, float, float]] = {}
+
+    # the core: assessment + 10,000 draws, CPU and page faults, with glibc's default allocator
+    # thresholds, then with the app's (tune_allocator: freed heap kept); and the numpy floor
+    from giamngheo.model.uncertainty import tune_allocator
+    moves = iter(range(3000, 8000, 10))
+
+    def core() -> Any:
+        s = sc.with_values(jobs=float(next(moves)))
+        return assess(ctx.plan, project(ctx, s), ctx.obs), monte_carlo(ctx, s, n, DEFAULT_SEED)
+    core_default = cpu_faults(core, r)
+    tuned = tune_allocator()
+    core_tuned = cpu_faults(core, r)
+    floor_fn = numpy_floor(ctx, sc, n, DEFAULT_SEED)
+    floor_cpu = cpu_faults(floor_fn, r)
 
     def det() -> None:
         assess(ctx.plan, project(ctx, sc), ctx.obs)
@@ -309,9 +351,19 @@ def main(argv: list[str] | None = None) -> int:
     mc_ms = results[f"Monte Carlo, {n:,} draws, all targets"][0]
     fl_ms = results[f"numpy floor, same array work, {n:,} draws"][0]
     print()
-    print(f"  Monte Carlo / numpy floor: {mc_ms / fl_ms:.1f}×   (aim: ≤ 5×; Monte Carlo aim ≤ 50 ms)")
+    print(f"  core (assessment + Monte Carlo {n:,} draws), process CPU ms / minor page faults a call:")
+    print(f"    glibc default thresholds: {core_default[0]:.1f} ms / {core_default[1]:,} faults")
+    print(f"    freed heap kept (tune_allocator{'' if tuned else ': NOT APPLIED'}): "
+          f"{core_tuned[0]:.1f} ms / {core_tuned[1]:,} faults")
+    print(f"    numpy floor: {floor_cpu[0]:.1f} ms / {floor_cpu[1]:,} faults  →  core ÷ floor "
+          f"{core_tuned[0] / floor_cpu[0]:.2f}×   (issue 16 aim: ≤ 20 ms and ≤ 2×)")
+    print(f"  Monte Carlo / numpy floor (wall): {mc_ms / fl_ms:.1f}×")
     print(f"  the floor's probabilities equal the core's: {'yes' if agree else 'NO'} "
           f"({', '.join(f'{k} {v:.4f}' for k, v in got.items())})")
+    if a.pages:
+        print()
+        from benchmarks import pages
+        return pages.main(["--repeats", str(max(3, r // 2))])
     return 0
 
 

@@ -1,0 +1,252 @@
+"""Chart specs (giamngheo/report/charts.py, giamngheo/ui/chart.py): Vietnamese numbers through Vega's
+number locale in every chart, templates built once, the fan from the draws, the leader's main chart,
+and (issue 11 §6) no core result cached in the UI: a new data version changes the overview at once.
+
+Rendered text comes from vl-convert's SVG (the same Vega that draws the page), so what is checked is
+what a user reads, not the spec's wording.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from streamlit.testing.v1 import AppTest
+
+from giamngheo.model.engine import default_context, run
+from giamngheo.model.uncertainty import monte_carlo_cached
+from giamngheo.report import charts, views
+from giamngheo.scenario.assumptions import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return default_context()
+
+
+@pytest.fixture(scope="module")
+def mc(ctx):
+    return monte_carlo_cached(ctx, Scenario.of("", {"jobs": 5000}))
+
+
+def svg_texts(spec: dict) -> list[str]:
+    svg = vlc.vegalite_to_svg(charts.spec_records(spec))
+    return [re.sub(r"&[a-z#0-9]+;", " ", s) for s in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def english_numbers(texts: list[str]) -> list[str]:
+    """Numbers written the English way, given that the charts show at most 2 decimals: a point
+    followed by other than exactly 3 digits (1.5, 2.33), or a comma followed by exactly 3 digits
+    (1,234)."""
+    bad = []
+    for s in texts:
+        if re.search(r"\d\.(\d{1,2}|\d{4,})(?!\d)", s) or re.search(r"\d,\d{3}(?!\d)", s):
+            bad.append(s)
+    return bad
+
+
+def all_charts(ctx, mc, lang: str) -> dict[str, dict]:
+    """Every kind of chart the app draws, built as the pages build them."""
+    from giamngheo.model import goalseek
+    from giamngheo.data import communes as cm
+    proj, verdicts = mc.projection, mc.verdicts
+    plan, brk = ctx.plan, ctx.plan.standard.break_year
+    groups = ["all"] + ctx.groups
+    out: dict[str, dict] = {}
+    for ind in ("poor_rate", "near_poor_rate"):
+        df = charts.path_frame(proj, [(ind, g, g) for g in groups], lang, break_year=brk, from_year=plan.period[0],
+                               bands=True)
+        marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, lang)]
+        out[ind] = charts.line_chart(df, "Tỷ lệ (%)", lang, targets=marks, break_year=brk)
+    df = charts.path_frame(proj, [("trained_labour_rate", "all", "x"), ("certified_labour_rate", "all", "y")], lang,
+                           from_year=plan.period[0], bands=True)
+    out["trained"] = charts.line_chart(df, "%", lang, targets=[m for i in ("trained_labour_rate", "certified_labour_rate")
+                                                               for m in views.target_marks(plan, verdicts, i, "all", lang)])
+    df = charts.path_frame(proj, [("jobs_created", "all", "jobs")], lang, from_year=plan.period[0], bands=True,
+                           percent=False).drop_duplicates(["year"])
+    out["jobs"] = charts.bar_fan_chart(df, "workers", lang, rule=3000, rule_label="Mục tiêu: 3.000")
+    df = charts.path_frame(proj, [("national_standard_upper_secondary_new", "all", "T16")], lang,
+                           from_year=plan.period[0]).drop_duplicates(["year"])
+    out["T16"] = charts.bar_chart(df, "year", "value", "basis_label", "", lang, height=180)
+    cdf = views.channel_frame(proj, lang)
+    out["flows"] = charts.flow_balance_chart(cdf[cdf["year"] > ctx.as_of], "hộ", lang)
+    sc = Scenario.of("", {"jobs": 5000})
+    for att in goalseek.gap_attribution(ctx, sc)[:1]:
+        out["gap"] = charts.gap_chart(goalseek.attribution_frame(att, lang), "gap", lang, threshold=100 * att.threshold,
+                                      threshold_label="ngưỡng")
+    tn = goalseek.tornado(ctx, sc)
+    g = tn.bars[0][0]
+    base, _ = tn.for_group(g)
+    out["tornado"] = charts.tornado_chart(goalseek.tornado_frame(ctx, tn, g, lang), "x", lang, base=base)
+    runs = [("A", proj), ("B", run(ctx, Scenario())[0])]
+    out["compare"] = charts.compare_chart(charts.compare_frame(runs, "poor_rate", "all", lang, from_year=2021,
+                                                               break_year=brk), "p", lang, break_year=brk)
+    out["main"] = charts.main_chart(views.main_chart_frame(ctx, sc, mc, lang=lang), lang, break_year=brk)
+    rk = pd.DataFrame({"unit": [f"Xã {i}" for i in range(6)], "poor_rate": [1.25, 2.5, 0.75, 3.125, 1.0, 1234.5],
+                       "above": [False, True, False, True, False, True]})
+    rk["label"] = rk["poor_rate"].map(lambda v: charts.value_label(v, lang, True))
+    out["communes"] = charts.altair_spec(cm.ranking_chart(rk, "poor_rate", "x", lang, rule=1.5, rule_label="t"), lang)
+    return out
+
+
+def test_every_chart_reads_vietnamese_numbers(ctx, mc):
+    specs = all_charts(ctx, mc, "vi")
+    for name, spec in specs.items():
+        assert "replace(" not in str({k: v for k, v in spec.items() if k != "datasets"}), name   # no regex rewriting
+        assert spec["config"]["locale"]["number"]["decimal"] == ",", name
+        texts = svg_texts(spec)
+        assert texts, name
+        assert english_numbers(texts) == [], (name, english_numbers(texts))
+    # a decimal comma where a rate has decimals, and the thousands dot where a count is large
+    assert any(re.fullmatch(r"\d+,\d%", s) for s in svg_texts(specs["poor_rate"]))
+    assert "1.234,5%" in svg_texts(specs["communes"])
+
+
+def test_the_same_charts_read_english_numbers_in_english(ctx, mc):
+    specs = all_charts(ctx, mc, "en")
+    texts = svg_texts(specs["poor_rate"])
+    assert any(re.fullmatch(r"\d+\.\d%", s) for s in texts)
+    assert "1,234.5%" in svg_texts(specs["communes"])
+
+
+def test_no_mixed_formats_in_labels_and_integer_axis_for_counts(ctx, mc):
+    # a 99,8% target is "99,8%", not "99,80"
+    lab = views.target_marks(ctx.plan, [v for v in mc.verdicts], "primary_enrolment_rate", "all", "vi")
+    tg = next(t for t in ctx.plan.targets if t.indicator == "primary_enrolment_rate")
+    if lab:
+        assert lab[0]["label"].endswith(f"{str(tg.value).replace('.', ',')}%")
+    assert charts.value_label(99.8, "vi", True) == "99,8%"
+    assert charts.value_label(70.1, "en", True) == "70.1%"
+    # a count of schools: the axis ticks are whole numbers (never "1, 1, 0")
+    df = pd.DataFrame({"year": [2021, 2022, 2023], "value": [0.0, 1.0, 1.0], "basis_label": ["thực tế"] * 3,
+                       "label": ["0", "1", "1"]})
+    texts = svg_texts(charts.bar_chart(df, "year", "value", "basis_label", "", "vi", height=180))
+    ticks = [s for s in texts if re.fullmatch(r"[\d.,]+", s) and not re.fullmatch(r"20\d\d", s)]
+    assert ticks and all(re.fullmatch(r"\d+", s) for s in ticks), ticks
+    assert len(set(ticks)) == len(ticks)
+
+
+def test_templates_are_built_once_and_only_the_data_change(ctx):
+    sc1, sc2 = Scenario.of("", {"jobs": 1000}), Scenario.of("", {"jobs": 7000})
+    specs = []
+    for sc in (sc1, sc2):
+        mc = monte_carlo_cached(ctx, sc)
+        df = charts.path_frame(mc.projection, [("poor_rate", "all", "a")], "vi", break_year=ctx.plan.standard.break_year,
+                               from_year=2021, bands=True)
+        n = len(charts._TEMPLATES)
+        specs.append(charts.line_chart(df, "t-once", "vi", break_year=ctx.plan.standard.break_year))
+    assert len(charts._TEMPLATES) == n                  # the second chart built no new template
+    a, b = specs
+    assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+    assert a["layer"] is b["layer"]                    # the very same template, not rebuilt
+    assert not a["datasets"]["main"].equals(b["datasets"]["main"])
+
+
+def test_fan_percentiles_are_those_of_the_draws(ctx, mc):
+    df = charts.path_frame(mc.projection, [("poor_rate", "all", "a")], "vi", from_year=2021, bands=True)
+    p = mc.projection.path("poor_rate", "all")
+    for y, d in p.draws.items():
+        row = df[(df["year"] == y) & (df["basis"] == "projected")].iloc[0]
+        s = pd.Series(np.asarray(d))      # an independent route: pandas' quantile, year by year
+        for q in (10, 25, 75, 90):
+            assert row[f"p{q}"] == pytest.approx(float(s.quantile(q / 100)), rel=1e-12, abs=1e-12)
+
+
+def test_main_chart_frame_and_spec(ctx):
+    sc = Scenario.of("", {"jobs": 8000, "overseas": 1500})
+    mc = monte_carlo_cached(ctx, sc)
+    fr = views.main_chart_frame(ctx, sc, mc, lang="vi")
+    brk = ctx.plan.standard.break_year
+    cur = fr[fr["role"] == "scenario"]
+    assert set(cur["group"]) == {"all", *ctx.groups}
+    assert cur["year"].min() == ctx.plan.period[0] and cur["year"].max() == ctx.horizon
+    # segments follow the plan's break year (never a hard-coded year)
+    assert ((cur["year"] >= brk) == (cur["segment"] == "new")).all()
+    # the actual years are the observed values; the projection carries its band
+    p = mc.projection.path("poor_rate", "all")
+    for _, r in cur[(cur["group"] == "all")].iterrows():
+        assert r["value"] == pytest.approx(p.values[r["year"]])
+    assert cur.loc[cur["basis"] == "projected", "p10"].notna().any()
+    # the baseline is the default scenario's projection
+    base = fr[fr["role"] == "baseline"]
+    dp = run(ctx, Scenario())[0].path("poor_rate", "all")
+    ball = base[base["group"] == "all"]
+    assert len(ball) and all(r["value"] == pytest.approx(dp.values[r["year"]]) for _, r in ball.iterrows())
+    # the targets are those of the plan on the poor rate
+    tg = fr[fr["role"] == "target"]
+    expected = {(m["year"], round(m["value"], 9)) for g in ["all", *ctx.groups]
+                for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, "vi")}
+    assert {(int(r["year"]), round(r["value"], 9)) for _, r in tg.iterrows()} == expected
+    # the default scenario has no baseline of its own
+    fd = views.main_chart_frame(ctx, Scenario(), monte_carlo_cached(ctx, Scenario()), lang="vi")
+    assert not (fd["role"] == "baseline").any()
+    spec = charts.main_chart(fr, "vi", break_year=brk)
+    assert spec["resolve"]["scale"]["y"] == "independent"      # the years after the break: own axis
+    texts = svg_texts(spec)
+    assert "Kịch bản mặc định" in texts and "Chuẩn nghèo mới" in texts
+    assert any(s.startswith("Mục tiêu 2030") for s in texts)
+
+
+# ------------------------------------------------------------------------------------------ AppTests
+
+def page(name: str, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=120)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def test_a_page_whose_data_do_not_move_does_no_chart_work():
+    from giamngheo.ui import chart as ui_chart
+    at = page("4_dich_vu_xa_hoi.py")
+    assert not at.exception
+    n_specs, n_tpl = len(ui_chart._SPECS), len(charts._TEMPLATES)
+    first = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(first) >= 10
+    at.session_state["jobs"] = 6500       # the headline slider: no service indicator depends on it
+    at.run()
+    assert not at.exception
+    assert (len(ui_chart._SPECS), len(charts._TEMPLATES)) == (n_specs, n_tpl)
+    assert [c.proto.spec for c in at.get("vega_lite_chart")] == first
+
+
+def test_a_page_whose_data_move_rebuilds_only_the_data():
+    from giamngheo.ui import chart as ui_chart
+    at = page("2_giam_ngheo.py")
+    assert not at.exception
+    n_tpl = len(charts._TEMPLATES)
+    keys = set(ui_chart._SPECS)
+    at.run()                                  # nothing changed: nothing built
+    assert set(ui_chart._SPECS) == keys
+    at.session_state["jobs"] = 6100
+    at.run()
+    assert not at.exception
+    assert len(set(ui_chart._SPECS) - keys) == 3       # three charts with new data …
+    assert len(charts._TEMPLATES) == n_tpl              # … and no template built again
+
+
+def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
+    """Issue 11 §6: the overview's verdicts come from the core's cache keyed by the data in use."""
+    db.save_data_version(EMBEDDED, note="gốc", parent_id=None)
+    at = page("1_tong_quan.py")
+    assert not at.exception
+    before = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
+    assert before
+    # the 2025 poor rate four times what it was: the district's fall targets are read differently
+    line = next(ln for ln in EMBEDDED.splitlines() if ln.startswith("poor_households,all,2025,"))
+    n = int(line.split(",")[3])
+    changed = EMBEDDED.replace(line, line.replace(f",{n},", f",{4 * n},", 1))
+    assert changed != EMBEDDED
+    db.save_data_version(changed, note="sửa 2025")
+    time.sleep(2.1)                            # the latest version id is re-read every 2 s
+    at.run()
+    assert not at.exception
+    after = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
+    assert after and after != before
