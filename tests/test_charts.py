@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
-from giamngheo.report import charts, views
+from giamngheo.report import charts, commune_charts, views, what_it_takes
 from giamngheo.scenario.assumptions import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,8 @@ EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
 
 @pytest.fixture(scope="module")
 def ctx():
-    return default_context()
+    # the demo dataset: every chart kind has data to draw there (labour, schools, services)
+    return default_context(dataset="demo")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,6 @@ def english_numbers(texts: list[str]) -> list[str]:
 def all_charts(ctx, mc, lang: str) -> dict[str, dict]:
     """Every kind of chart the app draws, built as the pages build them."""
     from giamngheo.model import goalseek
-    from giamngheo.data import communes as cm
     proj, verdicts = mc.projection, mc.verdicts
     plan, brk = ctx.plan, ctx.plan.standard.break_year
     groups = ["all"] + ctx.groups
@@ -79,12 +79,12 @@ def all_charts(ctx, mc, lang: str) -> dict[str, dict]:
     out["flows"] = charts.flow_balance_chart(cdf[cdf["year"] > ctx.as_of], "hộ", lang)
     sc = Scenario.of("", {"jobs": 5000})
     for att in goalseek.gap_attribution(ctx, sc)[:1]:
-        out["gap"] = charts.gap_chart(goalseek.attribution_frame(att, lang), "gap", lang, threshold=100 * att.threshold,
+        out["gap"] = charts.gap_chart(what_it_takes.attribution_frame(att, lang), "gap", lang, threshold=100 * att.threshold,
                                       threshold_label="ngưỡng")
     tn = goalseek.tornado(ctx, sc)
     g = tn.bars[0][0]
     base, _ = tn.for_group(g)
-    out["tornado"] = charts.tornado_chart(goalseek.tornado_frame(ctx, tn, g, lang), "x", lang, base=base)
+    out["tornado"] = charts.tornado_chart(what_it_takes.tornado_frame(ctx, tn, g, lang), "x", lang, base=base)
     runs = [("A", proj), ("B", run(ctx, Scenario())[0])]
     out["compare"] = charts.compare_chart(charts.compare_frame(runs, "poor_rate", "all", lang, from_year=2021,
                                                                break_year=brk), "p", lang, break_year=brk)
@@ -92,7 +92,7 @@ def all_charts(ctx, mc, lang: str) -> dict[str, dict]:
     rk = pd.DataFrame({"unit": [f"Xã {i}" for i in range(6)], "poor_rate": [1.25, 2.5, 0.75, 3.125, 1.0, 1234.5],
                        "above": [False, True, False, True, False, True]})
     rk["label"] = rk["poor_rate"].map(lambda v: charts.value_label(v, lang, True))
-    out["communes"] = charts.altair_spec(cm.ranking_chart(rk, "poor_rate", "x", lang, rule=1.5, rule_label="t"), lang)
+    out["communes"] = charts.altair_spec(commune_charts.ranking_chart(rk, "poor_rate", "x", lang, rule=1.5, rule_label="t"), lang)
     return out
 
 
@@ -203,7 +203,8 @@ def page(name: str, **state) -> AppTest:
     return at.run()
 
 
-def test_a_page_whose_data_do_not_move_does_no_chart_work():
+def test_a_page_whose_data_do_not_move_does_no_chart_work(demo_dataset):
+    # the demo dataset: the services page has a chart per indicator there
     from giamngheo.ui import chart as ui_chart
     at = page("4_dich_vu_xa_hoi.py")
     assert not at.exception
@@ -239,8 +240,8 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
     assert not at.exception
     before = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
     assert before
-    # the 2025 poor rate four times what it was: the district's fall targets are read differently
-    line = next(ln for ln in EMBEDDED.splitlines() if ln.startswith("poor_households,all,2025,"))
+    # the 2024 poor households four times what they were: the 2030 projection starts elsewhere
+    line = next(ln for ln in EMBEDDED.splitlines() if ln.startswith("poor_households,all,2024,"))
     n = int(line.split(",")[3])
     changed = EMBEDDED.replace(line, line.replace(f",{n},", f",{4 * n},", 1))
     assert changed != EMBEDDED

@@ -143,19 +143,13 @@ def _digest(plan: Plan) -> str:
 
 @lru_cache(maxsize=8)
 def default_context(plan_path: str | None = None, data_path: str | None = None, as_of: int | None = None,
-                    dataset: str = "default") -> Context:
+                    dataset: str | None = None) -> Context:
+    """The embedded plan and data (``dataset``: "default", "demo"; None: the server's choice,
+    ``GIAMNGHEO_DATASET``, else the default)."""
     plan = load_plan(plan_path)
-    obs = load_observations(data_path) if data_path else _load_dataset(dataset)
-    return make_context(plan, obs, as_of, data_label="" if dataset == "default" else dataset)
-
-
-def _load_dataset(dataset: str) -> Observations:
-    try:
-        return load_observations(dataset=dataset)
-    except TypeError:            # a loader without datasets: only the default exists
-        if dataset != "default":
-            raise
-        return load_observations()
+    obs = load_observations(data_path) if data_path else load_observations(dataset=dataset)
+    name = getattr(obs, "dataset", None)
+    return make_context(plan, obs, as_of, data_label="" if name in (None, "default") else name)
 
 
 # ---------------------------------------------------------------------------------- the poverty block
