@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -48,7 +49,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
     current = at.dataframe[0].value
     assert dict(zip(current["Giả định"], current["Giá trị"])) == {
-        "Giảm tỷ lệ hộ nghèo (điểm %/năm)": "1,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
+        "Giảm nghèo nhờ các chính sách khác (điểm %/năm)": "1,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
     link = at.code[0].value
     assert link.startswith("/?") and "poor_fall=1.5" in link and "jobs=4000" in link
     at.text_input(key="_gn_save_name").input(AWKWARD)
@@ -107,7 +108,9 @@ def test_open_duplicate_and_delete(db):
     assert not at.exception
     ss = at.session_state
     assert ss["poor_fall"] == 1.7 and ss["jobs"] == 5000 and isinstance(ss["jobs"], int)
-    assert ss["overseas"] == 350 and ss["khmer_poor_fall"] == 1.2          # the rest at the plan's numbers
+    # the rest at their defaults: the plan's placements, the Khmer pace calibrated on the record
+    from giamngheo.model.engine import default_context
+    assert ss["overseas"] == 350 and ss["khmer_poor_fall"] == default_context().registry["khmer_poor_fall"].default
     assert ss["scenario_name"] == "Mở tôi"
     assert "Đã mở kịch bản" in texts(at, "success")
     assert "dữ liệu hiện dùng đã thay đổi" in texts(at, "info")           # saved on other data: said so
@@ -161,8 +164,10 @@ def test_preset_buttons_set_the_sliders(db):
     at.button(key="gn_preset_cautious").click()
     at.run()
     ss = at.session_state
-    # the documented factors: 0.75 × 1 point, 0.8 × 3,000 jobs and × 350 placements
-    assert (ss["poor_fall"], ss["jobs"], ss["overseas"]) == (0.75, 2400, 280)
+    # the documented factors: 0.75 × the calibrated pace, 0.8 × 3,000 jobs and × 350 placements
+    from giamngheo.model.engine import default_context
+    f0 = default_context().registry["poor_fall"].default
+    assert ss["poor_fall"] == pytest.approx(round(0.75 * f0, 2), abs=0.006) and (ss["jobs"], ss["overseas"]) == (2400, 280)
     assert ss["scenario_name"] == "Thận trọng"
     assert "Đang dùng: **Thận trọng** (kịch bản mẫu)" in texts(at, "markdown")
 
@@ -188,7 +193,8 @@ def test_the_short_link_opens_the_saved_scenario_in_app_py(db):
     bad.run()
     assert not bad.exception
     assert "không tìm thấy kịch bản này" in texts(bad, "warning")
-    assert bad.session_state["poor_fall"] == 1.0
+    from giamngheo.model.engine import default_context
+    assert bad.session_state["poor_fall"] == default_context().registry["poor_fall"].default
 
 
 def test_with_an_editor_password_only_a_signed_in_editor_deletes(db):

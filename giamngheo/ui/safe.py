@@ -126,8 +126,11 @@ def message(note: Any, lang: str, limit: int = 80) -> str:
     key = f"ingest.note.{getattr(note, 'code', '')}"
     if key not in catalogue() or not hasattr(note, "params"):     # another kind of notice: all of it as text
         return text(note.message(lang), 1000)
-    params = {k: (text(v, limit) if isinstance(v, str) else v) for k, v in dict(note.params).items()}
-    return t(key, lang, **params)
+    def one(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("@") and v[1:] in catalogue():
+            return t(v[1:], lang)          # the core's own words (a key of ours), not outside text
+        return text(v, limit) if isinstance(v, str) else v
+    return t(key, lang, **{k: one(v) for k, v in dict(note.params).items()})
 
 
 __all__ = ["text", "plain", "message", "logged", "csv_bytes", "has_link", "LIMIT"]
