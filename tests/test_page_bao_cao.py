@@ -64,7 +64,7 @@ def test_preview_has_every_target_and_t23_missed():
     assert list(df["TT"]) == list(range(1, 29))
     t23 = df[df["TT"] == 23].iloc[0]
     assert t23["Kết quả đánh giá"] == "Không đạt"          # recognised for 2023 against "before 2023"
-    assert t23["Căn cứ"] == "thực tế"
+    assert t23["Căn cứ"] == "số liệu"          # never «thực tế»: the word is kept for official figures alone
     # the projected 2030 targets carry a probability (Monte Carlo), the settled ones none
     t27 = df[df["TT"] == 27].iloc[0]
     assert t27["Xác suất đạt"].endswith("%") and t23["Xác suất đạt"] == ""
@@ -114,4 +114,6 @@ def test_a_saved_scenario_can_be_reported(own_store):   # last: the other tests 
     labels = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng"}
     df = preview(at)
     assert df[df["TT"] == 24].iloc[0]["Kết quả đánh giá"] == labels[expect[24]]
-    assert any("Giảm tỷ lệ hộ nghèo" in c.value and "0 (mặc định 1)" in c.value for c in at.caption)
+    from giamngheo.i18n import fmt_num
+    f0 = ctx.registry["poor_fall"]
+    assert any(f0.label_vi in c.value and f"0 (mặc định {fmt_num(f0.default, 'vi')})" in c.value for c in at.caption)

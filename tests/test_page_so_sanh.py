@@ -49,7 +49,7 @@ def test_presets_side_by_side_with_changed_cells_marked(db):
     verdicts = {c: run(ctx, resolve(ctx, get_preset(pid))[0])[1]
                 for c, pid in zip(cols, ("plan", "trend", "cautious"))}
     ref = verdicts[cols[0]]
-    rank = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0}
+    rank = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0, "awaiting_data": 0}
     for i in range(28):
         assert not table[cols[0]][i][0] in "▲▼●"                    # the reference is never marked
         for c in cols[1:]:
@@ -73,7 +73,11 @@ def test_presets_side_by_side_with_changed_cells_marked(db):
         assert m.value == f"{sum(v.status in ('achieved', 'on_track') for v in verdicts[c])}/28"
     # the assumptions that differ, with the preset values worked out from the documented rules
     diff = at.dataframe[1].value.set_index("Giả định")
-    assert diff.loc["Giảm tỷ lệ hộ nghèo (điểm %/năm)", cols].tolist() == ["1", "1,1", "0,75"]
+    # the pace: the calibrated default in the plan and trend presets, × 0.75 in the cautious one
+    from giamngheo.i18n import fmt_num
+    pace = [ctx.registry.resolve(resolve(ctx, get_preset(pid))[0])["poor_fall"] for pid in ("plan", "trend", "cautious")]
+    assert pace[0] == pace[1] == ctx.registry["poor_fall"].default and pace[2] == pytest.approx(0.75 * pace[0], abs=0.006)
+    assert diff.loc[ctx.registry["poor_fall"].label_vi, cols].tolist() == [fmt_num(x, "vi") for x in pace]
     assert diff.loc["Việc làm mới mỗi năm (lao động)", cols].tolist() == ["3.000", "3.350", "2.400"]
     assert "Tăng số hộ (%/năm)" not in diff.index                        # no preset moves it
     charts = at.get("vega_lite_chart")
