@@ -219,7 +219,8 @@ def test_each_draw_is_the_deterministic_model_at_that_draws_values(ctx):
         one = project(ctx, sc, params={k: float(v[i]) for k, v in params.items()},
                       nowcast_params={k: float(v[i]) for k, v in now.items()})
         for y in (2026, 2030):
-            assert one.get("poor_rate", "all", y) == pytest.approx(float(draws[y][i]), rel=1e-9), (i, y)
+            # the Monte Carlo runs in single precision (float32 draws): equal to about 7 digits
+            assert one.get("poor_rate", "all", y) == pytest.approx(float(draws[y][i]), rel=1e-5), (i, y)
         for tid in met:
             tg = ctx.plan.target(tid)
             met[tid].append(bool(kinds.measure(ctx.plan, tg, one.getter(tg.indicator, tg.group)).met()))

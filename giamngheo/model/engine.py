@@ -389,6 +389,9 @@ POVERTY_OUT = {
     "near_poor_exits": ("flow", "near_exits"), "near_poor_new": ("flow", "near_new"),
 }
 RATES = {"poor_rate": "poor_households", "near_poor_rate": "near_poor_households"}
+# what a Monte Carlo run keeps: the stocks and rates targets and fan charts read (no flows)
+MC_OUT = ("households", "poor_households", "near_poor_households", "poor_households_no_work_capacity",
+          "poor_rate", "near_poor_rate")
 
 
 def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, str] | None = None) -> list[SeriesPath]:
@@ -409,7 +412,10 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
     paths = []
     for group in out_groups:
         built: dict[str, list[Any]] = {}
-        wanted = [only[0]] if only and only[1] == group else (list(POVERTY_OUT) + list(RATES) if not only else [])
+        if only:
+            wanted = [only[0]] if only[1] == group else []
+        else:
+            wanted = list(MC_OUT) if mc else list(POVERTY_OUT) + list(RATES)
         for ind in wanted:
             if ind in RATES:
                 num = series(group, "stock", POVERTY_OUT[RATES[ind]][1])
@@ -486,7 +492,7 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
     if ctx.poverty is not None:
-        res = run_poverty(ctx.poverty, vals, now)
+        res = run_poverty(ctx.poverty, vals, now, record_flows=not mc)
         for p in poverty_paths(ctx, res, mc):
             proj.add(p)
             covered.add((p.indicator, p.group))
@@ -547,7 +553,7 @@ def project_one(ctx: Context, scenario: Scenario, indicator: str, group: str,
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
     key = (indicator, group)
     if ctx.poverty is not None and (indicator in POVERTY_OUT or indicator in RATES):
-        res = run_poverty(ctx.poverty, vals, now)
+        res = run_poverty(ctx.poverty, vals, now, record_flows=POVERTY_OUT.get(indicator, ("stock",))[0] == "flow")
         for p in poverty_paths(ctx, res, True, only=key):
             proj.add(p)
         if proj.path(indicator, group) is not None:

@@ -105,25 +105,38 @@ class PovertyResult:
     rebased_at: int | None
 
 
-def _get(p: Mapping[str, Any], k: str) -> Array:
+def _min(a: Any, b: Any) -> Any:
+    """np.minimum that keeps Python floats Python floats (a float64 numpy scalar would turn float32 draws into float64)."""
+    return min(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.minimum(a, b)
+
+
+def _max(a: Any, b: Any) -> Any:
+    return max(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.maximum(a, b)
+
+
+def _get(p: Mapping[str, Any], k: str) -> Any:
+    """A parameter: a Python float for one value (so that draws in float32 stay float32), else the array."""
     try:
-        return np.asarray(p[k], dtype=float)
+        v = p[k]
     except KeyError:
         raise KeyError(f"poverty model: parameter {k!r} is missing") from None
+    return float(v) if np.ndim(v) == 0 else np.asarray(v)
 
 
 def group_pace_id(group: str) -> str:
     return f"{group}_poor_fall"
 
 
-def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, Any] | None = None) -> PovertyResult:
+def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, Any] | None = None,
+                record_flows: bool = True) -> PovertyResult:
     """Project the stocks from ``inp.start_year + 1`` to the horizon.
 
     ``p`` maps assumption ids to scalars or arrays of draws (shape (n,)): the scenario, used from
-    ``inp.lever_from``; ``nowcast`` the same for the years before (default: ``p``)."""
+    ``inp.lever_from``; ``nowcast`` the same for the years before (default: ``p``). Without
+    ``record_flows`` (the Monte Carlo) only the stocks are kept."""
     nowcast = p if nowcast is None else nowcast
     named = [k for k in inp.groups if k != "rest"]
-    state = {k: GroupState(*(np.asarray(v, float) for v in inp.groups[k])) for k in inp.groups}
+    state = {k: GroupState(*(float(x) for x in inp.groups[k])) for k in inp.groups}
     years = list(range(inp.start_year + 1, inp.horizon + 1))
     stocks = {k: {s: [] for s in ("H", "P", "W", "D", "N")} for k in state}
     flows = {k: {f: [] for f in FLOW_KEYS} for k in state}
@@ -158,15 +171,16 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
         growth = g("household_growth") / 100
         r_new, r_ret, r_nn = g("new_poor_rate") / 100 * k_new, g("returning_poor_rate") / 100, g("near_new_rate") / 100 * k_near
         s_near, nu = g("exit_to_near_poor") / 100, g("no_work_share") / 100
-        sigma, kappa = np.minimum(g("no_work_exit_rate") / 100, 1.0), g("near_no_work_share") / 100
-        m_all = g("poor_fall") / sc.f0 if sc.f0 > 0 else np.asarray(1.0)
-        m_near = g("near_poor_fall") / sc.fn0 if sc.fn0 > 0 else np.asarray(1.0)
+        sigma, kappa = _min(g("no_work_exit_rate") / 100, 1.0), g("near_no_work_share") / 100
+        m_all = g("poor_fall") / sc.f0 if sc.f0 > 0 else 1.0
+        m_near = g("near_poor_fall") / sc.fn0 if sc.fn0 > 0 else 1.0
         jobs, ov = g("jobs"), g("overseas")
         ov_eth = g("overseas_ethnic")
-        ov = np.maximum(ov, ov_eth)            # the ethnic placements are part of all placements
+        ov = _max(ov, ov_eth)            # the ethnic placements are part of all placements
         H_tot = sum(st.H for st in state.values())
         lam_jobs = jobs * g("job_priority") * (g("job_lift") / 100) / H_tot
-        shock = np.where(g("shock_year") == y, g("shock_households"), 0.0)
+        sy, shh = g("shock_year"), g("shock_households")
+        shock = (shh if sy == y else 0.0) if np.ndim(sy) == 0 else np.where(sy == y, shh, 0.0)
         for k, st in state.items():
             H, W, D, N, O = st.H, st.W, st.D, st.N, st.O
             if k in named and group_pace_id(k) in q and sc.fg0.get(k, 0) > 0:
@@ -175,29 +189,31 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
                 m_g = 1.0
             split = inp.overseas_split.get(k)
             ov_g = ov_eth if split == "ethnic" else (ov - ov_eth if split == "non_ethnic" else ov * H / H_tot)
-            lam_ov = ov_g * g("overseas_priority") * (g("overseas_lift") / 100) / np.maximum(H, 1e-9)
+            lam_ov = ov_g * g("overseas_priority") * (g("overseas_lift") / 100) / _max(H, 1e-9)
             lam_pace = sc.lam0 * m_all * m_g
             lam_w = lam_pace + lam_jobs + lam_ov
             lam_n = sc.lam_near0 * m_near * m_all * m_g
-            new = np.minimum(r_new * O, O)
+            new = _min(r_new * O, O)
             ret = r_ret * N
-            sh = np.minimum(shock * H / H_tot, np.maximum(O - new, 0.0))
+            sh = _min(shock * H / H_tot, _max(O - new, 0.0))
             x_w = W * -np.expm1(-lam_w)
             x_d = sigma * D
             n_left = N - ret
             x_n = n_left * ((1 - kappa) * -np.expm1(-(lam_n + lam_jobs + lam_ov)) + kappa * -np.expm1(-lam_n))
-            near_new = np.minimum(r_nn * O, np.maximum(O - new - sh, 0.0))
+            near_new = _min(r_nn * O, _max(O - new - sh, 0.0))
             to_near = s_near * (x_w + x_d)
             inflow = new + ret
             W2 = W - x_w + (1 - nu) * inflow + sh
             D2 = D - x_d + nu * inflow
             N2 = n_left - x_n + to_near + near_new
             H2 = H * (1 + growth)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                share = np.where(lam_w > 0, x_w / np.where(lam_w > 0, lam_w, 1.0), 0.0)
             st.H, st.W, st.D, st.N = H2, W2, D2, N2
             for s, v in (("H", H2), ("P", W2 + D2), ("W", W2), ("D", D2), ("N", N2)):
                 stocks[k][s].append(v)
+            if not record_flows:
+                continue
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(lam_w > 0, x_w / np.where(lam_w > 0, lam_w, 1.0), 0.0)
             for f, v in (("exits", x_w + x_d), ("exits_pace", share * lam_pace), ("exits_jobs", share * lam_jobs),
                          ("exits_overseas", share * lam_ov), ("exits_no_work", x_d), ("new", new),
                          ("returning", ret), ("shock", sh), ("near_exits", x_n), ("near_new", near_new),
