@@ -1,0 +1,220 @@
+"""What both reports share: the report's metadata, dates in the Vietnamese manner, the changed
+assumptions, the key charts, file names, and the neutralising of text that would start a formula."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pandas as pd
+
+from giamngheo.i18n import field, fmt_num, t
+from giamngheo.model.assess import STATUSES, Verdict
+from giamngheo.model.engine import Context, run
+from giamngheo.model.projection import Projection
+from giamngheo.report import charts, views
+from giamngheo.scenario.assumptions import Scenario
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FMT_COUNT = "#,##0"
+FMT_DEC = "#,##0.00"
+FMT_YEAR = "0"
+FMT_PROB = "0%"
+FMT_DATETIME = "dd/mm/yyyy hh:mm"
+DOC_FONT = "Times New Roman"
+KEY_ASSUMPTIONS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")
+
+STATUS_FILL = {   # the board's colours (ui/board_view.COLORS), background and text
+    "achieved": ("0B6B3A", "FFFFFF"), "on_track": ("2E9D5B", "FFFFFF"), "at_risk": ("F2B705", "1A1A1A"),
+    "off_track": ("C0392B", "FFFFFF"), "missed": ("7D1F16", "FFFFFF"), "no_data": ("9AA0A6", "1A1A1A"),
+}
+STATUS_ORDER = STATUSES
+ADMIN_PREFIXES = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh", "xã", "phường")
+VN_TZ = timezone(timedelta(hours=7))     # the date on a report is the date in Việt Nam, wherever the server is
+
+
+def is_demo_data(ctx: Context) -> bool:
+    """Whether the data in use are the demo dataset (illustrative figures): every export says so."""
+    from giamngheo.paths import is_demo
+    ds = getattr(ctx.obs, "dataset", None)
+    return bool(ds) and is_demo(ds)
+
+
+def now_vn() -> datetime:
+    """Now in Việt Nam (UTC+7, no daylight saving), as a naive datetime for Excel and Word."""
+    return datetime.now(VN_TZ).replace(tzinfo=None, microsecond=0)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+def safe_text(value: Any) -> Any:
+    """A string that cannot be read as a formula: a leading ``'`` before ``= + - @`` (tab, CR)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ReportMeta:
+    """What a report says about its scenario besides the numbers (all optional, all user text)."""
+
+    scenario_name: str = ""
+    author: str = ""
+    note: str = ""
+    saved_at: str = ""
+    data_version: str = ""
+    generated: datetime = dc_field(default_factory=now_vn)
+
+    @classmethod
+    def of_saved(cls, saved: Any, lang: str = "vi", **kw: Any) -> "ReportMeta":
+        """From a saved scenario (a ``store.SavedScenario``): its name, author, note and when it was saved
+        (with the data version it was made on; the report's own figures are those of the data in use)."""
+        from giamngheo.store import fmt_time
+
+        when = getattr(saved, "updated_at", "") or ""
+        saved_at = fmt_time(when, lang) if when else ""
+        dv = getattr(saved, "data_version", None)
+        if dv is not None:
+            saved_at += " · " + t("export.saved_on_version", lang, v=dv)
+        return cls(scenario_name=getattr(saved, "name", ""), author=getattr(saved, "author", ""),
+                   note=getattr(saved, "note", ""), saved_at=saved_at, **kw)
+
+
+def place_name(plan: Any) -> str:
+    """The place in the date line: ``place_vi`` from the plan file, else the locality without its
+    administrative word ("Huyện Trà Cú, tỉnh Trà Vinh" -> "Trà Cú")."""
+    explicit = plan.extra.get("place_vi") if isinstance(plan.extra, dict) else None
+    if explicit:
+        return str(explicit)
+    first = (plan.locality_vi or plan.locality_en or "").split(",")[0].strip()
+    low = first.lower()
+    for p in ADMIN_PREFIXES:
+        if low.startswith(p + " "):
+            return first[len(p) + 1:].strip()
+    return first
+
+
+def date_words(d: datetime, lang: str) -> str:
+    """``ngày 05 tháng 6 năm 2025`` (a day below 10 and months 1–2 with a leading zero) or ``5 June 2025``."""
+    if lang == "vi":
+        day = f"{d.day:02d}"
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        return t("export.date_words", lang, d=day, m=month, y=d.year)
+    return t("export.date_words", lang, d=d.day, m=calendar.month_name[d.month], y=d.year)
+
+
+def place_date(plan: Any, d: datetime, lang: str) -> str:
+    return f"{place_name(plan)}, {date_words(d, lang)}"
+
+
+def generated_text(d: datetime, lang: str) -> str:
+    return d.strftime("%d/%m/%Y %H:%M") if lang == "vi" else d.strftime("%Y-%m-%d %H:%M")
+
+
+def scenario_label(meta: ReportMeta, lang: str) -> str:
+    return meta.scenario_name.strip() or t("export.current_scenario", lang)
+
+
+def changed_values(ctx: Context, scenario: Scenario, lang: str) -> list[tuple[str, str]]:
+    """(label, "value (default d)") of every assumption the scenario moves from its default."""
+    out = []
+    for aid, v in scenario.values:
+        if aid not in ctx.registry or v == ctx.registry[aid].default:
+            continue
+        a = ctx.registry[aid]
+        out.append((field(a, "label", lang), t("export.changed_value", lang, v=fmt_num(v, lang),
+                                                d=fmt_num(a.default, lang))))
+    return out
+
+
+def _source_ids(src: str) -> list[str]:
+    return [s for s in str(src).split("+") if s]
+
+
+def _number_format(kind: str | None, unit: str | None) -> str:
+    if kind in ("count", "flow") or unit in ("households", "people", "workers", "schools", "communes"):
+        return FMT_COUNT
+    return FMT_DEC
+
+
+def _results(ctx: Context, scenario: Scenario, proj: Projection | None,
+             verdicts: list[Verdict] | None) -> tuple[Projection, list[Verdict]]:
+    if proj is None or verdicts is None:
+        return run(ctx, scenario)
+    return proj, verdicts
+
+
+# ------------------------------------------------------------------------------------------ Excel
+
+def _group(g: str, lang: str) -> str:
+    return t(f"group.{g}", lang) if views._has(f"group.{g}") else g
+
+
+def _unit(ind: Any, lang: str) -> str:
+    if ind is None:
+        return ""
+    if ind.unit == "percent":
+        return "%"
+    return t(f"unit.{ind.unit}", lang) if views._has(f"unit.{ind.unit}") else ind.unit
+
+
+@dataclass
+class KeyChart:
+    name: str           # file-name slug
+    title: str
+    chart: Any          # a Vega-Lite dict (giamngheo.report.charts)
+    data: pd.DataFrame
+
+
+def key_chart_count(ctx: Context, proj: Projection) -> int:
+    """How many charts :func:`key_charts` gives, without building any (the report page says it)."""
+    n = sum(proj.path(ind, "all") is not None for ind in ("poor_rate", "near_poor_rate"))
+    n += proj.path("jobs_created", "all") is not None and "jobs_created" in ctx.indicators
+    n += any(i in ctx.indicators and proj.path(i, "all") is not None
+             for i in ("trained_labour_rate", "certified_labour_rate"))
+    return int(n)
+
+
+def key_charts(ctx: Context, proj: Projection, verdicts: list[Verdict], lang: str) -> list[KeyChart]:
+    """The charts a report shows: poor and near-poor rates (all vs the named groups, with the targets and
+    the standard break), jobs created against the yearly target, trained and certified labour."""
+    plan, L = ctx.plan, lang
+    brk = plan.standard.break_year if plan.standard else None
+    groups = ["all"] + ctx.groups
+    out: list[KeyChart] = []
+    for ind, key in (("poor_rate", "poverty.poor_chart"), ("near_poor_rate", "poverty.near_chart")):
+        if proj.path(ind, "all") is None:
+            continue
+        items = [(ind, g, t(f"group.{g}", L)) for g in groups]
+        df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0])
+        marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
+        out.append(KeyChart(ind, t(key, L), charts.line_chart(df, t(key, L), L, targets=marks, break_year=brk), df))
+    ind = "jobs_created"
+    if proj.path(ind, "all") is not None and ind in ctx.indicators:
+        name = field(ctx.indicators[ind], "name", L)
+        df = charts.path_frame(proj, [(ind, "all", name)], L, from_year=plan.period[0]).drop_duplicates(["year"])
+        tg = next((x for x in plan.targets if x.indicator == ind and x.kind == "yearly_flow"), None)
+        chart = charts.bar_chart(df, "year", "value", "basis_label", t("unit.workers", L), L,
+                                 rule=tg.value if tg else None,
+                                 rule_label=f"{t('chart.target', L)}: {fmt_num(tg.value, L, 0)}" if tg else "")
+        out.append(KeyChart(ind, name, chart, df))
+    items = [(i, "all", field(ctx.indicators[i], "name", L)) for i in ("trained_labour_rate", "certified_labour_rate")
+             if i in ctx.indicators and proj.path(i, "all") is not None]
+    if items:
+        df = charts.path_frame(proj, items, L, from_year=plan.period[0])
+        marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
+        out.append(KeyChart("trained-labour", t("labour.trained", L), charts.line_chart(df, "%", L, targets=marks), df))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ Word
+
+def file_name(plan: Any, kind: str, d: datetime, lang: str = "vi") -> str:
+    """``bao-cao-<plan>-<yyyymmdd>.xlsx`` (``-en`` before the extension for an English report)."""
+    ext = {"xlsx": "xlsx", "docx": "docx"}[kind]
+    return f"bao-cao-{plan.id}-{d:%Y%m%d}{'' if lang == 'vi' else '-' + lang}.{ext}"
