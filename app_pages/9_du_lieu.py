@@ -10,7 +10,7 @@ from giamngheo.data.observations import (QUALITY_ORDER, ObservationError, load_a
                                          load_sources)
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
-from giamngheo.ui.state import context, lang, num, tr
+from giamngheo.ui.state import DATASET_KEY, chosen_dataset, context, lang, num, tr
 
 ctx = context()
 L = lang()
@@ -75,6 +75,21 @@ if name:
 else:
     st.subheader(tr("data.dataset_version", label=ctx.data_label or "–"))
 st.caption(tr("data.dataset_help"))
+
+
+def _switch_dataset() -> None:
+    """An explicit choice: the demo dataset (bannered on every page and export) or the real data."""
+    choice = st.session_state["gn_dataset_pick"]
+    st.session_state[DATASET_KEY] = "demo" if choice == "demo" else None
+    if choice == "demo":
+        st.query_params["dataset"] = "demo"
+    else:
+        st.query_params.pop("dataset", None)
+
+
+st.radio(tr("data.pick_dataset"), ["real", "demo"], key="gn_dataset_pick", horizontal=True,
+         index=1 if chosen_dataset() == "demo" else 0, on_change=_switch_dataset,
+         format_func=lambda k: tr(f"data.pick_{k}"))
 
 counts = df["status"].value_counts()
 st.caption(tr("data.caption", n=num(len(df))))

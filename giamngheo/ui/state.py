@@ -39,9 +39,30 @@ def field(obj: Any, name: str) -> str:
     return i18n.field(obj, name, lang())
 
 
+DATASET_KEY = "dataset"      # the embedded dataset the user chose explicitly ("demo"); None: the server's choice
+
+
 @st.cache_resource(show_spinner=False)
+def _embedded(name: str | None) -> Context:
+    return default_context(dataset=name)
+
+
+def chosen_dataset() -> str | None:
+    """The embedded dataset chosen in this session (a link's ``?dataset=demo`` or the data page)."""
+    from giamngheo.paths import DATASETS
+    v = st.session_state.get(DATASET_KEY)
+    return v if v in DATASETS else None
+
+
 def _context() -> Context:
-    return default_context()
+    return _embedded(chosen_dataset())
+
+
+def demo_active() -> bool:
+    """Whether the data in use are the demo dataset: a banner stands on every page and export."""
+    from giamngheo.paths import is_demo
+    name = getattr(context().obs, "dataset", None)
+    return bool(name) and is_demo(name)
 
 
 # ---------------------------------------------------------------- once per script run
@@ -238,12 +259,18 @@ def _in_use():
 
 
 def versioned_context() -> Context:
+    """The store's data version in use, else the embedded data; an explicit choice of the demo
+    dataset wins over both (it is for showing the app, and bannered)."""
+    if chosen_dataset() == "demo":
+        return _context()
     got = _in_use()
     return got[0] if got else _context()
 
 
 def data_frame():
     """The whole observations frame in use, with the communes' rows (group ``xa:…``)."""
+    if chosen_dataset() == "demo":
+        return _context().obs.df
     got = _in_use()
     return got[1] if got else _context().obs.df
 
