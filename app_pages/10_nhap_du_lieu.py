@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.data import ingest as ig
-from giamngheo.report import ingest_view as iv
 from giamngheo.data.communes import is_commune_group, plan_groups
-from giamngheo.i18n import field, fmt_num
 from giamngheo.data.observations import STATUSES
 from giamngheo.data.versions import DataVersions
+from giamngheo.i18n import field, fmt_num
+from giamngheo.report import ingest_view as iv
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
 from giamngheo.ui import auth, safe
 from giamngheo.ui.state import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr

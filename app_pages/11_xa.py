@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.data import communes as cm
-from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
+from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import context, data_frame, lang, tr
 
@@ -88,7 +88,7 @@ if len(ranked):
 if not len(ranked):
     st.warning(tr("xa.no_rates", year=year))
 else:
-    mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (  # noqa: E731
+    mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (
         tr(f"quality.{s}") if s in ("official", "review") else ("◇ " + tr(f"quality.{s}") if s else ""))
     shown = pd.DataFrame({
         tr("xa.col_rank"): ranked["rank"].astype(str),

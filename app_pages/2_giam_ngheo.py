@@ -2,12 +2,11 @@
 exits by channel against new poverty, and the fall needed against the fall assumed."""
 import streamlit as st
 
-from giamngheo.report import charts, views
-from giamngheo.report import explain, needs
 from giamngheo.i18n import fmt_num
+from giamngheo.report import charts, explain, needs, views
+from giamngheo.report.needs import probability_text
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
-from giamngheo.report.needs import probability_text
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

@@ -1,11 +1,11 @@
 """Lao động – việc làm: jobs and placements a year against the plan, trained and certified shares, unemployment."""
 import streamlit as st
 
-from giamngheo.report import charts, views
 from giamngheo.i18n import field as _field
+from giamngheo.report import charts, views
+from giamngheo.report.needs import probability_text
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, lang, mc_results, tr
-from giamngheo.report.needs import probability_text
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

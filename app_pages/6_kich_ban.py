@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from giamngheo.scenario.assumptions import ScenarioError, scenario_from_json_obj
 from giamngheo.i18n import field, fmt_num
+from giamngheo.scenario.assumptions import ScenarioError, scenario_from_json_obj
 from giamngheo.scenario.presets import load_presets
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken, StoreError, fmt_time
-from giamngheo.ui import scenarios as ui
 from giamngheo.ui import auth, safe
+from giamngheo.ui import scenarios as ui
 from giamngheo.ui.auth import can_delete
 from giamngheo.ui.state import context, lang, scenario, tr
 

@@ -2,10 +2,10 @@
 with changed cells marked, overlaid poverty and labour paths, and the assumptions that differ."""
 import streamlit as st
 
+from giamngheo.i18n import field
+from giamngheo.model.engine import run
 from giamngheo.report import charts
 from giamngheo.report.compare import BETTER, OTHER, WORSE, differing_assumptions, verdict_table
-from giamngheo.model.engine import run
-from giamngheo.i18n import field
 from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
 from giamngheo.ui import safe

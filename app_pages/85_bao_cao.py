@@ -2,13 +2,13 @@
 in Vietnamese or English, with the probability of each projected target."""
 import streamlit as st
 
-from giamngheo.report import export
-from giamngheo.scenario.assumptions import Scenario
-from giamngheo.report.board import board, summary
 from giamngheo.i18n import LANGS, t
 from giamngheo.i18n import field as data_field
-from giamngheo.store import StoreError
 from giamngheo.model.uncertainty import monte_carlo_cached
+from giamngheo.report import export
+from giamngheo.report.board import board, summary
+from giamngheo.scenario.assumptions import Scenario
+from giamngheo.store import StoreError
 from giamngheo.ui import safe
 from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
 

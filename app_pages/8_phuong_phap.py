@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from giamngheo.report import explain, views
-from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
 from giamngheo.i18n import fmt_num
+from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
+from giamngheo.report import explain, views
 from giamngheo.ui.state import context, field, lang, scenario, tr
 
 ctx = context()
@@ -19,8 +19,9 @@ st.header(tr("method.verdicts"))
 st.markdown(tr("method.verdict_rules", on=fmt_num(P_ON_TRACK, L), risk=fmt_num(P_AT_RISK, L)))
 
 # the chance of meeting a target: the thresholds are defined once, in giamngheo.uncertainty
-from giamngheo.model import uncertainty as _unc  # noqa: E402
-from giamngheo.i18n import fmt_pct as _pct  # noqa: E402
+from giamngheo.i18n import fmt_pct as _pct
+from giamngheo.model import uncertainty as _unc
+
 st.subheader(tr("prob.method_title"))
 st.markdown(tr("prob.method_text", n=fmt_num(_unc.DEFAULT_DRAWS, L, 0), seed=_unc.DEFAULT_SEED,
                on=_pct(100 * _unc.PROB_ON_TRACK, L, 0), risk=_pct(100 * _unc.PROB_AT_RISK, L, 0),
@@ -67,7 +68,8 @@ st.subheader(tr("method.assumptions"))
 st.dataframe(views.assumption_rows(ctx, scenario(), L), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ the presets (issue 5: data/presets.toml)
-from giamngheo.scenario.presets import load_presets, resolve as resolve_preset  # noqa: E402
+from giamngheo.scenario.presets import load_presets
+from giamngheo.scenario.presets import resolve as resolve_preset
 
 st.header(tr("scenarios.method_header"))
 st.markdown(tr("scenarios.method_intro"))

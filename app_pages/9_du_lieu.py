@@ -6,8 +6,7 @@ links are the addresses in sources.toml."""
 import pandas as pd
 import streamlit as st
 
-from giamngheo.data.observations import (QUALITY_ORDER, ObservationError, load_alternatives, load_context,
-                                         load_sources)
+from giamngheo.data.observations import QUALITY_ORDER, ObservationError, load_alternatives, load_context, load_sources
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
 from giamngheo.ui.state import DATASET_KEY, chosen_dataset, context, lang, num, tr

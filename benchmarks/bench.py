@@ -32,11 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from giamngheo.model.assess import assess  # noqa: E402
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.model.assess import assess
 from giamngheo.model.engine import default_context, project, run
-from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of  # noqa: E402
-
+from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
+from giamngheo.scenario.assumptions import Scenario
 
 
 def cpu_faults(fn: Callable[[], Any], repeats: int, warmup: int = 2) -> tuple[float, int]:
@@ -141,8 +140,8 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int) -> Callable[[], dict
         for y in years:
             M = XS if y >= lf else XD
             src = vals if y >= lf else defaults
-            v = lambda k: M[idx[k]] if k in idx else float(src[k])  # noqa: E731
-            vs = lambda k: XS[idx[k]] if k in idx else float(vals[k])  # noqa: E731
+            v = lambda k: M[idx[k]] if k in idx else float(src[k])
+            vs = lambda k: XS[idx[k]] if k in idx else float(vals[k])
             if brk is not None and y == brk and inp.start_year < brk:
                 for k, (H, W, D, N) in st.items():
                     st[k] = [H * (1 + v("household_growth") / 100), W * vs("rebase_factor"), D * vs("rebase_factor"),
@@ -228,8 +227,8 @@ def apptest_overview(repeats: int) -> dict[str, tuple[float, float, float]]:
 # -------------------------------------------------------------------------------------- Altair
 
 def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float, float, float]]:
-    from giamngheo.report import charts
     from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.report import charts
     mc = monte_carlo_cached(ctx, scenario)
     brk = ctx.plan.standard.break_year if ctx.plan.standard else None
     groups = ["all"] + ctx.groups
@@ -242,9 +241,11 @@ def altair_specs(ctx, scenario: Scenario, repeats: int) -> dict[str, tuple[float
             specs.append(charts.line_chart(df, ind, "vi", break_year=brk))
         return specs
     cached = build()
+
+    def templates() -> list[str]:
+        return [json.dumps({k: v for k, v in s.items() if k != "datasets"}) for s in cached]
     return {"2 fan charts (poverty page): frame + spec (cached template + data)": median_ms(build, repeats),
-            "the same 2 charts: template JSON only (data go as Arrow)": median_ms(lambda: [json.dumps({k: v for k, v in s.items() if k != "datasets"}) for s in cached],
-                                                                                repeats)}
+            "the same 2 charts: template JSON only (data go as Arrow)": median_ms(templates, repeats)}
 
 
 # ----------------------------------------------------------------------------------------- main

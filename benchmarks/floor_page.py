@@ -10,7 +10,7 @@ import streamlit as st
 def ready():
     rng = np.random.default_rng(1)
     specs = []
-    for i in range(14):
+    for _ in range(14):
         df = pd.DataFrame({"year": np.repeat(np.arange(2021, 2031), 2), "series": ["a", "b"] * 10,
                            "value": rng.random(20) * 10, "basis": ["actual"] * 10 + ["projected"] * 10})
         specs.append({"datasets": {"main": df}, "height": 180,

@@ -17,12 +17,12 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from giamngheo.scenario.assumptions import Scenario, ScenarioError, load_scenario_file
-from giamngheo.model.engine import make_context, run
-from giamngheo.plan.indicators import IndicatorError
 from giamngheo.data.observations import ObservationError, load_observations
+from giamngheo.model.engine import make_context, run
 from giamngheo.paths import DATASETS
+from giamngheo.plan.indicators import IndicatorError
 from giamngheo.plan.targets import PlanError, load_plan
+from giamngheo.scenario.assumptions import Scenario, ScenarioError, load_scenario_file
 
 ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
                   "target_value", "required_change", "progress", "probability", "method", "data_quality",
@@ -127,8 +127,8 @@ class _Output(str):
 def cmd_check(args: argparse.Namespace) -> str:
     """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one.
     A file past a reading limit (a workbook built to exhaust the reader) is one problem, exit 2."""
-    from giamngheo.i18n import t
     from giamngheo.data.ingest import check_file
+    from giamngheo.i18n import t
     from giamngheo.report.ingest_view import describe
     path = Path(args.file)
     if not path.is_file():

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from giamngheo.plan.indicators import load_indicators  # noqa: E402
-from giamngheo.data.observations import Observations, parse_observations  # noqa: E402
-from giamngheo.plan.targets import Plan, Target, load_plan  # noqa: E402
+from giamngheo.data.observations import Observations, parse_observations
+from giamngheo.plan.indicators import load_indicators
+from giamngheo.plan.targets import Plan, Target, load_plan
 
 DATA = ROOT / "data"
 # The demo dataset: the default (official and estimate) rows plus illustrative ones. Tests whose

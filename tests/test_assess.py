@@ -5,16 +5,14 @@ import csv
 
 import numpy as np
 import pytest
+from conftest import DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 
+from giamngheo.data.observations import load_observations
 from giamngheo.model.assess import GOOD, P_AT_RISK, P_ON_TRACK, assess, assess_target, classify, headline, verdict_frame
-from giamngheo.scenario.assumptions import Scenario
 from giamngheo.model.engine import make_context, run
 from giamngheo.model.projection import Projection, SeriesPath
-from giamngheo.data.observations import load_observations
 from giamngheo.plan.targets import load_plan
-
-from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
-
+from giamngheo.scenario.assumptions import Scenario
 
 # ------------------------------------------------------------------------------ classify
 

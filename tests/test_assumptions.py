@@ -5,14 +5,12 @@ import dataclasses
 import json
 
 import pytest
-
-from giamngheo.scenario.assumptions import (URL_VERSION, Scenario, ScenarioError, load_scenario_file,
-                                   scenario_from_json_obj)
-from giamngheo.model.engine import make_context
-from giamngheo.data.observations import load_observations
-from giamngheo.plan.targets import load_plan
-
 from conftest import DEMO, PLAN_FILE
+
+from giamngheo.data.observations import load_observations
+from giamngheo.model.engine import make_context
+from giamngheo.plan.targets import load_plan
+from giamngheo.scenario.assumptions import URL_VERSION, Scenario, ScenarioError, load_scenario_file, scenario_from_json_obj
 
 # the labour levers and the plan target whose number is their default
 PLAN_DEFAULTS = {"jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DATA, ROOT, write
 
 KEYS = ["target", "year", "status", "basis", "value", "target_value", "required_change", "method"]

@@ -8,11 +8,10 @@ import csv
 import tomllib
 
 import pytest
-
-from giamngheo.data.observations import (ObservationError, load_alternatives, load_context, load_observations)
-from giamngheo.paths import DATASETS, get_dataset, is_demo, observations_path
-
 from conftest import DATA, DEMO, write
+
+from giamngheo.data.observations import ObservationError, load_alternatives, load_context, load_observations
+from giamngheo.paths import DATASETS, get_dataset, is_demo, observations_path
 
 DEFAULT = DATA / "observations.csv"
 ALT = DATA / "alternatives.csv"

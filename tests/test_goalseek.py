@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 
-from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
-from giamngheo.model import goalseek as gs
-from giamngheo.plan import kinds
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
-from giamngheo.model.engine import Context, make_context, project, run
-from giamngheo.plan.indicators import load_indicators
 from giamngheo.data.observations import load_observations
+from giamngheo.model import goalseek as gs
+from giamngheo.model.engine import Context, make_context, project, run
+from giamngheo.plan import kinds
+from giamngheo.plan.indicators import load_indicators
 from giamngheo.plan.targets import load_plan
+from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import DATA, PLAN_FILE, ROOT
 
 from giamngheo import i18n
 from giamngheo.i18n import catalogue, fmt_num, fmt_pct, fmt_signed, t
-
-from conftest import DATA, PLAN_FILE, ROOT
 
 # every Python file the user's text can come from (the core's CLI too)
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "giamngheo").rglob("*.py"))]

@@ -229,7 +229,7 @@ def test_xlsx_two_row_merged_header_with_title_numbering_and_total():
     sub = [c.sub_vi if c.group_vi else None for c in cols]
     # the group cells are merged over their sub-columns; "Xã, thị trấn" and "Năm" over both header rows
     top_cells = []
-    for j, c in enumerate(cols):
+    for j in range(len(cols)):
         top_cells.append(top[j] if j == 0 or top[j] != top[j - 1] else None)
     title = ["KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2024"]
     numbering = [f"({j + 1})" for j in range(len(cols))]

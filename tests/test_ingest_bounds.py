@@ -13,13 +13,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import pytest
-
 import hostile_files as hf
-from giamngheo.data.ingest import LIMITS, Limits, check_file, check_file_isolated, read_table
-from giamngheo.data.ingest import guard
-from giamngheo.report.ingest_view import describe
+import pytest
 from test_ingest import review_rows, to_csv
+
+from giamngheo.data.ingest import LIMITS, Limits, check_file, check_file_isolated, guard, read_table
+from giamngheo.report.ingest_view import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 10.0            # "within seconds": the unbounded reader took minutes

@@ -5,11 +5,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import make_plan, target, tiny_plan
 
 from giamngheo.plan import kinds
 from giamngheo.plan.kinds import Missing, measure, progress_share
-
-from conftest import make_plan, target, tiny_plan
 
 
 def getter(d):

@@ -287,8 +287,9 @@ def test_the_break_year_is_2026_and_t24_is_based_on_it(ctx):
 
 def test_a_review_on_the_new_standard_replaces_the_rebased_estimate():
     """With an end-2026 review entered, the model starts there: no re-basing, and T24's base is the review."""
-    from giamngheo.data.observations import load_observations
     import pandas as pd
+
+    from giamngheo.data.observations import load_observations
     base = load_observations()
     extra = pd.DataFrame([
         {"indicator": "households", "group": "all", "year": 2026, "value": 44000.0, "unit": "households",

@@ -4,12 +4,10 @@ from __future__ import annotations
 import csv
 
 import pytest
-
-from giamngheo.plan.indicators import load_indicators
-from giamngheo.data.observations import (ALL_STATUSES, ObservationError, load_observations, parse_observations,
-                                    worst_quality)
-
 from conftest import DATA, DEMO, OBS_HEADER, write
+
+from giamngheo.data.observations import ALL_STATUSES, ObservationError, load_observations, parse_observations, worst_quality
+from giamngheo.plan.indicators import load_indicators
 
 SOURCES = {"src": {"title": "a source"}, "illustrative": {"title": "placeholders"}}
 GOOD = "households,all,2023,1000,households,official,src,\n"

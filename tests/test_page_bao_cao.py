@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo.scenario.assumptions import Scenario
 from giamngheo.model.engine import default_context, run
+from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,6 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_ingest import review_rows, to_csv
 
 from giamngheo.store import Store, content_hash
-from test_ingest import review_rows, to_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "10_nhap_du_lieu.py")
@@ -274,6 +274,7 @@ def test_hostile_workbook_upload_is_refused_quickly_and_nothing_can_be_saved(db_
     import time
 
     import hostile_files as hf
+
     from giamngheo.data.ingest import guard
     guard._cache.clear()
     data = {"far_cell": hf.far_cell, "merged": hf.merged_to_the_end,
@@ -330,8 +331,9 @@ def test_unknown_groups_in_an_upload_are_named_and_not_saved(db_url):
 def test_the_end_2026_review_form_goes_in_within_minutes(db_url):
     """Download the form, fill it with the six communes' figures (tests/test_review_form.py), upload it:
     the page says which standard, offers «số liệu rà soát», shows the district sums and saves them."""
-    from giamngheo.plan.targets import load_plan
     from test_review_form import ALL_2026, KHMER_2026, filled_form
+
+    from giamngheo.plan.targets import load_plan
     std = load_plan().standard
     y = max(std.break_year if std else 2026, 2026)     # the first review on the new standard (the plan says when)
     at = sign_in(page(PW), PW)

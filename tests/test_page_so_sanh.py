@@ -51,7 +51,7 @@ def test_presets_side_by_side_with_changed_cells_marked(db):
     ref = verdicts[cols[0]]
     rank = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0, "awaiting_data": 0}
     for i in range(28):
-        assert not table[cols[0]][i][0] in "▲▼●"                    # the reference is never marked
+        assert table[cols[0]][i][0] not in "▲▼●"                    # the reference is never marked
         for c in cols[1:]:
             v, r = verdicts[c][i], ref[i]
             cell = table[c][i]
@@ -106,7 +106,7 @@ def test_fewer_than_two_asks_for_more_and_same_assumptions_say_so(db):
     assert "Hãy chọn ít nhất 2 kịch bản" in at.info[0].value
     at = page(**{PICK: ["current", "preset:plan"]})                  # the current one is at the defaults
     assert "cùng giả định" in "\n".join(i.value for i in at.info)
-    assert all(not c[0] in "▲▼●" for c in at.dataframe[0].value["Đang dùng"])
+    assert all(c[0] not in "▲▼●" for c in at.dataframe[0].value["Đang dùng"])
 
 
 def test_page_in_english(db):

@@ -100,7 +100,7 @@ def test_the_communes_sum_against_the_districts_own_figure(db_url):
     assert poor_sum == 800
     district = 784                                     # data/observations.csv: poor households 2024 (official)
     warn = "\n".join(w.value for w in at.warning)
-    assert (f"Năm 2024, Số hộ nghèo (Toàn huyện): tổng của 17 xã là 800, khác số của huyện 784 (chênh +16)."
+    assert ("Năm 2024, Số hộ nghèo (Toàn huyện): tổng của 17 xã là 800, khác số của huyện 784 (chênh +16)."
             in warn)
     totals = table(at, "Năm")
     row = totals[totals["Chỉ tiêu"] == "Số hộ nghèo"].iloc[0]
@@ -135,8 +135,9 @@ def test_the_end_2026_review_ranks_the_six_communes_as_review_figures(db_url):
     rates (worked out by hand: Hàm Giang 200/6 000 = 3,33 %, Long Hiệp 150/5 000 = 3,00 %, Trà Cú
     210/9 000 = 2,33 %, Lưu Nghiệp Anh 160/7 000 = 2,29 %, Đại An 180/8 000 = 2,25 %, Tập Sơn
     100/5 500 = 1,82 %), marked as review figures, not with the ◇ of a figure that is not real."""
-    from giamngheo.data import ingest as ig
     from test_review_form import filled_form
+
+    from giamngheo.data import ingest as ig
     res = ig.check_file(filled_form(), "ra-soat-2026.xlsx")
     rows = ig.merge(csv_to_rows(EMBEDDED), ig.review_to_rows(res, "review", "BC rà soát 2026").rows).rows
     Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="rà soát 2026", parent_id=None)

@@ -4,10 +4,9 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from conftest import DATA, PLAN_FILE, make_plan, plan_toml, write
 
 from giamngheo.plan.targets import AREAS, PlanError, load_plan
-
-from conftest import DATA, PLAN_FILE, make_plan, plan_toml, write
 
 LEVEL = dict(id="B1", number=1, indicator="trained_labour_rate", kind="level", op="at_least", value=70.0, year=2025)
 FLOW = dict(id="B2", number=2, indicator="jobs_created", kind="yearly_flow", value=3000, from_year=2021, year=2025)

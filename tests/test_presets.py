@@ -7,10 +7,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import DATA, DEMO, obs_from_rows, target, tiny_plan
 
 from giamngheo.model.engine import default_context, make_context
 from giamngheo.scenario.presets import PresetError, get_preset, load_presets, resolve
-from conftest import DATA, DEMO, obs_from_rows, tiny_plan, target
 
 ROOT = Path(__file__).resolve().parents[1]
 

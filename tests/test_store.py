@@ -25,9 +25,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from giamngheo.store import (
+    SCHEMA_VERSION,
+    BadInput,
+    NameTaken,
+    Store,
+    content_hash,
+    data_drift,
+    name_key,
+    resolve_url,
+    summarize_change,
+)
 from giamngheo.store import migrations as store_mod
-from giamngheo.store import (SCHEMA_VERSION, BadInput, NameTaken, Store, content_hash, data_drift, name_key,
-                             resolve_url, summarize_change)
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "GIAMNGHEO_TEST_PG_URL"

@@ -7,18 +7,27 @@ import json
 
 import numpy as np
 import pytest
+from conftest import DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 from scipy import stats
 
-from conftest import DATA, DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 from giamngheo import cli
-from giamngheo.plan import kinds
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
-from giamngheo.model.engine import Context, make_context, run
-from giamngheo.plan.indicators import load_indicators
 from giamngheo.data.observations import load_observations
+from giamngheo.model.engine import Context, make_context, run
+from giamngheo.model.uncertainty import (
+    COMPACT_DRAWS,
+    PROB_AT_RISK,
+    PROB_ON_TRACK,
+    draw_params,
+    monte_carlo,
+    monte_carlo_cached,
+    probability_status,
+    sd_of,
+    value_range,
+)
+from giamngheo.plan import kinds
+from giamngheo.plan.indicators import load_indicators
 from giamngheo.plan.targets import load_plan
-from giamngheo.model.uncertainty import (COMPACT_DRAWS, PROB_AT_RISK, PROB_ON_TRACK, draw_params, monte_carlo,
-                                   monte_carlo_cached, probability_status, sd_of, value_range)
+from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 
 N = 4000
 

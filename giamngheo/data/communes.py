@@ -265,7 +265,7 @@ def commune_table(df: pd.DataFrame, communes: Communes, year: int, era: str | No
             quality.setdefault(p[1], set()).add(str(q))
     out = []
     for u in communes.units(era):
-        g = lambda ind, kh=False: values.get((u.slug, ind, kh), math.nan)  # noqa: E731
+        g = lambda ind, kh=False: values.get((u.slug, ind, kh), math.nan)
         H, P, N = g("households"), g("poor_households"), g("near_poor_households")
         rate = g("poor_rate")
         if math.isnan(rate) and H > 0 and not math.isnan(P):

@@ -19,8 +19,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 from giamngheo.i18n import t
+from giamngheo.paths import alternatives_path, context_path, get_dataset, sources_path
 from giamngheo.plan.indicators import Indicator, load_indicators
-from giamngheo.paths import alternatives_path, context_path, get_dataset, observations_path, sources_path
 
 COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
 # How far to trust a figure, best first; a derived figure is as good as its weakest input.

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from giamngheo.data.ingest.merge import change_summary, csv_to_rows, rows_to_csv, version_frames
 from giamngheo.data.communes import load_communes
 from giamngheo.data.ingest.groups import group_problems
+from giamngheo.data.ingest.merge import change_summary, csv_to_rows, rows_to_csv, version_frames
 from giamngheo.data.observations import LINE_KEY, ObservationError, Problem
 from giamngheo.paths import observations_path
 

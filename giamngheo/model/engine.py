@@ -18,11 +18,11 @@ from typing import Any, Mapping
 import numpy as np
 from scipy.optimize import brentq
 
+from giamngheo.data.observations import REAL_QUALITIES, Observations, load_observations
 from giamngheo.model.assess import Verdict, assess
 from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.model.trend import trend_path
-from giamngheo.data.observations import REAL_QUALITIES, Observations, load_observations
 from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan, load_plan
 from giamngheo.scenario.assumptions import AssumptionFileError, Registry, Scenario, build_registry
@@ -311,7 +311,7 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
 
     clipped = []
     target_P, target_N = P1[1], P1[2]
-    f = lambda lam: total(step(lam, lamn_fb), "P") - target_P  # noqa: E731
+    f = lambda lam: total(step(lam, lamn_fb), "P") - target_P
     if f(0.0) <= 0:
         lam, _ = 0.0, clipped.append("poor_low")
     elif f(LAM_MAX) >= 0:
@@ -319,7 +319,7 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
     else:
         lam = brentq(f, 0.0, LAM_MAX, xtol=1e-10)
     near_years = None
-    g = lambda ln: total(step(lam, ln), "N") - target_N  # noqa: E731
+    g = lambda ln: total(step(lam, ln), "N") - target_N
     has_near = all(any(obs.series(k, "all").get(y) is not None for k in ("near_poor_households", "near_poor_rate"))
                    for y in (y0, y1))
     if not has_near:

@@ -12,19 +12,19 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 from math import factorial
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 from scipy.optimize import brentq
 
-from giamngheo.plan import kinds
 from giamngheo.model.assess import progress_base
-from giamngheo.scenario.assumptions import Assumption, Scenario
 from giamngheo.model.engine import LABOUR_FLOWS, Context, poverty_paths, project, project_one, run
 from giamngheo.model.poverty import run_poverty
 from giamngheo.model.projection import Projection
-from giamngheo.plan.targets import Target
 from giamngheo.model.uncertainty import value_range
+from giamngheo.plan import kinds
+from giamngheo.plan.targets import Target
+from giamngheo.scenario.assumptions import Assumption, Scenario
 
 GRID = 65                       # lever values tried at once to bracket the crossing
 POVERTY_SECTIONS = ("headline", "poverty", "channels", "shock", "standard")

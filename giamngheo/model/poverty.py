@@ -146,7 +146,7 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
     on_new = inp.break_year is not None and inp.start_year >= inp.break_year
     for y in years:
         q = p if y >= inp.lever_from else nowcast
-        g = lambda k: _get(q, k)  # noqa: E731
+        g = lambda k: _get(q, k)
         if inp.break_year is not None and y == inp.break_year and not on_new:
             # the first review on the new standard: a re-basing of the stocks, no flows across it; the
             # factors are the scenario's (an assumption about the standard, not a lever)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from giamngheo.plan.indicators import Indicator
 from giamngheo.model.projection import SeriesPath
+from giamngheo.plan.indicators import Indicator
 
 TREND_WINDOW = 5   # the last five actual years at most
 

@@ -28,10 +28,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from giamngheo.plan import kinds
 from giamngheo.model.assess import Verdict, progress_base
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 from giamngheo.model.projection import Projection, SeriesPath
+from giamngheo.plan import kinds
+from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20211008        # the date of Resolution 05-NQ/TU; any fixed number would do
@@ -230,7 +230,7 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
                 overrides: Mapping[str, float] | None = None) -> MonteCarlo:
     """Draw every uncertain assumption n times, project all draws at once, and give each projected
     target the share of draws that meet it. Repeats exactly for the same seed."""
-    from giamngheo.model.engine import project, run   # engine imports the model; keep this module light to import
+    from giamngheo.model.engine import project, run  # engine imports the model; keep this module light to import
 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)

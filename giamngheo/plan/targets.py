@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from giamngheo.paths import default_plan_path
 from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.kinds import KINDS, FieldSpec, Kind
-from giamngheo.paths import default_plan_path
 
 AREAS = ("poverty", "labour", "education", "health", "utilities", "new_rural")
 
@@ -251,7 +251,7 @@ def _parse_plan(path: str, indicators: dict[str, Indicator]) -> Plan:
             raise PlanError(file, tg.id, "id", "is used twice")
         seen.add(tg.id)
         targets.append(tg)
-    g = lambda k: str(meta.get(k, ""))  # noqa: E731
+    g = lambda k: str(meta.get(k, ""))
     return Plan(
         id=str(meta["id"]), title_vi=g("title_vi"), title_en=g("title_en") or g("title_vi"),
         issuer_vi=g("issuer_vi"), issuer_en=g("issuer_en"), implements_vi=g("implements_vi"),

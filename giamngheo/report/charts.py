@@ -28,7 +28,6 @@ import pandas as pd
 from giamngheo.i18n import fmt_num, t
 from giamngheo.model.projection import Projection
 
-
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
 TARGET_RED = "#c0392b"
 QS = (10, 25, 75, 90)

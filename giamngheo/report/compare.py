@@ -8,12 +8,12 @@ from typing import Sequence
 
 import pandas as pd
 
-from giamngheo.model.assess import Verdict
-from giamngheo.scenario.assumptions import Registry, Scenario
-from giamngheo.report.board import board
 from giamngheo.i18n import catalogue, field, fmt_num, t
+from giamngheo.model.assess import Verdict
 from giamngheo.plan.indicators import Indicator
 from giamngheo.plan.targets import Plan
+from giamngheo.report.board import board
+from giamngheo.scenario.assumptions import Registry, Scenario
 
 # how good a verdict is, for marking a change as better (▲) or worse (▼)
 RANK = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0}

@@ -39,7 +39,7 @@ def first_year_arithmetic(ctx: Context, scenario, lang: str) -> tuple[int | None
     one = PovertyInputs(year - 1, year, start, inp.scale, year, inp.break_year if inp.break_year and inp.break_year > year - 1 else None,
                         inp.overseas_split)
     res = run_poverty(one, vals)
-    f = lambda x, d=0: fmt_num(float(x), lang, d)  # noqa: E731
+    f = lambda x, d=0: fmt_num(float(x), lang, d)
     cols: dict[str, list[str]] = {}
     for g in res.stocks:
         H, W, D, N = start[g]

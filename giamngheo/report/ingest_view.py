@@ -56,7 +56,7 @@ def diff_frame(m: Merge, lang: str = "vi", indicators: dict[str, Indicator] | No
     """What an upload would change, for a table on screen: the district's rows first (what the model
     reads), then each commune's."""
     indicators = indicators if indicators is not None else load_indicators()
-    name = lambda i: (getattr(indicators.get(i), "name_en" if lang == "en" else "name_vi", i) if i in indicators else i)  # noqa: E731
+    name = lambda i: (getattr(indicators.get(i), "name_en" if lang == "en" else "name_vi", i) if i in indicators else i)
     rows = [(t("ingest.change_changed" if o != n else "ingest.change_meta", lang), name(i), g, y, fmt_num(o, lang),
              fmt_num(n, lang)) for i, g, y, o, n in m.changed]
     rows += [(t("ingest.change_added", lang), name(i), g, y, "", "") for i, g, y in m.added]

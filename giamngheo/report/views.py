@@ -6,8 +6,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from giamngheo.model.assess import Verdict
 from giamngheo.i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
+from giamngheo.model.assess import Verdict
 from giamngheo.model.projection import Projection
 from giamngheo.plan.targets import Plan
 

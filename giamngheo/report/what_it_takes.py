@@ -2,7 +2,6 @@
 as tables and chart inputs in the reader's language (the computation is in giamngheo.model.goalseek)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from giamngheo.i18n import field, fmt_num, fmt_pct, t
@@ -18,7 +17,6 @@ def _unit(a: Assumption, lang: str) -> str:
 
 
 def _fmt_lever(a: Assumption, x: float | None, lang: str) -> str:
-    from giamngheo.i18n import fmt_num
     if x is None:
         return "–"
     return f"{fmt_num(x, lang, 0 if a.integer else 2)} {_unit(a, lang)}".strip()
@@ -74,7 +72,7 @@ def attribution_frame(att: Attribution, lang: str):
     """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate."""
     import pandas as pd
 
-    from giamngheo.i18n import fmt_num, t
+    from giamngheo.i18n import t
     rows = [{"step": _two_lines(t("seek.gap_without", lang)), "order": 0, "start": 0.0, "end": 100 * att.without,
              "kind": "total", "label": fmt_num(100 * att.without, lang, 0) + "%"}]
     level = 100 * att.without
@@ -90,7 +88,7 @@ def attribution_frame(att: Attribution, lang: str):
 
 
 def attribution_caption(att: Attribution, lang: str) -> str:
-    from giamngheo.i18n import fmt_num, fmt_pct, t
+    from giamngheo.i18n import t
     parts = "; ".join(t("seek.gap_part", lang, lever=t(f"seek.lever_{nm}", lang), v=fmt_num(100 * c, lang, 1))
                       for nm, c in att.contributions)
     verdict = (t("seek.gap_met", lang, v=fmt_num(-100 * att.remaining, lang, 1)) if att.remaining <= 1e-9
@@ -105,7 +103,7 @@ def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 1
     """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group."""
     import pandas as pd
 
-    from giamngheo.i18n import field, fmt_pct, t
+    from giamngheo.i18n import field, t
     _, bars = tn.for_group(group)
     rows = []
     for rank, b in enumerate(bars[:top]):

@@ -2,7 +2,7 @@
 :mod:`giamngheo.scenario.registry`, :mod:`giamngheo.scenario.scenario` and :mod:`giamngheo.scenario.link`)."""
 from __future__ import annotations
 
-from giamngheo.scenario.link import (  # noqa: F401  # noqa: F401
+from giamngheo.scenario.link import (  # noqa: F401 - the facade re-exports
                                      RENAMED,
                                      RESERVED_PARAMS,
                                      URL_VERSION,

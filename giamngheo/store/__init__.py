@@ -37,9 +37,24 @@ from giamngheo.store.errors import BadInput, NameTaken, NotFound, StoreError, St
 from giamngheo.store.lockout import LockoutMixin
 from giamngheo.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from giamngheo.store.scenarios import ScenariosMixin
-from giamngheo.store.values import (BIDI_CONTROLS, MAX_AUTHOR, MAX_NAME, MAX_NOTE, DataDrift, DataVersion,
-                                    SavedScenario, clean_name, content_hash, data_drift, fmt_time, name_key,
-                                    new_id, now_iso, short_hash, summarize_change)
+from giamngheo.store.values import (
+    BIDI_CONTROLS,
+    MAX_AUTHOR,
+    MAX_NAME,
+    MAX_NOTE,
+    DataDrift,
+    DataVersion,
+    SavedScenario,
+    clean_name,
+    content_hash,
+    data_drift,
+    fmt_time,
+    name_key,
+    new_id,
+    now_iso,
+    short_hash,
+    summarize_change,
+)
 from giamngheo.store.versions import DATASET, VersionsMixin
 
 

@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import (Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        insert, select, text)
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 # ------------------------------------------------------------------ the runner's own table (frozen)

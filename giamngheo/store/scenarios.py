@@ -12,8 +12,18 @@ from sqlalchemy.exc import IntegrityError
 
 from giamngheo.store.errors import BadInput, NameTaken, NotFound, StoreUnavailable
 from giamngheo.store.schema import scenarios
-from giamngheo.store.values import (MAX_AUTHOR, MAX_NAME, MAX_NOTE, SavedScenario, _clean_text, _clean_values,
-                                    clean_name, name_key, new_id, now_iso)
+from giamngheo.store.values import (
+    MAX_AUTHOR,
+    MAX_NAME,
+    MAX_NOTE,
+    SavedScenario,
+    _clean_text,
+    _clean_values,
+    clean_name,
+    name_key,
+    new_id,
+    now_iso,
+)
 
 
 class ScenariosMixin:

@@ -10,8 +10,16 @@ from sqlalchemy import insert, select, text
 
 from giamngheo.store.errors import BadInput, NotFound
 from giamngheo.store.schema import data_versions
-from giamngheo.store.values import (MAX_AUTHOR, MAX_NOTE, DataVersion, _clean_text, _csv_rows, content_hash,
-                                    now_iso, summarize_change)
+from giamngheo.store.values import (
+    MAX_AUTHOR,
+    MAX_NOTE,
+    DataVersion,
+    _clean_text,
+    _csv_rows,
+    content_hash,
+    now_iso,
+    summarize_change,
+)
 
 DATASET = "observations"
 _LATEST: Any = object()

@@ -18,12 +18,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from giamngheo.scenario.assumptions import Registry, Scenario
 from giamngheo.i18n import fmt_num
 from giamngheo.paths import observations_path
+from giamngheo.scenario.assumptions import Registry, Scenario
 from giamngheo.scenario.presets import get_preset, resolve
-from giamngheo.store import (DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time,
-                     short_hash)
+from giamngheo.store import DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time, short_hash
 from giamngheo.ui import safe
 from giamngheo.ui.state import context, lang, scenario, store, tr
 
@@ -451,6 +450,7 @@ def base_url() -> str | None:
     if not url:
         return None
     from pathlib import Path
+
     from giamngheo.ui.pages import discover
     slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "app_pages")}
     url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")

@@ -6,14 +6,14 @@ from typing import Any
 import streamlit as st
 
 from giamngheo import i18n
-from giamngheo.scenario.assumptions import Scenario
 from giamngheo.model.engine import Context, default_context, run
+from giamngheo.model.uncertainty import tune_allocator
+from giamngheo.scenario.assumptions import Scenario
 
 LANG_KEY = "lang"
 
 # the app process keeps freed heap memory instead of trimming and faulting it in again on every Monte
 # Carlo (giamngheo.model.uncertainty.tune_allocator; memory stays bounded, README "Load")
-from giamngheo.model.uncertainty import tune_allocator  # noqa: E402
 
 tune_allocator()
 

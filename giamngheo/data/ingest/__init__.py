@@ -39,12 +39,31 @@ from __future__ import annotations
 
 from giamngheo.data.ingest.check import check_file, detect_shape
 from giamngheo.data.ingest.guard import check_file_isolated
-from giamngheo.data.ingest.headers import (ALL_REVIEW, FORMATS, LONG_ALIASES, NEAR_BLOCK, POOR_BLOCK, REVIEW_COLUMNS,
-                                           REVIEW_FORM_COLUMNS, REVIEW_TO_INDICATOR, SHAPES, Col, classify_long,
-                                           classify_review)
+from giamngheo.data.ingest.headers import (
+    ALL_REVIEW,
+    FORMATS,
+    LONG_ALIASES,
+    NEAR_BLOCK,
+    POOR_BLOCK,
+    REVIEW_COLUMNS,
+    REVIEW_FORM_COLUMNS,
+    REVIEW_TO_INDICATOR,
+    SHAPES,
+    Col,
+    classify_long,
+    classify_review,
+)
 from giamngheo.data.ingest.long import long_to_rows
-from giamngheo.data.ingest.merge import (Merge, change_summary, check_table_rows, csv_to_rows, merge, rows_to_csv,
-                                         stored_rows, version_frames)
+from giamngheo.data.ingest.merge import (
+    Merge,
+    change_summary,
+    check_table_rows,
+    csv_to_rows,
+    merge,
+    rows_to_csv,
+    stored_rows,
+    version_frames,
+)
 from giamngheo.data.ingest.numbers import parse_number
 from giamngheo.data.ingest.read import LIMITS, Limits, ReadError, Table, read_table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record

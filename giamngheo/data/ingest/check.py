@@ -8,8 +8,8 @@ from giamngheo.data.ingest.headers import _find_header
 from giamngheo.data.ingest.long import _check_long
 from giamngheo.data.ingest.read import LIMITS, Limits, ReadError, Table, read_table
 from giamngheo.data.ingest.result import Checked, Note
-from giamngheo.data.observations import Problem
 from giamngheo.data.ingest.review import _check_review
+from giamngheo.data.observations import Problem
 from giamngheo.plan.indicators import Indicator, load_indicators
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from giamngheo.data import communes as cm
 from giamngheo.data.ingest.groups import group_problems
-from giamngheo.data.ingest.headers import LONG_ALIASES, GROUP_ALIASES, STATUS_ALIASES, _find_header
+from giamngheo.data.ingest.headers import GROUP_ALIASES, LONG_ALIASES, STATUS_ALIASES, _find_header
 from giamngheo.data.ingest.numbers import _decimal_of, _is_blank, _plain, _shown, parse_number
 from giamngheo.data.ingest.read import Table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record, _meta
 from giamngheo.data.observations import COLUMNS, LINE_KEY, Problem, validate_rows
 from giamngheo.plan.indicators import Indicator
+
 
 def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicator],
                 sources: dict[str, Any] | None, communes: cm.Communes | None = None,
@@ -41,7 +42,7 @@ def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicato
     for r, line in zip(tbl.rows[hdr.index + 1:], tbl.lines[hdr.index + 1:]):
         if all(_is_blank(v) for v in r):
             continue
-        cell = lambda c: r[seen[c]] if c in seen and seen[c] < len(r) else None  # noqa: E731
+        cell = lambda c: r[seen[c]] if c in seen and seen[c] < len(r) else None
         d: dict[str, Any] = {LINE_KEY: line}
         raw: dict[str, Any] = {}
         for c in LONG_ALIASES:

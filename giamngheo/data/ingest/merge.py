@@ -16,6 +16,7 @@ from giamngheo.data.ingest.numbers import _plain
 from giamngheo.data.observations import COLUMNS, LINE_KEY, Problem, validate_rows
 from giamngheo.plan.indicators import Indicator, load_indicators
 
+
 def stored_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of an observations frame that a data version stores (derived rates are recomputed)."""
     d = df[df["status"] != "derived"] if "status" in df else df

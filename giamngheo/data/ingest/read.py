@@ -24,10 +24,10 @@ import re
 import time
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
-import zlib
 from xml.etree.ElementTree import ParseError
 
 from giamngheo.data.observations import Problem

@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from giamngheo.data import communes as cm
-from giamngheo.data.ingest.headers import (_TOTAL_NAMES, ALL_REVIEW, NEAR_BLOCK, NEAR_FLOWS, RATE_TOLERANCE, REVIEW_COLUMNS,
-                                           ETHNIC_COLUMNS,
-                                           REVIEW_TO_INDICATOR, _find_header, _is_numbering_row, _title_year)
+from giamngheo.data.ingest.headers import (
+    _TOTAL_NAMES,
+    ALL_REVIEW,
+    ETHNIC_COLUMNS,
+    NEAR_BLOCK,
+    NEAR_FLOWS,
+    RATE_TOLERANCE,
+    REVIEW_COLUMNS,
+    REVIEW_TO_INDICATOR,
+    _find_header,
+    _is_numbering_row,
+    _title_year,
+)
 from giamngheo.data.ingest.numbers import DASHES, _decimal_of, _is_blank, _num_text, _plain, _shown, parse_number
 from giamngheo.data.ingest.read import Table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record, _meta
@@ -72,7 +82,7 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
     for r, line in zip(tbl.rows[start:], tbl.lines[start:]):
         if all(_is_blank(v) for v in r):
             continue
-        cell = lambda c: r[seen[c]] if c in seen and seen[c] < len(r) else None  # noqa: E731
+        cell = lambda c: r[seen[c]] if c in seen and seen[c] < len(r) else None
         name_cell = cell("commune")
         numeric_empty = all(_is_blank(cell(c)) for c in seen if c not in ("commune", "year"))
         folded = cm.fold(name_cell)
@@ -103,7 +113,7 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
         if not is_total and _is_blank(name_cell):
             err(line, "commune", "", "empty")
         # numbers
-        for cid, j in seen.items():
+        for cid in seen:
             if cid in ("commune", "year"):
                 continue
             col = ALL_REVIEW[cid]
@@ -144,8 +154,8 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
 
 def _row_identities(rec: Record, err, lang: str) -> None:
     v = rec.values
-    g = lambda k: v.get(k)  # noqa: E731
-    f = lambda x: fmt_num(x, lang, 0)  # noqa: E731
+    g = lambda k: v.get(k)
+    f = lambda x: fmt_num(x, lang, 0)
     for sfx in ("", "_khmer"):
         s, x, rt, n, e = (g(f"poor_{k}{sfx}") for k in ("start", "exits", "returning", "new", "end"))
         if None not in (s, x, rt, n, e):

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from giamngheo.plan.kinds.average_change import AverageChange
-from giamngheo.plan.kinds.base import (Condition, FieldSpec, Getter, Kind, Measure, Missing, compare,
-                                       sense_symbol, years_text)
+from giamngheo.plan.kinds.base import Condition, FieldSpec, Getter, Kind, Measure, Missing, compare, sense_symbol, years_text
 from giamngheo.plan.kinds.cumulative import Cumulative
 from giamngheo.plan.kinds.level import Level
 from giamngheo.plan.kinds.milestone import Milestone

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, Missing, span
 from giamngheo.i18n import t
+from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, Missing, span
 
 
 class Milestone(Kind):
