@@ -9,7 +9,8 @@ from giamngheo.scenario.assumptions import URL_VERSION
 from giamngheo.i18n import LANGS, catalogue, fmt_num
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui import sidebar
-from giamngheo.ui.pages import discover
+from giamngheo.ui import levers
+from giamngheo.ui.pages import discover, sections
 from giamngheo.ui.state import context, lang, tr
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
@@ -47,13 +48,20 @@ with st.sidebar:
              format_func=LANG_NAMES.__getitem__)
 
 here = Path(__file__).parent
-pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
-         for i, (file, title_key, slug) in enumerate(discover(here / "app_pages"))]
-nav = st.navigation(pages, expanded=True)
+first = discover(here / "app_pages")[0][0]
+# the navigation in sections (giamngheo/ui/pages.py says which page goes where), titles through i18n
+nav_sections = {
+    tr(f"navsec.{sec}"): [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug,
+                                  url_path=slug, default=(file == first))
+                          for file, title_key, slug in items]
+    for sec, items in sections(here / "app_pages")}
+nav = st.navigation(nav_sections, expanded=True)
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
-sidebar.render(skip=sidebar.MEETING_IDS if nav.url_path == sidebar.MEETING_PAGE else ())
+# the overview and meeting mode draw the headline levers (the overview: every assumption) in the page body;
+# the sidebar leaves those out there, since a widget key can be drawn only once a run
+sidebar.render(skip=levers.body_ids(nav.url_path))
 
 reg = context().registry
 if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took

@@ -27,14 +27,24 @@ def _slider(a: Assumption) -> None:
               key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
 
 
-def _cap_notice() -> None:
-    """Say when the assumed falls use up every possible exit, so jobs and placements change nothing."""
-    from giamngheo.model.engine import exit_cap_years
-    from giamngheo.ui.state import results
-    proj, _ = results()
-    years = sorted(set(exit_cap_years(proj)) | set(exit_cap_years(proj, "khmer")))
-    if years:
-        st.caption("⚠️ " + tr("sidebar.cap_binding", years=", ".join(map(str, years))))
+def notices() -> list[str]:
+    """The notices about the current assumptions (the sidebar shows them; the overview and meeting mode too)."""
+    out = []
+    try:
+        from giamngheo.model.engine import exit_cap_years
+        from giamngheo.ui.state import results
+        proj, _ = results()
+        years = sorted(set(exit_cap_years(proj)) | set(exit_cap_years(proj, "khmer")))
+        if years:
+            out.append(tr("sidebar.cap_binding", years=", ".join(map(str, years))))
+    except Exception:  # noqa: BLE001 - the model no longer has an exit cap, or no projection: no notice
+        pass
+    reg = context().registry
+    vals = reg.resolve(_current(reg))
+    if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
+        out.append(tr("notice.more_than_total", id=field(reg["overseas_ethnic"], "label") if "overseas_ethnic" in reg
+                      else "overseas_ethnic", value="", shown=fmt_num(vals["overseas"], lang())))
+    return out
 
 
 def _lever_needs() -> dict:
@@ -82,7 +92,7 @@ HIDE_THUMB = """<style>
 # The meeting page (app_pages/15_cuoc_hop.py) draws these sliders in its body, large; on that page the
 # sidebar leaves them out, since a widget key can be drawn only once a run.
 MEETING_PAGE = "cuoc-hop"
-MEETING_IDS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")
+MEETING_IDS = ("poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic")
 
 
 def render_sliders(ids: Iterable[str], container: Any, captions: bool = True) -> None:
@@ -106,18 +116,15 @@ def render(skip: Iterable[str] = ()) -> None:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
         from giamngheo.ui.scenarios import preset_picker   # issue 5: presets at the top of the sidebar
         preset_picker()
-        st.markdown(f"**{tr('section.headline')}**")
-        needs = _lever_needs()
-        for a in reg.section("headline"):
-            if a.id in skip:
-                continue
-            _slider(a)
-            _need_caption(a, needs.get(a.id, []))
-        _cap_notice()
-        vals = reg.resolve(_current(reg))
-        if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
-            st.warning(tr("notice.more_than_total", id="overseas_ethnic", value="",
-                          shown=fmt_num(vals["overseas"], lang())), icon="⚠️")
+        heads = [a for a in reg.section("headline") if a.id not in skip]
+        if heads:
+            st.markdown(f"**{tr('section.headline')}**")
+            needs = _lever_needs()
+            for a in heads:
+                _slider(a)
+                _need_caption(a, needs.get(a.id, []))
+            for text in notices():
+                st.warning(text, icon="⚠️")
         for sec in SECTIONS[1:]:
             items = [a for a in reg.section(sec) if a.id not in skip]
             if not items:
