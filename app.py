@@ -63,20 +63,26 @@ scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, b
 # the sidebar leaves those out there, since a widget key can be drawn only once a run
 sidebar.render(skip=levers.body_ids(nav.url_path))
 
-reg = context().registry
-if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
-    st.session_state["link_notices"] = reg.link_report(
-        st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
 def _short(text: object, n: int = 40) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-for pid, code, raw, used in st.session_state["link_notices"]:
-    st.warning(tr(f"notice.{code}", id=_short(pid), value=_short(raw),
-                  shown=fmt_num(used, lang()) if used is not None else ""), icon="⚠️")
+# what became of the link's values is said at the top of the page, but worked out after the page has run:
+# the overview and meeting mode draw their sliders in the page, and a URL-bound slider takes its value
+# from the link only when it is drawn
+link_box = st.container()
 if st.session_state.get("lang_notice"):
     st.warning(tr("notice.ignored_lang", value=_short(st.session_state["lang_notice"])), icon="⚠️")
 scenario_links.show_flash()
 
 nav.run()
+
+reg = context().registry
+if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
+    st.session_state["link_notices"] = reg.link_report(
+        st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
+with link_box:
+    for pid, code, raw, used in st.session_state["link_notices"]:
+        st.warning(tr(f"notice.{code}", id=_short(pid), value=_short(raw),
+                      shown=fmt_num(used, lang()) if used is not None else ""), icon="⚠️")

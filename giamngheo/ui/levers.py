@@ -106,13 +106,13 @@ def _on_box(aid: str) -> None:
     st.session_state[BOX.format(aid)] = fmt_lever(a, v, lang())
 
 
-def _slider(a: Assumption, label_visibility: str = "visible") -> None:
+def _slider(a: Assumption, label_visibility: str = "visible") -> float:
     """The sidebar's slider for ``a`` (same key, bounds and binding: the same widget on every page)."""
     kind = int if a.integer else float
     default_note = tr("sidebar.default", value=fmt_num(a.default, lang()), unit=unit(a))
-    st.slider(field(a, "label"), min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
-              step=kind(a.step), key=a.id, help=f"{field(a, 'help')}\n\n{default_note}", bind="query-params",
-              label_visibility=label_visibility)
+    return st.slider(field(a, "label"), min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
+                     step=kind(a.step), key=a.id, help=f"{field(a, 'help')}\n\n{default_note}", bind="query-params",
+                     label_visibility=label_visibility)
 
 
 def _need_text(a: Assumption, reqs: list, current: float) -> str:
@@ -143,20 +143,16 @@ def lever_needs() -> dict:
 def render_lever(a: Assumption, needs: dict) -> None:
     """One headline lever: its name and value, the slider, the number box, the range and what its targets need."""
     L = lang()
-    cur = st.session_state.get(a.id, a.default)
-    try:
-        cur = float(cur)
-    except (TypeError, ValueError):
-        cur = float(a.default)
     box = BOX.format(a.id)
     err = st.session_state.get(BOX_ERR.format(a.id))
-    shown = fmt_lever(a, cur, L)
-    if err is None and (box not in st.session_state or parse_number(st.session_state[box], L) != cur):
-        st.session_state[box] = shown
     with st.container(key=f"gn_lever_{a.id}", gap=None):
         s_col, b_col = st.columns([3.2, 1], gap="small", vertical_alignment="bottom")
         with s_col:
-            _slider(a)
+            cur = float(_slider(a))       # the value the slider took (a link's value is seeded when it is drawn)
+        # the box shows the slider's value (written every run: a page switch drops an undrawn box's value),
+        # unless it holds what was just typed and refused
+        if err is None:
+            st.session_state[box] = fmt_lever(a, cur, L)
         with b_col:
             st.text_input(tr("screen.box_label", name=field(a, "label")), key=box, on_change=_on_box,
                           args=(a.id,), label_visibility="collapsed", max_chars=12,
