@@ -13,7 +13,7 @@ from giamngheo.ui import levers
 from giamngheo.ui.pages import discover, sections
 from giamngheo.ui.state import context, lang, tr
 
-st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
 
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:

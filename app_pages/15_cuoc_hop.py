@@ -28,7 +28,7 @@ html {font-size: clamp(12px, calc(0.6vw + 0.95vh), 28px);}
 [data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.45rem;}
 .gn-head-num {font-size:2.6rem;}
 .gn-meet-top {display:flex; align-items:center; gap:1rem; justify-content:space-between;}
-.gn-meet-tally {font-size:1.05rem; font-weight:700; line-height:1.2;}
+.gn-meet-tally {font-size:1.05rem; font-weight:700; line-height:1.2; padding-right:1.6rem;}
 .gn-meet-h {font-size:1rem; font-weight:700; margin:.1rem 0 0 0;}
 .gn-chips {display:flex; flex-wrap:wrap; gap:.25rem .3rem; font-size:.9rem; line-height:1.35;}
 .gn-chip {display:inline-flex; align-items:baseline; gap:.3em; border-radius:.35em; padding:.05em .45em;
@@ -39,7 +39,7 @@ html {font-size: clamp(12px, calc(0.6vw + 0.95vh), 28px);}
 .gn-meet-chipbox {padding-bottom:1.1rem;}
 .gn-meet-note {font-size:.8rem; color:#5c3c00; background:#fff6dc; border-radius:.3rem; padding:.2rem .5rem;}
 [data-testid='stMainBlockContainer'] [data-testid='stSlider'] label p {font-size:.95rem; line-height:1.2;}
-.gn-lever-note {font-size:.78rem; margin:0 0 .2rem 0;}
+.gn-lever-note {font-size:.78rem; margin:0 0 .3rem 0;}
 </style>""", unsafe_allow_html=True)
 
 ctx = context()

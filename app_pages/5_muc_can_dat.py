@@ -11,6 +11,7 @@ from giamngheo.model import goalseek
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.i18n import fmt_num, fmt_pct, t
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
+from giamngheo.ui import tables
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.state import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
 
@@ -66,9 +67,10 @@ mc = mc_results()
 
 # 1. What the main lever needs to be
 st.header(tr("seek.table"))
-st.dataframe(goalseek.requirement_rows(ctx, sc, mc.verdicts, L), hide_index=True, width="stretch",
-             column_config={tr(f"seek.col_{k}"): st.column_config.TextColumn(width="medium")
-                            for k in ("target", "lever")})
+_req = goalseek.requirement_rows(ctx, sc, mc.verdicts, L)
+st.dataframe(_req, hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(_req)),
+             column_config=tables.widths(getattr(_req, "columns", []), {tr("seek.col_target"): 230,
+                                                                        tr("seek.col_lever"): 190}))
 st.caption(tr("seek.table_note"))
 
 # Chart specs are built once per scenario, language and edited spreads (a rerun that changed none of

@@ -303,6 +303,7 @@ CSS = """<style>
 .gn-head-chance {font-size:1.05rem; color:#222; font-weight:600;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-lever-note {font-size:.82rem; color:#444; margin:-.35rem 0 .15rem 0; line-height:1.25;}
+[class*='st-key-gn_lever_'] {padding-bottom:.3rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
 [class*='st-key-gn_lever_'] [data-testid='stSliderThumbValue'],
 [class*='st-key-gn_lever_'] [data-testid='stSliderTickBarMin'],
@@ -313,3 +314,29 @@ CSS = """<style>
 
 def ensure_css() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
+
+
+# ------------------------------------------------------------------------------------ a number box
+
+def number_field(container: Any, label: str, key: str, value: float, lo: float, hi: float, decimals: int = 2,
+                 help: str | None = None) -> float:
+    """A number box in the language's number format (0,75 / 1.234,5; st.number_input can only show 0.75):
+    what is typed is read as people write it, kept within lo–hi; text that is not a number is said and
+    the last good value kept. Returns the value."""
+    L = lang()
+    good_key = f"{key}__value"
+    current = st.session_state.get(key)
+    if isinstance(current, (int, float)) and not isinstance(current, bool):   # set as a number (tests, code)
+        st.session_state[good_key] = min(max(float(current), lo), hi)
+        st.session_state[key] = fmt_num(st.session_state[good_key], L, decimals)
+    elif current is None:
+        st.session_state[good_key] = float(value)
+        st.session_state[key] = fmt_num(float(value), L, decimals)
+    raw = container.text_input(label, key=key, help=help or tr("screen.box_help"))
+    v = parse_number(raw, L)
+    if v is None:
+        container.caption("⚠️ " + tr("screen.box_invalid", value=str(raw)[:40]))
+        return float(st.session_state.get(good_key, value))
+    v = min(max(v, lo), hi)
+    st.session_state[good_key] = v
+    return v
