@@ -146,7 +146,7 @@ def render_lever(a: Assumption, needs: dict) -> None:
     box = BOX.format(a.id)
     err = st.session_state.get(BOX_ERR.format(a.id))
     with st.container(key=f"gn_lever_{a.id}", gap=None):
-        s_col, b_col = st.columns([3.2, 1], gap="small", vertical_alignment="bottom")
+        s_col, b_col = st.columns([2.5, 1], gap="small", vertical_alignment="bottom")
         with s_col:
             cur = float(_slider(a))       # the value the slider took (a link's value is seeded when it is drawn)
         # the box shows the slider's value (written every run: a page switch drops an undrawn box's value),
@@ -168,7 +168,7 @@ def render_lever(a: Assumption, needs: dict) -> None:
 def render_levers(ids: Iterable[str], container: Any = None) -> None:
     reg = context().registry
     needs = lever_needs()
-    with (container or st.container()):
+    with (container or st.container(gap="small")):
         for aid in ids:
             if aid in reg:
                 render_lever(reg[aid], needs)
@@ -302,8 +302,9 @@ CSS = """<style>
 .gn-head-goal {font-size:1rem; color:#333;}
 .gn-head-chance {font-size:1.05rem; color:#222; font-weight:600;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
-.gn-lever-note {font-size:.82rem; color:#444; margin:-.35rem 0 .15rem 0; line-height:1.25;}
-[class*='st-key-gn_lever_'] {padding-bottom:.3rem;}
+.gn-lever-note {font-size:.82rem; color:#444; margin:-.3rem 0 0 0; line-height:1.25;}
+[data-testid='stMarkdownContainer']:has(> .gn-lever-note) {margin-bottom:0 !important;}
+[class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {padding-left:.3rem; padding-right:.4rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
 [class*='st-key-gn_lever_'] [data-testid='stSliderThumbValue'],
 [class*='st-key-gn_lever_'] [data-testid='stSliderTickBarMin'],
