@@ -112,7 +112,7 @@ def _slider(a: Assumption, label_visibility: str = "visible") -> float:
     default_note = tr("sidebar.default", value=fmt_num(a.default, lang()), unit=unit(a))
     return st.slider(field(a, "label"), min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
                      step=kind(a.step), key=a.id, help=f"{field(a, 'help')}\n\n{default_note}", bind="query-params",
-                     label_visibility=label_visibility)
+                     label_visibility=label_visibility, format="localized")
 
 
 def _need_text(a: Assumption, reqs: list, current: float) -> str:
