@@ -48,7 +48,7 @@ with st.expander(tr("seek.sd_title")):
     edited = st.data_editor(table, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
                             disabled=[c_label, c_value, c_default, c_range],
                             column_config={c_sd: st.column_config.NumberColumn(min_value=0.0, step=0.001,
-                                                                               format="%.3f")})
+                                                                               format="localized")})
     overrides: dict[str, float] = {}
     for i, (a, x) in enumerate(zip(items, edited[c_sd]), start=1):
         if x is None or not isinstance(x, (int, float)) or not math.isfinite(float(x)) or float(x) < 0:

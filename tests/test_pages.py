@@ -411,3 +411,32 @@ def test_one_verdict_vocabulary_on_the_overview_board():
         chance = re.findall(r'<div class="gn-chance">([^<]*)</div>', cell)
         for c in chance:
             assert re.fullmatch(r"khả năng đạt \d{1,3}%", c), c
+
+
+JARGON = ("Brent", "scipy", "Shapley", "độ lệch chuẩn", "hạt giống", "Streamlit secrets", "st.login", "[editor]",
+          "GIAMNGHEO_DATA_DIR", "sqlite:///", ".db")
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", ["1_tong_quan.py", "2_giam_ngheo.py", "5_muc_can_dat.py", "6_kich_ban.py",
+                                  "10_nhap_du_lieu.py"])
+def test_leaders_see_no_jargon_on_the_main_pages(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path))     # a store in a temporary folder (its path not shown)
+    at = page(name)
+    assert not at.exception
+    text = page_text(at)
+    assert str(tmp_path) not in text
+    found = [j for j in JARGON if j in text]
+    assert not found, found
+
+
+def test_the_method_page_explains_the_techniques_in_plain_words():
+    at = page("8_phuong_phap.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "Brent" in text and "Shapley" in text and "thử dần" in text
