@@ -1,6 +1,7 @@
 """giamngheo — entry point: page config, navigation, language, the shared assumptions sidebar."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -23,6 +24,10 @@ if "link_raw" not in st.session_state:
     for _id, _v in context().registry.from_link(st.session_state["link_raw"]).items():
         a = context().registry[_id]
         st.session_state[_id] = int(_v) if a.integer else float(_v)
+        if "," in str(st.session_state["link_raw"].get(_id, [""])[0]):
+            # a decimal comma (?poor_fall=0,8): the URL-bound slider drops from the address bar what it
+            # cannot parse, so the address is rewritten with a point (see the end of this file)
+            st.session_state.setdefault("_gn_link_fix", {})[_id] = repr(float(_v))
 
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
 
@@ -59,6 +64,7 @@ nav = st.navigation(nav_sections, expanded=True)
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
+levers.carry_over_page_switch(nav.url_path)   # values set on the page left behind stay in the link
 # the overview and meeting mode draw the headline levers (the overview: every assumption) in the page body;
 # the sidebar leaves those out there, since a widget key can be drawn only once a run
 sidebar.render(skip=levers.body_ids(nav.url_path))
@@ -86,3 +92,11 @@ with link_box:
     for pid, code, raw, used in st.session_state["link_notices"]:
         st.warning(tr(f"notice.{code}", id=_short(pid), value=_short(raw),
                       shown=fmt_num(used, lang()) if used is not None else ""), icon="⚠️")
+_fix = st.session_state.pop("_gn_link_fix", None)
+if _fix:
+    # reopen the same address with a decimal point (0,8 -> 0.8), so that the link in the address bar,
+    # copied or carried to another page, holds the value; only registry ids and numbers are written
+    st.html("<script>const u = new URL(window.location.href);"
+            f"for (const [k, v] of Object.entries({json.dumps(_fix)})) u.searchParams.set(k, v);"
+            "window.location.replace(u.toString());</script>", unsafe_allow_javascript=True)
+levers.remember_values(nav.url_path)

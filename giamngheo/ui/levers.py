@@ -9,6 +9,7 @@ the slider (and so the link); moving the slider, a preset, a link or the reset r
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from html import escape
 from typing import Any, Iterable
 
@@ -106,13 +107,67 @@ def _on_box(aid: str) -> None:
     st.session_state[BOX.format(aid)] = fmt_lever(a, v, lang())
 
 
+@contextmanager
+def app_scoped():
+    """Draw a URL-bound widget as if app.py drew it, though a page does.
+
+    Streamlit ties a query-parameter binding to the script that drew the widget and, on a page switch,
+    drops the parameters bound to another page's widgets: a lever drawn by the overview would leave
+    the link when the user moves to the poverty page. The sidebar's sliders, drawn by app.py, do not;
+    inside this block the page's sliders are bound the same way (the same widget on every page).
+    Uses ``ScriptRunContext.run_with_active_hash`` (Streamlit 1.67); elsewhere a no-op."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    try:
+        scope = ctx.run_with_active_hash(ctx.pages_manager.main_script_hash) if ctx is not None else None
+    except AttributeError:
+        scope = None
+    if scope is None:
+        yield
+    else:
+        with scope:
+            yield
+
+
+MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page
+
+
+def remember_values(url_path: str) -> None:
+    """At the end of a run: the assumptions' values and the page they were set on."""
+    reg = context().registry
+    vals = {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state}
+    st.session_state[MEMORY] = (url_path, vals)
+
+
+def carry_over_page_switch(url_path: str) -> None:
+    """On a page switch, before any slider is drawn: put back the values the switch dropped.
+
+    A slider drawn in a page's body (the overview's levers) is unmounted when the user moves to another
+    page; the browser then leaves its parameter out of the new page's address and Streamlit resets the
+    widget, so the scenario would be lost. Setting the remembered value again (a value set in code)
+    keeps it, and Streamlit writes it back to the address bar. Going back in the browser's history is
+    left to the address, as Streamlit does."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    last = st.session_state.get(MEMORY)
+    if not last or last[0] == url_path:
+        return
+    ctx = get_script_run_ctx()
+    if ctx is not None and getattr(ctx, "is_history_navigation", False):
+        return
+    reg = context().registry
+    for aid, v in last[1].items():
+        if aid in reg and aid not in st.query_params and v != reg[aid].default:
+            st.session_state[aid] = v
+
+
 def _slider(a: Assumption, label_visibility: str = "visible") -> float:
     """The sidebar's slider for ``a`` (same key, bounds and binding: the same widget on every page)."""
     kind = int if a.integer else float
     default_note = tr("sidebar.default", value=fmt_num(a.default, lang()), unit=unit(a))
-    return st.slider(field(a, "label"), min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
-                     step=kind(a.step), key=a.id, help=f"{field(a, 'help')}\n\n{default_note}", bind="query-params",
-                     label_visibility=label_visibility, format="localized")
+    with app_scoped():
+        return st.slider(field(a, "label"), min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
+                         step=kind(a.step), key=a.id, help=f"{field(a, 'help')}\n\n{default_note}",
+                         bind="query-params", label_visibility=label_visibility, format="localized")
 
 
 def _need_text(a: Assumption, reqs: list, current: float) -> str:
@@ -183,7 +238,7 @@ def render_other_groups(skip: Iterable[str] = ()) -> None:
     groups = [(sec, items) for sec, items in groups if items]
     cols = st.columns(min(3, max(1, len(groups))))
     for i, (sec, items) in enumerate(groups):
-        with cols[i % len(cols)].expander(tr(f"section.{sec}")):
+        with cols[i % len(cols)].expander(tr(f"section.{sec}")), app_scoped():
             for a in items:
                 sidebar._slider(a)
 

@@ -173,6 +173,14 @@ def test_a_link_with_a_decimal_comma_opens_that_value(browser, server):
         expect()(number_box(page, "poor_fall")).to_have_value("0,80")
         expect()(page.get_by_test_id("gn-headline-value").first).to_have_text(pct(t24(poor_fall=0.8).level, "vi"))
         assert page.get_by_test_id("stAlert").filter(has_text="poor_fall").count() == 0
+        # the address is rewritten with a point, so a copied link and another page keep the value
+        expect()(page).to_have_url(re.compile(r"poor_fall=0\.8(&|$)"), timeout=30_000)
+        wait_ready(page)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=t("nav.giam_ngheo", "vi"), exact=True).click()
+        expect()(page).to_have_url(re.compile(r"/giam-ngheo\?.*poor_fall=0\.8"), timeout=30_000)
+        wait_ready(page)
+        expect()(page.get_by_test_id("stSidebar").get_by_test_id("stSlider").filter(
+            has_text="Giảm tỷ lệ hộ nghèo (").first).to_contain_text("0,80")
     finally:
         ctx.close()
 
