@@ -290,3 +290,23 @@ def test_accessibility_audit(browser, server, path, lang):
         assert len(names) == 6 and all(names), names
     finally:
         ctx.close()
+
+
+def test_values_set_on_the_overview_stay_in_the_link_on_other_pages(browser, server):
+    """A lever moved in the overview's body keeps its value, and the link keeps it, on the next pages."""
+    ctx, page = open_at(browser, server, "/?household_growth=0.6", (1366, 768))
+    try:
+        box = number_box(page, "jobs")
+        box.fill("4.200")
+        box.press("Enter")
+        expect()(page).to_have_url(re.compile(r"jobs=4200"), timeout=30_000)
+        wait_ready(page)
+        nav = page.get_by_test_id("stSidebarNav")
+        for title, slug in (("nav.giam_ngheo", "giam-ngheo"), ("nav.cuoc_hop", "cuoc-hop")):
+            nav.get_by_role("link", name=t(title, "vi"), exact=True).dispatch_event("click")
+            expect()(page).to_have_url(re.compile(rf"/{slug}\?(?=.*jobs=4200)(?=.*household_growth=0\.6)"),
+                                       timeout=30_000)
+            wait_ready(page)
+        expect()(number_box(page, "jobs")).to_have_value("4.200")       # meeting mode shows the value
+    finally:
+        ctx.close()
