@@ -60,7 +60,7 @@ nav_sections = {
                                   url_path=slug, default=(file == first))
                           for file, title_key, slug in items]
     for sec, items in sections(here / "app_pages")}
-nav = st.navigation(nav_sections, expanded=True)
+nav = st.navigation(nav_sections, position="top")
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist

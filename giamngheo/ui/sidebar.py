@@ -87,6 +87,9 @@ def _has_unit(unit: str) -> bool:
 
 HIDE_THUMB = """<style>
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {display:none;}
+/* captions on the sidebar's grey: dark enough for WCAG AA (4.5:1) */
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] {opacity:1;}
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color:#4a4d50;}
 </style>"""
 
 
