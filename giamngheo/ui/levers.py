@@ -199,7 +199,7 @@ def render_lever(a: Assumption, needs: dict) -> None:
     """One headline lever: its name and value, the slider, the number box, the range and what its targets need."""
     L = lang()
     box = BOX.format(a.id)
-    err = st.session_state.get(BOX_ERR.format(a.id))
+    err = st.session_state.pop(BOX_ERR.format(a.id), None)   # said once, under what was typed
     with st.container(key=f"gn_lever_{a.id}", gap=None):
         s_col, b_col = st.columns([2.5, 1], gap="small", vertical_alignment="bottom")
         with s_col:
