@@ -21,14 +21,13 @@ st.set_page_config(initial_sidebar_state="collapsed")
 levers.ensure_css()
 # page-local style: it goes when the page does
 st.markdown("""<style>
-html {font-size: clamp(12px, calc(0.6vw + 0.95vh), 28px);}
+html {font-size: clamp(12px, calc(0.55vw + 0.85vh), 28px);}
 .st-key-gn_meet_chart {height:40vh;}
-[data-testid='stHeader'] {background:transparent; height:2rem;}
-[data-testid='stMainBlockContainer'] {padding:.6rem 1.4rem 0 1.4rem; max-width:100%;}
+[data-testid='stMainBlockContainer'] {padding:3.1rem 1.4rem 0 1.4rem; max-width:100%;}
 [data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.45rem;}
 .gn-head-num {font-size:2.6rem;}
 .gn-meet-top {display:flex; align-items:center; gap:1rem; justify-content:space-between;}
-.gn-meet-tally {font-size:1.05rem; font-weight:700; line-height:1.2; padding-right:1.6rem;}
+.gn-meet-tally {font-size:1.05rem; font-weight:700; line-height:1.2; padding-bottom:1rem;}
 .gn-meet-h {font-size:1rem; font-weight:700; margin:.1rem 0 0 0;}
 .gn-chips {display:flex; flex-wrap:wrap; gap:.25rem .3rem; font-size:.9rem; line-height:1.35;}
 .gn-chip {display:inline-flex; align-items:baseline; gap:.3em; border-radius:.35em; padding:.05em .45em;
