@@ -1,19 +1,23 @@
 """giamngheo — entry point: page config, navigation, language, the shared assumptions sidebar."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
 
-from giamngheo.scenario.assumptions import URL_VERSION
 from giamngheo.i18n import LANGS, catalogue
-from giamngheo.ui import safe
+from giamngheo.scenario.assumptions import URL_VERSION
+from giamngheo.ui import levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
-from giamngheo.ui import sidebar
-from giamngheo.ui.pages import discover
-from giamngheo.ui.state import context, tr
+from giamngheo.ui.pages import discover, sections
+from giamngheo.ui.state import DATASET_KEY, context, demo_active, tr
 
-st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
+
+# The data: the real data unless the demo dataset is chosen explicitly (?dataset=demo, or the data page).
+if DATASET_KEY not in st.session_state:
+    st.session_state[DATASET_KEY] = "demo" if st.query_params.get("dataset") == "demo" else None
 
 # Keep the link as it came, before the bound widgets clean it, to say what was ignored or clamped.
 if "link_raw" not in st.session_state:
@@ -25,6 +29,10 @@ if "link_raw" not in st.session_state:
     for _id, _v in scenario_links.snap_to_step(_taken).items():
         a = context().registry[_id]
         st.session_state[_id] = int(_v) if a.integer else float(_v)
+        if "," in str((st.session_state["link_raw"].get(_id) or [""])[0]):
+            # a decimal comma (?poor_fall=0,8): the URL-bound slider drops from the address bar what it
+            # cannot parse, so the address is rewritten with a point (see the end of this file)
+            st.session_state.setdefault("_gn_link_fix", {})[_id] = repr(float(_v))
 
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;}</style>", unsafe_allow_html=True)
 
@@ -50,23 +58,51 @@ with st.sidebar:
              format_func=LANG_NAMES.__getitem__)
 
 here = Path(__file__).parent
-pages = [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug, url_path=slug, default=(i == 0))
-         for i, (file, title_key, slug) in enumerate(discover(here / "app_pages"))]
-nav = st.navigation(pages, expanded=True)
+first = discover(here / "app_pages")[0][0]
+# the navigation in sections (giamngheo/ui/pages.py says which page goes where), titles through i18n
+nav_sections = {
+    tr(f"navsec.{sec}"): [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug,
+                                  url_path=slug, default=(file == first))
+                          for file, title_key, slug in items]
+    for sec, items in sections(here / "app_pages")}
+nav = st.navigation(nav_sections, position="top")
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change
+if st.session_state.get(DATASET_KEY) == "demo" and st.query_params.get("dataset") != "demo":
+    st.query_params["dataset"] = "demo"       # a copied link keeps the demo data (and its banner)
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
-sidebar.render(skip=sidebar.MEETING_IDS if nav.url_path == sidebar.MEETING_PAGE else ())
+levers.carry_over_page_switch(nav.url_path)   # values set on the page left behind stay in the link
+# the overview and meeting mode draw the headline levers (the overview: every assumption) in the page body;
+# the sidebar leaves those out there, since a widget key can be drawn only once a run
+sidebar.render(skip=levers.body_ids(nav.url_path))
 
-reg = context().registry
-if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
-    st.session_state["link_notices"] = reg.link_report(
-        st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
-# every key and value of the link shown as text (giamngheo/ui/safe.py); many unknown ones in one notice
-for _text in scenario_links.link_notice_texts(st.session_state["link_notices"]):
-    st.warning(_text, icon="⚠️")
+# the demo dataset is illustrative: every page says so, at the top
+if demo_active():
+    st.error(tr("data.demo_banner"), icon="🧪")
+
+# what became of the link's values is said at the top of the page, but worked out after the page has run:
+# the overview and meeting mode draw their sliders in the page, and a URL-bound slider takes its value
+# from the link only when it is drawn
+link_box = st.container()
 if st.session_state.get("lang_notice"):
     st.warning(tr("notice.ignored_lang", value=safe.text(st.session_state["lang_notice"], 40)), icon="⚠️")
 scenario_links.show_flash()
 
 nav.run()
+
+reg = context().registry
+if "link_notices" not in st.session_state:   # once, on the first run, with the values the widgets took
+    st.session_state["link_notices"] = reg.link_report(
+        st.session_state["link_raw"], {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state})
+with link_box:
+    # every key and value of the link shown as text (giamngheo/ui/safe.py); many unknown ones in one notice
+    for _text in scenario_links.link_notice_texts(st.session_state["link_notices"]):
+        st.warning(_text, icon="⚠️")
+_fix = st.session_state.pop("_gn_link_fix", None)
+if _fix:
+    # reopen the same address with a decimal point (0,8 -> 0.8), so that the link in the address bar,
+    # copied or carried to another page, holds the value; only registry ids and numbers are written
+    st.html("<script>const u = new URL(window.location.href);"
+            f"for (const [k, v] of Object.entries({json.dumps(_fix)})) u.searchParams.set(k, v);"
+            "window.location.replace(u.toString());</script>", unsafe_allow_javascript=True)
+levers.remember_values(nav.url_path)

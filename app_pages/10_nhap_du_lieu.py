@@ -235,7 +235,8 @@ with tab_edit:
             # (−5 saved as 5), so the core's validation on save names the row and column instead
             "year": st.column_config.NumberColumn(labels["year"], min_value=1990, max_value=2100, step=1,
                                                   format="%d", required=True),
-            "value": st.column_config.NumberColumn(labels["value"], required=True, help=tr("nhap.col_value_help")),
+            "value": st.column_config.NumberColumn(labels["value"], required=True, help=tr("nhap.col_value_help"),
+                                                   format="localized"),   # 1.234,5 in a Vietnamese browser
             "unit": st.column_config.TextColumn(labels["unit"]),
             "status": st.column_config.SelectboxColumn(labels["status"], options=list(STATUSES), required=True),
             "source": st.column_config.TextColumn(labels["source"], required=True, max_chars=120),

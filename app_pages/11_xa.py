@@ -8,6 +8,8 @@ import math
 import pandas as pd
 import streamlit as st
 
+from giamngheo.ui.levers import number_field
+
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
@@ -58,8 +60,7 @@ series = ctx.obs.series("poor_rate", "all")
 tgt = cm.target_rate(ctx.plan, series, int(year))
 default = round(tgt[0], 2) if tgt else round(float(series.get(int(year), 0.0)), 2)
 c1, c2 = st.columns([1, 2])
-target = c1.number_input(tr("xa.target"), min_value=0.0, max_value=100.0, value=float(default), step=0.1,
-                         format="%.2f", key=f"xa_target_{year}")
+target = number_field(c1, tr("xa.target"), key=f"xa_target_{year}", value=float(default), lo=0.0, hi=100.0)
 if tgt:
     tg = ctx.plan.target(tgt[1])
     base = ctx.plan.resolved_base_year(tg)

@@ -1,27 +1,52 @@
-"""Tổng quan: every target, its latest value, the target and a verdict for 2025 and 2030."""
+"""Tổng quan: the question in one screen — the 2030 poor rate against its target, the verdict and the
+chance of meeting it, the main chart and the headline levers; the other assumptions in groups below;
+then every target with its verdict for 2025 and 2030."""
 import streamlit as st
 
-from giamngheo.report.board import board, columns, summary
+from giamngheo.report.board import board, columns, status_label, summary
+from giamngheo.ui import levers
 from giamngheo.ui.board_view import render_board
+from giamngheo.ui.sidebar import notices
 from giamngheo.ui.state import context, field, lang, mc_results, tr
 
 ctx = context()
-# the deterministic verdicts with the chance of meeting each projected target beside them (cached by scenario)
-verdicts = mc_results().verdicts
+mc = mc_results()          # the verdicts with the chance of meeting each projected target (cached by scenario)
+verdicts = mc.verdicts
 rows = board(ctx.plan, ctx.indicators, verdicts, lang())
 s = summary(rows)
 
+levers.ensure_css()
+st.markdown("""<style>
+[data-testid='stMainBlockContainer'] {padding-top:1rem;}
+[data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
+</style>""", unsafe_allow_html=True)
+
 st.title(tr("overview.title"))
-st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}")
-c = st.columns(6)
-c[0].metric(tr("overview.headline"), f"{s['good']}/{s['total']}")
-for col, key in zip(c[1:], ("achieved", "missed", "on_track", "at_risk", "off_track")):
-    col.metric(tr(f"status.{key}"), s["counts"][key])
+st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
+
+left, right = st.columns([1.1, 1], gap="medium")
+with left:
+    st.markdown(f"**{tr('screen.chart_title')}**")
+    levers.main_chart_slot(mc, height=400)
+with right:
+    st.markdown(f"**{tr('screen.levers')}**")
+    levers.render_levers(levers.headline_ids())
+for text in notices():
+    st.warning(text, icon="⚠️")
+
+st.markdown(f"**{tr('screen.other_levers')}**")
+levers.render_other_groups(skip=levers.headline_ids())
+
+st.subheader(tr("screen.board"))
+st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
+           + tr("screen.tally", good=s["good"], total=s["total"]) + " · "
+           + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
+                        for k, n in s["counts"].items() if n))
 st.caption(tr("app.data_note") + " " + tr("overview.hover"))
 
 cols = columns(ctx.plan, lang())
 for area in ctx.plan.areas:
     area_rows = [r for r in rows if r.area == area]
     good = sum(r.good for r in area_rows)
-    st.subheader(f"{tr('area.' + area)} · {good}/{len(area_rows)}")
+    st.markdown(f"#### {tr('area.' + area)} · {good}/{len(area_rows)}")
     render_board(area_rows, cols)

@@ -5,6 +5,7 @@ import streamlit as st
 from giamngheo.i18n import fmt_num
 from giamngheo.report import charts, explain, needs, views
 from giamngheo.report.needs import probability_text
+from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
@@ -62,4 +63,11 @@ st.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),
                                                                        ("near_poor_rate", "poverty.near_chart"))
          for g in groups]
-st.dataframe(views.year_table(proj, items, L, plan.period[0], brk), hide_index=True, width="stretch")
+# short headers (the full name is each header's help) so that every column is in view at 1366 px
+year_df = views.year_table(proj, items, L, plan.period[0], brk)
+short = {lab: f"{tr('screen.short_' + ind)} · {tr('group.' + g)}" for ind, g, lab in items}
+short.update({f"{lab} ± ": tr("screen.short_change") for _, _, lab in items})
+st.dataframe(year_df, hide_index=True, width="stretch", height=tables.height(len(year_df), 35),
+             column_config=tables.widths(year_df.columns, {year_df.columns[0]: 60, **{c: 95 for c in year_df.columns
+                                                                                      if c.endswith(" ± ")}},
+                                         labels=short))

@@ -10,6 +10,7 @@ from giamngheo.model import goalseek
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
 from giamngheo.report import charts, what_it_takes
 from giamngheo.scenario.assumptions import Scenario
+from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
 
@@ -46,7 +47,7 @@ with st.expander(tr("seek.sd_title")):
     edited = st.data_editor(table, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
                             disabled=[c_label, c_value, c_default, c_range],
                             column_config={c_sd: st.column_config.NumberColumn(min_value=0.0, step=0.001,
-                                                                               format="%.3f")})
+                                                                               format="localized")})
     overrides: dict[str, float] = {}
     for i, (a, x) in enumerate(zip(items, edited[c_sd]), start=1):
         if x is None or not isinstance(x, (int, float)) or not math.isfinite(float(x)) or float(x) < 0:
@@ -65,9 +66,10 @@ mc = mc_results()
 
 # 1. What the main lever needs to be
 st.header(tr("seek.table"))
-st.dataframe(what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L), hide_index=True, width="stretch",
-             column_config={tr(f"seek.col_{k}"): st.column_config.TextColumn(width="medium")
-                            for k in ("target", "lever")})
+_req = what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L)
+st.dataframe(_req, hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(_req)),
+             column_config=tables.widths(getattr(_req, "columns", []), {tr("seek.col_target"): 230,
+                                                                        tr("seek.col_lever"): 190}))
 st.caption(tr("seek.table_note"))
 
 # The numbers come from the core's caches (keyed by the data in use, the scenario and the edited

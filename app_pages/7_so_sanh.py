@@ -10,6 +10,7 @@ from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
 from giamngheo.ui import safe
 from giamngheo.ui import scenarios as ui
+from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, lang, scenario, store, tr
 
@@ -88,11 +89,10 @@ def _style(_df):
     return out
 
 
-col_cfg = {vt.table.columns[0]: st.column_config.NumberColumn(width=40),
-           vt.table.columns[1]: st.column_config.TextColumn(width=260)}
-col_cfg.update({label: st.column_config.TextColumn(width=215) for label in vt.scenario_columns})
+# every scenario's column in view at 1366 px: the widths share the main area, the cells' text wraps
+col_cfg = tables.widths(vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270})
 st.dataframe(vt.table.style.apply(_style, axis=None), hide_index=True, width="stretch", column_config=col_cfg,
-             height=min(35 * (len(vt.table) + 1) + 3, 1100))
+             row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories
 st.header(tr("compare.paths"))

@@ -10,6 +10,7 @@ from giamngheo.report.board import board, summary
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import StoreError
 from giamngheo.ui import safe
+from giamngheo.ui import tables
 from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()
@@ -82,4 +83,10 @@ st.dataframe([{t("board.col_number", L): r.number, t("board.col_target", L): r.t
                t("board.col_goal", L): r.goal, t("export.col_status", L): r.status_label,
                t("export.col_probability", L): export.fmt_pct(r.probability * 100, L, 0) if r.probability is not None
                else "", t("export.col_basis", L): t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows],
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(rows)),
+             column_config=tables.widths([t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
+                                          t("board.col_goal", L), t("export.col_status", L),
+                                          t("export.col_probability", L), t("export.col_basis", L)],
+                                         {t("board.col_number", L): 40, t("board.col_target", L): 250,
+                                          t("export.col_probability", L): 90,
+                                          t("export.col_basis", L): 80}))

@@ -17,7 +17,7 @@ from giamngheo.ui.pages import discover  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
         "--no-first-run", "--disable-component-update", "--disable-sync"]
-SIZES = ((1366, 768), (1920, 1080))
+SIZES = ((1024, 768), (1366, 768), (1920, 1080), (390, 844))
 
 
 def wait_ready(page, timeout: int = 60000) -> None:

@@ -185,9 +185,13 @@ def test_scenario_json_shape(reg):
 def test_from_link_takes_only_what_the_sliders_accept(reg):
     raw = {"jobs": ["4200"], "poor_fall": ["1,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
            "unknown": ["1"], "khmer_poor_fall": ["0.5", "0.7"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
-    # 4200 is in 0–8000; "1,5" is not a number to a slider; −5 is below 0; 1e309 is not finite;
-    # a repeated parameter and a fraction for a whole-number slider are left to the defaults
-    assert reg.from_link(raw) == {"jobs": 4200.0}
+    # 4200 is in 0–8000; "1,5" is 1.5 (a decimal comma, as Vietnamese users write it); −5 is below 0;
+    # 1e309 is not finite; a repeated parameter and a fraction for a whole-number slider are left to the defaults
+    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 1.5}
+    # two separators are not a number a link carries
+    assert reg.from_link({"poor_fall": ["1.234,5"]}) == {} and reg.from_link({"poor_fall": ["1,2,3"]}) == {}
+    # a decimal comma taken as given is not reported
+    assert reg.link_report({"poor_fall": ["0,8"]}, {"poor_fall": 0.8}) == []
 
 
 def test_link_report_names_each_parameter_not_taken(reg):

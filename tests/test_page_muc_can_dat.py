@@ -74,7 +74,9 @@ def test_the_page_shows_the_gap_the_tornado_and_the_thresholds(default_page):
     assert any("cùng một hộ nghèo" in w.value for w in default_page.warning)       # jobs and placements overlap
     assert any("không phải chỉ tiêu của kế hoạch" in i.value for i in default_page.info)  # the Khmer reading
     text = "\n".join(m.value for m in default_page.markdown)
-    assert "Khả năng đạt từ 80% trở lên: **Đúng hướng**" in text and "dưới 50%: **Chệch hướng**" in text
+    # the chance is read as a chance (high/medium/low), never with the verdict words (issue 13: one vocabulary)
+    assert "Khả năng đạt từ 80% trở lên: **cao**" in text and "dưới 50%: **thấp**" in text
+    assert "**Đúng hướng**" not in text.split("Khả năng đạt từ")[1][:200]
 
 
 def test_the_sidebar_says_what_the_fall_needs(default_page):

@@ -40,6 +40,19 @@ def all_markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def core_t24(values: dict | None = None):
+    """T24's verdict from the core (an independent route from what the page shows)."""
+    from giamngheo.model.engine import default_context, run
+    from giamngheo.scenario.assumptions import Scenario
+    _, verdicts = run(default_context(), Scenario.of("", values or {}))
+    return next(v for v in verdicts if v.target == "T24")
+
+
+def vi_pct(x: float, decimals: int = 2) -> str:
+    """A percentage the Vietnamese way, by hand: 0,48%."""
+    return f"{x:.{decimals}f}".replace(".", ",") + "%"
+
+
 def test_overview_page_1_tong_quan_shows_every_target_and_known_verdicts():
     at = page("1_tong_quan.py")
     assert not at.exception
@@ -54,13 +67,58 @@ def test_overview_page_1_tong_quan_shows_every_target_and_known_verdicts():
     rate = obs("poor_households", "all", 2025) / obs("households", "all", 2025) * 100
     assert f"{rate:.2f}".replace(".", ",") + "%" in md
     assert "◇" in md          # non-official data are marked
-    head = at.metric[0]
-    assert head.label == "Đạt hoặc đúng hướng"
-    good, total = head.value.split("/")
-    assert total == "28"
-    # the counts beside it add up to the headline: achieved + on track
-    counts = {m.label: int(m.value) for m in at.metric[1:]}
-    assert counts["Đạt"] + counts["Đúng hướng"] == int(good)
+    # the tally: achieved + on track of 28, in the caption over the board
+    caps = " ".join(c.value for c in at.caption)
+    good = len(re.findall(r'data-status="(?:achieved|on_track)"', md.split("gn-board", 1)[1]))
+    assert f"{good}/28 chỉ tiêu đạt hoặc đúng hướng" in caps
+
+
+def test_overview_headline_answers_the_2030_question():
+    """The 2030 poor rate against T24's target, the verdict, and apart from it the chance of meeting it."""
+    at = page("1_tong_quan.py")
+    assert not at.exception
+    v = core_t24()
+    head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
+    assert vi_pct(v.level) in head and vi_pct(v.target_level) in head
+    assert "Tỷ lệ hộ nghèo năm 2030" in head and "chỉ tiêu 24" in head
+    word = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng",
+            "achieved": "Đạt", "missed": "Không đạt"}.get(v.status, "")
+    assert f'data-status="{v.status}"' in head and word in head
+    assert re.search(r"khả năng đạt \d{1,3}%", head)              # the chance, labelled as a chance
+
+
+def test_overview_draws_the_headline_levers_in_the_page_with_number_boxes():
+    at = page("1_tong_quan.py")
+    assert not at.exception
+    heads = ["poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic"]
+    keys = [s.key for s in at.main.slider]
+    assert keys[:6] == heads                                     # the headline levers first, in the page
+    # each has a number box in the Vietnamese format: 1,00 points, 3.000 jobs
+    assert at.text_input(key="_gn_box_poor_fall").value == "1,00"
+    assert at.text_input(key="_gn_box_jobs").value == "3.000"
+    notes = " ".join(m.value for m in at.markdown if "gn-lever-note" in m.value)
+    assert "từ 0 đến 8.000 lao động/năm" in notes                 # the range, in words and Vietnamese digits
+    assert "từ 0,00 đến 3,00 điểm %/năm" in notes
+
+
+def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
+    at = page("1_tong_quan.py")
+    at.text_input(key="_gn_box_jobs").set_value("8.000").run()
+    assert not at.exception
+    assert at.session_state["jobs"] == 8000
+    assert at.main.slider(key="jobs").value == 8000
+    at.text_input(key="_gn_box_poor_fall").set_value("0,35").run()
+    assert at.session_state["poor_fall"] == pytest.approx(0.35)
+    assert at.text_input(key="_gn_box_poor_fall").value == "0,35"
+    head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
+    assert vi_pct(core_t24({"jobs": 8000, "poor_fall": 0.35}).level) in head
+    # out of range: the nearest bound; not a number: said, and nothing changes
+    at.text_input(key="_gn_box_overseas").set_value("99.999").run()
+    assert at.session_state["overseas"] == 1500
+    at.text_input(key="_gn_box_jobs").set_value("nhiều").run()
+    assert not at.exception
+    assert at.session_state["jobs"] == 8000
+    assert any("«nhiều» không phải là số" in m.value for m in at.markdown)
 
 
 def test_poverty_page_2_giam_ngheo_charts_table_and_required_fall():
@@ -137,7 +195,9 @@ def test_app_english_switch(code):
     at = app({"lang": code})
     assert not at.exception
     assert at.title[0].value == "All targets at a glance"
-    assert at.metric[0].label == "Achieved or on track"
+    head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
+    assert "Poor-household rate in 2030" in head and "chance of meeting it" in head
+    assert at.text_input(key="_gn_box_jobs").value == "3,000"          # the English number format
     assert at.sidebar.radio(key="lang").label == "Language"
     at.sidebar.radio(key="lang").set_value("vi").run()
     assert at.title[0].value == "Tổng quan chỉ tiêu"
@@ -149,7 +209,7 @@ def test_link_reopens_the_same_values_and_moving_a_slider_changes_a_projection()
     assert at.session_state["jobs"] == 5000
     assert at.session_state["poor_fall"] == pytest.approx(0.3)
     before = t24_value(at)
-    at.sidebar.slider(key="jobs").set_value(8000).run()
+    at.slider(key="jobs").set_value(8000).run()
     assert t24_value(at) != before           # more jobs -> more exits -> a different 2030 projection
 
 
@@ -190,17 +250,37 @@ def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
 
 
 def test_first_run_of_a_link_uses_its_values_everywhere():
-    """On the very first run the sidebar captions and labels already read the link's values (they run
-    before the sliders are drawn), so the label shows 5.000, not the default 3.000."""
+    """On the very first run the number boxes and the headline already read the link's values, so the
+    box shows 5.000, not the default 3.000; on another page the sidebar labels do too."""
     at = app({"jobs": "5000", "poor_fall": "0.4"})
     assert not at.exception
-    label = at.sidebar.slider(key="jobs").label
-    assert label.endswith(": 5.000"), label
+    assert at.text_input(key="_gn_box_jobs").value == "5.000"
+    assert at.text_input(key="_gn_box_poor_fall").value == "0,40"
+    head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
+    from tests.test_pages import core_t24, vi_pct
+    assert vi_pct(core_t24({"jobs": 5000, "poor_fall": 0.4}).level) in head
+    at.switch_page("app_pages/2_giam_ngheo.py").run()
+    assert at.sidebar.slider(key="jobs").label.endswith(": 5.000")
     assert at.sidebar.slider(key="poor_fall").label.endswith(": 0,40")
 
 
+@pytest.mark.parametrize("raw, value", [("0,8", 0.8), ("0.8", 0.8), ("1,25", 1.25)])
+def test_a_link_with_a_decimal_comma_opens_the_same_scenario(raw, value):
+    """Vietnamese users write 0,8: the link takes it as 0.8, says nothing is wrong, and the headline is the
+    core's for that value."""
+    at = app({"poor_fall": raw})
+    assert not at.exception
+    assert at.session_state["poor_fall"] == pytest.approx(value)
+    assert not [w.value for w in at.warning if "poor_fall" in w.value]
+    assert at.text_input(key="_gn_box_poor_fall").value == f"{value:.2f}".replace(".", ",")
+    head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
+    from tests.test_pages import core_t24, vi_pct
+    assert vi_pct(core_t24({"poor_fall": value}).level) in head
+
+
 @pytest.mark.parametrize("query, code", [
-    ({"poor_fall": "1,5"}, "không phải là số hợp lệ"),       # a decimal comma is not what a slider accepts
+    ({"poor_fall": "1,5,0"}, "không phải là số hợp lệ"),     # two commas: not a number
+    ({"poor_fall": "1.234,5"}, "không phải là số hợp lệ"),   # no thousands separators in a link
     ({"jobs": "4000.7"}, "làm tròn thành 4.000"),             # in range, off the step
     ({"lang": "xx"}, "lang=xx"),
 ])
@@ -213,3 +293,127 @@ def test_link_values_the_sliders_cannot_take_are_named(query, code):
 
 
 # (the chart-spec cache is tested in tests/test_charts.py: specs are now cached per process, by data)
+# ------------------------------------------------------------------------------- the screen's pieces
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("0,8", "vi", 0.8), ("1.234,5", "vi", 1234.5), ("5.000", "vi", 5000), ("0.8", "vi", 0.8), ("−1,5", "vi", -1.5),
+    ("2,33 %", "vi", 2.33), ("0.8", "en", 0.8), ("1,234.5", "en", 1234.5), ("5,000", "en", 5000), ("0,8", "en", 0.8),
+    ("abc", "vi", None), ("1,2,3", "vi", None), ("", "vi", None), ("1e309", "vi", None),
+])
+def test_number_box_reads_numbers_as_people_type_them(text, lang, value):
+    from giamngheo.ui.levers import parse_number
+    got = parse_number(text, lang)
+    assert got == (pytest.approx(value) if value is not None else None)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance, by the formula in the standard."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def test_verdict_colours_pass_wcag_aa_and_carry_an_icon_and_a_word():
+    from giamngheo.ui.levers import COLORS, STATUS_ICON, UNKNOWN_COLOR, badge_html
+    for status, (bg, fg) in {**COLORS, "unknown": UNKNOWN_COLOR}.items():
+        hi, lo = sorted((_luminance(bg), _luminance(fg)), reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, status
+    for status in COLORS:
+        html_ = badge_html(status, "Chữ")
+        assert STATUS_ICON[status] in html_ and "Chữ" in html_     # never the colour alone
+
+
+def test_an_unknown_status_does_not_break_the_board():
+    from giamngheo.report.board import BoardRow, status_label, summary
+    from giamngheo.ui.board_view import badge
+    row = BoardRow(target="T99", number=99, area="poverty", text="x", reading="", indicator_name="", latest="–",
+                   latest_quality="something_new", goal="", year=2030, column="horizon", status="brand_new",
+                   status_label=status_label("brand_new", "vi"), basis="nowcast", result="", required="",
+                   probability=0.5, official=False)
+    assert row.status_label == "brand new"
+    assert "brand new" in badge(row.status, row.status_label, row.probability)
+    s = summary([row])
+    assert s["counts"]["brand_new"] == 1 and s["total"] == 1
+    assert status_label("awaiting_data", "vi") == "Chờ số liệu" and status_label("awaiting_data", "en") == "Awaiting data"
+
+
+def test_navigation_sections_cover_every_page_once_with_titles_in_both_languages():
+    from giamngheo.i18n import t
+    from giamngheo.ui.pages import discover, sections
+    found = discover(ROOT / "app_pages")
+    secs = sections(ROOT / "app_pages")
+    listed = [p for _, items in secs for p in items]
+    assert sorted(listed) == sorted(found) and len(listed) == len(found)
+    by = {sec: [p[1] for p in items] for sec, items in secs}
+    assert by["targets"][:1] == ["nav.tong_quan"] and "nav.cuoc_hop" in by["reports"]
+    assert {"nav.muc_can_dat", "nav.kich_ban", "nav.so_sanh"} == set(by["analysis"])
+    for sec, _ in secs:
+        assert t(f"navsec.{sec}", "vi") and t(f"navsec.{sec}", "en")
+    assert (t("navsec.targets", "vi"), t("navsec.analysis", "vi")) == ("Chỉ tiêu", "Phân tích")
+
+
+def test_a_new_page_file_lands_in_the_last_section(tmp_path):
+    from giamngheo.ui.pages import sections
+    for name in ("1_tong_quan.py", "99_trang_moi.py"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    secs = dict(sections(tmp_path))
+    assert [p[1] for p in secs["other"]] == ["nav.trang_moi"]
+
+
+def test_one_verdict_vocabulary_on_the_poverty_page():
+    """Never two verdicts for one target on one page: the chance is labelled as a chance, never as a verdict word."""
+    at = page("2_giam_ngheo.py")
+    assert not at.exception
+    words = ["Đạt", "Không đạt", "Đúng hướng", "Có nguy cơ", "Chệch hướng"]
+    for m in at.markdown:
+        if m.value.startswith("Chỉ tiêu ") and "khả năng đạt" in m.value:
+            found = [w for w in words if re.search(rf"\*\*{w}\*\*|\({w}\b|{w} theo ngưỡng", m.value)]
+            assert len(found) == 1, m.value
+            assert "ngưỡng khả năng" not in m.value
+
+
+def test_one_verdict_vocabulary_on_the_overview_board():
+    """Each verdict cell holds one verdict word (in its badge) and the chance apart, labelled 'khả năng đạt'."""
+    at = page("1_tong_quan.py")
+    board_html = "".join(m.value for m in at.markdown if m.value.startswith('<table class="gn-board"'))
+    cells = re.findall(r'<td class="verdict">(.*?)</td>', board_html)
+    assert len(cells) == 28
+    words = {"Đạt", "Không đạt", "Đúng hướng", "Có nguy cơ", "Chệch hướng", "Chưa có số liệu", "Chờ số liệu"}
+    for cell in cells:
+        badges = re.findall(r'<span class="gn-badge"[^>]*><span aria-hidden="true">[^<]*</span>([^<]*)</span>', cell)
+        assert len(badges) == 1 and badges[0].strip() in words, cell          # one verdict, a word only
+        rest = cell.replace(badges[0], "")
+        assert not [w for w in words if f">{w}<" in rest or f" {w} " in rest]  # no second verdict in the cell
+        chance = re.findall(r'<div class="gn-chance">([^<]*)</div>', cell)
+        for c in chance:
+            assert re.fullmatch(r"khả năng đạt \d{1,3}%", c), c
+
+
+JARGON = ("Brent", "scipy", "Shapley", "độ lệch chuẩn", "hạt giống", "Streamlit secrets", "st.login", "[editor]",
+          "GIAMNGHEO_DATA_DIR", "sqlite:///", ".db")
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", ["1_tong_quan.py", "2_giam_ngheo.py", "5_muc_can_dat.py", "6_kich_ban.py",
+                                  "10_nhap_du_lieu.py"])
+def test_leaders_see_no_jargon_on_the_main_pages(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path))     # a store in a temporary folder (its path not shown)
+    at = page(name)
+    assert not at.exception
+    text = page_text(at)
+    assert str(tmp_path) not in text
+    found = [j for j in JARGON if j in text]
+    assert not found, found
+
+
+def test_the_method_page_explains_the_techniques_in_plain_words():
+    at = page("8_phuong_phap.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "Brent" in text and "Shapley" in text and "thử dần" in text

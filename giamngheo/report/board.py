@@ -73,11 +73,23 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
                 "" if tg.group == "all" else f" — {t('group.' + tg.group, lang)}"),
             latest=latest, latest_quality=v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
             column="period" if v.year <= plan.period[1] else "horizon",
-            status=v.status, status_label=t(f"status.{v.status}", lang), basis=v.basis,
+            status=v.status, status_label=status_label(v.status, lang), basis=v.basis,
             result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
             probability=v.probability, official=(v.data_quality in (None, "official", "review")),
             condition=fmt_condition(v, ind, lang)))
     return rows
+
+
+STATUS_ORDER = ("achieved", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "no_data")
+
+
+def status_label(status: str, lang: str) -> str:
+    """The verdict's word; a status this file does not know yet still gets a readable word."""
+    from giamngheo.i18n import catalogue
+    for key in (f"status.{status}", f"screen.status_{status}"):
+        if key in catalogue():
+            return t(key, lang)
+    return str(status).replace("_", " ")
 
 
 def columns(plan: Plan, lang: str) -> list[tuple[str, str]]:

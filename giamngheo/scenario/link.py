@@ -103,9 +103,13 @@ def _repeated(v: Any) -> bool:
 
 
 def _strict_number(raw: Any) -> float | None:
-    """A number as a link carries it (what the URL-bound sliders accept: no decimal comma)."""
+    """A number as a link carries it: a decimal point, or one decimal comma as Vietnamese users write
+    it (``0,8``); no thousands separators."""
+    text = str(raw).strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
     try:
-        v = float(str(raw).strip())
+        v = float(text)
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None

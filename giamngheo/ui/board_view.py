@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from html import escape
 
+from giamngheo.i18n import catalogue
+
 import streamlit as st
 
 from giamngheo.report.board import BoardRow
-from giamngheo.ui.state import pct, tr
+from giamngheo.ui.levers import COLORS, UNKNOWN_COLOR, badge_html, chance_text
+from giamngheo.ui.state import tr
 
-COLORS = {
-    "achieved": ("#0b6b3a", "#ffffff"), "on_track": ("#2e9d5b", "#ffffff"), "at_risk": ("#f2b705", "#1a1a1a"),
-    "off_track": ("#c0392b", "#ffffff"), "missed": ("#7d1f16", "#ffffff"), "no_data": ("#9aa0a6", "#1a1a1a"),
-}
+__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_board", "ensure_css"]
 
 CSS = """
 <style>
@@ -22,8 +22,9 @@ CSS = """
 .gn-board td.text {min-width:12em; width:36%;}
 .gn-board td.verdict {min-width:7.5em;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
-.gn-mark {color:#b35c00; font-weight:700; cursor:help;}
-.gn-sub {color:#666; font-size:.85em;}
+.gn-mark {color:#8a4500; font-weight:700; cursor:help;}
+.gn-sub {color:#555; font-size:.85em;}
+.gn-chance {color:#222; font-size:.85em; font-weight:600; white-space:nowrap;}
 </style>
 """
 
@@ -33,16 +34,17 @@ def ensure_css() -> None:
 
 
 def badge(status: str, label: str, probability: float | None = None) -> str:
-    bg, fg = COLORS.get(status, ("#999", "#fff"))
-    prob = f" · {pct(probability * 100, 0)}" if probability is not None else ""
-    return f'<span class="gn-badge" style="background:{bg};color:{fg}">{escape(label)}{escape(prob)}</span>'
+    """The verdict (icon and word in its colour) and, apart from it and labelled, the chance of meeting it."""
+    chance = chance_text(probability)
+    return badge_html(status, label) + (f' <span class="gn-chance">{escape(chance)}</span>' if chance else "")
 
 
 def mark(row: BoardRow) -> str:
     if row.official:
         return ""
-    q = tr(f"quality.{row.latest_quality}") if row.latest_quality else ""
-    return f' <span class="gn-mark" title="{escape(q)}">◇</span>'
+    q = tr(f"quality.{row.latest_quality}") if row.latest_quality and f"quality.{row.latest_quality}" in catalogue() \
+        else (row.latest_quality or "")
+    return f' <span class="gn-mark" title="{escape(q)}" aria-label="{escape(q)}">◇</span>'
 
 
 def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem") -> None:
@@ -62,9 +64,11 @@ def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: boo
             if r.column != key:
                 cells.append("<td></td>")
                 continue
-            basis = tr(f"basis.{r.basis}") if r.basis else ""
+            basis = tr(f"basis.{r.basis}") if r.basis and f"basis.{r.basis}" in catalogue() else (r.basis or "")
             sub = "" if compact else f'<div class="gn-sub">{escape(r.result)} · {escape(basis)}</div>'
-            cells.append(f'<td class="verdict">{badge(r.status, r.status_label, r.probability)}{sub}</td>')
+            chance = chance_text(r.probability)
+            chance = f'<div class="gn-chance">{escape(chance)}</div>' if chance else ""
+            cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}</td>')
         if not compact:
             cells.append(f'<td class="num">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")

@@ -1,7 +1,9 @@
-"""The pages, discovered from app_pages/*.py in the order of their number prefix (1, 2, …, 15, 85).
+"""The pages, discovered from app_pages/*.py in the order of their number prefix (1, 2, …, 15, 85),
+and grouped into the navigation's sections.
 
 ``app_pages/3_lao_dong.py`` is titled by the string ``nav.lao_dong`` and served at ``/lao-dong``; a new
-page is a new file and a new string, nothing else.
+page is a new file and a new string, nothing else: it lands in the section named by ``SECTION_OF``
+below, else in the last section ("other"). Section titles are the strings ``navsec.<section>``.
 
 The folder is ``app_pages/``, not ``pages/``: with a ``pages/`` folder beside the entry script,
 Streamlit still serves its old automatic multipage mode to the first visitor after a server start
@@ -10,6 +12,15 @@ Streamlit still serves its old automatic multipage mode to the first visitor aft
 from __future__ import annotations
 
 from pathlib import Path
+
+# The navigation's sections, in order, and the section of each page (by its file name without the number).
+SECTIONS = ("targets", "analysis", "data", "reports", "other")
+SECTION_OF = {
+    "tong_quan": "targets", "giam_ngheo": "targets", "lao_dong": "targets", "dich_vu_xa_hoi": "targets",
+    "muc_can_dat": "analysis", "kich_ban": "analysis", "so_sanh": "analysis",
+    "du_lieu": "data", "nhap_du_lieu": "data", "xa": "data",
+    "bao_cao": "reports", "cuoc_hop": "reports", "phuong_phap": "reports",
+}
 
 
 def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
@@ -21,4 +32,20 @@ def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
     for f in sorted(pages_dir.glob("*.py"), key=order):
         stem = f.stem.split("_", 1)[1] if f.stem[0].isdigit() and "_" in f.stem else f.stem
         out.append((f, f"nav.{stem}", stem.replace("_", "-")))
+    return out
+
+
+def section_of(title_key: str) -> str:
+    """The navigation section of the page titled ``nav.<stem>``."""
+    return SECTION_OF.get(title_key.split(".", 1)[-1], SECTIONS[-1])
+
+
+def sections(pages_dir: Path) -> list[tuple[str, list[tuple[Path, str, str]]]]:
+    """(section, its pages) in the sections' order, each section's pages in discovery order; empty sections left out."""
+    found = discover(pages_dir)
+    out = []
+    for sec in SECTIONS:
+        items = [p for p in found if section_of(p[1]) == sec]
+        if items:
+            out.append((sec, items))
     return out

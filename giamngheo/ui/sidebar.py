@@ -24,7 +24,21 @@ def _slider(a: Assumption) -> None:
         shown = fmt_num(a.default, lang())
     label = f"{label}: {shown}"
     st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default), step=kind(a.step),
-              key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params")
+              key=a.id, help=f"{help_text}\n\n{default_note}", bind="query-params",
+              format="localized")   # what a screen reader says follows the browser's locale (1,2 in vi-VN)
+
+
+def notices() -> list[str]:
+    """The notices about the current assumptions (the sidebar shows them; the overview and meeting mode too):
+    ethnic placements above all placements raise the total; a pace so fast that the work-able poor are gone
+    each year leaves the rest to the households with nobody able to work."""
+    reg = context().registry
+    vals = reg.resolve(_current(reg))
+    out = []
+    if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
+        out.append(tr("notice.more_than_total", id=field(reg["overseas_ethnic"], "label") if "overseas_ethnic" in reg
+                      else "overseas_ethnic", value="", shown=fmt_num(vals["overseas_ethnic"], lang())))
+    return out
 
 
 def _lever_needs() -> dict:
@@ -66,13 +80,16 @@ def _has_unit(unit: str) -> bool:
 
 HIDE_THUMB = """<style>
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {display:none;}
+/* captions on the sidebar's grey: dark enough for WCAG AA (4.5:1) */
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] {opacity:1;}
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color:#4a4d50;}
 </style>"""
 
 
 # The meeting page (app_pages/15_cuoc_hop.py) draws these sliders in its body, large; on that page the
 # sidebar leaves them out, since a widget key can be drawn only once a run.
 MEETING_PAGE = "cuoc-hop"
-MEETING_IDS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")
+MEETING_IDS = ("poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic")
 
 
 def render_sliders(ids: Iterable[str], container: Any, captions: bool = True) -> None:
@@ -96,17 +113,15 @@ def render(skip: Iterable[str] = ()) -> None:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
         from giamngheo.ui.scenarios import preset_picker   # issue 5: presets at the top of the sidebar
         preset_picker()
-        st.markdown(f"**{tr('section.headline')}**")
-        needs = _lever_needs()
-        for a in reg.section("headline"):
-            if a.id in skip:
-                continue
-            _slider(a)
-            _need_caption(a, needs.get(a.id, []))
-        vals = reg.resolve(_current(reg))
-        if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
-            st.warning(tr("notice.more_than_total", id="overseas_ethnic", value="",
-                          shown=fmt_num(vals["overseas"], lang())), icon="⚠️")
+        heads = [a for a in reg.section("headline") if a.id not in skip]
+        if heads:
+            st.markdown(f"**{tr('section.headline')}**")
+            needs = _lever_needs()
+            for a in heads:
+                _slider(a)
+                _need_caption(a, needs.get(a.id, []))
+            for text in notices():
+                st.warning(text, icon="⚠️")
         for sec in SECTIONS[1:]:
             items = [a for a in reg.section(sec) if a.id not in skip]
             if not items:

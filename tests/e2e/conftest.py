@@ -141,3 +141,19 @@ def wait_ready(page, timeout: int = 60_000) -> None:
         "Array.from(document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]'))"
         ".every(c => c.querySelector('canvas, svg'))",
         timeout=timeout)
+
+
+def nav_link(page, title: str):
+    """The navigation's link to a page: the top bar's section menus (on a phone, the sidebar's list)."""
+    import re as _re
+    exact = _re.compile(rf"^\s*{_re.escape(title)}\s*$")
+    side = page.get_by_test_id("stSidebarNav")
+    if side.count() and side.is_visible():
+        return side.get_by_role("link", name=title, exact=True)
+    for i in range(page.get_by_test_id("stTopNavSection").count()):
+        link = page.get_by_test_id("stTopNavDropdownLink").filter(has_text=exact)
+        if link.count() and link.first.is_visible():
+            return link
+        page.get_by_test_id("stTopNavSection").nth(i).click()
+        page.wait_for_timeout(300)
+    return page.get_by_test_id("stTopNavDropdownLink").filter(has_text=exact)

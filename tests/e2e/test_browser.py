@@ -1,6 +1,6 @@
 """The app as users meet it: a real server, a real browser (Debian Chromium through Playwright).
 
-Every page opens without an error (screenshots at 1366×768 and 1920×1080 kept under
+Every page opens without an error (screenshots at 1024×768, 1366×768, 1920×1080 and 390×844 kept under
 artifacts/screenshots/); moving the jobs slider changes a verdict on the overview; a shared link
 reopens the same values; the language switch gives the English app; the report page hands over an
 Excel workbook. Expected verdicts come from the core (giamngheo.engine), an independent route from
@@ -20,10 +20,10 @@ from giamngheo.model.engine import default_context, run
 from giamngheo.i18n import catalogue, fmt_num, t
 from giamngheo.ui.pages import discover
 
-from .conftest import ROOT, SHOTS, wait_ready
+from .conftest import ROOT, SHOTS, nav_link, wait_ready
 
 PAGES = discover(ROOT / "app_pages")
-SIZES = ((1366, 768), (1920, 1080))
+SIZES = ((1024, 768), (1366, 768), (1920, 1080), (390, 844))
 REPORT_PAGE = ROOT / "app_pages" / "85_bao_cao.py"
 
 
@@ -53,13 +53,13 @@ def slider(page, label: str):
     return page.get_by_test_id("stSidebar").get_by_test_id("stSlider").filter(has_text=label)
 
 
-def nav_link(page, title: str):
-    """The navigation's link to a page (the navigation folds after ten pages: unfold it)."""
-    nav = page.get_by_test_id("stSidebarNav")
-    more = nav.get_by_test_id("stSidebarNavViewButton")
-    if more.count() and "less" not in more.inner_text().lower() and "bớt" not in more.inner_text().lower():
-        more.dispatch_event("click")      # the sidebar may be folded away (the meeting page): no real click
-    return nav.get_by_role("link", name=title, exact=True)
+def lever(page, aid: str):
+    """A headline lever in the overview's body: its slider and its number box."""
+    return page.locator(f".st-key-gn_lever_{aid}")
+
+
+def box(page, aid: str):
+    return lever(page, aid).locator("input[type='text']")
 
 
 def target_row(page, number: int):
@@ -106,7 +106,7 @@ def sized_pages(browser):
 
 
 @pytest.mark.parametrize("file,title_key,slug", PAGES, ids=[p[2] for p in PAGES])
-def test_every_page_opens_and_is_screenshot_at_two_sizes(sized_pages, server, file, title_key, slug):
+def test_every_page_opens_and_is_screenshot_at_four_sizes(sized_pages, server, file, title_key, slug):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for (w, h), page in sized_pages.items():
         shot = SHOTS / f"{slug}-{w}x{h}.png"
@@ -116,7 +116,8 @@ def test_every_page_opens_and_is_screenshot_at_two_sizes(sized_pages, server, fi
         # the page was found (no redirect to the first page), drew something, and is in the navigation
         assert page.url.split("?")[0].rstrip("/") == url(server, slug).rstrip("/")
         assert len(page.get_by_test_id("stMainBlockContainer").inner_text().strip()) > 20
-        expect()(nav_link(page, t(title_key, "vi"))).to_have_count(1)
+        if w > 640:                      # on a phone the navigation folds away into the closed sidebar
+            expect()(nav_link(page, t(title_key, "vi"))).to_have_count(1)
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 10_000     # a drawn page, not a blank one
 
@@ -136,14 +137,13 @@ def test_moving_the_jobs_slider_changes_the_t24_verdict(page, server):
     expect()(row.locator(".gn-badge")).to_contain_text(t(f"status.{before}", "vi"))
     text_before = row.inner_text()
 
-    jobs_slider = slider(page, "Việc làm mới mỗi năm")
-    expect()(jobs_slider).to_contain_text(fmt_num(jobs.default, "vi", 0))
-    thumb = jobs_slider.get_by_role("slider")
+    expect()(box(page, "jobs")).to_have_value(fmt_num(jobs.default, "vi", 0))
+    thumb = lever(page, "jobs").get_by_role("slider")
     thumb.focus()
     page.keyboard.press("End")                                # to the slider's maximum
 
     expect()(thumb).to_have_value(str(int(jobs.max)))
-    expect()(jobs_slider).to_contain_text(fmt_num(jobs.max, "vi", 0), timeout=30_000)
+    expect()(box(page, "jobs")).to_have_value(fmt_num(jobs.max, "vi", 0), timeout=30_000)
     expect()(row.locator(".gn-badge")).to_contain_text(t(f"status.{after}", "vi"), timeout=30_000)
     wait_ready(page)
     no_error(page)
@@ -153,7 +153,7 @@ def test_moving_the_jobs_slider_changes_the_t24_verdict(page, server):
     # one step back with the arrow key: the value moves by the slider's step
     thumb.focus()
     page.keyboard.press("ArrowLeft")
-    expect()(jobs_slider).to_contain_text(fmt_num(jobs.max - jobs.step, "vi", 0), timeout=30_000)
+    expect()(box(page, "jobs")).to_have_value(fmt_num(jobs.max - jobs.step, "vi", 0), timeout=30_000)
 
 
 LINK = "jobs=5000&poor_fall=0.4"
@@ -163,8 +163,8 @@ def test_a_shared_link_reopens_the_same_values(page, server):
     open_page(page, url(server, query=LINK))
     no_error(page)
     # the sliders took the link's values
-    expect()(slider(page, "Việc làm mới mỗi năm").get_by_role("slider")).to_have_value("5000")
-    expect()(slider(page, "Giảm tỷ lệ hộ nghèo (").get_by_role("slider")).to_have_value("0.4")
+    expect()(lever(page, "jobs").get_by_role("slider")).to_have_value("5000")
+    expect()(lever(page, "poor_fall").get_by_role("slider")).to_have_value("0.4")
     # the overview judges that scenario, as the core does
     expected = status(poor_fall=0.4, jobs=5000)
     expect()(target_row(page, 24).locator(".gn-badge")).to_contain_text(t(f"status.{expected}", "vi"))
@@ -179,13 +179,17 @@ def test_a_shared_link_reopens_the_same_values(page, server):
     expect()(target_row(page, 24).locator(".gn-badge")).to_contain_text(t(f"status.{expected}", "vi"), timeout=30_000)
     wait_ready(page)
     assert "jobs=5000" in page.url and "poor_fall=0.4" in page.url
-    # from the second run on, the labels show the values in bold, in the Vietnamese number format
-    expect()(slider(page, "Việc làm mới mỗi năm")).to_contain_text("5.000")
-    expect()(slider(page, "Giảm tỷ lệ hộ nghèo (")).to_contain_text("0,40")
+    # the number boxes show the values in the Vietnamese number format
+    expect()(box(page, "jobs")).to_have_value("5.000")
+    expect()(box(page, "poor_fall")).to_have_value("0,40")
 
 
 def test_a_shared_link_shows_its_values_in_the_labels_at_once(page, server):
     open_page(page, url(server, query=LINK))
+    expect()(box(page, "jobs")).to_have_value("5.000", timeout=5_000)
+    expect()(box(page, "poor_fall")).to_have_value("0,40", timeout=5_000)
+    # on another page the sidebar's labels carry the values, in the Vietnamese format
+    open_page(page, url(server, PAGES[1][2], LINK))
     expect()(slider(page, "Việc làm mới mỗi năm")).to_contain_text("5.000", timeout=5_000)
     expect()(slider(page, "Giảm tỷ lệ hộ nghèo (")).to_contain_text("0,40", timeout=5_000)
 
@@ -206,8 +210,10 @@ def test_switching_to_english(page, server):
     expect()(page.locator("h1").first).to_have_text(t("overview.title", "en"))
     # the sidebar and the navigation follow
     jobs = assumption("jobs")
-    expect()(slider(page, "New jobs a year")).to_contain_text(fmt_num(jobs.default, "en", 0))
-    expect()(page.get_by_test_id("stSidebarNav")).to_contain_text(t(PAGES[0][1], "en"))
+    expect()(box(page, "jobs")).to_have_value(fmt_num(jobs.default, "en", 0))
+    expect()(lever(page, "jobs")).to_contain_text("New jobs a year")
+    expect()(page.get_by_test_id("stTopNav")).to_contain_text(t("navsec.targets", "en"))
+    expect()(nav_link(page, t(PAGES[0][1], "en"))).to_have_count(1)
 
 
 # ---------------------------------------------------------------------------------------- report
