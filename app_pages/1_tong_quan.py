@@ -3,11 +3,12 @@ chance of meeting it, the main chart and the headline levers; the other assumpti
 then every target with its verdict for 2025 and 2030."""
 import streamlit as st
 
+from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
 from giamngheo.ui import levers
 from giamngheo.ui.board_view import render_board
 from giamngheo.ui.sidebar import notices
-from giamngheo.ui.state import context, field, lang, mc_results, tr
+from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
 ctx = context()
 mc = mc_results()          # the verdicts with the chance of meeting each projected target (cached by scenario)
@@ -33,13 +34,20 @@ with right:
     levers.render_levers(levers.headline_ids())
 for text in notices():
     st.warning(text, icon="⚠️")
+# one "needed" figure per 2030 poverty target, the same as on every page; and where the 2026 base comes from
+for tg in ctx.plan.targets:
+    v = next(x for x in verdicts if x.target == tg.id)
+    if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None:
+        st.caption(needs.need_line(ctx, scenario(), tg, v, lang()))
+st.caption(explain.base_note(ctx, scenario(), lang()))
 
 st.markdown(f"**{tr('screen.other_levers')}**")
 levers.render_other_groups(skip=levers.headline_ids())
 
 st.subheader(tr("screen.board"))
 st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
-           + tr("screen.tally", good=s["good"], total=s["total"]) + " · "
+           + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
+                total=s["total"]) + " · "
            + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
                         for k, n in s["counts"].items() if n))
 st.caption(tr("app.data_note") + " " + tr("overview.hover"))

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from html import escape
 
-from giamngheo.i18n import catalogue
-
 import streamlit as st
 
+from giamngheo.i18n import catalogue
 from giamngheo.report.board import BoardRow
 from giamngheo.ui.levers import COLORS, UNKNOWN_COLOR, badge_html, chance_text
 from giamngheo.ui.state import tr
@@ -67,8 +66,12 @@ def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: boo
             basis = tr(f"basis.{r.basis}") if r.basis and f"basis.{r.basis}" in catalogue() else (r.basis or "")
             sub = "" if compact else f'<div class="gn-sub">{escape(r.result)} · {escape(basis)}</div>'
             chance = chance_text(r.probability)
+            if chance and r.status == "awaiting_data":       # a nowcast: an estimate, not a conclusion
+                chance += f" ({tr('cond.nowcast')})"
             chance = f'<div class="gn-chance">{escape(chance)}</div>' if chance else ""
-            cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}</td>')
+            # what would settle a target that awaits data (or has none yet), in words
+            cond = f'<div class="gn-sub gn-cond">{escape(r.condition)}</div>' if r.condition and not compact else ""
+            cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}{cond}</td>')
         if not compact:
             cells.append(f'<td class="num">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")

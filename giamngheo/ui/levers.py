@@ -311,29 +311,25 @@ def chance_text(probability: float | None) -> str:
 # ------------------------------------------------------------------------------------ the main chart
 
 def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> None:
-    """The main chart: the poor rate, all households and Khmer, from the plan's start to its horizon.
-
-    One place to swap in ``giamngheo.report.charts.main_chart`` when it lands."""
+    """The main chart (``giamngheo.report.charts.main_chart``): the poor rate, all households and Khmer,
+    from the plan's start to its horizon; actual solid, projection dashed, the band, the default
+    scenario as a faint baseline, the targets, and its own axis after the standard break."""
     from giamngheo.report import charts, views
-    from giamngheo.ui.chart import _cached_spec
-    from giamngheo.ui.state import view_key
+    from giamngheo.ui.chart import cached_spec, ref
+    from giamngheo.ui.state import scenario
     ctx = context()
     L = lang()
-    plan = ctx.plan
-    brk = plan.standard.break_year if plan.standard else None
-    groups = ["all"] + list(ctx.groups)
-    items = [("poor_rate", g, tr(f"group.{g}")) for g in groups]
-    proj, verdicts = mc.projection, mc.verdicts
+    brk = ctx.plan.standard.break_year if ctx.plan.standard else None
+    stretch = height == "stretch"     # fill a container whose height the page's CSS sets (meeting mode: vh)
+    h = 300 if stretch else int(height)
 
     def build():
-        df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
-        marks = [m for g in groups for m in views.target_marks(plan, verdicts, "poor_rate", g, L)]
-        return charts.line_chart(df, tr("screen.chart_y"), L, targets=marks, break_year=brk,
-                                 height=height if isinstance(height, int) else 300)
+        frame = views.main_chart_frame(ctx, scenario(), mc, lang=L)
+        return charts.main_chart(frame, L, break_year=brk, height=h, y_title=tr("screen.chart_y")), frame
 
-    stretch = height == "stretch"     # fill a container whose height the page's CSS sets (meeting mode: vh)
-    spec = dict(_cached_spec("main-chart", (view_key(), 300 if stretch else height), build))
-    spec["width"] = "container"      # the year axis is ordinal: without this it keeps its narrow step width
+    spec, _ = cached_spec("main-chart", (ref(mc), ctx.key, h), build)
+    spec = dict(spec)
+    spec["width"] = "container"
     if stretch:
         spec["height"] = "container"
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")
