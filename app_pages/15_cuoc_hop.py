@@ -9,7 +9,6 @@ from pathlib import Path
 import streamlit as st
 
 from giamngheo.i18n import catalogue
-
 from giamngheo.report.board import board, status_label, summary
 from giamngheo.ui import levers
 from giamngheo.ui.levers import COLORS, STATUS_ICON, UNKNOWN_COLOR
@@ -52,8 +51,8 @@ top_l, top_r = st.columns([5, 1], vertical_alignment="center")
 with top_l:
     st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
 with top_r:
-    st.markdown(f'<div class="gn-meet-tally">{escape(tr("screen.tally", good=s["good"], total=s["total"]))}</div>',
-                unsafe_allow_html=True)
+    tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
+    st.markdown(f'<div class="gn-meet-tally">{escape(tally)}</div>', unsafe_allow_html=True)
     first_page = discover(Path(__file__).resolve().parent)[0][0]
     st.page_link(str(first_page), label=tr("meeting.exit"), icon=":material/logout:")
 

@@ -246,7 +246,7 @@ def render_other_groups(skip: Iterable[str] = ()) -> None:
 # ------------------------------------------------------------------------------------ the headline
 
 STATUS_ICON = {"achieved": "✓", "on_track": "↗", "at_risk": "⚠", "off_track": "↘", "missed": "✗",
-               "awaiting_data": "⏳", "no_data": "–"}
+               "awaiting_data": "…", "no_data": "–"}
 
 
 def headline_targets() -> list:
@@ -310,6 +310,21 @@ def chance_text(probability: float | None) -> str:
 
 # ------------------------------------------------------------------------------------ the main chart
 
+def _legends_right(node: Any) -> Any:
+    """A copy of a spec with every legend placed at the right instead of below the plot."""
+    if isinstance(node, dict):
+        out = {k: _legends_right(v) for k, v in node.items() if k != "datasets"}
+        if "datasets" in node:
+            out["datasets"] = node["datasets"]
+        leg = out.get("legend")
+        if isinstance(leg, dict) and leg.get("orient") == "bottom":
+            out["legend"] = {**leg, "orient": "right"}
+        return out
+    if isinstance(node, list):
+        return [_legends_right(v) for v in node]
+    return node
+
+
 def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> None:
     """The main chart (``giamngheo.report.charts.main_chart``): the poor rate, all households and Khmer,
     from the plan's start to its horizon; actual solid, projection dashed, the band, the default
@@ -327,11 +342,23 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
         frame = views.main_chart_frame(ctx, scenario(), mc, lang=L)
         return charts.main_chart(frame, L, break_year=brk, height=h, y_title=tr("screen.chart_y")), frame
 
-    spec, _ = cached_spec("main-chart", (ref(mc), ctx.key, h), build)
+    def build_simple():
+        # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
+        groups = ["all"] + list(ctx.groups)
+        items = [("poor_rate", g, tr(f"group.{g}")) for g in groups]
+        df = charts.path_frame(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
+        marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
+        return charts.line_chart(df, tr("screen.chart_y"), L, targets=marks, break_year=brk, height=h), df
+
+    spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart", (ref(mc), ctx.key, h),
+                          build_simple if stretch else build)
     spec = dict(spec)
     spec["width"] = "container"
     if stretch:
+        # a legend below the plot would add height the viewport-sized container has not got
+        spec = _legends_right(spec)
         spec["height"] = "container"
+        spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")
     else:
         (target or st).vega_lite_chart(spec=spec, width="stretch")
