@@ -34,6 +34,20 @@ def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
     return t(f"seek.{r.outcome}", lang, lo=_fmt_lever(a, r.lo, lang), hi=_fmt_lever(a, r.hi, lang))
 
 
+def _needed(ctx: Context, scenario: Scenario, r: Requirement, lang: str) -> str:
+    """The requirement in words; when the main lever cannot meet a poverty target, what the exit rate of
+    the households with nobody able to work would need (the same words as every other page)."""
+    from giamngheo.report.needs import SECOND_LEVER, _lever_words
+    text = requirement_text(ctx, r, lang)
+    tg = ctx.plan.target(r.target)
+    second = SECOND_LEVER.get(tg.indicator)
+    if r.outcome == "never" and second and second in ctx.registry:
+        r2 = goal_seek(ctx, scenario, r.target, second)
+        if r2.outcome in ("found", "never"):
+            text += "; " + _lever_words(ctx, r2, lang)
+    return text
+
+
 def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
     """The goal-seek table: one row per projected target, in the language."""
     from giamngheo.report.needs import chance_text
@@ -50,7 +64,7 @@ def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str
             t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
             t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
             t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
-            t("seek.col_needed", lang): requirement_text(ctx, r, lang),
+            t("seek.col_needed", lang): _needed(ctx, scenario, r, lang),
             t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
             t("seek.col_verdict", lang): ((t(f"status.{v.status}", lang) if v else "–")
                                           + (f" · {chance_text(v, lang)}" if v is not None and v.probability is not None
