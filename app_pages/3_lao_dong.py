@@ -64,6 +64,8 @@ show_chart(lambda: rate_chart(("trained_labour_rate", "certified_labour_rate")),
 c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
 show_chart(lambda: rate_chart(("unemployment_rate",)), None, "unemployment", c2, key=ref(mc))
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
-for tg, v in zip(plan.targets, verdicts):
+by_id = {v.target: v for v in verdicts}
+for tg in plan.targets:
+    v = by_id[tg.id]
     if tg.area == "labour" and v.basis == "projected":
         st.markdown(probability_text(v, L))

@@ -48,6 +48,6 @@ for area in ("education", "health", "utilities", "new_rural"):
                 continue
             # what this chart depends on: its path and its target levels (not the headline sliders),
             # so a rerun after a slider move that leaves them as they were does no chart work
-            v = next(v for t_, v in zip(plan.targets, verdicts) if t_ is tg)
+            v = next(v for v in verdicts if v.target == tg.id)
             show_chart(lambda tg=tg: service_chart(tg), None, tg.id,
                        key=(tuple(p.values.items()), tuple(sorted(p.actual)), v.target_level, v.year))

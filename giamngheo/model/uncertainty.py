@@ -238,7 +238,9 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
     mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now)
     proj = _merge(det_proj, mc_proj)
     verdicts = []
-    for tg, v in zip(ctx.plan.targets, det_verdicts):
+    targets = {tg.id: tg for tg in ctx.plan.targets}
+    for v in det_verdicts:
+        tg = targets[v.target]
         if v.basis in ("projected", "nowcast"):
             p = probability_of(ctx, tg, proj)
             path = proj.path(tg.indicator, tg.group)

@@ -16,7 +16,9 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
                  scale: float = 1.0) -> list[dict[str, Any]]:
     """The target levels of an indicator as chart points: (year, level, label)."""
     out = []
-    for tg, v in zip(plan.targets, verdicts):
+    by_id = {v.target: v for v in verdicts}
+    for tg in plan.targets:
+        v = by_id[tg.id]
         if tg.indicator != indicator or tg.group != group or v.target_level is None or tg.kind == "milestone":
             continue
         if tg.kind in ("yearly_flow", "cumulative"):

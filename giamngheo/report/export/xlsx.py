@@ -120,8 +120,9 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
     widths = [5, 6, 18, 48, 28, 12, 8, 12, 14, 26, 8, 11, 14, 10, 26, 22, 40, 11, 5]
     sh = _Sheet(sheets["verdicts"], head, widths[:len(head)])
     by_id = {v.target: v for v in verdicts}
-    for tg, r in zip(plan.targets, rows):
-        v = by_id[tg.id]
+    rows_by_id = {r.target: r for r in rows}
+    for tg in plan.targets:
+        v, r = by_id[tg.id], rows_by_id[tg.id]
         ind = ctx.indicators[tg.indicator]
         unit = "%" if ind.unit == "percent" else (t(f"unit.{ind.unit}", L) if views._has(f"unit.{ind.unit}") else ind.unit)
         period = dict(board_mod.columns(plan, L))[r.column]
