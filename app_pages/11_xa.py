@@ -8,12 +8,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from giamngheo.ui.levers import number_field
-
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.ui.chart import show_chart
+from giamngheo.ui.levers import number_field
 from giamngheo.ui.state import context, data_frame, lang, tr
 
 ctx = context()

@@ -8,9 +8,8 @@ from giamngheo.report import charts
 from giamngheo.report.compare import BETTER, OTHER, WORSE, differing_assumptions, verdict_table
 from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
-from giamngheo.ui import safe
+from giamngheo.ui import safe, tables
 from giamngheo.ui import scenarios as ui
-from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.state import context, lang, scenario, store, tr
 

@@ -9,8 +9,7 @@ from giamngheo.report import export
 from giamngheo.report.board import board, summary
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import StoreError
-from giamngheo.ui import safe
-from giamngheo.ui import tables
+from giamngheo.ui import safe, tables
 from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()

@@ -5,8 +5,8 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from giamngheo.scenario.assumptions import SECTIONS, Assumption
 from giamngheo.i18n import fmt_num
+from giamngheo.scenario.assumptions import SECTIONS, Assumption
 from giamngheo.ui.state import context, field, lang, tr
 
 
@@ -111,7 +111,7 @@ def render(skip: Iterable[str] = ()) -> None:
     reg = context().registry
     with st.sidebar:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
-        from giamngheo.ui.scenarios import preset_picker   # issue 5: presets at the top of the sidebar
+        from giamngheo.ui.scenarios import preset_picker  # issue 5: presets at the top of the sidebar
         preset_picker()
         heads = [a for a in reg.section("headline") if a.id not in skip]
         if heads:
