@@ -49,6 +49,12 @@ st.markdown(explain.calibration_text(ctx, L))
 _cal = explain.calibration_rows(ctx, L)
 if not _cal.empty:
     st.dataframe(_cal, hide_index=True, width="stretch")
+# placements reach the poor only as far as they are targeted: say how far, in households
+_sc = scenario()
+_reach = [explain.placements_reach(ctx, _sc.with_values(overseas=n, overseas_ethnic=min(n, 210))) for n in (350, 1500)]
+if None not in _reach:
+    st.markdown(tr("method.placements", year=ctx.lever_from, a=fmt_num(_reach[0], L, 1), b=fmt_num(_reach[1], L, 1),
+                   p=fmt_num(ctx.registry.resolve(_sc)["overseas_priority"], L)))
 st.subheader(tr("method.backtest"))
 _bt = explain.backtest_rows(ctx, L)
 if not _bt.empty:
