@@ -1,4 +1,6 @@
 """Dịch vụ xã hội: every education, health, utilities and new-rural target with its path and target."""
+from html import escape
+
 import streamlit as st
 
 from giamngheo.report import charts, views
@@ -41,7 +43,8 @@ for area in ("education", "health", "utilities", "new_rural"):
         with col.container(border=True):
             st.markdown(f"**{tg.number}. {field(ctx.indicators[tg.indicator], 'name')}**  \n"
                         f"{tr('board.col_goal')}: {r.goal} ({r.year})")
-            st.markdown(badge(r.status, r.status_label, r.probability) + f" &nbsp; {r.result}", unsafe_allow_html=True)
+            st.markdown(badge(r.status, r.status_label, r.probability) + f" &nbsp; {escape(r.result)}"
+                        + ("" if r.official else " ◇"), unsafe_allow_html=True)
             p = proj.path(tg.indicator, tg.group)
             if p is None or not any(y >= plan.period[0] for y in p.values):
                 st.caption(tr("services.no_series"))

@@ -61,7 +61,7 @@ def test_one_row_per_projected_target_with_its_need_and_chance(default_page):
     a = ctx.registry["poor_fall"]
     assert r.outcome == "never"
     need = rows["T24"]["Mức cần để đạt"]
-    assert need.startswith("không mức nào") and f"{a.min:.2f}".replace(".", ",") in need and f"{a.max:.2f}".replace(".", ",") in need
+    assert need.startswith("không giá trị nào trong khoảng") and f"{a.min:.2f}".replace(".", ",") in need and f"{a.max:.2f}".replace(".", ",") in need
     assert rows["T24"]["Hiện đủ?"] == "✗ chưa đủ"
     # T25: the goal seek finds the near-poor exit pace that just meets it; the calibrated default is above it
     r25 = gs.goal_seek(ctx, Scenario(), "T25")
@@ -92,7 +92,7 @@ def test_the_sidebar_says_what_the_fall_needs(default_page):
     ctx = default_context()
     # T24: no fall in range meets it at the defaults (the goal seek says "never"), and the sidebar says so
     assert gs.goal_seek(ctx, Scenario(), "T24").outcome == "never"
-    assert "Chỉ tiêu 24: không mức nào đạt được" in caps, caps
+    assert "Chỉ tiêu 24: không giá trị nào trong khoảng đạt được" in caps, caps
     # T25: the need of its main lever (the near-poor exit pace), met by the calibrated default -> ✓
     r = gs.goal_seek(ctx, Scenario(), "T25")
     need = f"{r.value:.2f}".replace(".", ",")

@@ -58,6 +58,7 @@ class Verdict:
     data_quality: str | None           # worst status among the figures read
     detail: dict[str, Any] = field(default_factory=dict)
     condition: kinds.Condition | None = None   # awaiting data: what would settle it
+    last_actual_quality: str | None = None     # the status of the last real figure itself
     required_to: int | None = None     # the year the required change runs to
     resulting_change: float | None = None      # the scenario's own yearly change over the same years
 
@@ -124,7 +125,8 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
     base = progress_base(plan, tg, obs.series(tg.indicator, tg.group, as_of))
     method = path.method if path else "none"
     common = dict(target=tg.id, number=tg.number, area=tg.area, indicator=tg.indicator, group=tg.group,
-                  year=tg.target_year, last_actual_year=last_y, last_actual_value=last_v)
+                  year=tg.target_year, last_actual_year=last_y, last_actual_value=last_v,
+                  last_actual_quality=obs.quality(tg.indicator, tg.group, last_y) if last_y is not None else None)
 
     def quality(years: Any) -> str | None:
         qs = [q for y in years if (q := obs.quality(tg.indicator, tg.group, y))]

@@ -71,7 +71,7 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
             target=tg.id, number=tg.number, area=tg.area, text=field(tg, "text", lang),
             reading=field(tg, "reading", lang), indicator_name=field(ind, "name", lang) + (
                 "" if tg.group == "all" else f" — {t('group.' + tg.group, lang)}"),
-            latest=latest, latest_quality=v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
+            latest=latest, latest_quality=v.last_actual_quality or v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
             column="period" if v.year <= plan.period[1] else "horizon",
             status=v.status, status_label=status_label(v.status, lang), basis=v.basis,
             result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),

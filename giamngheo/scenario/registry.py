@@ -25,8 +25,6 @@ from giamngheo.plan.targets import Plan
 from giamngheo.scenario.scenario import Scenario, ScenarioError
 
 SECTIONS = ("headline", "poverty", "channels", "shock", "standard", "indicators")
-# ids renamed since earlier link versions: {version: {old id: new id}}
-RENAMED: dict[int, dict[str, str]] = {}
 # indicators the poverty and labour models project themselves (no generic change assumption)
 MODELLED = {"poor_rate", "near_poor_rate", "poor_households", "near_poor_households", "households",
             "jobs_created", "workers_abroad", "workers_abroad_ethnic"}
