@@ -8,7 +8,7 @@
 #     directory, on a free port of 127.0.0.1 only, trust authentication, fsync off (nothing in it
 #     outlives the run). It exports
 #         GIAMNGHEO_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:PORT/giamngheo_test
-#     for the store's tests (tests/test_store.py skips PostgreSQL without it), and is stopped and
+#     for the store's tests (tests/store/test_store.py skips PostgreSQL without it), and is stopped and
 #     removed when the sourcing shell exits.
 #
 # Nothing happens when GIAMNGHEO_SERVICES=0; a GIAMNGHEO_TEST_PG_URL already set is used as it is.

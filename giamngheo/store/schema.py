@@ -1,7 +1,7 @@
 """The tables as the code uses them today (queries are built from these).
 
 What a database holds is decided by the migrations (``migrations.py``), each frozen as it shipped;
-``tests/test_store.py`` checks that these live definitions and the migrated schema agree. A change
+``tests/store/test_store.py`` checks that these live definitions and the migrated schema agree. A change
 here needs a new migration that makes it, never an edit of one that shipped.
 """
 from __future__ import annotations

@@ -284,7 +284,7 @@ def headline_html(verdicts: list, big: bool = True) -> str:
     return f'<div class="gn-heads">{"".join(parts)}</div>'
 
 
-# contrast checked against WCAG AA (≥ 4.5:1 for the badge text; tests/test_pages.py computes it)
+# contrast checked against WCAG AA (≥ 4.5:1 for the badge text; tests/ui/test_pages.py computes it)
 COLORS = {
     "achieved": ("#0b6b3a", "#ffffff"), "on_track": ("#1d6f42", "#ffffff"), "at_risk": ("#f2b705", "#1a1a1a"),
     "off_track": ("#b0301f", "#ffffff"), "missed": ("#7d1f16", "#ffffff"), "no_data": ("#d5d8dc", "#1a1a1a"),

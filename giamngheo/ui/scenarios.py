@@ -323,7 +323,7 @@ def _seed_link(key: str, value: str | None) -> None:
     over a value the script assigned, and removing the parameter from ``st.query_params`` does not
     change that copy. So a refused or rounded link value is replaced in the copy too (Streamlit
     1.67's ``QueryParams._initial_query_params``; guarded: if the internals move, the refusal still
-    holds for the core and the notice is still shown, and tests/test_links.py fails)."""
+    holds for the core and the notice is still shown, and tests/ui/test_hostile.py fails)."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
         qp = get_script_run_ctx().session_state._state.query_params

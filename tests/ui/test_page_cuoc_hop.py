@@ -15,7 +15,7 @@ from giamngheo.model.engine import default_context, run
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.ui.sidebar import MEETING_IDS, MEETING_PAGE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/15_cuoc_hop.py"
 TIMEOUT = 90
 

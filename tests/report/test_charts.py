@@ -22,7 +22,7 @@ from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import charts, commune_charts, views, what_it_takes
 from giamngheo.scenario.assumptions import Scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
 
 

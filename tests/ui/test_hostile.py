@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.ui.pages import discover
 from giamngheo.ui.safe import has_link, plain, text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLAN = "tra-cu-05-nq-tu"
 EVIL = "evil.example"
 LINK = f"[Đăng nhập lại](https://{EVIL}/x)"

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_ingest import review_rows, to_csv
+from tests.data.test_ingest import review_rows, to_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def check(*args: str) -> subprocess.CompletedProcess:
@@ -79,7 +79,7 @@ def test_unknown_groups_exit_2_with_row_column_and_reason(tmp_path):
 
 
 def test_a_review_in_the_2026_form_is_valid_and_names_its_rows(tmp_path):
-    from test_review_form import filled_form
+    from tests.data.test_review_form import filled_form
     f = tmp_path / "ra-soat-2026.xlsx"
     f.write_bytes(filled_form())
     r = check(str(f))

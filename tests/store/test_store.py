@@ -38,7 +38,7 @@ from giamngheo.store import (
 )
 from giamngheo.store import migrations as store_mod
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PG_ENV = "GIAMNGHEO_TEST_PG_URL"
 AWKWARD = [
     'Kịch bản "Tăng tốc" của phòng LĐ-TB&XH',

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.model.engine import default_context, run
 from giamngheo.scenario.presets import get_preset, resolve
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "app_pages" / "7_so_sanh.py"
 PICK = "_gn_compare_pick"
 PLAN = "tra-cu-05-nq-tu"

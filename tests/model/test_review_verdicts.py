@@ -1,7 +1,7 @@
 """The end-of-year review goes in and the verdicts follow, in the same process (issue 12 §4): the
 form filled for the six communes with figures made up here, uploaded as an office would, turns named
 verdicts from «awaiting data» into decided ones, and re-bases the 2030 targets on the first review on
-the new standard. The sums are checked by hand in tests/test_review_form.py (FIGURES)."""
+the new standard. The sums are checked by hand in tests/data/test_review_form.py (FIGURES)."""
 from __future__ import annotations
 
 import io
@@ -16,7 +16,7 @@ from giamngheo.model.engine import make_context, run
 from giamngheo.plan.targets import load_plan
 from giamngheo.report import explain
 from giamngheo.scenario.assumptions import Scenario
-from tests.test_review_form import filled_form
+from tests.data.test_review_form import filled_form
 
 # FIGURES add up to 40,500 households, 1,000 poor and 1,510 near-poor in the six communes
 H, P, N = 40500, 1000, 1510

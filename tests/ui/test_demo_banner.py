@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.i18n import t
 from giamngheo.ui.pages import discover
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANNER = t("data.demo_banner", "vi")
 PAGES = [file for file, _, _ in discover(ROOT / "app_pages")]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "9_du_lieu.py")
 DATA = ROOT / "data"
 VI = {"official": "chính thức", "estimate": "◇ ước tính", "derived": "◇ tính từ số liệu khác",

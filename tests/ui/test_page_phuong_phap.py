@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import backtest, default_context
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

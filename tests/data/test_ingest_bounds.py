@@ -13,14 +13,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import hostile_files as hf
 import pytest
-from test_ingest import review_rows, to_csv
 
 from giamngheo.data.ingest import LIMITS, Limits, check_file, check_file_isolated, guard, read_table
 from giamngheo.report.ingest_view import describe
+from tests.data import hostile_files as hf
+from tests.data.test_ingest import review_rows, to_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 10.0            # "within seconds": the unbounded reader took minutes
 PEAK_MB = 60              # traced Python allocations while checking one hostile file
 

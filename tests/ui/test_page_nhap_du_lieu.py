@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_ingest import review_rows, to_csv
 
 from giamngheo.store import Store, content_hash
+from tests.data.test_ingest import review_rows, to_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "10_nhap_du_lieu.py")
 DATA_PAGE = str(ROOT / "app_pages" / "9_du_lieu.py")
 EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")
@@ -114,7 +114,7 @@ def test_editor_signs_in_edits_in_place_and_saves_a_version(db_url):
 
 def test_an_edit_breaking_a_rule_is_listed_and_not_saved(db_url):
     at = page()                                                     # no secrets, local: open
-    assert "Chưa cấu hình đăng nhập biên tập" in texts(at.info)
+    assert "Ứng dụng đang chạy cho một người dùng trên máy của mình" in texts(at.info)
     ed = at.data_editor[0]
     t = ed.value
     i = int(t.index[t["indicator"] == "poor_rate"][0])
@@ -273,9 +273,8 @@ def test_editing_the_communes_keeps_the_district_rows(db_url):
 def test_hostile_workbook_upload_is_refused_quickly_and_nothing_can_be_saved(db_url, case):
     import time
 
-    import hostile_files as hf
-
     from giamngheo.data.ingest import guard
+    from tests.data import hostile_files as hf
     guard._cache.clear()
     data = {"far_cell": hf.far_cell, "merged": hf.merged_to_the_end,
             "huge_cell": lambda: hf.huge_cell(60_000_000)}[case]()
@@ -329,11 +328,10 @@ def test_unknown_groups_in_an_upload_are_named_and_not_saved(db_url):
 
 
 def test_the_end_2026_review_form_goes_in_within_minutes(db_url):
-    """Download the form, fill it with the six communes' figures (tests/test_review_form.py), upload it:
+    """Download the form, fill it with the six communes' figures (tests/data/test_review_form.py), upload it:
     the page says which standard, offers «số liệu rà soát», shows the district sums and saves them."""
-    from test_review_form import ALL_2026, KHMER_2026, filled_form
-
     from giamngheo.plan.targets import load_plan
+    from tests.data.test_review_form import ALL_2026, KHMER_2026, filled_form
     std = load_plan().standard
     y = max(std.break_year if std else 2026, 2026)     # the first review on the new standard (the plan says when)
     at = sign_in(page(PW), PW)

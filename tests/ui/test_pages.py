@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
 
 
@@ -305,7 +305,7 @@ def test_first_run_of_a_link_uses_its_values_everywhere():
     assert at.text_input(key="_gn_box_jobs").value == "5.000"
     assert at.text_input(key="_gn_box_poor_fall").value == "0,40"
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
-    from tests.test_pages import core_t24, vi_pct
+    from tests.ui.test_pages import core_t24, vi_pct
     assert vi_pct(core_t24({"jobs": 5000, "poor_fall": 0.4}).level) in head
     at.switch_page("app_pages/2_giam_ngheo.py").run()
     assert at.sidebar.slider(key="jobs").label.endswith(": 5.000")
@@ -322,7 +322,7 @@ def test_a_link_with_a_decimal_comma_opens_the_same_scenario(raw, value):
     assert not [w.value for w in at.warning if "poor_fall" in w.value]
     assert at.text_input(key="_gn_box_poor_fall").value == f"{value:.2f}".replace(".", ",")
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
-    from tests.test_pages import core_t24, vi_pct
+    from tests.ui.test_pages import core_t24, vi_pct
     assert vi_pct(core_t24({"poor_fall": value}).level) in head
 
 
@@ -340,7 +340,7 @@ def test_link_values_the_sliders_cannot_take_are_named(query, code):
     assert at.session_state["poor_fall"] == pytest.approx(default("poor_fall"))
 
 
-# (the chart-spec cache is tested in tests/test_charts.py: specs are now cached per process, by data)
+# (the chart-spec cache is tested in tests/report/test_charts.py: specs are now cached per process, by data)
 # ------------------------------------------------------------------------------- the screen's pieces
 
 @pytest.mark.parametrize("text, lang, value", [

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCEN = ROOT / "app_pages" / "6_kich_ban.py"
 DATA = ROOT / "app_pages" / "10_nhap_du_lieu.py"
 PLAN = "tra-cu-05-nq-tu"

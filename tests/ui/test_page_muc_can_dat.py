@@ -12,7 +12,7 @@ from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.scenario.assumptions import Scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/5_muc_can_dat.py"
 TIMEOUT = 90
 

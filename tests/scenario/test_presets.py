@@ -12,7 +12,7 @@ from conftest import DATA, DEMO, obs_from_rows, target, tiny_plan
 from giamngheo.model.engine import default_context, make_context
 from giamngheo.scenario.presets import PresetError, get_preset, load_presets, resolve
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rows() -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ from giamngheo.data import communes as cm
 from giamngheo.data.ingest import csv_to_rows, rows_to_csv
 from giamngheo.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "11_xa.py")
 EMBEDDED = (ROOT / "data" / "demo" / "observations.csv").read_text(encoding="utf-8-sig")
 C = cm.load_communes()
@@ -131,13 +131,12 @@ def test_an_unknown_commune_group_in_the_data_is_named_not_ignored(db_url):
 
 
 def test_the_end_2026_review_ranks_the_six_communes_as_review_figures(db_url):
-    """The form of tests/test_review_form.py, uploaded as a version: the six communes ranked by their
+    """The form of tests/data/test_review_form.py, uploaded as a version: the six communes ranked by their
     rates (worked out by hand: Hàm Giang 200/6 000 = 3,33 %, Long Hiệp 150/5 000 = 3,00 %, Trà Cú
     210/9 000 = 2,33 %, Lưu Nghiệp Anh 160/7 000 = 2,29 %, Đại An 180/8 000 = 2,25 %, Tập Sơn
     100/5 500 = 1,82 %), marked as review figures, not with the ◇ of a figure that is not real."""
-    from test_review_form import filled_form
-
     from giamngheo.data import ingest as ig
+    from tests.data.test_review_form import filled_form
     res = ig.check_file(filled_form(), "ra-soat-2026.xlsx")
     rows = ig.merge(csv_to_rows(EMBEDDED), ig.review_to_rows(res, "review", "BC rà soát 2026").rows).rows
     Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="rà soát 2026", parent_id=None)

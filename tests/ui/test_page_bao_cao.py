@@ -11,7 +11,7 @@ from giamngheo.model.engine import default_context, run
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/85_bao_cao.py"
 TIMEOUT = 90
 

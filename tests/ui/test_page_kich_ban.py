@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "app_pages" / "6_kich_ban.py"
 TIMEOUT = 90
 PLAN = "tra-cu-05-nq-tu"
