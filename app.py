@@ -78,7 +78,7 @@ sidebar.render(skip=levers.body_ids(nav.url_path))
 
 # the demo dataset is illustrative: every page says so, at the top
 if demo_active():
-    st.error(tr("data.demo_banner"), icon="🧪")
+    st.error(tr("data.demo_banner"), icon=":material/science:")
 
 # what became of the link's values is said at the top of the page, but worked out after the page has run:
 # the overview and meeting mode draw their sliders in the page, and a URL-bound slider takes its value

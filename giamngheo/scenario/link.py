@@ -13,7 +13,7 @@ if TYPE_CHECKING:   # pragma: no cover
     from giamngheo.scenario.scenario import Scenario
 
 URL_VERSION = 1
-RESERVED_PARAMS = ("v", "lang", "scenario", "page", "as_of", "embed", "embed_options")
+RESERVED_PARAMS = ("v", "lang", "scenario", "page", "as_of", "embed", "embed_options", "dataset")
 # ids renamed since earlier link versions: {version: {old id: new id}}
 RENAMED: dict[int, dict[str, str]] = {}
 

@@ -62,3 +62,8 @@ def test_every_export_carries_the_banner_on_the_demo_data():
         assert (about["B1"].value == BANNER) is expected, dataset
         doc = docx.Document(io.BytesIO(export.docx_bytes(ctx, Scenario(), "vi", with_charts=False)))
         assert any(BANNER in p.text for p in doc.paragraphs) is expected, dataset
+
+
+def test_the_dataset_parameter_is_not_an_unknown_assumption():
+    at = app({"dataset": "demo"}).run()
+    assert not any("dataset" in w.value for w in at.warning)
