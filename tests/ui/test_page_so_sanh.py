@@ -84,7 +84,7 @@ def test_presets_side_by_side_with_changed_cells_marked(db):
     assert len(charts) == 2                                            # poverty and labour, overlaid
     for ch in charts:
         spec = json.loads(ch.proto.spec)
-        assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Thực tế"] + cols
+        assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Số liệu"] + cols   # never «Thực tế»: estimates are drawn too
 
 
 def test_current_against_a_saved_scenario(db):
