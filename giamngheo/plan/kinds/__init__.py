@@ -6,19 +6,33 @@ for a year: a float (deterministic) or a numpy array of draws (Monte Carlo), or 
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
-from giamngheo.plan.kinds.average_change import AverageChange
 from giamngheo.plan.kinds.base import Condition, FieldSpec, Getter, Kind, Measure, Missing, compare, sense_symbol, years_text
-from giamngheo.plan.kinds.cumulative import Cumulative
-from giamngheo.plan.kinds.level import Level
-from giamngheo.plan.kinds.milestone import Milestone
-from giamngheo.plan.kinds.relative_change import RelativeChange
-from giamngheo.plan.kinds.units_share import UnitsShare
-from giamngheo.plan.kinds.yearly_flow import YearlyFlow
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Level(), AverageChange(), YearlyFlow(), Cumulative(), RelativeChange(),
-                                               Milestone(), UnitsShare())}
+
+def _discover() -> dict[str, Kind]:
+    """Every Kind subclass in this package's modules, by its ``name`` (in the order the plan format
+    lists them): a new kind is one module here plus its strings."""
+    for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if m.name != "base":
+            importlib.import_module(f"{__name__}.{m.name}")
+    found: dict[str, Kind] = {}
+    stack = list(Kind.__subclasses__())
+    while stack:
+        cls = stack.pop(0)
+        stack.extend(cls.__subclasses__())
+        if cls.name:
+            if cls.name in found:
+                raise ValueError(f"two target kinds are named {cls.name!r}")
+            found[cls.name] = cls()
+    order = ("level", "average_change", "yearly_flow", "cumulative", "relative_change", "milestone", "units_share")
+    return {k: found[k] for k in sorted(found, key=lambda k: (order.index(k) if k in order else len(order), k))}
+
+
+KINDS: dict[str, Kind] = _discover()
 
 __all__ = ["KINDS", "Condition", "FieldSpec", "Getter", "Kind", "Measure", "Missing", "compare", "kind_of", "measure",
            "progress_share", "sense_symbol", "years_text"]
