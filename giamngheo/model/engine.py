@@ -309,28 +309,24 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
     def total(res: PovertyResult, key: str) -> float:
         return float(sum(res.stocks[g][key][0] for g in res.stocks))
 
-    clipped = []
+    clipped: list[str] = []
+
+    def solve(f: Any, tag: str) -> float:
+        """The hazard in [0, LAM_MAX] where f crosses zero; a bound (and its tag) when it does not."""
+        if f(0.0) <= 0:
+            clipped.append(f"{tag}_low")
+            return 0.0
+        if f(LAM_MAX) >= 0:
+            clipped.append(f"{tag}_high")
+            return LAM_MAX
+        return brentq(f, 0.0, LAM_MAX, xtol=1e-10)
+
     target_P, target_N = P1[1], P1[2]
-    f = lambda lam: total(step(lam, lamn_fb), "P") - target_P
-    if f(0.0) <= 0:
-        lam, _ = 0.0, clipped.append("poor_low")
-    elif f(LAM_MAX) >= 0:
-        lam, _ = LAM_MAX, clipped.append("poor_high")
-    else:
-        lam = brentq(f, 0.0, LAM_MAX, xtol=1e-10)
-    near_years = None
-    g = lambda ln: total(step(lam, ln), "N") - target_N
+    lam = solve(lambda x: total(step(x, lamn_fb), "P") - target_P, "poor")
     has_near = all(any(obs.series(k, "all").get(y) is not None for k in ("near_poor_households", "near_poor_rate"))
                    for y in (y0, y1))
-    if not has_near:
-        lam_n = lamn_fb
-    elif g(0.0) <= 0:
-        lam_n, _ = 0.0, clipped.append("near_low")
-    elif g(LAM_MAX) >= 0:
-        lam_n, _ = LAM_MAX, clipped.append("near_high")
-    else:
-        lam_n = brentq(g, 0.0, LAM_MAX, xtol=1e-10)
-        near_years = (y0, y1)
+    lam_n = solve(lambda x: total(step(lam, x), "N") - target_N, "near") if has_near else lamn_fb
+    near_years = (y0, y1) if has_near and not any(c.startswith("near") for c in clipped) else None
     res = step(lam, lam_n)
     fit = {"poor_households": (total(res, "P"), target_P), "near_poor_households": (total(res, "N"), target_N)}
     return Calibration(lam, lam_n, (y0, y1), near_years, fit, tuple(clipped))

@@ -50,6 +50,16 @@ def _lever_words(ctx: Context, r: Any, lang: str) -> str:
     return t(f"need.lever_{r.outcome}", lang, lever=label)
 
 
+def second_requirement(ctx: Context, scenario: Any, tg: Target, r: Any) -> Any:
+    """When the main lever cannot meet a poverty target: the requirement on the exit rate of the
+    households with nobody able to work (None otherwise, or when that seek has no answer)."""
+    second = SECOND_LEVER.get(tg.indicator)
+    if r.outcome != "never" or not second or second not in ctx.registry:
+        return None
+    r2 = goal_seek(ctx, scenario, tg.id, second)
+    return r2 if r2.outcome in ("found", "never") else None
+
+
 def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
     """The value of the target's main lever that just meets it, in words ('' when none is found);
     when none in its range does, what the second lever would need."""
@@ -57,12 +67,8 @@ def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
     if r.lever is None or r.outcome in ("no_lever", "not_projected"):
         return ""
     words = _lever_words(ctx, r, lang)
-    second = SECOND_LEVER.get(tg.indicator)
-    if r.outcome == "never" and second and second in ctx.registry:
-        r2 = goal_seek(ctx, scenario, tg.id, second)
-        if r2.outcome in ("found", "never"):
-            words += "; " + _lever_words(ctx, r2, lang)
-    return words
+    r2 = second_requirement(ctx, scenario, tg, r)
+    return words + ("; " + _lever_words(ctx, r2, lang) if r2 is not None else "")
 
 
 def need_line(ctx: Context, scenario: Any, tg: Target, v: Verdict, lang: str) -> str:

@@ -37,15 +37,9 @@ def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
 def _needed(ctx: Context, scenario: Scenario, r: Requirement, lang: str) -> str:
     """The requirement in words; when the main lever cannot meet a poverty target, what the exit rate of
     the households with nobody able to work would need (the same words as every other page)."""
-    from giamngheo.report.needs import SECOND_LEVER, _lever_words
-    text = requirement_text(ctx, r, lang)
-    tg = ctx.plan.target(r.target)
-    second = SECOND_LEVER.get(tg.indicator)
-    if r.outcome == "never" and second and second in ctx.registry:
-        r2 = goal_seek(ctx, scenario, r.target, second)
-        if r2.outcome in ("found", "never"):
-            text += "; " + _lever_words(ctx, r2, lang)
-    return text
+    from giamngheo.report.needs import _lever_words, second_requirement
+    r2 = second_requirement(ctx, scenario, ctx.plan.target(r.target), r)
+    return requirement_text(ctx, r, lang) + ("; " + _lever_words(ctx, r2, lang) if r2 is not None else "")
 
 
 def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
