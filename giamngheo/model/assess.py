@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from giamngheo.data.observations import REAL_QUALITIES, Observations, worst_quality
+from giamngheo.data.observations import Observations, worst_quality
 from giamngheo.model.projection import Projection
 from giamngheo.plan import kinds
 from giamngheo.plan.targets import Plan, Target
@@ -109,8 +109,8 @@ def progress_base(plan: Plan, tg: Target, real: dict[int, float]) -> tuple[int, 
 
 
 def real_series(obs: Observations, tg: Target, as_of: int) -> dict[int, float]:
-    return {y: v for y, v in obs.series(tg.indicator, tg.group, as_of).items()
-            if obs.quality(tg.indicator, tg.group, y) in REAL_QUALITIES}
+    """The target's figures that may decide it (official, review, estimate)."""
+    return obs.real_series(tg.indicator, tg.group, as_of)
 
 
 def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, current_year: int | None = None,

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 from scipy.optimize import brentq
 
-from giamngheo.data.observations import REAL_QUALITIES, Observations, load_observations
+from giamngheo.data.observations import Observations, load_observations
 from giamngheo.model.assess import Verdict, assess
 from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
 from giamngheo.model.projection import Projection, SeriesPath
@@ -570,12 +570,6 @@ def run(ctx: Context, scenario: Scenario) -> tuple[Projection, list[Verdict]]:
     return _run_cached(ctx, scenario)
 
 
-def verdicts_by_id(verdicts: list[Verdict]) -> dict[str, Verdict]:
-    return {v.target: v for v in verdicts}
-
-
-def real_quality(q: str | None) -> bool:
-    return q in REAL_QUALITIES
 
 
 # ---------------------------------------------------------------------------------------- backtest

@@ -232,16 +232,3 @@ def _record_empty(flows: dict, hazards: dict, st: GroupState, state: dict) -> No
         flows[k][f].append(zero)
     for h in hazards[k]:
         hazards[k][h].append(zero)
-
-
-def one_year(inp: PovertyInputs, p: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-    """The first projected year's stocks and flows per group (for the method page's arithmetic)."""
-    res = run_poverty(PovertyInputs(inp.start_year, inp.start_year + 1, inp.groups, inp.scale, inp.start_year + 1,
-                                    inp.break_year, inp.overseas_split), p)
-    out = {}
-    for k in res.stocks:
-        row = {f"{s}": float(np.mean(res.stocks[k][s][0])) for s in res.stocks[k]}
-        row.update({f: float(np.mean(res.flows[k][f][0])) for f in res.flows[k]})
-        row.update({f"lam_{h}": float(np.mean(res.hazards[k][h][0])) for h in res.hazards[k]})
-        out[k] = row
-    return out

@@ -141,13 +141,6 @@ def base_note(ctx: Context, scenario, lang: str) -> str:
              fn=fmt_num(vals["rebase_factor_near"], lang))
 
 
-def nowcast_years(ctx: Context) -> list[int]:
-    inp = ctx.poverty
-    if inp is None:
-        return []
-    return list(range(inp.start_year + 1, ctx.lever_from))
-
-
 def placements_reach(ctx: Context, scenario) -> float | None:
     """Poor households lifted by placements abroad in the first lever year (all groups)."""
     got = _lever_year_inputs(ctx, scenario)
