@@ -68,8 +68,8 @@ mc = mc_results()
 st.header(tr("seek.table"))
 _req = what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L)
 st.dataframe(_req, hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(_req)),
-             column_config=tables.widths(getattr(_req, "columns", []), {tr("seek.col_target"): 230,
-                                                                        tr("seek.col_lever"): 190}))
+             column_config=tables.widths(getattr(_req, "columns", []), {tr("seek.col_target"): 200,
+                                                                        tr("seek.col_lever"): 170}))
 st.caption(tr("seek.table_note"))
 
 # The numbers come from the core's caches (keyed by the data in use, the scenario and the edited

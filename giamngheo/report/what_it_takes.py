@@ -31,15 +31,8 @@ def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
     if r.outcome == "found":
         s = t("seek.need_ge" if r.sense == ">=" else "seek.need_le", lang, v=_fmt_lever(a, r.value, lang))
         return s + ("" if r.monotone else t("seek.not_monotone", lang))
-    return t(f"seek.{r.outcome}", lang, lo=_fmt_lever(a, r.lo, lang), hi=_fmt_lever(a, r.hi, lang))
-
-
-def _needed(ctx: Context, scenario: Scenario, r: Requirement, lang: str) -> str:
-    """The requirement in words; when the main lever cannot meet a poverty target, what the exit rate of
-    the households with nobody able to work would need (the same words as every other page)."""
-    from giamngheo.report.needs import _lever_words, second_requirement
-    r2 = second_requirement(ctx, scenario, ctx.plan.target(r.target), r)
-    return requirement_text(ctx, r, lang) + ("; " + _lever_words(ctx, r2, lang) if r2 is not None else "")
+    # the range without its unit (the lever's column and slider carry it): the cell stays short
+    return t(f"seek.{r.outcome}", lang, lo=fmt_num(r.lo, lang, 0 if a.integer else 2), hi=fmt_num(r.hi, lang, 0 if a.integer else 2))
 
 
 def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
@@ -48,22 +41,28 @@ def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str
     vals = ctx.registry.resolve(scenario)
     by_id = {v.target: v for v in verdicts}
     rows = []
+    from giamngheo.report.needs import second_requirement
     for r in requirements(ctx, scenario):
         tg = ctx.plan.target(r.target)
         v = by_id.get(r.target)
-        a = ctx.registry[r.lever] if r.lever else None
-        cur = vals[r.lever] if r.lever else None
-        meets = r.meets(cur) if cur is not None else None
-        rows.append({
-            t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
-            t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
-            t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
-            t("seek.col_needed", lang): _needed(ctx, scenario, r, lang),
-            t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
-            t("seek.col_verdict", lang): ((t(f"status.{v.status}", lang) if v else "–")
-                                          + (f" · {chance_text(v, lang)}" if v is not None and v.probability is not None
-                                             else "")),
-        })
+        verdict = ((t(f"status.{v.status}", lang) if v else "–")
+                   + (f" · {chance_text(v, lang)}" if v is not None and v.probability is not None else ""))
+        # when the main lever cannot meet a poverty target, a second row: what the exit rate of the
+        # households with nobody able to work would need (needs.second_requirement, as on every page)
+        for req in (r, second_requirement(ctx, scenario, tg, r)):
+            if req is None:
+                continue
+            a = ctx.registry[req.lever] if req.lever else None
+            cur = vals[req.lever] if req.lever else None
+            meets = req.meets(cur) if cur is not None else None
+            rows.append({
+                t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
+                t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
+                t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
+                t("seek.col_needed", lang): requirement_text(ctx, req, lang),
+                t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
+                t("seek.col_verdict", lang): verdict,
+            })
     return pd.DataFrame(rows)
 
 
