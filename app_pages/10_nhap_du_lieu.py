@@ -123,7 +123,8 @@ with tab_up:
     reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
     next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.STANDARD_BREAK_YEAR)
     st.download_button(tr("nhap.tpl_next", year=next_year), type="primary", on_click="ignore", key="gn_tpl_next",
-                       data=ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
+                       # made when it is clicked, not on every rerun (an XLSX costs some 60 ms)
+                       data=lambda: ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
                        file_name=ig.template_name("review", "xlsx", next_year),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        help=tr("nhap.tpl_next_help",
@@ -135,7 +136,8 @@ with tab_up:
         c = st.columns(4)
         for k, (shape, fmt) in enumerate((("review", "xlsx"), ("review", "csv"), ("long", "xlsx"), ("long", "csv"))):
             c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"),
-                                 data=ig.template(shape, fmt, L, int(ty), break_year=BREAK_YEAR),
+                                 data=lambda shape=shape, fmt=fmt: ig.template(shape, fmt, L, int(ty),
+                                                                               break_year=BREAK_YEAR),
                                  file_name=ig.template_name(shape, fmt, int(ty)), on_click="ignore",
                                  key=f"gn_tpl_{shape}_{fmt}", width="stretch",
                                  mime="text/csv" if fmt == "csv" else

@@ -11,7 +11,7 @@ import streamlit as st
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
-from giamngheo.ui.chart import show_chart
+from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.levers import number_field
 from giamngheo.ui.state import context, data_frame, lang, tr
 
@@ -111,17 +111,21 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch", key="xa_ranking")
     if reference:
         st.caption(tr("xa.reference_note", n=have, total=n_units))
-    if rank_by == "need" and not reference:
-        cd = ranked.assign(label=ranked["need"].map(n0), above=ranked["need"] > 0)
-        chart = ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
-        name = f"xa-can-thoat-ngheo-{year}"
-    else:
-        cd = ranked.assign(label=ranked["poor_rate"].map(p2), above=ranked["gap"] > 0)
-        chart = ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
+    by_need = rank_by == "need" and not reference
+    name = f"xa-can-thoat-ngheo-{year}" if by_need else f"xa-ty-le-ho-ngheo-{year}"
+
+    def chart():
+        if by_need:
+            cd = ranked.assign(label=ranked["need"].map(n0), above=ranked["need"] > 0)
+            spec = ranking_chart(cd, "need", tr("xa.rank_need"), L, percent=False)
+        else:
+            cd = ranked.assign(label=ranked["poor_rate"].map(p2), above=ranked["gap"] > 0)
+            spec = ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
                                  rule_label=tr("xa.rule", value=fmt_pct(target, L)))
-        name = f"xa-ty-le-ho-ngheo-{year}"
+        return spec, cd[["unit", "poor_rate", "gap", "need" if "need" in cd else "poor_rate"]]
     st.subheader(tr("xa.chart_title", year=year))
-    show_chart(chart, cd[["unit", "poor_rate", "gap", "need" if "need" in cd else "poor_rate"]], name)
+    # built once for what it shows: the data in use, the year, the target and the ranking
+    show_chart(chart, None, name, key=(ctx.key, ref(df), str(year), float(target), by_need, reference))
 
 # ------------------------------------------------------------------------------------------ district totals
 if not reference:

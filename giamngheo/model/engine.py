@@ -373,7 +373,7 @@ def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[Povert
 
 
 def _reduce(a: Any) -> float:
-    return float(np.mean(a))
+    return float(a) if isinstance(a, float) else float(np.mean(a))
 
 
 POVERTY_OUT = {
@@ -399,11 +399,15 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
     n = len(res.years)
     nowcast = frozenset(y for y in res.years if y < inp.lever_from)
 
+    memo: dict[tuple[str, str, str], list[Any]] = {}
+
     def series(group: str, kind: str, key: str) -> list[Any]:
-        src = res.stocks if kind == "stock" else res.flows
-        if group == "all":
-            return [sum(src[g][key][i] for g in src) for i in range(n)]
-        return src[group][key]
+        got = memo.get((group, kind, key))
+        if got is None:
+            src = res.stocks if kind == "stock" else res.flows
+            got = [sum(src[g][key][i] for g in src) for i in range(n)] if group == "all" else src[group][key]
+            memo[(group, kind, key)] = got
+        return got
 
     paths = []
     for group in out_groups:
@@ -421,9 +425,16 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
                 built[ind] = series(group, *POVERTY_OUT[ind])
         for ind, vals in built.items():
             actual = ctx.obs.series(ind, group)
-            values = {y: v for y, v in actual.items()}
-            values.update({y: _reduce(v) for y, v in zip(res.years, vals) if y not in actual})
-            draws = {y: np.asarray(v) for y, v in zip(res.years, vals) if mc and y not in actual and np.ndim(v)}
+            values = dict(actual)
+            ahead = [(y, v) for y, v in zip(res.years, vals) if y not in actual]
+            if mc and ahead and all(np.ndim(v) == 1 for _, v in ahead):
+                # the draws' means, every year in one call
+                means = np.stack([v for _, v in ahead]).mean(axis=1)
+                values.update({y: float(m) for (y, _), m in zip(ahead, means)})
+                draws = {y: v for y, v in ahead}
+            else:
+                values.update({y: _reduce(v) for y, v in ahead})
+                draws = {y: np.asarray(v) for y, v in ahead if mc and np.ndim(v)}
             paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", draws,
                                     nowcast=nowcast - frozenset(actual)))
     return paths
@@ -492,14 +503,16 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
         for p in poverty_paths(ctx, res, mc):
             proj.add(p)
             covered.add((p.indicator, p.group))
-    for path in other_paths(ctx, vals, now, mc, covered):
+    for path in other_paths(ctx, vals, now, mc, covered, trends=not mc):
         proj.add(path)
     return proj
 
 
 def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], mc: bool,
-                covered: set[tuple[str, str]] = frozenset(), only: tuple[str, str] | None = None) -> list[SeriesPath]:  # type: ignore[assignment]
-    """The paths outside the poverty model: labour flows, assumed yearly changes, trends."""
+                covered: set[tuple[str, str]] = frozenset(), only: tuple[str, str] | None = None,  # type: ignore[assignment]
+                trends: bool = True) -> list[SeriesPath]:
+    """The paths outside the poverty model: labour flows, assumed yearly changes, trends (without
+    ``trends``, as in a Monte Carlo: a trend depends on no assumption, so it has no draws)."""
     out: list[SeriesPath] = []
     covered = set(covered)
     lf = ctx.lever_from
@@ -528,6 +541,8 @@ def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], m
         if p:
             out.append(p)
             covered.add((a.indicator, a.group))
+    if not trends:
+        return out
     brk = ctx.break_year
     for ind_id, group in ctx.obs.keys():
         if not want((ind_id, group)) or ind_id not in ctx.indicators:

@@ -107,10 +107,14 @@ class PovertyResult:
 
 def _min(a: Any, b: Any) -> Any:
     """np.minimum that keeps Python floats Python floats (a float64 numpy scalar would turn float32 draws into float64)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return min(a, b)
     return min(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.minimum(a, b)
 
 
 def _max(a: Any, b: Any) -> Any:
+    if isinstance(a, float) and isinstance(b, float):
+        return max(a, b)
     return max(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.maximum(a, b)
 
 
@@ -121,6 +125,19 @@ def _get(p: Mapping[str, Any], k: str) -> Any:
     except KeyError:
         raise KeyError(f"poverty model: parameter {k!r} is missing") from None
     return float(v) if np.ndim(v) == 0 else np.asarray(v)
+
+
+def _reader(p: Mapping[str, Any]) -> Any:
+    """``_get`` on ``p``, each parameter read once (the year loop reads the same ones for every group)."""
+    memo: dict[str, Any] = {}
+
+    def get(k: str) -> Any:
+        try:
+            return memo[k]
+        except KeyError:
+            v = memo[k] = _get(p, k)
+            return v
+    return get
 
 
 def group_pace_id(group: str) -> str:
@@ -144,13 +161,14 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
     sc = inp.scale
     rebased_at = None
     on_new = inp.break_year is not None and inp.start_year >= inp.break_year
+    get_p, get_now = _reader(p), _reader(nowcast)
     for y in years:
         q = p if y >= inp.lever_from else nowcast
-        g = lambda k: _get(q, k)
+        g = get_p if y >= inp.lever_from else get_now
         if inp.break_year is not None and y == inp.break_year and not on_new:
             # the first review on the new standard: a re-basing of the stocks, no flows across it; the
             # factors are the scenario's (an assumption about the standard, not a lever)
-            f_p, f_n = _get(p, "rebase_factor"), _get(p, "rebase_factor_near")
+            f_p, f_n = get_p("rebase_factor"), get_p("rebase_factor_near")
             for st in state.values():
                 H = st.H * (1 + g("household_growth") / 100)
                 W, D = st.W * f_p, st.D * f_p
@@ -166,8 +184,8 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
                     stocks[k][s].append(v)
             rebased_at, on_new = y, True
             continue
-        k_new = _get(p, "rebase_factor") if on_new else 1.0
-        k_near = _get(p, "rebase_factor_near") if on_new else 1.0
+        k_new = get_p("rebase_factor") if on_new else 1.0
+        k_near = get_p("rebase_factor_near") if on_new else 1.0
         growth = g("household_growth") / 100
         r_new, r_ret, r_nn = g("new_poor_rate") / 100 * k_new, g("returning_poor_rate") / 100, g("near_new_rate") / 100 * k_near
         s_near, nu = g("exit_to_near_poor") / 100, g("no_work_share") / 100

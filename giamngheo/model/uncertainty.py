@@ -82,28 +82,44 @@ def value_range(a: Assumption, value: float, k: float = 2.0,
 DRAW_DTYPE = np.float32
 
 
+@lru_cache(maxsize=8)
+def _normals(k: int, n: int, seed: int, dtype: Any) -> np.ndarray:
+    """The k × n standard normals of a seed (read-only, shared: every scenario draws from the same ones)."""
+    z = np.random.default_rng(seed).standard_normal((k, n), dtype=dtype)
+    z.setflags(write=False)
+    return z
+
+
 def draw_params(registry: Registry, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                 overrides: Mapping[str, float] | None = None, dtype: Any = DRAW_DTYPE) -> dict[str, np.ndarray]:
     """n draws of every uncertain assumption: normal around the scenario value, clipped, rounded.
 
-    One block of standard normals for all assumptions, then per assumption (a row, in place, no
-    temporaries): × sd, + value, clipped to the bounds, rounded for whole numbers. The same seed gives
-    the same standard normals whatever the scenario (common random numbers), so two scenarios differ
-    only by what differs between them."""
+    One block of standard normals for all assumptions (made once per seed and kept), then per
+    assumption (a row, in place after the first product): × sd, + value, clipped to the bounds,
+    rounded for whole numbers. The same seed gives the same standard normals whatever the scenario
+    (common random numbers), so two scenarios differ only by what differs between them."""
     if n < 1:
         raise ValueError(f"draws: need at least 1, got {n}")
     vals = registry.resolve(scenario)
     items = uncertain(registry, overrides)
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((len(items), n), dtype=dtype)
+    z = _normals(len(items), n, seed, np.dtype(dtype))
     out: dict[str, np.ndarray] = {}
-    for x, a in zip(z, items):
-        x *= sd_of(a, overrides)
+    for zr, a in zip(z, items):
+        x = np.multiply(zr, sd_of(a, overrides), dtype=dtype)
         x += vals[a.id]
         np.clip(x, a.min, a.max, out=x)
         if a.integer:
             np.rint(x, out=x)
         out[a.id] = x
+    return out
+
+
+@lru_cache(maxsize=8)
+def _nowcast_draws(registry: Registry, n: int, seed: int, overrides: SdOverrides) -> dict[str, np.ndarray]:
+    """The draws around the defaults that the nowcast years use: the same for every scenario, made once."""
+    out = draw_params(registry, Scenario(), n, seed, dict(overrides))
+    for x in out.values():
+        x.setflags(write=False)
     return out
 
 
@@ -234,7 +250,7 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)
-    now = draw_params(ctx.registry, Scenario(), n, seed, overrides)   # the nowcast: around the defaults
+    now = _nowcast_draws(ctx.registry, n, seed, overrides_key(overrides))   # the nowcast: around the defaults
     mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now)
     proj = _merge(det_proj, mc_proj)
     verdicts = []

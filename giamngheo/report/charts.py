@@ -114,21 +114,16 @@ def spec_records(spec: dict) -> dict:
             import pyarrow as pa
             d = pa.ipc.open_stream(d).read_all().to_pandas()
         if isinstance(d, pd.DataFrame):
-            d = d.astype(object).where(pd.notna(d), None).to_dict("records")
+            d = records(d)
+        elif isinstance(d, dict):                # columns (see :func:`columns`)
+            n = len(next(iter(d.values()), []))
+            d = [{c: v[i] for c, v in d.items()} for i in range(n)]
         out[name] = d
     return {**spec, "datasets": out}
 
 
 def _data(name: str) -> alt.Data:
     return alt.Data(name=name)
-
-
-def _frame(rows: Sequence[dict] | pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
-    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    for c in cols:
-        if c not in df.columns:
-            df[c] = None
-    return df
 
 
 def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = False) -> alt.TopLevelMixin:
@@ -146,8 +141,8 @@ def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = Fa
 
 # ------------------------------------------------------------------------------------ line charts
 
-def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, break_year: int | None = None,
-               from_year: int | None = None, bands: bool = False, percent: bool | None = None) -> pd.DataFrame:
+def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, break_year: int | None = None,
+              from_year: int | None = None, bands: bool = False, percent: bool | None = None) -> list[dict[str, Any]]:
     """Rows for line charts: one per (series, year) with basis and segment; the last actual point is
     repeated in the projected segment so the dashed line starts where the solid one ends.
 
@@ -182,25 +177,50 @@ def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
             if y == last_actual and any(yy > y for yy in years) and (
                     break_year is None or (y + 1 >= break_year) == (y >= break_year)):
                 rows.append({**r, "basis": "projected", "basis_label": lab_proj})
-    return pd.DataFrame(rows)
+    return rows
 
 
-def _band_frame(df: pd.DataFrame) -> pd.DataFrame:
+def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, break_year: int | None = None,
+               from_year: int | None = None, bands: bool = False, percent: bool | None = None) -> pd.DataFrame:
+    """:func:`path_rows` as a table."""
+    return pd.DataFrame(path_rows(proj, items, lang, break_year, from_year, bands, percent))
+
+
+def records(data: pd.DataFrame | Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A chart's rows as dicts (a table's missing values as None)."""
+    if isinstance(data, pd.DataFrame):
+        return data.astype(object).where(pd.notna(data), None).to_dict("records")
+    return list(data)
+
+
+def columns(rows: Sequence[dict[str, Any]], cols: Sequence[str] | None = None) -> dict[str, list[Any]]:
+    """Rows as a dataset of columns (name → values; missing ones None): what a chart's ``datasets`` hold
+    for the charts on the rerun path, turned into Arrow without pandas (giamngheo/ui/chart.py)."""
+    if cols is None:
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+    return {c: [_none(r.get(c)) for r in rows] for c in cols}
+
+
+def _none(v: Any) -> Any:
+    return None if isinstance(v, float) and v != v else v
+
+
+def _band_columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
     """The projected rows with their percentiles; the fan opens at the last actual point (no draws
     there: the value itself)."""
-    band = df[df["basis"] == "projected"][["series", "year", "segment", "value", *[f"p{q}" for q in QS]]].copy()
+    band = [r for r in rows if r.get("basis") == "projected"]
+    out: dict[str, list[Any]] = {"band_series": [r["series"] for r in band]}
+    for c in ("year", "segment", "value"):
+        out[c] = [r[c] for r in band]
     for q in QS:
-        band[f"p{q}"] = band[f"p{q}"].astype(float).fillna(band["value"])
-    return band.rename(columns={"series": "band_series"})
+        out[f"p{q}"] = [float(r[f"p{q}"]) if _none(r.get(f"p{q}")) is not None else float(r["value"]) for r in band]
+    return out
 
 
-def _target_frame(targets: Sequence[dict[str, Any]], break_year: int | None, percent: bool, lang: str) -> pd.DataFrame:
-    rows = []
-    for m in targets:
-        text = m.get("label", "")
-        rows.append({"year": m["year"], "value": m["value"], "text": text,
-                     "segment": "new" if break_year is not None and m["year"] >= break_year else "old"})
-    return _frame(rows, ["year", "value", "text", "segment"])
+def _target_columns(targets: Sequence[dict[str, Any]], break_year: int | None) -> dict[str, list[Any]]:
+    rows = [{"year": m["year"], "value": m["value"], "text": m.get("label", ""),
+             "segment": "new" if break_year is not None and m["year"] >= break_year else "old"} for m in targets]
+    return columns(rows, ["year", "value", "text", "segment"])
 
 
 def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors: list[str], fmt: str,
@@ -271,25 +291,26 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
     """Series over the years (a :func:`path_frame`), the fan of their draws when it has percentiles,
     the target levels (``targets``: year, value, label), the standard break. When the years cross the
     break and ``split``, the years from the break on get their own y-axis on the right."""
-    if df.empty:
+    rows = records(df)
+    if not rows:
         return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
     suffix = "%" if percent else ""
-    order = list(dict.fromkeys(df["series"]))
+    order = list(dict.fromkeys(r["series"] for r in rows))
     colors = PALETTE[:len(order)] if len(order) <= len(PALETTE) else PALETTE * (len(order) // len(PALETTE) + 1)
     colors = colors[:len(order)]
-    years = set(df["year"])
+    years = {r["year"] for r in rows}
     has_break = break_year is not None and break_year in years
     two = bool(split and has_break and min(years) < break_year)
-    has_band = "p10" in df.columns and df["p10"].notna().any()
-    tdf = _target_frame(targets, break_year, percent, lang)
-    segs_t = set(tdf["segment"]) if len(tdf) else set()
-    data = {"main": df}
+    has_band = any(_none(r.get("p10")) is not None for r in rows)
+    tdf = _target_columns(targets, break_year)
+    segs_t = set(tdf["segment"])
+    data = {"main": columns(rows)}
     if has_band:
-        data["band"] = _band_frame(df)
-    if len(tdf):
+        data["band"] = _band_columns(rows)
+    if segs_t:
         data["targets"] = tdf
     if has_break:
-        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+        data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
     key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, tuple(sorted(segs_t)),
            has_break, two, break_year)
 
@@ -322,28 +343,29 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
     (the targets, red marks named in the legend). From ``break_year`` on the series has its own
     y-axis on the right (it re-bases on the new standard); the break is a dotted rule."""
     y_title = y_title if y_title is not None else t("poverty.poor_chart", lang)
-    if frame.empty:
+    rows = records(frame)
+    cur = [r for r in rows if r["role"] == "scenario"]
+    if not cur:
         return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
-    cur = frame[frame["role"] == "scenario"].drop(columns=["role"])
-    base = frame[frame["role"] == "baseline"].drop(columns=["role"])
-    tg = frame[frame["role"] == "target"]
-    order = list(dict.fromkeys(cur["series"]))
+    cols = [c for c in rows[0] if c != "role"]
+    base = [r for r in rows if r["role"] == "baseline"]
+    tg = [r for r in rows if r["role"] == "target"]
+    order = list(dict.fromkeys(r["series"] for r in cur))
     colors = PALETTE[:len(order)]
-    years = set(cur["year"])
+    years = {r["year"] for r in cur}
     has_break = break_year is not None and break_year in years
     two = bool(has_break and min(years) < break_year)
-    has_band = "p10" in cur.columns and cur["p10"].notna().any()
-    tdf = _frame(tg.rename(columns={"label": "text"})[["year", "value", "text", "segment"]] if len(tg) else [],
-                 ["year", "value", "text", "segment"])
-    segs_t = set(tdf["segment"]) if len(tdf) else set()
-    data = {"main": cur, "baseline": base}
+    has_band = any(_none(r.get("p10")) is not None for r in cur)
+    segs_t = {r["segment"] for r in tg}
+    data = {"main": columns(cur, cols), "baseline": columns(base, cols)}
     if has_band:
-        data["band"] = _band_frame(cur)
-    if len(tdf):
-        data["targets"] = tdf
+        data["band"] = _band_columns(cur)
+    if tg:
+        data["targets"] = columns([{"year": r["year"], "value": r["value"], "text": r["label"], "segment": r["segment"]}
+                                   for r in tg])
     if has_break:
-        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, len(base) > 0,
+        data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
+    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, bool(base),
            break_year)
 
     def build() -> alt.TopLevelMixin:
@@ -351,7 +373,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
         common = dict(order=order, colors=colors, fmt=",.1f", suffix="%", zero=True, has_band=has_band)
 
         def faint(seg: str | None) -> list[alt.Chart]:
-            if not len(base):
+            if not base:
                 return []
             c = alt.Chart(_data("baseline"))
             if seg:
@@ -485,8 +507,9 @@ def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, th
     ``df``: step (" / " breaks the axis label into lines), order, start, end, kind (total | down | up |
     scenario), label."""
     colors = {"total": "#7f8c8d", "down": "#2e9d5b", "up": "#c0392b", "scenario": PALETTE[0]}
-    steps = list(df.sort_values("order")["step"])
-    d = df.assign(top=df[["start", "end"]].max(axis=1))
+    rows = records(df)
+    steps = [r["step"] for r in sorted(rows, key=lambda r: r["order"])]
+    d = columns([{**r, "top": max(r["start"], r["end"])} for r in rows])
     key = ("gap", y_title, tuple(steps), height)
 
     def build() -> alt.TopLevelMixin:
@@ -505,16 +528,16 @@ def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, th
                                                    x="width").encode(y="v:Q", text="text:N")
         return alt.layer(bars, text, rule, rtext).properties(height=height) \
             .configure_axis(labelFontSize=13, titleFontSize=13)
-    return with_data(template(key, build, lang), main=d,
-                     rule=pd.DataFrame({"v": [threshold], "text": [threshold_label]}))
+    return with_data(template(key, build, lang), main=d, rule={"v": [float(threshold)], "text": [threshold_label]})
 
 
 def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:
     """Horizontal bars from the scenario's outcome to the outcome with one assumption at each end of
     its range, the two ends side by side in each row. ``df``: assumption, rank, end (label), value,
     range (text), label (text)."""
-    order = list(df.sort_values("rank")["assumption"].drop_duplicates())
-    ends = list(dict.fromkeys(df["end"]))
+    rows = records(df)
+    order = list(dict.fromkeys(r["assumption"] for r in sorted(rows, key=lambda r: r["rank"])))
+    ends = list(dict.fromkeys(r["end"] for r in rows))
     h = height or max(160, 34 * len(order))
     key = ("tornado", x_title, tuple(order), tuple(ends), h)
 
@@ -532,7 +555,8 @@ def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, hei
                      alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
         rule = alt.Chart(_data("rule")).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
         return _finish(alt.layer(bars, rule), h)
-    return with_data(template(key, build, lang), main=df.assign(base=base), rule=pd.DataFrame({"v": [base]}))
+    return with_data(template(key, build, lang), main=columns([{**r, "base": float(base)} for r in rows]),
+                     rule={"v": [float(base)]})
 
 
 # ------------------------------------------------------------------ comparing scenarios (issue 5)
@@ -609,15 +633,3 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
             chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
         return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
-
-
-# ------------------------------------------------------------------ other charts (e.g. communes)
-
-def altair_spec(chart: alt.TopLevelMixin, lang: str) -> dict:
-    """An Altair chart built elsewhere as a localised Vega-Lite dict, converted under the lock (Altair's
-    data transformers are global: two sessions converting at once race)."""
-    with _LOCK:
-        spec = chart.to_dict(validate=False)
-    # its height is the plot's (the commune ranking sets 28 px a bar): every bar keeps room for its name
-    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
-    return localise(spec, lang)

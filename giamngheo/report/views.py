@@ -100,8 +100,8 @@ MAIN_CHART_COLUMNS = ("role", "role_label", "series", "group", "year", "value", 
                       "label", "p10", "p25", "p75", "p90")
 
 
-def main_chart_frame(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
-                     indicator: str = "poor_rate") -> pd.DataFrame:
+def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
+                    indicator: str = "poor_rate") -> list[dict[str, Any]]:
     """The data of the leader's main chart (:func:`giamngheo.report.charts.main_chart`), one row per
     mark, with ``role``:
 
@@ -113,36 +113,36 @@ def main_chart_frame(ctx, scenario, mc, baseline: Projection | None = None, lang
     - "target": the targets on this indicator (year, level, label).
 
     ``segment`` is "old" before ``ctx.plan.standard.break_year`` and "new" from it on."""
-    from giamngheo.report.charts import path_frame
+    from giamngheo.report.charts import path_rows
     from giamngheo.scenario.assumptions import Scenario
     plan = ctx.plan
     brk = plan.standard.break_year if plan.standard else None
     groups = ["all"] + list(ctx.groups)
     items = [(indicator, g, t(f"group.{g}", lang)) for g in groups]
-    cur = path_frame(mc.projection, items, lang, break_year=brk, from_year=plan.period[0], bands=True)
-    if cur.empty:
-        return pd.DataFrame(columns=list(MAIN_CHART_COLUMNS))
-    cur = cur.assign(role="scenario", role_label=t("chart.current", lang),
-                     group=cur["series"].map({label: g for _, g, label in items}))
-    parts = [cur]
+    group_of = {label: g for _, g, label in items}
+    blank = dict.fromkeys(MAIN_CHART_COLUMNS)
+    cur = path_rows(mc.projection, items, lang, break_year=brk, from_year=plan.period[0], bands=True)
+    if not cur:
+        return []
+    out = [{**blank, **r, "role": "scenario", "role_label": t("chart.current", lang), "group": group_of[r["series"]]}
+           for r in cur]
     if tuple(scenario.values) != ():
         if baseline is None:
             from giamngheo.model.engine import run
             baseline = run(ctx, Scenario())[0]
-        b = path_frame(baseline, items, lang, break_year=brk, from_year=plan.period[0])
-        if not b.empty:
-            b = b[b["basis"] == "projected"]
-            parts.append(b.assign(role="baseline", role_label=t("chart.baseline", lang),
-                                  group=b["series"].map({label: g for _, g, label in items})))
-    marks = [dict(m, group=g) for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang)]
-    if marks:
-        parts.append(pd.DataFrame([{"role": "target", "role_label": t("chart.target", lang), "series": "",
-                                    "group": m["group"], "year": m["year"], "value": m["value"], "label": m["label"],
-                                    "basis": "", "basis_label": "",
-                                    "segment": "new" if brk is not None and m["year"] >= brk else "old"}
-                                   for m in marks]))
-    out = pd.concat(parts, ignore_index=True)
-    for c in MAIN_CHART_COLUMNS:
-        if c not in out.columns:
-            out[c] = None
-    return out[list(MAIN_CHART_COLUMNS)]
+        label = t("chart.baseline", lang)
+        out += [{**blank, **r, "role": "baseline", "role_label": label, "group": group_of[r["series"]]}
+                for r in path_rows(baseline, items, lang, break_year=brk, from_year=plan.period[0])
+                if r["basis"] == "projected"]
+    label = t("chart.target", lang)
+    out += [{**blank, "role": "target", "role_label": label, "series": "", "group": g, "year": m["year"],
+             "value": m["value"], "label": m["label"], "basis": "", "basis_label": "",
+             "segment": "new" if brk is not None and m["year"] >= brk else "old"}
+            for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang)]
+    return out
+
+
+def main_chart_frame(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
+                     indicator: str = "poor_rate") -> pd.DataFrame:
+    """:func:`main_chart_rows` as a table (the CSV download, the tests)."""
+    return pd.DataFrame(main_chart_rows(ctx, scenario, mc, baseline, lang, indicator), columns=list(MAIN_CHART_COLUMNS))

@@ -4,7 +4,8 @@ Charts arrive as Vega-Lite dicts (``giamngheo.report.charts``: cached templates 
 a ``key`` (what the chart's data depend on) and a builder, the finished spec and its data are kept in a
 process-wide LRU: a rerun that did not change what the chart depends on does no chart work at all,
 whichever session it is. Specs are plain dicts that nobody changes (Streamlit copies before it
-marshals), so sharing them between sessions is safe; no Altair object is ever drawn.
+marshals), so sharing them between sessions is safe; no Altair object is ever drawn. The charts on the
+rerun path hold their datasets as columns, which go to Arrow without pandas (:func:`columns_arrow`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any, Callable, Hashable
 import pandas as pd
 import streamlit as st
 
-from giamngheo.report import charts, export_png
+from giamngheo.report import export_png
 from giamngheo.ui import safe
 from giamngheo.ui.state import lang, tr
 
@@ -31,11 +32,30 @@ _SPECS: "OrderedDict[Hashable, tuple[dict, pd.DataFrame | None]]" = OrderedDict(
 _LOCK = threading.Lock()
 
 
+class _Ref:
+    """Equal while it is the same living object, hashed by identity (works for unhashable objects,
+    e.g. a DataFrame); keeps nothing alive."""
+
+    __slots__ = ("w", "i")
+
+    def __init__(self, obj: Any) -> None:
+        self.w, self.i = weakref.ref(obj), id(obj)
+
+    def __hash__(self) -> int:
+        return self.i
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Ref) or other.i != self.i:
+            return False
+        a = self.w()
+        return a is not None and a is other.w()
+
+
 def ref(obj: Any) -> Any:
-    """A cache-key part for a core result (e.g. a Monte Carlo): equal while it is the same object,
-    without keeping it alive."""
+    """A cache-key part for a core result (a Monte Carlo, the data in use): equal while it is the same
+    object, without keeping it alive."""
     try:
-        return weakref.ref(obj)
+        return _Ref(obj)
     except TypeError:
         return id(obj)
 
@@ -60,31 +80,46 @@ def cached_spec(name: str, key: Hashable, build: Callable[[], Any]) -> tuple[dic
 
 def _arrow(spec: dict) -> dict:
     """The spec with its datasets already in Arrow IPC bytes, what Streamlit sends: a cached chart is
-    converted once, not on every rerun that draws it."""
+    converted once, not on every rerun that draws it. A dataset of columns (``charts.columns``) goes
+    straight to Arrow, without pandas (a quarter of the time for the small tables charts have)."""
     ds = spec.get("datasets")
     if not ds:
         return spec
     from streamlit import dataframe_util
-    return {**spec, "datasets": {k: v if isinstance(v, bytes) else dataframe_util.convert_anything_to_arrow_bytes(v)
-                                 for k, v in ds.items()}}
+
+    def one(v: Any) -> bytes:
+        if isinstance(v, bytes):
+            return v
+        if isinstance(v, dict):
+            return columns_arrow(v)
+        return dataframe_util.convert_anything_to_arrow_bytes(v)
+    return {**spec, "datasets": {k: one(v) for k, v in ds.items()}}
+
+
+def columns_arrow(cols: dict[str, list]) -> bytes:
+    """Columns (name → values) as Arrow IPC stream bytes, as Streamlit's own conversion writes them."""
+    import pyarrow as pa
+    table = pa.table({k: pa.array(v, from_pandas=True) for k, v in cols.items()})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = st, key: Hashable = None) -> None:
     """The chart plus two small download buttons (PNG, CSV) under it.
 
-    ``chart``: a Vega-Lite dict; or, with ``key``, a builder giving a dict or (dict, data), called only
-    when nothing is cached for (name, key, language); an Altair chart from elsewhere is converted once."""
-    if callable(chart) and not hasattr(chart, "to_dict"):
+    ``chart``: a Vega-Lite dict (``giamngheo.report.charts``); or, with ``key``, a builder giving a dict
+    or (dict, data), called only when nothing is cached for (name, key, language)."""
+    if callable(chart):
         if key is not None:
             spec, d = cached_spec(name, key, chart)
         else:
             out = chart()
             spec, d = out if isinstance(out, tuple) else (out, None)
         data = d if d is not None else data
-    elif isinstance(chart, dict):
+    else:
         spec = chart
-    else:   # an Altair chart built outside report.charts
-        spec = charts.altair_spec(chart, lang())
     target.vega_lite_chart(spec, width="stretch")
     slug = _slug(name)
     with target.container(horizontal=True, gap="small"):

@@ -339,16 +339,16 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
     h = 300 if stretch else int(height)
 
     def build():
-        frame = views.main_chart_frame(ctx, scenario(), mc, lang=L)
-        return charts.main_chart(frame, L, break_year=brk, height=h, y_title=tr("screen.chart_y")), frame
+        rows = views.main_chart_rows(ctx, scenario(), mc, lang=L)
+        return charts.main_chart(rows, L, break_year=brk, height=h, y_title=tr("screen.chart_y"))
 
     def build_simple():
         # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
         groups = ["all"] + list(ctx.groups)
         items = [("poor_rate", g, tr(f"group.{g}")) for g in groups]
-        df = charts.path_frame(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
+        rows = charts.path_rows(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
         marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
-        return charts.line_chart(df, tr("screen.chart_y"), L, targets=marks, break_year=brk, height=h), df
+        return charts.line_chart(rows, tr("screen.chart_y"), L, targets=marks, break_year=brk, height=h)
 
     spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart", (ref(mc), ctx.key, h),
                           build_simple if stretch else build)
