@@ -11,6 +11,7 @@ from giamngheo.ui.sidebar import notices
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
 ctx = context()
+sc = scenario()
 mc = mc_results()          # the verdicts with the chance of meeting each projected target (cached by scenario)
 verdicts = mc.verdicts
 rows = board(ctx.plan, ctx.indicators, verdicts, lang())
@@ -38,8 +39,8 @@ for text in notices():
 for tg in ctx.plan.targets:
     v = next(x for x in verdicts if x.target == tg.id)
     if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None:
-        st.caption(needs.need_line(ctx, scenario(), tg, v, lang()))
-st.caption(explain.base_note(ctx, scenario(), lang()))
+        st.caption(needs.need_line(ctx, sc, tg, v, lang()))
+st.caption(explain.base_note(ctx, sc, lang()))
 
 st.markdown(f"**{tr('screen.other_levers')}**")
 levers.render_other_groups(skip=levers.headline_ids())

@@ -34,6 +34,12 @@ def group_name(g: str) -> str:
     return tr(f"group.{g}") if g in ("all", "khmer") else g
 
 
+def in_lang(frame: pd.DataFrame, col: str) -> list[str]:
+    """A bilingual text column of a data file: ``col`` is Vietnamese, ``col_en`` English (when given)."""
+    en = frame[f"{col}_en"] if f"{col}_en" in frame else [""] * len(frame)
+    return [_field({col: v or "", f"{col}_en": e or ""}, col, L) for v, e in zip(frame[col], en)]
+
+
 def unit_name(u: str) -> str:
     return tr_or(f"unit.{u}", "") or tr_or(f"data.unit.{u}", u)
 
@@ -50,7 +56,7 @@ def url_of(src: str) -> str:
 
 
 def title_of(src: str) -> str:
-    return " + ".join(str(SOURCES.get(s, {}).get("title", s)) for s in str(src).split("+") if s)
+    return " + ".join(_field(SOURCES[s], "title", L) if s in SOURCES else s for s in str(src).split("+") if s)
 
 
 LINK = st.column_config.LinkColumn(display_text=tr("data.open"))
@@ -114,7 +120,7 @@ st.dataframe(pd.DataFrame({
     tr("data.col_status"): [status_name(s) for s in view["status"]],
     tr("data.col_source"): [title_of(s) for s in view["source"]],
     tr("data.col_link"): [url_of(s) for s in view["source"]],
-    tr("data.col_note"): [n if n else i for n, i in zip(view["note"], view["inputs"])],
+    tr("data.col_note"): [n if n else i for n, i in zip(in_lang(view, "note"), view["inputs"])],
 }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ other readings
@@ -134,8 +140,8 @@ else:
         tr("data.col_used_status"): [status_name(s) for s in alt["used_status"]],
         tr("data.col_alt"): [num(v) for v in alt["value"]],
         tr("data.col_alt_status"): [status_name(s) for s in alt["status"]],
-        tr("data.col_how"): alt["note"],
-        tr("data.col_why"): alt["why_not_used"],
+        tr("data.col_how"): in_lang(alt, "note"),
+        tr("data.col_why"): in_lang(alt, "why_not_used"),
         tr("data.col_source"): [title_of(s) for s in alt["source"]],
         tr("data.col_link"): [url_of(s) for s in alt["source"]],
     }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
@@ -155,7 +161,7 @@ if cx is not None:
         tr("data.col_status"): [status_name(s) for s in cx["status"]],
         tr("data.col_source"): [title_of(s) for s in cx["source"]],
         tr("data.col_link"): [url_of(s) for s in cx["source"]],
-        tr("data.col_note"): cx["note"],
+        tr("data.col_note"): in_lang(cx, "note"),
     }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ what is missing
@@ -168,10 +174,10 @@ st.caption(tr("data.sources_help"))
 ids = list(SOURCES)
 st.dataframe(pd.DataFrame({
     tr("data.col_source"): ids,
-    tr("data.col_title"): [str(SOURCES[s].get("title", "")) for s in ids],
-    tr("data.col_issuer"): [str(SOURCES[s].get("issuer", "")) for s in ids],
+    tr("data.col_title"): [_field(SOURCES[s], "title", L) for s in ids],
+    tr("data.col_issuer"): [_field(SOURCES[s], "issuer", L) for s in ids],
     tr("data.col_date"): [str(SOURCES[s].get("date", "")) for s in ids],
     tr("data.col_document"): [str(SOURCES[s].get("document", "")) for s in ids],
     tr("data.col_link"): [url_of(s) for s in ids],
-    tr("data.col_note"): [str(SOURCES[s].get("note", "")) for s in ids],
+    tr("data.col_note"): [_field(SOURCES[s], "note", L) for s in ids],
 }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})

@@ -49,13 +49,17 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
 
 
 def field(obj: Any, name: str, lang: str = DEFAULT_LANG) -> str:
-    """A bilingual data field: ``obj.name_vi`` / ``obj["name_en"]`` for the language, Vietnamese as fallback."""
-    for candidate in (f"{name}_{lang}", f"{name}_{DEFAULT_LANG}"):
+    """A bilingual data field: ``obj.name_vi`` / ``obj["name_en"]`` for the language, Vietnamese as fallback.
+    A field without a language suffix (``note`` beside ``note_en`` in the data files) is Vietnamese."""
+    for candidate in (f"{name}_{lang}", f"{name}_{DEFAULT_LANG}", name):
         if isinstance(obj, Mapping):
-            if obj.get(candidate):
-                return str(obj[candidate])
-        elif getattr(obj, candidate, None):
-            return str(getattr(obj, candidate))
+            v = obj.get(candidate)
+        else:
+            v = getattr(obj, candidate, None)
+        if isinstance(v, str) and v:
+            return v
+        if v and not isinstance(v, str) and candidate != name:
+            return str(v)
     return ""
 
 

@@ -22,7 +22,8 @@ from giamngheo.i18n import t
 from giamngheo.paths import alternatives_path, context_path, get_dataset, sources_path
 from giamngheo.plan.indicators import Indicator, load_indicators
 
-COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note")
+# ``note`` is Vietnamese (the default language), ``note_en`` its English (optional; i18n.field picks)
+COLUMNS = ("indicator", "group", "year", "value", "unit", "status", "source", "note", "note_en")
 # How far to trust a figure, best first; a derived figure is as good as its weakest input.
 QUALITY_ORDER = ("official", "review", "estimate", "derived", "illustrative")
 REQUIRED_COLUMNS = ("indicator", "group", "year", "value", "status", "source")
@@ -133,7 +134,8 @@ def validate_rows(rows: Iterable[dict[str, str]], file: str, indicators: dict[st
         if len(problems) == bad:
             clean.append({"indicator": ind_id, "group": group, "year": year, "value": float(value),  # type: ignore[arg-type]
                           "unit": (r.get("unit") or ind.unit).strip(), "status": status, "source": source,  # type: ignore[union-attr]
-                          "note": (r.get("note") or "").strip(), "_row": rowno})
+                          "note": (r.get("note") or "").strip(), "note_en": (r.get("note_en") or "").strip(),
+                          "_row": rowno})
     problems.extend(cross_checks(clean, file))
     return clean, problems
 
@@ -199,6 +201,15 @@ def worst_quality(statuses: Iterable[str]) -> str:
     return QUALITY_ORDER[max(ranks)] if ranks else "official"
 
 
+def _ratio_note(indicators: dict[str, Indicator], ind: Indicator, lang: str) -> str:
+    """«= Số hộ nghèo / Tổng số hộ × 100»: how a derived rate was worked out, in the language's words."""
+    from giamngheo.i18n import field
+
+    def name(i: str) -> str:
+        return field(indicators[i], "name", lang) if i in indicators else i
+    return f"= {name(ind.numerator)} / {name(ind.denominator)} × 100"
+
+
 def derive(df: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
     """Add the rates the data lack but their counts give (status ``derived``, inputs named)."""
     idx = {(r.indicator, r.group, r.year): r for r in df.itertuples(index=False)}
@@ -215,7 +226,7 @@ def derive(df: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
             added.append({
                 "indicator": ind.id, "group": g, "year": y, "value": num.value / den.value * 100.0,
                 "unit": ind.unit, "status": "derived", "source": f"{num.source}+{den.source}" if num.source != den.source else num.source,
-                "note": f"= {ind.numerator} / {ind.denominator} × 100",
+                "note": _ratio_note(indicators, ind, "vi"), "note_en": _ratio_note(indicators, ind, "en"),
                 "inputs": f"{ind.numerator} {y} ({num.status}); {ind.denominator} {y} ({den.status})",
                 "quality": worst_quality([num.quality, den.quality]),
             })
@@ -333,7 +344,7 @@ def _load_cached(path: str, _m: int, src: str, _m2: int) -> Observations:
 
 # ---------------------------------------------------------------------------------- other readings
 
-ALTERNATIVE_COLUMNS = COLUMNS + ("alternative_to", "why_not_used")
+ALTERNATIVE_COLUMNS = COLUMNS + ("alternative_to", "why_not_used", "why_not_used_en")
 
 
 def _key_text(indicator: str, group: str, year: int) -> str:
@@ -381,6 +392,7 @@ def load_alternatives(path: Path | str | None = None, observations: Observations
         if clean and used is not None:
             c = {k: v for k, v in clean[0].items() if k != "_row"}
             out.append({**c, "alternative_to": to, "why_not_used": why,
+                        "why_not_used_en": (r.get("why_not_used_en") or "").strip(),
                         "used_value": float(used["value"]), "used_status": used["status"]})
     if problems:
         raise ObservationError(problems)
@@ -389,7 +401,7 @@ def load_alternatives(path: Path | str | None = None, observations: Observations
 
 # ---------------------------------------------------------------------------------- context figures
 
-CONTEXT_COLUMNS = ("area", "indicator", "group", "year", "value", "unit", "status", "source", "note")
+CONTEXT_COLUMNS = ("area", "indicator", "group", "year", "value", "unit", "status", "source", "note", "note_en")
 
 
 def load_context(path: Path | str | None = None, sources_file: Path | str | None = None) -> pd.DataFrame:
@@ -434,7 +446,8 @@ def load_context(path: Path | str | None = None, sources_file: Path | str | None
             out.append({"area": r["area"].strip(), "indicator": r["indicator"].strip(),
                         "group": (r.get("group") or "").strip() or "all", "year": int(year),  # type: ignore[arg-type]
                         "value": float(value), "unit": (r.get("unit") or "").strip(),  # type: ignore[arg-type]
-                        "status": status, "source": source, "note": (r.get("note") or "").strip()})
+                        "status": status, "source": source, "note": (r.get("note") or "").strip(),
+                        "note_en": (r.get("note_en") or "").strip()})
     if problems:
         raise ObservationError(problems)
     return pd.DataFrame(out, columns=list(CONTEXT_COLUMNS))

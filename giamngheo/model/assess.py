@@ -90,8 +90,8 @@ def classify(progress: float | None, met: bool) -> str:
 def _scalar(x: Any) -> float | None:
     if x is None:
         return None
-    x = float(np.mean(x))
-    return None if np.isnan(x) else x
+    x = float(x) if isinstance(x, (float, int)) else float(np.mean(x))
+    return None if x != x else x
 
 
 def progress_base(plan: Plan, tg: Target, real: dict[int, float]) -> tuple[int, float] | None:

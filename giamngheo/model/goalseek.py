@@ -187,13 +187,7 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
             a_x, b_x = float(fine[j]), float(fine[min(j + 1, len(fine) - 1)])
         if a_x == b_x:
             break
-    x = b_x if sense == ">=" else a_x
-    step = xtol
-    for _ in range(60):     # the meeting side, confirmed on the lever value alone
-        if bool(np.all(measure(x).met())):
-            break
-        x = x + step if sense == ">=" else x - step
-        step *= 2
+    x = b_x if sense == ">=" else a_x       # a grid value at which the model met the target
     x = float(min(max(x, lo), hi))
     # the value was confirmed above on the target's own path; where that path is the poverty model's or the
     # lever's own, it is the full projection's path by construction; otherwise it is run once in full

@@ -52,12 +52,12 @@ class Target:
     lever: str = ""
     params: tuple[tuple[str, Any], ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", dict(self.params))   # the kind's fields, read by name
+
     def __getattr__(self, name: str) -> Any:
         if name in KIND_FIELD_NAMES:
-            for k, v in object.__getattribute__(self, "params"):
-                if k == name:
-                    return v
-            return None
+            return object.__getattribute__(self, "_by_name").get(name)
         raise AttributeError(name)
 
     @classmethod

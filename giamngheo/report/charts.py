@@ -139,6 +139,19 @@ def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = Fa
         .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
 
 
+def scaled_type(spec: dict, per: float = 19.0, low: float = 12.0, high: float = 26.0) -> dict:
+    """The spec with its type sizes following its own height (a Vega expression: ``height / per``,
+    kept within ``low``–``high`` px): for a chart whose box the page sizes from the screen (meeting
+    mode), so that axis, legend and label text grow with the screen like the rest of the page."""
+    fs = {"expr": f"clamp(height / {per:g}, {low:g}, {high:g})"}
+    cfg = dict(spec.get("config") or {})
+    cfg["axis"] = {**cfg.get("axis", {}), "labelFontSize": fs, "titleFontSize": fs}
+    cfg["legend"] = {**cfg.get("legend", {}), "labelFontSize": fs, "titleFontSize": fs,
+                     "symbolSize": {"expr": f"clamp(height / {per:g}, {low:g}, {high:g}) * 12"}}
+    cfg["text"] = {**cfg.get("text", {}), "fontSize": fs}
+    return {**spec, "config": cfg}
+
+
 # ------------------------------------------------------------------------------------ line charts
 
 def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, break_year: int | None = None,
@@ -189,7 +202,7 @@ def path_frame(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
 def records(data: pd.DataFrame | Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """A chart's rows as dicts (a table's missing values as None)."""
     if isinstance(data, pd.DataFrame):
-        return data.astype(object).where(pd.notna(data), None).to_dict("records")
+        return [{k: _none(v) for k, v in r.items()} for r in data.to_dict("records")]
     return list(data)
 
 
@@ -202,7 +215,14 @@ def columns(rows: Sequence[dict[str, Any]], cols: Sequence[str] | None = None) -
 
 
 def _none(v: Any) -> Any:
-    return None if isinstance(v, float) and v != v else v
+    """A missing value (NaN, pandas' NA) as None; numpy numbers as Python numbers."""
+    if isinstance(v, float):
+        return None if v != v else float(v)
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 def _band_columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:

@@ -356,7 +356,7 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
     spec["width"] = "container"
     if stretch:
         # a legend below the plot would add height the viewport-sized container has not got
-        spec = _legends_right(spec)
+        spec = charts.scaled_type(_legends_right(spec))   # its text grows with the screen, as the page's does
         spec["height"] = "container"
         spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")

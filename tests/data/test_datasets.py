@@ -192,7 +192,7 @@ def test_an_alternative_to_nothing_is_named_by_row_and_column(tmp_path):
 
 def test_context_loads_with_its_columns_and_sources():
     cx = load_context()
-    assert list(cx.columns) == ["area", "indicator", "group", "year", "value", "unit", "status", "source", "note"]
+    assert list(cx.columns) == ["area", "indicator", "group", "year", "value", "unit", "status", "source", "note", "note_en"]
     assert len(cx) == len(rows(CONTEXT))
     assert set(cx["area"]) == {"tra_vinh", "vinh_long_merged", "vietnam"}
     got = {(r.area, r.indicator, r.group, r.year): r.value for r in cx.itertuples()}

@@ -477,7 +477,7 @@ def test_start_of_year_compared_with_the_end_of_the_year_before():
 
 def test_table_rows_checked_with_the_rows_outside_the_table():
     row = {"indicator": "households", "group": "all", "year": 2024, "value": 100.0, "unit": "households",
-           "status": "official", "source": "s", "note": ""}
+           "status": "official", "source": "s", "note": "", "note_en": ""}
     clean, probs = ig.check_table_rows([dict(row, group="khmer")], [row], "bảng")
     assert probs == [] and clean == [dict(row, group="khmer", value=100.0)]
     clean, probs = ig.check_table_rows([dict(row, value=5.0)], [row], "bảng")        # same key as an outside row

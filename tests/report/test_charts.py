@@ -251,3 +251,20 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
     assert not at.exception
     after = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
     assert after and after != before
+
+
+def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
+    """Meeting mode sizes the chart's box from the screen (40 % of its height); the chart's type follows
+    the box: every text of the chart is larger in a box 1.8× as high, and no smaller than 12 px."""
+    items = [("poor_rate", g, g) for g in ["all", *ctx.groups]]
+    rows = charts.path_rows(mc.projection, items, "vi", break_year=ctx.plan.standard.break_year, from_year=2021,
+                            bands=True)
+    spec = charts.scaled_type(charts.line_chart(rows, "y", "vi", break_year=ctx.plan.standard.break_year))
+
+    def sizes(h: int) -> set[float]:
+        svg = vlc.vegalite_to_svg(charts.spec_records(dict(spec, height=h, width=2 * h)))
+        return {float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)px"', svg)}
+    small, large = sizes(250), sizes(450)
+    assert small and large and min(small) >= 12
+    assert min(large) > max(small)          # all of the text, not only the axis labels
+    assert max(large) == pytest.approx(450 / 19, rel=1e-6)   # height / 19, as the expression says

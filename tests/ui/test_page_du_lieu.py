@@ -4,10 +4,12 @@ status and source as text, the other readings, the province and national figures
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +136,44 @@ def test_a_broken_alternatives_file_is_listed_as_text_not_a_traceback(monkeypatc
     assert "alternatives.csv" in msg and "3" in msg and "alternative_to" in msg and "**poor**" in msg   # as text
     # the rest of the page still draws
     assert any("Địa bàn" in d.value.columns for d in at.dataframe)
+
+
+ENGLISH = re.compile(r"\b(the|of|and|about|rising|households?|from|with|a year|plus|minus|published)\b", re.I)
+# common Vietnamese words (place names such as Trà Cú keep their diacritics in English)
+VIETNAMESE = re.compile(r"\b(hộ|nghèo|năm|của|và|các|được|giảm|tăng|khoảng|ước tính|số|tỷ lệ|trong đó)\b", re.I)
+
+
+def _unquoted(s: str) -> str:
+    """A note without what it quotes from a source ("…", «…»): a citation stays in its language."""
+    return re.sub(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|'[^']*'", " ", s)
+
+
+@pytest.mark.parametrize("dataset", ["default", "demo"])
+def test_notes_are_in_the_pages_language(dataset, request):
+    """Issue 13: the data files' notes are in Vietnamese on the Vietnamese page (no English working notes
+    such as «rising ~0.6 a year») and in English on the English page: every note of the CSV files, in its
+    column for the language, and none of them reads in the other language."""
+    if dataset == "demo":
+        request.getfixturevalue("demo_dataset")
+    path = DATA / ("demo" if dataset == "demo" else "") / "observations.csv"
+    rs = rows(path)
+    for lang, col, first in (("vi", "note", "Chỉ tiêu"), ("en", "note_en", "Indicator")):
+        at = page(lang=lang)
+        assert not at.exception
+        shown = set(table(at, first, "Nhóm" if lang == "vi" else "Group").iloc[:, -1])
+        want = {r[col] for r in rs if r[col]}
+        assert want and want <= shown, sorted(want - shown)[:3]
+        for note in want:
+            text = _unquoted(note)
+            if lang == "vi":
+                assert not ENGLISH.search(text), note
+            else:
+                assert not VIETNAMESE.search(text), note
+        other = [d.value for d in at.dataframe]
+        for df in other:        # the other readings, the context figures and the sources: same rule
+            for c in df.columns:
+                if c in ("Ghi chú", "Cách tính, trích dẫn", "Vì sao không dùng", "Note", "Working or quotation", "Why not used"):
+                    for note in df[c]:
+                        if note:
+                            bad = ENGLISH if lang == "vi" else VIETNAMESE
+                            assert not bad.search(_unquoted(str(note))), (c, note)

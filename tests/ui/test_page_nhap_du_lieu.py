@@ -73,7 +73,9 @@ def test_viewer_cannot_edit_or_save_but_can_check(db_url):
     assert at.title[0].value == "Nhập số liệu"
     assert "chế độ xem" in texts(at.info)
     assert len(at.data_editor) == 0                                 # a read-only table instead
-    assert len(table(at, "Chỉ tiêu").columns) == 8
+    # the data file's columns, the English note included
+    assert list(table(at, "Chỉ tiêu").columns) == ["Chỉ tiêu", "Nhóm", "Năm", "Giá trị", "Đơn vị", "Trạng thái", "Nguồn",
+                                                   "Ghi chú", "Ghi chú (tiếng Anh)"]
     at = upload(at, to_csv(review_rows(2024)))
     assert "Tất cả 17 dòng hợp lệ." in texts(at.success)           # checking needs nothing
     at.text_input(key="gn_source").set_value("QĐ thử").run()

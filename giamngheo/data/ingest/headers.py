@@ -175,6 +175,7 @@ LONG_ALIASES = {
     "status": ("status", "trang thai", "tinh trang"),
     "source": ("source", "nguon", "nguon so lieu"),
     "note": ("note", "ghi chu"),
+    "note_en": ("note_en", "note (english)", "ghi chu tieng anh"),
 }
 STATUS_ALIASES = {"official": "official", "chinh thuc": "official", "estimate": "estimate", "uoc tinh": "estimate",
                   "illustrative": "illustrative", "minh hoa": "illustrative", "review": "review",
@@ -185,7 +186,7 @@ _COMMUNE_HEADERS = {"xa", "xa thi tran", "ten xa", "ten xa thi tran", "don vi", 
                     "xa phuong thi tran", "don vi hanh chinh", "commune", "commune or town", "communes", "unit",
                     "xa thi tran don vi", "ten dia ban"}
 _YEAR_HEADERS = {"nam", "year", "nam ra soat", "ky ra soat"}
-_SKIP_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no", "ghi chu", "note", "notes"}
+_SKIP_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no", "ghi chu", "note", "notes", "note_en", "ghi chu tieng anh"}
 _TOTAL_NAMES = ("tong cong", "tong", "cong", "toan huyen", "tong so", "total", "huyen tra cu", "tong toan huyen",
                 "ca huyen", "all")
 

@@ -64,6 +64,7 @@ def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicato
         d["group"] = GROUP_ALIASES.get(cm.fold(g), g) if g and not cm.is_commune_group(g) else g
         for c in ("indicator", "unit", "source", "note"):
             d[c] = str(d[c]).strip()
+        d["note_en"] = str(d.get("note_en") or "").strip()
         rows.append(d)
         records.append(Record(line, "row", raw=raw))
     clean, probs = validate_rows(rows, name, indicators, None)

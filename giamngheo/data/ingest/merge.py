@@ -95,7 +95,7 @@ def change_summary(old: Iterable[dict[str, Any]] | None, new: Iterable[dict[str,
 
     def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return num(a.get("value")) == num(b.get("value")) and all(
-            str(a.get(c) or "").strip() == str(b.get(c) or "").strip() for c in ("unit", "status", "source", "note"))
+            str(a.get(c) or "").strip() == str(b.get(c) or "").strip() for c in ("unit", "status", "source", "note", "note_en"))
 
     nw = {key(r): r for r in new}
     if old is None:

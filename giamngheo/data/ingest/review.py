@@ -279,14 +279,17 @@ def standard_of(year: int, break_year: int | None = None) -> str:
     return "nd351_2025" if year >= (break_year or STANDARD_BREAK_YEAR) else "nd07_2021"
 
 
-def _ethnic_note(r: Record, cid: str) -> str:
+ETHNIC_NOTE = {"vi": "; trong đó DTTS (gồm cả Khmer): {n}", "en": "; of which ethnic minorities (Khmer included): {n}"}
+
+
+def _ethnic_note(r: Record, cid: str, lang: str = "vi") -> str:
     """The ethnic-minority count that goes with a stored row (kept in its note: no "ethnic" group)."""
     base = cid[: -len("_khmer")] if cid.endswith("_khmer") else cid
     eth = r.values.get(f"{base}_ethnic")
     if eth is None or base not in ("households", "poor_end", "near_poor_end"):
         return ""
     if cid.endswith("_khmer") or r.values.get(f"{base}_khmer") is None:
-        return f"; trong đó DTTS (gồm cả Khmer): {fmt_num(eth, 'vi', 0)}"
+        return ETHNIC_NOTE[lang].format(n=fmt_num(eth, lang, 0))
     return ""
 
 
@@ -312,7 +315,7 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
         if r.kind != "unit" or r.unit is None or r.year is None:
             continue
         per_year.setdefault((r.year, r.unit.era), []).append(r)
-        std[r.year] = t(f"ingest.standard.{standard_of(r.year, break_year)}", "vi")
+        std[r.year] = {L: t(f"ingest.standard.{standard_of(r.year, break_year)}", L) for L in ("vi", "en")}
         for cid, (ind, khmer) in REVIEW_TO_INDICATOR.items():
             v = r.values.get(cid)
             if v is None:
@@ -321,7 +324,9 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
                          "value": _plain(v), "unit": indicators[ind].unit if ind in indicators else "",
                          "status": status, "source": source,
                          "note": f"{checked.file}, dòng {r.line}: {str(r.raw.get('commune', '')).strip()}; "
-                                 f"{std[r.year]}{_ethnic_note(r, cid)}"})
+                                 f"{std[r.year]['vi']}{_ethnic_note(r, cid)}",
+                         "note_en": f"{checked.file}, row {r.line}: {str(r.raw.get('commune', '')).strip()}; "
+                                    f"{std[r.year]['en']}{_ethnic_note(r, cid, 'en')}"})
     for year in sorted(std):
         notes.append(Note("standard", (("year", year), ("standard", f"@ingest.standard.{standard_of(year, break_year)}"))))
     if any(c in checked.columns for c in ETHNIC_COLUMNS):
@@ -338,14 +343,15 @@ def review_to_rows(checked: Checked, status: str, source: str, indicators: dict[
                 continue
             base = cid[: -len("_khmer")] if khmer else cid
             eths = [r.values.get(f"{base}_ethnic") for r in recs]
-            eth = ""
+            eth = {"vi": "", "en": ""}
             if base in ("households", "poor_end", "near_poor_end") and None not in eths and (
                     khmer or any(r.values.get(f"{base}_khmer") is None for r in recs)):
-                eth = f"; trong đó DTTS (gồm cả Khmer): {fmt_num(sum(eths), 'vi', 0)}"  # type: ignore[arg-type]
+                eth = {L: ETHNIC_NOTE[L].format(n=fmt_num(sum(eths), L, 0)) for L in eth}  # type: ignore[arg-type]
             rows.append({"indicator": ind, "group": "khmer" if khmer else "all", "year": year,
                          "value": _plain(sum(vals)), "unit": indicators[ind].unit if ind in indicators else "",  # type: ignore[arg-type]
                          "status": status, "source": source,
-                         "note": f"= tổng {n_total} xã ({checked.file}); {std[year]}{eth}"})
+                         "note": f"= tổng {n_total} xã ({checked.file}); {std[year]['vi']}{eth['vi']}",
+                         "note_en": f"= sum of {n_total} communes ({checked.file}); {std[year]['en']}{eth['en']}"})
         notes.append(Note("district_total", (("year", year), ("n", n_total))))
     return Mapped(rows, notes)
 

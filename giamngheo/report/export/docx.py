@@ -308,10 +308,10 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
     for sid, src in ctx.obs.sources.items():
         if sid not in used:
             continue
-        bits = [str(src.get("title", sid))]
+        bits = [field(src, "title", L) or sid]
         for k in ("issuer", "date"):
             if src.get(k):
-                bits.append(str(src[k]))
+                bits.append(field(src, k, L))
         p = _para(doc, f"[{sid}] " + ". ".join(bits) + ".", size=11, space_after=2)
         if src.get("url"):
             _run(p, " " + str(src["url"]), size=10, color="1F4E79")

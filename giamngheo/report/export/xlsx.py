@@ -204,11 +204,12 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
     for r in ctx.obs.df.itertuples(index=False):
         ind = ctx.indicators.get(r.indicator)
         ids = _source_ids(r.source)
-        title = "; ".join(str(sources.get(s, {}).get("title", s)) for s in ids)
+        title = "; ".join(field(sources[s], "title", L) if s in sources else s for s in ids)
         url = sources.get(ids[0], {}).get("url", "") if ids else ""
         status = ("" if r.status in ("official", "review") else "◇ ") + t(f"quality.{r.status}", L)
         n = sh.add([r.indicator, field(ind, "name", L) if ind else r.indicator, _group(r.group, L), int(r.year),
-                    float(r.value), _unit(ind, L), status, r.source, title, url, r.note or r.inputs],
+                    float(r.value), _unit(ind, L), status, r.source, title, url,
+                    field({"note": r.note, "note_en": getattr(r, "note_en", "")}, "note", L) or r.inputs],
                    {4: FMT_YEAR, 5: _number_format(ind.kind if ind else None, ind.unit if ind else None)})
         if url:
             sh.ws.cell(row=n, column=10).hyperlink = url
@@ -218,7 +219,7 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
     sh = _Sheet(sheets["sources"], [t(f"export.col_{c}", L) for c in ("source", "source_title", "issuer", "date",
                                                                        "link")], [24, 60, 30, 12, 50])
     for sid, s in sources.items():
-        n = sh.add([sid, str(s.get("title", "")), str(s.get("issuer", "")), str(s.get("date", "")),
+        n = sh.add([sid, field(s, "title", L), field(s, "issuer", L), str(s.get("date", "")),
                     str(s.get("url", ""))])
         if s.get("url"):
             sh.ws.cell(row=n, column=5).hyperlink = str(s["url"])
