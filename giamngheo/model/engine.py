@@ -543,13 +543,22 @@ def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], m
             covered.add((a.indicator, a.group))
     if not trends:
         return out
-    brk = ctx.break_year
+    out += [p for key, p in _trend_paths(ctx).items() if want(key)]
+    return out
+
+
+@lru_cache(maxsize=32)
+def _trend_paths(ctx: Context) -> dict[tuple[str, str], SeriesPath]:
+    """The trend of every series in the data (no assumption reaches a trend: made once per context;
+    the paths are shared by every projection and never changed)."""
+    out = {}
     for ind_id, group in ctx.obs.keys():
-        if not want((ind_id, group)) or ind_id not in ctx.indicators:
+        if ind_id not in ctx.indicators:
             continue
-        p = trend_path(ctx.indicators[ind_id], group, ctx.obs.series(ind_id, group), ctx.horizon, break_year=brk)
+        p = trend_path(ctx.indicators[ind_id], group, ctx.obs.series(ind_id, group), ctx.horizon,
+                       break_year=ctx.break_year)
         if p:
-            out.append(_with_nowcast(p, ctx.current_year))
+            out[(ind_id, group)] = _with_nowcast(p, ctx.current_year)
     return out
 
 

@@ -19,8 +19,16 @@ tune_allocator()
 
 
 def lang() -> str:
-    v = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
-    return v if v in i18n.LANGS else i18n.DEFAULT_LANG
+    """The session's language; read once per script run (it is asked for some 300 times a run), once the
+    language switch has set it (app.py sets it first thing on a session's first run)."""
+    memo = _run_memo()
+    v = memo.get("lang")
+    if v is None:
+        v = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
+        v = v if v in i18n.LANGS else i18n.DEFAULT_LANG
+        if LANG_KEY in st.session_state:
+            memo["lang"] = v
+    return v
 
 
 def tr(key: str, **params: Any) -> str:
