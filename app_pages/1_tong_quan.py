@@ -17,11 +17,10 @@ verdicts = mc.verdicts
 rows = board(ctx.plan, ctx.indicators, verdicts, lang())
 s = summary(rows)
 
-levers.ensure_css()
-st.markdown("""<style>
-[data-testid='stMainBlockContainer'] {padding-top:1rem;}
+levers.ensure_css("""<style>
+[data-testid='stMainBlockContainer'] {padding-top:3.9rem;}   /* clear of the top navigation (3.75rem) */
 [data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
-</style>""", unsafe_allow_html=True)
+</style>""")
 
 st.title(tr("overview.title"))
 st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
@@ -36,11 +35,11 @@ with right:
 for text in notices():
     st.warning(text, icon="⚠️")
 # one "needed" figure per 2030 poverty target, the same as on every page; and where the 2026 base comes from
-for tg in ctx.plan.targets:
-    v = next(x for x in verdicts if x.target == tg.id)
-    if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None:
-        st.caption(needs.need_line(ctx, sc, tg, v, lang()))
-st.caption(explain.base_note(ctx, sc, lang()))
+# (one caption, a line each: every element is a message to the browser)
+lines = [needs.need_line(ctx, sc, tg, v, lang()) for tg in ctx.plan.targets
+         for v in [next(x for x in verdicts if x.target == tg.id)]
+         if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None]
+st.caption("  \n".join([*lines, explain.base_note(ctx, sc, lang())]))
 
 st.markdown(f"**{tr('screen.other_levers')}**")
 levers.render_other_groups(skip=levers.headline_ids())
@@ -50,12 +49,11 @@ st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('ap
            + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
                 total=s["total"]) + " · "
            + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
-                        for k, n in s["counts"].items() if n))
-st.caption(tr("app.data_note") + " " + tr("overview.hover"))
+                        for k, n in s["counts"].items() if n)
+           + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
 
 cols = columns(ctx.plan, lang())
 for area in ctx.plan.areas:
     area_rows = [r for r in rows if r.area == area]
     good = sum(r.good for r in area_rows)
-    st.markdown(f"#### {tr('area.' + area)} · {good}/{len(area_rows)}")
-    render_board(area_rows, cols)
+    render_board(area_rows, cols, heading=f"{tr('area.' + area)} · {good}/{len(area_rows)}")

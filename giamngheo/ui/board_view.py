@@ -15,6 +15,7 @@ __all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_board", "ensure_c
 CSS = """
 <style>
 .gn-board {width:100%; border-collapse:collapse; font-size:var(--gn-size, 1rem);}
+h4.gn-board-h {font-size:1.25rem; font-weight:600; padding:.6rem 0 .3rem 0; margin:0;}
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
 .gn-board td.num {white-space:nowrap; text-align:right;}
@@ -46,9 +47,13 @@ def mark(row: BoardRow) -> str:
     return f' <span class="gn-mark" title="{escape(q)}" aria-label="{escape(q)}">◇</span>'
 
 
-def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem") -> None:
-    """One row per target; a verdict column per period, with the result under the badge."""
-    st.markdown(CSS, unsafe_allow_html=True)
+def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",
+                 heading: str = "") -> None:
+    """One row per target; a verdict column per period, with the result under the badge. ``heading``: a
+    title drawn with the table, in the same element (every element is a message to the browser)."""
+    from giamngheo.ui.state import run_once
+    css = CSS if run_once("board_css") else ""
+    top = f'<h4 class="gn-board-h">{escape(heading)}</h4>' if heading else ""
     head = [tr("board.col_number"), tr("board.col_target"), tr("board.col_latest"), tr("board.col_goal")]
     head += [label for _, label in cols]
     if not compact:
@@ -76,4 +81,4 @@ def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: boo
             cells.append(f'<td class="num">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
-    st.markdown("".join(out), unsafe_allow_html=True)
+    st.markdown(css + top + "".join(out), unsafe_allow_html=True)

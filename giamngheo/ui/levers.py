@@ -24,6 +24,7 @@ OVERVIEW_PAGES = ("", "tong-quan")
 MEETING_PAGES = ("cuoc-hop",)
 BOX = "_gn_box_{}"             # the number box of lever id
 BOX_ERR = "_gn_box_err_{}"      # what was typed in it that is not a number (shown under it)
+BOX_WIDTH = 100                 # px: the number box beside its slider (12 characters, "1.234.567,89")
 
 
 def headline_ids() -> list[str]:
@@ -201,17 +202,16 @@ def render_lever(a: Assumption, needs: dict) -> None:
     box = BOX.format(a.id)
     err = st.session_state.pop(BOX_ERR.format(a.id), None)   # said once, under what was typed
     with st.container(key=f"gn_lever_{a.id}", gap=None):
-        s_col, b_col = st.columns([2.5, 1], gap="small", vertical_alignment="bottom")
-        with s_col:
+        # one row: the slider and its number box (a horizontal container: one element, where columns are three)
+        with st.container(gap="small", horizontal=True, vertical_alignment="bottom"):
             cur = float(_slider(a))       # the value the slider took (a link's value is seeded when it is drawn)
-        # the box shows the slider's value (written every run: a page switch drops an undrawn box's value),
-        # unless it holds what was just typed and refused
-        if err is None:
-            st.session_state[box] = fmt_lever(a, cur, L)
-        with b_col:
+            # the box shows the slider's value (written every run: a page switch drops an undrawn box's value),
+            # unless it holds what was just typed and refused
+            if err is None:
+                st.session_state[box] = fmt_lever(a, cur, L)
             st.text_input(tr("screen.box_label", name=field(a, "label")), key=box, on_change=_on_box,
                           args=(a.id,), label_visibility="collapsed", max_chars=12,
-                          help=tr("screen.box_help"))
+                          help=tr("screen.box_help"), width=BOX_WIDTH)
         need = _need_text(a, needs.get(a.id, []), cur)
         rng = tr("screen.range", lo=fmt_lever(a, a.min, L), hi=fmt_lever(a, a.max, L), unit=unit(a))
         line = rng + (" · " + need if need else "")
@@ -380,7 +380,7 @@ CSS = """<style>
 .gn-head-goal {font-size:1rem; color:#333;}
 .gn-head-chance {font-size:1.05rem; color:#222; font-weight:600;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
-.gn-lever-note {font-size:.82rem; color:#444; margin:-.3rem 0 0 0; line-height:1.25;}
+.gn-lever-note {font-size:.82rem; color:#444; margin:-.45rem 0 -.2rem 0; line-height:1.25;}
 [data-testid='stMarkdownContainer']:has(> .gn-lever-note) {margin-bottom:0 !important;}
 [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {padding-left:.3rem; padding-right:.4rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
@@ -391,8 +391,9 @@ CSS = """<style>
 </style>"""
 
 
-def ensure_css() -> None:
-    st.markdown(CSS, unsafe_allow_html=True)
+def ensure_css(extra: str = "") -> None:
+    """The levers' and headline's style sheet, with a page's own rules (``extra``) in the same element."""
+    st.markdown(CSS + extra, unsafe_allow_html=True)
 
 
 # ------------------------------------------------------------------------------------ a number box

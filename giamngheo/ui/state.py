@@ -96,6 +96,16 @@ def _run_memo() -> dict:
     return held[1]
 
 
+def run_once(name: str) -> bool:
+    """True the first time ``name`` is asked for in a script run (e.g. a style sheet drawn once a run)."""
+    memo = _run_memo()       # (no Streamlit run, e.g. a bare import: a new dict, so every time)
+    done = memo.setdefault("_once", set())
+    if name in done:
+        return False
+    done.add(name)
+    return True
+
+
 def forget_run_memo() -> None:
     """Drop what this run memoised (after saving a data version, or a change of the sliders in a run)."""
     _run_memo().clear()
