@@ -79,12 +79,10 @@ st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WOR
 def _style(_df):
     import pandas as pd
     out = pd.DataFrame("", index=vt.table.index, columns=vt.table.columns)
-    for label in vt.scenario_columns:
-        for i in vt.table.index:
-            css = f"background-color: {STATUS_TINT.get(vt.status.at[i, label], '')}"
-            if vt.changed.at[i, label]:
-                css += "; font-weight: 700; border: 2px solid #1f4e79"
-            out.at[i, label] = css
+    for label in vt.scenario_columns:      # a column at a time (cell by cell took 20 ms a rerun)
+        out[label] = [f"background-color: {STATUS_TINT.get(s, '')}" + ("; font-weight: 700; border: 2px solid #1f4e79"
+                                                                       if c else "")
+                      for s, c in zip(vt.status[label].tolist(), vt.changed[label].tolist())]
     return out
 
 
