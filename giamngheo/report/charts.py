@@ -139,15 +139,21 @@ def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = Fa
         .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
 
 
-def scaled_type(spec: dict, per: float = 19.0, low: float = 12.0, high: float = 26.0) -> dict:
-    """The spec with its type sizes following its own height (a Vega expression: ``height / per``,
-    kept within ``low``–``high`` px): for a chart whose box the page sizes from the screen (meeting
-    mode), so that axis, legend and label text grow with the screen like the rest of the page."""
-    fs = {"expr": f"clamp(height / {per:g}, {low:g}, {high:g})"}
+def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 44.0, low: float = 12.0,
+                high: float = 26.0) -> dict:
+    """The spec with its type sizes following the box the page gives it (meeting mode sizes it from the
+    screen), so that axis, legend and label text grow with the screen like the rest of the page: the
+    smaller of the box's height / ``per_height`` and width / ``per_width``, kept within ``low``–``high``
+    px. The box is Vega's ``containerSize()`` (the element's size, known before the layout, so the
+    layout makes room for the larger text); where there is no element (vl-convert: a PNG, the tests)
+    the plot's own size stands in for it."""
+    size = (f"clamp(min((containerSize()[0] || width * 1.2) / {per_width:g}, "
+            f"(containerSize()[1] || height * 1.3) / {per_height:g}), {low:g}, {high:g})")
+    fs = {"expr": size}
     cfg = dict(spec.get("config") or {})
     cfg["axis"] = {**cfg.get("axis", {}), "labelFontSize": fs, "titleFontSize": fs}
     cfg["legend"] = {**cfg.get("legend", {}), "labelFontSize": fs, "titleFontSize": fs,
-                     "symbolSize": {"expr": f"clamp(height / {per:g}, {low:g}, {high:g}) * 12"}}
+                     "symbolSize": {"expr": f"{size} * 12"}}
     cfg["text"] = {**cfg.get("text", {}), "fontSize": fs}
     return {**spec, "config": cfg}
 

@@ -255,16 +255,19 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
 
 def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
     """Meeting mode sizes the chart's box from the screen (40 % of its height); the chart's type follows
-    the box: every text of the chart is larger in a box 1.8× as high, and no smaller than 12 px."""
+    the plot: every text of the chart is larger in a plot 1.8× as large, no smaller than 12 px, and a
+    narrow plot keeps small type."""
     items = [("poor_rate", g, g) for g in ["all", *ctx.groups]]
     rows = charts.path_rows(mc.projection, items, "vi", break_year=ctx.plan.standard.break_year, from_year=2021,
                             bands=True)
     spec = charts.scaled_type(charts.line_chart(rows, "y", "vi", break_year=ctx.plan.standard.break_year))
 
-    def sizes(h: int) -> set[float]:
-        svg = vlc.vegalite_to_svg(charts.spec_records(dict(spec, height=h, width=2 * h)))
+    def sizes(h: int, w: int) -> set[float]:
+        svg = vlc.vegalite_to_svg(charts.spec_records(dict(spec, height=h, width=w)))
         return {float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)px"', svg)}
-    small, large = sizes(250), sizes(450)
+    small, large = sizes(240, 1300), sizes(400, 2000)
     assert small and large and min(small) >= 12
     assert min(large) > max(small)          # all of the text, not only the axis labels
-    assert max(large) == pytest.approx(450 / 19, rel=1e-6)   # height / 19, as the expression says
+    # no element here (vl-convert): the plot's height × 1.3 stands in for the box's, / 22
+    assert max(small) == pytest.approx(240 * 1.3 / 22) and max(large) == pytest.approx(min(26, 400 * 1.3 / 22))
+    assert max(sizes(400, 240)) == pytest.approx(12)       # a narrow plot: width × 1.2 / 44 < 12, kept at 12
