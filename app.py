@@ -11,9 +11,10 @@ from giamngheo.scenario.assumptions import URL_VERSION
 from giamngheo.ui import levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui.pages import discover, sections
-from giamngheo.ui.state import DATASET_KEY, context, demo_active, tr
+from giamngheo.ui.state import DATASET_KEY, context, demo_active, tr, warm_up
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
+warm_up()   # once per process, in the background: the main chart's templates before the first slider move
 
 # The data: the real data unless the demo dataset is chosen explicitly (?dataset=demo, or the data page).
 if DATASET_KEY not in st.session_state:

@@ -28,7 +28,7 @@ st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
 left, right = st.columns([1.1, 1], gap="medium")
 with left:
     st.markdown(f"**{tr('screen.chart_title')}**")
-    levers.main_chart_slot(mc, height=290)
+    levers.main_chart_slot(mc, height=levers.OVERVIEW_CHART_HEIGHT)
 with right:
     st.markdown(f"**{tr('screen.levers')}**")
     levers.render_levers(levers.headline_ids())

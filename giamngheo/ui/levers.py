@@ -325,30 +325,56 @@ def _legends_right(node: Any) -> Any:
     return node
 
 
+OVERVIEW_CHART_HEIGHT = 290     # px: the overview's main chart (a meeting's fills its box)
+
+
+def _main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) -> dict:
+    """The main chart's spec (the overview's; meeting mode's one-panel version with ``stretch``)."""
+    from giamngheo.i18n import t
+    from giamngheo.report import charts, views
+    brk = ctx.plan.standard.break_year if ctx.plan.standard else None
+    if not stretch:
+        rows = views.main_chart_rows(ctx, sc, mc, lang=L)
+        return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L))
+    # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
+    groups = ["all"] + list(ctx.groups)
+    items = [("poor_rate", g, t(f"group.{g}", L)) for g in groups]
+    rows = charts.path_rows(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
+    marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
+    return charts.line_chart(rows, t("screen.chart_y", L), L, targets=marks, break_year=brk, height=h)
+
+
+def warm_up(ctx: Any) -> None:
+    """Build the main chart's templates (both languages; the default scenario and a moved one, which
+    draws the baseline) once, so that the first person to move a slider does not wait for them (about
+    1 s each). Run in a background thread when the process starts (app.py)."""
+    from giamngheo.i18n import LANGS
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.scenario.assumptions import Scenario
+    for sc in (Scenario(), Scenario.of("", {"jobs": ctx.registry["jobs"].default + 10} if "jobs" in ctx.registry else {})):
+        mc = monte_carlo_cached(ctx, sc)
+        for L in LANGS:
+            _main_chart_specs(ctx, sc, mc, L, OVERVIEW_CHART_HEIGHT, False)
+            _main_chart_specs(ctx, sc, mc, L, 300, True)
+
+
 def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> None:
     """The main chart (``giamngheo.report.charts.main_chart``): the poor rate, all households and Khmer,
     from the plan's start to its horizon; actual solid, projection dashed, the band, the default
     scenario as a faint baseline, the targets, and its own axis after the standard break."""
-    from giamngheo.report import charts, views
+    from giamngheo.report import charts
     from giamngheo.ui.chart import cached_spec, ref
     from giamngheo.ui.state import scenario
     ctx = context()
     L = lang()
-    brk = ctx.plan.standard.break_year if ctx.plan.standard else None
     stretch = height == "stretch"     # fill a container whose height the page's CSS sets (meeting mode: vh)
     h = 300 if stretch else int(height)
 
     def build():
-        rows = views.main_chart_rows(ctx, scenario(), mc, lang=L)
-        return charts.main_chart(rows, L, break_year=brk, height=h, y_title=tr("screen.chart_y"))
+        return _main_chart_specs(ctx, scenario(), mc, L, h, False)
 
     def build_simple():
-        # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
-        groups = ["all"] + list(ctx.groups)
-        items = [("poor_rate", g, tr(f"group.{g}")) for g in groups]
-        rows = charts.path_rows(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
-        marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
-        return charts.line_chart(rows, tr("screen.chart_y"), L, targets=marks, break_year=brk, height=h)
+        return _main_chart_specs(ctx, scenario(), mc, L, h, True)
 
     spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart", (ref(mc), ctx.key, h),
                           build_simple if stretch else build)

@@ -55,6 +55,25 @@ def _embedded(name: str | None) -> Context:
     return default_context(dataset=name)
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up() -> bool:
+    """Once per process, in a background thread: the main chart's templates, so that the first slider
+    move anyone makes does not pay for building them (giamngheo.ui.levers.warm_up)."""
+    import threading
+
+    from giamngheo.ui import levers
+
+    def work() -> None:
+        import time
+        time.sleep(2)       # after the first page, which needs the CPU more
+        try:
+            levers.warm_up(_embedded(None))
+        except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
+            pass
+    threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
+    return True
+
+
 def chosen_dataset() -> str | None:
     """The embedded dataset chosen in this session (a link's ``?dataset=demo`` or the data page)."""
     from giamngheo.paths import DATASETS

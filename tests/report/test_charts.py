@@ -271,3 +271,17 @@ def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
     # no element here (vl-convert): the plot's height × 1.3 stands in for the box's, / 22
     assert max(small) == pytest.approx(240 * 1.3 / 22) and max(large) == pytest.approx(min(26, 400 * 1.3 / 22))
     assert max(sizes(400, 240)) == pytest.approx(12)       # a narrow plot: width × 1.2 / 44 < 12, kept at 12
+
+
+def test_the_warm_up_builds_every_main_chart_template_a_slider_move_needs(ctx):
+    """app.py warms the process up (in a background thread): afterwards the first slider move, in either
+    language and on the overview or in meeting mode, builds no template of its own."""
+    from giamngheo.ui import levers
+    levers.warm_up(ctx)
+    n = len(charts._TEMPLATES)
+    sc = Scenario.of("", {"jobs": 4321, "overseas": 777})
+    mc = monte_carlo_cached(ctx, sc)
+    for lang in ("vi", "en"):
+        for stretch in (False, True):
+            levers._main_chart_specs(ctx, sc, mc, lang, 300 if stretch else levers.OVERVIEW_CHART_HEIGHT, stretch)
+    assert len(charts._TEMPLATES) == n
