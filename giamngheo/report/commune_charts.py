@@ -21,7 +21,7 @@ def ranking_chart(df: pd.DataFrame, value: str, x_title: str, lang: str, *, rule
 
     def build() -> alt.TopLevelMixin:
         bars = alt.Chart(alt.Data(name="main")).mark_bar().encode(
-            y=alt.Y("unit:N", sort=alt.EncodingSortField(field="order", order="ascending"), title=None,
+            y=alt.Y("unit:N", sort=alt.EncodingSortField(field="order", op="min", order="ascending"), title=None,
                     axis=alt.Axis(labelLimit=240, labelFontSize=13)),
             x=alt.X(f"{value}:Q", title=x_title,
                     axis=alt.Axis(labelExpr=label_expr(",.2f" if percent else ",.0f", lang, "%" if percent else ""))),

@@ -285,3 +285,14 @@ def test_the_warm_up_builds_every_main_chart_template_a_slider_move_needs(ctx):
         for stretch in (False, True):
             levers._main_chart_specs(ctx, sc, mc, lang, 300 if stretch else levers.OVERVIEW_CHART_HEIGHT, stretch)
     assert len(charts._TEMPLATES) == n
+
+
+def test_the_commune_ranking_draws_the_largest_first():
+    """Bars from the largest rate down, whatever the rows' order (the names' order in the drawn chart)."""
+    rk = pd.DataFrame({"unit": ["An", "Bình", "Châu", "Định"], "poor_rate": [1.0, 3.5, 2.25, 0.5],
+                       "above": [False, True, True, False]})
+    rk["label"] = rk["poor_rate"].map(lambda v: charts.value_label(v, "vi", True))
+    spec = commune_charts.ranking_chart(rk, "poor_rate", "x", "vi", rule=1.5, rule_label="mục tiêu")
+    svg = vlc.vegalite_to_svg(charts.spec_records(spec))
+    names = re.findall(r'<text[^>]*translate\(-?[0-9.]+,([0-9.]+)\)[^>]*>(An|Bình|Châu|Định)</text>', svg)
+    assert [n for _, n in sorted(names, key=lambda t: float(t[0]))] == ["Bình", "Châu", "An", "Định"]
