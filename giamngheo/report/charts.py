@@ -473,7 +473,7 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: 
 def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> dict:
     """Per year, two stacked bars side by side: households leaving poverty (by channel) and entering it."""
     order = list(dict.fromkeys(df["flow"]))
-    colors = ["#2e9d5b", "#1f4e79", "#5dade2", "#e67e22", "#c0392b", "#7d1f16"]
+    colors = ["#2e9d5b", "#1f4e79", "#5dade2", "#8e44ad", "#e67e22", "#c0392b", "#7d1f16"]
     key = ("flows", y_title, tuple(order), height)
 
     def build() -> alt.TopLevelMixin:

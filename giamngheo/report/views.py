@@ -58,8 +58,9 @@ def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
 def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFrame:
     """Projected exits by channel and the inflows they face, per year (long, for a bar chart)."""
     rows = []
-    parts = (("poor_exits_base", "poverty.ch_base"), ("poor_exits_jobs", "poverty.ch_jobs"),
-             ("poor_exits_overseas", "poverty.ch_overseas"))
+    # every exit channel of the model (engine.POVERTY_OUT): they add up to the poor households' exits
+    parts = (("poor_exits_pace", "poverty.ch_base"), ("poor_exits_jobs", "poverty.ch_jobs"),
+             ("poor_exits_overseas", "poverty.ch_overseas"), ("poor_exits_no_work", "poverty.ch_no_work"))
     inflows = (("poor_new", "poverty.in_new"), ("poor_returning", "poverty.in_returning"), ("poor_shock", "poverty.in_shock"))
     for n, (ind, key) in enumerate(parts + inflows):
         p = proj.path(ind, group)

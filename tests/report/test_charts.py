@@ -296,3 +296,22 @@ def test_the_commune_ranking_draws_the_largest_first():
     svg = vlc.vegalite_to_svg(charts.spec_records(spec))
     names = re.findall(r'<text[^>]*translate\(-?[0-9.]+,([0-9.]+)\)[^>]*>(An|Bình|Châu|Định)</text>', svg)
     assert [n for _, n in sorted(names, key=lambda t: float(t[0]))] == ["Bình", "Châu", "An", "Định"]
+
+
+def test_the_exit_channels_add_up_to_all_exits(ctx):
+    """The poverty page's flow chart: every exit channel of the model is drawn (the general pace, jobs,
+    work abroad, and the households with nobody able to work), and each projected year's channels add up
+    to the model's own total of exits; the inflows are the model's new, returning and shock figures."""
+    proj, _ = run(ctx, Scenario.of("", {"jobs": 5000, "overseas": 900}))
+    cdf = views.channel_frame(proj, "vi")
+    out = cdf[cdf["side"] == "Thoát nghèo"]
+    assert set(out["flow"]) == {"Thoát nghèo: các chính sách khác", "Thoát nghèo: việc làm mới",
+                                "Thoát nghèo: đi làm việc ở nước ngoài",
+                                "Thoát nghèo: hộ không có người có khả năng lao động"}
+    total = proj.path("poor_exits", "all")
+    years = [y for y in total.values if y not in total.actual and y > ctx.lever_from - 1]
+    assert years
+    for y in years:
+        assert out[out["year"] == y]["value"].sum() == pytest.approx(total.values[y], rel=1e-9, abs=1e-9)
+    jobs = out[(out["flow"] == "Thoát nghèo: việc làm mới") & (out["year"] == years[-1])]["value"].iloc[0]
+    assert jobs > 0
