@@ -13,7 +13,7 @@ from giamngheo.i18n import t
 
 
 def _long_template_rows(year: int) -> list[list[Any]]:
-    return [[ind, grp, year, "", unit, "", "", ""]
+    return [[ind, grp, year, "", unit, "", "", "", ""]       # value, status, source, note, note_en blank
             for ind, grp, unit in (("households", "all", "households"), ("poor_households", "all", "households"),
                                    ("near_poor_households", "all", "households"), ("poor_exits", "all", "households"),
                                    ("poor_returning", "all", "households"), ("poor_new", "all", "households"),
