@@ -406,7 +406,7 @@ CSS = """<style>
 .gn-head-goal {font-size:1rem; color:#333;}
 .gn-head-chance {font-size:1.05rem; color:#222; font-weight:600;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
-.gn-lever-note {font-size:.82rem; color:#444; margin:-.45rem 0 -.2rem 0; line-height:1.25;}
+.gn-lever-note {font-size:.82rem; color:#444; margin:-.25rem 0 -.2rem 0; line-height:1.25;}
 [data-testid='stMarkdownContainer']:has(> .gn-lever-note) {margin-bottom:0 !important;}
 [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {padding-left:.3rem; padding-right:.4rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
