@@ -171,7 +171,7 @@ def _slider(a: Assumption, label_visibility: str = "visible") -> float:
                          bind="query-params", label_visibility=label_visibility, format="localized")
 
 
-def _need_text(a: Assumption, reqs: list, current: float) -> str:
+def need_text(a: Assumption, reqs: list, current: float) -> str:
     """What the lever's targets need (goal seek), one phrase per target, with ✓/✗ for the current value."""
     plan = context().plan
     out = []
@@ -212,7 +212,7 @@ def render_lever(a: Assumption, needs: dict) -> None:
             st.text_input(tr("screen.box_label", name=field(a, "label")), key=box, on_change=_on_box,
                           args=(a.id,), label_visibility="collapsed", max_chars=12,
                           help=tr("screen.box_help"), width=BOX_WIDTH)
-        need = _need_text(a, needs.get(a.id, []), cur)
+        need = need_text(a, needs.get(a.id, []), cur)
         rng = tr("screen.range", lo=fmt_lever(a, a.min, L), hi=fmt_lever(a, a.max, L), unit=unit(a))
         line = rng + (" · " + need if need else "")
         if err is not None:

@@ -42,30 +42,18 @@ def notices() -> list[str]:
 
 
 def _lever_needs() -> dict:
-    """Lever id → the requirements of the projected targets it is the main lever of (cached in the core)."""
-    from giamngheo.model.goalseek import lever_requirements
-    from giamngheo.ui.state import scenario
-    try:
-        return lever_requirements(context(), scenario())
-    except Exception:  # noqa: BLE001 - a caption must never break the sidebar
-        return {}
+    """Lever id → the requirements of the projected targets it is the main lever of (the body's levers' own)."""
+    from giamngheo.ui.levers import lever_needs
+    return lever_needs()
 
 
 def _need_caption(a: Assumption, reqs: list) -> None:
-    """Under a headline slider: the value its targets need, and whether the current value is enough."""
-    plan = context().plan
-    current = float(st.session_state.get(a.id, a.default))
-    lines = []
-    for r in reqs:
-        n = plan.target(r.target).number
-        if r.outcome == "found":
-            ok = "✓" if r.meets(current) else "✗"
-            v = fmt_num(r.value, lang(), 0 if a.integer else 2)
-            lines.append(tr("seek.sidebar_need_ge" if r.sense == ">=" else "seek.sidebar_need_le", n=n, v=v, ok=ok))
-        else:
-            lines.append(tr(f"seek.sidebar_{r.outcome}", n=n))
-    if lines:
-        st.caption(" · ".join(lines))
+    """Under a headline slider: the value its targets need, and whether the current value is enough
+    (the same phrase as under the body's levers, starting the line)."""
+    from giamngheo.ui.levers import need_text
+    text = need_text(a, reqs, float(st.session_state.get(a.id, a.default)))
+    if text:
+        st.caption(text[:1].upper() + text[1:])
 
 
 def _current(reg):
