@@ -6,7 +6,7 @@ import streamlit as st
 from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
 from giamngheo.ui import levers
-from giamngheo.ui.board_view import render_board
+from giamngheo.ui.board_view import render_boards
 from giamngheo.ui.sidebar import notices
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
@@ -52,8 +52,8 @@ st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('ap
                         for k, n in s["counts"].items() if n)
            + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
 
-cols = columns(ctx.plan, lang())
+parts = []                 # every area's board in one element (an element is a message to the browser)
 for area in ctx.plan.areas:
     area_rows = [r for r in rows if r.area == area]
-    good = sum(r.good for r in area_rows)
-    render_board(area_rows, cols, heading=f"{tr('area.' + area)} · {good}/{len(area_rows)}")
+    parts.append((f"{tr('area.' + area)} · {sum(r.good for r in area_rows)}/{len(area_rows)}", area_rows))
+render_boards(parts, columns(ctx.plan, lang()))

@@ -10,7 +10,7 @@ from giamngheo.report.board import BoardRow
 from giamngheo.ui.levers import COLORS, UNKNOWN_COLOR, badge_html, chance_text
 from giamngheo.ui.state import tr
 
-__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_board", "ensure_css"]
+__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_board", "render_boards", "board_html", "ensure_css"]
 
 CSS = """
 <style>
@@ -51,8 +51,21 @@ def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: boo
                  heading: str = "") -> None:
     """One row per target; a verdict column per period, with the result under the badge. ``heading``: a
     title drawn with the table, in the same element (every element is a message to the browser)."""
+    render_boards([(heading, rows)], cols, compact, size)
+
+
+def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str, str]], compact: bool = False,
+                  size: str = "1rem") -> None:
+    """Several boards (a heading and its rows each: the overview's areas) in one element."""
     from giamngheo.ui.state import run_once
     css = CSS if run_once("board_css") else ""
+    st.markdown(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts),
+                unsafe_allow_html=True)
+
+
+def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",
+               heading: str = "") -> str:
+    """The HTML of one board (every value escaped), its heading above it."""
     top = f'<h4 class="gn-board-h">{escape(heading)}</h4>' if heading else ""
     head = [tr("board.col_number"), tr("board.col_target"), tr("board.col_latest"), tr("board.col_goal")]
     head += [label for _, label in cols]
@@ -81,4 +94,4 @@ def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: boo
             cells.append(f'<td class="num">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
-    st.markdown(css + top + "".join(out), unsafe_allow_html=True)
+    return top + "".join(out)

@@ -11,6 +11,7 @@ Streamlit still serves its old automatic multipage mode to the first visitor aft
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 # The navigation's sections, in order, and the section of each page (by its file name without the number).
@@ -24,6 +25,14 @@ SECTION_OF = {
 
 
 def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
+    """(file, title key, url path) of every page, in order. Read again only when the folder changes (its
+    modification time: a file added or removed), not on every run (app.py asks twice a run)."""
+    pages_dir = Path(pages_dir)
+    return list(_discover(pages_dir, pages_dir.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=16)
+def _discover(pages_dir: Path, _mtime_ns: int) -> tuple[tuple[Path, str, str], ...]:
     def order(f: Path) -> tuple[float, str]:
         head = f.stem.split("_", 1)[0]
         return (float(head) if head.isdigit() else float("inf"), f.stem)
@@ -32,7 +41,7 @@ def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
     for f in sorted(pages_dir.glob("*.py"), key=order):
         stem = f.stem.split("_", 1)[1] if f.stem[0].isdigit() and "_" in f.stem else f.stem
         out.append((f, f"nav.{stem}", stem.replace("_", "-")))
-    return out
+    return tuple(out)
 
 
 def section_of(title_key: str) -> str:

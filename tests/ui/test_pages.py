@@ -128,6 +128,19 @@ def test_overview_draws_the_headline_levers_in_the_page_with_number_boxes():
     assert "từ 0,00 đến 3,00 điểm %/năm" in notes
 
 
+def test_the_overview_board_is_one_element_with_every_area_in_the_plans_order():
+    """Issue 16: every area's table goes to the browser in one element (an element is a message)."""
+    from giamngheo.plan.targets import load_plan
+    at = page("1_tong_quan.py")
+    boards = [m.value for m in at.markdown if '<table class="gn-board"' in m.value]
+    assert len(boards) == 1
+    heads = re.findall(r'<h4 class="gn-board-h">([^<]*)</h4>', boards[0])
+    plan = load_plan()
+    assert len(heads) == len(plan.areas) and boards[0].count("<table") == len(plan.areas)
+    # each heading names its area and counts its targets: together every one of the 28
+    assert sum(int(h.rsplit("/", 1)[1]) for h in heads) == len(plan.targets) == 28
+
+
 def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
     at = page("1_tong_quan.py")
     at.text_input(key="_gn_box_jobs").set_value("8.000").run()
@@ -407,6 +420,17 @@ def test_a_new_page_file_lands_in_the_last_section(tmp_path):
         (tmp_path / name).write_text("", encoding="utf-8")
     secs = dict(sections(tmp_path))
     assert [p[1] for p in secs["other"]] == ["nav.trang_moi"]
+
+
+def test_pages_are_read_again_when_the_folder_changes(tmp_path):
+    """discover() is kept between runs (app.py asks twice a run) but sees a page added or removed."""
+    from giamngheo.ui.pages import discover
+    (tmp_path / "1_tong_quan.py").write_text("", encoding="utf-8")
+    assert [s for _, _, s in discover(tmp_path)] == ["tong-quan"]
+    (tmp_path / "2_giam_ngheo.py").write_text("", encoding="utf-8")
+    assert [s for _, _, s in discover(tmp_path)] == ["tong-quan", "giam-ngheo"]
+    (tmp_path / "1_tong_quan.py").unlink()
+    assert [s for _, _, s in discover(tmp_path)] == ["giam-ngheo"]
 
 
 def test_one_verdict_vocabulary_on_the_poverty_page():
