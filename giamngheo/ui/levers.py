@@ -98,6 +98,13 @@ def unit(a: Assumption) -> str:
 def _on_box(aid: str) -> None:
     a = context().registry[aid]
     raw = st.session_state.get(BOX.format(aid), "")
+    if _slider_moved_in_this_request(aid):
+        # The browser sends every widget's value with a rerun. In a quick series of slider moves (an arrow key
+        # held down) it sends the box's text as it showed it before drawing the previous move's number: not
+        # typed, and it would put the slider back. The slider moved in this request: it wins.
+        st.session_state.pop(BOX_ERR.format(aid), None)
+        st.session_state[BOX.format(aid)] = fmt_lever(a, float(st.session_state[aid]), lang())
+        return
     v = parse_number(raw, lang())
     if v is None:
         st.session_state[BOX_ERR.format(aid)] = str(raw)[:40]
@@ -131,6 +138,18 @@ def app_scoped():
 
 
 MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page
+
+
+def _slider_moved_in_this_request(aid: str) -> bool:
+    """Whether lever ``aid`` has another value than at the end of the last run (the value came with this
+    request). Typing in the box comes in a request of its own, in which the slider has not moved."""
+    last = st.session_state.get(MEMORY)
+    if not last or aid not in last[1] or aid not in st.session_state:
+        return False
+    try:
+        return float(st.session_state[aid]) != float(last[1][aid])
+    except (TypeError, ValueError):
+        return False
 
 
 def remember_values(url_path: str) -> None:

@@ -168,6 +168,28 @@ def test_levers_are_set_with_the_keyboard_and_the_box_and_link_follow(browser, s
         ctx.close()
 
 
+def test_an_arrow_key_held_on_a_lever_counts_every_step(browser, server):
+    """Ten quick presses (as a held key: each sent before the last one's rerun is drawn), in three fresh tabs:
+    every step counts, and the slider, the number box and the link agree at the end. (The box's text, sent
+    back with each move before the browser had drawn the last one, used to put the slider back: in two tabs
+    of three most steps were lost, and the box could show 4.000 beside a slider at 3.000.)"""
+    for _ in range(3):
+        ctx, page = open_at(browser, server, "/", (1366, 768))
+        try:
+            thumb = lever(page, "jobs").get_by_role("slider")
+            thumb.focus()
+            for _ in range(10):
+                page.keyboard.press("ArrowRight")                  # a step is 100 jobs; no wait between
+            page.wait_for_timeout(1000)
+            wait_ready(page)
+            page.wait_for_timeout(1500)
+            expect()(thumb).to_have_value("4000")
+            expect()(number_box(page, "jobs")).to_have_value("4.000")
+            assert "jobs=4000" in page.url
+        finally:
+            ctx.close()
+
+
 def test_a_link_with_a_decimal_comma_opens_that_value(browser, server):
     ctx, page = open_at(browser, server, "/?poor_fall=0,8", (1366, 768))
     try:

@@ -161,6 +161,24 @@ def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
     assert any("«nhiều» không phải là số" in m.value for m in at.markdown)
 
 
+def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
+    """An arrow key held on a lever: the browser sends the new slider value with the box's text as it showed it
+    before drawing the previous move (here 3.000 while the server last wrote 3.100). The slider moved in that
+    request, so it wins; typing in the box, in a request of its own, still sets the slider (the test above)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.session_state["jobs"] = 3100
+    at.run()
+    assert at.text_input(key="_gn_box_jobs").value == "3.100"
+    at.session_state["jobs"] = 3200                     # the next move...
+    at.text_input(key="_gn_box_jobs").input("3.000")    # ...with the box's stale text in the same request
+    at.run()
+    assert not at.exception
+    assert at.session_state["jobs"] == 3200
+    assert at.text_input(key="_gn_box_jobs").value == "3.200"
+    at.text_input(key="_gn_box_jobs").input("3.000").run()   # typed on its own: taken
+    assert at.session_state["jobs"] == 3000
+
+
 def test_poverty_page_2_giam_ngheo_charts_table_and_required_fall():
     at = page("2_giam_ngheo.py")
     assert not at.exception
