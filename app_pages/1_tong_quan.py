@@ -10,50 +10,59 @@ from giamngheo.ui.board_view import render_boards
 from giamngheo.ui.sidebar import notices
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
-ctx = context()
-sc = scenario()
-mc = mc_results()          # the verdicts with the chance of meeting each projected target (cached by scenario)
-verdicts = mc.verdicts
-rows = board(ctx.plan, ctx.indicators, verdicts, lang())
-s = summary(rows)
-
 levers.ensure_css("""<style>
 [data-testid='stMainBlockContainer'] {padding-top:3.9rem;}   /* clear of the top navigation (3.75rem) */
 [data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
 </style>""")
-
 st.title(tr("overview.title"))
-st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
 
-left, right = st.columns([1.1, 1], gap="medium")
-with left:
-    st.markdown(f"**{tr('screen.chart_title')}**")
-    levers.main_chart_slot(mc, height=levers.OVERVIEW_CHART_HEIGHT)
-with right:
-    st.markdown(f"**{tr('screen.levers')}**")
-    levers.render_levers(levers.headline_ids())
-for text in notices():
-    st.warning(text, icon="⚠️")
-# one "needed" figure per 2030 poverty target, the same as on every page; and where the 2026 base comes from
-# (one caption, a line each: every element is a message to the browser)
-lines = [needs.need_line(ctx, sc, tg, v, lang()) for tg in ctx.plan.targets
-         for v in [next(x for x in verdicts if x.target == tg.id)]
-         if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None]
-st.caption("  \n".join([*lines, explain.base_note(ctx, sc, lang())]))
 
-st.markdown(f"**{tr('screen.other_levers')}**")
-levers.render_other_groups(skip=levers.headline_ids())
+@st.fragment
+def answer() -> None:
+    """Everything below the title. A lever moved here reruns this alone (a fragment: the browser asks for
+    it), not app.py and the sidebar, which do not change with it; the first move away from the defaults or
+    a preset reruns the whole app (levers.fragment_start), so that the sidebar's scenario line stays true."""
+    levers.fragment_start()
+    ctx = context()
+    sc = scenario()
+    mc = mc_results()          # the verdicts with the chance of meeting each projected target (cached by scenario)
+    verdicts = mc.verdicts
+    rows = board(ctx.plan, ctx.indicators, verdicts, lang())
+    s = summary(rows)
+    st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
 
-st.subheader(tr("screen.board"))
-st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
-           + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
-                total=s["total"]) + " · "
-           + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
-                        for k, n in s["counts"].items() if n)
-           + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
+    left, right = st.columns([1.1, 1], gap="medium")
+    with left:
+        st.markdown(f"**{tr('screen.chart_title')}**")
+        levers.main_chart_slot(mc, height=levers.OVERVIEW_CHART_HEIGHT)
+    with right:
+        st.markdown(f"**{tr('screen.levers')}**")
+        levers.render_levers(levers.headline_ids())
+    for text in notices():
+        st.warning(text, icon="⚠️")
+    # one "needed" figure per 2030 poverty target, the same as on every page; and where the 2026 base comes
+    # from (one caption, a line each: every element is a message to the browser)
+    lines = [needs.need_line(ctx, sc, tg, v, lang()) for tg in ctx.plan.targets
+             for v in [next(x for x in verdicts if x.target == tg.id)]
+             if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None]
+    st.caption("  \n".join([*lines, explain.base_note(ctx, sc, lang())]))
 
-parts = []                 # every area's board in one element (an element is a message to the browser)
-for area in ctx.plan.areas:
-    area_rows = [r for r in rows if r.area == area]
-    parts.append((f"{tr('area.' + area)} · {sum(r.good for r in area_rows)}/{len(area_rows)}", area_rows))
-render_boards(parts, columns(ctx.plan, lang()))
+    st.markdown(f"**{tr('screen.other_levers')}**")
+    levers.render_other_groups(skip=levers.headline_ids())
+
+    st.subheader(tr("screen.board"))
+    st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
+               + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
+                    total=s["total"]) + " · "
+               + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
+                            for k, n in s["counts"].items() if n)
+               + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
+    parts = []                 # every area's board in one element (an element is a message to the browser)
+    for area in ctx.plan.areas:
+        area_rows = [r for r in rows if r.area == area]
+        parts.append((f"{tr('area.' + area)} · {sum(r.good for r in area_rows)}/{len(area_rows)}", area_rows))
+    render_boards(parts, columns(ctx.plan, lang()))
+    levers.fragment_end()
+
+
+answer()

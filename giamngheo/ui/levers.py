@@ -159,6 +159,36 @@ def remember_values(url_path: str) -> None:
     st.session_state[MEMORY] = (url_path, vals)
 
 
+def fragment_run() -> bool:
+    """True in a rerun of a fragment only (a widget inside it changed): app.py and the sidebar did not run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def fragment_start() -> None:
+    """At the top of a page's fragment (the overview's answer and levers): what a whole run would do first.
+
+    The scenario's name follows the sliders (a preset is "changed" once a lever moves). When the line the
+    sidebar shows under the preset picker would now read differently, the whole app reruns, so that the
+    sidebar never says something the sliders no longer show: the first move away from the defaults or
+    from a preset; every later move stays a fragment rerun."""
+    if not fragment_run():
+        return
+    from giamngheo.ui import scenarios
+    scenarios.sync_name()
+    drawn = st.session_state.get(scenarios.LABEL_DRAWN)
+    if drawn is not None and drawn != scenarios.current_label():
+        st.rerun(scope="app")
+
+
+def fragment_end() -> None:
+    """At the end of a page's fragment: remember the values, as app.py does at the end of a whole run."""
+    if fragment_run():
+        last = st.session_state.get(MEMORY)
+        remember_values(last[0] if last else "")
+
+
 def carry_over_page_switch(url_path: str) -> None:
     """On a page switch, before any slider is drawn: put back the values the switch dropped.
 

@@ -287,6 +287,9 @@ def _on_preset_pick() -> None:
     st.session_state[PICK] = None
 
 
+LABEL_DRAWN = "_gn_label_drawn"     # the scenario line the sidebar drew in the last whole run
+
+
 def preset_picker() -> None:
     """A preset selector for the top of the sidebar; the sliders take the preset's values."""
     from giamngheo.scenario.presets import load_presets
@@ -297,7 +300,9 @@ def preset_picker() -> None:
     st.selectbox(tr("scenarios.preset_label"), list(presets), index=None, key=PICK,
                  format_func=lambda pid: presets[pid].name(lang()), placeholder=tr("scenarios.preset_placeholder"),
                  on_change=_on_preset_pick, help=tr("scenarios.preset_help"))
-    st.caption(current_label())
+    label = current_label()
+    st.session_state[LABEL_DRAWN] = label      # a fragment rerun compares it (levers.fragment_start)
+    st.caption(label)
 
 
 # ------------------------------------------------------------------------------------------ links

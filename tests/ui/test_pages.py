@@ -161,6 +161,47 @@ def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
     assert any("«nhiều» không phải là số" in m.value for m in at.markdown)
 
 
+def _board_and_headline(at: AppTest) -> tuple[str, str]:
+    md = [m.value for m in at.markdown]
+    return (next(v for v in md if '<table class="gn-board"' in v), next(v for v in md if 'class="gn-heads"' in v))
+
+
+def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_shows():
+    """Issue 16: below its title the overview is one fragment (headline, chart, levers, other assumptions,
+    board). A lever moved there is rerun as the browser asks: that fragment alone, no sidebar; what it shows
+    is what a whole run of the app with the same values shows. The first move away from the defaults
+    reruns the whole app, so that the sidebar's scenario line says what the sliders now show."""
+    from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
+    from giamngheo.i18n import t
+    from giamngheo.ui.levers import MEMORY
+    from giamngheo.ui.scenarios import LABEL_DRAWN
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert widget_fragment(at, "jobs") and widget_fragment(at, "job_lift") == widget_fragment(at, "jobs")
+    assert at.session_state[LABEL_DRAWN] == t("scenarios.now_defaults", "vi")
+    assert len(at.sidebar.selectbox) == 1                      # the preset picker (a whole run)
+
+    at.session_state["jobs"] = 6000
+    rerun_as_browser(at, "jobs")                                # the first move: the whole app
+    assert not at.exception
+    assert len(at.sidebar.selectbox) == 1
+    assert at.session_state[LABEL_DRAWN] == t("scenarios.now_unnamed", "vi")
+
+    at.session_state["overseas"] = 1200
+    rerun_as_browser(at, "overseas")                            # a later move: the fragment alone
+    assert not at.exception
+    assert len(at.sidebar.selectbox) == 0                       # nothing of the sidebar was sent
+    board_f, head_f = _board_and_headline(at)
+    assert vi_pct(core_t24({"jobs": 6000, "overseas": 1200}).level) in head_f
+    assert at.session_state[MEMORY][1]["overseas"] == 1200     # remembered for a page switch, as app.py does
+
+    whole = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    whole.session_state["jobs"], whole.session_state["overseas"] = 6000, 1200
+    whole.run()
+    assert not whole.exception
+    assert (board_f, head_f) == _board_and_headline(whole)
+
+
 def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
     """An arrow key held on a lever: the browser sends the new slider value with the box's text as it showed it
     before drawing the previous move (here 3.000 while the server last wrote 3.100). The slider moved in that
