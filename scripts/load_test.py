@@ -17,8 +17,21 @@ The page: the first request names the page by its URL path; the server answers w
 overview whatever page it claimed.) The script checks that the page that ran is the page asked for,
 and reports p50 and p95 per page and for the whole mix.
 
+Before the sessions come: one warm-up session on every replica (directly, not through nginx), then a
+wait until the servers are idle (under 5 % of a core over a second). The app builds its main chart's
+templates in a background thread after its first session (app.py, ``warm_up``): a server that has run
+a while has done that. (Earlier versions of this script warmed one replica only and did not wait, so
+the other replica built its templates, a few seconds of CPU, while the sessions arrived: their
+figures charged start-up to the sessions.) ``steady`` gives p50 and p95 of the reruns made after
+every session has loaded its page and made its first move, apart from the whole run's.
+
+``--app benchmarks/floor_page.py`` serves the floor page of the rerun benchmark instead of the app
+(one page, the jobs slider, 39 sliders, 14 charts, a table; nothing computed): Streamlit's own cost
+of such a page under the same load, for comparison. The script's own CPU per run is reported too
+(the clients share the machine's cores with the servers).
+
 Memory per session is the growth of the server process's resident memory (RSS, /proc) from before
-the sessions connect (after one warm-up session) to when all of them have made their moves and are
+the sessions connect (after the warm-up) to when all of them have made their moves and are
 still connected, divided by the number of sessions.
 
 Bounded: at most 200 sessions and 100 moves each, and the whole run stops after ``--timeout``
@@ -69,13 +82,13 @@ def wait_healthy(base: str, timeout: float = 90) -> None:
     raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s")
 
 
-def start_server(tmp: Path, extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
+def start_server(tmp: Path, extra: list[str] = (), app: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
     log = open(tmp / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false", *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -180,6 +193,7 @@ def loadavg() -> str:
 class Result:
     first_load: list[float] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
+    timeline: list[tuple[float, float, int]] = field(default_factory=list)   # (start s, rerun s, move number)
     by_page: dict[str, list[float]] = field(default_factory=dict)   # page slug -> rerun times
     errors: list[str] = field(default_factory=list)
     exceptions: int = 0
@@ -264,14 +278,14 @@ class Session:
 
 async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, think: float, ramp: float,
                    result: Result, rerun_timeout: float, hold: asyncio.Event, done: asyncio.Event,
-                   counter: list[int]) -> None:
+                   counter: list[int], single: bool = False) -> None:
     rng = random.Random(1000 + i)
     await asyncio.sleep(ramp * rng.random())
     try:
         page = pages[i % len(pages)]
         async with Session(base, page, query, result, rerun_timeout) as s:
             result.first_load.append(await s.rerun())
-            if (s.ran or "") != page:
+            if (s.ran or "") != page and not single:
                 raise RuntimeError(f"asked for page {page!r}, the server ran {s.ran!r}")
             ids = [a for a in SLIDERS if a in s.slider_ids]
             if not ids:
@@ -279,8 +293,10 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
             for k in range(moves):
                 await asyncio.sleep(think * (0.5 + rng.random()))
                 s.move(ids[k % len(ids)], rng)
+                t_start = time.perf_counter()
                 dt = await s.rerun()
-                if (s.ran or "") != page:
+                result.timeline.append((t_start, dt, k))
+                if (s.ran or "") != page and not single:
                     raise RuntimeError(f"rerun of page {page!r} ran {s.ran!r}")
                 result.reruns.append(dt)
                 result.by_page.setdefault(page or "overview", []).append(dt)
@@ -295,6 +311,16 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
             done.set()
 
 
+def steady(result: Result) -> dict:
+    firsts = [t + dt for t, dt, k in result.timeline if k == 0]
+    if not firsts:
+        return {}
+    settled = max(firsts)
+    xs = [dt for t, dt, k in result.timeline if t > settled]
+    return {"from_s": round(settled - min(t for t, _, _ in result.timeline), 1), "reruns": len(xs),
+            "p50_s": round(pct(xs, 0.5), 3), "p95_s": round(pct(xs, 0.95), 3)} if xs else {}
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     if not xs:
@@ -305,7 +331,22 @@ def pct(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-async def run(a, base: str, pid: int | None) -> dict:
+async def wait_idle(pid, timeout: float = 60.0) -> float | None:
+    """Wait until the server process uses less than 5 % of a core over a second; the seconds waited."""
+    if pid is None or cpu_s(pid) is None:
+        return None
+    t0 = time.monotonic()
+    last = cpu_s(pid)
+    while time.monotonic() - t0 < timeout:
+        await asyncio.sleep(1.0)
+        now = cpu_s(pid)
+        if now is not None and now - last < 0.05:
+            break
+        last = now
+    return round(time.monotonic() - t0, 1)
+
+
+async def run(a, base: str, pid: int | None, warm_bases: list[str] | None = None) -> dict:
     from giamngheo.ui.pages import discover
     slugs = [s for _, _, s in discover(ROOT / "app_pages")]
     if a.pages == "all":
@@ -320,22 +361,29 @@ async def run(a, base: str, pid: int | None) -> dict:
 
     # warm-up: one session, not counted, so that start-up caches are not charged to the sessions
     warm = Result()
-    for _ in range(a.warmup):
-        async with Session(base, "", query, warm, a.rerun_timeout) as s:
-            await s.rerun()
+    for b in warm_bases or [base]:          # every replica directly (behind nginx one would get them all)
+        for _ in range(a.warmup):
+            async with Session(b, "", query, warm, a.rerun_timeout) as s:
+                await s.rerun()
     await asyncio.sleep(1.0)
+    # the server builds its chart templates in the background after its first session (app.py, warm_up):
+    # the sessions come to a server that has finished starting, as they would to one that has run a while
+    idle_wait = await wait_idle(pid)
     rss_before, cpu_before, load_before = rss_mb(pid), cpu_s(pid), loadavg()
+    client_before = time.process_time()
 
     result = Result()
     hold, done = asyncio.Event(), asyncio.Event()
     counter = [0, a.sessions]
     t0 = time.perf_counter()
     tasks = [asyncio.create_task(one_user(i, base, pages, query, a.moves, a.think, a.ramp, result,
-                                          a.rerun_timeout, hold, done, counter)) for i in range(a.sessions)]
+                                          a.rerun_timeout, hold, done, counter, a.app != "app.py"))
+             for i in range(a.sessions)]
     await done.wait()
     wall = time.perf_counter() - t0
     await asyncio.sleep(1.0)
     rss_after, cpu_after = rss_mb(pid), cpu_s(pid)
+    client_cpu = time.process_time() - client_before
     hold.set()
     await asyncio.gather(*tasks)
 
@@ -354,12 +402,19 @@ async def run(a, base: str, pid: int | None) -> dict:
         # whatever else the machine is doing; on one process it bounds the reruns a second
         "server_cpu_ms_per_run": round(1000 * (cpu_after - cpu_before) / max(len(result.reruns) + len(result.first_load), 1))
         if cpu_before is not None and cpu_after is not None else None,
+        # this script's own CPU per run (the 50 clients parse every message the server sends): on a
+        # 2-core machine it competes with the server; a browser elsewhere would not
+        "client_cpu_ms_per_run": round(1000 * client_cpu / max(len(result.reruns) + len(result.first_load), 1)),
+        "app": a.app, "idle_wait_s": idle_wait,
         "loadavg_before": load_before, "loadavg_after": loadavg(),
         "server_rss_before_mb": round(rss_before, 1) if rss_before else None,
         "server_rss_after_mb": round(rss_after, 1) if rss_after else None,
         "mb_per_session": round((rss_after - rss_before) / max(ok, 1), 2) if rss_before and rss_after else None,
         "app_exceptions": result.exceptions, "exception_texts": sorted(set(result.exception_texts))[:5],
         "errors": result.errors[:10],
+        # the reruns after every session had loaded and moved once (the arrival burst and each session's first
+        # move, which may rerun the whole app to update the sidebar's scenario line, left out): steady state
+        "steady": steady(result),
         "per_page": {p: {"reruns": len(xs), "p50_s": round(pct(xs, 0.5), 3), "p95_s": round(pct(xs, 0.95), 3)}
                      for p, xs in sorted(result.by_page.items())},
     }
@@ -392,6 +447,9 @@ def main() -> int:
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--replicas", type=int, default=1,
                     help="with --start: this many app processes behind nginx (deploy/nginx.conf, local ports)")
+    ap.add_argument("--app", default="app.py",
+                    help="with --start: the script to serve (benchmarks/floor_page.py: the floor page under the "
+                         "same load, Streamlit's own cost for such a page; it has one page and the jobs slider)")
     ap.add_argument("--server-option", action="append", default=[],
                     help="with --start: a streamlit option, e.g. runner.postScriptGC=true (repeatable)")
     a = ap.parse_args()
@@ -406,7 +464,7 @@ def main() -> int:
             opts = [f"--{x}" if i == 0 else x for o in a.server_option for i, x in enumerate(o.split("=", 1))]
             bases = []
             for _ in range(a.replicas):
-                proc, b = start_server(Path(tmp.name), opts)
+                proc, b = start_server(Path(tmp.name), opts, a.app)
                 procs.append(proc)
                 bases.append(b)
             pid = [p.pid for p in procs] if a.replicas > 1 else procs[0].pid
@@ -423,7 +481,7 @@ def main() -> int:
             wait_healthy(base, 10)
             pid = a.pid or pid_listening_on(u.port or 80)
         try:
-            out = asyncio.run(asyncio.wait_for(run(a, base, pid), a.timeout))
+            out = asyncio.run(asyncio.wait_for(run(a, base, pid, bases if a.start else None), a.timeout))
         except (asyncio.TimeoutError, TimeoutError):
             print(f"stopped after --timeout {a.timeout:.0f} s", file=sys.stderr)
             return 1
