@@ -7,7 +7,8 @@ Each session is a Streamlit websocket client (the protocol the browser speaks, w
 that the clients do not take the server's CPU): it opens one page (the overview; with ``--pages all``
 session i opens page i mod 13, a mix across every page; or one page by its slug), then moves the jobs
 and poor-fall sliders ``--moves`` times to random values on the sliders' grid, waiting ``--think``
-seconds (± 50 %) between moves, as a person would. A rerun time is the time from sending the new
+seconds (± 50 %) between moves, as a person would; a slider drawn inside a fragment (the overview's)
+is rerun as the browser asks, that fragment alone. A rerun time is the time from sending the new
 slider value to the server's "script finished": the server's whole rerun (sidebar, verdicts, page,
 serialisation), without the browser's drawing.
 
@@ -212,6 +213,8 @@ class Session:
         self.widgets: dict[str, object] = {}       # widget id -> WidgetState we set
         self.slider_ids: dict[str, str] = {}       # assumption id -> widget id
         self.slider_spec: dict[str, tuple[float, float, float]] = {}
+        self.slider_fragment: dict[str, str] = {}  # assumption id -> the fragment its slider is drawn in
+        self.fragment = ""                          # the fragment the next rerun is of ("" = the whole app)
 
     async def __aenter__(self):
         import websockets
@@ -229,6 +232,9 @@ class Session:
         cs.query_string = self.query
         cs.page_script_hash = self.page_hash
         cs.page_name = self.page
+        # a widget drawn inside a fragment (the overview's levers): the browser asks for that fragment alone
+        cs.fragment_id = self.fragment
+        self.fragment = ""
         for w in self.widgets.values():
             cs.widget_states.widgets.append(w)
         t0 = time.perf_counter()
@@ -259,6 +265,7 @@ class Session:
                         if el.slider.label.startswith(label):
                             self.slider_ids[aid] = el.slider.id
                             self.slider_spec[aid] = (el.slider.min, el.slider.max, el.slider.step)
+                            self.slider_fragment[aid] = fm.delta.fragment_id
                 elif what == "exception":
                     self.result.exceptions += 1
                     self.result.exception_texts.append(f"{el.exception.type}: {el.exception.message}"[:200])
@@ -274,6 +281,7 @@ class Session:
         ws = WidgetState(id=self.slider_ids[aid])
         ws.double_array_value.data.append(round(value, 6))
         self.widgets[ws.id] = ws
+        self.fragment = self.slider_fragment.get(aid, "")
 
 
 async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, think: float, ramp: float,
