@@ -24,6 +24,8 @@ OVERVIEW_PAGES = ("", "tong-quan")
 MEETING_PAGES = ("cuoc-hop",)
 BOX = "_gn_box_{}"             # the number box of lever id
 BOX_ERR = "_gn_box_err_{}"      # what was typed in it that is not a number (shown under it)
+BOX_WRITTEN = "_gn_box_written_{}"   # the last texts the page wrote into the box of lever id
+BOX_WRITTEN_KEEP = 8
 BOX_WIDTH = 100                 # px: the number box beside its slider (12 characters, "1.234.567,89")
 
 
@@ -98,10 +100,11 @@ def unit(a: Assumption) -> str:
 def _on_box(aid: str) -> None:
     a = context().registry[aid]
     raw = st.session_state.get(BOX.format(aid), "")
-    if _slider_moved_in_this_request(aid):
+    if _slider_moved_in_this_request(aid) and raw in st.session_state.get(BOX_WRITTEN.format(aid), ()):
         # The browser sends every widget's value with a rerun. In a quick series of slider moves (an arrow key
-        # held down) it sends the box's text as it showed it before drawing the previous move's number: not
-        # typed, and it would put the slider back. The slider moved in this request: it wins.
+        # held down) it sends the box's text as it showed it before drawing the previous move's number: a text
+        # the page wrote, not typed, which would put the slider back. The slider moved in this request: it
+        # wins. (Both must hold: a text never written here is typing, whatever the slider did.)
         st.session_state.pop(BOX_ERR.format(aid), None)
         st.session_state[BOX.format(aid)] = fmt_lever(a, float(st.session_state[aid]), lang())
         return
@@ -138,6 +141,13 @@ def app_scoped():
 
 
 MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page
+
+
+def _note_written(aid: str, text: str) -> None:
+    """Keep the last few texts the page wrote into lever ``aid``'s box (what the browser may send back late)."""
+    key = BOX_WRITTEN.format(aid)
+    seen = [x for x in st.session_state.get(key, ()) if x != text]
+    st.session_state[key] = (*seen[-(BOX_WRITTEN_KEEP - 1):], text)
 
 
 def _slider_moved_in_this_request(aid: str) -> bool:
@@ -257,7 +267,8 @@ def render_lever(a: Assumption, needs: dict) -> None:
             # the box shows the slider's value (written every run: a page switch drops an undrawn box's value),
             # unless it holds what was just typed and refused
             if err is None:
-                st.session_state[box] = fmt_lever(a, cur, L)
+                st.session_state[box] = text = fmt_lever(a, cur, L)
+                _note_written(a.id, text)
             st.text_input(tr("screen.box_label", name=field(a, "label")), key=box, on_change=_on_box,
                           args=(a.id,), label_visibility="collapsed", max_chars=12,
                           help=tr("screen.box_help"), width=BOX_WIDTH)

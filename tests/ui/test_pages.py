@@ -205,7 +205,7 @@ def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_
 def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
     """An arrow key held on a lever: the browser sends the new slider value with the box's text as it showed it
     before drawing the previous move (here 3.000 while the server last wrote 3.100). The slider moved in that
-    request, so it wins; typing in the box, in a request of its own, still sets the slider (the test above)."""
+    request and the text is one the page wrote, so the slider wins; typing still sets the slider."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.session_state["jobs"] = 3100
     at.run()
@@ -218,6 +218,12 @@ def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
     assert at.text_input(key="_gn_box_jobs").value == "3.200"
     at.text_input(key="_gn_box_jobs").input("3.000").run()   # typed on its own: taken
     assert at.session_state["jobs"] == 3000
+    # a text the page never wrote is typing, even in a request where the slider moved too (e.g. the browser
+    # still had the slider's older value): taken
+    at.session_state["jobs"] = 3300
+    at.text_input(key="_gn_box_jobs").input("5.000")
+    at.run()
+    assert at.session_state["jobs"] == 5000 and at.text_input(key="_gn_box_jobs").value == "5.000"
 
 
 def test_poverty_page_2_giam_ngheo_charts_table_and_required_fall():
