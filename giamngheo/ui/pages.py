@@ -11,6 +11,7 @@ Streamlit still serves its old automatic multipage mode to the first visitor aft
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,14 +26,14 @@ SECTION_OF = {
 
 
 def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
-    """(file, title key, url path) of every page, in order. Read again only when the folder changes (its
-    modification time: a file added or removed), not on every run (app.py asks twice a run)."""
+    """(file, title key, url path) of every page, in order. Worked out again only when the folder's file
+    names change (one directory listing), not on every run (app.py asks twice a run)."""
     pages_dir = Path(pages_dir)
-    return list(_discover(pages_dir, pages_dir.stat().st_mtime_ns))
+    return list(_discover(pages_dir, tuple(sorted(os.listdir(pages_dir)))))
 
 
 @lru_cache(maxsize=16)
-def _discover(pages_dir: Path, _mtime_ns: int) -> tuple[tuple[Path, str, str], ...]:
+def _discover(pages_dir: Path, _names: tuple[str, ...]) -> tuple[tuple[Path, str, str], ...]:
     def order(f: Path) -> tuple[float, str]:
         head = f.stem.split("_", 1)[0]
         return (float(head) if head.isdigit() else float("inf"), f.stem)
