@@ -10,7 +10,7 @@ from giamngheo.report.board import BoardRow
 from giamngheo.ui.levers import COLORS, UNKNOWN_COLOR, badge_html, chance_text
 from giamngheo.ui.state import tr
 
-__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_board", "render_boards", "board_html", "ensure_css"]
+__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_boards", "board_html", "ensure_css"]
 
 CSS = """
 <style>
@@ -47,16 +47,10 @@ def mark(row: BoardRow) -> str:
     return f' <span class="gn-mark" title="{escape(q)}" aria-label="{escape(q)}">◇</span>'
 
 
-def render_board(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",
-                 heading: str = "") -> None:
-    """One row per target; a verdict column per period, with the result under the badge. ``heading``: a
-    title drawn with the table, in the same element (every element is a message to the browser)."""
-    render_boards([(heading, rows)], cols, compact, size)
-
-
 def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str, str]], compact: bool = False,
                   size: str = "1rem") -> None:
-    """Several boards (a heading and its rows each: the overview's areas) in one element."""
+    """Boards (a heading and its rows each: the overview's areas) in one element, every element being a
+    message to the browser: one row per target, a verdict column per period with the result under the badge."""
     from giamngheo.ui.state import run_once
     css = CSS if run_once("board_css") else ""
     st.markdown(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts),
