@@ -471,8 +471,7 @@ CSS = """<style>
 [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {padding-left:.3rem; padding-right:.4rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
 [class*='st-key-gn_lever_'] [data-testid='stSliderThumbValue'],
-[class*='st-key-gn_lever_'] [data-testid='stSliderTickBarMin'],
-[class*='st-key-gn_lever_'] [data-testid='stSliderTickBarMax'] {display:none;}
+[class*='st-key-gn_lever_'] [data-testid='stSliderTickBar'] {display:none;}
 [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {text-align:right; font-weight:700;}
 </style>"""
 

@@ -67,7 +67,9 @@ def _has_unit(unit: str) -> bool:
 
 
 HIDE_THUMB = """<style>
-[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {display:none;}
+/* the slider's own numbers (thumb value, min and max on hover or focus) are in the browser's format, not the
+   page's language: the label carries the value and a note the range, both in the page's format */
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] {display:none;}
 /* captions on the sidebar's grey: dark enough for WCAG AA (4.5:1) */
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] {opacity:1;}
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color:#4a4d50;}

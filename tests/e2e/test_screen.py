@@ -186,6 +186,9 @@ def test_an_arrow_key_held_on_a_lever_counts_every_step(browser, server):
             expect()(thumb).to_have_value("4000")
             expect()(number_box(page, "jobs")).to_have_value("4.000")
             assert "jobs=4000" in page.url
+            # the slider's own min/max ("0", "8,000" in the browser's format) stay hidden while it has the
+            # focus: the note under it says the range in the page's format
+            expect()(lever(page, "jobs").get_by_test_id("stSliderTickBar")).to_be_hidden()
         finally:
             ctx.close()
 
