@@ -17,11 +17,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 
-# Noto Sans: the chart pictures (PNG, Word report) are drawn with it, Vietnamese diacritics included;
-# the slim image has no fonts at all.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-noto-core \
- && rm -rf /var/lib/apt/lists/*
+# No system font needed: the chart pictures (PNG, Word report) are drawn with the font the project
+# ships (giamngheo/assets/fonts, Vietnamese diacritics included).
 
 WORKDIR /app
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from giamngheo.i18n import fmt_num, t
 from giamngheo.model.projection import Projection
+from giamngheo.report.fonts import FONT_FAMILY
 
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
 TARGET_RED = "#c0392b"
@@ -50,9 +51,11 @@ def locale_config(lang: str) -> dict[str, Any]:
 
 
 def localise(spec: dict, lang: str) -> dict:
-    """A spec with the language's number locale (a shallow copy; the input is not changed)."""
+    """A spec with the language's number locale and the project's font (every text: axes, legends,
+    titles, text marks; see :mod:`giamngheo.report.fonts`) (a shallow copy; the input is not changed)."""
     cfg = dict(spec.get("config") or {})
     cfg["locale"] = locale_config(lang)
+    cfg["font"] = FONT_FAMILY
     return {**spec, "config": cfg}
 
 

@@ -1,4 +1,5 @@
-"""Chart pictures: a Vega-Lite spec to PNG with vl-convert (no browser), fonts with Vietnamese diacritics.
+"""Chart pictures: a Vega-Lite spec to PNG with vl-convert (no browser), drawn with the font the project
+ships (:mod:`giamngheo.report.fonts`: Vietnamese diacritics, on any machine).
 
 The number locale travels inside the spec (``config.locale``, see :mod:`giamngheo.report.charts`),
 so the picture reads 1.234,5 in Vietnamese as the page does."""
@@ -11,7 +12,10 @@ def chart_png(chart: Any, scale: float = 2.0, width: int | None = 900) -> bytes:
     """A chart (a Vega-Lite dict, or an Altair chart) as PNG bytes."""
     import vl_convert as vlc
 
+    from giamngheo.report import fonts
     from giamngheo.report.charts import _LOCK, spec_records
+
+    fonts.register()
 
     if not isinstance(chart, dict):
         with _LOCK:   # Altair's data transformers are global: never two conversions at once
@@ -20,7 +24,7 @@ def chart_png(chart: Any, scale: float = 2.0, width: int | None = 900) -> bytes:
     if width and "width" not in spec:
         spec["width"] = width
     cfg = dict(spec.get("config") or {})
-    cfg.setdefault("font", "Noto Sans")
+    cfg.setdefault("font", fonts.FONT_FAMILY)
     # a picture cannot show a legend's full text on hover: never cut a legend label short
     cfg["legend"] = {"labelLimit": 0, **(cfg.get("legend") or {})}
     spec["config"] = cfg

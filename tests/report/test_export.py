@@ -344,3 +344,41 @@ def test_meta_of_a_saved_scenario():
     m = export.ReportMeta.of_saved(s, "vi")
     assert (m.scenario_name, m.author, m.note) == ("Giảm chậm", "A", "-n")
     assert m.saved_at == "05/02/2025 14:30 · lập trên phiên bản số liệu v3"     # 07:30 UTC is 14:30 in Việt Nam
+
+
+# ------------------------------------------------------------------------------------------ the font
+
+def _ocr(png: bytes, tmp_path) -> str:
+    """The text tesseract (Vietnamese) reads from a picture; skipped without it, except in CI."""
+    import os
+    import shutil
+    import subprocess
+    if not shutil.which("tesseract") or "vie" not in subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("tesseract-ocr with Vietnamese is missing (scripts/ci_services.sh installs it)")
+        pytest.skip("tesseract-ocr with Vietnamese is not installed")
+    f = tmp_path / "chart.png"
+    f.write_bytes(png)
+    out = subprocess.run(["tesseract", str(f), "-", "-l", "vie", "--psm", "11"], capture_output=True, text=True,
+                         timeout=120)
+    return unicodedata.normalize("NFC", out.stdout)
+
+
+def test_chart_picture_text_reads_back(ctx, tmp_path):
+    """The poor-rate chart as the report draws it: its years, the axis title "Năm" and the target's label
+    read back from the pixels (the font ships with the project, registered with vl-convert). The same
+    chart asking for a font nobody has draws no text at all: the check can fail."""
+    proj, verdicts = run(ctx, Scenario())
+    kc = export.key_charts(ctx, proj, verdicts, "vi")[0]
+    assert kc.chart["config"]["font"].startswith("Source Sans Pro")
+    text = _ocr(export_png.chart_png(kc.chart), tmp_path)
+    words = text.split()
+    assert "Năm" in words
+    years = {y for y in range(2021, 2031) if str(y) in words}
+    assert len(years) >= 7, text                     # 2021, 2023–2030 are ticks (no 2022 figure)
+    assert "Mục tiêu 2030: 1,77%" in text            # a legend label, the Vietnamese number format
+
+    missing = {**kc.chart, "config": {**kc.chart["config"], "font": "Giamngheo No Such Font"}}
+    control = _ocr(export_png.chart_png(missing), tmp_path).split()
+    assert "Năm" not in control and not any(str(y) in control for y in range(2021, 2031))

@@ -21,8 +21,8 @@ Excel (openpyxl)
 Word (python-docx), in the manner of a Vietnamese administrative report (Nghị định 30/2020/NĐ-CP):
 the issuing body and the national motto side by side, place and date ("Trà Cú, ngày 05 tháng 6 năm
 2025": a day below 10 and the months 1 and 2 take a leading zero), the title, then I. summary,
-II. a table per area, III. the key charts as PNG images (vl-convert, font Noto Sans, which has the
-Vietnamese diacritics), IV. the scenario's assumptions, V. the sources, and the statement that ◇
+II. a table per area, III. the key charts as PNG images (vl-convert, with the font the project
+ships: giamngheo.report.fonts), IV. the scenario's assumptions, V. the sources, and the statement that ◇
 figures are not official. Text is Times New Roman 13 pt, the usual font of Vietnamese documents.
 """
 from __future__ import annotations
