@@ -3,6 +3,7 @@
   python -m giamngheo assess  [--plan P] [--data D] [--scenario S.json] [--as-of YEAR] [--format table|csv|json]
   python -m giamngheo project [same options] [--format csv|json]
   python -m giamngheo check FILE [--shape long|review] [--lang vi|en] [--year YEAR]
+  python -m giamngheo monitor --scenario S.json --as-of YEAR [--plan P] [--data D] [--format table|csv|json]
 
 Bad arguments or files: one line on stderr and exit code 2.
 """
@@ -54,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
             s.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the condition texts")
             s.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for probabilities (0 = none)")
             s.add_argument("--seed", type=int, default=20211008)
+    m = sub.add_parser("monitor", help="a scenario adopted as of a year (the agreed path, computed on the data up to "
+                       "that year), and every later year measured against it")
+    m.add_argument("--scenario", required=True, help='the adopted scenario JSON: {"name": ..., "values": {id: number}}')
+    m.add_argument("--as-of", type=int, dest="as_of", required=True,
+                   help="the year the path was adopted in: it rests on the data up to that year only")
+    m.add_argument("--plan", help="plan TOML (default: the embedded plan)")
+    m.add_argument("--data", help="observations CSV (default: the embedded data)")
+    m.add_argument("--dataset", choices=tuple(DATASETS), help="embedded dataset (default or demo)")
+    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the 10–90 band (0 = no band)")
+    m.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the table's last line")
     c = sub.add_parser("check", help="check a data file (long observations or an annual review) before uploading")
     c.add_argument("file", help="CSV or .xlsx")
     c.add_argument("--shape", choices=("long", "review"), help="default: found from the header")
@@ -120,6 +132,44 @@ def cmd_project(args: argparse.Namespace) -> str:
     return df.to_csv(index=False)
 
 
+MONITOR_COLUMNS = ["indicator", "group", "year", "agreed", "low", "high", "actual", "gap", "tolerance", "status",
+                   "unit", "quality", "lever"]
+
+
+def cmd_monitor(args: argparse.Namespace) -> str:
+    """Per indicator, group and year after the as-of: agreed, actual (real figures only), gap, status."""
+    from giamngheo.monitor import LEVER_FIGURES, agreed_path, measure, path_context, tolerance_text
+    plan = load_plan(args.plan) if args.plan else load_plan()
+    if args.data and args.dataset:
+        raise CliError("--data and --dataset: give one of them")
+    if args.data and not Path(args.data).exists():
+        raise CliError(f"{args.data}: file not found")
+    if not Path(args.scenario).is_file():
+        raise CliError(f"{args.scenario}: scenario file not found")
+    if args.draws < 0:
+        raise CliError(f"--draws {args.draws}: give 0 or more")
+    obs = load_observations(args.data) if args.data else load_observations(dataset=args.dataset or "default")
+    ctx = path_context(plan, obs, args.as_of)
+    scenario = load_scenario_file(args.scenario, ctx.registry)
+    path = agreed_path(plan, obs, scenario, args.as_of, draws=args.draws, ctx=ctx)
+    m = measure(path, obs)
+    lever_of = {v: k for k, v in LEVER_FIGURES.items()}
+    rows = []
+    for r in m.readings:
+        row = r.as_row()
+        row["lever"] = lever_of.get(r.indicator) if r.group == "all" else None
+        rows.append({k: _clean(row[k]) for k in MONITOR_COLUMNS})
+    if args.format == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    df = pd.DataFrame(rows, columns=MONITOR_COLUMNS)
+    if args.format == "csv":
+        return df.to_csv(index=False)
+    show = df[["indicator", "group", "year", "agreed", "low", "high", "actual", "gap", "status"]].copy()
+    for c in ("agreed", "low", "high", "actual", "gap"):
+        show[c] = show[c].map(lambda x: "" if x is None or pd.isna(x) else f"{x:,.2f}")
+    return show.to_string(index=False) + "\n" + tolerance_text(args.lang)
+
+
 class _Output(str):
     exit_code = 0
 
@@ -149,7 +199,7 @@ def cmd_check(args: argparse.Namespace) -> str:
     return t("ingest.cli_ok", args.lang, file=path.name, rows=res.n_rows, shape=res.shape)
 
 
-COMMANDS = {"assess": cmd_assess, "project": cmd_project, "check": cmd_check}
+COMMANDS = {"assess": cmd_assess, "project": cmd_project, "check": cmd_check, "monitor": cmd_monitor}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,5 +25,9 @@ def make_obs(extra=(), status: str = "official", reviews=REVIEWS):
 
 
 def write_csv(path: Path, extra=(), status: str = "official", reviews=REVIEWS) -> Path:
+    """A data file with its sources (the embedded ones and the tests' review)."""
+    sources = (ROOT / "data" / "sources.toml").read_text(encoding="utf-8")
+    (path.parent / "sources.toml").write_text(sources + '\n[test-review]\ntitle = "Test review"\nissuer = "test"\n',
+                                              encoding="utf-8")
     path.write_text(BASE.rstrip("\n") + "\n" + rows_text(reviews) + rows_text(extra, status), encoding="utf-8")
     return path
