@@ -1,10 +1,10 @@
-"""Saved scenarios, data versions and the sign-in lockout, in one database (SQLAlchemy Core; no
+"""Saved scenarios, data versions, the sign-in lockout and adopted paths, in one database (SQLAlchemy Core; no
 Streamlit here). The rooms:
 
 - ``engine.py``: where the store lives (:func:`resolve_url`), the engine, transactions, migrating;
 - ``migrations.py``: the schema's history, each step frozen as it shipped (``schema.py``: the live tables);
 - ``values.py``: saved scenarios and data versions as plain data, name rules, hashes, change summaries;
-- ``scenarios.py``, ``versions.py``, ``lockout.py``: the methods of :class:`Store` for each.
+- ``scenarios.py``, ``versions.py``, ``lockout.py``, ``adoptions.py``: the methods of :class:`Store` for each.
 
 Where it lives, first match wins:
   1. the ``url`` given to :class:`Store` in code (tests);
@@ -32,6 +32,7 @@ server log; pages show a plain message.
 """
 from __future__ import annotations
 
+from giamngheo.store.adoptions import AdoptionsMixin
 from giamngheo.store.engine import BUSY_TIMEOUT_MS, DB_FILE, ENV_DIR, ENV_URL, StoreBase, data_dir, describe_url, resolve_url
 from giamngheo.store.errors import BadInput, NameTaken, NotFound, StoreError, StoreUnavailable
 from giamngheo.store.lockout import LockoutMixin
@@ -58,8 +59,8 @@ from giamngheo.store.values import (
 from giamngheo.store.versions import DATASET, VersionsMixin
 
 
-class Store(ScenariosMixin, VersionsMixin, LockoutMixin, StoreBase):
-    """Saved scenarios, data versions and the sign-in lockout in one database."""
+class Store(ScenariosMixin, VersionsMixin, LockoutMixin, AdoptionsMixin, StoreBase):
+    """Saved scenarios, data versions, the sign-in lockout and adopted paths in one database."""
 
 
 __all__ = ["Store", "StoreError", "StoreUnavailable", "BadInput", "NameTaken", "NotFound", "SavedScenario",

@@ -3,7 +3,7 @@
 Every step is frozen as it shipped: migration 1 builds its tables from its own copies of the table
 definitions below (not from the live ones in ``schema.py``), so changing a live table can never
 rewrite a migration a database has already run. A schema change is a new step at the end. This is
-a small runner on purpose (three steps, two databases); adopt alembic when a column first has to
+a small runner on purpose (a few steps, two databases); adopt alembic when a column first has to
 change in place (ALTER on SQLite needs table rebuilds that alembic's batch mode does well).
 """
 from __future__ import annotations
@@ -94,11 +94,39 @@ def _m3_login_failures_table(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_login_failures_at ON login_failures (at)"))
 
 
+# ------------------------------------------------------------------ migration 4 (frozen)
+_m4 = MetaData()
+_m4_adoptions = Table(
+    "adoptions", _m4,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", String(200), nullable=False),
+    Column("name", String(400), nullable=False),
+    Column("meeting_date", String(32), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("meeting_ref", String(400), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("as_of", Integer, nullable=False),
+    Column("data_version", Integer, nullable=True),
+    Column("data_hash", String(80), nullable=False),
+    Column("model_version", String(80), nullable=False),
+    Column("format", Integer, nullable=False),
+    Column("path_json", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+)
+
+
+def _m4_adoptions_table(conn: Connection) -> None:
+    _m4.create_all(conn, checkfirst=True)
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_adoptions_plan_id ON adoptions (plan_id, id)"))
+
+
 # (version, what it does, how): applied in order, each once; never edit one that has shipped
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], Any]], ...] = (
     (1, "scenarios and data_versions tables", _m1_tables),
     (2, "indexes for listing and hash look-up", _m2_indexes),
     (3, "login_failures: the editor sign-in lockout, per client and across the server", _m3_login_failures_table),
+    (4, "adoptions: the agreed paths a meeting adopted, kept with their history", _m4_adoptions_table),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

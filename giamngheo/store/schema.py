@@ -54,3 +54,24 @@ login_failures = Table(
     Column("client", String(100), nullable=False),
     Column("at", Float, nullable=False),
 )
+
+# an agreed path adopted by a meeting (giamngheo/monitor.py): never changed or deleted; the newest of a
+# plan is the one in force, the older ones stay readable. ``path_json`` is the whole frozen record.
+adoptions = Table(
+    "adoptions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", String(200), nullable=False),
+    Column("name", String(400), nullable=False),
+    Column("meeting_date", String(32), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("meeting_ref", String(400), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("as_of", Integer, nullable=False),
+    Column("data_version", Integer, nullable=True),
+    Column("data_hash", String(80), nullable=False),
+    Column("model_version", String(80), nullable=False),
+    Column("format", Integer, nullable=False),
+    Column("path_json", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+)

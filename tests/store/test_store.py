@@ -478,7 +478,7 @@ def test_live_tables_match_the_migrated_schema(url):
     from giamngheo.store import schema
     s = Store(url)
     insp = sa.inspect(s.engine)
-    for table in (schema.scenarios, schema.data_versions, schema.login_failures):
+    for table in (schema.scenarios, schema.data_versions, schema.login_failures, schema.adoptions):
         got = {c["name"]: c["nullable"] for c in insp.get_columns(table.name)}
         assert got == {c.name: c.nullable for c in table.columns}, table.name
     s.dispose()
