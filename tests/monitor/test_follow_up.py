@@ -1,0 +1,50 @@
+"""The follow-up section: the Word report's part on the agreed path, written and read back."""
+from __future__ import annotations
+
+import io
+
+import docx
+
+from giamngheo.monitor import adopt, agreed_path, measure
+from giamngheo.plan.targets import load_plan
+from giamngheo.report.follow_up import add_follow_up, follow_up
+from giamngheo.scenario.assumptions import Scenario
+from tests.monitor.monitor_data import make_obs
+
+
+def test_the_section_reads_back_from_the_word_file():
+    p = agreed_path(load_plan(), make_obs(), Scenario.of("", {"jobs": 3500}), 2026, draws=200)
+    a27 = p.get("poor_rate").values[2027]
+    a = adopt(p, "Lộ trình 2027–2030", "Nguyễn Văn A", "Nghị quyết 12-NQ/ĐU", date="2026-12-20")
+    later = make_obs([("poor_rate", "all", 2027, round(a27 + 1, 6)), ("jobs_created", "all", 2027, 3600),
+                      ("poor_households", "xa2025:dai-an", 2026, 300), ("poor_households", "xa2025:dai-an", 2027, 240)])
+    m = measure(a, later)
+    d = add_follow_up(docx.Document(), m, "vi", heading="III. KẾT QUẢ THỰC HIỆN SO VỚI LỘ TRÌNH")
+    buf = io.BytesIO()
+    d.save(buf)
+    back = docx.Document(io.BytesIO(buf.getvalue()))
+    text = "\n".join(p.text for p in back.paragraphs)
+    assert "III. KẾT QUẢ THỰC HIỆN SO VỚI LỘ TRÌNH" in text
+    assert "Nghị quyết 12-NQ/ĐU" in text and "20/12/2026" in text
+    assert "chậm hơn lộ trình" in text and "1,00 điểm %" in text
+    assert "0,1 điểm %" in text                            # the tolerance, stated
+    readings, levers, communes = back.tables
+    rows = [[c.text for c in r.cells] for r in readings.rows]
+    poor27 = next(r for r in rows if r[0] == "Tỷ lệ hộ nghèo" and r[2] == "2027" and r[1] != "Khmer")
+    assert poor27[6] == "+1,00 điểm %" and poor27[7] == "Chậm so với lộ trình"
+    jobs = next([c.text for c in r.cells] for r in levers.rows if r.cells[0].text.startswith("Việc làm"))
+    assert jobs[1] == "3.500 lao động/năm" and jobs[3] == "2027" and jobs[6] == "Vượt lộ trình"
+    dai_an = [c.text for c in communes.rows[1].cells]
+    assert dai_an[0] == "Đại An" and dai_an[2] == "60"
+
+
+def test_english_and_the_compact_table():
+    p = agreed_path(load_plan(), make_obs(), Scenario(), 2026, draws=0)
+    f = follow_up(measure(adopt(p, "Path", "A"), make_obs()), "en")
+    assert f.title == "Results against the agreed path"
+    assert "no real figure yet" in f.sentence
+    # compact: the plan's target series only, each with its next awaited year and the horizon
+    years = {(r[0], r[1]): [] for r in f.readings.rows}
+    for r in f.readings.rows:
+        years[(r[0], r[1])].append(r[2])
+    assert years[("Poor-household rate", "All households")] == ["2027", "2030"]
