@@ -1,15 +1,16 @@
-"""Báo cáo: a scenario (the one on screen or a saved one) as an Excel workbook and a Word report,
-in Vietnamese or English, with the probability of each projected target."""
+"""Báo cáo: a scenario (the one on screen or a saved one) as an Excel workbook and a Word report (the
+progress review or the final review of the plan period), in Vietnamese or English, with the
+probability of each projected target; who issues the report is a setting an editor changes here."""
 import streamlit as st
 
 from giamngheo.i18n import LANGS, t
-from giamngheo.i18n import field as data_field
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import export
+from giamngheo.report import issuer as issuer_mod
 from giamngheo.report.board import board, summary
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import StoreError
-from giamngheo.ui import safe, tables
+from giamngheo.ui import auth, safe, tables
 from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()
@@ -27,6 +28,8 @@ c1, c2 = st.columns([1, 2])
 with c1:
     L = st.radio(tr("report.language"), LANGS, index=LANGS.index(lang()), key="report_lang", horizontal=True,
                  format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+    kind = st.radio(tr("reports.kind"), export.KINDS, key="report_kind",
+                    format_func=lambda k: tr(f"reports.kind_{k}", a=ctx.plan.period[0], b=ctx.plan.period[1]))
     current = scenario()
     # the labels depend on the language: one widget per language keeps the choice valid
     labels = {"": tr("report.scenario_current"), **{k: safe.plain(v.name, 80) for k, v in saved.items()}}
@@ -54,13 +57,20 @@ meta = export.ReportMeta(scenario_name=name, author=author, note=note, saved_at=
                          data_version=defaults.data_version)
 stamp = meta.generated
 
+try:
+    db = store()
+except StoreError:
+    db = None
+iss = issuer_mod.current_issuer(db)
+
 b1, b2 = st.columns(2)
 b1.download_button(tr("report.download_xlsx"), data=lambda: export.workbook_bytes(ctx, sc, L, meta, proj, verdicts),
                    file_name=export.file_name(ctx.plan, "xlsx", stamp, L), mime=export.XLSX_MIME, key="dl_xlsx",
                    on_click="ignore", icon=":material/table_chart:", type="primary")
-b2.download_button(tr("report.download_docx"), data=lambda: export.docx_bytes(ctx, sc, L, meta, proj, verdicts),
-                   file_name=export.file_name(ctx.plan, "docx", stamp, L), mime=export.DOCX_MIME, key="dl_docx",
-                   on_click="ignore", icon=":material/description:", type="primary")
+b2.download_button(tr("report.download_docx"),
+                   data=lambda: export.docx_bytes(ctx, sc, L, meta, proj, verdicts, kind=kind, issuer=iss),
+                   file_name=export.file_name(ctx.plan, "docx", stamp, L, report=kind), mime=export.DOCX_MIME,
+                   key="dl_docx", on_click="ignore", icon=":material/description:", type="primary")
 b2.caption(tr("report.docx_slow"))
 
 # what the files hold; names and contents in the report's language
@@ -73,9 +83,68 @@ with i1:
         f"- **{n}** — {t('export.sheet_' + k + '_desc', L)}" for k, n in zip(export.SHEETS, export.sheet_names(L))))
 with i2:
     st.markdown(tr("report.docx_head") + "\n" + tr(
-        "report.docx_parts", issuer=data_field(ctx.plan, "issuer", L), place=export.place_date(ctx.plan, stamp, L),
+        f"reports.parts_{kind}", issuer=safe.text(iss.get("body", L), 200),
+        header=tr(f"reports.header_{iss.kind}"),
+        place=safe.text(f"{iss.get('place', L)}, {export.date_words(stamp, L)}", 200),
         headline=t("export.headline", L, good=s["good"], total=s["total"]), areas=len(ctx.plan.areas),
-        charts=export.key_chart_count(ctx, proj)))
+        charts=export.key_chart_count(ctx, proj), a=ctx.plan.period[0], b=ctx.plan.period[1], h=ctx.plan.horizon))
+
+
+# -- who issues the report: shown to everyone, changed by an editor (a new version in the store)
+ISSUER_FIELDS = ("body_vi", "body_en", "above_vi", "above_en", "place_vi", "place_en", "number", "symbol",
+                 "signer_for_vi", "signer_for_en", "signer_title_vi", "signer_title_en", "signer_name",
+                 "plan_issuer_vi", "plan_issuer_en")
+
+
+def save_issuer_form() -> None:
+    """The form's values, checked, as a new version of the settings (editors only, decided here)."""
+    ss = st.session_state
+    if not auth.can_edit() or db is None:
+        ss["_gn_issuer_msg"] = ("error", tr("reports.issuer_read_only"))
+        return
+    raw = {"kind": ss.get("issuer_kind", iss.kind),
+           **{f: ss.get(f"issuer_{f}", getattr(iss, f)) for f in ISSUER_FIELDS},
+           "recipients_vi": ss.get("issuer_recipients_vi", "\n".join(iss.recipients_vi)),
+           "recipients_en": ss.get("issuer_recipients_en", "\n".join(iss.recipients_en))}
+    try:
+        issuer_mod.save_issuer(db, issuer_mod.parse_issuer(raw), author=auth.editor_name())
+    except issuer_mod.IssuerError as exc:
+        ss["_gn_issuer_msg"] = ("error", tr(f"reports.issuer_err_{exc.reason}", field=tr(f"reports.issuer_f_{exc.field}")))
+        return
+    except StoreError as exc:
+        ss["_gn_issuer_msg"] = ("error", tr("report.error", error=safe.plain(exc, 200)))
+        return
+    ss["_gn_issuer_msg"] = ("success", tr("reports.issuer_saved"))
+
+
+st.subheader(tr("reports.issuer_title"))
+st.caption(tr("reports.issuer_intro"))
+st.markdown("\n".join([
+    f"- {tr('reports.issuer_f_kind')}: {tr('reports.kind_name_' + iss.kind)}",
+    f"- {tr('reports.issuer_f_body_vi')}: {safe.text(iss.body_vi, 200)}"
+    + (f" ({tr('reports.issuer_f_above_vi')}: {safe.text(iss.above_vi, 200)})" if iss.above_vi else ""),
+    f"- {tr('reports.issuer_f_symbol')}: {safe.text((iss.number or '…') + ' · ' + iss.symbol, 100)}",
+    f"- {tr('reports.issuer_f_place_vi')}: {safe.text(iss.place_vi, 200)}",
+    f"- {tr('reports.issuer_f_signer_for_vi')}: {safe.text(iss.signer_for_vi + ' · ' + iss.signer_title_vi, 200)}",
+]))
+msg = st.session_state.pop("_gn_issuer_msg", None)
+if msg:
+    (st.error if msg[0] == "error" else st.success)(msg[1])
+with st.expander(tr("reports.issuer_edit"), expanded=False):
+    may_edit = auth.panel("gn_issuer_auth") if auth.mode() != "open" else auth.can_edit()
+    with st.form("gn_issuer_form", clear_on_submit=False):
+        st.radio(tr("reports.issuer_f_kind"), issuer_mod.KINDS, index=issuer_mod.KINDS.index(iss.kind),
+                 key="issuer_kind", horizontal=True, format_func=lambda k: tr(f"reports.kind_name_{k}"))
+        cols = st.columns(2)
+        for i, f in enumerate(ISSUER_FIELDS):
+            cols[i % 2].text_input(tr(f"reports.issuer_f_{f}"), value=getattr(iss, f), key=f"issuer_{f}",
+                                   max_chars=issuer_mod.MAX_TEXT)
+        cols = st.columns(2)
+        for i, f in enumerate(("recipients_vi", "recipients_en")):
+            cols[i].text_area(tr(f"reports.issuer_f_{f}"), value="\n".join(getattr(iss, f)), key=f"issuer_{f}",
+                              height=110, max_chars=issuer_mod.MAX_TEXT * issuer_mod.MAX_RECIPIENTS)
+        st.form_submit_button(tr("reports.issuer_save"), type="primary", on_click=save_issuer_form,
+                              disabled=not may_edit)
 
 st.subheader(tr("report.preview"))
 st.dataframe([{t("board.col_number", L): r.number, t("board.col_target", L): r.text, t("board.col_latest", L): r.latest,

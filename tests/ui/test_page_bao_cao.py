@@ -53,7 +53,9 @@ def test_page_renders_downloads_and_contents_in_vietnamese():
     for sheet in ("Giới thiệu", "Đánh giá chỉ tiêu", "Dự báo (dạng dọc)", "Dự báo (theo năm)", "Giả định",
                   "Số liệu", "Nguồn"):
         assert f"**{sheet}**" in md
-    assert "Ban Thường vụ Huyện ủy Trà Cú" in md and "*Trà Cú, ngày " in md
+    # the issuer is the settings file's body (existing in 2026), its place and the Party's header
+    assert "Tỉnh ủy Vĩnh Long" in md and "*Vĩnh Long\\, ngày " in md and "ĐẢNG CỘNG SẢN VIỆT NAM" in md
+    assert "Huyện ủy Trà Cú" not in md.split("Cơ quan ban hành báo cáo")[0]
     verdicts = run(default_context(), Scenario())[1]
     good = sum(v.status in ("achieved", "on_track") for v in verdicts)
     assert f"{good}/28 chỉ tiêu đạt hoặc đúng hướng" in md
@@ -80,7 +82,7 @@ def test_report_language_follows_the_app_then_can_differ():
     assert df[df["No."] == 23].iloc[0]["Verdict"] == "Missed"       # the files' contents in English
     md = markdown(at)
     assert "**Verdicts**" in md
-    assert "Standing Committee of the Trà Cú District Party Committee" in md    # the plan's English wording
+    assert "Vĩnh Long Provincial Party Committee" in md    # the issuer's English wording
 
 
 def test_page_in_english():
@@ -91,7 +93,7 @@ def test_page_in_english():
     assert [b.proto.label for b in at.get("download_button")] == ["Download the Excel workbook (.xlsx)",
                                                                   "Download the Word report (.docx)"]
     md = markdown(at)
-    assert "**About**" in md and "**Observations**" in md and "Trà Cú, " in md
+    assert "**About**" in md and "**Observations**" in md and "*Vĩnh Long\\, " in md
     assert "Báo cáo" not in md and "Không đạt" not in md
 
 
@@ -117,3 +119,50 @@ def test_a_saved_scenario_can_be_reported(own_store):   # last: the other tests 
     from giamngheo.i18n import fmt_num
     f0 = ctx.registry["poor_fall"]
     assert any(f0.label_vi in c.value and f"0 (mặc định {fmt_num(f0.default, 'vi')})" in c.value for c in at.caption)
+
+
+def test_the_final_review_is_a_second_kind(own_store):
+    at = page()
+    assert at.radio(key="report_kind").options == ["Báo cáo kết quả thực hiện (từng chỉ tiêu)",
+                                                   "Báo cáo tổng kết giai đoạn 2021 - 2025"]
+    at.radio(key="report_kind").set_value("final").run()
+    assert not at.exception
+    assert "Từng chỉ tiêu giai đoạn 2021 - 2025" in markdown(at)
+
+
+def submit(at: AppTest, form: str) -> None:
+    [b] = [b for b in at.button if b.proto.form_id == form]
+    b.click()
+
+
+def test_only_a_signed_in_editor_changes_the_issuer_and_bad_input_saves_nothing(own_store):
+    from giamngheo.report import issuer as issuer_mod
+    db = Store(own_store)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.secrets["editor_password"] = "mật-khẩu"
+    at.run()
+    assert [b for b in at.button if b.proto.form_id == "gn_issuer_form"][0].disabled      # a viewer cannot
+    at.text_input(key="gn_issuer_auth_pw").input("mật-khẩu")
+    at.text_input(key="gn_issuer_auth_name").input("Chị Lan")
+    submit(at, "gn_issuer_auth_form")
+    at.run()
+    assert not [b for b in at.button if b.proto.form_id == "gn_issuer_form"][0].disabled
+    at.radio(key="issuer_kind").set_value("state")
+    at.text_input(key="issuer_body_vi").input("Ủy ban nhân dân xã Trà Cú")
+    at.text_input(key="issuer_symbol").input("BC-UBND")
+    submit(at, "gn_issuer_form")
+    at.run()
+    assert not at.exception
+    assert "Đã lưu thông tin cơ quan ban hành." in [m.value for m in at.success]
+    versions = db.list_data_versions(issuer_mod.STORE_DATASET)
+    assert len(versions) == 1 and versions[0].author == "Chị Lan"
+    saved = issuer_mod.current_issuer(db)
+    assert (saved.kind, saved.body_vi, saved.symbol) == ("state", "Ủy ban nhân dân xã Trà Cú", "BC-UBND")
+    assert "Ủy ban nhân dân xã Trà Cú" in markdown(at) and "Quốc hiệu, tiêu ngữ" in markdown(at)
+    # a required field emptied: the message names it, nothing is saved
+    at.text_input(key="issuer_body_vi").input("")
+    submit(at, "gn_issuer_form")
+    at.run()
+    assert "Thiếu «Tên cơ quan ban hành»: trường này bắt buộc. Chưa lưu gì." in [m.value for m in at.error]
+    assert len(db.list_data_versions(issuer_mod.STORE_DATASET)) == 1
+    assert db.list_data_versions() == []           # the observations' versions are another dataset

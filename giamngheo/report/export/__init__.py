@@ -18,12 +18,17 @@ Excel (openpyxl)
   Every string cell goes through the same check, not only user text (scenario name, author, note,
   source notes), so a new column cannot forget it.
 
-Word (python-docx), in the manner of a Vietnamese administrative report (Nghị định 30/2020/NĐ-CP):
-the issuing body and the national motto side by side, place and date ("Trà Cú, ngày 05 tháng 6 năm
-2025": a day below 10 and the months 1 and 2 take a leading zero), the title, then I. summary,
-II. a table per area, III. the key charts as PNG images (vl-convert, with the font the project
-ships: giamngheo.report.fonts), IV. the scenario's assumptions, V. the sources, and the statement that ◇
-figures are not official. Text is Times New Roman 13 pt, the usual font of Vietnamese documents.
+Word (python-docx), in the manner of a Vietnamese administrative document, issued in the name of the
+body in the issuer settings (``giamngheo.report.issuer``, ``data/issuer.toml``): a Party committee's
+header (Hướng dẫn 36-HD/VPTW: ĐẢNG CỘNG SẢN VIỆT NAM, never the state motto) or a state body's
+(Nghị định 30/2020/NĐ-CP: Quốc hiệu and tiêu ngữ), the number and symbol, place and date ("Vĩnh Long,
+ngày 05 tháng 12 năm 2026": a day below 10 and the months 1 and 2 take a leading zero), the title,
+then the answer first (the 2030 headline, the tally, what it would take), the tables (every target by
+area; or, in the final review, the 2021–2025 targets, what the period achieved on official figures and
+the 2030 targets), the key charts as PNG images (vl-convert, with the font the project ships:
+giamngheo.report.fonts), the scenario's assumptions, the sources and the statement that ◇ figures are
+not official, then recipients and the signature block; page numbers. The document is a list of section
+functions (``docx.SECTIONS``). Text is Times New Roman 13 pt, the usual font of Vietnamese documents.
 """
 from __future__ import annotations
 

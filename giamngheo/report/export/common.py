@@ -155,12 +155,18 @@ def _group(g: str, lang: str) -> str:
     return t(f"group.{g}", lang) if views._has(f"group.{g}") else g
 
 
-def _unit(ind: Any, lang: str) -> str:
-    if ind is None:
+def unit_label(unit: str | None, lang: str) -> str:
+    """A unit in the reader's language ("lần", "điểm %/năm"); a unit no locale names is left blank,
+    never shown as its code."""
+    if not unit:
         return ""
-    if ind.unit == "percent":
+    if unit == "percent":
         return "%"
-    return t(f"unit.{ind.unit}", lang) if views._has(f"unit.{ind.unit}") else ind.unit
+    return t(f"unit.{unit}", lang) if views._has(f"unit.{unit}") else ""
+
+
+def _unit(ind: Any, lang: str) -> str:
+    return "" if ind is None else unit_label(ind.unit, lang)
 
 
 @dataclass
@@ -214,7 +220,9 @@ def key_charts(ctx: Context, proj: Projection, verdicts: list[Verdict], lang: st
 
 # ------------------------------------------------------------------------------------------ Word
 
-def file_name(plan: Any, kind: str, d: datetime, lang: str = "vi") -> str:
-    """``bao-cao-<plan>-<yyyymmdd>.xlsx`` (``-en`` before the extension for an English report)."""
+def file_name(plan: Any, kind: str, d: datetime, lang: str = "vi", report: str = "review") -> str:
+    """``bao-cao-<plan>-<yyyymmdd>.xlsx`` (``-en`` before the extension for an English report); the final
+    review is ``bao-cao-tong-ket-<plan>-<yyyymmdd>.docx``."""
     ext = {"xlsx": "xlsx", "docx": "docx"}[kind]
-    return f"bao-cao-{plan.id}-{d:%Y%m%d}{'' if lang == 'vi' else '-' + lang}.{ext}"
+    stem = "bao-cao-tong-ket" if report == "final" else "bao-cao"
+    return f"{stem}-{plan.id}-{d:%Y%m%d}{'' if lang == 'vi' else '-' + lang}.{ext}"

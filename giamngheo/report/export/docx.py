@@ -1,8 +1,16 @@
-"""The Word report of a scenario (python-docx), in the manner of a Vietnamese administrative report."""
+"""The Word report of a scenario (python-docx), in the manner of a Vietnamese administrative report:
+the header of its issuer's kind (a Party committee: Hướng dẫn 36-HD/VPTW; a state body: Nghị định
+30/2020/NĐ-CP), the answer first, then the tables, the charts, the assumptions, the sources, and the
+recipients and signature. Two kinds: the progress review and the final review of the plan period.
+
+The report is a sequence of section functions (:data:`SECTIONS`), each writing its part into the
+document through a :class:`DocxReport`; a new part is a new function in the list. Part headings are
+numbered in the order they are written."""
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from giamngheo.i18n import field, fmt_num, fmt_pct, t
@@ -10,7 +18,6 @@ from giamngheo.model.assess import Verdict
 from giamngheo.model.engine import Context
 from giamngheo.model.projection import Projection
 from giamngheo.report import board as board_mod
-from giamngheo.report import views
 from giamngheo.report.export.common import (
     DOC_FONT,
     STATUS_FILL,
@@ -19,12 +26,15 @@ from giamngheo.report.export.common import (
     _results,
     _source_ids,
     changed_values,
+    date_words,
     generated_text,
     is_demo_data,
     key_charts,
-    place_date,
     scenario_label,
+    unit_label,
 )
+from giamngheo.report.issuer import Issuer, load_issuer
+from giamngheo.report.needs import need_line
 from giamngheo.scenario.assumptions import Scenario
 
 
@@ -157,153 +167,356 @@ def _repeat_header(table: Any) -> None:
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
 
 
-def _page_number(section: Any) -> None:
-    """The page number, centred in the header (Nghị định 30/2020: from the second page on)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _field_run(par: Any, instr: str, size: float | None = None) -> None:
+    """A Word field (``PAGE``) in a paragraph: Word and LibreOffice fill it in on every page."""
     from docx.oxml.ns import qn
 
-    section.different_first_page_header_footer = True
-    p = section.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+    run = _run(par, "", size=size)
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
         if kind:
             el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
-        else:
+            run._r.append(el)
+        elif text == instr:
             el = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
-            el.text = text
-        run._r.append(el)
+            el.text = f" {instr} "
+            run._r.append(el)
+        else:
+            t_el = run._r.makeelement(qn("w:t"), {})
+            t_el.text = text
+            run._r.append(t_el)
 
 
-def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | None = None,
-               proj: Projection | None = None, verdicts: list[Verdict] | None = None, with_charts: bool = True,
-               png: Callable[[Any], bytes] | None = None) -> bytes:
-    """The Word report of a scenario. ``png`` turns an Altair chart into PNG bytes (default: vl-convert)."""
-    from docx import Document
+def _page_number(section: Any, kind: str) -> None:
+    """Page numbers, centred: a state body's report has them in the top margin from the second page
+    on (Nghị định 30/2020/NĐ-CP, Phụ lục I); a Party committee's at the foot of every page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    if kind == "state":
+        section.different_first_page_header_footer = True
+        p = section.header.paragraphs[0]
+    else:
+        p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field_run(p, "PAGE", size=13)
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+KINDS = ("review", "final")
+
+
+@dataclass
+class DocxReport:
+    """What every section of the Word report reads, and the document it writes into. A section is a
+    function taking this object (:data:`SECTIONS`): adding one is adding a function to the list."""
+
+    doc: Any
+    ctx: Context
+    scenario: Scenario
+    lang: str
+    meta: ReportMeta
+    proj: Projection
+    verdicts: list[Verdict]
+    rows: list
+    summary: dict
+    issuer: Issuer
+    kind: str = "review"
+    with_charts: bool = True
+    png: Callable[[Any], bytes] | None = None
+    n_heading: int = 0
+    n_figure: int = 0
+
+    def heading(self, key: str, **kw: Any) -> Any:
+        """A numbered part heading ("I. …", "II. …"): numbered in the order the sections write them."""
+        self.n_heading += 1
+        return _para(self.doc, f"{ROMAN[self.n_heading - 1]}. {t(key, self.lang, **kw).upper()}", bold=True,
+                     space_after=4, keep=True)
+
+    def text(self, body: str, **kw: Any) -> Any:
+        return _para(self.doc, body, align="justify", indent_first=True, **kw)
+
+    @property
+    def by_id(self) -> dict[str, Verdict]:
+        return {v.target: v for v in self.verdicts}
+
+    def period_rows(self) -> list:
+        return [r for r in self.rows if r.year <= self.ctx.plan.period[1]]
+
+    def horizon_rows(self) -> list:
+        return [r for r in self.rows if r.year > self.ctx.plan.period[1]]
+
+
+# ------------------------------------------------------------------------------------------ sections
+
+def sec_header(r: DocxReport) -> None:
+    """The first lines: the issuing body (under the body above it) and the document number on the
+    left; on the right the Party's name (Party committee) or the Quốc hiệu and tiêu ngữ (state body),
+    then place and date."""
+    L, iss = r.lang, r.issuer
+    head = r.doc.add_table(rows=1, cols=2)
+    _no_borders(head)
+    _widths(head, [7.0, 9.0])
+    left, right = head.rows[0].cells
+    above = iss.get("above", L)
+    if above:
+        _cell_text(left, above.upper(), size=13, align="center")
+        _para(left, iss.get("body", L).upper(), align="center", bold=True, size=13, space_after=0)
+    else:
+        _cell_text(left, iss.get("body", L).upper(), bold=True, size=13, align="center")
+    _para(left, "*" if iss.kind == "party" else "―" * 6, align="center", size=13, space_after=0)
+    _para(left, iss.number_line(L), align="center", size=13, space_after=0)
+    if iss.kind == "party":
+        p = _cell_text(right, t("reports.party_title", L), bold=True, size=15, align="center")
+        p.runs[0].underline = True
+        _para(right, "", size=6, space_after=0)
+    else:
+        _cell_text(right, t("export.nation", L), bold=True, size=12, align="center")
+        p = _para(right, t("export.motto", L), align="center", bold=True, size=13, space_after=0)
+        p.runs[0].underline = True
+        _para(right, "", size=6, space_after=0)
+    _para(right, f"{iss.get('place', L)}, {date_words(r.meta.generated, L)}", align="center", italic=True,
+          size=13, space_after=0)
+    _para(r.doc, "", space_after=6)
+
+
+def sec_title(r: DocxReport) -> None:
+    """The kind of document and what it is about; the plan named as issued by the former district."""
+    L, plan = r.lang, r.ctx.plan
+    _para(r.doc, t("export.doc_title", L).upper(), align="center", bold=True, size=14, space_after=2)
+    key = "reports.subtitle_final" if r.kind == "final" else "reports.subtitle_review"
+    plan_issuer = r.issuer.get("plan_issuer", L) or field(plan, "issuer", L)
+    _para(r.doc, t(key, L, plan=field(plan, "title", L), issuer=plan_issuer, a=plan.period[0], b=plan.period[1],
+                   h=plan.horizon), align="center", bold=True, size=13, space_after=2)
+    _para(r.doc, "―" * 10, align="center", size=10, space_after=2)
+    _para(r.doc, t("export.doc_scenario", L, name=scenario_label(r.meta, L), year=r.ctx.as_of,
+                   date=generated_text(r.meta.generated, L)), align="center", italic=True, size=12, space_after=10)
+    if is_demo_data(r.ctx):
+        _run(_para(r.doc, align="center", space_after=8), t("data.demo_banner", L), bold=True, size=13, color="B3261E")
+
+
+def headline_targets(r: DocxReport) -> list:
+    """The targets the headline answers: the poor rate in the horizon year (all households first)."""
+    plan = r.ctx.plan
+    tgs = [tg for tg in plan.targets if tg.indicator == "poor_rate" and tg.year == plan.horizon]
+    return sorted(tgs, key=lambda tg: (tg.group != "all", tg.number))
+
+
+def headline_sentences(r: DocxReport) -> list[str]:
+    """«Năm 2030, tỷ lệ hộ nghèo toàn địa bàn dự báo 2,50%, mục tiêu ≤ 1,77% (chỉ tiêu 24): Có nguy
+    cơ; khả năng đạt 23%.» — one sentence per headline target, numbers in the language's format."""
+    L, out = r.lang, []
+    for tg in headline_targets(r):
+        v = r.by_id.get(tg.id)
+        if v is None:
+            continue
+        who = t("reports.who_all", L) if tg.group == "all" else t(f"group.{tg.group}", L)
+        chance = (t("need.chance", L, p=fmt_pct(100 * v.probability, L, 0)) if v.probability is not None
+                  else t("reports.no_chance", L))
+        level = fmt_pct(v.level, L, 2) if v.level is not None else "–"
+        out.append(t("reports.headline", L, year=v.year, who=who, basis=t(f"basis.{v.basis}", L) if v.basis else "",
+                     level=level, goal=fmt_pct(v.target_level, L, 2) if v.target_level is not None else "–",
+                     n=tg.number, status=board_mod.status_label(v.status, L), chance=chance))
+    return out
+
+
+def sec_answer(r: DocxReport) -> None:
+    """The answer first: the 2030 headline in words, the tally (decided, awaiting data, projected), what
+    it would take; in the final review the 2021–2025 period's own tally before it."""
+    L, s, plan = r.lang, r.summary, r.ctx.plan
+    r.heading("reports.h_answer")
+    if r.kind == "final":
+        pr = r.period_rows()
+        c = {k: sum(1 for x in pr if x.status == k) for k in ("achieved", "missed", "awaiting_data", "no_data")}
+        r.text(t("reports.period_tally", L, a=plan.period[0], b=plan.period[1], n=len(pr), achieved=c["achieved"],
+                 missed=c["missed"], awaiting=c["awaiting_data"] + c["no_data"]))
+    for sentence in headline_sentences(r):
+        p = r.text("")
+        _run(p, sentence, bold=True)
+    c = s["counts"]
+    r.text(t("reports.tally", L, total=s["total"], decided=s["decided"], achieved=c["achieved"], missed=c["missed"],
+             awaiting=s["awaiting"], projected=s["projected"], on_track=c["on_track"], at_risk=c["at_risk"],
+             off_track=c["off_track"], no_data=c.get("no_data", 0), year=r.ctx.as_of))
+    for tg in headline_targets(r):
+        v = r.by_id.get(tg.id)
+        if v is None or v.basis != "projected":
+            continue
+        r.text(t("reports.takes", L) + " " + need_line(r.ctx, r.scenario, tg, v, L) + ".")
+    _table(r.doc, [t("export.col_status", L), t("export.col_count", L)],
+           [(board_mod.status_label(k, L), str(c[k])) for k in STATUS_ORDER if c.get(k)], [8, 3])
+    area_line = "; ".join(f"{t('area.' + a, L)} {sum(x.good for x in r.rows if x.area == a)}/"
+                          f"{sum(1 for x in r.rows if x.area == a)}" for a in plan.areas)
+    r.text(t("export.by_area", L, areas=area_line), space_after=4)
+    changed = changed_values(r.ctx, r.scenario, L)
+    if changed:
+        r.text(t("export.changed_intro", L) + " " + "; ".join(f"{a}: {b}" for a, b in changed) + ".")
+    else:
+        r.text(t("export.all_defaults", L))
+    if r.meta.note:
+        r.text(f"{t('export.about_note', L)}: {r.meta.note}")
+
+
+def _verdict_cell(r: DocxReport, cell: Any, row: Any, cols: dict, *, final: bool = False) -> None:
+    """The verdict in its colour, then its basis, the chance, what it needs and, awaiting data, what
+    would settle it and the estimate (never a conclusion)."""
     from docx.oxml.ns import qn
+
+    L = r.lang
+    bg, fg = STATUS_FILL.get(row.status, ("FFFFFF", "000000"))
+    p = cell.paragraphs[0]
+    _run(p, f" {row.status_label} ", bold=True, size=10, color=fg)
+    for text_run in p.runs:
+        rpr = text_run._r.get_or_add_rPr()
+        rpr.append(rpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): bg}))
+    basis = t(f"basis.{row.basis}", L) if row.basis else ""
+    if final and row.status == "awaiting_data":
+        if row.result and row.result != "–":
+            _para(cell, t("reports.nowcast_value", L, v=row.result), size=9, space_after=0)
+    else:
+        _para(cell, f"{cols[row.column]} · {row.result}" + (f" · {basis}" if basis else ""), size=9, space_after=0)
+    if row.probability is not None:
+        _para(cell, t("need.chance", L, p=fmt_pct(row.probability * 100, L, 0))
+              + (f" ({t('cond.nowcast', L)})" if row.status == "awaiting_data" else ""), size=9, space_after=0)
+    if row.required:
+        _para(cell, f"{t('board.col_required', L)}: {row.required}", size=9, space_after=0)
+    if row.condition:
+        _para(cell, row.condition, size=9, italic=True, space_after=0)
+
+
+def _target_table(r: DocxReport, rows: list, *, final: bool = False) -> None:
+    L = r.lang
+    cols = dict(board_mod.columns(r.ctx.plan, L))
+    table = _table(r.doc, [t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
+                           t("board.col_goal", L), t("export.col_verdict", L)],
+                   [(str(x.number), x.text, x.latest + ("" if x.official else " ◇"), x.goal, "") for x in rows],
+                   [1.0, 6.2, 2.6, 2.8, 3.4], size=10)
+    for row_cells, row in zip(table.rows[1:], rows):
+        _verdict_cell(r, row_cells.cells[4], row, cols, final=final)
+    _para(r.doc, "", space_after=4)
+
+
+def sec_areas(r: DocxReport) -> None:
+    """Every target, a table per area (the progress review)."""
+    L = r.lang
+    r.heading("reports.h_areas")
+    for i, area in enumerate(r.ctx.plan.areas, 1):
+        area_rows = [x for x in r.rows if x.area == area]
+        good = sum(x.good for x in area_rows)
+        _para(r.doc, f"{i}. {t('area.' + area, L)} ({good}/{len(area_rows)})", bold=True, italic=True, space_after=2,
+              keep=True)
+        _target_table(r, area_rows)
+
+
+def sec_period_targets(r: DocxReport) -> None:
+    """The final review: each 2021–2025 target with its final verdict on real figures, or awaiting data
+    with the condition that would settle it and the estimate."""
+    L, plan = r.lang, r.ctx.plan
+    r.heading("reports.h_period", a=plan.period[0], b=plan.period[1])
+    r.text(t("reports.period_intro", L))
+    _target_table(r, r.period_rows(), final=True)
+
+
+def official_series(r: DocxReport) -> list[tuple[str, dict[int, tuple[float, str]]]]:
+    """The period's real figures (official or review) of the poverty indicators, by series."""
+    plan, L = r.ctx.plan, r.lang
+    df = r.ctx.obs.df
+    df = df[df["status"].isin(("official", "review")) & df["year"].between(plan.period[0] - 1, plan.period[1])]
+    out = []
+    for ind in ("poor_rate", "poor_households", "near_poor_rate", "near_poor_households"):
+        if ind not in r.ctx.indicators:
+            continue
+        for g in ["all"] + list(r.ctx.groups):
+            sub = df[(df["indicator"] == ind) & (df["group"] == g)]
+            if sub.empty:
+                continue
+            name = field(r.ctx.indicators[ind], "name", L) + ("" if g == "all" else f" — {t('group.' + g, L)}")
+            out.append((name, {int(y): (float(v), ind) for y, v in zip(sub["year"], sub["value"])}))
+    return out
+
+
+def sec_period_achieved(r: DocxReport) -> None:
+    """What the period achieved, on the official series only (estimates and projections left out)."""
+    L, plan = r.lang, r.ctx.plan
+    r.heading("reports.h_achieved", a=plan.period[0], b=plan.period[1])
+    series = official_series(r)
+    if not series:
+        r.text(t("reports.no_official", L))
+        return
+    years = sorted({y for _, d in series for y in d})
+    body = []
+    for name, d in series:
+        cells = []
+        for y in years:
+            if y not in d:
+                cells.append("–")
+                continue
+            v, ind = d[y]
+            cells.append(fmt_pct(v, L, 2) if ind.endswith("_rate") else fmt_num(v, L, 0))
+        body.append((name, *cells))
+    first = series[0]
+    ys = sorted(first[1])
+    if len(ys) >= 2:
+        a, b = first[1][ys[0]][0], first[1][ys[-1]][0]
+        pct = first[1][ys[0]][1].endswith("_rate")
+        f = (lambda x: fmt_pct(x, L, 2)) if pct else (lambda x: fmt_num(x, L, 0))
+        r.text(t("reports.achieved_line", L, name=first[0], y0=ys[0], v0=f(a), y1=ys[-1], v1=f(b),
+                 d=fmt_num(abs(a - b), L, 2), unit=t("unit.pp", L) if pct else ""))
+    width = 16.0 - 5.0
+    _table(r.doc, [t("export.col_indicator", L)] + [str(y) for y in years], body,
+           [5.0] + [width / len(years)] * len(years), size=9.5)
+    _para(r.doc, t("reports.official_note", L), italic=True, size=10, space_after=8)
+
+
+def sec_horizon_targets(r: DocxReport) -> None:
+    """The final review: the 2030 targets' projection and what it takes."""
+    L, plan = r.lang, r.ctx.plan
+    r.heading("reports.h_horizon", h=plan.horizon)
+    for tg in headline_targets(r):
+        v = r.by_id.get(tg.id)
+        if v is not None and v.basis == "projected":
+            r.text(t("reports.takes", L) + " " + need_line(r.ctx, r.scenario, tg, v, L) + ".")
+    _target_table(r, r.horizon_rows())
+
+
+def sec_charts(r: DocxReport) -> None:
+    if not r.with_charts:
+        return
     from docx.shared import Cm
 
-    meta = meta or ReportMeta(scenario_name=scenario.name)
-    proj, verdicts = _results(ctx, scenario, proj, verdicts)
-    plan, L = ctx.plan, lang
-    rows = board_mod.board(plan, ctx.indicators, verdicts, L)
-    s = board_mod.summary(rows)
+    from giamngheo.report import export_png
+    png = r.png or export_png.chart_png
+    L = r.lang
+    r.heading("reports.h_charts")
+    for kc in key_charts(r.ctx, r.proj, r.verdicts, L):
+        r.n_figure += 1
+        r.doc.add_picture(io.BytesIO(png(kc.chart)), width=Cm(16))
+        r.doc.paragraphs[-1].alignment = 1
+        r.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        _para(r.doc, t("export.figure", L, n=r.n_figure, title=kc.title), align="center", italic=True, size=11,
+              space_after=8)
+    _para(r.doc, t("export.chart_note", L), italic=True, size=11, align="justify")
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(2), Cm(2), Cm(3), Cm(2)
-    _docx_font(doc)
-    _page_number(sec)
-    doc.core_properties.title = t("export.doc_title", L)
-    doc.core_properties.subject = field(plan, "title", L)
-    doc.core_properties.author = meta.author or field(plan, "issuer", L)
-    doc.core_properties.language = "vi-VN" if L == "vi" else "en-GB"
 
-    # -- title block: issuing body | national name and motto; place and date under the motto
-    head = doc.add_table(rows=1, cols=2)
-    _no_borders(head)
-    _widths(head, [6.5, 9.5])
-    left, right = head.rows[0].cells
-    _cell_text(left, field(plan, "issuer", L).upper(), bold=True, size=12, align="center")
-    _para(left, "―" * 8, align="center", size=10, space_after=0)
-    _cell_text(right, t("export.nation", L), bold=True, size=12, align="center")
-    _para(right, t("export.motto", L), align="center", bold=True, size=13, space_after=0)
-    _para(right, "―" * 16, align="center", size=10, space_after=2)
-    _para(right, place_date(plan, meta.generated, L), align="center", italic=True, size=13, space_after=0)
-    _para(doc, "", space_after=6)
-    _para(doc, t("export.doc_title", L).upper(), align="center", bold=True, size=14, space_after=2)
-    _para(doc, t("export.doc_subtitle", L, plan=field(plan, "title", L)), align="center", bold=True, size=13,
-          space_after=2)
-    _para(doc, t("export.doc_scenario", L, name=scenario_label(meta, L), year=ctx.as_of,
-                 date=generated_text(meta.generated, L)), align="center", italic=True, size=12, space_after=10)
-
-    if is_demo_data(ctx):
-        _run(_para(doc, align="center", space_after=8), t("data.demo_banner", L), bold=True, size=13, color="B3261E")
-
-    # -- I. summary
-    _para(doc, t("export.h_summary", L), bold=True, space_after=4)
-    _para(doc, t("export.summary_text", L, total=s["total"], decided=s["decided"], awaiting=s["awaiting"],
-                 projected=s["projected"], achieved=s["counts"]["achieved"], on_track=s["counts"]["on_track"],
-                 year=ctx.as_of), align="justify", indent_first=True)
-    _table(doc, [t("export.col_status", L), t("export.col_count", L)],
-           [(t(f"status.{k}", L), str(s["counts"][k])) for k in STATUS_ORDER if s["counts"][k]], [8, 3])
-    area_line = "; ".join(f"{t('area.' + a, L)} {sum(r.good for r in rows if r.area == a)}/"
-                          f"{sum(1 for r in rows if r.area == a)}" for a in plan.areas)
-    _para(doc, t("export.by_area", L, areas=area_line), align="justify", indent_first=True, space_after=4)
-    changed = changed_values(ctx, scenario, L)
-    if changed:
-        _para(doc, t("export.changed_intro", L) + " " + "; ".join(f"{a}: {b}" for a, b in changed) + ".",
-              align="justify", indent_first=True)
-    else:
-        _para(doc, t("export.all_defaults", L), align="justify", indent_first=True)
-    if meta.note:
-        _para(doc, f"{t('export.about_note', L)}: {meta.note}", align="justify", indent_first=True)
-
-    # -- II. a table per area
-    _para(doc, t("export.h_areas", L), bold=True, space_after=4)
-    cols = dict(board_mod.columns(plan, L))
-    for i, area in enumerate(plan.areas, 1):
-        area_rows = [r for r in rows if r.area == area]
-        good = sum(r.good for r in area_rows)
-        _para(doc, f"{i}. {t('area.' + area, L)} ({good}/{len(area_rows)})", bold=True, italic=True, space_after=2,
-              keep=True)
-        table = _table(doc, [t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
-                             t("board.col_goal", L), t("export.col_verdict", L)],
-                       [(str(r.number), r.text, r.latest + ("" if r.official else " ◇"), r.goal, "") for r in area_rows],
-                       [1.0, 6.2, 2.6, 2.8, 3.4], size=10)
-        for row_cells, r in zip(table.rows[1:], area_rows):
-            cell = row_cells.cells[4]
-            bg, fg = STATUS_FILL.get(r.status, ("FFFFFF", "000000"))
-            p = cell.paragraphs[0]
-            _run(p, f" {r.status_label} ", bold=True, size=10, color=fg)
-            for text_run in p.runs:
-                rpr = text_run._r.get_or_add_rPr()
-                rpr.append(rpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
-                                                         qn("w:fill"): bg}))
-            basis = t(f"basis.{r.basis}", L) if r.basis else ""
-            _para(cell, f"{cols[r.column]} · {r.result}" + (f" · {basis}" if basis else ""), size=9, space_after=0)
-            if r.probability is not None:
-                _para(cell, t("need.chance", L, p=fmt_pct(r.probability * 100, L, 0))
-                      + (f" ({t('cond.nowcast', L)})" if r.status == "awaiting_data" else ""), size=9, space_after=0)
-            if r.required:
-                _para(cell, f"{t('board.col_required', L)}: {r.required}", size=9, space_after=0)
-            if r.condition:
-                _para(cell, r.condition, size=9, italic=True, space_after=0)
-        _para(doc, "", space_after=4)
-
-    # -- III. charts
-    if with_charts:
-        from giamngheo.report import export_png
-        png = png or export_png.chart_png
-        _para(doc, t("export.h_charts", L), bold=True, space_after=4)
-        for n, kc in enumerate(key_charts(ctx, proj, verdicts, L), 1):
-            image = png(kc.chart)
-            doc.add_picture(io.BytesIO(image), width=Cm(16))
-            doc.paragraphs[-1].alignment = 1
-            doc.paragraphs[-1].paragraph_format.keep_with_next = True
-            _para(doc, t("export.figure", L, n=n, title=kc.title), align="center", italic=True, size=11,
-                  space_after=8)
-        _para(doc, t("export.chart_note", L), italic=True, size=11, align="justify")
-
-    # -- IV. assumptions
-    _para(doc, t("export.h_assumptions", L), bold=True, space_after=4)
-    _para(doc, t("export.assumptions_intro", L), align="justify", indent_first=True)
-    resolved = ctx.registry.resolve(scenario)
+def sec_assumptions(r: DocxReport) -> None:
+    L = r.lang
+    r.heading("reports.h_assumptions")
+    r.text(t("export.assumptions_intro", L))
+    resolved = r.ctx.registry.resolve(r.scenario)
     arows = []
-    for a in ctx.registry:
-        unit = t(f"unit.{a.unit}", L) if views._has(f"unit.{a.unit}") else a.unit
+    for a in r.ctx.registry:
         v = fmt_num(resolved[a.id], L)
         mark = " *" if resolved[a.id] != a.default else ""
-        arows.append((field(a, "label", L), v + mark, fmt_num(a.default, L), unit,
+        arows.append((field(a, "label", L), v + mark, fmt_num(a.default, L), unit_label(a.unit, L),
                       t(f"assumptions.basis_{a.default_basis}", L)))
-    _table(doc, [t("assumptions.col_label", L), t("assumptions.col_value", L), t("assumptions.col_default", L),
-                 t("assumptions.col_unit", L), t("assumptions.col_basis", L)], arows, [6.6, 2.2, 2.2, 2.6, 2.4],
+    _table(r.doc, [t("assumptions.col_label", L), t("assumptions.col_value", L), t("assumptions.col_default", L),
+                   t("assumptions.col_unit", L), t("assumptions.col_basis", L)], arows, [6.6, 2.2, 2.2, 2.6, 2.4],
            size=9.5)
-    _para(doc, t("export.changed_mark", L), italic=True, size=10, space_after=8)
+    _para(r.doc, t("export.changed_mark", L), italic=True, size=10, space_after=8)
 
-    # -- V. sources
-    _para(doc, t("export.h_sources", L), bold=True, space_after=4)
+
+def sec_sources(r: DocxReport) -> None:
+    """The sources cited (each title as it was published), the count of figures by status, the
+    statement on figures that are not official, who prepared it and when."""
+    L, ctx, doc = r.lang, r.ctx, r.doc
+    r.heading("reports.h_sources")
     used = {sid for src in ctx.obs.df["source"] for sid in _source_ids(src)}
     for sid, src in ctx.obs.sources.items():
         if sid not in used:
@@ -318,15 +531,83 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
     counts = ctx.obs.df["status"].value_counts()
     _para(doc, t("export.obs_counts", L, n=len(ctx.obs.df), official=int(counts.get("official", 0)),
                  other=int(len(ctx.obs.df) - counts.get("official", 0))), align="justify", size=11, space_after=8)
-
-    # -- the statement on ◇ figures, and when the report was made
     p = _para(doc, "", align="justify", space_after=4)
     _run(p, t("export.not_official", L), bold=True, italic=True, size=12)
-    if meta.author:
-        _para(doc, f"{t('export.about_author', L)}: {meta.author}", size=12)
-    _para(doc, t("export.generated_line", L, date=generated_text(meta.generated, L)), italic=True, size=11)
+    if r.meta.author:
+        _para(doc, f"{t('export.about_author', L)}: {r.meta.author}", size=12)
+    _para(doc, t("export.generated_line", L, date=generated_text(r.meta.generated, L)), italic=True, size=11)
+
+
+def sec_signature(r: DocxReport) -> None:
+    """Nơi nhận on the left, the signature block on the right (the signer's authority, title, a space
+    to sign, the name)."""
+    L, iss = r.lang, r.issuer
+    _para(r.doc, "", space_after=6)
+    table = r.doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    _widths(table, [8.0, 8.0])
+    left, right = table.rows[0].cells
+    p = _cell_text(left, t("reports.recipients", L), bold=True, italic=True, size=12)
+    p.runs[0].underline = True
+    items = list(iss.get("recipients", L))
+    for i, x in enumerate(items):
+        _para(left, f"- {x}" + ("." if i == len(items) - 1 else ","), size=11, space_after=0)
+    first = True
+    for line in (iss.get("signer_for", L), iss.get("signer_title", L)):
+        if not line:
+            continue
+        if first:
+            _cell_text(right, line.upper(), bold=True, size=13, align="center")
+            first = False
+        else:
+            _para(right, line.upper(), align="center", bold=True, size=13, space_after=0)
+    _para(right, t("reports.sign_here", L), align="center", italic=True, size=11, space_after=48)
+    _para(right, iss.signer_name or "", align="center", bold=True, size=13, space_after=0)
+
+
+SECTIONS: dict[str, list[Callable[[DocxReport], None]]] = {
+    "review": [sec_header, sec_title, sec_answer, sec_areas, sec_charts, sec_assumptions, sec_sources, sec_signature],
+    "final": [sec_header, sec_title, sec_answer, sec_period_targets, sec_period_achieved, sec_horizon_targets,
+              sec_charts, sec_assumptions, sec_sources, sec_signature],
+}
+
+
+def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | None = None,
+               proj: Projection | None = None, verdicts: list[Verdict] | None = None, with_charts: bool = True,
+               png: Callable[[Any], bytes] | None = None, *, kind: str = "review", issuer: Issuer | None = None,
+               sections: Sequence[Callable[[DocxReport], None]] | None = None) -> bytes:
+    """The Word report of a scenario: ``kind`` "review" (progress on every target) or "final" (the
+    2021–2025 final review, then the 2030 targets). ``issuer``: who issues it (default: the settings
+    file). ``png`` turns a chart into PNG bytes (default: vl-convert). ``sections``: the parts, in
+    order (default :data:`SECTIONS` of the kind)."""
+    from docx import Document
+    from docx.shared import Cm
+
+    if kind not in KINDS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    meta = meta or ReportMeta(scenario_name=scenario.name)
+    proj, verdicts = _results(ctx, scenario, proj, verdicts)
+    issuer = issuer or load_issuer()
+    plan, L = ctx.plan, lang
+    rows = board_mod.board(plan, ctx.indicators, verdicts, L)
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(2), Cm(2), Cm(3), Cm(2)
+    _docx_font(doc)
+    _page_number(sec, issuer.kind)
+    title_key = "reports.core_title_final" if kind == "final" else "reports.core_title_review"
+    doc.core_properties.title = t(title_key, L)
+    doc.core_properties.subject = field(plan, "title", L)
+    doc.core_properties.author = meta.author or issuer.get("body", L)
+    doc.core_properties.language = "vi-VN" if L == "vi" else "en-GB"
+
+    report = DocxReport(doc=doc, ctx=ctx, scenario=scenario, lang=L, meta=meta, proj=proj, verdicts=verdicts,
+                        rows=rows, summary=board_mod.summary(rows), issuer=issuer, kind=kind,
+                        with_charts=with_charts, png=png)
+    for section in (sections if sections is not None else SECTIONS[kind]):
+        section(report)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
