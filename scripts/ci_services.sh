@@ -5,7 +5,8 @@
 #       chromium    the browser tests (tests/e2e) drive it through Playwright, no browser download;
 #       tesseract-ocr, tesseract-ocr-vie
 #                   the chart pictures' test reads their text back (Vietnamese included);
-#       postgresql  when a PostgreSQL is wanted (below).
+#       postgresql  when a PostgreSQL is wanted (below);
+#       nginx       tests/test_deploy_proxy.py runs deploy/nginx.conf in it (never started as a service).
 #  2. In CI (CI=true) or when asked (GIAMNGHEO_PG=1): a throwaway PostgreSQL cluster in a temporary
 #     directory, on a free port of 127.0.0.1 only, trust authentication, fsync off (nothing in it
 #     outlives the run). It exports
@@ -100,6 +101,7 @@ gn_services() {
     [ -x "${GIAMNGHEO_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
     command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
     tesseract --list-langs 2>/dev/null | grep -qx vie || missing+=(tesseract-ocr-vie)
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
     if [ "$want_pg" = 1 ] && ! _gn_pg_bindir >/dev/null; then missing+=(postgresql); fi
     if [ "${#missing[@]}" -gt 0 ]; then _gn_apt_install "${missing[@]}" || true; fi
     if [ "$want_pg" = 1 ]; then gn_start_postgres || true; fi

@@ -1,0 +1,122 @@
+"""deploy/nginx.conf in a real nginx (Debian's), in front of a stand-in upstream: what leaves the proxy.
+
+The upstream is a small HTTP server that answers like Streamlit (an uncompressed hashed bundle with
+Streamlit's immutable Cache-Control, the page with no-cache) and counts the requests it gets. nginx runs
+the repository's configuration with only the local adaptations of scripts/load_test.py (upstream ports,
+loopback listen, files in a temporary directory). Skipped without nginx outside CI; scripts/ci_services.sh
+installs it in CI.
+"""
+from __future__ import annotations
+
+import gzip
+import http.client
+import http.server
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import load_test  # noqa: E402, I001
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# a bundle the size of a small Streamlit chunk, text that compresses as JavaScript does
+BUNDLE = b"".join(b"export function f%d(a,b){return a.map(x=>x*%d+b)}\n" % (i, i) for i in range(4000))
+PAGE = b"<!doctype html><html><head><title>t</title></head><body>" + b"<div></div>" * 300 + b"</body></html>"
+
+
+class Upstream(http.server.BaseHTTPRequestHandler):
+    hits: dict[str, int] = {}
+    encodings: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        Upstream.hits[self.path] = Upstream.hits.get(self.path, 0) + 1
+        Upstream.encodings.append(self.headers.get("Accept-Encoding", ""))
+        if self.path.startswith("/static/js/index.abc123.js"):
+            body, ctype, cache = BUNDLE, "application/javascript", "public, immutable, max-age=31536000"
+        elif self.path == "/":
+            body, ctype, cache = PAGE, "text/html; charset=utf-8", "no-cache"
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Cache-Control", cache)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory):
+    if not shutil.which("nginx"):
+        if IN_CI:
+            pytest.fail("nginx missing in CI (scripts/ci_services.sh installs it)")
+        pytest.skip("nginx is not installed")
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    tmp = tmp_path_factory.mktemp("nginx")
+    ng, base = load_test.start_nginx(tmp, [f"http://127.0.0.1:{srv.server_address[1]}"])
+    try:
+        yield int(base.rsplit(":", 1)[1])
+    finally:
+        ng.terminate()
+        ng.wait(10)
+        srv.shutdown()
+
+
+def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request("GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        r = c.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        c.close()
+
+
+def test_bundle_is_gzipped_for_a_browser_that_asks_and_plain_otherwise(proxy):
+    st, h, body = get(proxy, "/static/js/index.abc123.js", Accept_Encoding="gzip, deflate, br")
+    assert st == 200 and h.get("content-encoding") == "gzip"
+    assert gzip.decompress(body) == BUNDLE                      # the same bytes, compressed
+    assert len(body) < len(BUNDLE) / 4
+    assert "Accept-Encoding" in h.get("vary", "")
+    st, h, body = get(proxy, "/static/js/index.abc123.js")
+    assert st == 200 and "content-encoding" not in h and body == BUNDLE
+
+
+def test_streamlit_immutable_caching_is_kept_and_nginx_caches_the_file(proxy):
+    for q in ("", "", "?v=2"):                                    # the cache key is the path (hashed names)
+        st, h, _ = get(proxy, "/static/js/index.abc123.js" + q, Accept_Encoding="gzip")
+        assert st == 200 and h.get("cache-control") == "public, immutable, max-age=31536000"
+    # one request reached the upstream, whichever test asked first; the rest came from nginx's cache
+    assert Upstream.hits.get("/static/js/index.abc123.js") == 1
+    assert "/static/js/index.abc123.js?v=2" not in Upstream.hits
+    # the upstream is asked for the plain file (cached plain, compressed on the way out)
+    assert Upstream.encodings and all(e == "" for e in Upstream.encodings[:1])
+
+
+def test_the_page_is_gzipped_but_not_cached_and_carries_the_affinity_cookie(proxy):
+    n0 = Upstream.hits.get("/", 0)
+    st, h, body = get(proxy, "/", Accept_Encoding="gzip")
+    assert st == 200 and h.get("content-encoding") == "gzip" and gzip.decompress(body) == PAGE
+    assert h.get("cache-control") == "no-cache"
+    assert h.get("set-cookie", "").startswith("gn_route=")
+    get(proxy, "/", Accept_Encoding="gzip")
+    assert Upstream.hits["/"] - n0 == 2                          # the page always comes from the app
+
+
+def test_a_missing_static_file_is_not_cached(proxy):
+    n0 = Upstream.hits.get("/static/js/nope.js", 0)
+    for _ in range(2):
+        assert get(proxy, "/static/js/nope.js")[0] == 404
+    assert Upstream.hits["/static/js/nope.js"] - n0 == 2
