@@ -5,10 +5,16 @@
 
 Each session is a Streamlit websocket client (the protocol the browser speaks, without a browser, so
 that the clients do not take the server's CPU): it opens one page (the overview; with ``--pages all``
-session i opens page i mod 13, a mix across every page; or one page by its slug), then moves the jobs
-and poor-fall sliders ``--moves`` times to random values on the sliders' grid, waiting ``--think``
+session i opens page i mod 13, a mix across every page; or one page by its slug), then moves the
+headline levers ``--moves`` times, each in turn (session i starts at lever i), waiting ``--think``
 seconds (± 50 %) between moves, as a person would; a slider drawn inside a fragment (the overview's)
-is rerun as the browser asks, that fragment alone. A rerun time is the time from sending the new
+is rerun as the browser asks, that fragment alone. The levers are the registry's headline section
+(data/assumptions.toml), found on the page by their widget key or label, so a new lever or a reworded
+label needs no change here; a page that draws fewer of them than the registry has is an error. Every
+move goes to a value on the slider's grid that makes a scenario no session has asked for yet (the
+core caches by scenario: a repeated scenario would be a cache hit, not the cost of a move).
+(An earlier version matched two label prefixes, one of which no longer matched any slider: only the
+jobs slider moved, 50 sessions shared at most 81 scenarios, and the core's caches flattered it.) A rerun time is the time from sending the new
 slider value to the server's "script finished": the server's whole rerun (sidebar, verdicts, page,
 serialisation), without the browser's drawing.
 
@@ -37,6 +43,9 @@ still connected, divided by the number of sessions.
 
 Bounded: at most 200 sessions and 100 moves each, and the whole run stops after ``--timeout``
 seconds (default 300) whatever happens. Localhost only.
+
+Behind a proxy that something else started (benchmarks/proxy_run.py): ``--url`` the proxy, ``--pid`` the
+replicas' process ids and ``--warm-url`` their own URLs, comma-separated.
 """
 from __future__ import annotations
 
@@ -59,8 +68,26 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = {"localhost", "127.0.0.1", "::1"}
 MAX_SESSIONS, MAX_MOVES = 200, 100
-# the sliders a user moves: the id (the widget key) and the start of its Vietnamese label
-SLIDERS = {"jobs": "Việc làm mới mỗi năm", "poor_fall": "Giảm tỷ lệ hộ nghèo ("}
+
+
+def headline_levers() -> dict[str, tuple[str, str]]:
+    """The sliders a user moves: every headline lever of the registry (data/assumptions.toml's "headline"
+    section), id -> (Vietnamese label, English label). Nothing here names a lever or a label: a lever added
+    to the section, or a label reworded, is found the same way."""
+    from giamngheo.model.engine import default_context
+    return {a.id: (a.label_vi, a.label_en) for a in default_context().registry.section("headline")}
+
+
+SLIDERS: dict[str, tuple[str, str]] = {}     # filled by main() (the registry is read once, not per session)
+
+
+def lever_of(slider, levers: dict[str, tuple[str, str]]) -> str | None:
+    """The headline lever a slider element is, or None: by its widget key (a keyed widget's id ends in
+    "-<key>", and the app keys each slider with its assumption's id), else by its label in either language."""
+    for aid, labels in levers.items():
+        if slider.id.endswith(f"-{aid}") or slider.label in labels:
+            return aid
+    return None
 
 
 # ----------------------------------------------------------------------------------- the server
@@ -83,10 +110,14 @@ def wait_healthy(base: str, timeout: float = 90) -> None:
     raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s")
 
 
-def start_server(tmp: Path, extra: list[str] = (), app: str = "app.py") -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(tmp: Path, extra: list[str] = (), app: str = "app.py", port: int | None = None,
+                 db_url: str | None = None) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server on ``port`` (a free one if None), its store in ``tmp`` or the database ``db_url``."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
+    if db_url:
+        env["GIAMNGHEO_DB_URL"] = db_url
     log = open(tmp / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address",
@@ -153,18 +184,32 @@ def cpu_s(pid) -> float | None:
         return None
 
 
-def start_nginx(tmp: Path, bases: list[str]) -> tuple[subprocess.Popen, str]:
+def start_nginx(tmp: Path, bases: list[str], port: int | None = None, access_log: bool = False,
+                conf_text: str | None = None) -> tuple[subprocess.Popen, str]:
     """nginx in front of the replicas with deploy/nginx.conf's settings (cookie affinity, websocket
-    upgrade), its upstream pointed at the local ports, its files under ``tmp``."""
+    upgrade, compression, the static files' cache), its upstream pointed at the local ports, listening
+    on 127.0.0.1:``port`` (a free one if None), its files (pid, temp, cache, logs) under ``tmp``."""
     import re
-    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    conf = conf_text or (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     ups = "".join(f"        server {urlparse(b).netloc} max_fails=2 fail_timeout=10s;\n" for b in bases)
     conf = re.sub(r"(upstream giamngheo \{\n\s*hash \$gn_route consistent;\n)(?:.*\n)*?(\s*keepalive)",
                   lambda m: m.group(1) + ups + m.group(2), conf)
-    port = free_port()
-    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;").replace("/tmp/nginx-", f"{tmp}/nginx-")
-    conf = conf.replace("access_log /dev/stdout;", "access_log off;")
+    port = port or free_port()
+    conf = re.sub(r"listen\s+(?:[\w.:\[\]]+:)?8080\b", f"listen 127.0.0.1:{port}", conf)
+    # nginx's workers run as an unprivileged user when nginx is started as root: they must reach their temp
+    # and cache directories, which a private temporary directory (mkdtemp's, pytest's) would refuse them
+    # (every cached file then fails with "permission denied"): those go to a directory of their own
+    work = tmp
+    if os.getuid() == 0:
+        work = Path(tempfile.mkdtemp(prefix="giamngheo-nginx-"))
+        os.chmod(work, 0o711)
+        import atexit
+        import shutil
+        atexit.register(shutil.rmtree, work, True)
+    conf = conf.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;").replace("/tmp/nginx-", f"{work}/nginx-")
+    conf = re.sub(r"access_log\s+/dev/stdout(\s+\w+)?;",
+                  lambda m: f"access_log {tmp}/nginx-access.log{m.group(1) or ''};" if access_log else "access_log off;",
+                  conf)
     conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp}/nginx-error.log warn;")
     conf = conf.replace("worker_processes auto;", "worker_processes 1;")
     (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
@@ -199,6 +244,8 @@ class Result:
     errors: list[str] = field(default_factory=list)
     exceptions: int = 0
     exception_texts: list[str] = field(default_factory=list)
+    moved: dict[str, int] = field(default_factory=dict)        # lever id -> moves made
+    seen: set = field(default_factory=set)                      # the scenarios asked for so far
 
 
 class Session:
@@ -215,6 +262,7 @@ class Session:
         self.slider_spec: dict[str, tuple[float, float, float]] = {}
         self.slider_fragment: dict[str, str] = {}  # assumption id -> the fragment its slider is drawn in
         self.fragment = ""                          # the fragment the next rerun is of ("" = the whole app)
+        self.slider_value: dict[str, tuple] = {}    # assumption id -> the value the session holds
 
     async def __aenter__(self):
         import websockets
@@ -261,11 +309,12 @@ class Session:
                 el = fm.delta.new_element
                 what = el.WhichOneof("type")
                 if what == "slider":
-                    for aid, label in SLIDERS.items():
-                        if el.slider.label.startswith(label):
-                            self.slider_ids[aid] = el.slider.id
-                            self.slider_spec[aid] = (el.slider.min, el.slider.max, el.slider.step)
-                            self.slider_fragment[aid] = fm.delta.fragment_id
+                    aid = lever_of(el.slider, SLIDERS)
+                    if aid is not None:
+                        self.slider_ids[aid] = el.slider.id
+                        self.slider_spec[aid] = (el.slider.min, el.slider.max, el.slider.step)
+                        self.slider_fragment[aid] = fm.delta.fragment_id
+                        self.slider_value.setdefault(aid, tuple(el.slider.default))
                 elif what == "exception":
                     self.result.exceptions += 1
                     self.result.exception_texts.append(f"{el.exception.type}: {el.exception.message}"[:200])
@@ -274,12 +323,25 @@ class Session:
                     continue
                 return
 
-    def move(self, aid: str, rng: random.Random) -> None:
+    def move(self, aid: str, rng: random.Random, seen: set | None = None) -> None:
+        """Lever ``aid`` to a random value on its grid; with ``seen`` (the scenarios every session has asked
+        for so far), one that makes a scenario no session has asked for yet, so the core's caches, which
+        are keyed by the whole scenario, never answer a move from an earlier one."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         lo, hi, step = self.slider_spec[aid]
-        value = lo + step * rng.randint(0, int(round((hi - lo) / step)))
+        n = int(round((hi - lo) / step))
+        for _ in range(50):
+            value = round(lo + step * rng.randint(0, n), 6)
+            if (value,) == self.slider_value.get(aid):
+                continue
+            key = tuple(sorted({**self.slider_value, aid: (value,)}.items()))
+            if seen is None or key not in seen:
+                break
+        if seen is not None:
+            seen.add(key)
+        self.slider_value[aid] = (value,)
         ws = WidgetState(id=self.slider_ids[aid])
-        ws.double_array_value.data.append(round(value, 6))
+        ws.double_array_value.data.append(value)
         self.widgets[ws.id] = ws
         self.fragment = self.slider_fragment.get(aid, "")
 
@@ -297,10 +359,15 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
                 raise RuntimeError(f"asked for page {page!r}, the server ran {s.ran!r}")
             ids = [a for a in SLIDERS if a in s.slider_ids]
             if not ids:
-                raise RuntimeError("no slider found on the page (labels changed?)")
+                raise RuntimeError("no headline lever's slider found on the page")
+            if not single and len(ids) < len(SLIDERS):
+                raise RuntimeError(f"the page drew {len(ids)} of the {len(SLIDERS)} headline levers: "
+                                   f"missing {sorted(set(SLIDERS) - set(ids))}")
             for k in range(moves):
                 await asyncio.sleep(think * (0.5 + rng.random()))
-                s.move(ids[k % len(ids)], rng)
+                aid = ids[(i + k) % len(ids)]         # every lever in turn, each session from another one
+                s.move(aid, rng, result.seen)
+                result.moved[aid] = result.moved.get(aid, 0) + 1
                 t_start = time.perf_counter()
                 dt = await s.rerun()
                 result.timeline.append((t_start, dt, k))
@@ -418,6 +485,8 @@ async def run(a, base: str, pid: int | None, warm_bases: list[str] | None = None
         "server_rss_before_mb": round(rss_before, 1) if rss_before else None,
         "server_rss_after_mb": round(rss_after, 1) if rss_after else None,
         "mb_per_session": round((rss_after - rss_before) / max(ok, 1), 2) if rss_before and rss_after else None,
+        # every headline lever moves, each move to a scenario no session had asked for before
+        "levers_moved": dict(sorted(result.moved.items())), "distinct_scenarios": len(result.seen),
         "app_exceptions": result.exceptions, "exception_texts": sorted(set(result.exception_texts))[:5],
         "errors": result.errors[:10],
         # the reruns after every session had loaded and moved once (the arrival burst and each session's first
@@ -441,7 +510,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://localhost:8501", help="a running app on this machine")
     ap.add_argument("--start", action="store_true", help="start a server on a free port for the run, stop it after")
-    ap.add_argument("--pid", type=int, help="the server's process id (found from the port if not given)")
+    ap.add_argument("--pid", help="the server's process id, or the replicas' ids separated by commas "
+                                  "(found from the port if not given)")
+    ap.add_argument("--warm-url", help="with --url: the replicas' own URLs, separated by commas, each warmed up "
+                                       "directly before the sessions come (behind a proxy)")
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--moves", type=int, default=10, help="slider moves per session")
     ap.add_argument("--think", type=float, default=1.0, help="mean seconds between a session's moves")
@@ -458,12 +530,15 @@ def main() -> int:
     ap.add_argument("--app", default="app.py",
                     help="with --start: the script to serve (benchmarks/floor_page.py: the floor page under the "
                          "same load, Streamlit's own cost for such a page; it has one page and the jobs slider)")
+    ap.add_argument("--port", type=int, help="with --start: the first of the ports to use (replicas from it, "
+                                               "nginx after them); free ports if not given")
     ap.add_argument("--server-option", action="append", default=[],
                     help="with --start: a streamlit option, e.g. runner.postScriptGC=true (repeatable)")
     a = ap.parse_args()
     if not 1 <= a.sessions <= MAX_SESSIONS or not 0 <= a.moves <= MAX_MOVES:
         ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --moves 0..{MAX_MOVES}")
     sys.path.insert(0, str(ROOT))
+    SLIDERS.update(headline_levers())
 
     procs: list[subprocess.Popen] = []
     tmp = tempfile.TemporaryDirectory(prefix="giamngheo-load-")
@@ -471,13 +546,13 @@ def main() -> int:
         if a.start:
             opts = [f"--{x}" if i == 0 else x for o in a.server_option for i, x in enumerate(o.split("=", 1))]
             bases = []
-            for _ in range(a.replicas):
-                proc, b = start_server(Path(tmp.name), opts, a.app)
+            for r in range(a.replicas):
+                proc, b = start_server(Path(tmp.name), opts, a.app, a.port and a.port + r)
                 procs.append(proc)
                 bases.append(b)
             pid = [p.pid for p in procs] if a.replicas > 1 else procs[0].pid
             if a.replicas > 1:
-                ng, base = start_nginx(Path(tmp.name), bases)
+                ng, base = start_nginx(Path(tmp.name), bases, a.port and a.port + a.replicas)
                 procs.append(ng)
             else:
                 base = bases[0]
@@ -487,15 +562,17 @@ def main() -> int:
                 ap.error("the load test runs against this machine only (localhost)")
             base = a.url.rstrip("/")
             wait_healthy(base, 10)
-            pid = a.pid or pid_listening_on(u.port or 80)
+            pids = [int(x) for x in a.pid.split(",")] if a.pid else [pid_listening_on(u.port or 80)]
+            pid = pids if len(pids) > 1 else pids[0]
         try:
-            out = asyncio.run(asyncio.wait_for(run(a, base, pid, bases if a.start else None), a.timeout))
+            warm = bases if a.start else ([w.rstrip("/") for w in a.warm_url.split(",")] if a.warm_url else None)
+            out = asyncio.run(asyncio.wait_for(run(a, base, pid, warm), a.timeout))
         except (asyncio.TimeoutError, TimeoutError):
             print(f"stopped after --timeout {a.timeout:.0f} s", file=sys.stderr)
             return 1
         out["machine"] = machine()
         out["server_pid"] = pid
-        out["replicas"] = a.replicas if a.start else 1
+        out["replicas"] = a.replicas if a.start else (len(pid) if isinstance(pid, list) else 1)
     finally:
         for proc in procs:
             proc.terminate()
