@@ -1,0 +1,176 @@
+"""A first visit in Chromium on a slow line: the time to a usable overview, cold and warm, and what it fetched.
+
+    python benchmarks/first_visit.py --url http://127.0.0.1:8570            # a running app or proxy
+    python benchmarks/first_visit.py --url URL --repeats 3 --json out.json --log requests.txt
+    python benchmarks/first_visit.py --url URL --no-throttle                 # the same on the bare loopback
+
+Chromium (Debian's /usr/bin/chromium, driven by Playwright as tests/e2e do) with the line throttled through
+the DevTools protocol (``Network.emulateNetworkConditions``; default 1.6 Mbit/s down, 750 kbit/s up, 150 ms
+latency: DevTools' "Fast 3G"). Cold: a fresh browser context (empty cache, no cookies). Warm: a new tab in
+the same context after the cold visit (the HTTP cache holds what the first visit was allowed to keep).
+
+"Usable overview": the headline number is drawn, every headline lever's slider is on the page (as many
+as the registry's headline section has), and the main chart is drawn (a canvas or svg inside the
+Vega-Lite element). The time is from the navigation's start to that moment.
+
+The request log (``--log``): every HTTP response of the cold visit with its status, content encoding,
+cache-control, and the bytes on the wire (``encodedDataLength``), and the websocket's frames
+(count and payload bytes; DevTools' throttling may not slow websocket frames: the figures say so).
+
+Bounded: each visit gives up after ``--visit-timeout`` seconds (default 90). Localhost only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("GIAMNGHEO_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+LOCAL = {"localhost", "127.0.0.1", "::1"}
+
+
+def headline_count() -> int:
+    """How many headline levers the overview draws: the registry's headline section (no label needed)."""
+    sys.path.insert(0, str(ROOT))
+    from giamngheo.model.engine import default_context
+    return len(default_context().registry.section("headline"))
+
+
+USABLE_JS = """(n) => {
+  const head = document.querySelector('[data-testid="gn-headline-value"]');
+  const levers = document.querySelectorAll("[class*='st-key-gn_lever_'] input[type='range']").length;
+  const chart = document.querySelector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg');
+  return !!(head && head.textContent.trim() && levers >= n && chart);
+}"""
+
+
+class Recorder:
+    """What one page fetched, from the DevTools protocol's Network events."""
+
+    def __init__(self, cdp):
+        self.responses: dict[str, dict] = {}
+        self.ws_frames = 0
+        self.ws_bytes = 0
+        self.ws_extensions = ""
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.webSocketHandshakeResponseReceived", self._handshake)
+
+    def _response(self, ev):
+        r = ev["response"]
+        h = {k.lower(): v for k, v in r.get("headers", {}).items()}
+        self.responses[ev["requestId"]] = {
+            "url": r["url"], "status": r["status"], "encoding": h.get("content-encoding", ""),
+            "cache": h.get("cache-control", ""), "from_cache": bool(r.get("fromDiskCache") or r.get("fromMemoryCache")),
+            "bytes": 0, "type": ev.get("type", "")}
+
+    def _finished(self, ev):
+        if ev["requestId"] in self.responses:
+            self.responses[ev["requestId"]]["bytes"] = int(ev.get("encodedDataLength", 0))
+
+    def _frame(self, ev):
+        self.ws_frames += 1
+        p = ev["response"].get("payloadData", "")
+        # binary frames come base64-encoded: 3 bytes for 4 characters
+        self.ws_bytes += len(p) * 3 // 4 if ev["response"].get("opcode") == 2 else len(p.encode())
+
+    def _handshake(self, ev):
+        h = {k.lower(): v for k, v in ev["response"].get("headers", {}).items()}
+        self.ws_extensions = h.get("sec-websocket-extensions", "")
+
+    def summary(self) -> dict:
+        rs = list(self.responses.values())
+        return {"requests": len(rs), "http_bytes": sum(r["bytes"] for r in rs),
+                "from_cache": sum(r["from_cache"] for r in rs),
+                "gzip_or_br": sum(r["encoding"] in ("gzip", "br") for r in rs),
+                "ws_frames": self.ws_frames, "ws_payload_bytes": self.ws_bytes, "ws_extensions": self.ws_extensions}
+
+
+def visit(ctx, url: str, n_levers: int, throttle: dict | None, timeout: float) -> tuple[float, Recorder]:
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, **throttle})
+    rec = Recorder(cdp)
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout * 1000)
+    page.wait_for_function(USABLE_JS, arg=n_levers, timeout=timeout * 1000, polling=50)
+    dt = time.perf_counter() - t0
+    page.wait_for_timeout(500)          # late frames of the same run, for the log
+    page.close()
+    return dt, rec
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", required=True, help="the app or the proxy in front of it, on this machine")
+    ap.add_argument("--repeats", type=int, default=3, help="cold + warm pairs, each in a fresh context")
+    ap.add_argument("--down-kbps", type=float, default=1600)
+    ap.add_argument("--up-kbps", type=float, default=750)
+    ap.add_argument("--latency-ms", type=float, default=150)
+    ap.add_argument("--no-throttle", action="store_true")
+    ap.add_argument("--visit-timeout", type=float, default=90)
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--log", help="write the cold visit's request log here")
+    ap.add_argument("--label", default="", help="a name for this set-up in the output")
+    a = ap.parse_args()
+    if urlparse(a.url).hostname not in LOCAL:
+        ap.error("localhost only")
+    if not 1 <= a.repeats <= 10:
+        ap.error("--repeats 1..10")
+    throttle = None if a.no_throttle else {
+        "latency": a.latency_ms, "downloadThroughput": a.down_kbps * 1000 / 8, "uploadThroughput": a.up_kbps * 1000 / 8}
+    n = headline_count()
+
+    from playwright.sync_api import sync_playwright
+    cold, warm, cold_rec, warm_rec = [], [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for _ in range(a.repeats):
+                ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+                try:
+                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout)
+                    cold.append(dt)
+                    cold_rec.append(rec)
+                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout)
+                    warm.append(dt)
+                    warm_rec.append(rec)
+                finally:
+                    ctx.close()
+        finally:
+            browser.close()
+
+    def stats(xs):
+        return {"median_s": round(statistics.median(xs), 2), "min_s": round(min(xs), 2), "max_s": round(max(xs), 2),
+                "runs_s": [round(x, 2) for x in xs]}
+
+    out = {"label": a.label, "url": a.url, "headline_levers": n,
+           "throttle": throttle and {"down_kbps": a.down_kbps, "up_kbps": a.up_kbps, "latency_ms": a.latency_ms},
+           "cold": {**stats(cold), **cold_rec[0].summary()}, "warm": {**stats(warm), **warm_rec[0].summary()},
+           "loadavg": Path("/proc/loadavg").read_text().split()[:3], "nproc": os.cpu_count()}
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if a.json:
+        Path(a.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    if a.log:
+        lines = [f"{r['status']} {r['bytes']:>8} {r['encoding'] or '-':5} {'cache' if r['from_cache'] else '-':5} "
+                 f"{r['cache'] or '-':40.40} {r['url']}" for r in cold_rec[0].responses.values()]
+        s = cold_rec[0].summary()
+        lines.append(f"websocket: {s['ws_frames']} frames, {s['ws_payload_bytes']} payload bytes, "
+                     f"extensions: {s['ws_extensions'] or 'none'}")
+        Path(a.log).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
