@@ -6,7 +6,7 @@
 #       tesseract-ocr, tesseract-ocr-vie
 #                   the chart pictures' test reads their text back (Vietnamese included);
 #       postgresql  when a PostgreSQL is wanted (below);
-#       nginx       tests/test_deploy_proxy.py runs deploy/nginx.conf in it (never started as a service).
+#       nginx       tests/test_deploy_proxy.py runs deploy/nginx.conf in an instance of its own (loopback).
 #  2. In CI (CI=true) or when asked (GIAMNGHEO_PG=1): a throwaway PostgreSQL cluster in a temporary
 #     directory, on a free port of 127.0.0.1 only, trust authentication, fsync off (nothing in it
 #     outlives the run). It exports
