@@ -10,7 +10,7 @@ import streamlit as st
 
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
-from giamngheo.ui import levers
+from giamngheo.ui import agreed, levers
 from giamngheo.ui.levers import COLORS, STATUS_ICON, UNKNOWN_COLOR
 from giamngheo.ui.pages import discover
 from giamngheo.ui.sidebar import notices
@@ -55,6 +55,7 @@ with top_r:
     st.markdown(f'<div class="gn-meet-tally">{escape(tally)}</div>', unsafe_allow_html=True)
     first_page = discover(Path(__file__).resolve().parent)[0][0]
     st.page_link(str(first_page), label=tr("meeting.exit"), icon=":material/logout:")
+agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
 
 left, right = st.columns([1, 1.25], gap="medium")
 with left, st.container(key="gn_meet_chart"):

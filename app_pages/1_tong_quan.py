@@ -5,7 +5,7 @@ import streamlit as st
 
 from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
-from giamngheo.ui import levers
+from giamngheo.ui import agreed, levers
 from giamngheo.ui.board_view import render_boards
 from giamngheo.ui.sidebar import notices
 from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
@@ -30,6 +30,7 @@ def answer() -> None:
     rows = board(ctx.plan, ctx.indicators, verdicts, lang())
     s = summary(rows)
     st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
+    agreed.sentence_box()          # where the latest year stands against the adopted path (none adopted: nothing)
 
     left, right = st.columns([1.1, 1], gap="medium")
     with left:

@@ -472,10 +472,13 @@ def _communes(path: AgreedPath, obs: Observations) -> list[CommuneReading]:
 
 # --------------------------------------------------------------------------------------- in words
 
-def sentence(m: Measurement, lang: str = "vi", indicators: dict[str, Indicator] | None = None) -> str:
-    """Where the latest year stands against the agreed path, in one sentence."""
+def sentence(m: Measurement, lang: str = "vi", indicators: dict[str, Indicator] | None = None,
+             name: str | None = None) -> str:
+    """Where the latest year stands against the agreed path, in one sentence (``name``: the path's
+    name as the caller shows it, e.g. escaped for Markdown; default: as stored)."""
     indicators = indicators or load_indicators()
-    name = m.adoption.name if m.adoption else ""
+    if name is None:
+        name = m.adoption.name if m.adoption else ""
     r = m.latest()
     if r is None:
         s = m.path.series[0] if m.path.series else None
@@ -483,12 +486,19 @@ def sentence(m: Measurement, lang: str = "vi", indicators: dict[str, Indicator] 
         ind = indicators.get(s.indicator) if s else None
         return t("monitor.sentence_awaiting", lang, name=name, year=nxt,
                  indicator=_lower(ind.name_vi if lang == "vi" else ind.name_en) if ind else "",
-                 agreed=fmt_value(ind, s.values.get(nxt), lang) if ind and s else "–")
+                 agreed=value_text(ind, s.values.get(nxt), lang) if ind and s else "–")
     ind = indicators[r.indicator]
     return t(f"monitor.sentence_{r.status}", lang, name=name, year=r.year,
              indicator=_lower(ind.name_vi if lang == "vi" else ind.name_en),
-             actual=fmt_value(ind, r.actual, lang), agreed=fmt_value(ind, r.agreed, lang),
+             actual=value_text(ind, r.actual, lang), agreed=value_text(ind, r.agreed, lang),
              gap=gap_text(ind, abs(r.gap or 0.0), lang), tol=gap_text(ind, r.tolerance, lang))
+
+
+def value_text(ind: Indicator, v: float | None, lang: str = "vi") -> str:
+    """A value in words: rates with two decimals (``3,30%``), others as ``fmt_value``."""
+    if v is None:
+        return "–"
+    return fmt_num(v, lang, 2) + "%" if ind.kind == "rate" else fmt_value(ind, v, lang)
 
 
 def _lower(name: str) -> str:

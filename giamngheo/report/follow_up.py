@@ -51,6 +51,17 @@ def group_name(g: str, lang: str) -> str:
     return g
 
 
+def value_text(ind: Indicator, v: float | None, lang: str, unit: bool = True) -> str:
+    """A value as the tables show it: rates with two decimals (``1,50%``), counts whole, with the unit."""
+    if v is None:
+        return ""
+    if ind.kind == "rate":
+        return fmt_num(v, lang, 2) + ("%" if unit else "")
+    if ind.kind in ("count", "flow"):
+        return fmt_value(ind, v, lang) if unit else fmt_num(v, lang, 0)
+    return fmt_value(ind, v, lang) if unit else fmt_num(v, lang)
+
+
 def ind_name(ind: Indicator, lang: str) -> str:
     return ind.name_vi if lang == "vi" else ind.name_en
 
@@ -76,8 +87,8 @@ def readings_table(m: Measurement, lang: str, indicators: dict[str, Indicator] |
     """One row per indicator, group and year after the as-of. ``compact``: only the series of the
     plan's targets, and of them the years with a figure, the next awaited year and the horizon."""
     indicators = indicators or load_indicators()
-    head = [t(f"monitor.col.{c}", lang) for c in ("indicator", "group", "year", "agreed", "band", "actual", "gap",
-                                                  "status")]
+    head = [t(f"monitor.col.{c}", lang) for c in ("indicator", "group", "year", "status", "agreed", "actual", "gap",
+                                                  "band")]
     out = Table(head, [])
     targets = {(s.indicator, s.group): s.targets for s in m.path.series}
     by_series: dict[tuple[str, str], list[Any]] = {}
@@ -93,11 +104,11 @@ def readings_table(m: Measurement, lang: str, indicators: dict[str, Indicator] |
                 | {max(r.year for r in rs)}
             rs = [r for r in rs if r.year in keep]
         for r in rs:
-            band = "" if r.low is None else f"{fmt_value(ind, r.low, lang)} – {fmt_value(ind, r.high, lang)}"
-            out.rows.append([ind_name(ind, lang), group_name(r.group, lang), str(r.year), fmt_value(ind, r.agreed, lang),
-                             band, fmt_value(ind, r.actual, lang) if r.actual is not None else "",
-                             gap_text(ind, r.gap, lang, signed=True) if r.gap is not None else "",
-                             t(f"monitor.status.{r.status}", lang)])
+            band = "" if r.low is None else f"{value_text(ind, r.low, lang, False)} – {value_text(ind, r.high, lang)}"
+            out.rows.append([ind_name(ind, lang), group_name(r.group, lang), str(r.year),
+                             t(f"monitor.status.{r.status}", lang), value_text(ind, r.agreed, lang),
+                             value_text(ind, r.actual, lang), gap_text(ind, r.gap, lang, signed=True) if r.gap is not None
+                             else "", band])
             out.status.append(r.status)
     return out
 
@@ -105,7 +116,7 @@ def readings_table(m: Measurement, lang: str, indicators: dict[str, Indicator] |
 def levers_table(m: Measurement, lang: str, indicators: dict[str, Indicator] | None = None) -> Table:
     """Every lever's commitment; for a lever a reported figure measures, the latest year done against it."""
     indicators = indicators or load_indicators()
-    head = [t(f"monitor.col.{c}", lang) for c in ("lever", "committed", "default", "year", "done", "gap", "status")]
+    head = [t(f"monitor.col.{c}", lang) for c in ("lever", "committed", "default", "year", "status", "done", "gap")]
     out = Table(head, [])
     for c in m.path.commitments:
         unit = t(f"unit.{c.unit}", lang) if _has(f"unit.{c.unit}") else c.unit
@@ -118,9 +129,8 @@ def levers_table(m: Measurement, lang: str, indicators: dict[str, Indicator] | N
             row = ["", "", t("monitor.no_figure", lang), ""]
             status = ""
         else:
-            row = [str(last.year), fmt_value(ind, last.done, lang) if last.done is not None else "",
-                   gap_text(ind, last.gap, lang, signed=True) if last.gap is not None else "",
-                   t(f"monitor.status.{last.status}", lang)]
+            row = [str(last.year), t(f"monitor.status.{last.status}", lang), value_text(ind, last.done, lang),
+                   gap_text(ind, last.gap, lang, signed=True) if last.gap is not None else ""]
             status = last.status
         out.rows.append([c.label(lang), f"{fmt_num(c.value, lang, dec)} {unit}", f"{fmt_num(c.default, lang, dec)}",
                          *row])

@@ -18,7 +18,7 @@ from pathlib import Path
 # The navigation's sections, in order, and the section of each page (by its file name without the number).
 SECTIONS = ("targets", "analysis", "data", "reports", "other")
 SECTION_OF = {
-    "tong_quan": "targets", "giam_ngheo": "targets", "lao_dong": "targets", "dich_vu_xa_hoi": "targets",
+    "tong_quan": "targets", "giam_ngheo": "targets", "lao_dong": "targets", "dich_vu_xa_hoi": "targets", "lo_trinh": "targets",
     "muc_can_dat": "analysis", "kich_ban": "analysis", "so_sanh": "analysis",
     "du_lieu": "data", "nhap_du_lieu": "data", "xa": "data",
     "bao_cao": "reports", "cuoc_hop": "reports", "phuong_phap": "reports",
