@@ -64,7 +64,7 @@ except StoreError:
 iss = issuer_mod.current_issuer(db)
 
 b1, b2 = st.columns(2)
-b1.download_button(tr("report.download_xlsx"), data=lambda: export.workbook_bytes(ctx, sc, L, meta, proj, verdicts),
+b1.download_button(tr("report.download_xlsx"), data=lambda: export.workbook_bytes(ctx, sc, L, meta, proj, verdicts, issuer=iss),
                    file_name=export.file_name(ctx.plan, "xlsx", stamp, L), mime=export.XLSX_MIME, key="dl_xlsx",
                    on_click="ignore", icon=":material/table_chart:", type="primary")
 b2.download_button(tr("report.download_docx"),

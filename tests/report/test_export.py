@@ -99,21 +99,21 @@ def test_known_verdict_t23_missed(xlsx_vi, xlsx_en, plan_raw):
         recognised = [int(r["year"]) for r in csv.DictReader(fh)
                       if r["indicator"] == "ntm_district_recognised" and r["value"] == "1"]
     assert min(recognised) == 2023 > t23["deadline_year"]
-    row = next(r for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]) if r["Mã"] == "T23")
+    row = next(r for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]) if r["TT"] == 23)
     assert row["Kết quả đánh giá"] == "Không đạt"
     # decided on the data (an official figure); nothing is labelled "thực tế" (issue 12)
     assert row["Căn cứ"] == "số liệu"
     assert all(r["Căn cứ"] != "thực tế" for r in rows_of(xlsx_vi["Đánh giá chỉ tiêu"]))
     assert row["Chỉ tiêu (theo Kế hoạch)"] == t23["text_vi"]      # the plan's wording, diacritics intact
     assert row["TT"] == 23 and isinstance(row["TT"], int)
-    row_en = next(r for r in rows_of(xlsx_en["Verdicts"]) if r["Id"] == "T23")
+    row_en = next(r for r in rows_of(xlsx_en["Verdicts"]) if r["No."] == 23)
     assert row_en["Verdict"] == "Missed"
     assert row_en["Target (plan wording)"] == t23["text_en"]
 
 
 def test_every_target_has_a_row_with_the_plan_wording(xlsx_vi, plan_raw):
     rows = rows_of(xlsx_vi["Đánh giá chỉ tiêu"])
-    assert [r["Mã"] for r in rows] == [t["id"] for t in plan_raw["targets"]]
+    assert [r["TT"] for r in rows] == [t["number"] for t in plan_raw["targets"]]
     for r, t in zip(rows, plan_raw["targets"]):
         assert r["Chỉ tiêu (theo Kế hoạch)"] == t["text_vi"]
         assert unicodedata.is_normalized("NFC", r["Chỉ tiêu (theo Kế hoạch)"])
@@ -129,7 +129,7 @@ def test_known_number_stays_a_number(xlsx_vi):
     head = [c.value for c in ws[1]]
     col = {h: i for i, h in enumerate(head)}
     hit = [row for row in ws.iter_rows(min_row=2)
-           if row[col["Mã chỉ số"]].value == "households" and row[col["Năm"]].value == 2023
+           if row[col["Chỉ số"]].value == "Tổng số hộ" and row[col["Năm"]].value == 2023
            and row[col["Nhóm"]].value == "Toàn huyện"]
     assert len(hit) == 1
     value = hit[0][col["Giá trị"]]
@@ -144,16 +144,17 @@ def test_known_number_stays_a_number(xlsx_vi):
 def test_projection_sheets_hold_the_actual_figure_and_the_projection(xlsx_vi, ctx):
     proj, _ = run(ctx, Scenario())
     long = rows_of(xlsx_vi["Dự báo (dạng dọc)"])
-    h2023 = [r for r in long if r["Mã chỉ số"] == "households" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2023]
+    h2023 = [r for r in long if r["Chỉ số"] == "Tổng số hộ" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2023]
     assert len(h2023) == 1 and h2023[0]["Giá trị"] == 43369 and h2023[0]["Căn cứ"] == "số liệu"
     assert all(r["Căn cứ"] != "thực tế" for r in long)
     # the years after the data up to the current one are estimates (a nowcast), the rest projections
-    basis = {r["Năm"]: r["Căn cứ"] for r in long if r["Mã chỉ số"] == "poor_rate" and r["Nhóm"] == "Toàn huyện"}
+    poor = ctx.indicators["poor_rate"].name_vi
+    basis = {r["Năm"]: r["Căn cứ"] for r in long if r["Chỉ số"] == poor and r["Nhóm"] == "Toàn huyện"}
     path = proj.path("poor_rate", "all")
     for y in path.nowcast:
         assert basis[y] == "ước tính", y
     assert path.nowcast and 2030 not in path.nowcast
-    horizon = [r for r in long if r["Mã chỉ số"] == "poor_rate" and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2030]
+    horizon = [r for r in long if r["Chỉ số"] == poor and r["Nhóm"] == "Toàn huyện" and r["Năm"] == 2030]
     assert horizon[0]["Căn cứ"] == "dự báo"
     assert horizon[0]["Giá trị"] == pytest.approx(proj.get("poor_rate", "all", 2030))
     wide = xlsx_vi["Dự báo (theo năm)"]
@@ -170,11 +171,11 @@ def test_assumptions_sheet_has_numbers_and_marks_changes(ctx):
     wb = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes(ctx, sc, "vi")))
     rows = list(wb["Giả định"].iter_rows(min_row=2))
     assert len(rows) == len(list(ctx.registry))
-    pf = next(r for r in rows if r[0].value == "poor_fall")
-    assert pf[2].value == 1.5 and pf[2].data_type == "n"
-    assert pf[3].value == ctx.registry["poor_fall"].default
+    pf = next(r for r in rows if r[0].value == ctx.registry["poor_fall"].label_vi)
+    assert pf[1].value == 1.5 and pf[1].data_type == "n"
+    assert pf[2].value == ctx.registry["poor_fall"].default
     assert pf[0].font.bold
-    other = next(r for r in rows if r[0].value == "jobs")
+    other = next(r for r in rows if r[0].value == ctx.registry["jobs"].label_vi)
     assert not other[0].font.bold
 
 
@@ -182,14 +183,16 @@ def test_user_text_cannot_run_as_a_formula(xlsx_vi):
     about = {r[0].value: r[1] for r in xlsx_vi["Giới thiệu"].iter_rows(min_row=2) if r[0].value}
     for label, text in (("Kịch bản", NAME), ("Người lập", AUTHOR), ("Ghi chú", NOTE)):
         cell = about[label]
-        assert cell.value == "'" + text
-        assert cell.data_type == "s"
+        assert cell.value == text                  # as written: no visible apostrophe
+        assert cell.data_type == "s" and cell.quotePrefix      # a text cell, flagged as text for Excel
     for ws in xlsx_vi:
         for row in ws.iter_rows():
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)
                 if isinstance(c.value, str):
-                    assert not c.value.startswith(("=", "+", "-", "@")), (ws.title, c.coordinate, c.value)
+                    assert not c.value.startswith("'"), (ws.title, c.coordinate, c.value)
+                    if c.value.startswith(("=", "+", "-", "@")):
+                        assert c.quotePrefix, (ws.title, c.coordinate, c.value)
 
 
 @pytest.mark.parametrize("text, safe", [
@@ -207,7 +210,8 @@ def test_safe_text_leaves_numbers_alone():
 def test_about_sheet_says_plan_scenario_data_and_date(xlsx_vi, ctx):
     about = {r[0].value: r[1].value for r in xlsx_vi["Giới thiệu"].iter_rows(min_row=2) if r[0].value}
     assert about["Kế hoạch"] == ctx.plan.title_vi
-    assert about["Cơ quan ban hành"] == "Ban Thường vụ Huyện ủy Trà Cú"
+    assert about["Cơ quan lập báo cáo"] == "Tỉnh ủy Vĩnh Long"
+    assert about["Cơ quan ban hành Kế hoạch"].startswith("Ban Thường vụ Huyện ủy Trà Cú (huyện Trà Cú, tỉnh Trà Vinh trước")
     assert about["Ngày giờ lập"] == WHEN
     assert about["Số liệu đến năm"] == ctx.as_of
     assert "data/observations.csv" in about["Phiên bản số liệu"]
@@ -223,14 +227,14 @@ def test_probability_column_when_the_verdicts_carry_one(ctx):
     head = [c.value for c in ws[1]]
     pcol = head.index("Probability of meeting")
     for row in ws.iter_rows(min_row=2):
-        tid = row[head.index("Id")].value
+        tid = f"T{row[head.index('No.')].value:02d}"
         cell = row[pcol]
         if tid in expected:
             assert cell.value == pytest.approx(expected[tid]) and cell.number_format == "0%"
         else:
             assert cell.value is None
     long_head = [c.value for c in wb["Projection (long)"][1]]
-    assert long_head[-3:] == ["P10", "P50", "P90"]
+    assert long_head[-3:] == ["10th percentile", "50th percentile", "90th percentile"]
 
 
 def test_no_probability_column_without_draws(xlsx_en):
@@ -332,3 +336,51 @@ def test_chart_picture_text_reads_back(ctx, tmp_path):
     missing = {**kc.chart, "config": {**kc.chart["config"], "font": "Giamngheo No Such Font"}}
     control = _ocr(export_png.chart_png(missing), tmp_path).split()
     assert "Năm" not in control and not any(str(y) in control for y in range(2021, 2031))
+
+
+# ------------------------------------------------------------------------------------------ a workbook staff can print
+
+def test_no_internal_code_in_the_workbook(ctx, xlsx_vi, xlsx_en):
+    """Rows and columns are named in the reader's language: no indicator, series or assumption id, no
+    method code (poor_exits_pace, assumption:jobs, trend_ols(…)) in any cell."""
+    import re
+    codes = set(ctx.indicators) | {a.id for a in ctx.registry} | set(export.SERIES_NAMES)
+    for wb in (xlsx_vi, xlsx_en):
+        for ws in wb:
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    if not isinstance(v, str) or v.startswith("http"):
+                        continue
+                    assert wb is xlsx_en or v not in codes, (ws.title, v)   # "households" is also an English word
+                    assert not re.search(r"\b[a-z]+_[a-z_]+\b|assumption:|trend_ols|flat\(", v), (ws.title, v)
+    # the model's own series have names and a unit
+    long = rows_of(xlsx_vi["Dự báo (dạng dọc)"])
+    pace = [r for r in long if r["Chỉ số"] == "Thoát nghèo: các chính sách khác"]
+    assert pace and all(r["Đơn vị"] == "hộ" for r in pace)
+    assert {r["Cách tính"] for r in long} >= {"số liệu"}
+    wide = rows_of(xlsx_en["Projection (by year)"])
+    assert any(r["Indicator"] == "Households falling into poverty from the shock" and r["Unit"] == "households"
+               for r in wide)
+
+
+def test_every_sheet_prints_on_a4_fit_to_width_with_titles(xlsx_vi):
+    for ws in xlsx_vi:
+        assert int(ws.page_setup.paperSize) == 9, ws.title                 # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert "&P" in ws.oddFooter.center.text
+        if ws.title != "Giới thiệu":
+            assert ws.print_title_rows == "$1:$1", ws.title          # the header row on every page
+            assert ws.freeze_panes and ws.freeze_panes[-1] == "2", ws.title   # frozen under the header
+    assert xlsx_vi["Dự báo (theo năm)"].page_setup.orientation == "landscape"
+
+
+def test_units_and_the_assumptions_in_vietnamese(xlsx_vi, ctx):
+    rows = rows_of(xlsx_vi["Giả định"])
+    assert list(rows[0]) == ["Giả định", "Giá trị", "Mặc định", "Đơn vị", "Căn cứ mặc định", "Ghi chú, nguồn"]
+    times = [a for a in ctx.registry if a.unit == "times"]
+    assert times
+    for a in times:
+        r = next(r for r in rows if r["Giả định"] == a.label_vi)
+        assert r["Đơn vị"] == "lần"
+    assert all(r["Đơn vị"] not in ("times", "pp_year", "pct_year", "workers_year") for r in rows)

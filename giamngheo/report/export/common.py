@@ -52,8 +52,14 @@ def now_vn() -> datetime:
 
 # ------------------------------------------------------------------------------------------ helpers
 
+def starts_formula(value: Any) -> bool:
+    """Would a spreadsheet read this text as a formula (it starts with ``= + - @``, tab or CR)?"""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def safe_text(value: Any) -> Any:
-    """A string that cannot be read as a formula: a leading ``'`` before ``= + - @`` (tab, CR)."""
+    """A string that cannot be read as a formula in a CSV file: a leading ``'`` before ``= + - @``
+    (tab, CR). The workbook does not need it: its cells are typed as text (see ``xlsx.put``)."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -167,6 +173,45 @@ def unit_label(unit: str | None, lang: str) -> str:
 
 def _unit(ind: Any, lang: str) -> str:
     return "" if ind is None else unit_label(ind.unit, lang)
+
+
+# the model's own series (not indicators of the plan): their names in the reader's language
+SERIES_NAMES = {"poor_exits_pace": "poverty.ch_base", "poor_exits_jobs": "poverty.ch_jobs",
+                "poor_exits_overseas": "poverty.ch_overseas", "poor_exits_no_work": "poverty.ch_no_work",
+                "poor_shock": "reports.series_poor_shock", "poor_new": "poverty.in_new",
+                "poor_returning": "poverty.in_returning"}
+
+
+def series_name(ctx: Context, ind_id: str, lang: str) -> str:
+    """An indicator's or a model series' name, never its code (a series nobody named: "–")."""
+    if ind_id in ctx.indicators:
+        return field(ctx.indicators[ind_id], "name", lang)
+    key = SERIES_NAMES.get(ind_id)
+    return t(key, lang) if key and views._has(key) else "–"
+
+
+def series_unit(ctx: Context, ind_id: str, lang: str) -> str:
+    if ind_id in ctx.indicators:
+        return _unit(ctx.indicators[ind_id], lang)
+    return t("unit.households", lang) if ind_id in SERIES_NAMES else ""
+
+
+def method_label(method: str | None, ctx: Context, lang: str) -> str:
+    """How a value was obtained, in words: data, estimate, the household model, an assumption, a trend."""
+    import re
+
+    m = str(method or "")
+    if m in ("data", "nowcast", "stock_flow"):
+        return t(f"reports.method_{m}", lang)
+    if m.startswith("assumption:"):
+        aid = m.split(":", 1)[1]
+        label = field(ctx.registry[aid], "label", lang) if aid in ctx.registry else ""
+        return t("reports.method_assumption", lang, a=label)
+    if (g := re.fullmatch(r"trend_ols\((\d{4})\D(\d{4})\)", m)):
+        return t("reports.method_trend", lang, a=g.group(1), b=g.group(2))
+    if (g := re.fullmatch(r"flat\((\d{4})\)", m)):
+        return t("reports.method_flat", lang, y=g.group(1))
+    return t("reports.method_model", lang)
 
 
 @dataclass
