@@ -8,13 +8,16 @@ import streamlit as st
 
 from giamngheo.i18n import LANGS, catalogue
 from giamngheo.scenario.assumptions import URL_VERSION
-from giamngheo.ui import levers, safe, sidebar
+from giamngheo.ui import auth, guard, levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui.pages import discover, sections
 from giamngheo.ui.state import DATASET_KEY, context, demo_active, tr, warm_up
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
 warm_up()   # once per process, in the background: the main chart's templates before the first slider move
+guard.install()   # once per process: the upload budget where the bytes arrive, session ids out of the log
+# what this session may upload (its editor right, re-checked on every run) and from which client
+guard.note_session(guard.current_session_id(), editor=auth.can_edit(), client=auth.client_address())
 
 # The data: the real data unless the demo dataset is chosen explicitly (?dataset=demo, or the data page).
 if DATASET_KEY not in st.session_state:

@@ -12,8 +12,11 @@ Viewing needs nothing. Changing needs an editor sign-in, configured in Streamlit
   (``editor_password = "…"`` at the top level is read too);
 * or an OpenID Connect provider through ``st.login`` when ``[auth]`` is configured (``redirect_uri``,
   ``cookie_secret`` and ``client_id``/``client_secret``/``server_metadata_url``, directly or in a
-  named provider table ``[auth.google]``); any signed-in user may edit unless ``[editor] emails``
-  lists who may.
+  named provider table ``[auth.google]``); only the addresses listed in ``[editor] emails`` may
+  edit: without that list nobody is an editor, and the sign-in box says so.
+
+The example password of ``deploy/secrets.example.toml`` (``change-me``) is refused: the app is then
+view-only, says why on the page and in the server log.
 
 With neither, the app is read-only unless a fact on the server allows editing ("open" mode):
 
@@ -26,8 +29,19 @@ The address the browser reports (``st.context.url``) is never consulted: a clien
 Streamlit's default ``server.address`` is unset, which listens on every interface, so a plain
 ``streamlit run app.py`` without secrets is read-only.
 
-Password attempts are counted in the store (``giamngheo/store/lockout.py``) per client address and
-across the server, with backoff: a new session, a reload or another replica does not reset them.
+Password attempts are judged and counted in the store (``giamngheo/store/lockout.py``): per client
+address with backoff (a new session, a reload or another replica does not reset it), and across the
+server a slowdown, not a lock: many addresses guessing make every attempt wait a few seconds, one at
+a time in this process, but the real editor's right password still signs in.
+
+The client address is the connection's peer. A proxy's ``X-Forwarded-For`` is read only when the
+peer is one of the addresses or networks in ``GIAMNGHEO_TRUSTED_PROXIES`` (comma-separated, e.g.
+``127.0.0.1`` or ``172.30.26.0/24``): a client that reaches the app directly cannot forge it.
+
+A password sign-in is bound to the connection it was made on (the websocket, which a session id
+does not carry) and expires after ``EDITOR_HOURS``; both are checked on every run. Someone who
+reconnects with a signed-in session's id gets that session without its editor right. An OIDC
+sign-in is Streamlit's own: ``st.user`` comes from its signed cookie, checked on every connection.
 """
 from __future__ import annotations
 
@@ -36,16 +50,24 @@ import ipaddress
 import logging
 import math
 import os
+import threading
+import time
+import weakref
 from typing import Any
 
 import streamlit as st
 
-from giamngheo.ui import safe
+from giamngheo.ui import guard, safe
 from giamngheo.ui.state import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
 LOCAL_EDIT_ENV = "GIAMNGHEO_LOCAL_EDIT"
-TRUST_PROXY_ENV = "GIAMNGHEO_TRUST_PROXY"    # "1": the client address is the last X-Forwarded-For entry
+TRUSTED_PROXIES_ENV = "GIAMNGHEO_TRUSTED_PROXIES"   # the proxies whose X-Forwarded-For is believed
+OLD_TRUST_PROXY_ENV = "GIAMNGHEO_TRUST_PROXY"       # no longer read: it trusted any peer
+# the password shipped in deploy/secrets.example.toml (and its neighbours): never a real one
+EXAMPLE_PASSWORDS = {"change-me", "changeme", "change_me", "password", "matkhau", "mật khẩu"}
+EDITOR_HOURS = 12.0                 # a password sign-in lasts a working day, then asks again
+SLOW_QUEUE_SECONDS = 60.0           # the longest an attempt waits for its turn under a slowdown
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _TRUE = {"1", "true", "yes", "on"}
 log = logging.getLogger("giamngheo.auth")
@@ -67,9 +89,34 @@ def _editor_table() -> dict:
         return {}
 
 
-def password() -> str | None:
+def _configured_password() -> str | None:
     pw = _editor_table().get("password") or _secret("editor_password")
     return str(pw) if pw else None
+
+
+def example_password() -> bool:
+    """Is the configured password the example one (or blank)? Then password sign-in is off."""
+    pw = _configured_password()
+    return pw is not None and (pw.strip().casefold() in EXAMPLE_PASSWORDS or not pw.strip())
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(what: str, message: str) -> None:
+    if what not in _warned:
+        _warned.add(what)
+        log.log(logging.ERROR, message)
+
+
+def password() -> str | None:
+    """The editor password, or None (none set, or the example one: refused, with a log line)."""
+    pw = _configured_password()
+    if pw is not None and example_password():
+        _warn_once("example", "the editor password is the example one of deploy/secrets.example.toml "
+                              "(or blank): password sign-in is off until it is changed")
+        return None
+    return pw
 
 
 def oidc_providers() -> list[str | None]:
@@ -115,12 +162,26 @@ def is_local() -> bool:
 
 
 def mode() -> str:
-    """"password", "oidc", "open" (no secrets, local run) or "closed" (no secrets, hosted)."""
+    """"password", "oidc", "open" (no secrets, local run) or "closed" (no secrets, hosted, or only
+    the example password)."""
     if password():
         return "password"
     if oidc_providers():
         return "oidc"
+    if example_password():
+        return "closed"
     return "open" if is_local() else "closed"
+
+
+def editor_emails() -> set[str]:
+    """The ``[editor] emails`` list, case-folded (empty: nobody may edit through st.login)."""
+    allowed = _editor_table().get("emails") or []
+    if isinstance(allowed, str):
+        allowed = [allowed]
+    try:
+        return {str(x).strip().casefold() for x in allowed if str(x).strip()}
+    except TypeError:
+        return set()
 
 
 def _oidc_user() -> tuple[bool, str]:
@@ -132,29 +193,79 @@ def _oidc_user() -> tuple[bool, str]:
         return False, ""
     if not logged:
         return False, who
-    allowed = _editor_table().get("emails")
-    if allowed:
-        return who.casefold() in {str(x).casefold() for x in allowed}, who
-    return True, who
+    email = str(u.get("email") or "").strip().casefold()
+    return bool(email) and email in editor_emails(), who
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _connection() -> Any:
+    """The websocket connection the current run came over (None outside a server, e.g. a test)."""
+    try:
+        from streamlit import runtime
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        ctx = get_script_run_ctx()
+        if ctx is None or not runtime.exists():
+            return None
+        rt = runtime.get_instance()
+        if type(rt) is not runtime.Runtime:           # AppTest's stand-in (a mock): no connection to bind to
+            return None
+        return rt.get_client(ctx.session_id)
+    except Exception:  # noqa: BLE001 - no runtime: nothing to bind to
+        return None
+
+
+def _conn_key(conn: Any) -> Any:
+    try:
+        return weakref.ref(conn)
+    except TypeError:
+        return ("id", id(conn))
+
+
+def _same_conn(key: Any, conn: Any) -> bool:
+    if isinstance(key, weakref.ref):
+        return key() is conn and conn is not None
+    if key is None:
+        return conn is None
+    return key == ("id", id(conn))
+
+
+def _password_editor() -> dict | None:
+    """This session's password sign-in, if it is still valid for the connection of this run: made
+    on this very connection and not expired. Otherwise it is dropped (a reconnect with the session
+    id, from anywhere, must sign in again)."""
+    s = st.session_state.get(SESSION)
+    if not s:
+        return None
+    if not isinstance(s, dict) or _now() > float(s.get("until", 0)) or not _same_conn(s.get("conn"), _connection()):
+        st.session_state.pop(SESSION, None)
+        log.log(logging.INFO, "editor sign-in dropped: expired or a different connection")
+        return None
+    return s
 
 
 def can_edit() -> bool:
     """May the current user save, overwrite or delete scenarios, upload, edit or revert data?"""
     m = mode()
     if m == "open":
-        return True
-    if m == "closed":
-        return False
-    if m == "password":
-        return bool(st.session_state.get(SESSION))
-    return _oidc_user()[0]
+        ok = True
+    elif m == "closed":
+        ok = False
+    elif m == "password":
+        ok = _password_editor() is not None
+    else:
+        ok = _oidc_user()[0]
+    guard.note_session(guard.current_session_id(), editor=ok)     # what this session may upload
+    return ok
 
 
 def editor_name() -> str:
     """Who is editing, for a data version's "who": the signed-in address, or the name given."""
     if mode() == "oidc":
         return _oidc_user()[1]
-    s = st.session_state.get(SESSION) or {}
+    s = (_password_editor() if mode() == "password" else None) or {}
     return str(s.get("name") or st.session_state.get("_gn_editor_name_open") or "")
 
 
@@ -166,27 +277,44 @@ def can_delete(notice: bool = True) -> bool:
     return can_edit()
 
 
+def trusted_proxies() -> list:
+    """The networks whose ``X-Forwarded-For`` is believed (``GIAMNGHEO_TRUSTED_PROXIES``)."""
+    nets = []
+    for part in os.environ.get(TRUSTED_PROXIES_ENV, "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            _warn_once(f"proxy:{part}", f"{TRUSTED_PROXIES_ENV}: not an address or network: {part!r}")
+    if os.environ.get(OLD_TRUST_PROXY_ENV, "").strip() and not nets:
+        _warn_once("old-trust", f"{OLD_TRUST_PROXY_ENV} is no longer read (it trusted any peer): name the "
+                                f"proxy's address in {TRUSTED_PROXIES_ENV}")
+    return nets
+
+
 def client_address() -> str:
     """The client's address as the server saw the connection (``"local"`` for this machine or a
-    test; ``"unknown"`` when it is not an address). Behind a proxy that the operator trusts (``GIAMNGHEO_TRUST_PROXY=1``), the address the
-    proxy added last to ``X-Forwarded-For`` (nginx's ``$proxy_add_x_forwarded_for``)."""
+    test; ``"unknown"`` when it is not an address). When that peer is a trusted proxy
+    (``GIAMNGHEO_TRUSTED_PROXIES``), the address the proxy added last to ``X-Forwarded-For``
+    (nginx's ``$proxy_add_x_forwarded_for``); a forged header from anyone else is ignored."""
     try:
-        if os.environ.get(TRUST_PROXY_ENV, "").strip().lower() in _TRUE:
-            fwd = st.context.headers.get("X-Forwarded-For") or ""
-            last = fwd.split(",")[-1].strip()
-            try:
-                return str(ipaddress.ip_address(last))
-            except ValueError:
-                pass
         ip = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request context
         ip = None
-    if ip is None:
-        return "local"                  # Streamlit gives None for a loopback connection
     try:
-        return str(ipaddress.ip_address(str(ip)))
+        peer = ipaddress.ip_address("127.0.0.1" if ip is None else str(ip))
     except ValueError:                  # not an address (a test's stand-in): one shared bucket
         return "unknown"
+    nets = trusted_proxies()
+    if nets and any(peer in n for n in nets if n.version == peer.version):
+        try:
+            fwd = st.context.headers.get("X-Forwarded-For") or ""
+            return str(ipaddress.ip_address(fwd.split(",")[-1].strip()))
+        except Exception:  # noqa: BLE001 - no header or not an address: the proxy itself
+            pass
+    return "local" if ip is None else str(peer)
 
 
 def _db():
@@ -194,30 +322,43 @@ def _db():
     return store()
 
 
+_SLOW = threading.Lock()     # under a server-wide slowdown, one attempt at a time in this process
+
+
 def check_password(given: str) -> bool:
-    """Compare with the configured password in constant time. Each attempt is counted in the store
-    for this client address before the comparison; a wrong password keeps it counted, a right one
-    clears it. Locked (see ``lockout_seconds``): refused without comparing."""
+    """Judge a password attempt in the store (``attempt_login``): refused without comparing while
+    this client must wait; else compared in constant time, a wrong one counted for this client, a
+    right one clearing its failures. Under a server-wide slowdown the attempt first waits its turn
+    and the delay; it is still judged on its password."""
     from giamngheo.store import StoreError
     pw = password()
     if not pw:
         return False
     client = client_address()
+    given_b, pw_b = str(given).encode("utf-8"), pw.encode("utf-8")
+
+    def same() -> bool:
+        return hmac.compare_digest(given_b, pw_b)
+
     try:
         db = _db()
-        if db.begin_login(client) > 0:
-            return False
+        delay = db.login_delay()
+        if delay > 0:
+            if not _SLOW.acquire(timeout=SLOW_QUEUE_SECONDS):
+                st.session_state["_gn_auth_error"] = "auth.busy"
+                return False
+            try:
+                time.sleep(delay)
+                ok, wait = db.attempt_login(client, same)
+            finally:
+                _SLOW.release()
+        else:
+            ok, wait = db.attempt_login(client, same)
     except StoreError as exc:
         log.log(logging.WARNING, "sign-in refused, the store cannot count attempts: %s", exc)
         st.session_state["_gn_auth_error"] = "auth.store_down"
         return False
-    ok = hmac.compare_digest(str(given).encode("utf-8"), pw.encode("utf-8"))
-    if ok:
-        try:
-            db.login_succeeded(client)
-        except StoreError as exc:
-            log.log(logging.WARNING, "could not clear sign-in failures: %s", exc)
-    else:
+    if not ok and not wait:
         log.log(logging.INFO, "wrong editor password from %s", client)
     return ok
 
@@ -238,7 +379,8 @@ def locked() -> bool:
 def _sign_in(pw_key: str, name_key: str) -> None:
     st.session_state.pop("_gn_auth_error", None)
     if check_password(st.session_state.get(pw_key, "")):
-        st.session_state[SESSION] = {"how": "password", "name": str(st.session_state.get(name_key, "")).strip()[:80]}
+        st.session_state[SESSION] = {"how": "password", "name": str(st.session_state.get(name_key, "")).strip()[:80],
+                                     "conn": _conn_key(_connection()), "until": _now() + EDITOR_HOURS * 3600}
     elif "_gn_auth_error" not in st.session_state:
         st.session_state["_gn_auth_error"] = "auth.locked" if locked() else "auth.wrong_password"
     st.session_state[pw_key] = ""
@@ -256,7 +398,7 @@ def panel(key: str = "auth") -> bool:
         st.text_input(tr("auth.your_name"), key="_gn_editor_name_open", max_chars=80)
         return True
     if m == "closed":
-        st.warning(tr("auth.read_only"), icon="🔒")
+        st.warning(tr("auth.example_password") if example_password() else tr("auth.read_only"), icon="🔒")
         return False
     if can_edit():
         who = editor_name()
@@ -281,7 +423,9 @@ def panel(key: str = "auth") -> bool:
             st.error(tr(err))
     else:
         logged, who = _oidc_user()
-        if who and st.user.get("is_logged_in", False) and not logged:
+        if not editor_emails():
+            st.warning(tr("auth.no_editor_list"), icon="🔒")
+        elif who and st.user.get("is_logged_in", False) and not logged:
             st.error(tr("auth.not_an_editor", who=safe.text(who, 80)))
         for prov in oidc_providers():
             label = tr("auth.login_with", provider=prov) if prov else tr("auth.login")

@@ -503,29 +503,53 @@ def test_migration_one_is_frozen_not_built_from_the_live_tables(tmp_path, monkey
 
 # ------------------------------------------------------------------------------------------ sign-in lockout
 
+def _wrong():
+    return False
+
+
+def _right():
+    return True
+
+
 def test_lockout_per_client_with_backoff(db):
     from giamngheo.store import lockout as lk
     t0 = 1_000_000.0
-    for i in range(lk.CLIENT_FREE):                 # five attempts go through (each counted until a success)
-        assert db.begin_login("1.2.3.4", now=t0 + i) == 0
-    assert db.begin_login("1.2.3.4", now=t0 + 5) == pytest.approx(60 - 1)      # 60 s after the 5th, at t0+4
+    for i in range(lk.CLIENT_FREE):                 # five wrong attempts are judged and counted
+        assert db.attempt_login("1.2.3.4", _wrong, now=t0 + i) == (False, 0.0)
+    ok, wait = db.attempt_login("1.2.3.4", _right, now=t0 + 5)
+    assert not ok and wait == pytest.approx(60 - 1)                           # 60 s after the 5th, at t0+4
     assert db.login_failure_count("1.2.3.4") == 5                             # a refused attempt is not counted
-    assert db.begin_login("5.6.7.8", now=t0 + 5) == 0                         # another address is not locked
-    assert db.begin_login("1.2.3.4", now=t0 + 4 + 60) == 0                    # the wait is over: a 6th try ...
+    assert db.attempt_login("5.6.7.8", _wrong, now=t0 + 5) == (False, 0.0)    # another address is not locked
+    assert db.attempt_login("1.2.3.4", _wrong, now=t0 + 4 + 60) == (False, 0.0)  # the wait is over: a 6th try ...
     assert db.login_wait("1.2.3.4", now=t0 + 64) == pytest.approx(120)        # ... then twice as long
     assert db.login_wait("1.2.3.4", now=t0 + 64 + 121) == 0
-    db.login_succeeded("1.2.3.4")                                            # a right password clears it
+    assert db.attempt_login("1.2.3.4", _right, now=t0 + 64 + 121) == (True, 0.0)  # a right password clears it
     assert db.login_failure_count("1.2.3.4") == 0 and db.login_failure_count("5.6.7.8") == 1
     assert lk.client_wait(5 + 20) == lk.CLIENT_MAX_WAIT                     # capped
 
 
-def test_lockout_across_the_server(db):
+def test_a_right_password_is_never_counted(db):
+    """The comparison runs inside the transaction: right attempts leave nothing behind, so any
+    number of them in a row (or at once) all succeed."""
+    t0 = 3_000_000.0
+    for i in range(20):
+        assert db.attempt_login("local", _right, now=t0 + i * 0.001) == (True, 0.0)
+    assert db.login_failure_count() == 0
+
+
+def test_the_server_slows_down_but_never_locks(db):
     from giamngheo.store import lockout as lk
     t0 = 2_000_000.0
     for i in range(lk.SERVER_FREE):                 # 30 addresses, one guess each: none alone is locked
-        assert db.begin_login(f"10.0.0.{i}", now=t0 + i) == 0
+        assert db.login_delay(now=t0 + i) == 0
+        assert db.attempt_login(f"10.0.0.{i}", _wrong, now=t0 + i) == (False, 0.0)
     last = t0 + lk.SERVER_FREE - 1
-    assert db.begin_login("192.168.1.1", now=last + 1) == pytest.approx(lk.SERVER_BASE_WAIT - 1)
-    assert db.login_wait("10.0.0.1", now=last + lk.SERVER_BASE_WAIT + 1) == 0
+    assert db.login_delay(now=last + 1) == lk.SERVER_BASE_DELAY                # a slowdown for everyone ...
+    assert db.login_wait("192.168.1.1", now=last + 1) == 0                    # ... but no lock:
+    assert db.attempt_login("192.168.1.1", _right, now=last + 1) == (True, 0.0)   # the right password signs in
+    for i in range(lk.SERVER_STEP):
+        db.attempt_login(f"10.0.1.{i}", _wrong, now=last + 2 + i)
+    assert db.login_delay(now=last + 20) == 2 * lk.SERVER_BASE_DELAY           # doubling for each 10 more
+    assert lk.server_delay(10_000) == lk.SERVER_MAX_DELAY
     # after the window the server's count is forgotten
-    assert db.login_wait("192.168.1.1", now=last + lk.SERVER_WINDOW + 1) == 0
+    assert db.login_delay(now=last + 20 + lk.SERVER_WINDOW) == 0

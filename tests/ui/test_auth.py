@@ -216,3 +216,151 @@ def test_another_address_is_not_locked_by_one_clients_guesses(db, monkeypatch):
     _sign_in(other, "đúng-rồi")
     assert "Đã đăng nhập biên tập" in texts(other, "success")
     assert db.login_failure_count("203.0.113.9") == lockout.CLIENT_FREE        # the guesser's count stays
+
+
+# ----------------------------------------------------------------- default deny, proxies, binding
+
+def test_the_example_password_is_refused_with_a_message(db):
+    """deploy/secrets.example.toml copied unchanged: its password never signs in; the page says why."""
+    import tomllib
+    example = tomllib.loads((ROOT / "deploy" / "secrets.example.toml").read_text(encoding="utf-8"))
+    pw = example["editor"]["password"]
+    at = AppTest.from_file(str(SCEN), default_timeout=90)
+    at.secrets["editor"] = {"password": pw}
+    at.run()
+    assert not at.exception
+    assert "mật khẩu mẫu" in texts(at, "warning")
+    assert not any(b.proto.form_id == "gn_save_auth_form" for b in at.button)     # no sign-in box at all
+    assert [b for b in at.button if b.proto.form_id == "gn_save_form"][0].disabled
+    assert db.login_failure_count() == 0
+
+
+def test_st_login_without_an_editors_list_makes_nobody_an_editor(db, monkeypatch):
+    from giamngheo.ui import auth
+    monkeypatch.setattr(st, "user", {"is_logged_in": True, "email": "ai.do@gmail.com"})
+    monkeypatch.setattr(auth, "_secret", lambda name: {
+        "auth": {"client_id": "x", "client_secret": "y", "server_metadata_url": "https://id.example/",
+                 "redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "z"}}.get(name))
+    assert auth.mode() == "oidc"
+    assert auth.can_edit() is False                              # signed in, but no list: not an editor
+    monkeypatch.setattr(auth, "_secret", lambda name: {
+        "auth": {"client_id": "x"}, "editor": {"emails": ["Lan@TraVinh.gov.vn"]}}.get(name))
+    assert auth.can_edit() is False                              # not on the list
+    monkeypatch.setattr(st, "user", {"is_logged_in": True, "email": "lan@travinh.gov.vn"})
+    assert auth.can_edit() is True                               # on the list (case does not matter)
+    monkeypatch.setattr(st, "user", {"is_logged_in": True, "name": "lan@travinh.gov.vn"})
+    assert auth.can_edit() is False                              # only the verified e-mail counts
+
+
+def test_the_page_says_there_is_no_editors_list(db, monkeypatch):
+    monkeypatch.setattr(st, "user", {"is_logged_in": True, "email": "ai.do@gmail.com"})
+    at = AppTest.from_file(str(SCEN), default_timeout=90)
+    at.secrets["auth"] = {"client_id": "x", "client_secret": "y", "server_metadata_url": "https://id.example/",
+                          "redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "z"}
+    at.run()
+    assert not at.exception
+    assert "Chưa có danh sách người biên tập" in texts(at, "warning")
+    assert [b for b in at.button if b.proto.form_id == "gn_save_form"][0].disabled
+
+
+@pytest.mark.parametrize("peer,fwd,trusted,expected", [
+    ("203.0.113.5", "1.2.3.4", "", "203.0.113.5"),                      # no proxy configured: the peer
+    ("203.0.113.5", "1.2.3.4", "172.30.26.10", "203.0.113.5"),          # reached directly: header ignored
+    ("172.30.26.10", "9.9.9.9, 1.2.3.4", "172.30.26.10", "1.2.3.4"),     # from the proxy: its last entry
+    ("172.30.26.77", "1.2.3.4", "172.30.26.0/24", "1.2.3.4"),           # a trusted network
+    ("172.30.26.10", "not-an-ip", "172.30.26.10", "172.30.26.10"),      # a broken header: the proxy itself
+    (None, "1.2.3.4", "", "local"),                                     # loopback, nothing trusted
+    (None, "1.2.3.4", "127.0.0.1", "1.2.3.4"),                          # a proxy on this machine
+])
+def test_a_forwarded_address_is_believed_only_from_the_configured_proxy(monkeypatch, peer, fwd, trusted, expected):
+    from giamngheo.ui import auth
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: peer))
+    monkeypatch.setattr(type(st.context), "headers", property(lambda self: {"X-Forwarded-For": fwd}))
+    monkeypatch.setenv("GIAMNGHEO_TRUST_PROXY", "1")                    # the old switch trusts nothing now
+    monkeypatch.setenv("GIAMNGHEO_TRUSTED_PROXIES", trusted)
+    assert auth.client_address() == expected
+
+
+def test_twenty_simultaneous_right_sign_ins_all_succeed(db):
+    """Each attempt is judged on its password: right ones are never counted against each other
+    (the old begin_login counted every attempt first and locked the client after five)."""
+    import hmac
+    import threading
+    right = "đúng-rồi".encode()
+    results, start = [], threading.Barrier(20)
+
+    def one():
+        start.wait()
+        results.append(db.attempt_login("local", lambda: hmac.compare_digest("đúng-rồi".encode(), right)))
+
+    threads = [threading.Thread(target=one) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [(True, 0.0)] * 20
+    assert db.login_failure_count() == 0
+
+
+def test_the_real_editor_signs_in_during_a_guessing_attack_from_many_addresses(db, monkeypatch):
+    """30 wrong guesses from 30 addresses (the old server-wide lock refused everyone for 30 s and
+    more): the editor's right password still signs in, after the slowdown's delay only."""
+    import time
+
+    from giamngheo.store import lockout
+    for i in range(30):
+        assert db.attempt_login(f"198.18.0.{i}", lambda: False) == (False, 0.0)
+    assert db.login_delay() == lockout.SERVER_BASE_DELAY
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "192.0.2.44"))
+    at = AppTest.from_file(str(SCEN), default_timeout=90)
+    at.secrets["editor_password"] = "đúng-rồi"
+    at.run()
+    assert "thử lại sau" not in texts(at, "error")
+    t0 = time.perf_counter()
+    _sign_in(at, "đúng-rồi")
+    took = time.perf_counter() - t0
+    assert "Đã đăng nhập biên tập" in texts(at, "success")
+    assert took >= lockout.SERVER_BASE_DELAY                     # it was slowed down, not refused
+    assert db.login_failure_count() == 30
+
+
+def test_a_replayed_session_id_carries_no_editor_right(db, monkeypatch):
+    """Signed in on one connection; the same session reached over another connection (a reconnect
+    with the session id, e.g. from a proxy log) runs without the editor right and must sign in."""
+    from giamngheo.ui import auth
+
+    class Conn:
+        pass
+    editor_conn, attacker_conn = Conn(), Conn()
+    monkeypatch.setattr(auth, "_connection", lambda: editor_conn)
+    at = AppTest.from_file(str(SCEN), default_timeout=90)
+    at.secrets["editor_password"] = "đúng-rồi"
+    at.run()
+    _sign_in(at, "đúng-rồi")
+    assert "Đã đăng nhập biên tập" in texts(at, "success")
+    at.run()
+    assert "Đã đăng nhập biên tập" in texts(at, "success")      # the same connection keeps it
+    monkeypatch.setattr(auth, "_connection", lambda: attacker_conn)
+    at.run()
+    assert not at.exception
+    assert "Đã đăng nhập biên tập" not in texts(at, "success")
+    assert [b for b in at.button if b.proto.form_id == "gn_save_form"][0].disabled
+    assert "_gn_editor" not in at.session_state                  # dropped: the editor's own connection too
+    monkeypatch.setattr(auth, "_connection", lambda: editor_conn)
+    at.run()
+    assert "Đã đăng nhập biên tập" not in texts(at, "success")
+
+
+def test_an_editor_sign_in_expires(db, monkeypatch):
+    import time
+
+    from giamngheo.ui import auth
+    at = AppTest.from_file(str(SCEN), default_timeout=90)
+    at.secrets["editor_password"] = "đúng-rồi"
+    at.run()
+    _sign_in(at, "đúng-rồi")
+    assert "Đã đăng nhập biên tập" in texts(at, "success")
+    later = time.time() + auth.EDITOR_HOURS * 3600 + 1
+    monkeypatch.setattr(auth, "_now", lambda: later)
+    at.run()
+    assert "Đã đăng nhập biên tập" not in texts(at, "success")

@@ -1,0 +1,439 @@
+"""Attacks of a hostile visitor against a running app on this machine, as runnable checks.
+
+    python benchmarks/hostile.py uploads                 # start a server (password set), attack, stop
+    python benchmarks/hostile.py uploads --app-dir /tmp/before     # the same against another checkout
+    python benchmarks/hostile.py reruns --hostile 16     # a visitor's rerun p95 under 16 slider floods
+    python benchmarks/hostile.py clear-cache             # clear_cache messages: CPU, open files
+    python benchmarks/hostile.py replay                  # reconnect with a signed-in session's id
+
+``uploads``: one anonymous session (the server has an editor password, so the session is not an
+editor) sends ``--puts`` PUTs of ``--mb`` MB to ``/_stcore/upload_file/<its session>/<id>`` (the
+request the file widget makes, with the XSRF cookie and header) and never reruns; the server's
+resident memory (RSS, /proc) before and after, and the answers' status codes.
+
+``reruns``: ``--hostile`` sessions send random values of the jobs slider as fast as the server
+answers them (each waits for its own rerun to finish or ``--hostile-wait`` s); one visitor moves
+the same slider every 0.5 s; the visitor's rerun times (send → script finished) p50/p95, and the
+same visitor alone before the attack (the floor, same run, same machine).
+
+``clear-cache``: one session sends Streamlit's ``clear_cache`` back message ``--n`` times; the
+server's CPU seconds and open file descriptors before and after, and whether another session's
+rerun still works.
+
+``replay``: an editor signs in on the scenarios page over one websocket; a second websocket asks to
+resume that session by its id (the third entry of ``Sec-WebSocket-Protocol``, as the browser does
+after a network loss); what that connection's run shows: signed in or not, the save button enabled
+or not.
+
+Bounded: at most 200 sessions, 500 requests, ``--timeout`` seconds (default 300) for the whole run;
+loopback only (a URL must be 127.0.0.1 or localhost). A server started here listens on 127.0.0.1,
+port 8560 + k (the 8560–8569 range), with a temporary store and secrets (an editor password).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = {"localhost", "127.0.0.1"}
+PORTS = range(8560, 8570)
+
+
+# ----------------------------------------------------------------------------------- the server
+
+def free_port() -> int:
+    for p in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+            return p
+    raise SystemExit("no free port in 8560-8569")
+
+
+def wait_healthy(base: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"server at {base} not healthy after {timeout} s")
+
+
+PASSWORD = "hostile-" + secrets.token_hex(12)      # the editor password of a server started here
+
+
+def start_server(tmp: Path, app_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    (tmp / "secrets.toml").write_text('[editor]\npassword = "%s"\n' % PASSWORD, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in {"GIAMNGHEO_DB_URL", "GIAMNGHEO_LOCAL_EDIT"}}
+    env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
+    log = open(tmp / f"streamlit-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false", "--secrets.files", str(tmp / "secrets.toml")],
+        cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    wait_healthy(base)
+    return proc, base
+
+
+def pid_listening_on(port: int) -> int | None:
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    for part in out.split("pid=")[1:]:
+        return int(part.split(",")[0])
+    return None
+
+
+def proc_status(pid: int, key: str) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_s(pid: int) -> float:
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def db_fds(pid: int) -> int:
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}").endswith((".db", ".sqlite", ".db-wal", ".db-shm")):
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+# ----------------------------------------------------------------------------------- a session
+
+class Session:
+    """One browser tab as the server sees it: a websocket and reruns with widget values."""
+
+    def __init__(self, base: str, page: str = "", resume: str = ""):
+        u = urlparse(base)
+        self.ws_url = f"ws://{u.netloc}/_stcore/stream"
+        self.page, self.resume = page, resume
+        self.elements: list = []                    # the elements of the last run
+        self.session_id = ""
+        self.page_hash = ""
+        self.query = ""
+        self.slider: tuple[str, float, float, float, str] | None = None   # id, min, max, step, fragment
+        self.widgets: dict[str, object] = {}
+
+    async def __aenter__(self):
+        import websockets
+        protocols = ["streamlit", "x", self.resume] if self.resume else ["streamlit"]
+        self.ws = await websockets.connect(self.ws_url, subprotocols=protocols, max_size=2 ** 26,
+                                           open_timeout=60, ping_interval=None)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    def texts(self, kind: str) -> str:
+        return "\n".join(getattr(e, kind).body for e in self.elements if e.WhichOneof("type") == kind)
+
+    async def send_rerun(self, fragment: str = "") -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_script_hash = self.page_hash
+        cs.page_name = "" if self.page_hash else self.page
+        cs.fragment_id = fragment
+        for w in self.widgets.values():
+            cs.widget_states.widgets.append(w)
+        await self.ws.send(msg.SerializeToString())
+
+    async def rerun(self, timeout: float, fragment: str = "") -> float:
+        self.elements = []
+        t0 = time.perf_counter()
+        await self.send_rerun(fragment)
+        await asyncio.wait_for(self.until_finished(), timeout)
+        return time.perf_counter() - t0
+
+    async def until_finished(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = fm.new_session.initialize.session_id
+            elif kind == "navigation":
+                self.page_hash = fm.navigation.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query = fm.page_info_changed.query_string
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                self.elements.append(el)
+                if el.WhichOneof("type") == "slider" and el.slider.label.startswith("Việc làm mới mỗi năm"):
+                    self.slider = (el.slider.id, el.slider.min, el.slider.max, el.slider.step, fm.delta.fragment_id)
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                return
+
+    def move(self, rng: random.Random) -> str:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+        wid, lo, hi, step, fragment = self.slider
+        ws = WidgetState(id=wid)
+        ws.double_array_value.data.append(round(lo + step * rng.randint(0, int(round((hi - lo) / step))), 6))
+        self.widgets[wid] = ws
+        return fragment
+
+
+def xsrf_cookie(base: str) -> str:
+    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:   # Streamlit sets it there
+        for h in r.headers.get_all("Set-Cookie") or []:
+            if h.startswith("_streamlit_xsrf="):
+                return h.split(";", 1)[0].split("=", 1)[1]
+    return ""
+
+
+def put_file(base: str, session_id: str, file_id: str, body: bytes, boundary: str, xsrf: str) -> int:
+    """One upload as the file widget makes it; the HTTP status (also when the server answers before
+    the body is sent and closes the connection: the status it sent)."""
+    u = urlparse(base)
+    head = (f"PUT /_stcore/upload_file/{session_id}/{file_id} HTTP/1.1\r\nHost: {u.netloc}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n"
+            f"X-Xsrftoken: {xsrf}\r\nCookie: _streamlit_xsrf={xsrf}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((u.hostname, u.port), timeout=60) as sock:
+        try:
+            sock.sendall(head)
+            view = memoryview(body)
+            for i in range(0, len(body), 256 * 1024):
+                sock.sendall(view[i:i + 256 * 1024])
+        except OSError:
+            pass                                  # refused mid-body: read what the server said
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+    try:
+        return int(data.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+# ----------------------------------------------------------------------------------- the attacks
+
+async def attack_uploads(a, base: str, pid: int) -> dict:
+    async with Session(base) as s:
+        await asyncio.wait_for(s.rerun(120), 120)
+        sid = s.session_id
+        xsrf = xsrf_cookie(base)
+        boundary = "gnboundary" + secrets.token_hex(8)
+        payload = os.urandom(int(a.mb * 1024 * 1024))
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + payload + f"\r\n--{boundary}--\r\n".encode()
+        rss0 = proc_status(pid, "VmRSS")
+        codes: dict[int, int] = {}
+        peak = rss0
+        t0 = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        sem = asyncio.Semaphore(a.parallel)
+
+        async def one(i: int) -> None:
+            nonlocal peak
+            async with sem:
+                code = await loop.run_in_executor(None, put_file, base, sid, f"f{i}", body, boundary, xsrf)
+                codes[code] = codes.get(code, 0) + 1
+                peak = max(peak, proc_status(pid, "VmRSS") or 0)
+
+        await asyncio.gather(*(one(i) for i in range(min(a.puts, 500))))
+        took = time.perf_counter() - t0
+        await asyncio.sleep(1.0)
+        rss1 = proc_status(pid, "VmRSS")
+        return {"attack": "uploads", "puts": min(a.puts, 500), "mb_each": a.mb, "parallel": a.parallel,
+                "status_codes": {str(k): v for k, v in sorted(codes.items())}, "seconds": round(took, 1),
+                "rss_before_mb": round(rss0, 1), "rss_peak_mb": round(peak, 1), "rss_after_mb": round(rss1, 1),
+                "rss_growth_mb": round(max(peak, rss1) - rss0, 1)}
+
+
+async def _visitor(base: str, moves: int, gap: float, timeout: float, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    times = []
+    async with Session(base) as s:
+        await s.rerun(120)
+        for _ in range(moves):
+            frag = s.move(rng)
+            times.append(await s.rerun(timeout, frag))
+            await asyncio.sleep(gap)
+    return times
+
+
+async def _hostile(base: str, stop: asyncio.Event, wait: float, seed: int, counter: list[int]) -> None:
+    rng = random.Random(seed)
+    try:
+        async with Session(base) as s:
+            await s.rerun(120)
+            while not stop.is_set():
+                frag = s.move(rng)
+                await s.send_rerun(frag)
+                counter[0] += 1
+                try:
+                    await asyncio.wait_for(s.until_finished(), wait)
+                except asyncio.TimeoutError:
+                    pass
+    except Exception as exc:  # noqa: BLE001 - a refused or closed hostile session is the point
+        counter[1] += 1
+        counter.append(str(exc)[:80])
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+async def attack_reruns(a, base: str, pid: int) -> dict:
+    floor = await _visitor(base, a.moves, 0.5, 60, 1)
+    stop, counter = asyncio.Event(), [0, 0]
+    tasks = [asyncio.create_task(_hostile(base, stop, a.hostile_wait, 100 + i, counter))
+             for i in range(min(a.hostile, 200))]
+    await asyncio.sleep(a.ramp)
+    cpu0 = cpu_s(pid)
+    t0 = time.perf_counter()
+    loaded = await _visitor(base, a.moves, 0.5, 60, 2)
+    cpu = (cpu_s(pid) - cpu0) / (time.perf_counter() - t0)
+    stop.set()
+    await asyncio.wait(tasks, timeout=30)
+    return {"attack": "reruns", "hostile_sessions": a.hostile, "visitor_moves": a.moves,
+            "floor_p50_s": round(statistics.median(floor), 3), "floor_p95_s": round(pct(floor, 0.95), 3),
+            "attacked_p50_s": round(statistics.median(loaded), 3), "attacked_p95_s": round(pct(loaded, 0.95), 3),
+            "attacked_max_s": round(max(loaded), 3), "hostile_reruns_sent": counter[0],
+            "hostile_sessions_failed": counter[1], "server_cpu_cores": round(cpu, 2),
+            "errors": counter[2:5]}
+
+
+async def attack_clear_cache(a, base: str, pid: int) -> dict:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    async with Session(base) as victim, Session(base) as s:
+        await victim.rerun(120)
+        await s.rerun(120)
+        fds0, db0, cpu0 = open_fds(pid), db_fds(pid), cpu_s(pid)
+        t0 = time.perf_counter()
+        for _ in range(min(a.n, 5000)):
+            m = BackMsg()
+            m.clear_cache = True
+            await s.ws.send(m.SerializeToString())
+        await asyncio.sleep(2.0)
+        # the attacker's session is still usable (or closed): drain what came back
+        took = time.perf_counter() - t0
+        cpu = cpu_s(pid) - cpu0
+        fds1, db1 = open_fds(pid), db_fds(pid)
+        victim_rerun = await victim.rerun(60)
+        return {"attack": "clear_cache", "messages": min(a.n, 5000), "seconds": round(took, 1),
+                "server_cpu_s": round(cpu, 2), "open_fds_before": fds0, "open_fds_after": fds1,
+                "db_fds_before": db0, "db_fds_after": db1, "victim_rerun_s": round(victim_rerun, 3)}
+
+
+async def attack_replay(a, base: str, pid: int) -> dict:
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    signed = "Đã đăng nhập biên tập"
+    async with Session(base, page="kich-ban") as editor:
+        await editor.rerun(120)
+        pw = next(e.text_input.id for e in editor.elements
+                  if e.WhichOneof("type") == "text_input" and e.text_input.label == "Mật khẩu biên tập")
+        submit = next(e.button for e in editor.elements if e.WhichOneof("type") == "button"
+                      and e.button.label == "Đăng nhập" and e.button.form_id)
+        w_pw = WidgetState(id=pw, string_value=a.password)
+        w_go = WidgetState(id=submit.id, trigger_value=True)
+        editor.widgets = {pw: w_pw, submit.id: w_go}
+        await editor.rerun(60)
+        editor.widgets = {}
+        await editor.rerun(60)
+        editor_signed = signed in editor.texts("alert")
+        save = [e.button for e in editor.elements if e.WhichOneof("type") == "button" and e.button.form_id == "gn_save_form"]
+        editor_can_save = bool(save) and not save[0].disabled
+        sid = editor.session_id
+        async with Session(base, page="kich-ban", resume=sid) as thief:
+            thief.page_hash = editor.page_hash
+            await thief.rerun(60)
+            resumed = thief.session_id in ("", sid)      # no new_session id differing from the editor's
+            save = [e.button for e in thief.elements if e.WhichOneof("type") == "button" and e.button.form_id == "gn_save_form"]
+            return {"attack": "replay", "editor_signed_in": editor_signed, "editor_save_enabled": editor_can_save,
+                    "replayed_session_resumed": resumed, "replay_signed_in": signed in thief.texts("alert"),
+                    "replay_save_enabled": bool(save) and not save[0].disabled}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("attack", choices=["uploads", "reruns", "clear-cache", "replay"])
+    p.add_argument("--password", default=PASSWORD, help="the editor password of the app at --url")
+    p.add_argument("--url", help="a running app (127.0.0.1/localhost only); default: start one")
+    p.add_argument("--app-dir", default=str(ROOT), help="the checkout whose app.py to start")
+    p.add_argument("--puts", type=int, default=100)
+    p.add_argument("--mb", type=float, default=9.9)
+    p.add_argument("--parallel", type=int, default=1)
+    p.add_argument("--hostile", type=int, default=16)
+    p.add_argument("--hostile-wait", type=float, default=5.0)
+    p.add_argument("--moves", type=int, default=20)
+    p.add_argument("--ramp", type=float, default=5.0)
+    p.add_argument("--n", type=int, default=750)
+    p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--json", help="write the result here too")
+    a = p.parse_args()
+    proc = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if a.url:
+            u = urlparse(a.url)
+            if u.hostname not in LOCAL:
+                raise SystemExit("loopback only")
+            base, pid = a.url.rstrip("/"), pid_listening_on(u.port)
+        else:
+            proc, base = start_server(Path(tmp), Path(a.app_dir))
+            pid = pid_listening_on(urlparse(base).port) or proc.pid
+        try:
+            fn = {"uploads": attack_uploads, "reruns": attack_reruns, "clear-cache": attack_clear_cache,
+                  "replay": attack_replay}[a.attack]
+            result = asyncio.run(asyncio.wait_for(fn(a, base, pid), a.timeout))
+            result["app_dir"] = a.app_dir
+            result["loadavg"] = open("/proc/loadavg").read().split()[:3]
+        finally:
+            if proc is not None:
+                os.killpg(proc.pid, 15)
+                proc.wait(30)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if a.json:
+        Path(a.json).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

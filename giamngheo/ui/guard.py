@@ -1,0 +1,279 @@
+"""Server-side limits that Streamlit's settings cannot express, installed once per server process
+(``install()``, from app.py): an upload budget enforced where the bytes arrive, and session ids
+kept out of Streamlit's log.
+
+Uploads. Streamlit takes ``PUT /_stcore/upload_file/<session>/<file>`` from anyone who knows a live
+session id, up to ``server.maxUploadSize`` each, and keeps every file in memory until the session
+reruns or ends: one session could fill the server's memory. The upload route is wrapped (the same
+Starlette route object, its ASGI app replaced; nothing of Streamlit is copied) so that, before a
+byte of the body is read:
+
+* a session without the editor right (``note_session``, refreshed on every run by ``auth``) may
+  send files of at most ``VIEWER_FILE_BYTES`` (the scenario JSON import) and keep at most
+  ``VIEWER_SESSION_BYTES``; an editor's session at most ``EDITOR_SESSION_BYTES``;
+* every session and every client address (the same address the sign-in counts) may start at most
+  ``SESSION_STARTS`` / ``CLIENT_STARTS`` uploads a minute and have ``CLIENT_IN_FLIGHT`` under way;
+* a request without a ``Content-Length`` (chunked) is refused: the budget needs the size first.
+
+A refusal is an HTTP status (403, 411, 413, 429) with a short text; the widget shows its own error.
+The files a session keeps are counted again when Streamlit stores one (``add_file``), so the budget
+holds even if the size were not known up front. When the route cannot be found (another server,
+a test) only that second check applies.
+
+Logs. Streamlit writes session ids in some warnings (a reconnect, a stale message); a session id is
+all it takes to reach a session, so they are replaced by ``<session>`` in every ``streamlit.*``
+log record. deploy/nginx.conf keeps them out of the proxy's access log.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+MB = 1024 * 1024
+VIEWER_FILE_BYTES = 1 * MB + 64 * 1024     # the JSON import's 1 MB, plus the form's framing
+VIEWER_SESSION_BYTES = 2 * MB
+EDITOR_SESSION_BYTES = 32 * MB             # three annual reviews at the 10 MB limit
+CLIENT_BYTES = 64 * MB                     # kept by all sessions of one client address
+SESSION_STARTS = 12                        # uploads a session may start per WINDOW
+CLIENT_STARTS = 30
+CLIENT_IN_FLIGHT = 3
+WINDOW = 60.0
+MAX_TRACKED = 10_000                       # sessions remembered (the oldest are forgotten)
+
+log = logging.getLogger("giamngheo.guard")
+
+
+@dataclass
+class _Session:
+    editor: bool = False
+    client: str = ""
+    seen: float = 0.0
+    starts: deque = field(default_factory=deque)
+
+
+_lock = threading.Lock()
+_sessions: dict[str, _Session] = {}
+_client_starts: dict[str, deque] = defaultdict(deque)
+_client_flight: dict[str, int] = defaultdict(int)
+_installed: dict[str, bool] = {}
+_refused: dict[str, int] = defaultdict(int)     # reason -> count, for tests and benchmarks
+
+
+def note_session(session_id: str | None, editor: bool | None = None, client: str | None = None) -> None:
+    """Record what this session may upload: called on every run (``auth.can_edit``, app.py)."""
+    if not session_id:
+        return
+    with _lock:
+        s = _sessions.get(session_id)
+        if s is None:
+            if len(_sessions) >= MAX_TRACKED:
+                for sid, _ in sorted(_sessions.items(), key=lambda kv: kv[1].seen)[: MAX_TRACKED // 10]:
+                    _sessions.pop(sid, None)
+            s = _sessions[session_id] = _Session()
+        if editor is not None:
+            s.editor = bool(editor)
+        if client is not None:
+            s.client = str(client)[:100]
+        s.seen = time.monotonic()
+
+
+def current_session_id() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        ctx = get_script_run_ctx()
+        return ctx.session_id if ctx is not None else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def refused() -> dict[str, int]:
+    with _lock:
+        return dict(_refused)
+
+
+def _stored(mgr: Any, session_ids: list[str]) -> int:
+    storage = getattr(mgr, "file_storage", None)
+    if storage is None:
+        return 0
+    lock = getattr(mgr, "_lock", None)
+    with lock if lock is not None else threading.Lock():
+        return sum(len(f.data) for sid in session_ids for f in (storage.get(sid) or {}).values())
+
+
+def _sessions_of(client: str) -> list[str]:
+    return [sid for sid, s in _sessions.items() if s.client == client]
+
+
+def _decide(session_id: str, peer: str, length: int | None, mgr: Any, now: float) -> tuple[tuple[int, str] | None, str]:
+    """(None, client): let the upload in (counted as started and under way for ``client``); else
+    ((status, reason), client)."""
+    with _lock:
+        s = _sessions.get(session_id) or _Session(client=peer)
+        client = s.client or peer
+        if length is None:
+            return (411, "length"), client
+        if not s.editor and length > VIEWER_FILE_BYTES:
+            return (413, "viewer_size"), client
+        starts = s.starts
+        while starts and starts[0] < now - WINDOW:
+            starts.popleft()
+        cstarts = _client_starts[client]
+        while cstarts and cstarts[0] < now - WINDOW:
+            cstarts.popleft()
+        if len(starts) >= SESSION_STARTS or len(cstarts) >= CLIENT_STARTS:
+            return (429, "rate"), client
+        if _client_flight[client] >= CLIENT_IN_FLIGHT:
+            return (429, "in_flight"), client
+        siblings = _sessions_of(client)
+    budget = EDITOR_SESSION_BYTES if s.editor else VIEWER_SESSION_BYTES
+    if _stored(mgr, [session_id]) + length > budget:
+        return (413, "session_budget"), client
+    if _stored(mgr, siblings or [session_id]) + length > CLIENT_BYTES:
+        return (413, "client_budget"), client
+    with _lock:
+        if session_id in _sessions:
+            starts.append(now)
+        cstarts.append(now)
+        _client_flight[client] += 1
+    return None, client
+
+
+def _wrap_upload_app(inner: Any, mgr: Any) -> Any:
+    async def guarded(scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "PUT":
+            return await inner(scope, receive, send)
+        sid = str((scope.get("path_params") or {}).get("session_id") or "")
+        peer = str((scope.get("client") or ("unknown",))[0])
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        try:
+            length = int(headers["content-length"]) if "content-length" in headers else None
+        except ValueError:
+            length = None
+        verdict, client = _decide(sid, peer, length, mgr, time.monotonic())
+        if verdict is not None:
+            status, reason = verdict
+            with _lock:
+                _refused[reason] += 1
+            log.log(logging.INFO, "upload refused (%s, %s)", status, reason)
+            body = f"upload refused: {reason}\n".encode()
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode()),
+                                    (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": body})
+            return None
+        try:
+            return await inner(scope, receive, send)
+        finally:
+            with _lock:
+                _client_flight[client] = max(0, _client_flight[client] - 1)
+    guarded.__gn_guard__ = True
+    return guarded
+
+
+def _find_upload_routes() -> list[Any]:
+    """The Starlette route objects of Streamlit's upload endpoint in this process."""
+    import gc
+    try:
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+    except ImportError:
+        return []
+    found = []
+    for obj in gc.get_objects():
+        if isinstance(obj, Starlette):
+            for r in getattr(obj.router, "routes", []):
+                if isinstance(r, Route) and "upload_file" in r.path and "PUT" in (r.methods or set()):
+                    found.append(r)
+    return found
+
+
+def _guard_add_file(mgr: Any) -> None:
+    """The backstop where Streamlit stores a file: the session's budget, counted again."""
+    if getattr(mgr.add_file, "__gn_guard__", False):
+        return
+    original = mgr.add_file
+
+    def add_file(session_id: str, file: Any) -> None:
+        with _lock:
+            s = _sessions.get(session_id) or _Session()
+        size = len(getattr(file, "data", b""))
+        storage = getattr(mgr, "file_storage", {}) or {}
+        old = (storage.get(session_id) or {}).get(getattr(file, "file_id", None))
+        have = _stored(mgr, [session_id]) - (len(old.data) if old is not None else 0)
+        budget = EDITOR_SESSION_BYTES if s.editor else VIEWER_SESSION_BYTES
+        if (not s.editor and size > VIEWER_FILE_BYTES) or have + size > budget:
+            with _lock:
+                _refused["stored_budget"] += 1
+            from starlette.exceptions import HTTPException
+            raise HTTPException(status_code=413, detail="upload budget")
+        return original(session_id, file)
+
+    add_file.__gn_guard__ = True
+    mgr.add_file = add_file
+
+
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def redact(text: str) -> str:
+    return _SESSION_ID.sub("<session>", text)
+
+
+def _install_log_redaction() -> None:
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "__gn_guard__", False):
+        return
+
+    def factory(*args, **kwargs):
+        rec = previous(*args, **kwargs)
+        if rec.name.startswith("streamlit"):
+            try:
+                msg = rec.getMessage()
+            except Exception:  # noqa: BLE001 - a broken record stays as it was
+                return rec
+            if _SESSION_ID.search(msg):
+                rec.msg, rec.args = redact(msg), ()
+        return rec
+
+    factory.__gn_guard__ = True
+    logging.setLogRecordFactory(factory)
+
+
+def install() -> None:
+    """Once per process (cheap after the first call): the upload guard and the log redaction."""
+    if _installed.get("done"):
+        return
+    with _lock:
+        if _installed.get("busy"):
+            return
+        _installed["busy"] = True
+    try:
+        _install_log_redaction()
+        from streamlit import runtime
+        if not runtime.exists():
+            return
+        mgr = runtime.get_instance().uploaded_file_mgr
+        _guard_add_file(mgr)
+        routes = _find_upload_routes()
+        for r in routes:
+            if not getattr(r.app, "__gn_guard__", False):
+                r.app = _wrap_upload_app(r.app, mgr)
+        _installed["routes"] = bool(routes)
+        if not routes:
+            log.log(logging.WARNING, "the upload route was not found: only the stored-file budget applies")
+    except Exception as exc:  # noqa: BLE001 - never stop the app for a guard; say so in the log
+        log.log(logging.ERROR, "upload guard not installed: %s", exc)
+    finally:
+        _installed["done"] = True
+
+
+def upload_route_guarded() -> bool:
+    return bool(_installed.get("routes"))
+
+
+__all__ = ["install", "note_session", "current_session_id", "refused", "redact", "upload_route_guarded"]

@@ -1,0 +1,149 @@
+"""The upload budget where the bytes arrive (giamngheo/ui/guard.py) and session ids out of the log.
+
+The numbers: a session without the editor right may send a file of at most 1 MB (+ 64 kB of form
+framing) and keep 2 MB; an editor's session keeps 32 MB; one client address keeps 64 MB over all
+its sessions, starts 30 uploads a minute (a session 12) and has 3 under way."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import types
+from pathlib import Path
+
+import pytest
+
+from giamngheo.ui import guard
+
+MB = 1024 * 1024
+
+
+class Mgr:
+    """Streamlit's MemoryUploadedFileManager as far as the guard reads it."""
+
+    def __init__(self):
+        self.file_storage = {}
+
+    def keep(self, sid, fid, size):
+        self.file_storage.setdefault(sid, {})[fid] = types.SimpleNamespace(file_id=fid, data=b"x" * size)
+
+    def add_file(self, session_id, file):
+        self.file_storage.setdefault(session_id, {})[file.file_id] = file
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch):
+    monkeypatch.setattr(guard, "_sessions", {})
+    monkeypatch.setattr(guard, "_client_starts", guard.defaultdict(guard.deque))
+    monkeypatch.setattr(guard, "_client_flight", guard.defaultdict(int))
+
+
+def test_a_visitor_sends_small_files_only_and_keeps_little():
+    mgr = Mgr()
+    guard.note_session("v", editor=False, client="203.0.113.1")
+    assert guard._decide("v", "p", int(9.9 * MB), mgr, 0.0)[0] == (413, "viewer_size")   # before the body
+    assert guard._decide("v", "p", None, mgr, 0.0)[0] == (411, "length")                  # no size: no upload
+    assert guard._decide("v", "p", MB, mgr, 0.0) == (None, "203.0.113.1")                 # the JSON import fits
+    mgr.keep("v", "a", MB)
+    mgr.keep("v", "b", MB // 2)
+    assert guard._decide("v", "p", MB // 2, mgr, 1.0)[0] is None                          # 1.5 + 0.5 = 2 MB
+    mgr.keep("v", "c", MB // 2)
+    assert guard._decide("v", "p", 1, mgr, 2.0)[0] == (413, "session_budget")             # 2 MB kept
+
+
+def test_an_editor_keeps_more_but_not_without_bound():
+    mgr = Mgr()
+    guard.note_session("e", editor=True, client="198.51.100.2")
+    assert guard._decide("e", "p", int(9.9 * MB), mgr, 0.0)[0] is None
+    for i in range(3):
+        mgr.keep("e", f"f{i}", 10 * MB)
+    assert guard._decide("e", "p", 2 * MB, mgr, 1.0)[0] is None                            # 30 + 2 = 32 MB
+    assert guard._decide("e", "p", 2 * MB + 1, mgr, 1.0)[0] == (413, "session_budget")
+    # the same client's editor sessions share 64 MB
+    guard.note_session("e2", editor=True, client="198.51.100.2")
+    guard.note_session("e3", editor=True, client="198.51.100.2")
+    for i in range(3):
+        mgr.keep("e2", f"g{i}", 10 * MB)                                                   # 30 + 30 = 60 MB kept
+    guard._client_flight.clear()
+    assert guard._decide("e3", "p", 4 * MB, mgr, 1.0)[0] is None                           # 60 + 4 = 64 MB
+    guard._client_flight.clear()
+    assert guard._decide("e3", "p", 4 * MB + 1, mgr, 1.0)[0] == (413, "client_budget")
+    guard.note_session("x", editor=True, client="192.0.2.9")                               # another client
+    assert guard._decide("x", "p", 4 * MB + 1, mgr, 1.0)[0] is None
+
+
+def test_rates_and_uploads_under_way():
+    mgr = Mgr()
+    guard.note_session("s", editor=True, client="c")
+    for i in range(guard.CLIENT_IN_FLIGHT):
+        assert guard._decide("s", "p", 10, mgr, float(i))[0] is None
+    assert guard._decide("s", "p", 10, mgr, 5.0)[0] == (429, "in_flight")                # three under way
+    guard._client_flight["c"] = 0                                                         # they finished
+    for i in range(guard.SESSION_STARTS - guard.CLIENT_IN_FLIGHT):
+        assert guard._decide("s", "p", 10, mgr, 10.0 + i)[0] is None
+        guard._client_flight["c"] = 0
+    assert guard._decide("s", "p", 10, mgr, 30.0)[0] == (429, "rate")                    # 12 in a minute
+    assert guard._decide("s", "p", 10, mgr, 0.0 + guard.WINDOW + 3)[0] is None             # the oldest left the window
+
+
+def test_the_stored_file_backstop():
+    mgr = Mgr()
+    guard._guard_add_file(mgr)
+    guard.note_session("v", editor=False, client="c")
+    mgr.add_file("v", types.SimpleNamespace(file_id="ok", data=b"x" * 1000))
+    from starlette.exceptions import HTTPException
+    with pytest.raises(HTTPException):
+        mgr.add_file("v", types.SimpleNamespace(file_id="big", data=b"x" * (2 * MB)))
+    assert list(mgr.file_storage["v"]) == ["ok"]
+
+
+def test_session_ids_are_kept_out_of_streamlits_log():
+    import io
+    guard._install_log_redaction()
+    sid = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    lg = logging.getLogger("streamlit.runtime.websocket_session_manager")
+    lg.addHandler(handler)
+    try:
+        lg.warning("Session with id %s is already connected! Reconnecting to existing session.", sid)
+        logging.getLogger("giamngheo.other").warning("not Streamlit's: %s", sid)    # others untouched
+    finally:
+        lg.removeHandler(handler)
+    assert out.getvalue() == "Session with id <session> is already connected! Reconnecting to existing session.\n"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app served on loopback with an editor password (benchmarks/hostile.py starts it)."""
+    import os
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks import hostile
+    proc, base = hostile.start_server(tmp_path_factory.mktemp("served"), hostile.ROOT)
+    try:
+        yield hostile, base, hostile.pid_listening_on(int(base.rsplit(":", 1)[1])) or proc.pid
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+
+
+def test_one_anonymous_session_cannot_fill_the_servers_memory(served):
+    """The attack of the benchmark, smaller: 20 PUTs of 9.9 MB from one session that is not an
+    editor (the server has a password) are refused before their body; the server's memory barely
+    moves. (The same 100-PUT attack on the code before the guard: +998 MB.) A small JSON still goes in."""
+    hostile, base, pid = served
+    big = asyncio.run(hostile.attack_uploads(types.SimpleNamespace(mb=9.9, puts=20, parallel=4), base, pid))
+    assert big["status_codes"] == {"413": 20}, big
+    assert big["rss_growth_mb"] < 50, big
+    small = asyncio.run(hostile.attack_uploads(types.SimpleNamespace(mb=0.01, puts=2, parallel=1), base, pid))
+    assert small["status_codes"] == {"204": 2}, small
+
+
+def test_a_replayed_session_id_resumes_the_session_without_the_editor_right(served):
+    """Over real websockets: the editor signs in and can save; a second connection resuming that
+    session by its id gets the session (Streamlit allows it) but neither the sign-in nor saving."""
+    hostile, base, pid = served
+    r = asyncio.run(hostile.attack_replay(types.SimpleNamespace(password=hostile.PASSWORD), base, pid))
+    assert r["editor_signed_in"] and r["editor_save_enabled"], r
+    assert r["replayed_session_resumed"], r
+    assert not r["replay_signed_in"] and not r["replay_save_enabled"], r
