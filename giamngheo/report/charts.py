@@ -12,8 +12,10 @@ Numbers follow the language through Vega's own number locale (``config.locale``)
 d3 format (``,.1f`` reads 1.234,5 in Vietnamese), labels and tooltips are pre-formatted text. The
 locale is inside the spec, so a PNG made by vl-convert has it too.
 
-Actual years are solid, projected years dashed; where a chart crosses the poverty-standard break the
-years from the break on get their own y-axis (on the right), since the series re-bases there.
+Actual years are solid, projected years dashed. A chart has one y-axis: where it crosses the
+poverty-standard break, the series re-bases, so the line stops before the break and starts again after
+it on the same axis (the jump is drawn, not hidden behind a second scale), with the break as a dotted
+rule and its label. Targets are one mark whatever data are loaded: a red diamond, named in the legend.
 """
 from __future__ import annotations
 
@@ -142,7 +144,7 @@ def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = Fa
         .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
 
 
-def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 44.0, low: float = 12.0,
+def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 44.0, low: float = 14.0,
                 high: float = 26.0) -> dict:
     """The spec with its type sizes following the box the page gives it (meeting mode sizes it from the
     screen), so that axis, legend and label text grow with the screen like the rest of the page: the
@@ -159,6 +161,21 @@ def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 44.0, l
                      "symbolSize": {"expr": f"{size} * 12"}}
     cfg["text"] = {**cfg.get("text", {}), "fontSize": fs}
     return {**spec, "config": cfg}
+
+
+def legends_in_rows(node: Any) -> Any:
+    """A copy of a spec whose legends below the plot (the targets) run in one row instead of a column, so
+    they take one line of the box's height and never the plot's width (meeting mode: the plot keeps the
+    box's full width, and the break's label never runs into a legend at the right)."""
+    if isinstance(node, dict):
+        out = {k: (legends_in_rows(v) if k != "datasets" else v) for k, v in node.items()}
+        leg = out.get("legend")
+        if isinstance(leg, dict) and leg.get("orient") == "bottom":
+            out["legend"] = {**{k: v for k, v in leg.items() if k != "columns"}, "direction": "horizontal"}
+        return out
+    if isinstance(node, list):
+        return [legends_in_rows(v) for v in node]
+    return node
 
 
 # ------------------------------------------------------------------------------------ line charts
@@ -294,8 +311,9 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
         # targets as red marks named in their own legend: never a label drawn over the lines
         layers.append(src("targets").mark_point(filled=True, size=200, color=TARGET_RED, opacity=1).encode(
             x=x, y="value:Q",
-            shape=alt.Shape("text:N", title=None,
-                            scale=alt.Scale(range=["diamond", "triangle-up", "square", "triangle-down", "cross"]),
+            # one shape for every target (the legend names each): a target's mark never depends on which
+            # other targets the data put on the chart
+            shape=alt.Shape("text:N", title=None, scale=alt.Scale(range=["diamond"]),
                             legend=alt.Legend(orient="bottom", columns=1, symbolFillColor=TARGET_RED,
                                               symbolStrokeColor=TARGET_RED, symbolSize=160)),
             tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
@@ -310,16 +328,16 @@ def plot_height(height: int) -> int:
 def _break_layers(x: alt.X) -> list[alt.Chart]:
     """The poverty-standard break: a dotted rule and its label (dataset ``brk``)."""
     return [alt.Chart(_data("brk")).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x=x),
-            alt.Chart(_data("brk")).mark_text(align="left", dx=4, dy=-4, color="#555", baseline="top", y=0).encode(
-                x=x, text="text:N")]
+            alt.Chart(_data("brk")).mark_text(align="left", dx=4, dy=2, color="#555", baseline="top", y=0,
+                                              fontWeight="bold").encode(x=x, text="text:N")]
 
 
 def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
                break_year: int | None = None, percent: bool = True, height: int = 320,
                y_format: str = ",.1f", zero: bool = True, split: bool = True) -> dict:
     """Series over the years (a :func:`path_frame`), the fan of their draws when it has percentiles,
-    the target levels (``targets``: year, value, label), the standard break. When the years cross the
-    break and ``split``, the years from the break on get their own y-axis on the right."""
+    the target levels (``targets``: year, value, label), the standard break: one y-axis (``split`` is
+    accepted and ignored; a second axis for the years after the break misled more than it helped)."""
     rows = records(df)
     if not rows:
         return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
@@ -329,33 +347,24 @@ def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[d
     colors = colors[:len(order)]
     years = {r["year"] for r in rows}
     has_break = break_year is not None and break_year in years
-    two = bool(split and has_break and min(years) < break_year)
     has_band = any(_none(r.get("p10")) is not None for r in rows)
     tdf = _target_columns(targets, break_year)
-    segs_t = set(tdf["segment"])
+    has_targets = bool(tdf["year"])
     data = {"main": columns(rows)}
     if has_band:
         data["band"] = _band_columns(rows)
-    if segs_t:
+    if has_targets:
         data["targets"] = tdf
     if has_break:
         data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
-    key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, tuple(sorted(segs_t)),
-           has_break, two, break_year)
+    key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, has_targets, has_break, break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
-        common = dict(order=order, colors=colors, fmt=y_format, suffix=suffix, zero=zero, has_band=has_band)
-        if two:
-            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left", axis_color=None, dash_legend=True,
-                               has_targets="old" in segs_t, **common)
-            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
-                               axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
-            chart = alt.layer(old, new, *_break_layers(x)).resolve_scale(y="independent")
-        else:
-            main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
-                                has_targets=bool(segs_t), **common)
-            chart = alt.layer(main, *_break_layers(x)) if has_break else main
+        main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
+                            has_targets=has_targets, order=order, colors=colors, fmt=y_format, suffix=suffix, zero=zero,
+                            has_band=has_band)
+        chart = alt.layer(main, *_break_layers(x)) if has_break else main
         return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
@@ -369,8 +378,9 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
     ``frame`` is :func:`giamngheo.report.views.main_chart_frame`: rows with ``role`` = "scenario"
     (the current scenario: actual solid, projection dashed, percentiles p10–p90 on projected years),
     "baseline" (the default scenario's projection, drawn faint under the current one) and "target"
-    (the targets, red marks named in the legend). From ``break_year`` on the series has its own
-    y-axis on the right (it re-bases on the new standard); the break is a dotted rule."""
+    (the targets, red diamonds named in the legend). One y-axis: the series re-bases on the new standard
+    at ``break_year``, so its line stops before the break and starts again after it; the break is a dotted
+    rule with its label."""
     y_title = y_title if y_title is not None else t("poverty.poor_chart", lang)
     rows = records(frame)
     cur = [r for r in rows if r["role"] == "scenario"]
@@ -383,9 +393,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
     colors = PALETTE[:len(order)]
     years = {r["year"] for r in cur}
     has_break = break_year is not None and break_year in years
-    two = bool(has_break and min(years) < break_year)
     has_band = any(_none(r.get("p10")) is not None for r in cur)
-    segs_t = {r["segment"] for r in tg}
     data = {"main": columns(cur, cols), "baseline": columns(base, cols)}
     if has_band:
         data["band"] = _band_columns(cur)
@@ -394,8 +402,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
                                    for r in tg])
     if has_break:
         data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
-    key = ("main", y_title, tuple(order), height, has_band, tuple(sorted(segs_t)), has_break, two, bool(base),
-           break_year)
+    key = ("main", y_title, tuple(order), height, has_band, bool(tg), has_break, bool(base), break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
@@ -416,17 +423,9 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
                                                       symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
                 tooltip=[alt.Tooltip("role_label:N", title=" "), alt.Tooltip("series:N", title=t("chart.series", lang)),
                          alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)])]
-        if two:
-            old = _line_layers(x, y_title, lang, seg="old", axis_orient="left",
-                               axis_color=None, dash_legend=True, has_targets="old" in segs_t, **common)
-            new = _line_layers(x, t("chart.std_new", lang, year=break_year), lang, seg="new", axis_orient="right",
-                               axis_color="#555", dash_legend=False, has_targets="new" in segs_t, **common)
-            chart = alt.layer(alt.layer(*faint("old"), old), alt.layer(*faint("new"), new),
-                              *_break_layers(x)).resolve_scale(y="independent")
-        else:
-            main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
-                                has_targets=bool(segs_t), **common)
-            chart = alt.layer(*faint(None), main, *(_break_layers(x) if has_break else []))
+        main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
+                            has_targets=bool(tg), **common)
+        chart = alt.layer(*faint(None), main, *(_break_layers(x) if has_break else []))
         return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)
 
@@ -618,8 +617,8 @@ def compare_frame(runs: Sequence[tuple[str, Projection]], indicator: str, group:
 
 def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int | None = None, percent: bool = True,
                   height: int = 320, y_format: str = ",.1f") -> dict:
-    """Overlaid scenario paths: the actual years solid and dark, each scenario dashed in its colour;
-    from the standard break on, their own y-axis on the right."""
+    """Overlaid scenario paths: the actual years solid and dark, each scenario dashed in its colour; one
+    y-axis, the standard break a dotted rule (the lines re-base there)."""
     if df.empty:
         return template(("empty",), lambda: alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
     actual_label = t("compare.actual", lang)
@@ -628,11 +627,10 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
               for i, s in enumerate(order)]
     years = set(df["year"])
     has_break = break_year is not None and break_year in years
-    two = bool(has_break and min(years) < break_year)
     data = {"main": df}
     if has_break:
         data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
-    key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, two, break_year)
+    key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
@@ -654,11 +652,6 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
                 tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)),
                          alt.Tooltip("year:O", title=t("chart.year", lang)),
                          alt.Tooltip("label:N", title=y_title), alt.Tooltip("basis_label:N", title=t("chart.basis", lang))])
-        if two:
-            chart = alt.layer(lines("old", "left", y_title),
-                              lines("new", "right", t("chart.std_new", lang, year=break_year)),
-                              *_break_layers(x)).resolve_scale(y="independent")
-        else:
-            chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
+        chart = alt.layer(lines(None, "left", y_title), *(_break_layers(x) if has_break else []))
         return _finish(chart, plot_height(height), plot=True)
     return with_data(template(key, build, lang), **data)

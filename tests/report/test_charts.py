@@ -188,7 +188,8 @@ def test_main_chart_frame_and_spec(ctx):
     fd = views.main_chart_frame(ctx, Scenario(), monte_carlo_cached(ctx, Scenario()), lang="vi")
     assert not (fd["role"] == "baseline").any()
     spec = charts.main_chart(fr, "vi", break_year=brk)
-    assert spec["resolve"]["scale"]["y"] == "independent"      # the years after the break: own axis
+    # one y-axis for the years before and after the break (no second scale that could put 1,28 % above 1,8 %)
+    assert "resolve" not in spec
     texts = svg_texts(spec)
     assert "Kịch bản mặc định" in texts and "Chuẩn nghèo mới" in texts
     assert any(s.startswith("Mục tiêu 2030") for s in texts)
@@ -255,8 +256,8 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
 
 def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
     """Meeting mode sizes the chart's box from the screen (40 % of its height); the chart's type follows
-    the plot: every text of the chart is larger in a plot 1.8× as large, no smaller than 12 px, and a
-    narrow plot keeps small type."""
+    the plot: every text of the chart is larger in a plot 1.8× as large, no smaller than 14 px (read from the back of a room),
+    and a narrow plot keeps the smallest type."""
     items = [("poor_rate", g, g) for g in ["all", *ctx.groups]]
     rows = charts.path_rows(mc.projection, items, "vi", break_year=ctx.plan.standard.break_year, from_year=2021,
                             bands=True)
@@ -265,12 +266,12 @@ def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
     def sizes(h: int, w: int) -> set[float]:
         svg = vlc.vegalite_to_svg(charts.spec_records(dict(spec, height=h, width=w)))
         return {float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)px"', svg)}
-    small, large = sizes(240, 1300), sizes(400, 2000)
-    assert small and large and min(small) >= 12
+    small, large = sizes(280, 1300), sizes(480, 2000)
+    assert small and large and min(small) >= 14
     assert min(large) > max(small)          # all of the text, not only the axis labels
     # no element here (vl-convert): the plot's height × 1.3 stands in for the box's, / 22
-    assert max(small) == pytest.approx(240 * 1.3 / 22) and max(large) == pytest.approx(min(26, 400 * 1.3 / 22))
-    assert max(sizes(400, 240)) == pytest.approx(12)       # a narrow plot: width × 1.2 / 44 < 12, kept at 12
+    assert max(small) == pytest.approx(280 * 1.3 / 22) and max(large) == pytest.approx(min(26, 480 * 1.3 / 22))
+    assert max(sizes(400, 240)) == pytest.approx(14)       # a narrow plot: width × 1.2 / 44 < 14, kept at 14
 
 
 def test_the_warm_up_builds_every_main_chart_template_a_slider_move_needs(ctx):
@@ -315,3 +316,42 @@ def test_the_exit_channels_add_up_to_all_exits(ctx):
         assert out[out["year"] == y]["value"].sum() == pytest.approx(total.values[y], rel=1e-9, abs=1e-9)
     jobs = out[(out["flow"] == "Thoát nghèo: việc làm mới") & (out["year"] == years[-1])]["value"].iloc[0]
     assert jobs > 0
+
+
+def _main_rows(actual: dict, projected_old: dict, projected_new: dict, targets: dict) -> pd.DataFrame:
+    """A main chart's frame written by hand: one series, actual and projected years on both standards."""
+    def row(y, v, basis, seg):
+        return dict(role="scenario", role_label="Hiện tại", series="Toàn huyện", group="all", year=y, value=v,
+                    basis=basis, basis_label="số liệu" if basis == "actual" else "dự báo", segment=seg, label=f"{v}")
+    rows = [row(y, v, "actual", "old") for y, v in actual.items()]
+    rows += [row(y, v, "projected", "old") for y, v in projected_old.items()]
+    rows += [row(y, v, "projected", "new") for y, v in projected_new.items()]
+    rows += [dict(role="target", role_label="Mục tiêu", series="", group="all", year=y, value=v, basis="",
+                  basis_label="", segment="new" if y >= 2026 else "old", label=f"Mục tiêu {y}: {v}%")
+             for y, v in targets.items()]
+    return pd.DataFrame(rows)
+
+
+def test_the_main_chart_has_one_axis_before_and_after_the_break():
+    """After a review upload the new-standard years sit low (1,28 % in 2030) and the old ones high (8,4 % in
+    2021): on one axis, 1,28 % is drawn below 1,8 % (a second axis from 0 to 2 % drew it above); the axis
+    labels appear once; every target has the same mark, whichever targets the data put on the chart."""
+    fr = _main_rows({2021: 8.4, 2022: 2.3, 2023: 1.9, 2024: 1.8}, {2025: 1.6},
+                    {2026: 1.9, 2027: 1.7, 2028: 1.55, 2029: 1.4, 2030: 1.28}, {2025: 4.42, 2030: 0.95})
+    svg = vlc.vegalite_to_svg(charts.spec_records(charts.main_chart(fr, "vi", break_year=2026)))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert texts.count("0,0%") == 1 and texts.count("2,0%") == 1            # one y-axis
+    assert "Chuẩn nghèo mới" in texts
+    ys = {int(m.group(1)): float(m.group(2)) for m in re.finditer(
+        r'aria-label="Năm: (\d{4}); Tỷ lệ hộ nghèo[^"]*; series: Toàn huyện"[^>]*aria-roledescription="point" '
+        r'transform="translate\([-0-9.]+,([-0-9.]+)\)"',
+        svg)}
+    tgt = re.findall(r'aria-label="Năm: (\d{4}); value: [^"]*; text: Mục tiêu[^"]*"[^>]*d="([^"]+)"', svg)
+    assert {y for y, _ in tgt} == {"2025", "2030"} and len({d for _, d in tgt}) == 1      # one shape
+    # y grows downwards on screen: 1,28 % (2030) lower than 1,8 % (2024), 8,4 % (2021) highest
+    assert ys[2030] > ys[2024] > ys[2021]
+    # the same targets' marks with only the 2030 target loaded: still the same shape
+    only = fr[~((fr["role"] == "target") & (fr["year"] == 2025))]
+    svg2 = vlc.vegalite_to_svg(charts.spec_records(charts.main_chart(only, "vi", break_year=2026)))
+    tgt2 = re.findall(r'aria-label="Năm: (\d{4}); value: [^"]*; text: Mục tiêu[^"]*"[^>]*d="([^"]+)"', svg2)
+    assert [y for y, _ in tgt2] == ["2030"] and tgt2[0][1] == tgt[0][1]
