@@ -20,24 +20,36 @@ st.set_page_config(initial_sidebar_state="collapsed")
 levers.ensure_css()
 # page-local style: it goes when the page does
 st.markdown("""<style>
-html {font-size: clamp(12px, calc(0.55vw + 0.85vh), 28px);}
-.st-key-gn_meet_chart {height:40vh;}
-[data-testid='stMainBlockContainer'] {padding:3.1rem 1.4rem 0 1.4rem; max-width:100%;}
-[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.45rem;}
-.gn-head-num {font-size:2.6rem;}
-.gn-meet-top {display:flex; align-items:center; gap:1rem; justify-content:space-between;}
-.gn-meet-tally {font-size:1.05rem; font-weight:700; line-height:1.2; padding-bottom:1rem;}
-.gn-meet-h {font-size:1rem; font-weight:700; margin:.1rem 0 0 0;}
-.gn-chips {display:flex; flex-wrap:wrap; gap:.25rem .3rem; font-size:.9rem; line-height:1.35;}
-.gn-chip {display:inline-flex; align-items:baseline; gap:.3em; border-radius:.35em; padding:.05em .45em;
-  max-width:25em; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
+/* the page is one screen high; the row of the chart and the levers takes what the headline and the chips
+   leave, and the chart fills its side of it (at least 16rem) */
+[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock'] {min-height:calc(100vh - 4.4rem);}
+[data-testid='stLayoutWrapper']:has(> [data-testid='stHorizontalBlock'] .st-key-gn_meet_chart),
+[data-testid='stLayoutWrapper']:has(> .st-key-gn_meet_chart) {flex:1 1 auto;}
+.st-key-gn_meet_chart {flex:1 1 auto; min-height:16rem;}
+.st-key-gn_meet_chart > div, .st-key-gn_meet_chart [data-testid='stVegaLiteChart'] {height:100%;}
+[data-testid='stMainBlockContainer'] {padding:3.1rem 1.2rem 0 1.2rem; max-width:100%;}
+[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.35rem;}
+/* a markdown element's box ends 1rem above its text (Streamlit's margin for paragraphs): pad it back */
+.gn-heads {margin:0 0 1rem 0;}
+.gn-meet-chipbox {padding-bottom:1rem;}
+.gn-head {padding:.15rem .7rem;}
+.gn-head {gap:.2rem .7rem;}
+.gn-head-num {font-size:2.3rem;}
+.gn-head-label, .gn-head-goal {font-size:1.05rem;}
+.gn-head .gn-badge, .gn-head-chance {font-size:1.2rem;}
+.gn-meet-tally {font-weight:400;}
+.st-key-gn_meet_exit {position:fixed; top:.45rem; right:3.2rem; z-index:999991; width:auto;}
+[data-testid='stMainBlockContainer'] [data-testid='stPageLink'] p {font-size:1.1rem;}
+.gn-meet-h {font-size:1.05rem; font-weight:700; margin:0 0 .15rem 0; line-height:1.25;}
+.gn-chips {display:flex; flex-wrap:wrap; gap:.15rem .3rem; font-size:1.3rem; line-height:1.2; margin-bottom:.15rem;}
+.gn-chip {display:inline-flex; align-items:baseline; gap:.3em; border-radius:.35em; padding:0 .4em; max-width:100%;}
 .gn-chip b {font-weight:800;}
-.gn-chip .gn-chip-text {overflow:hidden; text-overflow:ellipsis;}
-.gn-meet-group {font-weight:700; font-size:.85rem; margin-right:.2rem; align-self:center;}
-.gn-meet-chipbox {padding-bottom:1.1rem;}
-.gn-meet-note {font-size:.8rem; color:#5c3c00; background:#fff6dc; border-radius:.3rem; padding:.2rem .5rem;}
-[data-testid='stMainBlockContainer'] [data-testid='stSlider'] label p {font-size:.95rem; line-height:1.2;}
-.gn-lever-note {font-size:.78rem; margin:0 0 .3rem 0;}
+.gn-meet-group {font-weight:700; margin-right:.2rem; align-self:center;}
+.gn-meet-note {font-size:1.1rem; color:#5c3c00; background:#fff6dc; border-radius:.3rem; padding:.1rem .5rem;}
+[data-testid='stMainBlockContainer'] [data-testid='stSlider'] label p {font-size:1rem; line-height:1.15;}
+[data-testid='stMainBlockContainer'] [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {font-size:1.15rem;}
+.gn-lever-note {font-size:1rem; margin:0 0 .2rem 0;}
 </style>""", unsafe_allow_html=True)
 
 ctx = context()
@@ -47,38 +59,44 @@ L = lang()
 rows = board(ctx.plan, ctx.indicators, verdicts, L)
 s = summary(rows)
 
-top_l, top_r = st.columns([5, 1], vertical_alignment="center")
-with top_l:
-    st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
-with top_r:
-    tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
-    st.markdown(f'<div class="gn-meet-tally">{escape(tally)}</div>', unsafe_allow_html=True)
+st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
+with st.container(key="gn_meet_exit"):      # in the top bar, beside the menu (the page's CSS places it)
     first_page = discover(Path(__file__).resolve().parent)[0][0]
     st.page_link(str(first_page), label=tr("meeting.exit"), icon=":material/logout:")
 agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
 
-left, right = st.columns([1, 1.25], gap="medium")
+# the chart takes the height of the levers beside it (the columns stretch to the taller one)
+left, right = st.columns([1, 1.5], gap="medium")
 with left, st.container(key="gn_meet_chart"):
     levers.main_chart_slot(mc, height="stretch")
 with right:
-    ids = levers.headline_ids()
+    ids = levers.headline_ids()          # as many as the registry's headline section holds
     needs = levers.lever_needs()
     reg = ctx.registry
-    grid = st.columns(2, gap="medium")
+    grid = st.columns(2, gap="small")
     for i, aid in enumerate(ids):
         with grid[i % 2]:
-            levers.render_lever(reg[aid], needs)
+            levers.render_lever(reg[aid], needs, range_note=False)
+
+
+# the verdicts' icons; "awaiting data" gets a clock face here, since the palette's "…" reads as text cut short
+ICON = {**STATUS_ICON, "awaiting_data": "◷"}
 
 
 def chip(r) -> str:
+    """A target: its number, its short name, its verdict's icon (the group says the word) and colour; ◇ when a
+    figure it rests on is not official; the chance of meeting it for a projected one. Nothing is cut short:
+    the whole name and verdict are in the chip (and in its title, read aloud)."""
     bg, fg = COLORS.get(r.status, UNKNOWN_COLOR)
-    mark = "" if r.official else ' <span aria-label="{0}" title="{0}">◇</span>'.format(
-        escape(tr(f"quality.{r.latest_quality}") if f"quality.{r.latest_quality}" in catalogue() else ""))
+    quality = tr(f"quality.{r.latest_quality}") if f"quality.{r.latest_quality}" in catalogue() else ""
+    mark = "" if r.official else f' <span aria-label="{escape(quality)}" title="{escape(quality)}">◇</span>'
     chance = levers.chance_text(r.probability)
     title = f"{r.number}. {r.text} — {r.status_label}" + (f" · {chance}" if chance else "")
     extra = f" · {escape(chance)}" if chance else ""
-    return (f'<span class="gn-chip" style="background:{bg};color:{fg}" title="{escape(title)}">'
-            f'<b>{r.number}</b><span class="gn-chip-text">{escape(r.text)}</span>{mark}{extra}</span>')
+    icon = ICON.get(r.status, "•")
+    return (f'<span class="gn-chip" style="background:{bg};color:{fg}" title="{escape(title)}" '
+            f'data-status="{escape(r.status)}" data-target="{escape(r.target)}"><span aria-hidden="true">{icon}</span><b>{r.number}</b>'
+            f'<span class="gn-chip-text">{escape(r.short)}</span>{mark}{extra}</span>')
 
 
 # every target as a chip, grouped by verdict: icon and word for each group, the target's number and name,
@@ -89,10 +107,12 @@ for status in order:
     group = [r for r in rows if r.status == status]
     if not group:
         continue
-    head = f'<span class="gn-meet-group">{STATUS_ICON.get(status, "•")} {escape(status_label(status, L))} ({len(group)}):</span>'
+    head = f'<span class="gn-meet-group">{ICON.get(status, "•")} {escape(status_label(status, L))} ({len(group)}):</span>'
     parts.append(f'<div class="gn-chips">{head}{"".join(chip(r) for r in group)}</div>')
-st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tr("screen.board"))} · '
-            f'{escape(tr("app.data_note"))}</div>' + "".join(parts) + "</div>", unsafe_allow_html=True)
+tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
+st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
+            f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
+            + "".join(parts) + "</div>", unsafe_allow_html=True)
 
 for text in notices():
     st.markdown(f'<div class="gn-meet-note">⚠️ {escape(text)}</div>', unsafe_allow_html=True)

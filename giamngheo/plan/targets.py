@@ -18,7 +18,7 @@ from giamngheo.plan.kinds import KINDS, FieldSpec, Kind
 AREAS = ("poverty", "labour", "education", "health", "utilities", "new_rural")
 
 COMMON_REQUIRED = ("id", "number", "section", "area", "text_vi", "text_en", "indicator", "group", "kind")
-COMMON_OPTIONAL = ("reading_vi", "reading_en", "unit", "lever")
+COMMON_OPTIONAL = ("reading_vi", "reading_en", "short_vi", "short_en", "unit", "lever")
 # every kind-specific field name (a target of another kind reads None for it)
 KIND_FIELD_NAMES = frozenset(f for k in KINDS.values() for f in k.fields)
 
@@ -48,6 +48,8 @@ class Target:
     kind: str
     reading_vi: str = ""
     reading_en: str = ""
+    short_vi: str = ""          # a few words for a chip (meeting mode); the indicator's name when empty
+    short_en: str = ""
     unit: str = ""
     lever: str = ""
     params: tuple[tuple[str, Any], ...] = ()

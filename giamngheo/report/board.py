@@ -33,6 +33,7 @@ class BoardRow:
     probability: float | None
     official: bool              # every figure read is official
     condition: str = ""         # awaiting data: what would settle it
+    short: str = ""             # a few words naming it (the plan's short name, else the indicator's name)
 
     @property
     def good(self) -> bool:
@@ -76,7 +77,8 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
             status=v.status, status_label=status_label(v.status, lang), basis=v.basis,
             result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
             probability=v.probability, official=(v.data_quality in (None, "official", "review")),
-            condition=fmt_condition(v, ind, lang)))
+            condition=fmt_condition(v, ind, lang),
+            short=field(tg, "short", lang) or field(ind, "name", lang)))
     return rows
 
 

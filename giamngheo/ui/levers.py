@@ -255,8 +255,9 @@ def lever_needs() -> dict:
         return {}
 
 
-def render_lever(a: Assumption, needs: dict) -> None:
-    """One headline lever: its name and value, the slider, the number box, the range and what its targets need."""
+def render_lever(a: Assumption, needs: dict, range_note: bool = True) -> None:
+    """One headline lever: its name and value, the slider, the number box, the range (unless ``range_note`` is
+    False: meeting mode, where the room needs the room) and what its targets need."""
     L = lang()
     box = BOX.format(a.id)
     err = st.session_state.pop(BOX_ERR.format(a.id), None)   # said once, under what was typed
@@ -274,10 +275,11 @@ def render_lever(a: Assumption, needs: dict) -> None:
                           help=tr("screen.box_help"), width=BOX_WIDTH)
         need = need_text(a, needs.get(a.id, []), cur)
         rng = tr("screen.range", lo=fmt_lever(a, a.min, L), hi=fmt_lever(a, a.max, L), unit=unit(a))
-        line = rng + (" · " + need if need else "")
+        line = " · ".join(x for x in (rng if range_note else "", need) if x)
         if err is not None:
             line = "⚠️ " + tr("screen.box_invalid", value=err) + " · " + line
-        st.markdown(f'<div class="gn-lever-note">{escape(line)}</div>', unsafe_allow_html=True)
+        if line:
+            st.markdown(f'<div class="gn-lever-note">{escape(line)}</div>', unsafe_allow_html=True)
 
 
 def render_levers(ids: Iterable[str], container: Any = None) -> None:
@@ -370,21 +372,6 @@ def chance_text(probability: float | None) -> str:
 
 # ------------------------------------------------------------------------------------ the main chart
 
-def _legends_right(node: Any) -> Any:
-    """A copy of a spec with every legend placed at the right instead of below the plot."""
-    if isinstance(node, dict):
-        out = {k: _legends_right(v) for k, v in node.items() if k != "datasets"}
-        if "datasets" in node:
-            out["datasets"] = node["datasets"]
-        leg = out.get("legend")
-        if isinstance(leg, dict) and leg.get("orient") == "bottom":
-            out["legend"] = {**leg, "orient": "right"}
-        return out
-    if isinstance(node, list):
-        return [_legends_right(v) for v in node]
-    return node
-
-
 OVERVIEW_CHART_HEIGHT = 290     # px: the overview's main chart (a meeting's fills its box)
 
 
@@ -441,8 +428,8 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
     spec = dict(spec)
     spec["width"] = "container"
     if stretch:
-        # a legend below the plot would add height the viewport-sized container has not got
-        spec = charts.scaled_type(_legends_right(spec))   # its text grows with the screen, as the page's does
+        # the targets' legend in one row below the plot: the plot keeps the box's width
+        spec = charts.scaled_type(charts.legends_in_rows(spec))   # its text grows with the screen, as the page's does
         spec["height"] = "container"
         spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")
