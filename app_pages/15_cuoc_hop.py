@@ -50,6 +50,7 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 [data-testid='stMainBlockContainer'] [data-testid='stSlider'] label p {font-size:1rem; line-height:1.15;}
 [data-testid='stMainBlockContainer'] [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {font-size:1.15rem;}
 .gn-lever-note {font-size:1rem; margin:0 0 .2rem 0;}
+.gn-agreed-line {font-size:1rem !important; margin-bottom:1rem;}
 </style>""", unsafe_allow_html=True)
 
 ctx = context()
