@@ -4,6 +4,8 @@
   python -m giamngheo project [same options] [--format csv|json]
   python -m giamngheo check FILE [--shape long|review] [--lang vi|en] [--year YEAR]
   python -m giamngheo monitor --scenario S.json --as-of YEAR [--plan P] [--data D] [--format table|csv|json]
+  python -m giamngheo report --format docx|xlsx --out FILE [--kind review|final] [--scenario S.json] [--lang vi|en]
+                             [--plan P] [--data D] [--issuer I.toml]
 
 Bad arguments or files: one line on stderr and exit code 2.
 """
@@ -13,6 +15,7 @@ import argparse
 import json
 import math
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -66,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--format", choices=("table", "csv", "json"), default="table")
     m.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the 10–90 band (0 = no band)")
     m.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the table's last line")
+    r = sub.add_parser("report", help="the Word report or the Excel workbook, as the Reports page makes them")
+    r.add_argument("--format", choices=("docx", "xlsx"), required=True)
+    r.add_argument("--out", required=True, help="the file to write (.docx or .xlsx, as --format)")
+    r.add_argument("--kind", choices=("review", "final"), default="review",
+                   help="Word only: the progress review (default) or the final review of the plan period")
+    r.add_argument("--scenario", help='scenario JSON: {"name": ..., "values": {id: number}} (default: the defaults)')
+    r.add_argument("--lang", choices=("vi", "en"), default="vi")
+    r.add_argument("--plan", help="plan TOML (default: the embedded plan)")
+    r.add_argument("--data", help="observations CSV (default: the embedded data)")
+    r.add_argument("--dataset", choices=tuple(DATASETS), help="embedded dataset (default or demo)")
+    r.add_argument("--issuer", help="issuer settings TOML (default: the settings saved in the app's store, else "
+                   "data/issuer.toml)")
+    r.add_argument("--author", default="", help="prepared by (printed on the report)")
     c = sub.add_parser("check", help="check a data file (long observations or an annual review) before uploading")
     c.add_argument("file", help="CSV or .xlsx")
     c.add_argument("--shape", choices=("long", "review"), help="default: found from the header")
@@ -199,7 +215,69 @@ def cmd_check(args: argparse.Namespace) -> str:
     return t("ingest.cli_ok", args.lang, file=path.name, rows=res.n_rows, shape=res.shape)
 
 
-COMMANDS = {"assess": cmd_assess, "project": cmd_project, "check": cmd_check, "monitor": cmd_monitor}
+def _report_issuer(path: str | None):
+    """The issuer: the file given; else the app's saved settings when its store exists (never created
+    here); else data/issuer.toml."""
+    from giamngheo.report import issuer as issuer_mod
+    if path:
+        if not Path(path).is_file():
+            raise CliError(f"{path}: file not found")
+        try:
+            return issuer_mod.load_issuer(path)
+        except issuer_mod.IssuerError as exc:
+            raise CliError(f"--issuer {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise CliError(f"--issuer {path}: not TOML ({exc})") from None
+    import os
+
+    from giamngheo.store import Store, StoreError, resolve_url
+    from giamngheo.store.engine import DB_FILE, ENV_URL, data_dir
+    if not os.environ.get(ENV_URL) and not (data_dir() / DB_FILE).is_file():
+        return issuer_mod.load_issuer()
+    try:
+        return issuer_mod.current_issuer(Store(resolve_url(), migrate=False))
+    except StoreError:
+        return issuer_mod.load_issuer()
+
+
+def cmd_report(args: argparse.Namespace) -> str:
+    """The same file as the Reports page: the scenario's Monte Carlo (probabilities), the issuer settings,
+    the date in Việt Nam; written next to its final name, then moved into place."""
+    import os
+    import tempfile
+
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.report import export
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        raise CliError(f"--out {args.out}: the file name must end in .{args.format} for --format {args.format}")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {args.out}: no such folder {out.parent}")
+    if args.format == "xlsx" and args.kind != "review":
+        raise CliError(f"--kind {args.kind}: the workbook has one kind; --kind is for --format docx")
+    args.as_of = None
+    ctx, scenario = _context(args)
+    issuer = _report_issuer(args.issuer)
+    mc = monte_carlo_cached(ctx, scenario)
+    meta = export.ReportMeta(scenario_name=scenario.name, author=args.author)
+    if args.format == "docx":
+        data = export.docx_bytes(ctx, scenario, args.lang, meta, mc.projection, mc.verdicts, kind=args.kind,
+                                 issuer=issuer)
+    else:
+        data = export.workbook_bytes(ctx, scenario, args.lang, meta, mc.projection, mc.verdicts, issuer=issuer)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".report-", suffix=out.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return f"{out} ({len(data):,} bytes)"
+
+
+COMMANDS = {"assess": cmd_assess, "project": cmd_project, "check": cmd_check, "monitor": cmd_monitor,
+            "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

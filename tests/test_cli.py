@@ -331,3 +331,108 @@ def test_an_assumptions_file_without_a_model_parameter_is_a_clear_error(tmp_path
     d = invented_district(tmp_path, full_assumptions(skip=("household_growth",)))
     line = fails_cleanly("assess", "--format", "json", env={"GIAMNGHEO_DATA": str(d)})
     assert "assumptions.toml" in line and "household_growth" in line and "missing" in line
+
+
+# ------------------------------------------------------------------------------------------ report
+
+def _ocr_words(png: bytes, tmp_path) -> list[str]:
+    import shutil
+    if not shutil.which("tesseract") or "vie" not in subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("tesseract-ocr with Vietnamese is missing (scripts/ci_services.sh installs it)")
+        pytest.skip("tesseract-ocr with Vietnamese is not installed")
+    f = tmp_path / "img.png"
+    f.write_bytes(png)
+    out = subprocess.run(["tesseract", str(f), "-", "-l", "vie", "--psm", "11"], capture_output=True, text=True,
+                         timeout=120).stdout
+    import unicodedata
+    return unicodedata.normalize("NFC", out).split()
+
+
+def _blocks(path) -> list[str]:
+    import re
+
+    import docx
+    d = docx.Document(str(path))
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for el in d.element.body.iterchildren():
+        text = "".join(x.text or "" for x in el.iter(W + "t"))
+        # the minute it was made is the only thing allowed to differ
+        text = re.sub(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}|ngày \d{2} tháng \d{1,2} năm \d{4}", "DATE", text)
+        out.append(text)
+    return out
+
+
+def test_report_docx_final_as_the_page_makes_it(tmp_path):
+    import docx
+
+    from giamngheo.model.engine import default_context
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.report import export
+    from giamngheo.scenario.assumptions import Scenario
+    out = tmp_path / "tong-ket.docx"
+    msg = ok("report", "--format", "docx", "--kind", "final", "--out", out, env={"GIAMNGHEO_DATA_DIR": str(tmp_path)})
+    assert str(out) in msg and out.stat().st_size > 10_000
+    d = docx.Document(str(out))                                  # opens without repair
+    text = "\n".join(p.text for p in d.paragraphs)
+    head = "\n".join(c.text for c in d.tables[0].rows[0].cells)
+    assert "TỈNH ỦY VĨNH LONG" in head and "HUYỆN" not in head and "Trà Vinh" not in head
+    import re
+    assert re.search(r"Năm 2030, tỷ lệ hộ nghèo toàn địa bàn \(dự báo\) là \d+,\d{2}%, mục tiêu không quá 1,77%", text)
+    footer = d.sections[0].footer._element.xml
+    assert "PAGE" in footer                                      # numbered pages
+    # the same document the Reports page builds from the same scenario, data and issuer
+    ctx = default_context()
+    mc = monte_carlo_cached(ctx, Scenario())
+    same = tmp_path / "page.docx"
+    same.write_bytes(export.docx_bytes(ctx, Scenario(), "vi", export.ReportMeta(), mc.projection, mc.verdicts,
+                                       kind="final"))
+    assert _blocks(out) == _blocks(same)
+    # every chart picture carries its text: the axis title "Năm" and the years read back from the pixels
+    images = [r.target_part.blob for r in d.part.rels.values() if "image" in r.reltype]
+    assert len(images) == export.key_chart_count(ctx, mc.projection) >= 3
+    for png in images:
+        words = _ocr_words(png, tmp_path)
+        assert "Năm" in words, words
+        assert sum(str(y) in words for y in range(2021, 2031)) >= 6, words
+
+
+def test_report_xlsx_in_english_with_an_issuer_file(tmp_path):
+    import openpyxl
+    issuer = tmp_path / "issuer.toml"
+    issuer.write_text('[issuer]\nkind = "state"\nbody_vi = "Ủy ban nhân dân xã Trà Cú"\n'
+                      'body_en = "People\'s Committee of Trà Cú commune"\nplace_vi = "Trà Cú"\nsymbol = "BC-UBND"\n',
+                      encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    ok("report", "--format", "xlsx", "--lang", "en", "--out", out, "--issuer", issuer)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["About", "Verdicts"]
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows(min_row=2) if r[0].value}
+    assert about["Reporting body"] == "People's Committee of Trà Cú commune"
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--format", "pdf", "--out", "x.pdf"), "invalid choice: 'pdf'"),
+    (("--format", "docx"), "--out"),
+    (("--format", "docx", "--out", "x.xlsx"), "must end in .docx"),
+    (("--format", "docx", "--out", "/no/such/folder/x.docx"), "no such folder"),
+    (("--format", "docx", "--out", "x.docx", "--kind", "annual"), "invalid choice: 'annual'"),
+    (("--format", "xlsx", "--out", "x.xlsx", "--kind", "final"), "--kind is for --format docx"),
+    (("--format", "docx", "--out", "x.docx", "--lang", "fr"), "invalid choice: 'fr'"),
+    (("--format", "docx", "--out", "x.docx", "--scenario", "none.json"), "none.json: file not found"),
+    (("--format", "docx", "--out", "x.docx", "--data", "none.csv"), "none.csv: file not found"),
+    (("--format", "docx", "--out", "x.docx", "--issuer", "none.toml"), "none.toml: file not found"),
+])
+def test_report_bad_options_one_line_exit_2(args, says, tmp_path):
+    line = fails_cleanly("report", *args)
+    assert says in line
+    assert not list(tmp_path.iterdir()) and not (ROOT / "x.docx").exists()
+
+
+def test_report_bad_issuer_file_names_the_field(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[issuer]\nkind = "company"\nbody_vi = "X"\nplace_vi = "Y"\nsymbol = "Z"\n', encoding="utf-8")
+    line = fails_cleanly("report", "--format", "docx", "--out", tmp_path / "x.docx", "--issuer", bad)
+    assert "issuer.kind" in line and not (tmp_path / "x.docx").exists()
