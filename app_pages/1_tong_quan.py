@@ -30,7 +30,7 @@ def answer() -> None:
     rows = board(ctx.plan, ctx.indicators, verdicts, lang())
     s = summary(rows)
     st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
-    agreed.sentence_box()          # where the latest year stands against the adopted path (none adopted: nothing)
+    agreed.sentence_line(link=True)   # where the latest year stands against the adopted path (none adopted: nothing)
 
     left, right = st.columns([1.1, 1], gap="medium")
     with left:

@@ -288,9 +288,20 @@ def agreed_path(plan: Plan, obs: Observations, scenario: Scenario, as_of: int, c
         if a.section == "headline" or a.id in moved:
             commits.append(Commitment(a.id, a.section, float(vals[a.id]), float(a.default), a.unit,
                                       a.label_vi, a.label_en, LEVER_FIGURES.get(a.id)))
-    basis = Basis(plan.id, _plan_digest(plan), ctx.obs.digest, as_of, ctx.current_year, model_version(),
+    basis = Basis(plan.id, _plan_digest(plan), basis_digest(ctx.obs, as_of), as_of, ctx.current_year, model_version(),
                   ctx.horizon, data_version, data_label, draws)
     return AgreedPath(basis, {k: float(v) for k, v in scenario.values}, tuple(series), tuple(commits))
+
+
+def path_projection(path: AgreedPath):
+    """The agreed path as a Projection (every year from the as-of on, none of them actual), for the
+    charts that draw it as a baseline."""
+    from giamngheo.model.projection import Projection, SeriesPath
+    b = path.basis
+    proj = Projection(b.as_of, b.horizon, lever_from=b.lever_from)
+    for s in path.series:
+        proj.add(SeriesPath(s.indicator, s.group, dict(s.values), frozenset(), "adopted"))
+    return proj
 
 
 def adopt(path: AgreedPath, name: str, who: str, meeting_ref: str = "", note: str = "",
@@ -303,12 +314,20 @@ def adopt(path: AgreedPath, name: str, who: str, meeting_ref: str = "", note: st
                     (note or "").strip(), path)
 
 
+def basis_digest(obs: Observations, as_of: int) -> str:
+    """The digest of the figures a path rests on: the area's rows up to ``as_of`` (a commune's rows
+    never enter the model, so a commune figure added later is not a revision)."""
+    from giamngheo.data.communes import is_commune_group
+    df = obs.df[(obs.df["year"] <= as_of) & ~obs.df["group"].map(is_commune_group)]
+    return Observations(df.reset_index(drop=True)).digest
+
+
 def basis_changes(path: AgreedPath, plan: Plan, obs: Observations) -> list[str]:
     """What differs now from the path's basis (codes: ``data_revised`` — a figure up to the as-of year
     has changed since; ``plan`` — the plan file; ``model`` — the model). The path stays as agreed."""
     out = []
     b = path.basis
-    if len(obs.df) and obs.until(b.as_of).digest != b.data_digest:
+    if len(obs.df) and basis_digest(obs, b.as_of) != b.data_digest:
         out.append("data_revised")
     if _plan_digest(plan) != b.plan_digest:
         out.append("plan")

@@ -102,7 +102,7 @@ MAIN_CHART_COLUMNS = ("role", "role_label", "series", "group", "year", "value", 
 
 
 def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
-                    indicator: str = "poor_rate") -> list[dict[str, Any]]:
+                    indicator: str = "poor_rate", baseline_label: str | None = None) -> list[dict[str, Any]]:
     """The data of the leader's main chart (:func:`giamngheo.report.charts.main_chart`), one row per
     mark, with ``role``:
 
@@ -111,6 +111,8 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
       rest "projected" with the 10th/25th/75th/90th percentiles of the Monte Carlo ``mc``;
     - "baseline": the default scenario's projected years (``baseline``: its projection; None = the
       core's cached run of the default scenario), left out when the scenario is the default one;
+      with ``baseline_label`` (the adopted path: ``giamngheo.monitor.path_projection``) ``baseline``
+      is drawn under that name whatever the scenario;
     - "target": the targets on this indicator (year, level, label).
 
     ``segment`` is "old" before ``ctx.plan.standard.break_year`` and "new" from it on."""
@@ -127,7 +129,11 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
         return []
     out = [{**blank, **r, "role": "scenario", "role_label": t("chart.current", lang), "group": group_of[r["series"]]}
            for r in cur]
-    if tuple(scenario.values) != ():
+    if baseline is not None and baseline_label:
+        out += [{**blank, **r, "role": "baseline", "role_label": baseline_label, "group": group_of[r["series"]]}
+                for r in path_rows(baseline, items, lang, break_year=brk, from_year=plan.period[0])
+                if r["basis"] == "projected"]
+    elif tuple(scenario.values) != ():
         if baseline is None:
             from giamngheo.model.engine import run
             baseline = run(ctx, Scenario())[0]

@@ -83,6 +83,16 @@ def measurement(adoption: Adoption | None = None) -> Measurement | None:
     return got
 
 
+def chart_baseline() -> dict[str, Any]:
+    """The main chart's baseline: the adopted path in force under its name (none adopted: {}, and the
+    chart keeps the default scenario as its baseline)."""
+    from giamngheo.monitor import path_projection
+    a = current()
+    if a is None:
+        return {}
+    return {"baseline": path_projection(a.path), "baseline_label": tr("monitor.chart_label")}
+
+
 def sentence_text(m: Measurement) -> str:
     """The sentence as Markdown: the path's name shown as text."""
     name = safe.text(m.adoption.name, 80) if m.adoption else ""
@@ -99,31 +109,26 @@ def tolerance_line() -> str:
     return tolerance_text(lang())
 
 
-def sentence_box(link: bool = True) -> None:
-    """The one sentence on where the latest year stands against the adopted path (nothing when no
-    path is adopted), with a link to the page "Lộ trình"."""
-    m = measurement()
-    if m is None:
-        return
-    status = status_of(m)
-    kind = {"behind": st.warning, "ahead": st.success, "on_path": st.info}.get(status, st.info)
-    with st.container(key="gn_agreed_sentence"):
-        kind(sentence_text(m), icon=":material/flag:")
-        if link and PAGE_FILE.exists():
-            st.page_link(str(PAGE_FILE), label=tr("monitor.to_page"), icon=":material/route:")
-
-
-def sentence_line() -> None:
-    """The same sentence as one compact line (meeting mode: the page must fit the screen), its status
-    as the colour of its left border; nothing when no path is adopted."""
+def sentence_line(link: bool = False) -> None:
+    """The one sentence on where the latest year stands against the adopted path, as a compact line
+    (the overview and meeting mode must keep their first screen), its status as the colour of its left
+    border; with ``link``, the way to the page "Lộ trình" beside it. Nothing when no path is adopted."""
     from html import escape
     m = measurement()
     if m is None:
         return
-    bg, _ = COLOURS.get(status_of(m), COLOURS["awaiting_data"])
+    status = status_of(m)
+    bg, _ = COLOURS.get(status, COLOURS["awaiting_data"])
     text = sentence(m, lang(), context().indicators)      # escaped whole below: the name is shown as text
-    st.markdown(f'<div class="gn-agreed-line" style="border-left:.35rem solid {bg};padding:.1rem .5rem;'
-                f'font-size:.9rem;line-height:1.3;background:#f6f7f9">⚑ {escape(text)}</div>', unsafe_allow_html=True)
+    html = (f'<div class="gn-agreed-line" data-status="{status}" style="border-left:.35rem solid {bg};'
+            f'padding:.15rem .5rem;font-size:.9rem;line-height:1.3;background:#f6f7f9;border-radius:.2rem">'
+            f'<b>{escape(tr(f"monitor.status.{status}"))}</b> · {escape(text)}</div>')
+    if link and PAGE_FILE.exists():
+        left, right = st.columns([5, 1], vertical_alignment="center", gap="small")
+        left.markdown(html, unsafe_allow_html=True)
+        right.page_link(str(PAGE_FILE), label=tr("monitor.to_page"), icon=":material/route:")
+    else:
+        st.markdown(html, unsafe_allow_html=True)
 
 
 # ------------------------------------------------------------------------------------ adopting

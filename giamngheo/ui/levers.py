@@ -381,7 +381,8 @@ def _main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool)
     from giamngheo.report import charts, views
     brk = ctx.plan.standard.break_year if ctx.plan.standard else None
     if not stretch:
-        rows = views.main_chart_rows(ctx, sc, mc, lang=L)
+        from giamngheo.ui import agreed
+        rows = views.main_chart_rows(ctx, sc, mc, lang=L, **agreed.chart_baseline())   # the adopted path, if any
         return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L))
     # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
     groups = ["all"] + list(ctx.groups)
@@ -423,7 +424,10 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
     def build_simple():
         return _main_chart_specs(ctx, scenario(), mc, L, h, True)
 
-    spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart", (ref(mc), ctx.key, h),
+    from giamngheo.ui.agreed import current
+    adopted = current()
+    spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart",
+                          (ref(mc), ctx.key, h, adopted.id if adopted else None),
                           build_simple if stretch else build)
     spec = dict(spec)
     spec["width"] = "container"

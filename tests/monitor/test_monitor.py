@@ -142,6 +142,8 @@ def test_bad_input(obs_2026):
 def test_basis_changes_name_a_revised_figure(obs_2026):
     p = path_2026(obs_2026, draws=0)
     assert basis_changes(p, PLAN, make_obs([("poor_rate", "all", 2027, 3.0)])) == []
+    # a commune's figure of an earlier year is not a revision of what the path rests on
+    assert basis_changes(p, PLAN, make_obs([("poor_households", "xa2025:dai-an", 2026, 300)])) == []
     revised = make_obs(reviews=[(i, g, y, v + (5 if (i, y) == ("poor_households", 2026) else 0))
                                 for i, g, y, v in REVIEWS])
     assert basis_changes(p, PLAN, revised) == ["data_revised"]
@@ -153,6 +155,23 @@ def test_sentence_says_where_the_latest_year_stands(obs_2026):
     a = adopt(p, "KH", "x")
     m = measure(a, make_obs([("poor_rate", "all", 2027, round(agreed + 1, 6))]))
     vi, en = sentence(m, "vi"), sentence(m, "en")
-    assert "2027" in vi and "chậm hơn" in vi and "1,00 điểm %" in vi
+    assert "2027" in vi and "chậm 1,00 điểm % so với" in vi
     assert "behind" in en and "1.00 pp" in en
     assert "chưa có số liệu" in sentence(measure(a, obs_2026), "vi")
+
+
+def test_the_main_chart_draws_the_adopted_path_as_its_baseline(obs_2026):
+    from giamngheo.model.engine import make_context
+    from giamngheo.model.uncertainty import monte_carlo
+    from giamngheo.monitor import path_projection
+    from giamngheo.report.views import main_chart_rows
+    p = path_2026(obs_2026, draws=0)
+    ctx = make_context(PLAN, obs_2026, 2026, current_year=2026)
+    mc = monte_carlo(ctx, Scenario(), n=50)
+    rows = main_chart_rows(ctx, Scenario(), mc, baseline=path_projection(p), baseline_label="Lộ trình đã thống nhất")
+    base = {(r["group"], r["year"]): r["value"] for r in rows if r["role"] == "baseline"}
+    assert {r["role_label"] for r in rows if r["role"] == "baseline"} == {"Lộ trình đã thống nhất"}
+    # drawn although the current scenario is the default one, with the agreed values themselves
+    assert base[("all", 2027)] == pytest.approx(p.get("poor_rate").values[2027])
+    assert base[("khmer", 2030)] == pytest.approx(p.get("poor_rate", "khmer").values[2030])
+    assert not [r for r in main_chart_rows(ctx, Scenario(), mc) if r["role"] == "baseline"]
