@@ -161,10 +161,14 @@ def _numeric(s: str) -> bool:
 
 
 def _repeat_header(table: Any) -> None:
+    """The header row repeated on every page the table runs over; no row split across two pages."""
     from docx.oxml.ns import qn
 
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
 
 
 def _field_run(par: Any, instr: str, size: float | None = None) -> None:
@@ -265,7 +269,7 @@ def sec_header(r: DocxReport) -> None:
     _para(left, "*" if iss.kind == "party" else "―" * 6, align="center", size=13, space_after=0)
     _para(left, iss.number_line(L), align="center", size=13, space_after=0)
     if iss.kind == "party":
-        p = _cell_text(right, t("reports.party_title", L), bold=True, size=15, align="center")
+        p = _cell_text(right, t("reports.party_title", L), bold=True, size=15 if L == "vi" else 13, align="center")
         p.runs[0].underline = True
         _para(right, "", size=6, space_after=0)
     else:
@@ -342,6 +346,7 @@ def sec_answer(r: DocxReport) -> None:
         r.text(t("reports.takes", L) + " " + need_line(r.ctx, r.scenario, tg, v, L) + ".")
     _table(r.doc, [t("export.col_status", L), t("export.col_count", L)],
            [(board_mod.status_label(k, L), str(c[k])) for k in STATUS_ORDER if c.get(k)], [8, 3])
+    _para(r.doc, "", size=6, space_after=0)
     area_line = "; ".join(f"{t('area.' + a, L)} {sum(x.good for x in r.rows if x.area == a)}/"
                           f"{sum(1 for x in r.rows if x.area == a)}" for a in plan.areas)
     r.text(t("export.by_area", L, areas=area_line), space_after=4)
@@ -370,7 +375,7 @@ def _verdict_cell(r: DocxReport, cell: Any, row: Any, cols: dict, *, final: bool
     if final and row.status == "awaiting_data":
         if row.result and row.result != "–":
             _para(cell, t("reports.nowcast_value", L, v=row.result), size=9, space_after=0)
-    else:
+    elif row.result and row.result != "–":
         _para(cell, f"{cols[row.column]} · {row.result}" + (f" · {basis}" if basis else ""), size=9, space_after=0)
     if row.probability is not None:
         _para(cell, t("need.chance", L, p=fmt_pct(row.probability * 100, L, 0))
@@ -387,7 +392,7 @@ def _target_table(r: DocxReport, rows: list, *, final: bool = False) -> None:
     table = _table(r.doc, [t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
                            t("board.col_goal", L), t("export.col_verdict", L)],
                    [(str(x.number), x.text, x.latest + ("" if x.official else " ◇"), x.goal, "") for x in rows],
-                   [1.0, 6.2, 2.6, 2.8, 3.4], size=10)
+                   [1.1, 5.3, 2.4, 2.6, 4.6], size=10)
     for row_cells, row in zip(table.rows[1:], rows):
         _verdict_cell(r, row_cells.cells[4], row, cols, final=final)
     _para(r.doc, "", space_after=4)
