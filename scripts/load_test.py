@@ -246,6 +246,9 @@ class Result:
     exception_texts: list[str] = field(default_factory=list)
     moved: dict[str, int] = field(default_factory=dict)        # lever id -> moves made
     seen: set = field(default_factory=set)                      # the scenarios asked for so far
+    pid: object = None                                          # the server process(es), for the CPU mark
+    expected: int = 0                                           # sessions expected to load
+    loaded_mark: tuple | None = None                            # (perf_counter, server CPU s) when the last loaded
 
 
 class Session:
@@ -355,6 +358,8 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
         page = pages[i % len(pages)]
         async with Session(base, page, query, result, rerun_timeout) as s:
             result.first_load.append(await s.rerun())
+            if len(result.first_load) == result.expected and result.loaded_mark is None:
+                result.loaded_mark = (time.perf_counter(), cpu_s(result.pid))
             if (s.ran or "") != page and not single:
                 raise RuntimeError(f"asked for page {page!r}, the server ran {s.ran!r}")
             ids = [a for a in SLIDERS if a in s.slider_ids]
@@ -384,6 +389,14 @@ async def one_user(i: int, base: str, pages: list[str], query: str, moves: int, 
         counter[1] -= 1
         if counter[0] >= counter[1]:
             done.set()
+
+
+def cpu_per_move(result: Result, cpu_after: float | None) -> int | None:
+    if not result.loaded_mark or result.loaded_mark[1] is None or cpu_after is None:
+        return None
+    t_mark, cpu_mark = result.loaded_mark
+    n = sum(1 for t, _, _ in result.timeline if t >= t_mark)
+    return round(1000 * (cpu_after - cpu_mark) / n) if n else None
 
 
 def steady(result: Result) -> dict:
@@ -447,7 +460,7 @@ async def run(a, base: str, pid: int | None, warm_bases: list[str] | None = None
     rss_before, cpu_before, load_before = rss_mb(pid), cpu_s(pid), loadavg()
     client_before = time.process_time()
 
-    result = Result()
+    result = Result(pid=pid, expected=a.sessions)
     hold, done = asyncio.Event(), asyncio.Event()
     counter = [0, a.sessions]
     t0 = time.perf_counter()
@@ -475,6 +488,9 @@ async def run(a, base: str, pid: int | None, warm_bases: list[str] | None = None
         "reruns_per_s": round((len(result.reruns) + len(result.first_load)) / wall, 2),
         # CPU the server spent per script run (slider moves and first loads): the cost of a rerun
         # whatever else the machine is doing; on one process it bounds the reruns a second
+        # the same for the moves alone: server CPU from when the last session had loaded its page to the end,
+        # over the moves started after that moment (no first loads in it)
+        "server_cpu_ms_per_move": cpu_per_move(result, cpu_after),
         "server_cpu_ms_per_run": round(1000 * (cpu_after - cpu_before) / max(len(result.reruns) + len(result.first_load), 1))
         if cpu_before is not None and cpu_after is not None else None,
         # this script's own CPU per run (the 50 clients parse every message the server sends): on a

@@ -1,0 +1,197 @@
+"""A page's replay floor: Streamlit sending exactly the elements a page of the app sent, computing nothing.
+
+    # 1. capture what each page sends on a lever move (a running app on this machine)
+    python benchmarks/replay_floor.py capture --url http://127.0.0.1:8579 --out /tmp/replay --pages all
+    # 2. the same load on the app's page and on its replay, side by side
+    python benchmarks/replay_floor.py compare --dir /tmp/replay --pages tong-quan,muc-can-dat --json out.json
+
+``capture`` opens each page as scripts/load_test.py's websocket client does, moves every headline lever
+once (so the page is in its steady state: the first move away from the defaults may rerun the whole app),
+then moves one more and keeps every delta message the server sent during that rerun (the element
+protobufs, byte for byte, in the order sent) in ``<slug>.pb``.
+
+Served with ``streamlit run benchmarks/replay_floor.py`` and ``GIAMNGHEO_REPLAY=<dir>/<slug>.pb``, this
+script enqueues those messages again on every run (new hashes computed, as for any element): the same
+elements, the same bytes, the same number of websocket messages as the page, from data ready in memory.
+The page's sliders and text boxes are real widgets (the same labels, bounds, keys and help, registered
+and kept in session state as the page's are), in the bottom container; every other element (markdown,
+charts with their data, tables, buttons, blocks) is the captured protobuf. What it does not do is the
+page's work: no core, no goal seeks, no chart or text building, no fragments (a move reruns it all). So a page's cost over its
+replay floor is the app's own Python on that rerun (the core and the UI code), and nothing of Streamlit's
+serialisation and sending. (The older floor page, benchmarks/floor_page.py, is one generic page for all:
+39 sliders, 14 charts and a table, whatever the page draws.)
+
+``compare`` starts the app and then each page's replay floor (one process each, in turn, on the same
+ports), runs scripts/load_test.py against each with the same sessions and moves, and prints the server's
+CPU per run and the rerun times, page and floor side by side.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _serve() -> None:
+    """The replay itself (run by Streamlit)."""
+    import streamlit as st
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    @st.cache_resource
+    def load(path: str) -> list[bytes]:
+        raw = Path(path).read_bytes()
+        out, i = [], 0
+        while i < len(raw):
+            n = int.from_bytes(raw[i:i + 4], "little")
+            out.append(raw[i + 4:i + 4 + n])
+            i += 4 + n
+        return out
+
+    from streamlit.proto.Slider_pb2 import Slider
+
+    def key_of(wid: str) -> str | None:
+        return wid.split("-", 2)[2] if wid.startswith("$$ID-") and wid.count("-") >= 2 else None
+
+    ctx = get_script_run_ctx()
+    for b in load(os.environ["GIAMNGHEO_REPLAY"]):
+        msg = ForwardMsg()
+        msg.ParseFromString(b)
+        el = msg.delta.new_element if msg.delta.WhichOneof("type") == "new_element" else None
+        what = el.WhichOneof("type") if el is not None else None
+        # the page's sliders and number boxes are real widgets (registered, their state kept, their protobuf
+        # built by Streamlit), drawn in the bottom container so that their places never collide with the
+        # replayed elements'; every other element is sent as captured
+        if what == "slider" and key_of(el.slider.id):
+            w = el.slider
+            kind = int if w.data_type == Slider.INT else float
+            with st.bottom:
+                st.slider(w.label, min_value=kind(w.min), max_value=kind(w.max), value=kind(w.default[0]),
+                          step=kind(w.step), key=key_of(w.id), help=w.help or None)
+            continue
+        if what == "text_input" and key_of(el.text_input.id):
+            w = el.text_input
+            with st.bottom:
+                st.text_input(w.label, value=w.default, key=key_of(w.id), max_chars=w.max_chars or None,
+                              help=w.help or None)
+            continue
+        msg.ClearField("hash")                 # hashed again, as every element is
+        msg.delta.ClearField("fragment_id")    # the replay has no fragments: every move reruns it all
+        ctx.enqueue(msg)
+
+
+def _capture(url: str, out: Path, pages: list[str]) -> None:
+    import asyncio
+    import random
+    sys.path.insert(0, str(ROOT / "scripts"))
+    sys.path.insert(0, str(ROOT))
+    import load_test
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    load_test.SLIDERS.update(load_test.headline_levers())
+    out.mkdir(parents=True, exist_ok=True)
+
+    async def one(page: str) -> None:
+        res = load_test.Result()
+        async with load_test.Session(url, page, "", res, 120) as s:
+            await s.rerun()
+            rng = random.Random(7)
+            for aid in list(s.slider_ids):
+                s.move(aid, rng)
+                await s.rerun()
+            kept: list[bytes] = []
+            recv = s.ws.recv
+
+            async def spy():
+                raw = await recv()
+                fm = ForwardMsg()
+                fm.ParseFromString(raw)
+                if fm.WhichOneof("type") == "delta":
+                    kept.append(raw)
+                return raw
+            s.ws.recv = spy
+            s.move(next(iter(s.slider_ids)), rng)
+            await s.rerun()
+            s.ws.recv = recv
+        slug = page or "tong-quan"
+        (out / f"{slug}.pb").write_bytes(b"".join(len(b).to_bytes(4, "little") + b for b in kept))
+        print(f"{slug}: {len(kept)} delta messages, {sum(map(len, kept)):,} bytes", file=sys.stderr)
+
+    for p in pages:
+        asyncio.run(one(p))
+
+
+def _compare(a) -> int:
+    import json
+    import subprocess
+    sys.path.insert(0, str(ROOT))
+    from giamngheo.ui.pages import discover
+    slugs = [s for _, _, s in discover(ROOT / "app_pages")]
+    want = slugs if a.pages == "all" else a.pages.split(",")
+    common = ["--sessions", str(a.sessions), "--moves", str(a.moves), "--think", str(a.think), "--ramp", "2",
+              "--start", "--timeout", "240"]
+    rows = {}
+    for slug in want:
+        f = Path(a.dir) / f"{slug}.pb"
+        if not f.exists():
+            print(f"no capture for {slug}: {f}", file=sys.stderr)
+            continue
+        row = {}
+        for label, extra, env in (("page", ["--pages", slug], {}),
+                                  ("floor", ["--app", "benchmarks/replay_floor.py"], {"GIAMNGHEO_REPLAY": str(f)})):
+            js = Path(a.dir) / f"{slug}-{label}.json"
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "load_test.py"), *common, *extra,
+                            "--port", str(a.port), "--json", str(js)], cwd=ROOT, env={**os.environ, **env},
+                           stdout=subprocess.DEVNULL, timeout=300)
+            d = json.loads(js.read_text(encoding="utf-8")) if js.exists() else {}
+            row[label] = {k: d.get(k) for k in ("server_cpu_ms_per_move", "server_cpu_ms_per_run", "rerun_p50_s", "rerun_p95_s", "sessions_ok",
+                                                "app_exceptions", "loadavg_before")}
+        if row.get("page", {}).get("server_cpu_ms_per_move") and row.get("floor", {}).get("server_cpu_ms_per_move"):
+            row["cpu_ratio_moves"] = round(row["page"]["server_cpu_ms_per_move"] / row["floor"]["server_cpu_ms_per_move"], 2)
+        rows[slug] = row
+        print(slug, json.dumps(row, ensure_ascii=False), file=sys.stderr)
+    text = json.dumps(rows, ensure_ascii=False, indent=1)
+    if a.json:
+        Path(a.json).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def main() -> int:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("capture")
+    c.add_argument("--url", required=True)
+    c.add_argument("--out", required=True)
+    c.add_argument("--pages", default="all", help="'all' or slugs separated by commas")
+    m = sub.add_parser("compare")
+    m.add_argument("--dir", required=True)
+    m.add_argument("--pages", default="all")
+    m.add_argument("--sessions", type=int, default=10)
+    m.add_argument("--moves", type=int, default=10)
+    m.add_argument("--think", type=float, default=1.0)
+    m.add_argument("--port", type=int, default=8577)
+    m.add_argument("--json")
+    a = ap.parse_args()
+    if a.cmd == "capture":
+        sys.path.insert(0, str(ROOT))
+        from giamngheo.ui.pages import discover
+        slugs = [s for _, _, s in discover(ROOT / "app_pages")]
+        pages = slugs if a.pages == "all" else a.pages.split(",")
+        _capture(a.url.rstrip("/"), Path(a.out), ["" if p == slugs[0] else p for p in pages])
+        return 0
+    return _compare(a)
+
+
+if __name__ == "__main__":
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        served = get_script_run_ctx(suppress_warning=True) is not None
+    except ImportError:
+        served = False
+    if served:
+        _serve()
+    else:
+        raise SystemExit(main())
