@@ -7,14 +7,15 @@ from pathlib import Path
 import streamlit as st
 
 from giamngheo.i18n import LANGS, catalogue
-from giamngheo.scenario.assumptions import URL_VERSION
-from giamngheo.ui import auth, guard, levers, safe, sidebar
+from giamngheo.scenario.link import URL_VERSION
+from giamngheo.ui import auth, binding, guard, levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
+from giamngheo.ui.main_chart import warm_up_in_background
 from giamngheo.ui.pages import discover, sections
-from giamngheo.ui.state import DATASET_KEY, context, demo_active, tr, warm_up
+from giamngheo.ui.session import DATASET_KEY, context, demo_active, tr
 
 st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
-warm_up()   # once per process, in the background: the main chart's templates before the first slider move
+warm_up_in_background()   # once per process, in the background: the main chart's templates before the first slider move
 guard.install()   # once per process: the upload budget where the bytes arrive, session ids out of the log
 # what this session may upload (its editor right, re-checked on every run) and from which client
 guard.note_session(guard.current_session_id(), editor=auth.can_edit(), client=auth.client_address())
@@ -75,7 +76,7 @@ if st.query_params.get("v") != str(URL_VERSION):
 if st.session_state.get(DATASET_KEY) == "demo" and st.query_params.get("dataset") != "demo":
     st.query_params["dataset"] = "demo"       # a copied link keeps the demo data (and its banner)
 scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, before the sliders exist
-levers.carry_over_page_switch(nav.url_path)   # values set on the page left behind stay in the link
+binding.carry_over_page_switch(context().registry, nav.url_path)   # values set on the page left behind stay in the link
 # the overview and meeting mode draw the headline levers (the overview: every assumption) in the page body;
 # the sidebar leaves those out there, since a widget key can be drawn only once a run
 sidebar.render(skip=levers.body_ids(nav.url_path))
@@ -109,4 +110,4 @@ if _fix:
     st.html("<script>const u = new URL(window.location.href);"
             f"for (const [k, v] of Object.entries({json.dumps(_fix)})) u.searchParams.set(k, v);"
             "window.location.replace(u.toString());</script>", unsafe_allow_javascript=True)
-levers.remember_values(nav.url_path)
+binding.remember_values(reg, nav.url_path)

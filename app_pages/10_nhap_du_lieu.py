@@ -17,7 +17,7 @@ from giamngheo.i18n import field, fmt_num
 from giamngheo.report import ingest_view as iv
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
 from giamngheo.ui import auth, safe
-from giamngheo.ui.state import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
+from giamngheo.ui.session import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
 
 L = lang()
 ctx = context()

@@ -11,9 +11,9 @@ import streamlit as st
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
+from giamngheo.ui.binding import number_field
 from giamngheo.ui.chart import ref, show_chart
-from giamngheo.ui.levers import number_field
-from giamngheo.ui.state import context, data_frame, lang, tr
+from giamngheo.ui.session import context, data_frame, lang, tr
 
 ctx = context()
 L = lang()
@@ -59,7 +59,8 @@ series = ctx.obs.series("poor_rate", "all")
 tgt = cm.target_rate(ctx.plan, series, int(year))
 default = round(tgt[0], 2) if tgt else round(float(series.get(int(year), 0.0)), 2)
 c1, c2 = st.columns([1, 2])
-target = number_field(c1, tr("xa.target"), key=f"xa_target_{year}", value=float(default), lo=0.0, hi=100.0)
+target = number_field(c1, tr("xa.target"), key=f"xa_target_{year}", value=float(default), lo=0.0, hi=100.0,
+                      lang=lang())
 if tgt:
     tg = ctx.plan.target(tgt[1])
     base = ctx.plan.resolved_base_year(tg)

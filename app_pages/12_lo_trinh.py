@@ -9,7 +9,7 @@ import streamlit as st
 from giamngheo.report.follow_up import Table, adopted_text, communes_table, levers_table, readings_table
 from giamngheo.store import fmt_time
 from giamngheo.ui import agreed, safe
-from giamngheo.ui.state import context, lang, tr
+from giamngheo.ui.session import context, lang, tr
 
 ctx = context()
 L = lang()

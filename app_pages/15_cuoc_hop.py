@@ -4,20 +4,20 @@ chip (number, name, verdict, status mark) and the notices, on one screen from 10
 Type sizes follow the screen: the page sets the root font size from the viewport (CSS clamp of vw
 and vh), and everything Streamlit draws is sized in rem, so the whole page grows with the screen."""
 from html import escape
-from pathlib import Path
 
 import streamlit as st
 
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
-from giamngheo.ui import agreed, levers
-from giamngheo.ui.levers import COLORS, STATUS_ICON, UNKNOWN_COLOR
+from giamngheo.ui import agreed, headline, levers
+from giamngheo.ui.headline import COLORS, STATUS_ICON, UNKNOWN_COLOR
+from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
+from giamngheo.ui.session import context, lang, mc_results, tr
 from giamngheo.ui.sidebar import notices
-from giamngheo.ui.state import context, lang, mc_results, tr
 
 st.set_page_config(initial_sidebar_state="collapsed")
-levers.ensure_css()
+headline.ensure_css()
 # page-local style: it goes when the page does
 st.markdown("""<style>
 html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
@@ -60,16 +60,16 @@ L = lang()
 rows = board(ctx.plan, ctx.indicators, verdicts, L)
 s = summary(rows)
 
-st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
+st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
 with st.container(key="gn_meet_exit"):      # in the top bar, beside the menu (the page's CSS places it)
-    first_page = discover(Path(__file__).resolve().parent)[0][0]
+    first_page = discover()[0].file
     st.page_link(str(first_page), label=tr("meeting.exit"), icon=":material/logout:")
 agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
 
 # the chart takes the height of the levers beside it (the columns stretch to the taller one)
 left, right = st.columns([1, 1.5], gap="medium")
 with left, st.container(key="gn_meet_chart"):
-    levers.main_chart_slot(mc, height="stretch")
+    main_chart_slot(mc, height="stretch")
 with right:
     ids = levers.headline_ids()          # as many as the registry's headline section holds
     needs = levers.lever_needs()
@@ -91,7 +91,7 @@ def chip(r) -> str:
     bg, fg = COLORS.get(r.status, UNKNOWN_COLOR)
     quality = tr(f"quality.{r.latest_quality}") if f"quality.{r.latest_quality}" in catalogue() else ""
     mark = "" if r.official else f' <span aria-label="{escape(quality)}" title="{escape(quality)}">◇</span>'
-    chance = levers.chance_text(r.probability)
+    chance = headline.chance_text(r.probability)
     title = f"{r.number}. {r.text} — {r.status_label}" + (f" · {chance}" if chance else "")
     extra = f" · {escape(chance)}" if chance else ""
     icon = ICON.get(r.status, "•")

@@ -5,12 +5,13 @@ import streamlit as st
 
 from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
-from giamngheo.ui import agreed, levers
+from giamngheo.ui import agreed, headline, levers
 from giamngheo.ui.board_view import render_boards
+from giamngheo.ui.main_chart import OVERVIEW_CHART_HEIGHT, main_chart_slot
+from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
 from giamngheo.ui.sidebar import notices
-from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
 
-levers.ensure_css("""<style>
+headline.ensure_css("""<style>
 [data-testid='stMainBlockContainer'] {padding-top:3.9rem;}   /* clear of the top navigation (3.75rem) */
 [data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
 </style>""")
@@ -29,13 +30,13 @@ def answer() -> None:
     verdicts = mc.verdicts
     rows = board(ctx.plan, ctx.indicators, verdicts, lang())
     s = summary(rows)
-    st.markdown(levers.headline_html(verdicts), unsafe_allow_html=True)
+    st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
     agreed.sentence_line(link=True)   # where the latest year stands against the adopted path (none adopted: nothing)
 
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         st.markdown(f"**{tr('screen.chart_title')}**")
-        levers.main_chart_slot(mc, height=levers.OVERVIEW_CHART_HEIGHT)
+        main_chart_slot(mc, height=OVERVIEW_CHART_HEIGHT)
     with right:
         st.markdown(f"**{tr('screen.levers')}**")
         levers.render_levers(levers.headline_ids())
@@ -55,7 +56,7 @@ def answer() -> None:
     st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
                + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
                     total=s["total"]) + " · "
-               + " · ".join(f"{levers.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
+               + " · ".join(f"{headline.STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
                             for k, n in s["counts"].items() if n)
                + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
     parts = []                 # every area's board in one element (an element is a message to the browser)

@@ -7,7 +7,7 @@ from giamngheo.report import charts, explain, needs, views
 from giamngheo.report.needs import probability_text
 from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
-from giamngheo.ui.state import context, field, lang, mc_results, scenario, tr
+from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

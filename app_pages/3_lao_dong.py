@@ -5,7 +5,7 @@ from giamngheo.i18n import field as _field
 from giamngheo.report import charts, views
 from giamngheo.report.needs import probability_text
 from giamngheo.ui.chart import ref, show_chart
-from giamngheo.ui.state import context, lang, mc_results, tr
+from giamngheo.ui.session import context, lang, mc_results, tr
 
 ctx = context()
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities

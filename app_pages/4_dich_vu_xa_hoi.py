@@ -7,7 +7,7 @@ from giamngheo.report import charts, views
 from giamngheo.report.board import board
 from giamngheo.ui.board_view import badge, ensure_css
 from giamngheo.ui.chart import show_chart
-from giamngheo.ui.state import context, field, lang, results, tr
+from giamngheo.ui.session import context, field, lang, results, tr
 
 ctx = context()
 proj, verdicts = results()

@@ -12,7 +12,7 @@ from giamngheo.report import charts, what_it_takes
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
-from giamngheo.ui.state import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
+from giamngheo.ui.session import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
 
 ctx = context()
 L = lang()

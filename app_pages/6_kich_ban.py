@@ -15,7 +15,7 @@ from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken,
 from giamngheo.ui import auth, safe
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.auth import can_delete
-from giamngheo.ui.state import context, lang, scenario, tr
+from giamngheo.ui.session import context, lang, scenario, tr
 
 MAX_JSON_BYTES = 200_000
 MAX_JSON_DEPTH = 20          # a scenario file is two levels deep; 50,000 would exhaust the parser's stack

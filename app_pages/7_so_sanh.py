@@ -11,7 +11,7 @@ from giamngheo.store import StoreError
 from giamngheo.ui import safe, tables
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.chart import ref, show_chart
-from giamngheo.ui.state import context, lang, scenario, store, tr
+from giamngheo.ui.session import context, lang, scenario, store, tr
 
 STATUS_TINT = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3",
                "missed": "#f1c9c4", "no_data": "#eceff1"}

@@ -11,7 +11,7 @@ from giamngheo.report.board import board, summary
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import StoreError
 from giamngheo.ui import auth, safe, tables
-from giamngheo.ui.state import context, lang, mc_results, scenario, sd_overrides, store, tr
+from giamngheo.ui.session import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()
 reg = ctx.registry

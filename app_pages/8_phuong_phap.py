@@ -5,7 +5,7 @@ import streamlit as st
 from giamngheo.i18n import fmt_num
 from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
 from giamngheo.report import explain, views
-from giamngheo.ui.state import context, field, lang, scenario, tr
+from giamngheo.ui.session import context, field, lang, scenario, tr
 
 ctx = context()
 L = lang()

@@ -9,7 +9,7 @@ import streamlit as st
 from giamngheo.data.observations import QUALITY_ORDER, ObservationError, load_alternatives, load_context, load_sources
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
-from giamngheo.ui.state import DATASET_KEY, chosen_dataset, context, lang, num, tr
+from giamngheo.ui.session import DATASET_KEY, chosen_dataset, context, lang, num, tr
 
 ctx = context()
 L = lang()

@@ -57,7 +57,7 @@ class Mover:
 
 
 def wait_for_warm_up() -> None:
-    """The app's first run starts a background thread that builds chart templates (giamngheo.ui.state.warm_up);
+    """The app's first run starts a background thread that builds chart templates (giamngheo.ui.main_chart.warm_up_in_background);
     process CPU time counts every thread, so a page measured while it runs would be charged for it."""
     import threading
     for t in threading.enumerate():

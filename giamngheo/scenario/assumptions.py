@@ -28,7 +28,6 @@ from giamngheo.scenario.registry import (  # noqa: F401
                                      _check_consistency,
                                      _generic,
                                      _history,
-                                     _number,
                                      _plan_value,
                                      _spec,
                                      build_registry,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Mapping
 
-from giamngheo.scenario.registry import _number
+from giamngheo.scenario.scenario import value_number
 
 if TYPE_CHECKING:   # pragma: no cover
     from giamngheo.scenario.registry import Registry
@@ -23,7 +23,7 @@ def migrate(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
     out: dict[str, float] = {}
     for old, new in renames_for(raw).items():
         if old in raw and new in reg.items:
-            v = _number(_first(raw[old]))
+            v = value_number(_first(raw[old]))
             if v is not None:
                 out[new] = reg.items[new].clamp(v)
     return out
@@ -90,7 +90,7 @@ def to_query(reg: "Registry", scenario: Scenario) -> dict[str, str]:
 
 def renames_for(params: Mapping[str, Any]) -> dict[str, str]:
     """The id renames that apply to a link of the version it carries (``v``; no ``v``: version 1)."""
-    version = _number(_first(params.get("v", 1))) or 1
+    version = value_number(_first(params.get("v", 1))) or 1
     renames: dict[str, str] = {}
     for ver, table in sorted(RENAMED.items()):
         if version < ver:

@@ -22,7 +22,7 @@ from giamngheo.model.trend import ols_slope
 from giamngheo.paths import DATA_DIR
 from giamngheo.plan.indicators import Indicator
 from giamngheo.plan.targets import Plan
-from giamngheo.scenario.scenario import Scenario, ScenarioError
+from giamngheo.scenario.scenario import Scenario, ScenarioError, value_number
 
 SECTIONS = ("headline", "poverty", "channels", "shock", "standard", "indicators")
 # indicators the poverty and labour models project themselves (no generic change assumption)
@@ -98,7 +98,7 @@ class Registry:
             a = self.items.get(k)
             if a is None:
                 raise ScenarioError(k, "unknown_id")
-            v = _number(raw)
+            v = value_number(raw)
             if v is None:
                 raise ScenarioError(k, "not_number", raw)
             if not (a.min <= v <= a.max):
@@ -135,19 +135,6 @@ def _check_consistency(reg: Registry, sc: Scenario) -> None:
         vals = reg.resolve(sc)
         if vals["overseas_ethnic"] > vals["overseas"]:
             raise ScenarioError("overseas_ethnic", "more_than_total", vals["overseas_ethnic"])
-
-
-def _number(raw: Any) -> float | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, (int, float)):
-        v = float(raw)
-    else:
-        try:
-            v = float(str(raw).strip().replace(",", "."))
-        except (TypeError, ValueError):
-            return None
-    return v if math.isfinite(v) else None
 
 
 # ----------------------------------------------------------------------------- building the registry

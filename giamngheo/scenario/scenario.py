@@ -3,12 +3,30 @@ defaults), hashable so that results can be cached by it; its JSON form."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:   # pragma: no cover
     from giamngheo.scenario.registry import Registry
+
+
+
+def value_number(raw: Any) -> float | None:
+    """An assumption's value as a file or a link gives it: a number, or a text with a point or a comma
+    (``0,8``); None when it is not a finite number."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        v = float(raw)
+    else:
+        try:
+            v = float(str(raw).strip().replace(",", "."))
+        except (TypeError, ValueError):
+            return None
+    return v if math.isfinite(v) else None
+
 
 
 class ScenarioError(ValueError):

@@ -16,7 +16,7 @@ from giamngheo.data.observations import Observations
 from giamngheo.monitor import Adoption, Measurement, MonitorError, adopt, agreed_path, measure, sentence
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, StoreError
 from giamngheo.ui import auth, safe
-from giamngheo.ui.state import (
+from giamngheo.ui.session import (
     _existing_store,
     _run_memo,
     context,

@@ -58,7 +58,7 @@ from typing import Any
 import streamlit as st
 
 from giamngheo.ui import guard, safe
-from giamngheo.ui.state import tr
+from giamngheo.ui.session import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
 LOCAL_EDIT_ENV = "GIAMNGHEO_LOCAL_EDIT"
@@ -318,7 +318,7 @@ def client_address() -> str:
 
 
 def _db():
-    from giamngheo.ui.state import store
+    from giamngheo.ui.session import store
     return store()
 
 

@@ -7,8 +7,9 @@ import streamlit as st
 
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import BoardRow
-from giamngheo.ui.levers import COLORS, UNKNOWN_COLOR, badge_html, chance_text
-from giamngheo.ui.state import tr
+from giamngheo.ui.binding import run_once
+from giamngheo.ui.headline import COLORS, UNKNOWN_COLOR, badge_html, chance_text
+from giamngheo.ui.session import tr
 
 __all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_boards", "board_html", "ensure_css"]
 
@@ -51,7 +52,6 @@ def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str,
                   size: str = "1rem") -> None:
     """Boards (a heading and its rows each: the overview's areas) in one element, every element being a
     message to the browser: one row per target, a verdict column per period with the result under the badge."""
-    from giamngheo.ui.state import run_once
     css = CSS if run_once("board_css") else ""
     st.markdown(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts),
                 unsafe_allow_html=True)

@@ -20,7 +20,8 @@ import streamlit as st
 
 from giamngheo.report import export_png
 from giamngheo.ui import safe
-from giamngheo.ui.state import lang, tr
+from giamngheo.ui.binding import arrow_bytes
+from giamngheo.ui.session import lang, tr
 
 
 def _slug(name: str) -> str:
@@ -85,14 +86,12 @@ def _arrow(spec: dict) -> dict:
     ds = spec.get("datasets")
     if not ds:
         return spec
-    from streamlit import dataframe_util
-
     def one(v: Any) -> bytes:
         if isinstance(v, bytes):
             return v
         if isinstance(v, dict):
             return columns_arrow(v)
-        return dataframe_util.convert_anything_to_arrow_bytes(v)
+        return arrow_bytes(v)
     return {**spec, "datasets": {k: one(v) for k, v in ds.items()}}
 
 

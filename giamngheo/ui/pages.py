@@ -1,4 +1,4 @@
-"""The pages, discovered from app_pages/*.py in the order of their number prefix (1, 2, …, 15, 85),
+"""The page table: every page's file, title, section and path, discovered from app_pages/*.py in the order of their number prefix (1, 2, …, 15, 85),
 and grouped into the navigation's sections.
 
 ``app_pages/3_lao_dong.py`` is titled by the string ``nav.lao_dong`` and served at ``/lao-dong``; a new
@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
+
+PAGES_DIR = Path(__file__).resolve().parents[2] / "app_pages"
 
 # The navigation's sections, in order, and the section of each page (by its file name without the number).
 SECTIONS = ("targets", "analysis", "data", "reports", "other")
@@ -25,15 +28,26 @@ SECTION_OF = {
 }
 
 
-def discover(pages_dir: Path) -> list[tuple[Path, str, str]]:
-    """(file, title key, url path) of every page, in order. Worked out again only when the folder's file
-    names change (one directory listing), not on every run (app.py asks twice a run)."""
-    pages_dir = Path(pages_dir)
+class Page(NamedTuple):
+    """One row of the page table: ``file, title_key, path = page`` (and its navigation section)."""
+    file: Path
+    title_key: str
+    path: str
+
+    @property
+    def section(self) -> str:
+        return section_of(self.title_key)
+
+
+def discover(pages_dir: Path | None = None) -> list[Page]:
+    """The page table: (file, title key, url path) of every page, in order. Worked out again only when the
+    folder's file names change (one directory listing), not on every run (app.py asks twice a run)."""
+    pages_dir = Path(pages_dir or PAGES_DIR)
     return list(_discover(pages_dir, tuple(sorted(os.listdir(pages_dir)))))
 
 
 @lru_cache(maxsize=16)
-def _discover(pages_dir: Path, _names: tuple[str, ...]) -> tuple[tuple[Path, str, str], ...]:
+def _discover(pages_dir: Path, _names: tuple[str, ...]) -> tuple[Page, ...]:
     def order(f: Path) -> tuple[float, str]:
         head = f.stem.split("_", 1)[0]
         return (float(head) if head.isdigit() else float("inf"), f.stem)
@@ -41,7 +55,7 @@ def _discover(pages_dir: Path, _names: tuple[str, ...]) -> tuple[tuple[Path, str
     out = []
     for f in sorted(pages_dir.glob("*.py"), key=order):
         stem = f.stem.split("_", 1)[1] if f.stem[0].isdigit() and "_" in f.stem else f.stem
-        out.append((f, f"nav.{stem}", stem.replace("_", "-")))
+        out.append(Page(f, f"nav.{stem}", stem.replace("_", "-")))
     return tuple(out)
 
 
@@ -50,12 +64,12 @@ def section_of(title_key: str) -> str:
     return SECTION_OF.get(title_key.split(".", 1)[-1], SECTIONS[-1])
 
 
-def sections(pages_dir: Path) -> list[tuple[str, list[tuple[Path, str, str]]]]:
+def sections(pages_dir: Path | None = None) -> list[tuple[str, list[Page]]]:
     """(section, its pages) in the sections' order, each section's pages in discovery order; empty sections left out."""
     found = discover(pages_dir)
     out = []
     for sec in SECTIONS:
-        items = [p for p in found if section_of(p[1]) == sec]
+        items = [p for p in found if p.section == sec]
         if items:
             out.append((sec, items))
     return out

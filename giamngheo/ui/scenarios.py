@@ -20,11 +20,13 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_num
 from giamngheo.paths import observations_path
-from giamngheo.scenario.assumptions import Registry, Scenario
 from giamngheo.scenario.presets import get_preset, resolve
+from giamngheo.scenario.registry import Registry
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import DataDrift, SavedScenario, Store, StoreError, content_hash, data_drift, fmt_time, short_hash
-from giamngheo.ui import safe
-from giamngheo.ui.state import context, lang, scenario, store, tr
+from giamngheo.ui import binding, safe
+from giamngheo.ui.pages import discover
+from giamngheo.ui.session import context, data_version_id, lang, page_url, scenario, store, tr
 
 ORIGIN = "_gn_origin"          # what the sliders were last loaded from: {"kind", "id", "name", "values"}
 FLASH = "_gn_flash"            # messages to show on the next run: [(level, text)]
@@ -89,10 +91,8 @@ def _file_hash(path: str, _mtime: int) -> str:
 
 def current_data_ref() -> tuple[int | None, str]:
     """(store data version id or None, content hash) of the observations the app uses now: the
-    store's data version in use (``state.data_version_id``) when there is one, else the embedded file."""
-    from giamngheo.ui import state
-    version_in_use = getattr(state, "data_version_id", None)
-    vid = version_in_use() if callable(version_in_use) else None
+    store's data version in use (``session.data_version_id``) when there is one, else the embedded file."""
+    vid = data_version_id()
     if vid is not None:
         try:
             return vid, _version_hash(store().url, vid)
@@ -301,7 +301,7 @@ def preset_picker() -> None:
                  format_func=lambda pid: presets[pid].name(lang()), placeholder=tr("scenarios.preset_placeholder"),
                  on_change=_on_preset_pick, help=tr("scenarios.preset_help"))
     label = current_label()
-    st.session_state[LABEL_DRAWN] = label      # a fragment rerun compares it (levers.fragment_start)
+    st.session_state[LABEL_DRAWN] = label      # a fragment rerun compares it (giamngheo.ui.levers.fragment_start)
     st.caption(label)
 
 
@@ -322,21 +322,9 @@ def _python_reads_as_number(v: str) -> bool:
 
 
 def _seed_link(key: str, value: str | None) -> None:
-    """What a URL-bound widget takes from the link on the first load: ``value``, or nothing.
-
-    On the first load Streamlit seeds such a widget from the query string the browser sent, even
-    over a value the script assigned, and removing the parameter from ``st.query_params`` does not
-    change that copy. So a refused or rounded link value is replaced in the copy too (Streamlit
-    1.67's ``QueryParams._initial_query_params``; guarded: if the internals move, the refusal still
-    holds for the core and the notice is still shown, and tests/ui/test_hostile.py fails)."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-        qp = get_script_run_ctx().session_state._state.query_params
-        if value is None:
-            qp._initial_query_params.pop(key, None)
-        else:
-            qp._initial_query_params[key] = [value]
-    except Exception:  # noqa: BLE001 - see above
+    """What the URL-bound slider ``key`` takes from the link on the first load (``binding.seed_link``);
+    if Streamlit's internals moved, the refusal still holds for the core and the notice is still shown."""
+    if not binding.seed_link(key, value):
         log.log(logging.WARNING, "could not replace the link's value of %r for the slider", key)
 
 
@@ -348,7 +336,7 @@ def screen_link() -> dict[str, list[str]]:
     reg = context().registry
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
     extra: list[tuple[str, str, Any, Any]] = []
-    from giamngheo.scenario.assumptions import renames_for
+    from giamngheo.scenario.link import renames_for
     renames = renames_for(raw)
     for k in list(raw):
         kid = renames.get(k, k)
@@ -450,14 +438,10 @@ def load_from_link() -> None:
 
 def base_url() -> str | None:
     """The app's address without the page path, from the browser (None in tests)."""
-    from giamngheo.ui.state import page_url
     url = page_url()
     if not url:
         return None
-    from pathlib import Path
-
-    from giamngheo.ui.pages import discover
-    slugs = {s for _, _, s in discover(Path(__file__).resolve().parents[2] / "app_pages")}
+    slugs = {s for _, _, s in discover()}
     url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     head, _, last = url.rpartition("/")
     if last in slugs and head.count("/") >= 2:

@@ -277,14 +277,15 @@ def test_meeting_mode_chart_text_grows_with_its_box(ctx, mc):
 def test_the_warm_up_builds_every_main_chart_template_a_slider_move_needs(ctx):
     """app.py warms the process up (in a background thread): afterwards the first slider move, in either
     language and on the overview or in meeting mode, builds no template of its own."""
-    from giamngheo.ui import levers
-    levers.warm_up(ctx)
+    from giamngheo.ui import main_chart
+    main_chart.warm_up(ctx)
     n = len(charts._TEMPLATES)
     sc = Scenario.of("", {"jobs": 4321, "overseas": 777})
     mc = monte_carlo_cached(ctx, sc)
     for lang in ("vi", "en"):
         for stretch in (False, True):
-            levers._main_chart_specs(ctx, sc, mc, lang, 300 if stretch else levers.OVERVIEW_CHART_HEIGHT, stretch)
+            main_chart.main_chart_specs(ctx, sc, mc, lang, 300 if stretch else main_chart.OVERVIEW_CHART_HEIGHT,
+                                        stretch)
     assert len(charts._TEMPLATES) == n
 
 

@@ -55,7 +55,7 @@ def texts(at: AppTest) -> str:
 
 
 def uploaded() -> None:
-    """What the data entry page does after saving a version (giamngheo/ui/state.refresh_data): the
+    """What the data entry page does after saving a version (giamngheo/ui/session.refresh_data): the
     cached latest version id (kept 2 s) is forgotten."""
     import streamlit as st
     st.cache_data.clear()

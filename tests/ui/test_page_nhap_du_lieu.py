@@ -296,7 +296,7 @@ def test_hostile_workbook_upload_is_refused_quickly_and_nothing_can_be_saved(db_
 
 
 def test_the_upload_limit_is_stated_in_the_users_language(db_url):
-    from giamngheo.ui.state import LANG_KEY
+    from giamngheo.ui.session import LANG_KEY
     assert "Tệp tối đa 10 MB (một tệp rà soát chỉ vài trăm KB)" in texts(page().caption)
     en = page(**{LANG_KEY: "en"})
     assert not en.exception and "Files up to 10 MB" in texts(en.caption)

@@ -173,7 +173,7 @@ def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_
     reruns the whole app, so that the sidebar's scenario line says what the sliders now show."""
     from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
     from giamngheo.i18n import t
-    from giamngheo.ui.levers import MEMORY
+    from giamngheo.ui.binding import MEMORY
     from giamngheo.ui.scenarios import LABEL_DRAWN
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
@@ -427,8 +427,8 @@ def test_link_values_the_sliders_cannot_take_are_named(query, code):
     ("abc", "vi", None), ("1,2,3", "vi", None), ("", "vi", None), ("1e309", "vi", None),
 ])
 def test_number_box_reads_numbers_as_people_type_them(text, lang, value):
-    from giamngheo.ui.levers import parse_number
-    got = parse_number(text, lang)
+    from giamngheo.data.ingest.numbers import parse_typed
+    got = parse_typed(text, lang)
     assert got == (pytest.approx(value) if value is not None else None)
 
 
@@ -441,7 +441,7 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_verdict_colours_pass_wcag_aa_and_carry_an_icon_and_a_word():
-    from giamngheo.ui.levers import COLORS, STATUS_ICON, UNKNOWN_COLOR, badge_html
+    from giamngheo.ui.headline import COLORS, STATUS_ICON, UNKNOWN_COLOR, badge_html
     for status, (bg, fg) in {**COLORS, "unknown": UNKNOWN_COLOR}.items():
         hi, lo = sorted((_luminance(bg), _luminance(fg)), reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, status

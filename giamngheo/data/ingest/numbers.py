@@ -47,6 +47,33 @@ def _vote(s: str) -> str | None:
     return "," if c == "," else "."
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
+
+
+def parse_typed(text: Any, lang: str) -> float | None:
+    """A number as a person types it in a box: ``1.234,5`` / ``0,8`` (Vietnamese) or ``1,234.5`` / ``0.8``.
+
+    Either separator is taken as the decimal one when it is the only one and is not followed by
+    groups of exactly three digits (``5.000`` is five thousand in Vietnamese, ``5,000`` in English).
+    """
+    s = str(text or "").strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    s = s.rstrip("%").strip()
+    if not s:
+        return None
+    dec, grp = (",", ".") if lang == "vi" else (".", ",")
+    if dec in s and grp in s:
+        s = s.replace(grp, "").replace(dec, ".")
+    elif grp in s:
+        s = s.replace(grp, "") if _GROUPED.match(s) else (s.replace(grp, ".") if s.count(grp) == 1 else "x")
+    elif dec in s:
+        s = s.replace(dec, ".") if s.count(dec) == 1 else "x"
+    try:
+        v = float(s)
+    except ValueError:
+        return None
+    return v if v == v and abs(v) != float("inf") else None
+
+
 def parse_number(v: Any, decimal: str = ",", whole: bool = False) -> float | None:
     """A number from a cell: Excel numbers as they are; text as ``1.234,5``/``1,234.5``/``2,33%``.
 

@@ -1,4 +1,6 @@
-"""Session state: the language, the loaded context, the current Scenario and its results."""
+"""The session, in one place: the language, the context (the data in use), the scenario the sliders set and
+its results, the store. Pages and views read them here; what is worked out once per run is kept in the
+binding layer's per-run memo (``giamngheo.ui.binding.run_memo``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +10,8 @@ import streamlit as st
 from giamngheo import i18n
 from giamngheo.model.engine import Context, default_context, run
 from giamngheo.model.uncertainty import tune_allocator
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
+from giamngheo.ui.binding import forget_run_memo, run_memo
 
 LANG_KEY = "lang"
 
@@ -21,7 +24,7 @@ tune_allocator()
 def lang() -> str:
     """The session's language; read once per script run (it is asked for some 300 times a run), once the
     language switch has set it (app.py sets it first thing on a session's first run)."""
-    memo = _run_memo()
+    memo = run_memo()
     v = memo.get("lang")
     if v is None:
         v = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
@@ -55,23 +58,9 @@ def _embedded(name: str | None) -> Context:
     return default_context(dataset=name)
 
 
-@st.cache_resource(show_spinner=False)
-def warm_up() -> bool:
-    """Once per process, in a background thread: the main chart's templates, so that the first slider
-    move anyone makes does not pay for building them (giamngheo.ui.levers.warm_up)."""
-    import threading
-
-    from giamngheo.ui import levers
-
-    def work() -> None:
-        import time
-        time.sleep(2)       # after the first page, which needs the CPU more
-        try:
-            levers.warm_up(_embedded(None))
-        except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
-            pass
-    threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
-    return True
+def embedded_context() -> Context:
+    """The context of the embedded (real) data, shared by the process."""
+    return _embedded(None)
 
 
 def chosen_dataset() -> str | None:
@@ -94,46 +83,13 @@ def demo_active() -> bool:
 
 # ---------------------------------------------------------------- once per script run
 # The context and the scenario are read many times a run (sidebar, captions, page); they are worked out
-# once per run. A run is told apart by the ScriptRunContext's cursor dict, which Streamlit replaces at
-# the start of every run (we keep a reference to it, so a new run's dict can never be the same object).
-
-_RUN_MEMO = "_gn_run_memo"
-
-
-def _run_memo() -> dict:
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-        rctx = get_script_run_ctx(suppress_warning=True)
-    except Exception:  # noqa: BLE001 - no Streamlit run (a bare import, a script): no memo
-        rctx = None
-    if rctx is None:
-        return {}
-    held = getattr(rctx, _RUN_MEMO, None)
-    if held is None or held[0] is not rctx.cursors:
-        held = (rctx.cursors, {})
-        setattr(rctx, _RUN_MEMO, held)
-    return held[1]
-
-
-def run_once(name: str) -> bool:
-    """True the first time ``name`` is asked for in a script run (e.g. a style sheet drawn once a run)."""
-    memo = _run_memo()       # (no Streamlit run, e.g. a bare import: a new dict, so every time)
-    done = memo.setdefault("_once", set())
-    if name in done:
-        return False
-    done.add(name)
-    return True
-
-
-def forget_run_memo() -> None:
-    """Drop what this run memoised (after saving a data version, or a change of the sliders in a run)."""
-    _run_memo().clear()
+# once per run (the binding layer's per-run memo).
 
 
 def context() -> Context:
     """The context of the data in use: the store's data version (latest, or the one picked), else the
     embedded data. Worked out once per run."""
-    memo = _run_memo()
+    memo = run_memo()
     ctx = memo.get("ctx")
     if ctx is None:
         ctx = memo["ctx"] = versioned_context()
@@ -149,7 +105,7 @@ def scenario() -> Scenario:
     ss = st.session_state
     name = ss.get("scenario_name", "")
     raw = (name, tuple(ss[a.id] if a.id in ss else None for a in ctx.registry))
-    memo = _run_memo()
+    memo = run_memo()
     got = memo.get("scenario")
     if got is not None and got[0] == raw and got[1] is ctx:
         return got[2]

@@ -1,0 +1,325 @@
+"""The binding layer: the only code that bends Streamlit to the app's needs.
+
+- **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
+  :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`,
+  :func:`arrow_bytes`). Each has a quiet fallback for the app, and :func:`internals_report` says
+  whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
+- **The per-run memo**: what is worked out once per script run (the language, the context, the scenario).
+- **Fragments**: whether this run is a fragment's, and what a page's fragment does first and last.
+- **URL binding**: the one slider builder (every lever's slider, in the sidebar or a page body, is the
+  same URL-bound widget), the values carried over a page switch.
+- **Number boxes**: a lever's box kept in sync with its slider, and a free number field; what is
+  typed is read by :func:`giamngheo.data.ingest.numbers.parse_typed`.
+
+It knows nothing of the session (it is given the registry and the language) and draws nothing else.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import streamlit as st
+
+from giamngheo.data.ingest.numbers import parse_typed
+from giamngheo.i18n import fmt_num, t
+
+if TYPE_CHECKING:
+    from giamngheo.scenario.registry import Assumption, Registry
+
+
+# ====================================================================== Streamlit internals
+# Streamlit 1.67. Each internal is used here and nowhere else; :func:`internals_report` checks them.
+
+def run_context() -> Any:
+    """The running script's ``ScriptRunContext`` (None outside a Streamlit run: a bare import, a script)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        return get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - no Streamlit run
+        return None
+
+
+_RUN_MEMO = "_gn_run_memo"
+
+
+def run_memo() -> dict:
+    """A dict that lives as long as this script run (empty and thrown away outside a run).
+
+    A run is told apart by the ScriptRunContext's cursor dict, which Streamlit replaces at the start of
+    every run (we keep a reference to it, so a new run's dict can never be the same object)."""
+    rctx = run_context()
+    if rctx is None:
+        return {}
+    held = getattr(rctx, _RUN_MEMO, None)
+    if held is None or held[0] is not rctx.cursors:
+        held = (rctx.cursors, {})
+        setattr(rctx, _RUN_MEMO, held)
+    return held[1]
+
+
+def fragment_run() -> bool:
+    """True in a rerun of a fragment only (a widget inside it changed): app.py and the sidebar did not run."""
+    ctx = run_context()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def history_navigation() -> bool:
+    """Whether this run comes from the browser's back/forward buttons."""
+    ctx = run_context()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
+@contextmanager
+def app_scoped() -> Iterator[None]:
+    """Draw a URL-bound widget as if app.py drew it, though a page does.
+
+    Streamlit ties a query-parameter binding to the script that drew the widget and, on a page switch,
+    drops the parameters bound to another page's widgets: a lever drawn by the overview would leave
+    the link when the user moves to the poverty page. The sidebar's sliders, drawn by app.py, do not;
+    inside this block the page's sliders are bound the same way (the same widget on every page).
+    Uses ``ScriptRunContext.run_with_active_hash``; elsewhere a no-op."""
+    ctx = run_context()
+    try:
+        scope = ctx.run_with_active_hash(ctx.pages_manager.main_script_hash) if ctx is not None else None
+    except AttributeError:
+        scope = None
+    if scope is None:
+        yield
+    else:
+        with scope:
+            yield
+
+
+def seed_link(key: str, value: str | None) -> bool:
+    """What a URL-bound widget takes from the link on the first load: ``value``, or nothing.
+
+    On the first load Streamlit seeds such a widget from the query string the browser sent, even
+    over a value the script assigned, and removing the parameter from ``st.query_params`` does not
+    change that copy. So a refused or rounded link value is replaced in the copy too
+    (``QueryParams._initial_query_params``). False when the internals moved (the refusal still holds
+    for the core and the notice is still shown)."""
+    try:
+        qp = run_context().session_state._state.query_params
+        if value is None:
+            qp._initial_query_params.pop(key, None)
+        else:
+            qp._initial_query_params[key] = [value]
+        return True
+    except Exception:  # noqa: BLE001 - see above
+        return False
+
+
+def arrow_bytes(obj: Any) -> bytes:
+    """A table as the Arrow IPC bytes Streamlit sends for a chart's dataset (its own conversion)."""
+    from streamlit import dataframe_util
+    return dataframe_util.convert_anything_to_arrow_bytes(obj)
+
+
+def internals_report() -> dict[str, bool]:
+    """Whether each internal the app leans on is where it is expected (call inside a Streamlit run)."""
+    ctx = run_context()
+    out = {"run_context": ctx is not None}
+    out["run_memo"] = ctx is not None and isinstance(getattr(ctx, "cursors", None), dict)
+    out["fragment_run"] = ctx is not None and hasattr(ctx, "fragment_ids_this_run")
+    out["history_navigation"] = ctx is not None and hasattr(ctx, "is_history_navigation")
+    try:
+        out["app_scoped"] = callable(ctx.run_with_active_hash) and bool(ctx.pages_manager.main_script_hash)
+    except AttributeError:
+        out["app_scoped"] = False
+    try:
+        out["seed_link"] = isinstance(ctx.session_state._state.query_params._initial_query_params, dict)
+    except AttributeError:
+        out["seed_link"] = False
+    try:
+        out["arrow_bytes"] = isinstance(arrow_bytes({"a": [1]}), bytes)
+    except Exception:  # noqa: BLE001
+        out["arrow_bytes"] = False
+    return out
+
+
+# ====================================================================== once per script run
+
+def run_once(name: str) -> bool:
+    """True the first time ``name`` is asked for in a script run (e.g. a style sheet drawn once a run)."""
+    memo = run_memo()       # (no Streamlit run, e.g. a bare import: a new dict, so every time)
+    done = memo.setdefault("_once", set())
+    if name in done:
+        return False
+    done.add(name)
+    return True
+
+
+def forget_run_memo() -> None:
+    """Drop what this run memoised (after saving a data version, or a change of the sliders in a run)."""
+    run_memo().clear()
+
+
+# ====================================================================== fragments
+
+def fragment_start(label_now: Callable[[], str], label_drawn: str | None) -> None:
+    """At the top of a page's fragment: when the scenario line the sidebar drew (``label_drawn``) would
+    now read differently (``label_now()``), the whole app reruns, so that the sidebar never says
+    something the sliders no longer show. Nothing outside a fragment's rerun."""
+    if fragment_run() and label_drawn is not None and label_drawn != label_now():
+        st.rerun(scope="app")
+
+
+# ====================================================================== levers: sliders and the link
+
+MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page
+
+
+def lever_decimals(a: "Assumption") -> int:
+    if a.integer:
+        return 0
+    step = f"{a.step:.6f}".rstrip("0")
+    return max(1, len(step.split(".")[1])) if "." in step else 0
+
+
+def fmt_lever(a: "Assumption", v: float, lang: str) -> str:
+    return fmt_num(float(v), lang, lever_decimals(a))
+
+
+def snap(a: "Assumption", v: float) -> float:
+    """Into the lever's range, on its step."""
+    v = a.clamp(v)
+    n = round((v - a.min) / a.step)
+    v = a.clamp(a.min + n * a.step)
+    return float(round(v, 6))
+
+
+def lever_slider(a: "Assumption", label: str, help: str, label_visibility: str = "visible",
+                 scoped: bool = False) -> float:
+    """The slider of lever ``a`` (key = its id, its bounds, bound to the link): the same widget wherever it
+    is drawn. ``scoped``: drawn by a page, bound as if app.py drew it (:func:`app_scoped`)."""
+    kind = int if a.integer else float
+    with app_scoped() if scoped else _nothing():
+        # format "localized": what a screen reader says follows the browser's locale (1,2 in vi-VN)
+        return st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
+                         step=kind(a.step), key=a.id, help=help, bind="query-params",
+                         label_visibility=label_visibility, format="localized")
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def remember_values(reg: "Registry", url_path: str) -> None:
+    """At the end of a run: the assumptions' values and the page they were set on."""
+    vals = {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state}
+    st.session_state[MEMORY] = (url_path, vals)
+
+
+def fragment_end(reg: "Registry") -> None:
+    """At the end of a page's fragment: remember the values, as app.py does at the end of a whole run."""
+    if fragment_run():
+        last = st.session_state.get(MEMORY)
+        remember_values(reg, last[0] if last else "")
+
+
+def carry_over_page_switch(reg: "Registry", url_path: str) -> None:
+    """On a page switch, before any slider is drawn: put back the values the switch dropped.
+
+    A slider drawn in a page's body (the overview's levers) is unmounted when the user moves to another
+    page; the browser then leaves its parameter out of the new page's address and Streamlit resets the
+    widget, so the scenario would be lost. Setting the remembered value again (a value set in code)
+    keeps it, and Streamlit writes it back to the address bar. Going back in the browser's history is
+    left to the address, as Streamlit does."""
+    last = st.session_state.get(MEMORY)
+    if not last or last[0] == url_path:
+        return
+    if history_navigation():
+        return
+    for aid, v in last[1].items():
+        if aid in reg and aid not in st.query_params and v != reg[aid].default:
+            st.session_state[aid] = v
+
+
+def _slider_moved_in_this_request(aid: str) -> bool:
+    """Whether lever ``aid`` has another value than at the end of the last run (the value came with this
+    request). Typing in the box comes in a request of its own, in which the slider has not moved."""
+    last = st.session_state.get(MEMORY)
+    if not last or aid not in last[1] or aid not in st.session_state:
+        return False
+    try:
+        return float(st.session_state[aid]) != float(last[1][aid])
+    except (TypeError, ValueError):
+        return False
+
+
+# ====================================================================== levers: the number box
+
+BOX = "_gn_box_{}"             # the number box of lever id
+BOX_ERR = "_gn_box_err_{}"      # what was typed in it that is not a number (shown under it)
+BOX_WRITTEN = "_gn_box_written_{}"   # the last texts the page wrote into the box of lever id
+BOX_WRITTEN_KEEP = 8
+BOX_WIDTH = 100                 # px: the number box beside its slider (12 characters, "1.234.567,89")
+
+
+def _note_written(aid: str, text: str) -> None:
+    """Keep the last few texts the page wrote into lever ``aid``'s box (what the browser may send back late)."""
+    key = BOX_WRITTEN.format(aid)
+    seen = [x for x in st.session_state.get(key, ()) if x != text]
+    st.session_state[key] = (*seen[-(BOX_WRITTEN_KEEP - 1):], text)
+
+
+def _on_box(a: "Assumption", lang: str) -> None:
+    aid = a.id
+    raw = st.session_state.get(BOX.format(aid), "")
+    if _slider_moved_in_this_request(aid) and raw in st.session_state.get(BOX_WRITTEN.format(aid), ()):
+        # The browser sends every widget's value with a rerun. In a quick series of slider moves (an arrow key
+        # held down) it sends the box's text as it showed it before drawing the previous move's number: a text
+        # the page wrote, not typed, which would put the slider back. The slider moved in this request: it
+        # wins. (Both must hold: a text never written here is typing, whatever the slider did.)
+        st.session_state.pop(BOX_ERR.format(aid), None)
+        st.session_state[BOX.format(aid)] = fmt_lever(a, float(st.session_state[aid]), lang)
+        return
+    v = parse_typed(raw, lang)
+    if v is None:
+        st.session_state[BOX_ERR.format(aid)] = str(raw)[:40]
+        return
+    st.session_state.pop(BOX_ERR.format(aid), None)
+    v = snap(a, v)
+    st.session_state[aid] = int(v) if a.integer else v
+    st.session_state[BOX.format(aid)] = fmt_lever(a, v, lang)
+
+
+def box_error(a: "Assumption") -> str | None:
+    """What was typed in lever ``a``'s box and refused, said once (None: nothing)."""
+    return st.session_state.pop(BOX_ERR.format(a.id), None)
+
+
+def lever_box(a: "Assumption", current: float, lang: str, label: str, refused: bool) -> None:
+    """Lever ``a``'s number box in the language's number format, kept in sync with its slider: typing in
+    it sets the slider (and so the link); the slider's value (``current``) is written into it every run
+    (a page switch drops an undrawn box's value), unless it holds what was just typed and ``refused``."""
+    box = BOX.format(a.id)
+    if not refused:
+        st.session_state[box] = text = fmt_lever(a, current, lang)
+        _note_written(a.id, text)
+    st.text_input(label, key=box, on_change=_on_box, args=(a, lang), label_visibility="collapsed", max_chars=12,
+                  help=t("screen.box_help", lang), width=BOX_WIDTH)
+
+
+def number_field(container: Any, label: str, key: str, value: float, lo: float, hi: float, lang: str,
+                 decimals: int = 2, help: str | None = None) -> float:
+    """A number box in the language's number format (0,75 / 1.234,5; st.number_input can only show 0.75):
+    what is typed is read as people write it, kept within lo–hi; text that is not a number is said and
+    the last good value kept. Returns the value."""
+    good_key = f"{key}__value"
+    current = st.session_state.get(key)
+    if isinstance(current, (int, float)) and not isinstance(current, bool):   # set as a number (tests, code)
+        st.session_state[good_key] = min(max(float(current), lo), hi)
+        st.session_state[key] = fmt_num(st.session_state[good_key], lang, decimals)
+    elif current is None:
+        st.session_state[good_key] = float(value)
+        st.session_state[key] = fmt_num(float(value), lang, decimals)
+    raw = container.text_input(label, key=key, help=help or t("screen.box_help", lang))
+    v = parse_typed(raw, lang)
+    if v is None:
+        container.caption("⚠️ " + t("screen.box_invalid", lang, value=str(raw)[:40]))
+        return float(st.session_state.get(good_key, value))
+    v = min(max(v, lo), hi)
+    st.session_state[good_key] = v
+    return v

@@ -1,0 +1,93 @@
+"""The main chart (``giamngheo.report.charts.main_chart``) on the overview and in meeting mode, and the
+background warm-up of its templates: a view that only draws."""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from giamngheo.ui.chart import cached_spec, ref
+from giamngheo.ui.session import context, embedded_context, lang, scenario
+
+OVERVIEW_CHART_HEIGHT = 290     # px: the overview's main chart (a meeting's fills its box)
+
+
+def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) -> dict:
+    """The main chart's spec (the overview's; meeting mode's one-panel version with ``stretch``)."""
+    from giamngheo.i18n import t
+    from giamngheo.report import charts, views
+    brk = ctx.plan.standard.break_year if ctx.plan.standard else None
+    if not stretch:
+        from giamngheo.ui import agreed
+        rows = views.main_chart_rows(ctx, sc, mc, lang=L, **agreed.chart_baseline())   # the adopted path, if any
+        return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L))
+    # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
+    groups = ["all"] + list(ctx.groups)
+    items = [("poor_rate", g, t(f"group.{g}", L)) for g in groups]
+    rows = charts.path_rows(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
+    marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
+    return charts.line_chart(rows, t("screen.chart_y", L), L, targets=marks, break_year=brk, height=h)
+
+
+def warm_up(ctx: Any) -> None:
+    """Build the main chart's templates (both languages; the default scenario and a moved one, which
+    draws the baseline) once, so that the first person to move a slider does not wait for them (about
+    1 s each)."""
+    from giamngheo.i18n import LANGS
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.scenario.scenario import Scenario
+    for sc in (Scenario(), Scenario.of("", {"jobs": ctx.registry["jobs"].default + 10} if "jobs" in ctx.registry else {})):
+        mc = monte_carlo_cached(ctx, sc)
+        for L in LANGS:
+            main_chart_specs(ctx, sc, mc, L, OVERVIEW_CHART_HEIGHT, False)
+            main_chart_specs(ctx, sc, mc, L, 300, True)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> bool:
+    """Once per process, in a background thread: the main chart's templates (:func:`warm_up`), so that the
+    first slider move anyone makes does not pay for building them (app.py calls it on every run)."""
+    import threading
+
+    def work() -> None:
+        import time
+        time.sleep(2)       # after the first page, which needs the CPU more
+        try:
+            warm_up(embedded_context())
+        except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
+            pass
+    threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
+    return True
+
+
+def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> None:
+    """The main chart: the poor rate, all households and Khmer, from the plan's start to its horizon;
+    actual solid, projection dashed, the band, the default scenario as a faint baseline, the targets,
+    and its own axis after the standard break."""
+    from giamngheo.report import charts
+    ctx = context()
+    L = lang()
+    stretch = height == "stretch"     # fill a container whose height the page's CSS sets (meeting mode: vh)
+    h = 300 if stretch else int(height)
+
+    def build():
+        return main_chart_specs(ctx, scenario(), mc, L, h, False)
+
+    def build_simple():
+        return main_chart_specs(ctx, scenario(), mc, L, h, True)
+
+    from giamngheo.ui.agreed import current
+    adopted = current()
+    spec, _ = cached_spec("main-chart-stretch" if stretch else "main-chart",
+                          (ref(mc), ctx.key, h, adopted.id if adopted else None),
+                          build_simple if stretch else build)
+    spec = dict(spec)
+    spec["width"] = "container"
+    if stretch:
+        # the targets' legend in one row below the plot: the plot keeps the box's width
+        spec = charts.scaled_type(charts.legends_in_rows(spec))   # its text grows with the screen, as the page's does
+        spec["height"] = "container"
+        spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
+        (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")
+    else:
+        (target or st).vega_lite_chart(spec=spec, width="stretch")
