@@ -16,9 +16,9 @@ from giamngheo.data.observations import Observations
 from giamngheo.monitor import Adoption, Measurement, MonitorError, adopt, agreed_path, measure, sentence
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, StoreError
 from giamngheo.ui import auth, safe
+from giamngheo.ui.binding import run_memo
 from giamngheo.ui.session import (
     _existing_store,
-    _run_memo,
     context,
     data_frame,
     data_version_id,
@@ -40,7 +40,7 @@ COLOURS = {"ahead": ("#0b6b3a", "#ffffff"), "on_path": ("#1f4e8c", "#ffffff"), "
 
 def adoptions() -> list[Adoption]:
     """The plan's adoptions, newest first (none when there is no store yet or it cannot be reached)."""
-    memo = _run_memo()
+    memo = run_memo()
     got = memo.get("adoptions")
     if got is None:
         db = _existing_store()
@@ -61,7 +61,7 @@ def current() -> Adoption | None:
 
 def observations() -> Observations:
     """The data in use with the communes' rows (the district's series are the same as the context's)."""
-    memo = _run_memo()
+    memo = run_memo()
     obs = memo.get("monitor_obs")
     if obs is None:
         ctx = context()
@@ -74,7 +74,7 @@ def measurement(adoption: Adoption | None = None) -> Measurement | None:
     a = adoption or current()
     if a is None:
         return None
-    memo = _run_memo()
+    memo = run_memo()
     key = ("measure", a.id)
     got = memo.get(key)
     if got is None:
@@ -158,7 +158,7 @@ def _do_adopt(name: str, date: _dt.date, who: str, ref: str, note: str) -> None:
         st.session_state[FLASH_KEY] = ("error", tr("scenarios.store_unavailable"))
         return
     st.session_state.pop(VIEW_KEY, None)
-    _run_memo().pop("adoptions", None)
+    run_memo().pop("adoptions", None)
     st.session_state[FLASH_KEY] = ("success", tr("monitor.adopted_ok", name=safe.text(saved.name, 80)))
 
 
