@@ -566,7 +566,7 @@ def sec_signature(r: DocxReport) -> None:
             first = False
         else:
             _para(right, line.upper(), align="center", bold=True, size=13, space_after=0)
-    _para(right, t("reports.sign_here", L), align="center", italic=True, size=11, space_after=48)
+    _para(right, "", size=13, space_after=60)             # the space to sign and seal
     _para(right, iss.signer_name or "", align="center", bold=True, size=13, space_after=0)
 
 
