@@ -384,3 +384,12 @@ def test_units_and_the_assumptions_in_vietnamese(xlsx_vi, ctx):
         r = next(r for r in rows if r["Giả định"] == a.label_vi)
         assert r["Đơn vị"] == "lần"
     assert all(r["Đơn vị"] not in ("times", "pp_year", "pct_year", "workers_year") for r in rows)
+
+
+def test_about_sheet_opens_with_the_answer(xlsx_vi, ctx):
+    ws = xlsx_vi["Giới thiệu"]
+    assert ws["A3"].value == "Kết quả chính"                  # the first line under the title
+    _, verdicts = run(ctx, Scenario())
+    v = next(v for v in verdicts if v.target == "T24")
+    level = f"{v.level:.2f}".replace(".", ",")
+    assert ws["B3"].value.startswith(f"Năm 2030, tỷ lệ hộ nghèo toàn địa bàn (dự báo) là {level}%, mục tiêu không quá 1,77%")

@@ -126,6 +126,34 @@ def scenario_label(meta: ReportMeta, lang: str) -> str:
     return meta.scenario_name.strip() or t("export.current_scenario", lang)
 
 
+def headline_targets_of(plan: Any) -> list:
+    """The targets the headline answers: the poor rate in the horizon year (all households first)."""
+    tgs = [tg for tg in plan.targets if tg.indicator == "poor_rate" and tg.year == plan.horizon]
+    return sorted(tgs, key=lambda tg: (tg.group != "all", tg.number))
+
+
+def headline_lines(plan: Any, verdicts: list[Verdict], lang: str) -> list[str]:
+    """«Năm 2030, tỷ lệ hộ nghèo toàn địa bàn (dự báo) là 2,50%, mục tiêu không quá 1,77% (chỉ tiêu 24):
+    Có nguy cơ; khả năng đạt 23%.» — one sentence per headline target, numbers in the language's format."""
+    from giamngheo.i18n import fmt_pct
+    from giamngheo.report.board import status_label
+
+    L, out = lang, []
+    by_id = {v.target: v for v in verdicts}
+    for tg in headline_targets_of(plan):
+        v = by_id.get(tg.id)
+        if v is None:
+            continue
+        who = t("reports.who_all", L) if tg.group == "all" else t(f"group.{tg.group}", L)
+        chance = (t("need.chance", L, p=fmt_pct(100 * v.probability, L, 0)) if v.probability is not None
+                  else t("reports.no_chance", L))
+        level = fmt_pct(v.level, L, 2) if v.level is not None else "–"
+        out.append(t("reports.headline", L, year=v.year, who=who, basis=t(f"basis.{v.basis}", L) if v.basis else "",
+                     level=level, goal=fmt_pct(v.target_level, L, 2) if v.target_level is not None else "–",
+                     n=tg.number, status=status_label(v.status, L), chance=chance))
+    return out
+
+
 def changed_values(ctx: Context, scenario: Scenario, lang: str) -> list[tuple[str, str]]:
     """(label, "value (default d)") of every assumption the scenario moves from its default."""
     out = []

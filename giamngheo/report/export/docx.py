@@ -28,6 +28,8 @@ from giamngheo.report.export.common import (
     changed_values,
     date_words,
     generated_text,
+    headline_lines,
+    headline_targets_of,
     is_demo_data,
     key_charts,
     scenario_label,
@@ -298,28 +300,11 @@ def sec_title(r: DocxReport) -> None:
 
 
 def headline_targets(r: DocxReport) -> list:
-    """The targets the headline answers: the poor rate in the horizon year (all households first)."""
-    plan = r.ctx.plan
-    tgs = [tg for tg in plan.targets if tg.indicator == "poor_rate" and tg.year == plan.horizon]
-    return sorted(tgs, key=lambda tg: (tg.group != "all", tg.number))
+    return headline_targets_of(r.ctx.plan)
 
 
 def headline_sentences(r: DocxReport) -> list[str]:
-    """«Năm 2030, tỷ lệ hộ nghèo toàn địa bàn dự báo 2,50%, mục tiêu ≤ 1,77% (chỉ tiêu 24): Có nguy
-    cơ; khả năng đạt 23%.» — one sentence per headline target, numbers in the language's format."""
-    L, out = r.lang, []
-    for tg in headline_targets(r):
-        v = r.by_id.get(tg.id)
-        if v is None:
-            continue
-        who = t("reports.who_all", L) if tg.group == "all" else t(f"group.{tg.group}", L)
-        chance = (t("need.chance", L, p=fmt_pct(100 * v.probability, L, 0)) if v.probability is not None
-                  else t("reports.no_chance", L))
-        level = fmt_pct(v.level, L, 2) if v.level is not None else "–"
-        out.append(t("reports.headline", L, year=v.year, who=who, basis=t(f"basis.{v.basis}", L) if v.basis else "",
-                     level=level, goal=fmt_pct(v.target_level, L, 2) if v.target_level is not None else "–",
-                     n=tg.number, status=board_mod.status_label(v.status, L), chance=chance))
-    return out
+    return headline_lines(r.ctx.plan, r.verdicts, r.lang)
 
 
 def sec_answer(r: DocxReport) -> None:

@@ -26,6 +26,7 @@ from giamngheo.report.export.common import (
     _source_ids,
     _unit,
     changed_values,
+    headline_lines,
     is_demo_data,
     method_label,
     scenario_label,
@@ -265,7 +266,7 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
             sh.ws.cell(row=n, column=5).hyperlink = str(s["url"])
     sh.finish()
 
-    _about_sheet(ws_about, ctx, scenario, L, meta, rows, names, issuer)
+    _about_sheet(ws_about, ctx, scenario, L, meta, rows, names, issuer, verdicts)
     wb.move_sheet(ws_about, offset=-(len(wb.sheetnames) - 1))
     buf = io.BytesIO()
     wb.save(buf)
@@ -273,11 +274,12 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
 
 
 def _about_sheet(ws: Any, ctx: Context, scenario: Scenario, L: str, meta: ReportMeta, rows: list,
-                 names: list[str], issuer: Issuer | None = None) -> None:
+                 names: list[str], issuer: Issuer | None = None, verdicts: list[Verdict] | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
     plan = ctx.plan
     issuer = issuer or load_issuer()
+    verdicts = verdicts or []
     s = board_mod.summary(rows)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
@@ -285,7 +287,8 @@ def _about_sheet(ws: Any, ctx: Context, scenario: Scenario, L: str, meta: Report
     put(ws, 1, 1, t("export.about_title", L)).font = Font(bold=True, size=14)
     if is_demo_data(ctx):
         put(ws, 1, 2, t("data.demo_banner", L)).font = Font(bold=True, size=14, color="B3261E")
-    lines: list[tuple[str, Any]] = [
+    lines: list[tuple[str, Any]] = [(t("reports.h_answer", L), line) for line in headline_lines(plan, verdicts, L)]
+    lines += [
         (t("reports.about_body", L), issuer.get("body", L)),
         (t("export.about_plan", L), field(plan, "title", L)),
         (t("export.about_issuer", L), issuer.get("plan_issuer", L) or field(plan, "issuer", L)),
