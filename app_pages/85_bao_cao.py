@@ -10,7 +10,7 @@ from giamngheo.report import issuer as issuer_mod
 from giamngheo.report.board import board, summary
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.store import StoreError
-from giamngheo.ui import auth, safe, tables
+from giamngheo.ui import agreed, auth, safe, tables
 from giamngheo.ui.session import context, lang, mc_results, scenario, sd_overrides, store, tr
 
 ctx = context()
@@ -68,7 +68,8 @@ b1.download_button(tr("report.download_xlsx"), data=lambda: export.workbook_byte
                    file_name=export.file_name(ctx.plan, "xlsx", stamp, L), mime=export.XLSX_MIME, key="dl_xlsx",
                    on_click="ignore", icon=":material/table_chart:", type="primary")
 b2.download_button(tr("report.download_docx"),
-                   data=lambda: export.docx_bytes(ctx, sc, L, meta, proj, verdicts, kind=kind, issuer=iss),
+                   data=lambda: export.docx_bytes(ctx, sc, L, meta, proj, verdicts, kind=kind, issuer=iss,
+                                                  follow_up=agreed.measurement()),   # the adopted path, if any
                    file_name=export.file_name(ctx.plan, "docx", stamp, L, report=kind), mime=export.DOCX_MIME,
                    key="dl_docx", on_click="ignore", icon=":material/description:", type="primary")
 b2.caption(tr("report.docx_slow"))

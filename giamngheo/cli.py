@@ -240,6 +240,24 @@ def _report_issuer(path: str | None):
         return issuer_mod.load_issuer()
 
 
+def _follow_up(ctx: Any):
+    """The adopted path in force for the plan (the app's store, when it exists; never created here),
+    measured on the data given; None without one."""
+    import os
+
+    from giamngheo.monitor import measure
+    from giamngheo.store import Store, StoreError, resolve_url
+    from giamngheo.store.engine import DB_FILE, ENV_URL, data_dir
+    if not os.environ.get(ENV_URL) and not (data_dir() / DB_FILE).is_file():
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+    try:
+        a = Store(resolve_url(), migrate=False).current_adoption(ctx.plan.id)
+    except (StoreError, SQLAlchemyError):      # no store, or one from before adoptions were kept
+        return None
+    return measure(a, ctx.obs, ctx.indicators, ctx.plan) if a is not None else None
+
+
 def cmd_report(args: argparse.Namespace) -> str:
     """The same file as the Reports page: the scenario's Monte Carlo (probabilities), the issuer settings,
     the date in Việt Nam; written next to its final name, then moved into place."""
@@ -262,7 +280,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     meta = export.ReportMeta(scenario_name=scenario.name, author=args.author)
     if args.format == "docx":
         data = export.docx_bytes(ctx, scenario, args.lang, meta, mc.projection, mc.verdicts, kind=args.kind,
-                                 issuer=issuer)
+                                 issuer=issuer, follow_up=_follow_up(ctx))
     else:
         data = export.workbook_bytes(ctx, scenario, args.lang, meta, mc.projection, mc.verdicts, issuer=issuer)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".report-", suffix=out.suffix)

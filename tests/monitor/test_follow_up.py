@@ -50,3 +50,39 @@ def test_english_and_the_compact_table():
     for r in f.readings.rows:
         years[(r[0], r[1])].append(r[2])
     assert years[("Poor-household rate", "All households")] == ["2027", "2030"]
+
+
+def test_the_word_report_has_the_follow_up_as_a_numbered_part():
+    import re
+
+    from giamngheo.model.engine import make_context
+    from giamngheo.model.uncertainty import monte_carlo
+    from giamngheo.report import export
+    obs = make_obs()
+    p = agreed_path(load_plan(), obs, Scenario.of("", {"jobs": 3500}), 2026, draws=100)
+    a27 = p.get("poor_rate").values[2027]
+    later = make_obs([("poor_rate", "all", 2027, round(a27 - 1, 6))])
+    ctx = make_context(load_plan(), later)
+    mc = monte_carlo(ctx, Scenario(), n=100)
+    m = measure(adopt(p, "Lộ trình 2027–2030", "A", "Nghị quyết 12-NQ/ĐU", date="2026-12-20"), later,
+                ctx.indicators, ctx.plan)
+
+    def heads(data):
+        d = docx.Document(io.BytesIO(data))
+        return d, [x.text for x in d.paragraphs if re.match(r"^[IVX]+\. ", x.text)]
+
+    for kind, before in (("review", "I. KẾT QUẢ CHÍNH"), ("final", None)):
+        data = export.docx_bytes(ctx, Scenario(), "vi", export.ReportMeta(), mc.projection, mc.verdicts,
+                                 with_charts=False, kind=kind, follow_up=m)
+        d, hs = heads(data)
+        i = hs.index(next(h for h in hs if h.endswith("KẾT QUẢ THỰC HIỆN SO VỚI LỘ TRÌNH ĐÃ THỐNG NHẤT")))
+        if before:
+            assert hs[i - 1] == before
+        text = "\n".join(x.text for x in d.paragraphs)
+        assert "vượt 1,00 điểm % so với lộ trình đã thống nhất «Lộ trình 2027–2030»" in text
+        assert "0,1 điểm %" in text
+        cells = {c.text for t in d.tables for r in t.rows for c in r.cells}
+        assert "Vượt lộ trình" in cells and "−1,00 điểm %" in cells
+        _, without = heads(export.docx_bytes(ctx, Scenario(), "vi", export.ReportMeta(), mc.projection, mc.verdicts,
+                                             with_charts=False, kind=kind))
+        assert not [h for h in without if "LỘ TRÌNH" in h] and len(without) == len(hs) - 1

@@ -13,9 +13,10 @@ import pytest
 from tests.monitor.monitor_data import ROOT, write_csv
 
 
-def cli(*args):
+def cli(*args, env=None):
     e = dict(os.environ)
     e.pop("GIAMNGHEO_DATA", None)
+    e.update(env or {})
     return subprocess.run([sys.executable, "-m", "giamngheo", *map(str, args)], cwd=ROOT, env=e,
                           capture_output=True, text=True, timeout=180)
 
@@ -97,3 +98,32 @@ def test_monitor_bad_input_is_one_line_exit_2(tmp_path, scenario):
                     'area = "labour"\ntext_vi = "t"\ntext_en = "t"\nindicator = "certified_labour_rate"\ngroup = "all"\n'
                     'kind = "level"\nop = "at_least"\nvalue = 37.0\nyear = 2030\n', encoding="utf-8")
     assert "plan" in fails_cleanly("monitor", "--scenario", scenario, "--as-of", 2024, "--plan", plan)
+
+
+def test_the_report_command_writes_the_follow_up_of_the_adoption_in_force(tmp_path):
+    """python -m giamngheo report: the app's store holds an adopted path, so the Word report has its part."""
+    import docx
+
+    from giamngheo.data.observations import load_observations
+    from giamngheo.monitor import adopt, agreed_path
+    from giamngheo.plan.targets import load_plan
+    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.store import Store
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    s = Store(f"sqlite:///{data_dir / 'giamngheo.db'}")
+    s.add_adoption(adopt(agreed_path(load_plan(), load_observations(dataset="default"), Scenario(), 2024, draws=0),
+                         "Lộ trình thử", "A", "NQ 1", date="2026-12-20"))
+    s.dispose()
+    out = tmp_path / "r.docx"
+    r = cli("report", "--format", "docx", "--out", out, env={"GIAMNGHEO_DATA_DIR": str(data_dir)})
+    assert r.returncode == 0, r.stderr
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "KẾT QUẢ THỰC HIỆN SO VỚI LỘ TRÌNH ĐÃ THỐNG NHẤT" in text and "«Lộ trình thử»" in text
+    # without a store, no such part (and nothing is created)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli("report", "--format", "docx", "--out", tmp_path / "r2.docx", env={"GIAMNGHEO_DATA_DIR": str(empty)})
+    assert r.returncode == 0, r.stderr
+    assert "LỘ TRÌNH ĐÃ THỐNG NHẤT" not in "\n".join(p.text for p in docx.Document(str(tmp_path / "r2.docx")).paragraphs)
+    assert list(empty.iterdir()) == []

@@ -230,6 +230,7 @@ class DocxReport:
     png: Callable[[Any], bytes] | None = None
     n_heading: int = 0
     n_figure: int = 0
+    follow_up: Any = None          # the adopted path measured (giamngheo.monitor.Measurement), if there is one
 
     def heading(self, key: str, **kw: Any) -> Any:
         """A numbered part heading ("I. …", "II. …"): numbered in the order the sections write them."""
@@ -555,21 +556,48 @@ def sec_signature(r: DocxReport) -> None:
     _para(right, iss.signer_name or "", align="center", bold=True, size=13, space_after=0)
 
 
+def sec_follow_up(r: DocxReport) -> None:
+    """Results against the agreed path (giamngheo.report.follow_up): what was adopted, where the latest
+    year stands in one sentence, the targets' agreed and actual values, each lever's commitment and
+    what was done, the communes' part of the fall, the tolerance. Nothing when no path is adopted."""
+    if r.follow_up is None:
+        return
+    from giamngheo.report.follow_up import follow_up
+    L = r.lang
+    f = follow_up(r.follow_up, L, r.ctx.indicators)
+    r.heading("monitor.title")
+    r.text(f.adopted)
+    r.text(f.sentence, bold=True)
+    for c in f.changes:
+        r.text(c, italic=True)
+    for key, tbl, widths in (("monitor.h_readings", f.readings, [3.4, 1.9, 1.1, 2.2, 1.8, 1.6, 2.0, 2.0]),
+                             ("monitor.h_levers", f.levers, [3.8, 2.4, 1.3, 1.1, 2.2, 2.8, 2.4]),
+                             ("monitor.h_communes", f.communes, [3.0, 1.2, 2.4, 3.2, 2.6, 3.6])):
+        if tbl is None or not tbl.rows:
+            continue
+        _para(r.doc, t(key, L), bold=True, space_after=2, keep=True)
+        _table(r.doc, tbl.header, tbl.rows, widths, size=9.5)
+        _para(r.doc, "", space_after=2)
+    _para(r.doc, f.tolerance, italic=True, size=10, align="justify", space_after=8)
+
+
 SECTIONS: dict[str, list[Callable[[DocxReport], None]]] = {
-    "review": [sec_header, sec_title, sec_answer, sec_areas, sec_charts, sec_assumptions, sec_sources, sec_signature],
+    "review": [sec_header, sec_title, sec_answer, sec_follow_up, sec_areas, sec_charts, sec_assumptions, sec_sources,
+               sec_signature],
     "final": [sec_header, sec_title, sec_answer, sec_period_targets, sec_period_achieved, sec_horizon_targets,
-              sec_charts, sec_assumptions, sec_sources, sec_signature],
+              sec_follow_up, sec_charts, sec_assumptions, sec_sources, sec_signature],
 }
 
 
 def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | None = None,
                proj: Projection | None = None, verdicts: list[Verdict] | None = None, with_charts: bool = True,
                png: Callable[[Any], bytes] | None = None, *, kind: str = "review", issuer: Issuer | None = None,
-               sections: Sequence[Callable[[DocxReport], None]] | None = None) -> bytes:
+               sections: Sequence[Callable[[DocxReport], None]] | None = None, follow_up: Any = None) -> bytes:
     """The Word report of a scenario: ``kind`` "review" (progress on every target) or "final" (the
     2021–2025 final review, then the 2030 targets). ``issuer``: who issues it (default: the settings
     file). ``png`` turns a chart into PNG bytes (default: vl-convert). ``sections``: the parts, in
-    order (default :data:`SECTIONS` of the kind)."""
+    order (default :data:`SECTIONS` of the kind). ``follow_up``: the adopted path measured
+    (``giamngheo.monitor.measure``), written as its own part; None: no such part."""
     from docx import Document
     from docx.shared import Cm
 
@@ -595,7 +623,7 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
 
     report = DocxReport(doc=doc, ctx=ctx, scenario=scenario, lang=L, meta=meta, proj=proj, verdicts=verdicts,
                         rows=rows, summary=board_mod.summary(rows), issuer=issuer, kind=kind,
-                        with_charts=with_charts, png=png)
+                        with_charts=with_charts, png=png, follow_up=follow_up)
     for section in (sections if sections is not None else SECTIONS[kind]):
         section(report)
     buf = io.BytesIO()
