@@ -539,7 +539,7 @@ def sec_signature(r: DocxReport) -> None:
     _widths(table, [8.0, 8.0])
     left, right = table.rows[0].cells
     p = _cell_text(left, t("reports.recipients", L), bold=True, italic=True, size=12)
-    p.runs[0].underline = True
+    p.runs[0].underline = iss.kind == "party"       # 36-HD/VPTW underlines it; 30/2020/NĐ-CP does not
     items = list(iss.get("recipients", L))
     for i, x in enumerate(items):
         _para(left, f"- {x}" + ("." if i == len(items) - 1 else ","), size=11, space_after=0)
