@@ -33,7 +33,7 @@ else:
     if a.note:
         st.caption(tr("monitor.note") + " " + safe.text(a.note, 600))
     st.caption(tr("monitor.basis", model=safe.text(a.path.basis.model_version), digest=a.path.basis.data_digest,
-                  when=fmt_time(a.recorded_at, L) if a.recorded_at else "–",
+                  when=fmt_time(a.recorded_at, L) if a.recorded_at else "–", by=safe.text(a.recorded_by or "–", 80),
                   version=f"v{a.path.basis.data_version}" if a.path.basis.data_version else tr("monitor.embedded")))
     for c in m.changes:
         st.caption("⚠️ " + tr(f"monitor.change.{c}"))

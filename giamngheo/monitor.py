@@ -129,7 +129,7 @@ class Adoption:
     path: AgreedPath
     id: int | None = None          # the store's id
     recorded_at: str = ""          # when it was stored
-    superseded_by: int | None = None
+    recorded_by: str = ""          # the editor who stored it (the store sets it)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -148,7 +148,7 @@ class Adoption:
         commits = tuple(Commitment(**c) for c in p["commitments"])
         path = AgreedPath(b, {k: float(v) for k, v in p["values"].items()}, series, commits)
         return Adoption(d["name"], d["date"], d["who"], d["meeting_ref"], d["note"], path, d.get("id"),
-                        d.get("recorded_at", ""), d.get("superseded_by"))
+                        d.get("recorded_at", ""), d.get("recorded_by", ""))
 
 
 def _years(d: Mapping[Any, Any]) -> dict[int, float]:

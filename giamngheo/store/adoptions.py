@@ -25,7 +25,7 @@ class AdoptionsMixin:
     def _adoption(r: Any):
         from giamngheo.monitor import Adoption
         d = json.loads(r.path_json)
-        d.update(id=r.id, recorded_at=r.recorded_at)
+        d.update(id=r.id, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
         return Adoption.from_dict(d)
 
     def add_adoption(self, adoption: Any, *, recorded_by: str = ""):
@@ -41,7 +41,7 @@ class AdoptionsMixin:
         if not b.plan_id:
             raise BadInput("plan_id", "empty")
         d = adoption.to_dict()
-        d.update(name=name, who=who, meeting_ref=ref, note=note, id=None, recorded_at="")
+        d.update(name=name, who=who, meeting_ref=ref, note=note, id=None, recorded_at="", recorded_by=by)
         with self._write() as conn:
             now = now_iso()
             res = conn.execute(insert(adoptions).values(

@@ -49,7 +49,7 @@ def test_an_adoption_survives_a_restart_and_a_later_one_keeps_the_history(url, p
     s = Store(url)
     first = s.add_adoption(adopt(path, "Lộ trình 2027–2030", "Nguyễn Văn A", "NQ 12-NQ/ĐU", "lần 1",
                                  date="2026-12-20"), recorded_by="editor")
-    assert first.id is not None and first.recorded_at
+    assert first.id is not None and first.recorded_at and first.recorded_by == "editor"
     s.dispose()
     s = Store(url)                                           # a restart: a new engine on the same database
     back = s.current_adoption(path.basis.plan_id)
