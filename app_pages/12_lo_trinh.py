@@ -49,7 +49,8 @@ else:
             colours = [agreed.COLOURS.get(s) for s in tbl.status]
             styled = df.style.apply(lambda _: [f"background-color:{c[0]};color:{c[1]}" if c else "" for c in colours],
                                     subset=[col], axis=0)
-        config = {tr("monitor.col.status"): st.column_config.TextColumn(width="medium")}
+        config = {tr("monitor.col.status"): st.column_config.TextColumn(width=150),
+                  tr("monitor.col.lever"): st.column_config.TextColumn(width=250)}
         st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config=config)
 
     st.subheader(tr("monitor.h_readings"))

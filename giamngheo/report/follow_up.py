@@ -116,7 +116,7 @@ def readings_table(m: Measurement, lang: str, indicators: dict[str, Indicator] |
 def levers_table(m: Measurement, lang: str, indicators: dict[str, Indicator] | None = None) -> Table:
     """Every lever's commitment; for a lever a reported figure measures, the latest year done against it."""
     indicators = indicators or load_indicators()
-    head = [t(f"monitor.col.{c}", lang) for c in ("lever", "committed", "default", "year", "status", "done", "gap")]
+    head = [t(f"monitor.col.{c}", lang) for c in ("lever", "committed", "default", "status", "done", "gap")]
     out = Table(head, [])
     for c in m.path.commitments:
         unit = t(f"unit.{c.unit}", lang) if _has(f"unit.{c.unit}") else c.unit
@@ -126,10 +126,11 @@ def levers_table(m: Measurement, lang: str, indicators: dict[str, Indicator] | N
         last = max(done, key=lambda r: r.year) if done else (got[0] if got else None)
         ind = indicators.get(c.indicator or "")
         if last is None or ind is None:
-            row = ["", "", t("monitor.no_figure", lang), ""]
+            row = ["", t("monitor.no_figure", lang), ""]
             status = ""
         else:
-            row = [str(last.year), t(f"monitor.status.{last.status}", lang), value_text(ind, last.done, lang),
+            done_text = f"{last.year}: {value_text(ind, last.done, lang)}" if last.done is not None else str(last.year)
+            row = [t(f"monitor.status.{last.status}", lang), done_text,
                    gap_text(ind, last.gap, lang, signed=True) if last.gap is not None else ""]
             status = last.status
         out.rows.append([c.label(lang), f"{fmt_num(c.value, lang, dec)} {unit}", f"{fmt_num(c.default, lang, dec)}",

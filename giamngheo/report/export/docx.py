@@ -571,7 +571,7 @@ def sec_follow_up(r: DocxReport) -> None:
     for c in f.changes:
         r.text(c, italic=True)
     for key, tbl, widths in (("monitor.h_readings", f.readings, [3.4, 1.9, 1.1, 2.2, 1.8, 1.6, 2.0, 2.0]),
-                             ("monitor.h_levers", f.levers, [3.8, 2.4, 1.3, 1.1, 2.2, 2.8, 2.4]),
+                             ("monitor.h_levers", f.levers, [4.0, 2.6, 1.4, 2.4, 3.2, 2.4]),
                              ("monitor.h_communes", f.communes, [3.0, 1.2, 2.4, 3.2, 2.6, 3.6])):
         if tbl is None or not tbl.rows:
             continue
