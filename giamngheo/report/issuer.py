@@ -160,3 +160,17 @@ def with_kind(issuer: Issuer, kind: str) -> Issuer:
     if kind not in KINDS:
         raise IssuerError("kind", "bad_kind", kind)
     return replace(issuer, kind=kind)
+
+
+def plan_issuer(issuer: Issuer, plan: Any, lang: str) -> str:
+    """How the plan itself is named as issued: the settings' wording; a settings file without one takes
+    the default file's (the former district, as it was on the plan's date); else the plan's own issuer."""
+    own = issuer.get("plan_issuer", lang)
+    if own:
+        return own
+    try:
+        default = load_issuer().get("plan_issuer", lang)
+    except (OSError, IssuerError, ValueError):
+        default = ""
+    from giamngheo.i18n import field as data_field
+    return default or data_field(plan, "issuer", lang)

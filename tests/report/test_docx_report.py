@@ -117,6 +117,8 @@ def test_state_header_by_decree_30(ctx, mc):
     assert "Số: 125/BC-SNNMT" in head
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head and "Độc lập - Tự do - Hạnh phúc" in head
     assert "ĐẢNG CỘNG SẢN" not in text_of(d)
+    # a settings file that does not say how the plan is named: still as issued by the former district
+    assert "Huyện ủy Trà Cú (huyện Trà Cú, tỉnh Trà Vinh trước ngày 01/7/2025)" in text_of(d)
     sec = d.sections[0]
     # Nghị định 30/2020: centred in the top margin, not on the first page
     assert has_page_field(sec.header) and sec.different_first_page_header_footer

@@ -36,6 +36,7 @@ from giamngheo.report.export.common import (
     unit_label,
 )
 from giamngheo.report.issuer import Issuer, load_issuer
+from giamngheo.report.issuer import plan_issuer as plan_issuer_of
 from giamngheo.report.needs import need_line
 from giamngheo.scenario.assumptions import Scenario
 
@@ -261,7 +262,8 @@ def sec_header(r: DocxReport) -> None:
     L, iss = r.lang, r.issuer
     head = r.doc.add_table(rows=1, cols=2)
     _no_borders(head)
-    _widths(head, [7.0, 9.0])
+    # the Quốc hiệu (12 pt bold) needs a 10 cm column to stay on one line
+    _widths(head, [7.0, 9.0] if iss.kind == "party" else [6.0, 10.0])
     left, right = head.rows[0].cells
     above = iss.get("above", L)
     if above:
@@ -290,7 +292,7 @@ def sec_title(r: DocxReport) -> None:
     L, plan = r.lang, r.ctx.plan
     _para(r.doc, t("export.doc_title", L).upper(), align="center", bold=True, size=14, space_after=2)
     key = "reports.subtitle_final" if r.kind == "final" else "reports.subtitle_review"
-    plan_issuer = r.issuer.get("plan_issuer", L) or field(plan, "issuer", L)
+    plan_issuer = plan_issuer_of(r.issuer, plan, L)
     _para(r.doc, t(key, L, plan=field(plan, "title", L), issuer=plan_issuer, a=plan.period[0], b=plan.period[1],
                    h=plan.horizon), align="center", bold=True, size=13, space_after=2)
     _para(r.doc, "―" * 10, align="center", size=10, space_after=2)
@@ -526,14 +528,15 @@ def sec_sources(r: DocxReport) -> None:
     _run(p, t("export.not_official", L), bold=True, italic=True, size=12)
     if r.meta.author:
         _para(doc, f"{t('export.about_author', L)}: {r.meta.author}", size=12)
-    _para(doc, t("export.generated_line", L, date=generated_text(r.meta.generated, L)), italic=True, size=11)
+    _para(doc, t("export.generated_line", L, date=generated_text(r.meta.generated, L)), italic=True, size=11,
+          keep=True)                                       # the last lines stay with the signature
 
 
 def sec_signature(r: DocxReport) -> None:
     """Nơi nhận on the left, the signature block on the right (the signer's authority, title, a space
     to sign, the name)."""
     L, iss = r.lang, r.issuer
-    _para(r.doc, "", space_after=6)
+    _para(r.doc, "", space_after=6, keep=True)
     table = r.doc.add_table(rows=1, cols=2)
     _no_borders(table)
     _widths(table, [8.0, 8.0])

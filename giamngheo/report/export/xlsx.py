@@ -35,7 +35,7 @@ from giamngheo.report.export.common import (
     starts_formula,
     unit_label,
 )
-from giamngheo.report.issuer import Issuer, load_issuer
+from giamngheo.report.issuer import Issuer, load_issuer, plan_issuer
 from giamngheo.scenario.assumptions import Scenario
 
 SHEETS = ("about", "verdicts", "projection_long", "projection_wide", "assumptions", "observations", "sources")
@@ -291,7 +291,7 @@ def _about_sheet(ws: Any, ctx: Context, scenario: Scenario, L: str, meta: Report
     lines += [
         (t("reports.about_body", L), issuer.get("body", L)),
         (t("export.about_plan", L), field(plan, "title", L)),
-        (t("export.about_issuer", L), issuer.get("plan_issuer", L) or field(plan, "issuer", L)),
+        (t("export.about_issuer", L), plan_issuer(issuer, plan, L)),
         (t("export.about_implements", L), field(plan, "implements", L)),
         (t("export.about_locality", L), field(plan, "locality", L)),
         (t("export.about_period", L), t("export.period_text", L, a=plan.period[0], b=plan.period[1], h=plan.horizon)),
