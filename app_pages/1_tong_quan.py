@@ -11,10 +11,24 @@ from giamngheo.ui.main_chart import OVERVIEW_CHART_HEIGHT, main_chart_slot
 from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
 from giamngheo.ui.sidebar import notices
 
-headline.ensure_css("""<style>
+# The headline levers in a grid beside the chart, as many columns as fit (2 on a 1024 px laptop, 3 at 1366 px,
+# 4 at 1920 px): all of them, however many the registry's headline section holds, in the first screen with
+# the headline and the chart.
+headline.ensure_css()
+# the page's own rules in an element of their own (a second <style> on the line where the first ends would be
+# read as Markdown)
+st.markdown("""<style>
 [data-testid='stMainBlockContainer'] {padding-top:3.9rem;}   /* clear of the top navigation (3.75rem) */
 [data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
-</style>""")
+.st-key-gn_overview_levers {display:grid !important; grid-template-columns:repeat(auto-fill, minmax(12.5rem, 1fr));
+  column-gap:1rem; row-gap:.35rem; align-items:start;}
+.st-key-gn_overview_levers [data-testid='stSlider'] label p {font-size:.9rem; line-height:1.2;}
+.st-key-gn_overview_levers .gn-lever-note {font-size:.78rem;}
+.st-key-gn_overview_levers [class*='st-key-gn_lever_'] > div > [data-testid='stHorizontalBlock'],
+.st-key-gn_overview_levers [class*='st-key-gn_lever_'] [data-testid='stLayoutWrapper'] > div {flex-wrap:nowrap;}
+.st-key-gn_overview_levers [data-testid='stTextInput'] {width:5.2rem !important; min-width:5.2rem; flex:0 0 auto;}
+.st-key-gn_overview_levers [data-testid='stSlider'] [data-testid='stWidgetLabel'] {width:calc(100% + 5.7rem); max-width:none;}
+</style>""", unsafe_allow_html=True)
 st.title(tr("overview.title"))
 
 
@@ -33,13 +47,13 @@ def answer() -> None:
     st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
     agreed.sentence_line(link=True)   # where the latest year stands against the adopted path (none adopted: nothing)
 
-    left, right = st.columns([1.1, 1], gap="medium")
+    left, right = st.columns([1, 1.45], gap="medium")
     with left:
         st.markdown(f"**{tr('screen.chart_title')}**")
         main_chart_slot(mc, height=OVERVIEW_CHART_HEIGHT)
     with right:
         st.markdown(f"**{tr('screen.levers')}**")
-        levers.render_levers(levers.headline_ids())
+        levers.render_levers(levers.headline_ids(), st.container(key="gn_overview_levers", gap=None))
     for text in notices():
         st.warning(text, icon="⚠️")
     # one "needed" figure per 2030 poverty target, the same as on every page; and where the 2026 base comes

@@ -104,7 +104,7 @@ def test_headline_chart_and_levers_are_in_the_first_screen_at_1366(browser, serv
     ctx, page = open_at(browser, server, "/", (1366, 768), lang)
     try:
         no_error(page)
-        for sel in [".gn-heads", "[data-testid='stVegaLiteChart']"] + [f".st-key-gn_lever_{a}" for a in HEADLINE]:
+        for sel in [".gn-heads", "[data-testid='stVegaLiteChart']"] + [f".st-key-gn_lever_{a}" for a in headline_ids()]:
             b = box_of(page, sel)
             assert b["y"] >= 0 and b["y"] + b["height"] <= 768, (sel, b)
             assert b["x"] >= 0 and b["x"] + b["width"] <= 1366, (sel, b)
@@ -121,6 +121,45 @@ def test_headline_chart_and_levers_are_in_the_first_screen_at_1366(browser, serv
         pace = default_context().registry["poor_fall"].default              # calibrated on the record
         expect()(number_box(page, "poor_fall")).to_have_value(fmt_num(pace, lang, 2))
         shot(page, f"screen-overview-1366x768-{lang}")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_headline_chart_and_levers_are_in_the_first_screen_at_1024(browser, server, lang):
+    """A small laptop: the headline, the chart and every headline lever the registry names (slider and number
+    box) inside 1024×768, with the sidebar open."""
+    ctx, page = open_at(browser, server, "/", (1024, 768), lang)
+    try:
+        no_error(page)
+        assert page.get_by_test_id("stSidebar").bounding_box()["width"] <= 250        # 15rem, not 300 px
+        ids = headline_ids()
+        for sel in [".gn-heads", "[data-testid='stVegaLiteChart']"] + [f".st-key-gn_lever_{a}" for a in ids]:
+            b = box_of(page, sel)
+            assert b["y"] >= 0 and b["y"] + b["height"] <= 768, (sel, b)
+            assert b["x"] >= 0 and b["x"] + b["width"] <= 1024, (sel, b)
+        for aid in ids:
+            nb = number_box(page, aid).bounding_box()
+            assert nb["y"] + nb["height"] <= 768 and nb["x"] + nb["width"] <= 1024, (aid, nb)
+        shot(page, f"screen-overview-first-1024x768-{lang}")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_in_the_overview_runs_past_1366(browser, server, lang):
+    """Every element of the overview's main area (the verdict tables included) ends inside a 1366 px screen."""
+    ctx, page = open_at(browser, server, "/", (1366, 768), lang)
+    try:
+        no_error(page)
+        past = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]'); const out = [];
+            for (const e of m.querySelectorAll('*')) { const r = e.getBoundingClientRect();
+              if (r.width > 0 && r.right > window.innerWidth + 0.5)
+                out.push([e.tagName, String(e.className).slice(0, 40), Math.round(r.right)]); }
+            return out; }""")
+        assert not past, past[:10]
+        _, _, width = main_scroll(page)
+        assert width <= 1366
     finally:
         ctx.close()
 
