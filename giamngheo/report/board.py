@@ -67,7 +67,11 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
         ind = indicators[tg.indicator]
         latest = "–"
         if v.last_actual_year is not None:
-            latest = f"{fmt_value(ind, v.last_actual_value, lang)} ({v.last_actual_year})"
+            if ind.kind == "flag" and v.last_actual_value is not None and v.last_actual_value >= 0.5:
+                # a recognition: the year it came, in the words the verdict cell uses ("công nhận năm 2023")
+                latest = t("board.flag_latest", lang, y=v.last_actual_year)
+            else:
+                latest = f"{fmt_value(ind, v.last_actual_value, lang)} ({v.last_actual_year})"
         rows.append(BoardRow(
             target=tg.id, number=tg.number, area=tg.area, text=field(tg, "text", lang),
             reading=field(tg, "reading", lang), indicator_name=field(ind, "name", lang) + (

@@ -294,7 +294,7 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
                                                   range=[[1, 0], [6, 4]]),
-                                  legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#444",
+                                  legend=alt.Legend(orient="top", columns=1, symbolType="stroke", symbolStrokeColor="#444",
                                                     symbolStrokeWidth=2.5, symbolSize=400) if dash_legend else None),
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
@@ -326,10 +326,14 @@ def plot_height(height: int) -> int:
 
 
 def _break_layers(x: alt.X) -> list[alt.Chart]:
-    """The poverty-standard break: a dotted rule and its label (dataset ``brk``)."""
+    """The poverty-standard break: a dotted rule and its label "… →" (dataset ``brk``)."""
     return [alt.Chart(_data("brk")).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x=x),
-            alt.Chart(_data("brk")).mark_text(align="left", dx=4, dy=2, color="#555", baseline="top", y=0,
-                                              fontWeight="bold").encode(x=x, text="text:N")]
+            # the label ends at the rule, pointing into the new standard's years (on a narrow plot the few
+            # years after the break leave no room for it on their side), at the foot of the plot, below the
+            # rates (at its top it ran into the first year's high rate)
+            alt.Chart(_data("brk")).transform_calculate(label="datum.text + ' →'").mark_text(
+                align="right", dx=-3, dy=-3, color="#555", baseline="bottom", y="height", fontWeight="bold").encode(
+                x=x, text="label:N")]
 
 
 def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),

@@ -20,12 +20,13 @@ h4.gn-board-h {font-size:1.25rem; font-weight:600; padding:.6rem 0 .3rem 0; marg
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
 .gn-board td.num {white-space:nowrap; text-align:right;}
+.gn-board td.val {text-align:right;}
 .gn-board td.text {min-width:12em; width:36%;}
 .gn-board td.verdict {min-width:7.5em;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-mark {color:#8a4500; font-weight:700; cursor:help;}
 .gn-sub {color:#555; font-size:.85em;}
-.gn-chance {color:#222; font-size:.85em; font-weight:600; white-space:nowrap;}
+.gn-chance {color:#222; font-size:.85em; font-weight:600;}
 </style>
 """
 
@@ -70,13 +71,16 @@ def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool 
     for r in rows:
         cells = [f'<td class="num">{r.number}</td>',
                  f'<td class="text" title="{escape(r.reading)}">{escape(r.text)}<div class="gn-sub">{escape(r.indicator_name)}</div></td>',
-                 f'<td class="num">{escape(r.latest)}{mark(r)}</td>', f"<td>{escape(r.goal)}</td>"]
+                 f'<td class="val">{escape(r.latest)}{mark(r)}</td>', f"<td>{escape(r.goal)}</td>"]
         for key, _ in cols:
             if r.column != key:
                 cells.append("<td></td>")
                 continue
             basis = tr(f"basis.{r.basis}") if r.basis and f"basis.{r.basis}" in catalogue() else (r.basis or "")
-            sub = "" if compact else f'<div class="gn-sub">{escape(r.result)} · {escape(basis)}</div>'
+            # one format: what was measured or projected, and on what basis; a part that is not there is left
+            # out (never a lone "–" or a stray " · ")
+            sub_text = " · ".join(x for x in (r.result, basis) if x and x.strip() not in ("–", "-"))
+            sub = "" if compact or not sub_text else f'<div class="gn-sub">{escape(sub_text)}</div>'
             chance = chance_text(r.probability)
             if chance and r.status == "awaiting_data":       # a nowcast: an estimate, not a conclusion
                 chance += f" ({tr('cond.nowcast')})"
@@ -85,7 +89,7 @@ def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool 
             cond = f'<div class="gn-sub gn-cond">{escape(r.condition)}</div>' if r.condition and not compact else ""
             cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}{cond}</td>')
         if not compact:
-            cells.append(f'<td class="num">{escape(r.required)}</td>')
+            cells.append(f'<td class="val">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return top + "".join(out)
