@@ -190,10 +190,13 @@ class _Output(str):
     exit_code = 0
 
 
+CHECK_SECONDS = 10.0                  # the worker's hard stop (the reader refuses a bomb in < 1 s)
+CHECK_MEMORY = 320 * 1024 * 1024      # what the worker may map beyond its imports (the CLI: ≤ 500 MB in all)
+
+
 def cmd_check(args: argparse.Namespace) -> str:
     """Every problem of the file, one a line (row, column, value, reason); exit 2 when there is one.
     A file past a reading limit (a workbook built to exhaust the reader) is one problem, exit 2."""
-    from giamngheo.data.ingest import check_file
     from giamngheo.i18n import t
     from giamngheo.report.ingest_view import describe
     path = Path(args.file)
@@ -204,7 +207,11 @@ def cmd_check(args: argparse.Namespace) -> str:
         out = _Output(describe(too_large(path.name, path.stat().st_size), args.lang))
         out.exit_code = 2
         return out
-    res = check_file(path.read_bytes(), path.name, args.shape, lang=args.lang, year=args.year)
+    # the server's bounds: a worker process capped in memory and killed past its time (a workbook
+    # built to exhaust a reader gives one line and exit 2, never a traceback or gigabytes)
+    from giamngheo.data.ingest.guard import check_file_isolated
+    res = check_file_isolated(path.read_bytes(), path.name, args.shape, lang=args.lang, year=args.year,
+                              timeout=CHECK_SECONDS, headroom=CHECK_MEMORY)
     for n in res.notes:
         print(n.message(args.lang), file=sys.stderr)
     if res.problems:
@@ -310,7 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         print("error: the input is nested too deeply to read", file=sys.stderr)
         return 2
-    except (CliError, PlanError, IndicatorError, ScenarioError, ValueError, OSError) as exc:
+    except (CliError, PlanError, IndicatorError, ScenarioError, ValueError, OSError, KeyError, LookupError,
+            NotImplementedError, RuntimeError, TypeError, AttributeError) as exc:   # one line, never a traceback
         msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         if isinstance(exc, ObservationError) and exc.problems:
             msg = f"{exc.problems[0].message('en')}" + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else "")

@@ -123,3 +123,72 @@ def large_legitimate(rows: int = 100_000, dimension: bool = True) -> bytes:
         vals = ["households", "all", 2000 + r % 30, r, "households", "official", "x", ""]
         parts.append(_row(r, [cell(f"{c}{r}", v) for c, v in zip(cols, vals) if v != ""]))
     return workbook("".join(parts), f"A1:H{rows + 1}" if dimension else None)
+
+
+def _patch_zip_version(data: bytes, version: int) -> bytes:
+    """Every local and central header says this "version needed to extract" (115 = 11.5)."""
+    import struct
+    b = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 4), (b"PK\x01\x02", 6)):
+        i = b.find(sig)
+        while i >= 0:
+            struct.pack_into("<H", b, i + off, version)
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+def zip_version() -> bytes:
+    """A small review whose zip headers say it needs zip version 11.5 to extract (a few KB)."""
+    return _patch_zip_version(small_review(), 115)
+
+
+def empty_cells_row(n: int = 6_000_000) -> bytes:
+    """One row of ``n`` empty cells ``<c/>`` (24 MB of XML, a few tens of KB zipped)."""
+    return workbook(b'<row r="1">' + b"<c/>" * n + b"</row>", "A1")
+
+
+def deep_xml(depth: int = 3_500_000) -> bytes:
+    """A normal review whose sheet carries ``depth`` nested unknown elements after its data."""
+    cols = "ABCDEFGH"
+    rows = (_row(1, [cell(f"{c}1", h) for c, h in zip(cols, HEADER)])
+            + _row(2, [cell(f"{c}2", v) for c, v in zip(cols, ["Hàm Giang", 2024, 4000, 100, 30, 2, 3, 75])]))
+    data = workbook(rows, "A1:H2")
+    nest = b"<a>" * depth + b"</a>" * depth
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b"</sheetData><extLst><ext uri=\"x\">" + nest + b"</ext></extLst>")
+            z.writestr(info.filename, body)
+    return buf.getvalue()
+
+
+def many_fonts(n: int = 400_000) -> bytes:
+    """A normal review with a styles part of ``n`` fonts."""
+    data = small_review()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    styles = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{NS}">'
+              f'<fonts count="{n}">').encode() + b"<font><sz val=\"11\"/></font>" * n + b"</fonts></styleSheet>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/xl/styles.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxml'
+                                    b'formats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+                                    b"</Relationships>")
+            z.writestr(info.filename, body)
+        z.writestr("xl/styles.xml", styles)
+    return buf.getvalue()
+
+
+def many_merges(n: int = 1_999) -> bytes:
+    """``n`` merged ranges, each within the limits (A1:CV5000, 100 columns × 5,000 rows), over a
+    sheet with a cell at CV5000: every range alone is allowed, together they are 10⁹ cells."""
+    rows = _row(1, [cell("A1", "x")]) + _row(5000, [cell("CV5000", 1)])
+    return workbook(rows, "A1:CV5000", ["A1:CV5000"] * n)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from giamngheo.data.ingest import LIMITS, Limits, check_file, check_file_isolated, guard, read_table
+from giamngheo.data.ingest import LIMITS, Limits, ReadError, check_file, check_file_isolated, guard, read_table
 from giamngheo.report.ingest_view import describe
 from tests.data import hostile_files as hf
 from tests.data.test_ingest import review_rows, to_csv
@@ -220,11 +220,11 @@ def test_cli_refuses_a_file_over_the_size_limit_before_reading_it(tmp_path):
 
 def test_cli_memory_error_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path):
     from giamngheo import cli
-    from giamngheo.data import ingest
+    from giamngheo.data.ingest import guard
 
     def boom(*a, **k):
         raise MemoryError
-    monkeypatch.setattr(ingest, "check_file", boom)
+    monkeypatch.setattr(guard, "check_file_isolated", boom)
     f = tmp_path / "a.csv"
     f.write_text("a,b\n")
     assert cli.main(["check", str(f)]) == 2
@@ -316,3 +316,79 @@ def test_a_large_legitimate_csv_under_the_size_limit_is_refused_at_the_row_limit
                                lambda: check_file(data, "lon.csv", limits=Limits(seconds=600)))
     assert secs < SECONDS and peak < 100, (secs, peak)      # the file itself is 9.5 MB, its text as much again
     assert [(p.code, p.row) for p in res.problems] == [("in_limit_rows_csv", LIMITS.max_rows + 1)]
+
+
+# ----------------------------------------------------------- the CLI within the server's bounds
+
+
+def _cli_tree(path: Path) -> tuple[int, str, str, float, float]:
+    """The CLI in its own process; (exit, stdout, stderr, seconds, the peak of its resident memory
+    and its worker's together, sampled every 20 ms, in MB)."""
+    def rss(pid: int) -> int:
+        total = 0
+        for p in [pid] + [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+            try:
+                total += next(int(ln.split()[1]) for ln in open(f"/proc/{p}/status") if ln.startswith("VmRSS"))
+            except (OSError, StopIteration):
+                pass
+        return total
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "giamngheo", "check", str(path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    peak = 0
+    while proc.poll() is None and time.monotonic() - t0 < 120:
+        try:
+            peak = max(peak, rss(proc.pid))
+        except OSError:
+            pass
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err, time.monotonic() - t0, peak / 1024
+
+
+BOMBS = {
+    "zip_version": (hf.zip_version, "không đọc được tệp"),
+    "empty_cells_row": (hf.empty_cells_row, "có hơn 2000000 thành phần XML"),
+    "deep_xml": (hf.deep_xml, "lồng nhau quá 64 cấp"),
+    "many_fonts": (hf.many_fonts, "«xl/styles.xml» của tệp Excel có hơn 200000 thành phần XML"),
+    "many_merges": (hf.many_merges, "có hơn 100000 ô có dữ liệu"),
+}
+
+
+@pytest.fixture(scope="module")
+def cli_floor(tmp_path_factory):
+    """The CLI's time on a small valid review, same machine, same moment (the floor)."""
+    f = tmp_path_factory.mktemp("floor") / "ok.xlsx"
+    f.write_bytes(hf.small_review())
+    rc, out, err, secs, rss = _cli_tree(f)
+    assert rc == 0, out + err
+    return secs
+
+
+@pytest.mark.parametrize("case", sorted(BOMBS))
+def test_cli_refuses_small_bombs_within_the_servers_bounds(case, tmp_path, cli_floor):
+    """A 2 KB workbook whose zip says version 11.5 (was: a traceback, exit 1), 6 million empty cells
+    in one row (was 2.0 GB), 3.5 million nested elements (was 1.1 GB and "valid"), 400,000 fonts
+    (756 MB), 1,999 merged ranges (18 s): one line, exit 2, under 500 MB with the worker, and in
+    about the time a valid file takes."""
+    make, words = BOMBS[case]
+    f = tmp_path / f"{case}.xlsx"
+    f.write_bytes(make())
+    assert f.stat().st_size < 40_000
+    rc, out, err, secs, rss = _cli_tree(f)
+    assert rc == 2, out + err
+    assert "Traceback" not in err
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Tệp {case}.xlsx") and words in lines[0], lines
+    assert rss < 500, rss
+    assert secs < cli_floor + 10, (secs, cli_floor)
+
+
+def test_the_reader_refuses_the_bombs_in_under_a_second_each():
+    """In one process, without the worker: the counts come before any XML parser."""
+    for case, (make, _) in BOMBS.items():
+        data = make()
+        t0 = time.monotonic()
+        with pytest.raises(ReadError):
+            read_table(data, f"{case}.xlsx")
+        assert time.monotonic() - t0 < 1.5, case

@@ -49,6 +49,9 @@ class Limits:
     max_unzipped: int = 40 * 1024 * 1024       # all parts of a workbook, as declared in the zip
     max_part: int = 25 * 1024 * 1024           # one part (a sheet)
     max_shared_strings: int = 5 * 1024 * 1024  # xl/sharedStrings.xml: every text of the workbook, read at once
+    max_xml_depth: int = 64                    # elements opened in a row, none closed (a sheet nests ~5)
+    max_sheet_elements: int = 2_000_000        # XML elements of one sheet: 4 per allowed cell
+    max_part_elements: int = 200_000           # of any other part (styles, workbook, shared strings)
     seconds: float = 15.0
 
 
@@ -191,7 +194,7 @@ def read_table(data: bytes, filename: str, accept: Callable[[Table], Any] | None
         except MemoryError:
             raise ReadError(Problem(name, None, None, "", "in_limit_memory")) from None
         except (ParseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, EOFError, OSError,
-                RecursionError, zlib.error) as exc:
+                RecursionError, zlib.error, NotImplementedError, RuntimeError) as exc:
             raise ReadError(Problem(name, None, None, "", "in_unreadable")) from exc
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(Problem(name, None, None, "", "in_old_xls"))
@@ -261,7 +264,46 @@ def _zip_parts(data: bytes, budget: _Budget) -> zipfile.ZipFile:
             budget.fail("in_limit_part", value=i.filename[:60], size=_mb(i.file_size), limit=_mb(cap))
     if total > lim.max_unzipped:
         budget.fail("in_limit_unzipped", size=_mb(total), limit=_mb(lim.max_unzipped))
+    for i in infos:
+        if i.filename.lower().endswith((".xml", ".rels")):
+            _xml_bounds(zf, i, budget)
     return zf
+
+
+# an element opened right after another without anything closed in between, ``max_xml_depth`` times
+_OPEN_RUN = {}
+
+
+def _open_run(depth: int) -> re.Pattern:
+    if depth not in _OPEN_RUN:
+        _OPEN_RUN[depth] = re.compile(rb"(?:<[A-Za-z_][^<>/?!]*>\s*){%d}" % depth)
+    return _OPEN_RUN[depth]
+
+
+def _xml_bounds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> None:
+    """Before any XML parser sees a part: its number of elements and a nesting run, counted over
+    the bytes (C-speed counts, no tree): a sheet of six million empty cells, a styles part of 400,000
+    fonts or 3.5 million nested elements is refused here in well under a second."""
+    lim = budget.limits
+    is_sheet = "worksheets/" in info.filename.lower()
+    cap = lim.max_sheet_elements if is_sheet else lim.max_part_elements
+    deep = _open_run(lim.max_xml_depth)
+    opened = 0
+    tail = b""
+    with zf.open(info) as src:
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                break
+            buf = tail + chunk
+            # elements: start tags (self-closing ones included), not end tags, declarations or comments
+            opened += chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<?") - chunk.count(b"<!")
+            if opened > cap:
+                budget.fail("in_limit_xml_elements", part=info.filename[:60], limit=cap)
+            if deep.search(buf):
+                budget.fail("in_limit_xml_depth", part=info.filename[:60], limit=lim.max_xml_depth)
+            tail = buf[-8 * lim.max_xml_depth - 64:]      # a run cut by the chunk's end is seen whole next time
+            budget.check()
 
 
 _MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([^"\']{0,64})')
@@ -357,7 +399,11 @@ def _read_xlsx(data: bytes, name: str, accept: Callable[[Table], Any] | None, bu
                     budget.check()
             while grid and all(v is None for v in grid[-1]):
                 grid.pop()
-            # 4. merged values: Excel keeps a merged value in its top-left cell only (bounded above)
+            # 4. merged values: Excel keeps a merged value in its top-left cell only; the cells they
+            # fill together count as cells with a value (1,999 ranges of 100 × 5,000 would be 10⁹)
+            filled = sum((min(r2, len(grid)) - r1 + 1) * (c2 - c1 + 1) for c1, r1, c2, r2 in merged if r1 <= len(grid))
+            if cells + filled > lim.max_cells:
+                budget.fail("in_limit_cells", None, None, "", limit=lim.max_cells)
             for c1, r1, c2, r2 in merged:
                 if r1 - 1 >= len(grid):
                     continue
