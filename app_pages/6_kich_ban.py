@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import field, fmt_num
-from giamngheo.scenario.assumptions import ScenarioError, scenario_from_json_obj
+from giamngheo.scenario.assumptions import MAX_NUMBER_CHARS, JsonNumberError, ScenarioError, json_loads, scenario_from_json_obj
 from giamngheo.scenario.presets import load_presets
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken, StoreError, fmt_time
 from giamngheo.ui import auth, safe
@@ -294,7 +294,9 @@ if up is not None:
             if depth > MAX_JSON_DEPTH:
                 problem = tr("scenarios.json_too_deep", depth=MAX_JSON_DEPTH)
             else:
-                obj = json.loads(text)
+                obj = json_loads(text)
+        except JsonNumberError as exc:
+            problem = tr("scenarios.json_number_too_long", n=fmt_num(exc.n, L, 0), limit=MAX_NUMBER_CHARS)
         except RecursionError:
             problem = tr("scenarios.json_too_deep", depth=MAX_JSON_DEPTH)
         except UnicodeDecodeError:

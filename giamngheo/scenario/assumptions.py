@@ -32,4 +32,13 @@ from giamngheo.scenario.registry import (  # noqa: F401
                                      _spec,
                                      build_registry,
 )
-from giamngheo.scenario.scenario import Scenario, ScenarioError, _plain, load_scenario_file, scenario_from_json_obj  # noqa: F401
+from giamngheo.scenario.scenario import (  # noqa: F401
+    MAX_NUMBER_CHARS,
+    JsonNumberError,
+    Scenario,
+    ScenarioError,
+    _plain,
+    json_loads,
+    load_scenario_file,
+    scenario_from_json_obj,
+)

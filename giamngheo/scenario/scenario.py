@@ -69,12 +69,40 @@ def _plain(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
+MAX_NUMBER_CHARS = 40      # a lever's value is a few digits; 5,001 digits is an attack on int()
+
+
+class JsonNumberError(ValueError):
+    """A number in a scenario file written with more than ``MAX_NUMBER_CHARS`` characters."""
+
+    def __init__(self, text: str):
+        super().__init__(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+        self.n = len(text)
+
+
+def _number(convert):
+    def parse(text: str):
+        if len(text) > MAX_NUMBER_CHARS:
+            raise JsonNumberError(text)
+        return convert(text)
+    return parse
+
+
+def json_loads(text: str):
+    """``json.loads`` for a scenario file from outside: a number longer than ``MAX_NUMBER_CHARS``
+    raises :class:`JsonNumberError` before Python converts it (``int()`` of 5,001 digits raises a
+    bare ValueError, and a long one costs time)."""
+    return json.loads(text, parse_int=_number(int), parse_float=_number(float))
+
+
 def load_scenario_file(path: Path | str, registry: Registry) -> Scenario:
     """Read a scenario JSON ``{"name": ..., "values": {...}}``; raises ScenarioError or ValueError."""
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        raw = json_loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{Path(path).name}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except JsonNumberError as exc:
+        raise ValueError(f"{Path(path).name}: {exc}") from None
     return scenario_from_json_obj(raw, registry)
 
 

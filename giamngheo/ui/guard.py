@@ -20,6 +20,18 @@ The files a session keeps are counted again when Streamlit stores one (``add_fil
 holds even if the size were not known up front. When the route cannot be found (another server,
 a test) only that second check applies.
 
+Fair share. Every script run (a whole rerun or a fragment's) passes a gate (``FairGate``): at most
+``RUN_SLOTS`` runs at once in this process, and when more wait, the one whose session wanted the server
+least lately goes first: the time its runs waited and ran, decaying with a half-life of
+``USAGE_HALF_LIFE`` seconds (a flooding session is always waiting or running, however many there are). Sixteen
+sessions sending slider values as fast as the server answers them mostly wait for each other; a
+visitor who moves a slider now and then goes ahead of them. The gate wraps the function Streamlit
+runs each script attempt with (``exec_func_with_error_handling`` as the script runner calls it).
+
+``clear_cache``: Streamlit lets any client's message clear the caches of the whole process (every
+user's, the store's database connection with them). Here it clears the sender's own session state
+only.
+
 Logs. Streamlit writes session ids in some warnings (a reconnect, a stale message); a session id is
 all it takes to reach a session, so they are replaced by ``<session>`` in every ``streamlit.*``
 log record. deploy/nginx.conf keeps them out of the proxy's access log.
@@ -27,6 +39,7 @@ log record. deploy/nginx.conf keeps them out of the proxy's access log.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -244,8 +257,113 @@ def _install_log_redaction() -> None:
     logging.setLogRecordFactory(factory)
 
 
+RUN_SLOTS = int(os.environ.get("GIAMNGHEO_RUN_SLOTS", "2") or 2)
+USAGE_HALF_LIFE = 10.0
+MAX_GATE_WAIT = 30.0          # a run waits at most this long for its turn, then goes anyway
+
+
+class FairGate:
+    """At most ``slots`` runs at once; the waiting run of the session with the least recent usage first."""
+
+    def __init__(self, slots: int = RUN_SLOTS, half_life: float = USAGE_HALF_LIFE):
+        self.slots, self.half_life = max(1, slots), half_life
+        self.cv = threading.Condition()
+        self.running = 0
+        self.waiting: dict[int, str] = {}
+        self.usage: dict[str, tuple[float, float]] = {}     # session -> (seconds, when)
+        self.ticket = 0
+        self.local = threading.local()
+
+    def _used(self, sid: str, now: float) -> float:
+        v, t = self.usage.get(sid, (0.0, now))
+        return v * 0.5 ** ((now - t) / self.half_life)
+
+    def enter(self, sid: str) -> float:
+        """Wait for a turn; the seconds waited."""
+        depth = getattr(self.local, "depth", 0)
+        self.local.depth = depth + 1
+        if depth:                                    # already inside a run of this thread
+            return 0.0
+        t0 = time.monotonic()
+        self.local.asked = t0
+        with self.cv:
+            self.ticket += 1
+            me = self.ticket
+            self.waiting[me] = sid
+            try:
+                while True:
+                    now = time.monotonic()
+                    if self.running < self.slots:
+                        first = min(self.waiting, key=lambda k: (self._used(self.waiting[k], now), k))
+                        if first == me:
+                            break
+                    if now - t0 > MAX_GATE_WAIT:
+                        break
+                    self.cv.wait(0.25)
+            finally:
+                self.waiting.pop(me, None)
+            self.running += 1
+        self.local.start = time.monotonic()
+        return self.local.start - t0
+
+    def leave(self, sid: str) -> None:
+        self.local.depth = getattr(self.local, "depth", 1) - 1
+        if self.local.depth:
+            return
+        now = time.monotonic()
+        with self.cv:
+            self.running -= 1
+            # the time this run wanted the server: its wait and its run (a session that floods the
+            # server is always waiting or running; a visitor who moves a slider now and then is not)
+            self.usage[sid] = (self._used(sid, now) + (now - getattr(self.local, "asked", now)), now)
+            if len(self.usage) > MAX_TRACKED:
+                for k in sorted(self.usage, key=lambda k: self.usage[k][1])[: MAX_TRACKED // 10]:
+                    self.usage.pop(k, None)
+            self.cv.notify_all()
+
+
+GATE = FairGate()
+
+
+def _install_fair_share() -> bool:
+    from streamlit.runtime.scriptrunner import script_runner
+    original = getattr(script_runner, "exec_func_with_error_handling", None)
+    if original is None:
+        return False
+    if getattr(original, "__gn_guard__", False):
+        return True
+
+    def gated(func, ctx, *args, **kwargs):
+        sid = str(getattr(ctx, "session_id", "") or "")
+        GATE.enter(sid)
+        try:
+            return original(func, ctx, *args, **kwargs)
+        finally:
+            GATE.leave(sid)
+
+    gated.__gn_guard__ = True
+    script_runner.exec_func_with_error_handling = gated
+    return True
+
+
+def _install_clear_cache_guard() -> bool:
+    from streamlit.runtime.app_session import AppSession
+    if getattr(AppSession._handle_clear_cache_request, "__gn_guard__", False):
+        return True
+
+    def own_state_only(self) -> None:
+        with _lock:
+            _refused["clear_cache"] += 1
+        self._session_state.clear()
+
+    own_state_only.__gn_guard__ = True
+    AppSession._handle_clear_cache_request = own_state_only
+    return True
+
+
 def install() -> None:
-    """Once per process (cheap after the first call): the upload guard and the log redaction."""
+    """Once per process (cheap after the first call): the upload guard, the fair share of runs,
+    clear_cache kept to the sender's session, and the log redaction."""
     if _installed.get("done"):
         return
     with _lock:
@@ -255,8 +373,10 @@ def install() -> None:
     try:
         _install_log_redaction()
         from streamlit import runtime
-        if not runtime.exists():
+        if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:   # AppTest: no server
             return
+        _installed["fair"] = _install_fair_share()
+        _installed["clear_cache"] = _install_clear_cache_guard()
         mgr = runtime.get_instance().uploaded_file_mgr
         _guard_add_file(mgr)
         routes = _find_upload_routes()

@@ -384,11 +384,12 @@ def test_cli_refuses_small_bombs_within_the_servers_bounds(case, tmp_path, cli_f
     assert secs < cli_floor + 10, (secs, cli_floor)
 
 
-def test_the_reader_refuses_the_bombs_in_under_a_second_each():
-    """In one process, without the worker: the counts come before any XML parser."""
+def test_the_reader_refuses_the_bombs_in_seconds_each():
+    """In one process, without the worker: the counts come before any XML parser (each under a
+    second on a quiet machine, 1.8 s at most on a shared one; the parser took 19–109 s)."""
     for case, (make, _) in BOMBS.items():
         data = make()
         t0 = time.monotonic()
         with pytest.raises(ReadError):
             read_table(data, f"{case}.xlsx")
-        assert time.monotonic() - t0 < 1.5, case
+        assert time.monotonic() - t0 < 5, case

@@ -147,3 +147,59 @@ def test_a_replayed_session_id_resumes_the_session_without_the_editor_right(serv
     assert r["editor_signed_in"] and r["editor_save_enabled"], r
     assert r["replayed_session_resumed"], r
     assert not r["replay_signed_in"] and not r["replay_save_enabled"], r
+
+
+def test_the_fair_gate_lets_a_light_session_go_before_heavy_ones():
+    """12 sessions running back to back (50 ms a run) and one that runs every 150 ms, two slots: the
+    light one waits at most about one run (a scheduling margin for a shared machine); first come,
+    first served it would wait for six."""
+    import statistics
+    import threading
+    import time
+    gate = guard.FairGate(slots=2, half_life=10.0)
+    stop = threading.Event()
+    heavy_waits, light_waits = [], []
+
+    def run(sid, waits, pause):
+        while not stop.is_set():
+            waits.append(gate.enter(sid))
+            time.sleep(0.05)
+            gate.leave(sid)
+            time.sleep(pause)
+
+    threads = [threading.Thread(target=run, args=(f"h{i}", heavy_waits, 0.0)) for i in range(12)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)                                   # the heavy ones have used the gate a while
+    light = threading.Thread(target=run, args=("visitor", light_waits, 0.15))
+    light.start()
+    time.sleep(3.0)
+    stop.set()
+    for t in [*threads, light]:
+        t.join(5)
+    assert len(light_waits) >= 8
+    light_p95 = sorted(light_waits)[int(0.95 * (len(light_waits) - 1))]
+    assert light_p95 < 0.15, light_waits                # at most one heavy run (50 ms) and some scheduling
+    assert statistics.mean(heavy_waits[-40:]) > 0.2     # they wait for each other (12 on 2 slots)
+    assert gate.running == 0 and not gate.waiting
+
+
+def test_a_run_inside_a_run_does_not_wait_for_itself():
+    gate = guard.FairGate(slots=1)
+    gate.enter("s")
+    assert gate.running == 1
+    assert gate.enter("s") == 0.0                     # nested (a fragment inside the script): no second slot
+    gate.leave("s")
+    gate.leave("s")
+    assert gate.running == 0
+
+
+def test_clear_cache_from_a_client_touches_no_one_else(served):
+    """Streamlit's clear_cache message, 300 times from one session: the caches of the process (every
+    user's, the store's connection) stay; no database file is opened again and again; another
+    session still reruns."""
+    hostile, base, pid = served
+    r = asyncio.run(hostile.attack_clear_cache(types.SimpleNamespace(n=300), base, pid))
+    assert r["db_fds_after"] <= r["db_fds_before"] + 1, r
+    assert r["open_fds_after"] <= r["open_fds_before"] + 5, r
+    assert r["victim_rerun_s"] < 30, r

@@ -245,6 +245,22 @@ def test_hostile_json_files_get_clear_messages(db):
     assert all(len(c.value) < 400 for c in at.caption)            # no caption grows with the name
 
 
+def test_a_5001_digit_integer_is_refused_with_a_message(db):
+    """int() of more than 4,300 digits raises a bare ValueError in Python: it used to reach the page."""
+    at = page()
+    for blob, n in ((b'{"name": "x", "values": {"jobs": ' + b"9" * 5001 + b"}}", "5.001"),
+                    (b'{"name": "x", "values": {"jobs": 1.' + b"5" * 100 + b"}}", "102")):
+        at.file_uploader(key="gn_import").set_value(("big.json", blob, "application/json"))
+        at.run()
+        assert not at.exception
+        assert f"tệp có một số dài {n} ký tự" in texts(at, "error")
+        assert not any(b.key == "gn_import_save" for b in at.button)
+    from giamngheo.scenario.assumptions import JsonNumberError, json_loads
+    assert json_loads('{"jobs": 3500, "poor_fall": 0.8}') == {"jobs": 3500, "poor_fall": 0.8}
+    with pytest.raises(JsonNumberError):
+        json_loads("[" + "1" * 41 + "]")
+
+
 def test_a_name_with_a_bidi_control_is_refused_on_save(db):
     at = page(jobs=4000)
     at.text_input(key="_gn_save_name").input("abc\u202etxt.exe")

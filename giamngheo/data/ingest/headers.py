@@ -180,7 +180,14 @@ LONG_ALIASES = {
 STATUS_ALIASES = {"official": "official", "chinh thuc": "official", "estimate": "estimate", "uoc tinh": "estimate",
                   "illustrative": "illustrative", "minh hoa": "illustrative", "review": "review",
                   "review figures": "review", "so lieu ra soat": "review", "ra soat": "review"}
-GROUP_ALIASES = {"all": "all", "toan huyen": "all", "tat ca": "all", "khmer": "khmer", "ho khmer": "khmer"}
+# A group as written in a long file: its id, or the plan's name for it written exactly (NFC, with or
+# without diacritics, the first letter in either case). Nothing is folded: "+all", "@all", "KHMER" or
+# "all" followed by an invisible control are not these groups and are refused with the list.
+GROUP_ALIASES = {"all": "all", "khmer": "khmer",
+                 "Toàn huyện": "all", "toàn huyện": "all", "toan huyen": "all", "Toan huyen": "all",
+                 "Tất cả": "all", "tất cả": "all", "tat ca": "all", "Tat ca": "all",
+                 "Hộ Khmer": "khmer", "hộ Khmer": "khmer", "hộ khmer": "khmer", "ho khmer": "khmer",
+                 "Ho khmer": "khmer", "Ho Khmer": "khmer"}
 
 _COMMUNE_HEADERS = {"xa", "xa thi tran", "ten xa", "ten xa thi tran", "don vi", "ten don vi", "dia ban",
                     "xa phuong thi tran", "don vi hanh chinh", "commune", "commune or town", "communes", "unit",

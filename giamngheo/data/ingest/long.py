@@ -1,6 +1,7 @@
 """The long shape: rows of ``indicator, group, year, value, unit, status, source, note``."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -61,7 +62,7 @@ def _check_long(tbl: Table, name: str, lang: str, indicators: dict[str, Indicato
         st = cm.fold(d["status"])
         d["status"] = STATUS_ALIASES.get(st, str(d["status"]))
         g = str(d.get("group") or "").strip()
-        d["group"] = GROUP_ALIASES.get(cm.fold(g), g) if g and not cm.is_commune_group(g) else g
+        d["group"] = GROUP_ALIASES.get(unicodedata.normalize("NFC", g), g) if g and not cm.is_commune_group(g) else g
         for c in ("indicator", "unit", "source", "note"):
             d[c] = str(d[c]).strip()
         d["note_en"] = str(d.get("note_en") or "").strip()

@@ -3,6 +3,7 @@ assumptions, the key charts, file names, and the neutralising of text that would
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta, timezone
@@ -57,9 +58,39 @@ def starts_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
+# zero-width (non-)joiners build emoji and some scripts: they stay; every other format character goes
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+def clean_text(value: Any) -> Any:
+    """The one cleaning of every text an export writes (Excel cells, CSV, Word): bidirectional
+    controls (U+202E turns the text around it, U+2066–2069 isolates) and every other invisible
+    format character are removed, control characters too except line break and tab; a line or
+    paragraph separator becomes a line break. Anything that is not a string is returned as it is."""
+    if not isinstance(value, str) or value.isascii() and value.isprintable():
+        return value
+    out = []
+    for ch in value:
+        cat = unicodedata.category(ch)
+        if cat == "Cc":
+            if ch in "\n\t":
+                out.append(ch)
+            elif ch == "\r":
+                continue
+        elif cat in ("Zl", "Zp"):
+            out.append("\n")
+        elif cat == "Cf" and ch not in _KEEP_FORMAT:
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def safe_text(value: Any) -> Any:
     """A string that cannot be read as a formula in a CSV file: a leading ``'`` before ``= + - @``
-    (tab, CR). The workbook does not need it: its cells are typed as text (see ``xlsx.put``)."""
+    (tab, CR), and cleaned (``clean_text``). The workbook does not need the quote: its cells are
+    typed as text (see ``xlsx.put``)."""
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

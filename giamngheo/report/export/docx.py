@@ -26,6 +26,7 @@ from giamngheo.report.export.common import (
     _results,
     _source_ids,
     changed_values,
+    clean_text,
     date_words,
     generated_text,
     headline_lines,
@@ -60,6 +61,26 @@ def _docx_font(doc: Any) -> None:
             fonts.set(qn(attr), DOC_FONT)
         if name == "Normal":
             st.font.size = Pt(13)
+
+
+def clean_document(doc: Any) -> None:
+    """Every text of the document (body, tables, headers, footers) and its properties cleaned by the
+    exports' one rule (``common.clean_text``): no bidi or other invisible control from outside text."""
+    from docx.oxml.ns import qn
+
+    parts = [doc.element.body]
+    for section in doc.sections:
+        for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            parts.append(hf._element)
+    for part in parts:
+        for el in part.iter(qn("w:t")):
+            if el.text:
+                el.text = clean_text(el.text)
+    cp = doc.core_properties
+    for name in ("title", "subject", "author", "comments", "keywords", "category"):
+        v = getattr(cp, name, None)
+        if isinstance(v, str) and v:
+            setattr(cp, name, clean_text(v))
 
 
 def _run(par: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
@@ -629,6 +650,7 @@ def docx_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta | N
                         with_charts=with_charts, png=png, follow_up=follow_up)
     for section in (sections if sections is not None else SECTIONS[kind]):
         section(report)
+    clean_document(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -26,6 +26,7 @@ from giamngheo.report.export.common import (
     _source_ids,
     _unit,
     changed_values,
+    clean_text,
     headline_lines,
     is_demo_data,
     method_label,
@@ -124,6 +125,7 @@ def put(ws: Any, row: int, col: int, value: Any, number_format: str | None = Non
         value = None
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
+        value = clean_text(value)      # no bidi or other invisible controls from an uploaded note
         cell.value = value
         cell.data_type = "s"            # never a formula, whatever the text
         if starts_formula(value):
