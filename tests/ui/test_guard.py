@@ -203,3 +203,16 @@ def test_clear_cache_from_a_client_touches_no_one_else(served):
     assert r["db_fds_after"] <= r["db_fds_before"] + 1, r
     assert r["open_fds_after"] <= r["open_fds_before"] + 5, r
     assert r["victim_rerun_s"] < 30, r
+
+
+def test_the_streamlit_internals_the_guard_holds_are_there():
+    """The guard wraps four things of Streamlit 1.67 (giamngheo/ui/guard.py); an upgrade that moves
+    one fails here (the served tests above show they work)."""
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.web.server.starlette import starlette_routes
+    assert callable(script_runner.exec_func_with_error_handling)
+    assert callable(AppSession._handle_clear_cache_request)
+    assert isinstance(MemoryUploadedFileManager("/x").file_storage, dict)
+    assert "{session_id}" in starlette_routes._ROUTE_UPLOAD_FILE
