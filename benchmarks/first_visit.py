@@ -95,8 +95,11 @@ class Recorder:
                 "ws_frames": self.ws_frames, "ws_payload_bytes": self.ws_bytes, "ws_extensions": self.ws_extensions}
 
 
-def visit(ctx, url: str, n_levers: int, throttle: dict | None, timeout: float) -> tuple[float, Recorder]:
+def visit(ctx, url: str, n_levers: int, throttle: dict | None, timeout: float,
+          block: list[str] = ()) -> tuple[float, Recorder]:
     page = ctx.new_page()
+    for pattern in block:                 # a what-if: those requests fail at once (e.g. "*.woff2": no web fonts)
+        page.route(pattern, lambda route: route.abort())
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
     if throttle:
@@ -123,6 +126,8 @@ def main() -> int:
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--log", help="write the cold visit's request log here")
     ap.add_argument("--label", default="", help="a name for this set-up in the output")
+    ap.add_argument("--block", action="append", default=[],
+                    help="a what-if: requests matching this glob fail at once (repeatable), e.g. '**/*.woff2'")
     a = ap.parse_args()
     if urlparse(a.url).hostname not in LOCAL:
         ap.error("localhost only")
@@ -140,10 +145,10 @@ def main() -> int:
             for _ in range(a.repeats):
                 ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
                 try:
-                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout)
+                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout, a.block)
                     cold.append(dt)
                     cold_rec.append(rec)
-                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout)
+                    dt, rec = visit(ctx, a.url, n, throttle, a.visit_timeout, a.block)
                     warm.append(dt)
                     warm_rec.append(rec)
                 finally:
@@ -155,7 +160,7 @@ def main() -> int:
         return {"median_s": round(statistics.median(xs), 2), "min_s": round(min(xs), 2), "max_s": round(max(xs), 2),
                 "runs_s": [round(x, 2) for x in xs]}
 
-    out = {"label": a.label, "url": a.url, "headline_levers": n,
+    out = {"label": a.label, "url": a.url, "headline_levers": n, "blocked": a.block,
            "throttle": throttle and {"down_kbps": a.down_kbps, "up_kbps": a.up_kbps, "latency_ms": a.latency_ms},
            "cold": {**stats(cold), **cold_rec[0].summary()}, "warm": {**stats(warm), **warm_rec[0].summary()},
            "loadavg": Path("/proc/loadavg").read_text().split()[:3], "nproc": os.cpu_count()}
