@@ -19,7 +19,9 @@ Steps (``--steps``, in this order):
   gzip`` (bytes each way, the bundle's Cache-Control kept), the bundle twice (the second from nginx's
   cache), the websocket handshake, the ``gn_route`` cookie.
 - ``visit``: benchmarks/first_visit.py through the proxy and, in the same run, straight to one replica
-  (no proxy: Streamlit's uncompressed files, the floor the proxy is compared with), on the throttled line.
+  (no proxy: Streamlit's uncompressed files, what the proxy is compared with), on the throttled line;
+  then through the proxy on the bare loopback (no throttling: what the browser's and the servers' CPU
+  take whatever the line, the floor of the other two on a shared machine).
 - ``load``: scripts/load_test.py through the proxy: ``--sessions`` sessions on the overview (or
   ``--pages``), every headline lever moving to fresh values; p50/p95, errors, memory of the replicas,
   and of nginx and PostgreSQL before and after. With ``--hostile`` a hostile visitor runs beside the
@@ -246,10 +248,13 @@ def main() -> int:
 
         if "visit" in steps:
             results["visit"] = {}
-            for label, url in (("proxy", proxy), ("replica_direct", bases[0])):
+            # the proxy and a replica directly on the slow line, and the proxy on the bare loopback: the time the
+            # browser and the servers take whatever the line (this machine's CPU), the floor of the other two
+            for label, url, extra in (("proxy", proxy, []), ("replica_direct", bases[0], []),
+                                      ("proxy_no_throttle", proxy, ["--no-throttle"])):
                 f = tmp / f"visit-{label}.json"
                 log = tmp / f"visit-{label}.txt"
-                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url,
+                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url, *extra,
                                 "--repeats", str(a.repeats), "--json", str(f), "--log", str(log), "--label", label],
                                check=True, stdout=subprocess.DEVNULL, timeout=600)
                 results["visit"][label] = json.loads(f.read_text(encoding="utf-8"))
