@@ -333,13 +333,17 @@ class Session:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         lo, hi, step = self.slider_spec[aid]
         n = int(round((hi - lo) / step))
-        for _ in range(50):
-            value = round(lo + step * rng.randint(0, n), 6)
-            if (value,) == self.slider_value.get(aid):
+        value = key = None
+        for _ in range(50):        # a fresh scenario if one is found in 50 draws, else at least another value
+            v = round(lo + step * rng.randint(0, n), 6)
+            if (v,) == self.slider_value.get(aid) and n > 0:
                 continue
-            key = tuple(sorted({**self.slider_value, aid: (value,)}.items()))
+            value, key = v, tuple(sorted({**self.slider_value, aid: (v,)}.items()))
             if seen is None or key not in seen:
                 break
+        if value is None:
+            value = round(lo + step * rng.randint(0, n), 6)
+            key = tuple(sorted({**self.slider_value, aid: (value,)}.items()))
         if seen is not None:
             seen.add(key)
         self.slider_value[aid] = (value,)
