@@ -9,8 +9,8 @@ import streamlit as st
 
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
+from giamngheo.report.palette import STATUS_ICON, status_colors
 from giamngheo.ui import agreed, headline, levers
-from giamngheo.ui.headline import COLORS, STATUS_ICON, UNKNOWN_COLOR
 from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
 from giamngheo.ui.session import context, lang, mc_results, tr
@@ -88,7 +88,7 @@ def chip(r) -> str:
     """A target: its number, its short name, its verdict's icon (the group says the word) and colour; ◇ when a
     figure it rests on is not official; the chance of meeting it for a projected one. Nothing is cut short:
     the whole name and verdict are in the chip (and in its title, read aloud)."""
-    bg, fg = COLORS.get(r.status, UNKNOWN_COLOR)
+    bg, fg = status_colors(r.status)
     quality = tr(f"quality.{r.latest_quality}") if f"quality.{r.latest_quality}" in catalogue() else ""
     mark = "" if r.official else f' <span aria-label="{escape(quality)}" title="{escape(quality)}">◇</span>'
     chance = headline.chance_text(r.probability)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from giamngheo.data.observations import Observations
 from giamngheo.monitor import Adoption, Measurement, MonitorError, adopt, agreed_path, measure, sentence
+from giamngheo.report.palette import PATH_COLORS
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, StoreError
 from giamngheo.ui import auth, safe
 from giamngheo.ui.binding import run_memo
@@ -34,8 +35,7 @@ VIEW_KEY = "_gn_adoption_view"      # the id of an older adoption the page shows
 FLASH_KEY = "_gn_adopt_flash"
 MAX_REF = 200
 # the status cells' colours (background, text), contrast ≥ 4.5:1 like the verdict badges
-COLOURS = {"ahead": ("#0b6b3a", "#ffffff"), "on_path": ("#1f4e8c", "#ffffff"), "behind": ("#b3261e", "#ffffff"),
-           "awaiting_data": ("#e8eaed", "#1a1a1a")}
+COLOURS = PATH_COLORS
 
 
 def adoptions() -> list[Adoption]:

@@ -8,10 +8,8 @@ import streamlit as st
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import BoardRow
 from giamngheo.ui.binding import run_once
-from giamngheo.ui.headline import COLORS, UNKNOWN_COLOR, badge_html, chance_text
+from giamngheo.ui.headline import badge_html, chance_text
 from giamngheo.ui.session import tr
-
-__all__ = ["COLORS", "UNKNOWN_COLOR", "badge", "mark", "render_boards", "board_html", "ensure_css"]
 
 CSS = """
 <style>

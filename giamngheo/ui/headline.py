@@ -7,10 +7,8 @@ from html import escape
 import streamlit as st
 
 from giamngheo.i18n import fmt_pct
+from giamngheo.report.palette import STATUS_ICON, status_colors
 from giamngheo.ui.session import context, lang, tr
-
-STATUS_ICON = {"achieved": "✓", "on_track": "↗", "at_risk": "⚠", "off_track": "↘", "missed": "✗",
-               "awaiting_data": "…", "no_data": "–"}
 
 
 def headline_targets() -> list:
@@ -48,18 +46,9 @@ def headline_html(verdicts: list, big: bool = True) -> str:
     return f'<div class="gn-heads">{"".join(parts)}</div>'
 
 
-# contrast checked against WCAG AA (≥ 4.5:1 for the badge text; tests/ui/test_pages.py computes it)
-COLORS = {
-    "achieved": ("#0b6b3a", "#ffffff"), "on_track": ("#1d6f42", "#ffffff"), "at_risk": ("#f2b705", "#1a1a1a"),
-    "off_track": ("#b0301f", "#ffffff"), "missed": ("#7d1f16", "#ffffff"), "no_data": ("#d5d8dc", "#1a1a1a"),
-    "awaiting_data": ("#3d5a80", "#ffffff"),
-}
-UNKNOWN_COLOR = ("#5f6368", "#ffffff")
-
-
 def badge_html(status: str, label: str) -> str:
     """The verdict: its icon and its word in its colour (never the colour alone)."""
-    bg, fg = COLORS.get(status, UNKNOWN_COLOR)
+    bg, fg = status_colors(status)
     icon = STATUS_ICON.get(status, "•")
     return (f'<span class="gn-badge" data-status="{escape(status)}" style="background:{bg};color:{fg}">'
             f'<span aria-hidden="true">{icon}</span> {escape(label)}</span>')

@@ -444,8 +444,10 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_verdict_colours_pass_wcag_aa_and_carry_an_icon_and_a_word():
-    from giamngheo.ui.headline import COLORS, STATUS_ICON, UNKNOWN_COLOR, badge_html
-    for status, (bg, fg) in {**COLORS, "unknown": UNKNOWN_COLOR}.items():
+    from giamngheo.report.palette import PATH_COLORS, STATUS_ICON, UNKNOWN_COLOR
+    from giamngheo.report.palette import STATUS_COLORS as COLORS
+    from giamngheo.ui.headline import badge_html
+    for status, (bg, fg) in {**COLORS, "unknown": UNKNOWN_COLOR, **{f"path_{k}": v for k, v in PATH_COLORS.items()}}.items():
         hi, lo = sorted((_luminance(bg), _luminance(fg)), reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, status
     for status in COLORS:

@@ -30,10 +30,6 @@ FMT_DATETIME = "dd/mm/yyyy hh:mm"
 DOC_FONT = "Times New Roman"
 KEY_ASSUMPTIONS = ("poor_fall", "khmer_poor_fall", "jobs", "overseas")
 
-STATUS_FILL = {   # the board's colours (ui/board_view.COLORS), background and text
-    "achieved": ("0B6B3A", "FFFFFF"), "on_track": ("2E9D5B", "FFFFFF"), "at_risk": ("F2B705", "1A1A1A"),
-    "off_track": ("C0392B", "FFFFFF"), "missed": ("7D1F16", "FFFFFF"), "no_data": ("9AA0A6", "1A1A1A"),
-}
 STATUS_ORDER = STATUSES
 ADMIN_PREFIXES = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh", "xã", "phường")
 VN_TZ = timezone(timedelta(hours=7))     # the date on a report is the date in Việt Nam, wherever the server is

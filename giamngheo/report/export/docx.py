@@ -20,7 +20,6 @@ from giamngheo.model.projection import Projection
 from giamngheo.report import board as board_mod
 from giamngheo.report.export.common import (
     DOC_FONT,
-    STATUS_FILL,
     STATUS_ORDER,
     ReportMeta,
     _results,
@@ -39,6 +38,7 @@ from giamngheo.report.export.common import (
 from giamngheo.report.issuer import Issuer, load_issuer
 from giamngheo.report.issuer import plan_issuer as plan_issuer_of
 from giamngheo.report.needs import need_line
+from giamngheo.report.palette import status_fill
 from giamngheo.scenario.assumptions import Scenario
 
 
@@ -374,7 +374,7 @@ def _verdict_cell(r: DocxReport, cell: Any, row: Any, cols: dict, *, final: bool
     from docx.oxml.ns import qn
 
     L = r.lang
-    bg, fg = STATUS_FILL.get(row.status, ("FFFFFF", "000000"))
+    bg, fg = status_fill(row.status)
     p = cell.paragraphs[0]
     _run(p, f" {row.status_label} ", bold=True, size=10, color=fg)
     for text_run in p.runs:

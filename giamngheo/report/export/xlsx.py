@@ -18,7 +18,6 @@ from giamngheo.report.export.common import (
     FMT_DATETIME,
     FMT_PROB,
     FMT_YEAR,
-    STATUS_FILL,
     ReportMeta,
     _group,
     _number_format,
@@ -37,6 +36,7 @@ from giamngheo.report.export.common import (
     unit_label,
 )
 from giamngheo.report.issuer import Issuer, load_issuer, plan_issuer
+from giamngheo.report.palette import status_fill
 from giamngheo.scenario.assumptions import Scenario
 
 SHEETS = ("about", "verdicts", "projection_long", "projection_wide", "assumptions", "observations", "sources")
@@ -188,7 +188,7 @@ def workbook_bytes(ctx: Context, scenario: Scenario, lang: str, meta: ReportMeta
         values.append("" if r.official else "◇")
         n = sh.add(values, {at["number"]: FMT_YEAR, at["latest"]: _number_format(ind.kind, ind.unit),
                             at["latest_year"]: FMT_YEAR, at["year"]: FMT_YEAR, len(cols) + 1: FMT_PROB})
-        bg, fg = STATUS_FILL.get(r.status, ("FFFFFF", "000000"))
+        bg, fg = status_fill(r.status)
         cell = sh.ws.cell(row=n, column=at["status"])
         cell.fill = PatternFill("solid", fgColor=bg)
         cell.font = Font(bold=True, color=fg)
