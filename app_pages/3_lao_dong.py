@@ -2,6 +2,7 @@
 import streamlit as st
 
 from giamngheo.i18n import field as _field
+from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.needs import probability_text
 from giamngheo.ui.chart import ref, show_chart
@@ -18,7 +19,7 @@ st.title(tr("labour.title"))
 
 def flow_chart(ind: str, col) -> None:
     p = proj.path(ind, "all")
-    tg = next((t for t in plan.targets if t.indicator == ind and t.kind == "yearly_flow"), None)
+    tg = next((t for t in plan.targets if t.indicator == ind and kind_of(t).chart == "bars_rule"), None)
     if p is None:
         return
     v = next((v for v in verdicts if tg and v.target == tg.id), None)

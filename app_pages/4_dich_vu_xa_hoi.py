@@ -3,6 +3,7 @@ from html import escape
 
 import streamlit as st
 
+from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.board import board
 from giamngheo.ui.board_view import badge, ensure_css
@@ -21,7 +22,7 @@ def service_chart(tg):
                            from_year=plan.period[0])
     ind = ctx.indicators[tg.indicator]
     percent = ind.unit == "percent"
-    if tg.kind in ("cumulative", "yearly_flow"):
+    if kind_of(tg).draws_bars:
         df = df.drop_duplicates(["year"])
         return charts.bar_chart(df, "year", "value", "basis_label", "", L, height=180,
                                 integer=ind.unit not in ("percent", "per_10k")), df

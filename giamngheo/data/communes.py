@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from giamngheo.paths import DATA_DIR
+from giamngheo.plan.kinds import kind_of
 
 OLD, NEW = "xa", "xa2025"          # the group prefixes of the two eras
 ERAS = (OLD, NEW)
@@ -378,7 +379,7 @@ def target_rate(plan: Any, obs_series: dict[int, float], year: int) -> tuple[flo
     Returns (rate, target id) or None when the plan has no such target, the base year has no rate,
     or ``year`` lies on the other side of a change of poverty standard."""
     for tg in getattr(plan, "targets", ()):
-        if tg.indicator != "poor_rate" or tg.group != "all" or tg.kind != "average_change" or tg.value is None:
+        if tg.indicator != "poor_rate" or tg.group != "all" or not kind_of(tg).steady_change or tg.value is None:
             continue
         base_year = plan.resolved_base_year(tg)
         if base_year is None or base_year not in obs_series:

@@ -221,7 +221,7 @@ def _required_start(plan: Plan, tg: Target, m: kinds.Measure, real: dict[int, fl
     """Where the required yearly change starts: the target's own base when it has one on the same
     standard (never across the break), else the last year no lever can change (the last real
     figure or the nowcast before the levers act)."""
-    if m.base_year is not None and m.base_level is not None and tg.kind == "relative_change":
+    if m.base_year is not None and m.base_level is not None and kinds.kind_of(tg).relative:
         return m.base_year, float(np.mean(m.base_level))
     y0 = proj.lever_from - 1
     get = proj.getter(tg.indicator, tg.group)

@@ -287,7 +287,7 @@ def poverty_relative_target(ctx: Context, scenario: Scenario) -> Target | None:
     _, verdicts = run(ctx, scenario)
     basis = {v.target: v.basis for v in verdicts}
     return next((tg for tg in ctx.plan.targets if tg.indicator == "poor_rate" and tg.group == "all"
-                 and tg.kind == "relative_change" and basis.get(tg.id) == "projected"), None)
+                 and kinds.kind_of(tg).relative and basis.get(tg.id) == "projected"), None)
 
 
 @lru_cache(maxsize=64)

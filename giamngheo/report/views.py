@@ -9,6 +9,7 @@ import pandas as pd
 from giamngheo.i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
 from giamngheo.model.assess import Verdict
 from giamngheo.model.projection import Projection
+from giamngheo.plan.kinds import kind_of
 from giamngheo.plan.targets import Plan
 
 
@@ -19,10 +20,8 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
     by_id = {v.target: v for v in verdicts}
     for tg in plan.targets:
         v = by_id[tg.id]
-        if tg.indicator != indicator or tg.group != group or v.target_level is None or tg.kind == "milestone":
-            continue
-        if tg.kind in ("yearly_flow", "cumulative"):
-            continue
+        if tg.indicator != indicator or tg.group != group or v.target_level is None or kind_of(tg).chart != "line":
+            continue                # a milestone is not drawn; a flow's target is a rule over bars, not a level
         level = v.target_level * scale
         who = "" if group == "all" else f" ({t(f'group.{group}', lang)})"
         # up to 2 decimals without trailing zeros, % for a rate: "99,8%", never "99,80"

@@ -21,6 +21,7 @@ from giamngheo.data.observations import Observations
 from giamngheo.model.trend import ols_slope
 from giamngheo.paths import DATA_DIR
 from giamngheo.plan.indicators import Indicator
+from giamngheo.plan.kinds import kind_of
 from giamngheo.plan.targets import Plan
 from giamngheo.scenario.scenario import Scenario, ScenarioError, value_number
 
@@ -188,7 +189,7 @@ def _plan_value(plan: Plan, tid: str, applies: Mapping[str, str]) -> float | Non
         pass
     for tg in plan.targets:
         if (tg.indicator == applies.get("indicator") and tg.group == applies.get("group", "all")
-                and tg.kind in ("average_change", "yearly_flow") and tg.value is not None):
+                and kind_of(tg).yearly and tg.value is not None):
             return float(tg.value)
     return None
 

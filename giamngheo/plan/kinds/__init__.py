@@ -28,8 +28,7 @@ def _discover() -> dict[str, Kind]:
             if cls.name in found:
                 raise ValueError(f"two target kinds are named {cls.name!r}")
             found[cls.name] = cls()
-    order = ("level", "average_change", "yearly_flow", "cumulative", "relative_change", "milestone", "units_share")
-    return {k: found[k] for k in sorted(found, key=lambda k: (order.index(k) if k in order else len(order), k))}
+    return {k: found[k] for k in sorted(found, key=lambda k: (found[k].order, k))}
 
 
 KINDS: dict[str, Kind] = _discover()

@@ -11,6 +11,9 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, need
 
 class AverageChange(Kind):
     name = "average_change"
+    order = 1
+    yearly = True
+    steady_change = True
     fields = {"direction": FieldSpec("choice", choices=("decrease", "increase")), "value": FieldSpec("number"),
               "value_high": FieldSpec("number", required=False), "base_year": FieldSpec("year"),
               "year": FieldSpec("year")}

@@ -133,6 +133,18 @@ class Kind:
 
     name: ClassVar[str] = ""
     fields: ClassVar[dict[str, FieldSpec]] = {}
+    # what the rest of the code knows of a kind (nothing outside plan/kinds/ reads a kind's name):
+    order: ClassVar[int] = 100          # its place in lists (the plan format's order)
+    chart: ClassVar[str] = "line"       # how a chart and an export draw it: "line" (its level marked on the
+    #                                     indicator's line), "bars" (yearly amounts as bars), "bars_rule" (bars
+    #                                     with the yearly value as a rule), "none" (not drawn: a milestone)
+    yearly: ClassVar[bool] = False      # its value is an amount for every year (a lever's default can be it)
+    steady_change: ClassVar[bool] = False   # its value is the level's change every year: a straight path from the base
+    relative: ClassVar[bool] = False    # its goal is a share of its own base (required change starts from that base)
+
+    @property
+    def draws_bars(self) -> bool:
+        return self.chart in ("bars", "bars_rule")
 
     def is_every_year(self, tg: "Target") -> bool:
         """A target that must hold in each year of its span (missed once an actual year fails)."""

@@ -9,6 +9,8 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, need,
 
 class Cumulative(Kind):
     name = "cumulative"
+    order = 3
+    chart = "bars"
     fields = {"value": FieldSpec("number"), "from_year": FieldSpec("year"), "year": FieldSpec("year")}
 
     def check(self, tg):

@@ -13,6 +13,7 @@ SENSE = {"at_least": ">=", "below": "<", "at_most": "<="}
 
 class Level(Kind):
     name = "level"
+    order = 0
     fields = {"op": FieldSpec("choice", choices=tuple(SENSE)), "value": FieldSpec("number"),
               "year": FieldSpec("year"), "from_year": FieldSpec("year", required=False)}
 

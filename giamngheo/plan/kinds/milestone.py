@@ -9,6 +9,8 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, Missi
 
 class Milestone(Kind):
     name = "milestone"
+    order = 5
+    chart = "none"
     fields = {"deadline_year": FieldSpec("year"), "year": FieldSpec("year", required=False)}
 
     def target_year(self, tg):

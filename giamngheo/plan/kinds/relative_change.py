@@ -10,6 +10,8 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, Missi
 
 class RelativeChange(Kind):
     name = "relative_change"
+    order = 4
+    relative = True
     fields = {"factor": FieldSpec("number"), "base": FieldSpec("year_or_break"), "year": FieldSpec("year")}
 
     def check(self, tg):

@@ -9,6 +9,7 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, need
 
 class UnitsShare(Kind):
     name = "units_share"
+    order = 6
     fields = {"units_total": FieldSpec("int"), "value": FieldSpec("number"), "year": FieldSpec("year")}
 
     def check(self, tg):

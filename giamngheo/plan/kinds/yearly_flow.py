@@ -11,6 +11,9 @@ from giamngheo.plan.kinds.base import Condition, FieldSpec, Kind, Measure, need,
 
 class YearlyFlow(Kind):
     name = "yearly_flow"
+    order = 2
+    chart = "bars_rule"
+    yearly = True
     fields = {"value": FieldSpec("number"), "from_year": FieldSpec("year"), "year": FieldSpec("year"),
               "total": FieldSpec("number", required=False)}
 

@@ -15,6 +15,7 @@ from giamngheo.i18n import field, fmt_num, t
 from giamngheo.model.assess import STATUSES, Verdict
 from giamngheo.model.engine import Context, run
 from giamngheo.model.projection import Projection
+from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.scenario.assumptions import Scenario
 
@@ -304,7 +305,7 @@ def key_charts(ctx: Context, proj: Projection, verdicts: list[Verdict], lang: st
     if proj.path(ind, "all") is not None and ind in ctx.indicators:
         name = field(ctx.indicators[ind], "name", L)
         df = charts.path_frame(proj, [(ind, "all", name)], L, from_year=plan.period[0]).drop_duplicates(["year"])
-        tg = next((x for x in plan.targets if x.indicator == ind and x.kind == "yearly_flow"), None)
+        tg = next((x for x in plan.targets if x.indicator == ind and kind_of(x).chart == "bars_rule"), None)
         chart = charts.bar_chart(df, "year", "value", "basis_label", t("unit.workers", L), L,
                                  rule=tg.value if tg else None,
                                  rule_label=f"{t('chart.target', L)}: {fmt_num(tg.value, L, 0)}" if tg else "")
