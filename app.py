@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from giamngheo.i18n import LANGS, catalogue
+from giamngheo.plan.targets import load_plan
 from giamngheo.scenario.link import URL_VERSION
 from giamngheo.ui import auth, binding, guard, levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
@@ -14,7 +15,7 @@ from giamngheo.ui.main_chart import warm_up_in_background
 from giamngheo.ui.pages import discover, sections
 from giamngheo.ui.session import DATASET_KEY, context, demo_active, tr
 
-st.set_page_config(page_title="Giảm nghèo Trà Cú", page_icon="📊", layout="wide", initial_sidebar_state="auto")
+st.set_page_config(page_title=load_plan().extra.get("app_title_vi") or "giamngheo", page_icon="📊", layout="wide", initial_sidebar_state="auto")
 warm_up_in_background()   # once per process, in the background: the main chart's templates before the first slider move
 guard.install()   # once per process: the upload budget where the bytes arrive, session ids out of the log
 # what this session may upload (its editor right, re-checked on every run) and from which client

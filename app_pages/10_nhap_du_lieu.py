@@ -121,7 +121,7 @@ tab_up, tab_edit, tab_hist = st.tabs([tr("nhap.tab_upload"), tr("nhap.tab_edit")
 with tab_up:
     # the next annual review (the end-2026 review is the first on the 2026–2030 standard): its form at once
     reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
-    next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.STANDARD_BREAK_YEAR)
+    next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.plan_break_year() or ctx.as_of + 1)
     st.download_button(tr("nhap.tpl_next", year=next_year), type="primary", on_click="ignore", key="gn_tpl_next",
                        # made when it is clicked, not on every rerun (an XLSX costs some 60 ms)
                        data=lambda: ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),

@@ -42,7 +42,7 @@ years = cm.years_with_data(df)
 reference = not years
 if reference:
     st.info(tr("xa.no_data"))
-    year = 2024
+    year = C.reference_year or ctx.as_of      # the year of communes.csv's reference rates
     table = cm.reference_table(C).assign(households=math.nan, poor=math.nan, near_poor_rate=math.nan,
                                          poor_rate_khmer=math.nan, status="reference")
     era = cm.OLD

@@ -51,9 +51,13 @@ if not _cal.empty:
     st.dataframe(_cal, hide_index=True, width="stretch")
 # placements reach the poor only as far as they are targeted: say how far, in households
 _sc = scenario()
-_reach = [explain.placements_reach(ctx, _sc.with_values(overseas=n, overseas_ethnic=min(n, 210))) for n in (350, 1500)]
+# the plan's yearly placements and the slider's top, the ethnic share at the plan's figure (assumptions.toml)
+_ov, _ovk = ctx.registry["overseas"], ctx.registry["overseas_ethnic"]
+_ns = (_ov.default, _ov.max)
+_reach = [explain.placements_reach(ctx, _sc.with_values(overseas=n, overseas_ethnic=min(n, _ovk.default))) for n in _ns]
 if None not in _reach:
     st.markdown(tr("method.placements", year=ctx.lever_from, a=fmt_num(_reach[0], L, 1), b=fmt_num(_reach[1], L, 1),
+                   na=fmt_num(_ns[0], L, 0), nb=fmt_num(_ns[1], L, 0),
                    p=fmt_num(ctx.registry.resolve(_sc)["overseas_priority"], L)))
 st.subheader(tr("method.backtest"))
 _bt = explain.backtest_rows(ctx, L)

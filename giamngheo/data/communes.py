@@ -32,8 +32,6 @@ from giamngheo.plan.kinds import kind_of
 
 OLD, NEW = "xa", "xa2025"          # the group prefixes of the two eras
 ERAS = (OLD, NEW)
-MERGER_DATE = "2025-07-01"
-MERGER_YEAR = 2025                # the end-2025 review is the first after the merger
 KHMER = "khmer"
 # Indicators that add up over communes (rates are recomputed from their counts, never summed).
 ADDITIVE = ("households", "poor_households", "near_poor_households", "poor_exits", "poor_returning", "poor_new",
@@ -99,6 +97,13 @@ class Unit:
 class Communes:
     old: tuple[Unit, ...]
     new: tuple[Unit, ...]
+    merged_on: str = ""               # the merger's date (communes.csv ``merged_on``, ISO: "2025-07-01")
+    reference_year: int | None = None  # the year of the reference rates (the column ``poor_rate_<year>``)
+
+    @property
+    def merger_year(self) -> int | None:
+        """The first year whose end-of-year review is on the new communes (the merger's year)."""
+        return int(self.merged_on[:4]) if self.merged_on[:4].isdigit() else None
 
     def units(self, era: str) -> tuple[Unit, ...]:
         return self.old if era == OLD else self.new
@@ -154,18 +159,24 @@ def load_communes(path: Path | str | None = None) -> Communes:
 @lru_cache(maxsize=4)
 def _load(path: str, _mtime: int) -> Communes:
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    ref_col = next((c for c in header if re.fullmatch(r"poor_rate_\d{4}", c)), "poor_rate_2024")
+    dates = {(r.get("merged_on") or "").strip() for r in rows} - {""}
+    if len(dates) > 1:
+        raise CommuneFileError(f"{Path(path).name}: merged_on: more than one date ({', '.join(sorted(dates))})")
     old: list[Unit] = []
     for i, r in enumerate(rows, start=2):
         name = (r.get("commune") or "").strip()
         if not name:
             raise CommuneFileError(f"{Path(path).name}: row {i}: empty commune")
         kind = (r.get("kind") or "commune").strip()
-        rate_s = (r.get("poor_rate_2024") or "").strip()
+        rate_s = (r.get(ref_col) or "").strip()
         try:
             rate = float(rate_s) if rate_s else None
         except ValueError:
-            raise CommuneFileError(f"{Path(path).name}: row {i}: poor_rate_2024 {rate_s!r} is not a number") from None
+            raise CommuneFileError(f"{Path(path).name}: row {i}: {ref_col} {rate_s!r} is not a number") from None
         bare = _bare(fold(name))[0]
         slug = ("tt-" if kind == "town" else "") + bare.replace(" ", "-")
         old.append(Unit(name, OLD, kind, slug, (r.get("merged_into_2025") or "").strip(), rate,
@@ -175,7 +186,7 @@ def _load(path: str, _mtime: int) -> Communes:
         if u.merged_into and u.merged_into not in new_names:
             new_names.append(u.merged_into)
     new = tuple(Unit(n, NEW, "commune", slugify(n)) for n in new_names)
-    return Communes(tuple(old), new)
+    return Communes(tuple(old), new, merged_on=next(iter(dates), ""), reference_year=int(ref_col[-4:]))
 
 
 # ------------------------------------------------------------------------------------------ groups
@@ -242,8 +253,10 @@ def unknown_groups(df: pd.DataFrame, communes: "Communes", groups: Iterable[str]
     return sorted(g for g in set(df["group"].astype(str)) if group_problem(g, communes, named) is not None)
 
 
-def era_of_year(year: int) -> str:
-    return NEW if year >= MERGER_YEAR else OLD
+def era_of_year(year: int, communes: "Communes | None" = None) -> str:
+    """The era of a year's review: the new communes from the merger's year on (communes.csv ``merged_on``)."""
+    merger = (communes or load_communes()).merger_year
+    return NEW if merger is not None and year >= merger else OLD
 
 
 # ------------------------------------------------------------------------------------------ tables

@@ -67,7 +67,7 @@ from giamngheo.data.ingest.merge import (
 from giamngheo.data.ingest.numbers import parse_number
 from giamngheo.data.ingest.read import LIMITS, Limits, ReadError, Table, read_table
 from giamngheo.data.ingest.result import Checked, Mapped, Note, Record
-from giamngheo.data.ingest.review import STANDARD_BREAK_YEAR, review_to_rows, standard_of, start_notes
+from giamngheo.data.ingest.review import plan_break_year, review_to_rows, standard_of, start_notes
 from giamngheo.data.ingest.template import template, template_name
 from giamngheo.data.observations import COLUMNS
 
@@ -77,7 +77,7 @@ def to_rows(checked: Checked, status: str = "official", source: str = "") -> Map
 
 
 __all__ = ["ALL_REVIEW", "COLUMNS", "FORMATS", "LIMITS", "LONG_ALIASES", "NEAR_BLOCK", "POOR_BLOCK",
-           "REVIEW_COLUMNS", "REVIEW_FORM_COLUMNS", "REVIEW_TO_INDICATOR", "SHAPES", "STANDARD_BREAK_YEAR",
+           "REVIEW_COLUMNS", "REVIEW_FORM_COLUMNS", "REVIEW_TO_INDICATOR", "SHAPES", "plan_break_year",
            "Checked", "Col", "Limits", "Mapped", "Merge", "Note", "ReadError", "Record", "Table",
            "change_summary", "check_file", "check_file_isolated", "check_table_rows", "classify_long",
            "classify_review", "csv_to_rows", "detect_shape", "long_to_rows", "merge", "parse_number", "read_table",

@@ -194,7 +194,7 @@ _COMMUNE_HEADERS = {"xa", "xa thi tran", "ten xa", "ten xa thi tran", "don vi", 
                     "xa thi tran don vi", "ten dia ban"}
 _YEAR_HEADERS = {"nam", "year", "nam ra soat", "ky ra soat"}
 _SKIP_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no", "ghi chu", "note", "notes", "note_en", "ghi chu tieng anh"}
-_TOTAL_NAMES = ("tong cong", "tong", "cong", "toan huyen", "tong so", "total", "huyen tra cu", "tong toan huyen",
+_TOTAL_NAMES = ("tong cong", "tong", "cong", "toan huyen", "tong so", "total", "tong toan huyen",
                 "ca huyen", "all")
 
 

@@ -25,8 +25,6 @@ from giamngheo.data.observations import STATUSES, Problem
 from giamngheo.i18n import fmt_num, t
 from giamngheo.plan.indicators import Indicator, load_indicators
 
-STANDARD_BREAK_YEAR = 2026     # the end-2026 review is the first on Nghị định 351/2025 (plan: poverty_standard)
-
 
 def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_param: int | None) -> Checked:
     hdr = _find_header(tbl, "review")
@@ -86,7 +84,8 @@ def _check_review(tbl: Table, name: str, lang: str, communes: cm.Communes, year_
         name_cell = cell("commune")
         numeric_empty = all(_is_blank(cell(c)) for c in seen if c not in ("commune", "year"))
         folded = cm.fold(name_cell)
-        is_total = folded in _TOTAL_NAMES or folded.startswith(("tong cong", "toan huyen", "cong toan"))
+        is_total = (folded in _TOTAL_NAMES or folded == _plan_district()
+                    or folded.startswith(("tong cong", "toan huyen", "cong toan")))
         if numeric_empty and (is_total or _is_blank(name_cell) or (communes.resolve(name_cell, cm.OLD) is None
                                                                     and communes.resolve(name_cell, cm.NEW) is None)):
             notes.append(Note("skipped_row", (("row", line),)))      # a footer, a signature, an empty total
@@ -272,11 +271,27 @@ def _cross_rows(records: list[Record], communes: cm.Communes, err, lang: str, se
                 err(r.line, cid, r.values[cid], "in_total_mismatch", sum=fmt_num(s, lang, 0), n=len(parts))
 
 
+def _plan():
+    from giamngheo.plan.targets import load_plan
+    return load_plan()
+
+
+def plan_break_year() -> int | None:
+    """The first year on the new poverty standard, from the plan file (``[plan.poverty_standard]``)."""
+    std = _plan().standard
+    return std.break_year if std else None
+
+
+def _plan_district() -> str:
+    """The district as a total row names it ("Huyện Trà Cú"), folded: the plan's locality before its comma."""
+    return cm.fold(_plan().locality_vi.split(",")[0])
+
+
 def standard_of(year: int, break_year: int | None = None) -> str:
     """The poverty standard a year's review is on: ``nd351_2025`` (2026–2030, Nghị định 351/2025/NĐ-CP)
-    from the break year (the plan's, default 2026: the end-2026 review is the first on it), else
-    ``nd07_2021`` (2022–2025, Nghị định 07/2021/NĐ-CP)."""
-    return "nd351_2025" if year >= (break_year or STANDARD_BREAK_YEAR) else "nd07_2021"
+    from the break year (given, else the plan file's), else ``nd07_2021`` (2022–2025, Nghị định 07/2021/NĐ-CP)."""
+    brk = break_year or plan_break_year()
+    return "nd351_2025" if brk is not None and year >= brk else "nd07_2021"
 
 
 ETHNIC_NOTE = {"vi": "; trong đó DTTS (gồm cả Khmer): {n}", "en": "; of which ethnic minorities (Khmer included): {n}"}
