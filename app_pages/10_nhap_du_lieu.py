@@ -16,7 +16,7 @@ from giamngheo.data.versions import DataVersions
 from giamngheo.i18n import field, fmt_num
 from giamngheo.report import ingest_view as iv
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
-from giamngheo.ui import auth, safe
+from giamngheo.ui import auth, guard, safe
 from giamngheo.ui.session import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
 
 L = lang()
@@ -150,7 +150,8 @@ with tab_up:
                           help=tr("nhap.upload_help") + " " + tr("nhap.upload_limit", mb=max_mb))
     if up is not None:
         data = up.getvalue()
-        with st.spinner(tr("nhap.checking")):      # in a worker process, bounded in time and memory
+        # in a worker process, bounded in time and memory; its wait leaves the fair-share gate to others
+        with st.spinner(tr("nhap.checking")), guard.outside_gate():
             res = ig.check_file_isolated(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L,
                                          plan_groups=GROUPS)
         meta = res.meta

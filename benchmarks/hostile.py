@@ -5,6 +5,7 @@
     python benchmarks/hostile.py reruns --hostile 16     # a visitor's rerun p95 under 16 slider floods
     python benchmarks/hostile.py clear-cache             # clear_cache messages: CPU, open files
     python benchmarks/hostile.py replay                  # reconnect with a signed-in session's id
+    python benchmarks/hostile.py signin                  # 20 sign-ins at once; the editor during 30 guesses
 
 ``uploads``: one anonymous session (the server has an editor password, so the session is not an
 editor) sends ``--puts`` PUTs of ``--mb`` MB to ``/_stcore/upload_file/<its session>/<id>`` (the
@@ -25,6 +26,12 @@ rerun still works.
 resume that session by its id (the third entry of ``Sec-WebSocket-Protocol``, as the browser does
 after a network loss); what that connection's run shows: signed in or not, the save button enabled
 or not.
+
+``signin``: 20 sessions submit the right password at the same moment (how many are signed in);
+then 30 wrong guesses at once, each from its own address (``X-Forwarded-For``, which the server
+started here believes from 127.0.0.1: ``GIAMNGHEO_TRUSTED_PROXIES``, and ``GIAMNGHEO_TRUST_PROXY=1``
+for older code), and the real editor from yet another address right after: signed in or not, and
+how long the answer took.
 
 Bounded: at most 200 sessions, 500 requests, ``--timeout`` seconds (default 300) for the whole run;
 loopback only (a URL must be 127.0.0.1 or localhost). A server started here listens on 127.0.0.1,
@@ -87,6 +94,9 @@ def start_server(tmp: Path, app_dir: Path) -> tuple[subprocess.Popen, str]:
     (tmp / "secrets.toml").write_text('[editor]\npassword = "%s"\n' % PASSWORD, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in {"GIAMNGHEO_DB_URL", "GIAMNGHEO_LOCAL_EDIT"}}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
+    # this machine is the proxy: the sign-in attack names its addresses in X-Forwarded-For
+    env["GIAMNGHEO_TRUSTED_PROXIES"] = "127.0.0.1"
+    env["GIAMNGHEO_TRUST_PROXY"] = "1"
     log = open(tmp / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
@@ -140,10 +150,10 @@ def db_fds(pid: int) -> int:
 class Session:
     """One browser tab as the server sees it: a websocket and reruns with widget values."""
 
-    def __init__(self, base: str, page: str = "", resume: str = ""):
+    def __init__(self, base: str, page: str = "", resume: str = "", forwarded: str = ""):
         u = urlparse(base)
         self.ws_url = f"ws://{u.netloc}/_stcore/stream"
-        self.page, self.resume = page, resume
+        self.page, self.resume, self.forwarded = page, resume, forwarded
         self.elements: list = []                    # the elements of the last run
         self.session_id = ""
         self.page_hash = ""
@@ -154,8 +164,9 @@ class Session:
     async def __aenter__(self):
         import websockets
         protocols = ["streamlit", "x", self.resume] if self.resume else ["streamlit"]
+        headers = {"X-Forwarded-For": self.forwarded} if self.forwarded else None
         self.ws = await websockets.connect(self.ws_url, subprotocols=protocols, max_size=2 ** 26,
-                                           open_timeout=60, ping_interval=None)
+                                           open_timeout=60, ping_interval=None, additional_headers=headers)
         return self
 
     async def __aexit__(self, *exc):
@@ -368,6 +379,65 @@ async def attack_clear_cache(a, base: str, pid: int) -> dict:
                 "db_fds_before": db0, "db_fds_after": db1, "victim_rerun_s": round(victim_rerun, 3)}
 
 
+async def _sign_in_form(s: "Session", password: str) -> float:
+    """Fill the scenarios page's sign-in form and submit it; the seconds to the answer."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    pw = next(e.text_input.id for e in s.elements
+              if e.WhichOneof("type") == "text_input" and e.text_input.label == "Mật khẩu biên tập")
+    submit = next(e.button for e in s.elements if e.WhichOneof("type") == "button"
+                  and e.button.label == "Đăng nhập" and e.button.form_id)
+    s.widgets = {pw: WidgetState(id=pw, string_value=password), submit.id: WidgetState(id=submit.id, trigger_value=True)}
+    took = await s.rerun(120)
+    s.widgets = {}
+    return took
+
+
+async def attack_signin(a, base: str, pid: int) -> dict:
+    signed = "Đã đăng nhập biên tập"
+    # 20 at once, the right password, one address
+    sessions = [Session(base, page="kich-ban") for _ in range(20)]
+    for s in sessions:
+        await s.__aenter__()
+    try:
+        await asyncio.gather(*(s.rerun(120) for s in sessions))
+        await asyncio.gather(*(_sign_in_form(s, a.password) for s in sessions))
+        together = sum(signed in s.texts("alert") for s in sessions)
+        wrong_words = sum("Sai mật khẩu" in s.texts("alert") for s in sessions)
+    finally:
+        for s in sessions:
+            await s.__aexit__()
+    # 30 guesses from 30 addresses at once, then the editor from another
+    guessers = [Session(base, page="kich-ban", forwarded=f"198.18.{i // 250}.{i % 250 + 1}") for i in range(a.guesses)]
+    for s in guessers:
+        await s.__aenter__()
+    try:
+        await asyncio.gather(*(s.rerun(120) for s in guessers))
+        t0 = time.perf_counter()
+        await asyncio.gather(*(_sign_in_form(s, "sai-" + secrets.token_hex(4)) for s in guessers))
+        guess_s = time.perf_counter() - t0
+        guessed_in = sum(signed in s.texts("alert") for s in guessers)
+        told_wrong = sum("Sai mật khẩu" in s.texts("alert") for s in guessers)
+        told_locked = sum("thử lại sau" in s.texts("alert") for s in guessers)
+    finally:
+        for s in guessers:
+            await s.__aexit__()
+    tries = []
+    async with Session(base, page="kich-ban", forwarded="203.0.113.77") as editor:
+        await editor.rerun(120)
+        for _ in range(3):                       # the editor tries up to three times, 5 s apart
+            took = await _sign_in_form(editor, a.password)
+            ok = signed in editor.texts("alert")
+            tries.append({"signed_in": ok, "answer_s": round(took, 2),
+                          "locked_message": "thử lại sau" in editor.texts("alert")})
+            if ok:
+                break
+            await asyncio.sleep(5)
+    return {"attack": "signin", "simultaneous_right": 20, "simultaneous_signed_in": together,
+            "simultaneous_told_wrong_password": wrong_words, "guesses": a.guesses, "guess_seconds": round(guess_s, 1),
+            "guesses_signed_in": guessed_in, "guesses_told_wrong": told_wrong, "guesses_told_locked": told_locked,
+            "editor_after_guesses": tries}
+
+
 async def attack_replay(a, base: str, pid: int) -> dict:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
     signed = "Đã đăng nhập biên tập"
@@ -399,7 +469,7 @@ async def attack_replay(a, base: str, pid: int) -> dict:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("attack", choices=["uploads", "reruns", "clear-cache", "replay"])
+    p.add_argument("attack", choices=["uploads", "reruns", "clear-cache", "replay", "signin"])
     p.add_argument("--password", default=PASSWORD, help="the editor password of the app at --url")
     p.add_argument("--url", help="a running app (127.0.0.1/localhost only); default: start one")
     p.add_argument("--app-dir", default=str(ROOT), help="the checkout whose app.py to start")
@@ -411,6 +481,7 @@ def main() -> int:
     p.add_argument("--moves", type=int, default=20)
     p.add_argument("--ramp", type=float, default=5.0)
     p.add_argument("--n", type=int, default=750)
+    p.add_argument("--guesses", type=int, default=30)
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--json", help="write the result here too")
     a = p.parse_args()
@@ -426,7 +497,7 @@ def main() -> int:
             pid = pid_listening_on(urlparse(base).port) or proc.pid
         try:
             fn = {"uploads": attack_uploads, "reruns": attack_reruns, "clear-cache": attack_clear_cache,
-                  "replay": attack_replay}[a.attack]
+                  "replay": attack_replay, "signin": attack_signin}[a.attack]
             result = asyncio.run(asyncio.wait_for(fn(a, base, pid), a.timeout))
             result["app_dir"] = a.app_dir
             result["loadavg"] = open("/proc/loadavg").read().split()[:3]

@@ -44,6 +44,7 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,6 +324,24 @@ class FairGate:
 
 
 GATE = FairGate()
+
+
+@contextmanager
+def outside_gate():
+    """A run that waits for something else (a worker process checking a file) gives its turn back
+    for that wait and queues again after it: a slow check never holds the others up."""
+    depth = getattr(GATE.local, "depth", 0)
+    if not depth or not _installed.get("fair"):
+        yield
+        return
+    sid = current_session_id() or ""
+    GATE.local.depth = 1
+    GATE.leave(sid)
+    try:
+        yield
+    finally:
+        GATE.enter(sid)
+        GATE.local.depth = depth
 
 
 def _install_fair_share() -> bool:

@@ -200,8 +200,10 @@ def test_clear_cache_from_a_client_touches_no_one_else(served):
     session still reruns."""
     hostile, base, pid = served
     r = asyncio.run(hostile.attack_clear_cache(types.SimpleNamespace(n=300), base, pid))
-    assert r["db_fds_after"] <= r["db_fds_before"] + 1, r
-    assert r["open_fds_after"] <= r["open_fds_before"] + 5, r
+    # the store's own pool may open a connection more; every cleared cache used to open a new one
+    # (the same 300 messages with 12 reruns on the code before: +11 database files; 750: +13 to +20)
+    assert r["db_fds_after"] <= r["db_fds_before"] + 4, r
+    assert r["open_fds_after"] <= r["open_fds_before"] + 6, r
     assert r["victim_rerun_s"] < 30, r
 
 
@@ -216,3 +218,20 @@ def test_the_streamlit_internals_the_guard_holds_are_there():
     assert callable(AppSession._handle_clear_cache_request)
     assert isinstance(MemoryUploadedFileManager("/x").file_storage, dict)
     assert "{session_id}" in starlette_routes._ROUTE_UPLOAD_FILE
+
+
+def test_a_run_waiting_for_a_worker_gives_its_turn_back(monkeypatch):
+    import threading
+    gate = guard.FairGate(slots=1)
+    monkeypatch.setattr(guard, "GATE", gate)
+    monkeypatch.setitem(guard._installed, "fair", True)
+    gate.enter("slow")
+    got = []
+    other = threading.Thread(target=lambda: (got.append(gate.enter("quick")), gate.leave("quick")))
+    with guard.outside_gate():
+        other.start()
+        other.join(2)                                  # the quick one runs while the slow one waits
+        assert got and got[0] < 1.0 and not other.is_alive()
+    assert gate.running == 1 and gate.local.depth == 1   # the slow one has its turn again
+    gate.leave("slow")
+    assert gate.running == 0
