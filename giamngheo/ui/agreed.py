@@ -23,6 +23,7 @@ from giamngheo.ui.session import (
     context,
     data_frame,
     data_version_id,
+    demo_active,
     lang,
     scenario,
     store,
@@ -139,6 +140,9 @@ def _do_adopt(name: str, date: _dt.date, who: str, ref: str, note: str) -> None:
     if not auth.can_edit():
         st.session_state[FLASH_KEY] = ("error", tr("monitor.adopt_denied"))
         return
+    if demo_active():          # illustrative figures are never the basis of an agreement
+        st.session_state[FLASH_KEY] = ("error", tr("monitor.adopt_demo"))
+        return
     ctx = context()
     sc = scenario()
     try:
@@ -178,6 +182,9 @@ def adopt_form() -> None:
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         getattr(st, flash[0])(flash[1])
+    if demo_active():
+        st.warning(tr("monitor.adopt_demo"))
+        return
     if not auth.panel("gn_adopt_auth"):
         return
     ctx = context()

@@ -144,3 +144,10 @@ def test_no_adoption_no_sentence(db_url):
     over = app()
     assert not over.exception, over.exception
     assert "lộ trình đã thống nhất" not in texts(over).lower()
+
+
+def test_no_adoption_on_the_demo_data(db_url):
+    at = app(PAGE, dataset="demo")
+    assert not at.exception, at.exception
+    assert not [t for t in at.text_input if t.key == "gn_adopt_name"]
+    assert "không thể thông qua lộ trình trên số liệu minh họa" in texts(at)
