@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from giamngheo.i18n import fmt_num
-from giamngheo.model.assess import P_AT_RISK, P_ON_TRACK
+from giamngheo.i18n import fmt_num, fmt_pct
+from giamngheo.model.assess import CHANCE_OFF, CHANCE_ON, CHANCE_SURE, P_AT_RISK
 from giamngheo.report import explain, views
 from giamngheo.ui.session import context, field, lang, scenario, tr
 
@@ -16,7 +16,8 @@ st.markdown(tr("method.source", title=field(plan, "title"), issuer=field(plan, "
                implements=field(plan, "implements")))
 
 st.header(tr("method.verdicts"))
-st.markdown(tr("method.verdict_rules", on=fmt_num(P_ON_TRACK, L), risk=fmt_num(P_AT_RISK, L)))
+st.markdown(tr("method.verdict_rules", risk=fmt_num(P_AT_RISK, L), off=fmt_pct(100 * CHANCE_OFF, L, 0),
+               on=fmt_pct(100 * CHANCE_ON, L, 0), sure=fmt_pct(100 * CHANCE_SURE, L, 0)))
 
 # the chance of meeting a target: the thresholds are defined once, in giamngheo.uncertainty
 from giamngheo.i18n import fmt_pct as _pct

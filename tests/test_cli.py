@@ -127,8 +127,8 @@ def test_as_of_option():
 # ------------------------------------------------------------------------------ scenarios
 
 def test_a_scenario_changes_a_projected_value(tmp_path):
-    low = write(tmp_path, "low.json", json.dumps({"name": "low", "values": {"poor_fall": 0.2}}))
-    high = write(tmp_path, "high.json", json.dumps({"name": "high", "values": {"poor_fall": 2.0}}))
+    low = write(tmp_path, "low.json", json.dumps({"name": "low", "values": {"poor_fall": 15}}))
+    high = write(tmp_path, "high.json", json.dumps({"name": "high", "values": {"poor_fall": 80}}))
     t24 = {}
     poor = {}
     for name, f in (("low", low), ("high", high)):
@@ -233,7 +233,7 @@ SIMPLE = {"jobs": 0, "overseas": 0, "overseas_ethnic": 0, "household_growth": 0,
           "returning_poor_rate": 0, "near_new_rate": 0, "exit_to_near_poor": 60, "no_work_share": 40,
           "no_work_exit_rate": 10, "near_no_work_share": 20, "job_priority": 1, "job_lift": 40,
           "overseas_priority": 1, "overseas_lift": 40, "shock_year": 0, "shock_households": 0, "rebase_factor": 1,
-          "rebase_factor_near": 1}
+          "rebase_factor_no_work": 1, "rebase_factor_near": 1}
 
 
 def full_assumptions(skip: tuple[str, ...] = ()) -> str:

@@ -5,9 +5,12 @@
 - ``awaiting_data``: the year that decides the target has passed (or is being reviewed now) but a
   figure it needs is not real yet. The verdict carries the condition that would settle it and a
   nowcast of the tested quantity (an estimate, not a conclusion) with its probability.
-- ``on_track`` / ``at_risk`` / ``off_track``: a target still ahead, on the projection, by the UN
-  Statistics Division's progress-chart rule on the central path; the chance of meeting it (Monte
-  Carlo) is a separate number, never mixed with the verdict.
+- ``on_track`` / ``at_risk`` / ``off_track``: a target still ahead, on the projection. On the
+  central path: on track only where it meets the target; else at risk where it has made at least
+  a tenth of the progress needed (the UN Statistics Division's progress share), off track below.
+  With the chance of meeting it (Monte Carlo) the word never contradicts the chance
+  (``agree_with_chance``): under 10 % off track; on track only with the central path meeting the
+  target and a chance of at least 50 %; never off track over 90 %.
 - ``no_data``: nothing to measure it on.
 
 Each target kind (``giamngheo.plan.kinds``) says how it is measured, compared and settled.
@@ -29,8 +32,10 @@ STATUSES = ("achieved", "missed", "awaiting_data", "on_track", "at_risk", "off_t
 DECIDED = ("achieved", "missed")
 PROJECTED = ("on_track", "at_risk", "off_track")
 GOOD = ("achieved", "on_track")
-P_ON_TRACK = 0.95      # UNSD: progress share at or above this is on track
-P_AT_RISK = 0.10       # below this, off track
+P_AT_RISK = 0.10       # progress share below this: off track (UNSD)
+CHANCE_OFF = 0.10      # a chance below this is off track, whatever the central path
+CHANCE_ON = 0.50       # on track needs the central path to meet the target and at least this chance
+CHANCE_SURE = 0.90     # over this never off track
 
 
 @dataclass
@@ -75,16 +80,28 @@ class Verdict:
 
 
 def classify(progress: float | None, met: bool) -> str:
+    """The verdict of the central path: on track only where it meets the target; at risk with at
+    least a tenth of the progress needed; else off track."""
     if met:
         return "on_track"
-    if progress is None:
-        return "off_track"
-    p = min(progress, P_ON_TRACK - 1e-9) if progress >= 1 else progress  # level met but the kind's own test not
-    if p >= P_ON_TRACK:
-        return "on_track"
-    if p >= P_AT_RISK:
+    if progress is not None and progress >= P_AT_RISK:
         return "at_risk"
     return "off_track"
+
+
+def agree_with_chance(status: str, probability: float | None, met: bool) -> str:
+    """A projected verdict made to agree with its chance of being met: under 10 % off track; on
+    track only where the central path meets the target and the chance is at least 50 % (else at
+    risk); over 90 % never off track. Other statuses and a missing chance are left as they are."""
+    if status not in PROJECTED or probability is None or not np.isfinite(probability):
+        return status
+    if probability < CHANCE_OFF:
+        return "off_track"
+    if met and probability >= CHANCE_ON:
+        return "on_track"
+    if status == "off_track" and probability <= CHANCE_SURE:
+        return "off_track"
+    return "at_risk"
 
 
 def _scalar(x: Any) -> float | None:
@@ -108,9 +125,16 @@ def progress_base(plan: Plan, tg: Target, real: dict[int, float]) -> tuple[int, 
     return y, real[y]
 
 
-def real_series(obs: Observations, tg: Target, as_of: int) -> dict[int, float]:
-    """The target's figures that may decide it (official, review, estimate)."""
-    return obs.real_series(tg.indicator, tg.group, as_of)
+def real_series(obs: Observations, tg: Target, as_of: int, plan: Plan | None = None) -> dict[int, float]:
+    """The target's figures that may decide it (official, review, estimate), on its own poverty
+    standard only: a 2021–2025 target never reads a figure on the new standard (as value or as the
+    latest), a 2030 target never an old-standard one (it reads those only through the model's
+    re-basing factor)."""
+    real = obs.real_series(tg.indicator, tg.group, as_of)
+    if plan is None:
+        return real
+    new = plan.on_new_standard(tg.indicator, tg.target_year)
+    return {y: v for y, v in real.items() if plan.on_new_standard(tg.indicator, y) == new}
 
 
 def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, current_year: int | None = None,
@@ -118,7 +142,7 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
     as_of = proj.as_of
     current_year = as_of if current_year is None else current_year
     spec = kinds.kind_of(tg)
-    real = real_series(obs, tg, as_of)
+    real = real_series(obs, tg, as_of, plan)
     path = proj.path(tg.indicator, tg.group)
     last_y = max(real) if real else None
     last_v = real[last_y] if last_y is not None else None
@@ -206,9 +230,13 @@ def assess_target(plan: Plan, tg: Target, proj: Projection, obs: Observations, c
             prob = float(np.mean(mm.met()))
         except kinds.Missing:
             prob = None
+    status = agree_with_chance(status, prob, met)
     q = quality(y for y in m.years if y <= as_of)
     if last_y is not None:
         q = worst_quality([q or "official", obs.quality(tg.indicator, tg.group, last_y) or "official"])
+    if m.base_year is not None:   # a relative target: the weaker of its base and its end
+        q = worst_quality([q or "official", "estimate" if m.base_year not in real else
+                           (obs.quality(tg.indicator, tg.group, m.base_year) or "official")])
     return Verdict(status=status, basis="projected", value=_scalar(m.q), target_value=m.threshold, sense=m.sense,
                    level=_scalar(m.level), target_level=_scalar(m.target_level), required_change=req,
                    required_from=req_from, progress=progress, probability=prob, method=method,

@@ -20,7 +20,7 @@ from scipy.optimize import brentq
 
 from giamngheo.data.observations import Observations, load_observations
 from giamngheo.model.assess import Verdict, assess
-from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty
+from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty, share_of
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.model.trend import trend_path
 from giamngheo.plan.indicators import Indicator, load_indicators
@@ -61,6 +61,9 @@ class Context:
     poverty: PovertyInputs | None = None
     calibration: Calibration | None = None
     key: tuple = ()
+    # the whole data a cut view (a backtest) comes from: read only for the start's near-poor rate when
+    # the view has none (the poor depend on it only through the few near-poor who fall back)
+    frame: Observations | None = None
 
     # a context built without a key (by hand, in a test) is only ever equal to itself: two such
     # contexts must never share cached results
@@ -98,12 +101,14 @@ def make_context(plan: Plan, obs: Observations, as_of: int | None = None,
     indicators = indicators or load_indicators()
     cut = as_of is not None and as_of < obs.last_year
     as_of = min(as_of, obs.last_year) if as_of is not None else obs.last_year
-    # a backtest keeps the household counts of later years: they are the frame, not an outcome
+    # a backtest keeps the household counts of later years: they are the frame, not an outcome; the
+    # near-poor of later years may start the model (``frame``) but are never a series of the view
     view = obs.until(as_of, keep=keep) if cut else obs
     if current_year is None:
         current_year = as_of if cut else max(as_of, min(today_year(), plan.horizon))
+    frame = obs if cut else None
     proto = Context(plan, view, indicators, as_of, build_registry(plan, view, indicators, as_of),
-                    data_label, current_year)
+                    data_label, current_year, frame=frame)
     calibrated: dict[str, float] = {}
     inp, cal = None, None
     _require_model_params(proto)
@@ -112,8 +117,9 @@ def make_context(plan: Plan, obs: Observations, as_of: int | None = None,
         cal = calibrate(proto, start)
         inp, calibrated = _scaled_inputs(proto, start, cal)
     registry = build_registry(plan, view, indicators, as_of, calibrated=calibrated)
-    key = (plan.id, plan.path, _digest(plan), view.digest, as_of, current_year, registry.digest, keep)
-    return Context(plan, view, indicators, as_of, registry, data_label, current_year, inp, cal, key)
+    key = (plan.id, plan.path, _digest(plan), view.digest, as_of, current_year, registry.digest, keep,
+           obs.digest if cut else None)
+    return Context(plan, view, indicators, as_of, registry, data_label, current_year, inp, cal, key, frame)
 
 
 # the start constants the poverty model reads (besides every id of poverty.PARAMS)
@@ -159,7 +165,7 @@ def _value(obs: Observations, ind: str, group: str, year: int) -> float | None:
 
 
 def _stock(obs: Observations, group: str, year: int, H: float | None = None,
-           near_fallback: bool = False) -> tuple[float, float, float] | None:
+           near_fallback: bool = False, near_from: Observations | None = None) -> tuple[float, float, float] | None:
     """(H, P, N) of a group in a year, from counts or rates; None when any is missing. With
     ``near_fallback`` a missing near-poor figure takes the near-poor rate of the nearest year that
     has one (the poor hardly depend on it: only through the few near-poor who fall back)."""
@@ -172,7 +178,7 @@ def _stock(obs: Observations, group: str, year: int, H: float | None = None,
         if v is None:
             r = _value(obs, rate, group, year)
             if r is None and count == "near_poor_households" and near_fallback:
-                r = _nearest_rate(obs, group, year)
+                r = _nearest_rate(near_from or obs, group, year)
             if r is None:
                 return None
             v = r / 100 * H
@@ -243,27 +249,117 @@ def _split(ctx: Context, vals: Mapping[str, float], year: int, H: float, P: floa
     return groups
 
 
+def _year_stock(ctx: Context, vals: Mapping[str, float], y: int) -> tuple[float, float, float] | None:
+    """(H, P, N) of all households in ``y`` when the data have its poor (count or rate); the near-poor
+    may come from the nearest year that has them (of the whole data, for a backtest's start)."""
+    obs = ctx.obs
+    if _value(obs, "poor_households", "all", y) is None and _value(obs, "poor_rate", "all", y) is None:
+        return None
+    H = _households(obs, "all", y, vals["household_growth"])
+    if H is None:
+        return None
+    return _stock(obs, "all", y, H, near_fallback=True, near_from=ctx.frame)
+
+
+def composition_area(ctx: Context) -> str | None:
+    """The area of ``data/context.csv`` whose share of poor households with nobody able to work stands
+    in where the district has none (the plan's ``[plan.model] composition_area``: the province)."""
+    return ctx.plan.extra.get("model", {}).get("composition_area")
+
+
+def _no_work(ctx: Context, y: int, P: float) -> tuple[float, str] | None:
+    """Poor households with nobody able to work in ``y``: the district's own figure, else the
+    province's share of that year (context figures) applied to the district's poor."""
+    D = _value(ctx.obs, "poor_households_no_work_capacity", "all", y)
+    if D is not None:
+        return min(float(D), P), "data"
+    area = composition_area(ctx)
+    if area is None or y > ctx.as_of:
+        return None
+    from giamngheo.data.observations import load_context
+    try:
+        cf = load_context()
+    except Exception:  # noqa: BLE001 - the comparison figures are optional; without them the constant stands
+        return None
+    sel = cf[(cf["area"] == area) & (cf["group"] == "all") & (cf["year"] == y)]
+    d = sel[sel["indicator"] == "poor_households_no_work_capacity"]["value"]
+    p = sel[sel["indicator"] == "poor_households"]["value"]
+    if len(d) and len(p) and float(p.iloc[0]) > 0:
+        return P * float(d.iloc[0]) / float(p.iloc[0]), "province"
+    return None
+
+
+def _work_back(vals: Mapping[str, float], prev: tuple[float, float, float], D1: float) -> float:
+    """The no-work stock a year before one of ``D1``, by the model's own year (exits σ, inflows ν):
+    D1 = (1 − σ) D0 + ν (r_new · O0 + r_ret · N0)."""
+    H, P, N = prev
+    O = max(H - P - N, 0.0)
+    inflow = vals["new_poor_rate"] / 100 * O + vals["returning_poor_rate"] / 100 * N
+    sigma = min(vals["no_work_exit_rate"] / 100, 0.999)
+    D0 = (D1 - vals["no_work_share"] / 100 * inflow) / (1 - sigma)
+    return float(min(max(D0, 0.0), P))
+
+
+def _same_standard(ctx: Context, y0: int, y1: int) -> bool:
+    brk = ctx.break_year
+    return brk is None or (y0 >= brk) == (y1 >= brk)
+
+
+def _pair(ctx: Context, vals: Mapping[str, float], y: int, tot: tuple[float, float, float],
+          D: tuple[float, str] | None) -> tuple[int, dict[str, tuple[float, float, float, float]]] | None:
+    """The year before ``y`` split into groups, when the data have it on the same standard: its own
+    no-work figure, else worked back from ``y``'s, else the stated share."""
+    y0 = y - 1
+    if not _same_standard(ctx, y0, y):
+        return None
+    ptot = _year_stock(ctx, vals, y0)
+    if ptot is None:
+        return None
+    Dp = _no_work(ctx, y0, ptot[1])
+    Dv = Dp[0] if Dp is not None else (_work_back(vals, ptot, D[0]) if D is not None else None)
+    return y0, _split(ctx, vals, y0, *ptot, Dv, {})
+
+
 def poverty_start(ctx: Context, vals: Mapping[str, float]) -> Start | None:
-    """The last year (≤ as_of) with households, poor and near-poor for all households."""
+    """The last year (≤ as_of) with households, poor and near-poor for all households, and the year
+    before it on the same standard when the data have it."""
     obs = ctx.obs
     lo = min(obs.df["year"]) if len(obs.df) else ctx.as_of
     for y in range(ctx.as_of, lo - 1, -1):
-        H = _households(obs, "all", y, vals["household_growth"]) if _value(obs, "poor_households", "all", y) \
-            is not None or _value(obs, "poor_rate", "all", y) is not None else None
-        tot = _stock(obs, "all", y, H, near_fallback=True) if H is not None else None
+        tot = _year_stock(ctx, vals, y)
         if tot is None:
             continue
         sources: dict[str, str] = {}
-        D = _value(obs, "poor_households_no_work_capacity", "all", y)
-        prev = None
-        prev_y = y - 1
-        ptot = _stock(obs, "all", prev_y, _households(obs, "all", prev_y, vals["household_growth"]), near_fallback=True)
-        if ptot is not None:
-            Dp = _value(obs, "poor_households_no_work_capacity", "all", prev_y)
-            prev = _split(ctx, vals, prev_y, *ptot, Dp, {})
-        sources["no_work"] = "data" if D is not None else ("model" if prev is not None else "assumption")
-        groups = _split(ctx, vals, y, *tot, D, sources) if D is not None or prev is None else None
-        return Start(y, groups or {}, prev_y if prev is not None else None, prev, sources)
+        D = _no_work(ctx, y, tot[1])
+        pair = _pair(ctx, vals, y, tot, D)
+        prev_y, prev = pair if pair is not None else (None, None)
+        if D is None and prev is None and y - 1 >= lo:
+            # across the break (or without the year before on this standard): the last year before it
+            # that has a stock, moved to ``y`` by the model (the re-basing by composition included)
+            back = _year_stock(ctx, vals, y - 1)
+            if back is not None:
+                Db = _no_work(ctx, y - 1, back[1])
+                prev_y, prev = y - 1, _split(ctx, vals, y - 1, *back, Db[0] if Db else None, {})
+        sources["no_work"] = D[1] if D is not None else ("model" if prev is not None else "assumption")
+        groups = _split(ctx, vals, y, *tot, D[0] if D else None, sources) if D is not None or prev is None else None
+        return Start(y, groups or {}, prev_y, prev, sources)
+    return None
+
+
+def calibration_pair(ctx: Context, vals: Mapping[str, float], start: Start) -> tuple[int, dict, int] | None:
+    """The latest pair of consecutive years with full stocks on one standard, at or before the start:
+    (y0, its groups, y1). A review on the new standard with no year before it on that standard keeps
+    the pace calibrated on the last old-standard pair (said on the method page)."""
+    if start.prev is not None and start.prev_year is not None and _same_standard(ctx, start.prev_year, start.year):
+        return start.prev_year, start.prev, start.year
+    lo = min(ctx.obs.df["year"]) if len(ctx.obs.df) else start.year
+    for y in range(start.year - 1, lo, -1):
+        tot = _year_stock(ctx, vals, y)
+        if tot is None:
+            continue
+        pair = _pair(ctx, vals, y, tot, _no_work(ctx, y, tot[1]))
+        if pair is not None:
+            return pair[0], pair[1], y
     return None
 
 
@@ -294,16 +390,17 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
     vals = ctx.registry.defaults()
     lam_fb = vals["pace_hazard_fallback"]
     lamn_fb = vals["near_hazard_fallback"]
-    if start.prev is None or start.prev_year is None:
+    pair = calibration_pair(ctx, vals, start)
+    if pair is None:
         return Calibration(lam_fb, lamn_fb, None, None)
     obs = ctx.obs
-    y0, y1 = start.prev_year, start.year
-    P1 = _stock(obs, "all", y1, _households(obs, "all", y1, vals["household_growth"]), near_fallback=True)
+    y0, prev, y1 = pair
+    P1 = _year_stock(ctx, vals, y1)
     assert P1 is not None
 
     def step(lam: float, lam_n: float) -> PovertyResult:
         scale, p = _unit_params(ctx, vals, lam, lam_n)
-        inp = PovertyInputs(y0, y1, start.prev, scale, y0 + 1, None, _split_flag(ctx))  # type: ignore[arg-type]
+        inp = PovertyInputs(y0, y1, prev, scale, y0 + 1, None, _split_flag(ctx))
         return run_poverty(inp, p)
 
     def total(res: PovertyResult, key: str) -> float:
@@ -334,38 +431,24 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
 
 def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[PovertyInputs, dict[str, float]]:
     """The model's inputs from the last actual year, and the pace sliders' defaults: the calibrated
-    hazards expressed in points a year at the start level (the state when the levers begin, after
-    the nowcast at the defaults)."""
+    hazards expressed as the share of their stock they take out a year (%)."""
     vals = ctx.registry.defaults()
     groups = start.groups
     if not groups:   # the start's no-work stock comes from the year before, moved one year by the model
         scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
         one = run_poverty(PovertyInputs(start.prev_year, start.year, start.prev, scale, start.year,  # type: ignore[arg-type]
-                                        None, _split_flag(ctx)), p)
+                                        ctx.break_year, _split_flag(ctx)), p)
         obs = ctx.obs
-        H, P, N = _stock(obs, "all", start.year, _households(obs, "all", start.year, vals["household_growth"]),  # type: ignore[misc]
-                         near_fallback=True)
+        H, P, N = _year_stock(ctx, vals, start.year)  # type: ignore[misc]
         Dm = float(sum(one.stocks[g]["D"][0] for g in one.stocks))
         Pm = float(sum(one.stocks[g]["P"][0] for g in one.stocks))
         D = min(P, Dm * (P / Pm if Pm > 0 else 1.0))    # the model's no-work share applied to the actual poor
         groups = _split(ctx, vals, start.year, H, P, N, D, dict(start.sources))
     brk = ctx.break_year
-    last_nowcast = ctx.lever_from - 1
-    scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
-    state = groups
-    if last_nowcast > start.year:
-        res = run_poverty(PovertyInputs(start.year, last_nowcast, groups, scale, last_nowcast + 1, brk,
-                                        _split_flag(ctx)), p)
-        state = {g: tuple(float(res.stocks[g][k][-1]) for k in ("H", "W", "D", "N")) for g in res.stocks}  # type: ignore[misc]
-    H = sum(s[0] for s in state.values())
-    W = sum(s[1] for s in state.values())
-    N = sum(s[3] for s in state.values())
-    f0 = round(cal.lam0 * W / H * 100, 3) if H > 0 else 0.0
-    fn0 = round(cal.lam_near0 * N / H * 100, 3) if H > 0 else 0.0
-    fg0 = {}
-    for g in ctx.groups:
-        if g in state and state[g][0] > 0:
-            fg0[g] = round(cal.lam0 * state[g][1] / state[g][0] * 100, 3)
+    # the pace sliders' defaults: the calibrated hazards as the share of their stock they take out a year
+    f0 = round(share_of(cal.lam0), 2)
+    fn0 = round(share_of(cal.lam_near0), 2)
+    fg0 = {g: f0 for g in ctx.groups if g in groups and groups[g][0] > 0}
     calibrated = {"poor_fall": f0, "near_poor_fall": fn0, **{group_pace_id(g): v for g, v in fg0.items()}}
     sc = PaceScale(cal.lam0, cal.lam_near0, f0 if f0 > 0 else 1.0, fn0 if fn0 > 0 else 1.0,
                    {g: (v if v > 0 else 1.0) for g, v in fg0.items()})
@@ -418,8 +501,11 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
             wanted = list(MC_OUT) if mc else list(POVERTY_OUT) + list(RATES)
         for ind in wanted:
             if ind in RATES:
+                # over the households as shown (the data's count where it has one): every rate is the
+                # count over the households of its own table
                 num = series(group, "stock", POVERTY_OUT[RATES[ind]][1])
-                H = series(group, "stock", "H")
+                H_known = ctx.obs.series("households", group)
+                H = [H_known.get(y, h) for y, h in zip(res.years, series(group, "stock", "H"))]
                 built[ind] = [100 * a / b for a, b in zip(num, H)]
             elif ind in POVERTY_OUT:
                 built[ind] = series(group, *POVERTY_OUT[ind])
@@ -598,9 +684,6 @@ def run(ctx: Context, scenario: Scenario) -> tuple[Projection, list[Verdict]]:
 
 # ---------------------------------------------------------------------------------------- backtest
 
-BACKTEST_KEEP = STRUCTURE + ("near_poor_households", "near_poor_rate")
-
-
 @dataclass(frozen=True)
 class Backtest:
     """The model as it stood with the data up to ``as_of``, at its defaults, against what came later."""
@@ -624,15 +707,15 @@ class Backtest:
 
 
 def backtest(ctx: Context, as_of: int, indicator: str = "poor_households", year: int | None = None) -> Backtest | None:
-    """Project from the data up to ``as_of`` (the household counts and, only to start the model, the
-    nearest near-poor rate are kept: the poor depend on it only through the few who fall back) and
-    compare with the real figure of ``year`` (default: the last real year). None: nothing to compare."""
+    """Project from the data up to ``as_of`` exactly as ``project --as-of`` does (``make_context``: the
+    household counts and, only to start the model, the nearest near-poor rate are kept) and compare
+    with the real figure of ``year`` (default: the last real year). None: nothing to compare."""
     real = {y: v for y, v in ctx.obs.series(indicator, "all").items() if ctx.obs.real(indicator, "all", y)}
     later = [y for y in real if y > as_of]
     if not later:
         return None
     year = year if year is not None else max(later)
-    bt = make_context(ctx.plan, ctx.obs, as_of, ctx.indicators, keep=BACKTEST_KEEP)
+    bt = make_context(ctx.plan, ctx.obs, as_of, ctx.indicators)
     if bt.poverty is None:
         return Backtest(as_of, year, indicator, None, real[year], ctx.obs.quality(indicator, "all", year), None,
                         "no_start")

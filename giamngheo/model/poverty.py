@@ -8,8 +8,10 @@ O = H − W − D − N. One year later (all flows from the stocks at the start 
   inflows to poverty     new = r_new · O,  returning = r_ret · N,  shock (one year);
                          a share ν of them has nobody able to work (goes to D), the rest to W
   exits, work-able poor  X_W = W (1 − e^(−λ_W)),  λ_W = λ_pace + λ_jobs + λ_abroad     (a hazard)
-      λ_pace   = λ₀ · (f / f₀) · (f_g / f_g₀)        the pace of every other policy (credit, housing,
-                                                     training, transfers), set in points a year
+      λ_pace   = λ₀ · m · m_g,  m = h(f) / h(f₀),  h(v) = −ln(1 − v/100)
+                                                     the pace of every other policy (credit, housing,
+                                                     training, transfers): the slider f is the share (%)
+                                                     of work-able poor households it takes out a year
       λ_jobs   = J · θ_J · ℓ_J / H_all               jobs reach a household in proportion to the
                                                      poor share (reach shrinks as poverty falls),
                                                      θ_J times as often as other households
@@ -17,20 +19,23 @@ O = H − W − D − N. One year later (all flows from the stocks at the start 
   exits, nobody able     X_D = σ · D                 social protection, pensions, joining a household
   near-poor              N' = N − ret − X_N + s (X_W + X_D) + r_nn · O
       X_N = (N − ret) [ (1 − κ)(1 − e^(−(λ_N + λ_jobs + λ_abroad))) + κ (1 − e^(−λ_N)) ]
-      λ_N = λ_N₀ · (f_n / f_n₀) · (f / f₀) · (f_g / f_g₀)
+      λ_N = λ_N₀ · (h(f_n) / h(f_n₀)) · m · m_g
   poor                   W' = W − X_W + (1 − ν)(new + ret) + shock,   D' = D − X_D + ν (new + ret)
 
 Every exit is a share of its own stock, so no exit can exceed it and no cap binds: each lever acts
-smoothly and in one direction. The slider values f (points a year at the start level) are turned into
-hazards by fixed scales from the context (``PaceScale``), so that at the defaults λ_pace = λ₀ and
-λ_N = λ_N₀, the hazards calibrated on the last observed year. Named groups (Khmer) have their own pace
-f_g; the rest of the households take f_g / f_g₀ = 1. Totals are the sums of the groups.
+smoothly and in one direction. The pace sliders are shares leaving a year (%), turned into hazards by
+h; at the defaults f₀ (``PaceScale``) λ_pace = λ₀ and λ_N = λ_N₀, the hazards calibrated on the last
+observed pair of years. Named groups (Khmer) have their own pace f_g (m_g = h(f_g) / h(f_g₀)); the
+rest of the households take m_g = 1. Totals are the sums of the groups.
 
 Years up to ``lever_from − 1`` are a nowcast: they run on the ``nowcast`` parameters (the defaults),
 so no lever can move them; only the re-basing factors, an assumption about the standard rather than a
-lever, are always the scenario's. At the standard break the stocks are re-based (poor × factor, near-poor ×
-factor_near) with no flows computed across it, and after it the rates of newly poor and newly
-near-poor households are scaled by the same factors (more households fall under the higher line).
+lever, are always the scenario's. The break year (the first review on the new standard) runs its
+flows on the old standard (the end-of-year nowcast on the old line), then re-bases the stocks by
+composition (``rebase_stocks``): all poor × F, those with nobody able to work × F_D (≈ 1: no labour
+income, mostly poor already), the work-able poor take the rest of the jump; near-poor × F_N. After
+it the rates of newly poor and newly near-poor households are scaled by F and F_N (more households
+fall under the higher line).
 """
 from __future__ import annotations
 
@@ -47,7 +52,7 @@ PARAMS = (
     "household_growth", "new_poor_rate", "returning_poor_rate", "near_new_rate", "exit_to_near_poor",
     "no_work_share", "no_work_exit_rate", "near_no_work_share",
     "job_priority", "job_lift", "overseas_priority", "overseas_lift",
-    "shock_year", "shock_households", "rebase_factor", "rebase_factor_near",
+    "shock_year", "shock_households", "rebase_factor", "rebase_factor_no_work", "rebase_factor_near",
 )
 FLOW_KEYS = ("exits", "exits_pace", "exits_jobs", "exits_overseas", "exits_no_work", "new", "returning", "shock",
              "near_exits", "near_new", "to_near")
@@ -144,6 +149,40 @@ def group_pace_id(group: str) -> str:
     return f"{group}_poor_fall"
 
 
+def hazard(share_pct: Any) -> Any:
+    """The yearly hazard λ of a share (%) of a stock leaving in a year: share = 1 − e^(−λ)."""
+    x = np.clip(np.asarray(share_pct, float) / 100 if np.ndim(share_pct) else float(share_pct) / 100, 0.0, 0.999999)
+    return -np.log1p(-x) if np.ndim(x) else -float(np.log1p(-x))
+
+
+def share_of(lam: float) -> float:
+    """The share (%) of a stock that a hazard λ takes out in a year: 100 (1 − e^(−λ))."""
+    return float(-100 * np.expm1(-lam))
+
+
+def _pace_ratio(v: Any, v0: float) -> Any:
+    """A pace slider's value (a share leaving a year, %) as a multiple of its default's hazard."""
+    if v0 <= 0:
+        return 1.0
+    r = hazard(v) / hazard(v0)
+    return r.astype(v.dtype, copy=False) if isinstance(v, np.ndarray) and v.dtype == np.float32 else r
+
+
+def rebase_stocks(H: Any, W: Any, D: Any, N: Any, f_p: Any, f_d: Any, f_n: Any) -> tuple[Any, Any, Any]:
+    """The stocks on the new standard from the old standard's, by composition.
+
+    All poor × ``f_p`` (the standard's jump); those with nobody able to work × ``f_d`` (they have no
+    labour income and were mostly below the old line already: a stricter income line adds mostly
+    households with a worker), never more than the new poor; the households with a worker take the
+    rest of the jump. Near-poor × ``f_n``. The poor never exceed the households, the near-poor never
+    the rest."""
+    P = np.minimum((W + D) * f_p, H)
+    D2 = np.minimum(D * f_d, P)
+    W2 = P - D2
+    N2 = np.minimum(N * f_n, H - P)
+    return W2, D2, N2
+
+
 def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, Any] | None = None,
                 record_flows: bool = True) -> PovertyResult:
     """Project the stocks from ``inp.start_year + 1`` to the horizon.
@@ -165,33 +204,17 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
     for y in years:
         q = p if y >= inp.lever_from else nowcast
         g = get_p if y >= inp.lever_from else get_now
-        if inp.break_year is not None and y == inp.break_year and not on_new:
-            # the first review on the new standard: a re-basing of the stocks, no flows across it; the
-            # factors are the scenario's (an assumption about the standard, not a lever)
-            f_p, f_n = get_p("rebase_factor"), get_p("rebase_factor_near")
-            for st in state.values():
-                H = st.H * (1 + g("household_growth") / 100)
-                W, D = st.W * f_p, st.D * f_p
-                P = np.minimum(W + D, H)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    k_cap = np.where(W + D > 0, P / np.where(W + D > 0, W + D, 1.0), 1.0)
-                W, D = W * k_cap, D * k_cap
-                N = np.minimum(st.N * f_n, H - P)
-                st.H, st.W, st.D, st.N = H, W, D, N
-                _record_empty(flows, hazards, st, state)
-            for k, st in state.items():
-                for s, v in (("H", st.H), ("P", st.P), ("W", st.W), ("D", st.D), ("N", st.N)):
-                    stocks[k][s].append(v)
-            rebased_at, on_new = y, True
-            continue
+        # the first review on the new standard: the year's flows on the old standard (the end-of-year
+        # nowcast on the old line), then the stocks re-based by composition (no flows across it)
+        rebase = inp.break_year is not None and y == inp.break_year and not on_new
         k_new = get_p("rebase_factor") if on_new else 1.0
         k_near = get_p("rebase_factor_near") if on_new else 1.0
         growth = g("household_growth") / 100
         r_new, r_ret, r_nn = g("new_poor_rate") / 100 * k_new, g("returning_poor_rate") / 100, g("near_new_rate") / 100 * k_near
         s_near, nu = g("exit_to_near_poor") / 100, g("no_work_share") / 100
         sigma, kappa = _min(g("no_work_exit_rate") / 100, 1.0), g("near_no_work_share") / 100
-        m_all = g("poor_fall") / sc.f0 if sc.f0 > 0 else 1.0
-        m_near = g("near_poor_fall") / sc.fn0 if sc.fn0 > 0 else 1.0
+        m_all = _pace_ratio(g("poor_fall"), sc.f0)
+        m_near = _pace_ratio(g("near_poor_fall"), sc.fn0)
         jobs, ov = g("jobs"), g("overseas")
         ov_eth = g("overseas_ethnic")
         ov = _max(ov, ov_eth)            # the ethnic placements are part of all placements
@@ -199,10 +222,12 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
         lam_jobs = jobs * g("job_priority") * (g("job_lift") / 100) / H_tot
         sy, shh = g("shock_year"), g("shock_households")
         shock = (shh if sy == y else 0.0) if np.ndim(sy) == 0 else np.where(sy == y, shh, 0.0)
+        if rebase:
+            f_p, f_d, f_n = get_p("rebase_factor"), get_p("rebase_factor_no_work"), get_p("rebase_factor_near")
         for k, st in state.items():
             H, W, D, N, O = st.H, st.W, st.D, st.N, st.O
             if k in named and group_pace_id(k) in q and sc.fg0.get(k, 0) > 0:
-                m_g = g(group_pace_id(k)) / sc.fg0[k]
+                m_g = _pace_ratio(g(group_pace_id(k)), sc.fg0[k])
             else:
                 m_g = 1.0
             split = inp.overseas_split.get(k)
@@ -225,6 +250,8 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
             D2 = D - x_d + nu * inflow
             N2 = n_left - x_n + to_near + near_new
             H2 = H * (1 + growth)
+            if rebase:
+                W2, D2, N2 = rebase_stocks(H2, W2, D2, N2, f_p, f_d, f_n)
             st.H, st.W, st.D, st.N = H2, W2, D2, N2
             for s, v in (("H", H2), ("P", W2 + D2), ("W", W2), ("D", D2), ("N", N2)):
                 stocks[k][s].append(v)
@@ -239,14 +266,6 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
                 flows[k][f].append(np.broadcast_to(v, np.shape(W2)) if np.ndim(W2) else v)
             for h, v in (("pace", lam_pace), ("jobs", lam_jobs), ("overseas", lam_ov), ("near", lam_n)):
                 hazards[k][h].append(v)
+        if rebase:
+            rebased_at, on_new = y, True
     return PovertyResult(years, stocks, flows, hazards, rebased_at)
-
-
-def _record_empty(flows: dict, hazards: dict, st: GroupState, state: dict) -> None:
-    """A re-basing year has no flows: record zeros so every list has one entry a year."""
-    k = next(k for k, v in state.items() if v is st)
-    zero = np.zeros_like(st.H) if np.ndim(st.H) else 0.0
-    for f in FLOW_KEYS:
-        flows[k][f].append(zero)
-    for h in hazards[k]:
-        hazards[k][h].append(zero)

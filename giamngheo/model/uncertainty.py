@@ -15,9 +15,10 @@ How the draws are made (stated on the method page):
   known to two digits at best, and half the bytes make the vectorised projection faster. The
   deterministic path and every verdict stay in double precision.
 
-The verdict of a projected target stays the deterministic one (UN Statistics Division progress
-share on the scenario's own path); the probability is shown beside it. :data:`PROB_ON_TRACK` and
-:data:`PROB_AT_RISK` are the one place that turns a probability into on track / at risk / off track.
+The verdict of a projected target is the central path's (``assess.classify``) made to agree with
+its probability (``assess.agree_with_chance``): the word never contradicts the chance shown beside
+it. :data:`PROB_ON_TRACK` and :data:`PROB_AT_RISK` turn a probability alone into a word (the
+probability's own band on the "what it takes" page).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from giamngheo.model.assess import Verdict, progress_base
+from giamngheo.model.assess import Verdict, agree_with_chance, progress_base
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.plan import kinds
 from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
@@ -263,7 +264,8 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
             if p is None and path is not None and path.method.startswith(("assumption:", "stock_flow")):
                 # a path driven by assumptions none of which is uncertain: the chance is 0 or 1
                 p = 1.0 if _met(ctx, tg, proj) else 0.0
-            v = replace(v, probability=p)
+            status = agree_with_chance(v.status, p, _met(ctx, tg, proj)) if v.basis == "projected" else v.status
+            v = replace(v, probability=p, status=status)
         verdicts.append(v)
     return MonteCarlo(proj, verdicts, n, seed)
 

@@ -3,6 +3,7 @@ the calibration on the record, the backtests, and the start's constants — as t
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,35 +29,54 @@ def _lever_year_inputs(ctx: Context, scenario) -> tuple[int, dict, dict] | None:
     return y0 + 1, start, vals
 
 
-def first_year_arithmetic(ctx: Context, scenario, lang: str) -> tuple[int | None, pd.DataFrame]:
-    """(year, table): one column per group, one row per step of the stock–flow for the first year
-    the scenario's levers act."""
+def first_year(ctx: Context, scenario) -> tuple[int, dict, dict, Any] | None:
+    """(year, start stocks per group, params, the model's result) of the first year the levers act,
+    run by the projection's own code from the stocks the projection reaches the year before (the
+    standard's break, the re-basing and the scaled inflows after it included)."""
     got = _lever_year_inputs(ctx, scenario)
     if got is None:
-        return None, pd.DataFrame()
+        return None
     year, start, vals = got
     inp = ctx.poverty
-    one = PovertyInputs(year - 1, year, start, inp.scale, year, inp.break_year if inp.break_year and inp.break_year > year - 1 else None,
-                        inp.overseas_split)
-    res = run_poverty(one, vals)
+    one = PovertyInputs(year - 1, year, start, inp.scale, year, inp.break_year, inp.overseas_split)
+    return year, start, vals, run_poverty(one, vals)
+
+
+def first_year_arithmetic(ctx: Context, scenario, lang: str) -> tuple[int | None, pd.DataFrame]:
+    """(year, table): one column per group, one row per step of the stock–flow for the first year
+    the scenario's levers act. Every figure is the projection's own (``first_year``)."""
+    got = first_year(ctx, scenario)
+    if got is None:
+        return None, pd.DataFrame()
+    year, start, vals, res = got
+    inp = ctx.poverty
+    brk = inp.break_year
+    rebased = res.rebased_at == year
     f = lambda x, d=0: fmt_num(float(x), lang, d)
     cols: dict[str, list[str]] = {}
+    pace_h = lambda v: -math.log1p(-float(v) / 100)
+    m = pace_h(vals["poor_fall"]) / pace_h(inp.scale.f0) if inp.scale.f0 > 0 else 1.0
+    k_new = vals["rebase_factor"] if brk is not None and year > brk else 1.0
     for g in res.stocks:
         H, W, D, N = start[g]
         hz = {k: float(res.hazards[g][k][0]) for k in res.hazards[g]}
         fl = {k: float(res.flows[g][k][0]) for k in res.flows[g]}
         lam = hz["pace"] + hz["jobs"] + hz["overseas"]
+        P_end = float(res.stocks[g]["P"][0])
+        inflow = fl["new"] + fl["returning"] + fl["shock"]
+        before = W + D + inflow - fl["exits"]
         cols[t(f"group.{g}", lang)] = [
             f"{f(W)} + {f(D)} = {f(W + D)}",
-            f"{f(fl['new'])} + {f(fl['returning'])} + {f(fl['shock'])}",
-            f"{fmt_num(hz['pace'], lang, 3)}",
+            (f"{f(fl['new'])} (× {fmt_num(k_new, lang)}) + " if k_new != 1.0 else f"{f(fl['new'])} + ")
+            + f"{f(fl['returning'])} + {f(fl['shock'])}",
+            f"{fmt_num(inp.scale.lam0, lang, 3)} × {fmt_num(m, lang, 3)} = {fmt_num(hz['pace'], lang, 3)}",
             f"{fmt_num(hz['jobs'], lang, 3)}",
             f"{fmt_num(hz['overseas'], lang, 4)}",
             f"{f(W)} × (1 − e^−{fmt_num(lam, lang, 3)}) = {f(W * -math.expm1(-lam), 1)}",
             f"{fmt_pct(vals['no_work_exit_rate'], lang, 0)} × {f(D)} = {f(fl['exits_no_work'], 1)}",
             f"{f(fl['exits_pace'], 1)} / {f(fl['exits_jobs'], 1)} / {f(fl['exits_overseas'], 1)}",
-            f"{f(W + D)} + {f(fl['new'] + fl['returning'] + fl['shock'])} − {f(fl['exits'])} = "
-            f"{f(float(res.stocks[g]['P'][0]))}",
+            f"{f(W + D)} + {f(inflow)} − {f(fl['exits'])} = "
+            + (f"{f(before)} → {t('explain.rebased', lang)} {f(P_end)}" if rebased else f(P_end)),
             f"{f(N)} → {f(float(res.stocks[g]['N'][0]))}",
         ]
     rows = [t(f"explain.row_{k}", lang) for k in ("start", "inflows", "lam_pace", "lam_jobs", "lam_overseas",
@@ -89,10 +109,10 @@ def calibration_text(ctx: Context, lang: str) -> str:
     sc = inp.scale
     if cal.years is None:
         return t("explain.cal_fallback", lang, lam=fmt_num(cal.lam0, lang, 3))
-    share = -math.expm1(-cal.lam0)
-    return t("explain.cal_text", lang, a=cal.years[0], b=cal.years[1], lam=fmt_num(cal.lam0, lang, 3),
-             share=fmt_pct(100 * share, lang, 0), f0=fmt_num(sc.f0, lang), fn0=fmt_num(sc.fn0, lang),
-             year=ctx.lever_from - 1)
+    key = "explain.cal_text" if cal.years[1] == inp.start_year else "explain.cal_text_earlier"
+    return t(key, lang, a=cal.years[0], b=cal.years[1], lam=fmt_num(cal.lam0, lang, 3),
+             f0=fmt_pct(sc.f0, lang, 2), fn0=fmt_pct(sc.fn0, lang, 2), lamn=fmt_num(cal.lam_near0, lang, 3),
+             start=inp.start_year)
 
 
 def backtest_rows(ctx: Context, lang: str, years: tuple[int, ...] = (2022, 2023)) -> pd.DataFrame:
@@ -137,8 +157,8 @@ def base_note(ctx: Context, scenario, lang: str) -> str:
         q = ctx.obs.quality("poor_households", "all", brk) or ctx.obs.quality("poor_rate", "all", brk) or "official"
         return t("explain.base_review", lang, year=brk, quality=t(f"quality.{q}", lang))
     vals = ctx.registry.resolve(scenario)
-    return t("explain.base_estimate", lang, year=brk, last=brk - 1, f=fmt_num(vals["rebase_factor"], lang),
-             fn=fmt_num(vals["rebase_factor_near"], lang))
+    return t("explain.base_estimate", lang, year=brk, f=fmt_num(vals["rebase_factor"], lang),
+             fd=fmt_num(vals["rebase_factor_no_work"], lang), fn=fmt_num(vals["rebase_factor_near"], lang))
 
 
 def placements_reach(ctx: Context, scenario) -> float | None:

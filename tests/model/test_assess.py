@@ -8,7 +8,16 @@ import pytest
 from conftest import DEMO, PLAN_FILE, obs_from_rows, target, tiny_plan
 
 from giamngheo.data.observations import load_observations
-from giamngheo.model.assess import GOOD, P_AT_RISK, P_ON_TRACK, assess, assess_target, classify, headline, verdict_frame
+from giamngheo.model.assess import (
+    GOOD,
+    P_AT_RISK,
+    agree_with_chance,
+    assess,
+    assess_target,
+    classify,
+    headline,
+    verdict_frame,
+)
 from giamngheo.model.engine import make_context, run
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.plan.targets import load_plan
@@ -16,12 +25,13 @@ from giamngheo.scenario.assumptions import Scenario
 
 # ------------------------------------------------------------------------------ classify
 
-def test_thresholds_are_the_unsd_ones():
-    assert (P_ON_TRACK, P_AT_RISK) == (0.95, 0.10)
+def test_off_track_threshold_is_the_unsd_one():
+    assert P_AT_RISK == 0.10
 
 
 @pytest.mark.parametrize("p,expected", [
-    (0.95, "on_track"), (0.99, "on_track"), (0.9499, "at_risk"), (0.5, "at_risk"), (0.10, "at_risk"),
+    # on track only where the central path meets the target: a progress share of 0.95 or 0.99 is at risk
+    (0.95, "at_risk"), (0.99, "at_risk"), (0.9499, "at_risk"), (0.5, "at_risk"), (0.10, "at_risk"),
     (0.0999, "off_track"), (0.0, "off_track"), (-0.4, "off_track"), (None, "off_track"),
     # the level is reached but the kind's own test is not (e.g. a failed earlier year): at risk, not on track
     (1.0, "at_risk"), (1.7, "at_risk"),
@@ -33,6 +43,41 @@ def test_classify_not_met(p, expected):
 @pytest.mark.parametrize("p", [None, -1.0, 0.0, 0.5, 2.0])
 def test_classify_met_is_on_track(p):
     assert classify(p, True) == "on_track"
+
+
+@pytest.mark.parametrize("status,chance,met,expected", [
+    # under 10 %: off track, whatever the central path says
+    ("at_risk", 0.0, False, "off_track"), ("on_track", 0.0999, True, "off_track"),
+    # on track needs the central path to meet the target and a chance of 50 % or more
+    ("on_track", 0.50, True, "on_track"), ("on_track", 0.4999, True, "at_risk"), ("at_risk", 0.95, False, "at_risk"),
+    # over 90 %: never off track
+    ("off_track", 0.91, False, "at_risk"), ("off_track", 0.90, False, "off_track"), ("off_track", 0.5, False, "off_track"),
+    # between: the central path's word stands
+    ("at_risk", 0.3, False, "at_risk"),
+    # not a projection, or no chance: unchanged
+    ("achieved", 0.0, True, "achieved"), ("awaiting_data", 0.0, False, "awaiting_data"), ("at_risk", None, False, "at_risk"),
+])
+def test_the_word_agrees_with_the_chance(status, chance, met, expected):
+    assert agree_with_chance(status, chance, met) == expected
+
+
+def test_no_projected_verdict_contradicts_its_chance_at_the_defaults_and_presets():
+    """The rule of the method page, checked on the real model over the defaults and every preset."""
+    from giamngheo.model.engine import default_context
+    from giamngheo.model.uncertainty import monte_carlo
+    from giamngheo.scenario.presets import load_presets
+    from giamngheo.scenario.presets import resolve as resolve_preset
+    ctx = default_context()
+    scenarios = [Scenario()] + [resolve_preset(ctx, p)[0] for p in load_presets()]
+    seen = 0
+    for sc in scenarios:
+        for v in monte_carlo(ctx, sc, n=400).verdicts:
+            if v.status in ("on_track", "at_risk", "off_track") and v.probability is not None:
+                seen += 1
+                assert not (v.status in ("on_track", "at_risk") and v.probability < 0.10), (sc.name, v.target)
+                assert not (v.status == "off_track" and v.probability > 0.90), (sc.name, v.target)
+                assert v.status != "on_track" or (v.probability >= 0.5), (sc.name, v.target)
+    assert seen >= len(scenarios)
 
 
 # ------------------------------------------------------------------------------ hand-built projections
@@ -53,7 +98,7 @@ def _projected(level_2025, tg=LEVEL):
 
 @pytest.mark.parametrize("level_2025,progress,status", [
     (70.5, 1.05, "on_track"),     # met
-    (69.6, 0.96, "on_track"),     # (69.6 − 60) / (70 − 60): not met, but P ≥ 0.95
+    (69.6, 0.96, "at_risk"),      # (69.6 − 60) / (70 − 60): P ≥ 0.95 but not met: on track only when met
     (69.4, 0.94, "at_risk"),
     (61.5, 0.15, "at_risk"),
     (60.5, 0.05, "off_track"),

@@ -152,8 +152,8 @@ def test_value_range_is_two_sd_clipped_or_the_whole_bounds(ctx):
     a = ctx.registry["household_growth"]                     # sd 0.1 stated
     assert value_range(a, 0.41) == pytest.approx((0.41 - 0.2, 0.41 + 0.2))
     pf = ctx.registry["poor_fall"]
-    assert value_range(pf, 1.0) == pytest.approx((1.0 - 2 * pf.sd, 1.0 + 2 * pf.sd))
-    assert value_range(pf, 0.1)[0] == pf.min                  # 0.1 − 2 sd is below 0: clipped
+    assert value_range(pf, 50.0) == pytest.approx((50.0 - 2 * pf.sd, 50.0 + 2 * pf.sd))
+    assert value_range(pf, pf.min + 1.0)[0] == pf.min         # 1 above the minimum − 2 sd: clipped
     s = ctx.registry["shock_households"]                     # no spread: its whole range
     assert value_range(s, 0.0) == (s.min, s.max)
 

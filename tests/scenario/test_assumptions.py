@@ -76,17 +76,23 @@ def test_default_pace_reproduces_the_official_2023_2024_fall():
     assert P - P2024 == pytest.approx(1010 - 784, rel=0.10)
 
 
-def test_pace_default_is_points_a_year_at_the_start_level():
-    """f₀ = λ₀ · W / H × 100 at the state the levers start from (the end of the last nowcast year),
-    read here from the projection's own poor, no-work and household paths."""
-    from giamngheo.model.engine import default_context, project
+def test_pace_default_is_the_calibrated_share_of_work_able_poor_leaving():
+    """f₀ = 100 (1 − e^(−λ₀)): the share of poor households with a worker that the calibrated pace
+    takes out of poverty in a year; checked on the projection's own exits through that channel."""
+    import math
+
+    from giamngheo.model.engine import default_context
+    from giamngheo.model.poverty import run_poverty
 
     ctx = default_context()
-    proj = project(ctx, Scenario())
-    y = ctx.lever_from - 1
-    W = proj.get("poor_households", "all", y) - proj.get("poor_households_no_work_capacity", "all", y)
-    H = proj.get("households", "all", y)
-    assert ctx.registry["poor_fall"].default == pytest.approx(ctx.calibration.lam0 * W / H * 100, abs=1e-3)
+    f0 = ctx.registry["poor_fall"].default
+    assert f0 == pytest.approx(100 * (1 - math.exp(-ctx.calibration.lam0)), abs=0.005)
+    # with jobs and placements at zero, the pace alone takes f0 % of the work-able poor out in the first year
+    vals = ctx.registry.resolve(Scenario.of("", {"jobs": 0, "overseas": 0, "overseas_ethnic": 0}))
+    res = run_poverty(ctx.poverty, vals, vals)
+    W0 = sum(g[1] for g in ctx.poverty.groups.values())
+    exits = sum(float(res.flows[g]["exits_pace"][0]) for g in res.flows)
+    assert exits / W0 == pytest.approx(f0 / 100, abs=1e-4)
 
 
 def test_generic_change_assumptions_follow_the_trend(reg):
@@ -118,8 +124,8 @@ def test_resolve_fills_the_defaults(reg):
 # ------------------------------------------------------------------------------ Scenario
 
 def test_scenario_is_immutable_and_hashable():
-    a = Scenario.of("s", {"jobs": 4000, "poor_fall": 1.5})
-    b = Scenario.of("s", {"poor_fall": 1.5, "jobs": 4000.0})        # order and int/float do not matter
+    a = Scenario.of("s", {"jobs": 4000, "poor_fall": 45.5})
+    b = Scenario.of("s", {"poor_fall": 45.5, "jobs": 4000.0})        # order and int/float do not matter
     assert a == b and hash(a) == hash(b)
     assert {a: 1}[b] == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -130,10 +136,10 @@ def test_scenario_is_immutable_and_hashable():
 
 
 def test_scenario_json_round_trip(reg, tmp_path):
-    sc = Scenario.of("cao", {"jobs": 4000, "poor_fall": 1.5})
+    sc = Scenario.of("cao", {"jobs": 4000, "poor_fall": 45.5})
     p = tmp_path / "s.json"
     p.write_text(sc.to_json(), encoding="utf-8")
-    assert json.loads(p.read_text())["values"] == {"jobs": 4000, "poor_fall": 1.5}
+    assert json.loads(p.read_text())["values"] == {"jobs": 4000, "poor_fall": 45.5}
     assert load_scenario_file(p, reg) == sc
 
 
@@ -145,7 +151,7 @@ def test_validate_unknown_id(reg):
     assert ei.value.id == "happiness" and ei.value.code == "unknown_id" and "happiness" in str(ei.value)
 
 
-@pytest.mark.parametrize("aid,value", [("jobs", 8001), ("jobs", -1), ("poor_fall", 3.05), ("rebase_factor", 0.5)])
+@pytest.mark.parametrize("aid,value", [("jobs", 8001), ("jobs", -1), ("poor_fall", 95.5), ("rebase_factor", 0.5)])
 def test_validate_out_of_range(reg, aid, value):
     with pytest.raises(ScenarioError) as ei:
         reg.validate({aid: value})
@@ -162,8 +168,8 @@ def test_validate_bad_values(reg, raw, code):
 
 
 def test_validate_keeps_only_changes_and_checks_consistency(reg):
-    sc = reg.validate({"jobs": 3000, "poor_fall": "1,5"}, name="n")   # 3000 is the default; "1,5" is 1.5
-    assert sc == Scenario.of("n", {"poor_fall": 1.5})
+    sc = reg.validate({"jobs": 3000, "poor_fall": "45,5"}, name="n")   # 3000 is the default; "45,5" is 45.5
+    assert sc == Scenario.of("n", {"poor_fall": 45.5})
     with pytest.raises(ScenarioError) as ei:
         reg.validate({"overseas": 100})                               # the default 210 ethnic > 100 in all
     assert (ei.value.id, ei.value.code) == ("overseas_ethnic", "more_than_total")
@@ -183,21 +189,23 @@ def test_scenario_json_shape(reg):
 # given the values the URL-bound sliders took (Streamlit ignores out-of-range and non-numbers).
 
 def test_from_link_takes_only_what_the_sliders_accept(reg):
-    raw = {"jobs": ["4200"], "poor_fall": ["1,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
-           "unknown": ["1"], "khmer_poor_fall": ["0.5", "0.7"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
-    # 4200 is in 0–8000; "1,5" is 1.5 (a decimal comma, as Vietnamese users write it); −5 is below 0;
+    raw = {"jobs": ["4200"], "poor_fall": ["41,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
+           "unknown": ["1"], "khmer_poor_fall": ["50", "55"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
+    # 4200 is in 0–8000; "41,5" is 41.5 (a decimal comma, as Vietnamese users write it); −5 is below 0;
     # 1e309 is not finite; a repeated parameter and a fraction for a whole-number slider are left to the defaults
-    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 1.5}
+    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 41.5}
     # two separators are not a number a link carries
     assert reg.from_link({"poor_fall": ["1.234,5"]}) == {} and reg.from_link({"poor_fall": ["1,2,3"]}) == {}
     # a decimal comma taken as given is not reported
-    assert reg.link_report({"poor_fall": ["0,8"]}, {"poor_fall": 0.8}) == []
+    assert reg.link_report({"poor_fall": ["40,5"]}, {"poor_fall": 40.5}) == []
+    # a link made before the pace became a share leaving a year (points: 0–3) is out of the new range: not taken
+    assert reg.from_link({"poor_fall": ["0,8"], "near_poor_fall": ["1.2"]}) == {}
 
 
 def test_link_report_names_each_parameter_not_taken(reg):
     raw = {"jobs": ["-5"], "poor_fall": ["1e309"], "near_poor_fall": ["abc"], "unknown": ["1"],
            "overseas": ["4000.7"], "khmer_poor_fall": ["0.5", "0.7"], "v": ["1"], "lang": ["en"]}
-    actual = {"jobs": 3000, "poor_fall": 1.0, "near_poor_fall": 1.0, "overseas": 1500, "khmer_poor_fall": 1.2}
+    actual = {"jobs": 3000, "poor_fall": 50.0, "near_poor_fall": 20.0, "overseas": 1500, "khmer_poor_fall": 52.0}
     got = {r[0]: r[1] for r in reg.link_report(raw, actual)}
     assert got == {"jobs": "ignored_out_of_range",          # −5 < 0: the default 3000 was kept
                    "poor_fall": "ignored_not_number", "near_poor_fall": "ignored_not_number",
@@ -210,9 +218,9 @@ def test_link_report_names_each_parameter_not_taken(reg):
 
 
 def test_query_round_trip(reg):
-    sc = Scenario.of("", {"jobs": 4200, "poor_fall": 1.35, "shock_year": 2027, "shock_households": 500})
+    sc = Scenario.of("", {"jobs": 4200, "poor_fall": 41.5, "shock_year": 2027, "shock_households": 500})
     q = reg.to_query(sc)
-    assert q == {"jobs": "4200", "poor_fall": "1.35", "shock_households": "500", "shock_year": "2027",
+    assert q == {"jobs": "4200", "poor_fall": "41.5", "shock_households": "500", "shock_year": "2027",
                  "v": str(URL_VERSION)}
     back = reg.from_link(q)
     assert Scenario.of("", back) == sc
