@@ -446,8 +446,8 @@ def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[Povert
         groups = _split(ctx, vals, start.year, H, P, N, D, dict(start.sources))
     brk = ctx.break_year
     # the pace sliders' defaults: the calibrated hazards as the share of their stock they take out a year
-    f0 = round(share_of(cal.lam0), 2)
-    fn0 = round(share_of(cal.lam_near0), 2)
+    f0 = round(share_of(cal.lam0), 1)
+    fn0 = round(share_of(cal.lam_near0), 1)
     fg0 = {g: f0 for g in ctx.groups if g in groups and groups[g][0] > 0}
     calibrated = {"poor_fall": f0, "near_poor_fall": fn0, **{group_pace_id(g): v for g, v in fg0.items()}}
     sc = PaceScale(cal.lam0, cal.lam_near0, f0 if f0 > 0 else 1.0, fn0 if fn0 > 0 else 1.0,

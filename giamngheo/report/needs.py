@@ -71,6 +71,18 @@ def lever_text(ctx: Context, scenario: Any, tg: Target, lang: str) -> str:
     return words + ("; " + _lever_words(ctx, r2, lang) if r2 is not None else "")
 
 
+def resulting_text(ctx: Context, scenario: Any, target_id: str, lang: str) -> str:
+    """What the scenario does to a target's indicator over the target's own years, in its unit:
+    «2026→2030: −0,37 điểm %/năm» ('' when the target has no such change). Shown beside a lever, so
+    that a slider in its own unit (a share leaving a year) is never read as the fall it produces."""
+    from giamngheo.model.engine import run
+    v = next((x for x in run(ctx, scenario)[1] if x.target == target_id), None)
+    if v is None or v.resulting_change is None or v.required_from is None:
+        return ""
+    ind = ctx.indicators[v.indicator]
+    return t("need.resulting_years", lang, a=v.required_from, b=v.required_to or v.year, v=_change(v.resulting_change, ind, lang))
+
+
 def need_line(ctx: Context, scenario: Any, tg: Target, v: Verdict, lang: str) -> str:
     """«Chỉ tiêu 24: cần −0,44 điểm %/năm (2026→2030); kịch bản −0,26; «…» cần ≥ 0,62»."""
     ind = ctx.indicators[tg.indicator]

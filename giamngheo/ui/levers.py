@@ -91,6 +91,12 @@ def need_text(a: Assumption, reqs: list, current: float) -> str:
             ok = "✓" if r.meets(current) else "✗"
             key = "screen.need_ge" if r.sense == ">=" else "screen.need_le"
             out.append(tr(key, n=n, v=fmt_lever(a, r.value, lang()), ok=ok))
+            # what the scenario does to the target, so a share leaving a year is not read as the fall it gives
+            from giamngheo.report.needs import resulting_text
+            from giamngheo.ui.state import scenario
+            res = resulting_text(context(), scenario(), r.target, lang())
+            if res:
+                out[-1] += f" ({res})"
         elif r.outcome in ("always", "never"):
             out.append(tr(f"seek.sidebar_{r.outcome}", n=n))
     return " · ".join(out)

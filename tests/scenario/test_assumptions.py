@@ -86,13 +86,13 @@ def test_pace_default_is_the_calibrated_share_of_work_able_poor_leaving():
 
     ctx = default_context()
     f0 = ctx.registry["poor_fall"].default
-    assert f0 == pytest.approx(100 * (1 - math.exp(-ctx.calibration.lam0)), abs=0.005)
+    assert f0 == pytest.approx(100 * (1 - math.exp(-ctx.calibration.lam0)), abs=0.05)   # on the slider's step, 0,1
     # with jobs and placements at zero, the pace alone takes f0 % of the work-able poor out in the first year
     vals = ctx.registry.resolve(Scenario.of("", {"jobs": 0, "overseas": 0, "overseas_ethnic": 0}))
     res = run_poverty(ctx.poverty, vals, vals)
     W0 = sum(g[1] for g in ctx.poverty.groups.values())
     exits = sum(float(res.flows[g]["exits_pace"][0]) for g in res.flows)
-    assert exits / W0 == pytest.approx(f0 / 100, abs=1e-4)
+    assert exits / W0 == pytest.approx(f0 / 100, abs=5e-4)
 
 
 def test_generic_change_assumptions_follow_the_trend(reg):

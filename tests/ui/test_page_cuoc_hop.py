@@ -57,7 +57,7 @@ def test_page_file_and_slug_agree():
     assert MEETING_PAGES == (PAGE.split("/")[1].split("_", 1)[1].removesuffix(".py").replace("_", "-"),)
 
 
-HEADLINE = ["poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic"]
+HEADLINE = [a.id for a in default_context().registry.section("headline")]
 
 
 def chips(at: AppTest) -> str:
@@ -73,7 +73,7 @@ def test_headline_levers_move_from_the_sidebar_into_the_page():
     assert "household_growth" in side and "rebase_factor" in side               # the others stay in the sidebar
     # each with its number box, at the calibrated default of the context in use (read from the registry)
     near = default_context().registry["near_poor_fall"].default
-    assert at.text_input(key="_gn_box_near_poor_fall").value == f"{near:.2f}".replace(".", ",")
+    assert at.text_input(key="_gn_box_near_poor_fall").value == f"{near:.1f}".replace(".", ",")
 
 
 def test_headline_chips_and_notices():
@@ -110,11 +110,11 @@ def test_headline_chips_and_notices():
 def test_a_slider_moves_the_verdicts_and_keeps_its_value_across_pages():
     at = meeting()
     before = expected()
-    after = expected({"poor_fall": 0.0})
+    after = expected({"poor_fall": 10.0})
     t24_before = next(v for v in before if v.target == "T24")
     t24_after = next(v for v in after if v.target == "T24")
     assert (t24_before.status, round(t24_before.level, 2)) != (t24_after.status, round(t24_after.level, 2))
-    at.main.slider(key="poor_fall").set_value(0.0).run()
+    at.main.slider(key="poor_fall").set_value(10.0).run()
     assert not at.exception
     page = html(at)
     assert f"{t24_after.level:.2f}".replace(".", ",") + "%" in page
@@ -122,11 +122,11 @@ def test_a_slider_moves_the_verdicts_and_keeps_its_value_across_pages():
     assert tally(after) in page
     at.switch_page("app_pages/1_tong_quan.py").run()
     assert not at.exception
-    assert at.main.slider(key="poor_fall").value == 0.0
+    assert at.main.slider(key="poor_fall").value == 10.0
     at.switch_page("app_pages/2_giam_ngheo.py").run()
-    assert at.sidebar.slider(key="poor_fall").value == 0.0
+    assert at.sidebar.slider(key="poor_fall").value == 10.0
     at.switch_page(PAGE).run()
-    assert at.main.slider(key="poor_fall").value == 0.0
+    assert at.main.slider(key="poor_fall").value == 10.0
 
 
 def test_meeting_page_in_english():

@@ -42,7 +42,7 @@ def file_hash() -> str:
 
 
 def test_save_the_current_scenario_with_an_awkward_name(db):
-    at = page(poor_fall=1.5, jobs=4000)
+    at = page(poor_fall=45.5, jobs=4000)
     assert not at.exception
     assert at.title[0].value == "Kịch bản"
     assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
@@ -50,7 +50,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     assert dict(zip(current["Giả định"], current["Giá trị"])) == {
         "Tốc độ giảm nghèo (điểm %/năm)": "1,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
     link = at.code[0].value
-    assert link.startswith("/?") and "poor_fall=1.5" in link and "jobs=4000" in link
+    assert link.startswith("/?") and "poor_fall=45.5" in link and "jobs=4000" in link
     at.text_input(key="_gn_save_name").input(AWKWARD)
     at.text_input(key="_gn_save_author").input("Phòng LĐ-TB&XH")
     at.text_area(key="_gn_save_note").input("<i>ghi chú</i>")
@@ -61,7 +61,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     assert len(saved) == 1
     s = saved[0]
     assert (s.name, s.author, s.note) == (AWKWARD, "Phòng LĐ-TB&XH", "<i>ghi chú</i>")
-    assert s.values == {"poor_fall": 1.5, "jobs": 4000.0}
+    assert s.values == {"poor_fall": 45.5, "jobs": 4000.0}
     assert s.data_hash == file_hash()
     # shown as text: escaped in messages, exact in the table
     ok = texts(at, "success")
@@ -97,7 +97,7 @@ def test_a_taken_name_asks_then_saves_as_new_or_overwrites(db):
 
 
 def test_open_duplicate_and_delete(db):
-    s1 = db.save_scenario(PLAN, "Mở tôi", {"poor_fall": 1.7, "jobs": 5000}, data_hash="sha256:made-on-other-data")
+    s1 = db.save_scenario(PLAN, "Mở tôi", {"poor_fall": 47.5, "jobs": 5000}, data_hash="sha256:made-on-other-data")
     db.save_scenario(PLAN, "Khác", {"jobs": 100})
     at = page()
     at.selectbox(key="_gn_pick_saved").select(s1.id)
@@ -106,7 +106,7 @@ def test_open_duplicate_and_delete(db):
     at.run()
     assert not at.exception
     ss = at.session_state
-    assert ss["poor_fall"] == 1.7 and ss["jobs"] == 5000 and isinstance(ss["jobs"], int)
+    assert ss["poor_fall"] == 47.5 and ss["jobs"] == 5000 and isinstance(ss["jobs"], int)
     # the rest at their defaults: the plan's placements, the Khmer pace calibrated on the record
     from giamngheo.model.engine import default_context
     assert ss["overseas"] == 350 and ss["khmer_poor_fall"] == default_context().registry["khmer_poor_fall"].default
@@ -145,17 +145,17 @@ def test_import_json_shows_errors_in_words_and_saves_a_good_file(db):
         at.run()
         assert not at.exception, content
         assert expected in texts(at, "error"), (content, texts(at, "error"))
-    good = {"name": "Nhập <từ> tệp", "values": {"poor_fall": 1.3, "overseas": 500}}
+    good = {"name": "Nhập <từ> tệp", "values": {"poor_fall": 43.5, "overseas": 500}}
     at.file_uploader(key="gn_import").set_value(("s.json", ("\ufeff" + json.dumps(good, ensure_ascii=False)).encode("utf-8"), "application/json"))
     at.run()
     assert "Tệp hợp lệ" in texts(at, "success") and not texts(at, "error")
     at.button(key="gn_import_save").click()
     at.run()
     s = db.find_scenario(PLAN, "Nhập <từ> tệp")
-    assert s is not None and s.values == {"poor_fall": 1.3, "overseas": 500.0}
+    assert s is not None and s.values == {"poor_fall": 43.5, "overseas": 500.0}
     at.button(key="gn_import_open").click()
     at.run()
-    assert at.session_state["poor_fall"] == 1.3 and at.session_state["overseas"] == 500
+    assert at.session_state["poor_fall"] == 43.5 and at.session_state["overseas"] == 500
 
 
 def test_preset_buttons_set_the_sliders(db):
@@ -179,12 +179,12 @@ def test_page_in_english(db):
 
 
 def test_the_short_link_opens_the_saved_scenario_in_app_py(db):
-    s = db.save_scenario(PLAN, "Chia sẻ", {"poor_fall": 1.6, "jobs": 4500})
+    s = db.save_scenario(PLAN, "Chia sẻ", {"poor_fall": 46.5, "jobs": 4500})
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["scenario"] = s.id
     at.run()
     assert not at.exception
-    assert at.session_state["poor_fall"] == 1.6 and at.session_state["jobs"] == 4500
+    assert at.session_state["poor_fall"] == 46.5 and at.session_state["jobs"] == 4500
     assert at.session_state["scenario_name"] == "Chia sẻ"
     assert "Liên kết mở kịch bản đã lưu **Chia sẻ**" in texts(at, "info")
     bad = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)

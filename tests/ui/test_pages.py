@@ -120,15 +120,17 @@ def test_overview_headline_answers_the_2030_question():
 def test_overview_draws_the_headline_levers_in_the_page_with_number_boxes():
     at = page("1_tong_quan.py")
     assert not at.exception
-    heads = ["poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic"]
+    from giamngheo.model.engine import default_context
+    heads = [a.id for a in default_context().registry.section("headline")]
+    assert "no_work_exit_rate" in heads and len(heads) == 7      # the lever that decides most is a headline one
     keys = [s.key for s in at.main.slider]
-    assert keys[:6] == heads                                     # the headline levers first, in the page
-    # each has a number box in the Vietnamese format: the calibrated fall in points (0,74), 3.000 jobs
-    assert at.text_input(key="_gn_box_poor_fall").value == vi_num(default("poor_fall"))
+    assert keys[:len(heads)] == heads                            # the headline levers first, in the page
+    # each has a number box in the Vietnamese format: the calibrated share leaving a year (52,0), 3.000 jobs
+    assert at.text_input(key="_gn_box_poor_fall").value == vi_num(default("poor_fall"), 1)
     assert at.text_input(key="_gn_box_jobs").value == "3.000"
     notes = " ".join(m.value for m in at.markdown if "gn-lever-note" in m.value)
     assert "từ 0 đến 8.000 lao động/năm" in notes                 # the range, in words and Vietnamese digits
-    assert "từ 0,00 đến 3,00 điểm %/năm" in notes
+    assert "từ 10,0 đến 95,0 %/năm" in notes
 
 
 def test_the_overview_board_is_one_element_with_every_area_in_the_plans_order():
@@ -150,11 +152,11 @@ def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
     assert not at.exception
     assert at.session_state["jobs"] == 8000
     assert at.main.slider(key="jobs").value == 8000
-    at.text_input(key="_gn_box_poor_fall").set_value("0,35").run()
-    assert at.session_state["poor_fall"] == pytest.approx(0.35)
-    assert at.text_input(key="_gn_box_poor_fall").value == "0,35"
+    at.text_input(key="_gn_box_poor_fall").set_value("35,5").run()
+    assert at.session_state["poor_fall"] == pytest.approx(35.5)
+    assert at.text_input(key="_gn_box_poor_fall").value == "35,5"
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
-    assert vi_pct(core_t24({"jobs": 8000, "poor_fall": 0.35}).level) in head
+    assert vi_pct(core_t24({"jobs": 8000, "poor_fall": 35.5}).level) in head
     # out of range: the nearest bound; not a number: said, and nothing changes
     at.text_input(key="_gn_box_overseas").set_value("99.999").run()
     assert at.session_state["overseas"] == 1500
@@ -298,7 +300,7 @@ def test_method_page_8_phuong_phap_lists_readings():
     readings = at.dataframe[0].value
     assert len(readings) == 28
     md = all_markdown(at)
-    assert "0,95" in md and "0,1" in md        # the UNSD thresholds, Vietnamese format
+    assert "0,1" in md and "10%" in md and "50%" in md and "90%" in md   # the thresholds, Vietnamese format
 
 
 # ------------------------------------------------------------------------------------- the whole app
@@ -330,10 +332,10 @@ def test_app_english_switch(code):
 
 
 def test_link_reopens_the_same_values_and_moving_a_slider_changes_a_projection():
-    at = app({"jobs": "5000", "poor_fall": "0.3"})
+    at = app({"jobs": "5000", "poor_fall": "30"})
     assert not at.exception
     assert at.session_state["jobs"] == 5000
-    assert at.session_state["poor_fall"] == pytest.approx(0.3)
+    assert at.session_state["poor_fall"] == pytest.approx(30)
     before = t24_value(at)
     at.slider(key="jobs").set_value(8000).run()
     assert t24_value(at) != before           # more jobs -> more exits -> a different 2030 projection
@@ -349,7 +351,7 @@ def test_tampered_link_shows_notices_and_no_error():
 
 
 def test_cli_and_app_agree_on_one_scenario(tmp_path):
-    values = {"jobs": 6000, "poor_fall": 0.4, "overseas": 500}
+    values = {"jobs": 6000, "poor_fall": 40.0, "overseas": 500}
     f = tmp_path / "s.json"
     f.write_text(json.dumps({"name": "x", "values": values}), encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "giamngheo", "assess", "--dataset", "demo", "--scenario", str(f), "--format", "json"],
@@ -381,27 +383,27 @@ def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
 def test_first_run_of_a_link_uses_its_values_everywhere():
     """On the very first run the number boxes and the headline already read the link's values, so the
     box shows 5.000, not the default 3.000; on another page the sidebar labels do too."""
-    at = app({"jobs": "5000", "poor_fall": "0.4"})
+    at = app({"jobs": "5000", "poor_fall": "40"})
     assert not at.exception
     assert at.text_input(key="_gn_box_jobs").value == "5.000"
-    assert at.text_input(key="_gn_box_poor_fall").value == "0,40"
+    assert at.text_input(key="_gn_box_poor_fall").value == "40,0"
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
     from tests.ui.test_pages import core_t24, vi_pct
-    assert vi_pct(core_t24({"jobs": 5000, "poor_fall": 0.4}).level) in head
+    assert vi_pct(core_t24({"jobs": 5000, "poor_fall": 40}).level) in head
     at.switch_page("app_pages/2_giam_ngheo.py").run()
     assert at.sidebar.slider(key="jobs").label.endswith(": 5.000")
-    assert at.sidebar.slider(key="poor_fall").label.endswith(": 0,40")
+    assert at.sidebar.slider(key="poor_fall").label.endswith(": 40,0")
 
 
-@pytest.mark.parametrize("raw, value", [("0,8", 0.8), ("0.8", 0.8), ("1,25", 1.25)])
+@pytest.mark.parametrize("raw, value", [("40,8", 40.8), ("40.8", 40.8), ("41,2", 41.2)])
 def test_a_link_with_a_decimal_comma_opens_the_same_scenario(raw, value):
-    """Vietnamese users write 0,8: the link takes it as 0.8, says nothing is wrong, and the headline is the
+    """Vietnamese users write 40,8: the link takes it as 40.8, says nothing is wrong, and the headline is the
     core's for that value."""
     at = app({"poor_fall": raw})
     assert not at.exception
     assert at.session_state["poor_fall"] == pytest.approx(value)
     assert not [w.value for w in at.warning if "poor_fall" in w.value]
-    assert at.text_input(key="_gn_box_poor_fall").value == f"{value:.2f}".replace(".", ",")
+    assert at.text_input(key="_gn_box_poor_fall").value == f"{value:.1f}".replace(".", ",")
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
     from tests.ui.test_pages import core_t24, vi_pct
     assert vi_pct(core_t24({"poor_fall": value}).level) in head
