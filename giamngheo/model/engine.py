@@ -438,7 +438,6 @@ def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[Povert
         scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
         one = run_poverty(PovertyInputs(start.prev_year, start.year, start.prev, scale, start.year,  # type: ignore[arg-type]
                                         ctx.break_year, _split_flag(ctx)), p)
-        obs = ctx.obs
         H, P, N = _year_stock(ctx, vals, start.year)  # type: ignore[misc]
         Dm = float(sum(one.stocks[g]["D"][0] for g in one.stocks))
         Pm = float(sum(one.stocks[g]["P"][0] for g in one.stocks))
