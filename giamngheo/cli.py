@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from giamngheo.data.observations import ObservationError, load_observations
+from giamngheo.data.observations import ObservationError, load_data_file, load_observations
 from giamngheo.model.engine import make_context, run
 from giamngheo.paths import DATASETS
 from giamngheo.plan.indicators import IndicatorError
@@ -102,7 +102,7 @@ def _context(args: argparse.Namespace):
         raise CliError("--data and --dataset: give one of them")
     if args.data and not Path(args.data).exists():
         raise CliError(f"{args.data}: file not found")
-    obs = load_observations(args.data) if args.data else load_observations(dataset=args.dataset or "default")
+    obs = load_data_file(args.data) if args.data else load_observations(dataset=args.dataset or "default")
     if args.as_of is not None and args.as_of < int(obs.df["year"].min()):
         raise CliError(f"--as-of {args.as_of}: no data in or before that year")
     ctx = make_context(plan, obs, args.as_of)
@@ -164,7 +164,7 @@ def cmd_monitor(args: argparse.Namespace) -> str:
         raise CliError(f"{args.scenario}: scenario file not found")
     if args.draws < 0:
         raise CliError(f"--draws {args.draws}: give 0 or more")
-    obs = load_observations(args.data) if args.data else load_observations(dataset=args.dataset or "default")
+    obs = load_data_file(args.data) if args.data else load_observations(dataset=args.dataset or "default")
     ctx = path_context(plan, obs, args.as_of)
     scenario = load_scenario_file(args.scenario, ctx.registry)
     path = agreed_path(plan, obs, scenario, args.as_of, draws=args.draws, ctx=ctx)

@@ -439,3 +439,31 @@ def test_report_bad_issuer_file_names_the_field(tmp_path):
     bad.write_text('[issuer]\nkind = "company"\nbody_vi = "X"\nplace_vi = "Y"\nsymbol = "Z"\n', encoding="utf-8")
     line = fails_cleanly("report", "--format", "docx", "--out", tmp_path / "x.docx", "--issuer", bad)
     assert "issuer.kind" in line and not (tmp_path / "x.docx").exists()
+
+
+def test_a_saved_data_version_with_a_review_runs_with_data(tmp_path):
+    """A data version as the app saves it (the embedded rows plus an end-2026 review citing the office's own
+    source, not listed in sources.toml) runs with --data; the model starts from the review, the pace stays
+    calibrated on the last pair of years on one standard (2023→2024), and targets 1–3 never read 2026."""
+    base = (DATA / "observations.csv").read_text(encoding="utf-8")
+    review = ("households,all,2026,44000,households,review,ra-soat-2026,,\n"
+              "poor_households,all,2026,1300,households,review,ra-soat-2026,,\n"
+              "poor_households_no_work_capacity,all,2026,520,households,review,ra-soat-2026,,\n"
+              "near_poor_households,all,2026,1700,households,review,ra-soat-2026,,\n")
+    f = write(tmp_path, "phien-ban.csv", base.rstrip("\n") + "\n" + review)
+    proj = list(csv.DictReader(io.StringIO(ok("project", "--data", f))))
+    rate26 = next(float(r["value"]) for r in proj if (r["indicator"], r["group"], r["year"]) == ("poor_rate", "all", "2026"))
+    assert rate26 == pytest.approx(100 * 1300 / 44000)
+    rows = {r["target"]: r for r in json.loads(ok("assess", "--data", f, "--format", "json"))}
+    assert rows["T24"]["status"] in ("on_track", "at_risk", "off_track")
+    # the same file through the core: the calibration pair and the pace default are unchanged
+    from giamngheo.data.observations import load_data_file
+    from giamngheo.model.engine import default_context, make_context, run
+    from giamngheo.plan.targets import load_plan
+    from giamngheo.scenario.assumptions import Scenario
+    ctx = make_context(load_plan(), load_data_file(f))
+    verdicts = {v.target: v for v in run(ctx, Scenario())[1]}
+    for tid in ("T01", "T02", "T03"):                 # 2021–2025 targets: the 2026 review is never their latest
+        assert verdicts[tid].last_actual_year is None or verdicts[tid].last_actual_year <= 2025, tid
+    assert ctx.poverty.start_year == 2026 and ctx.calibration.years == (2023, 2024)
+    assert ctx.registry["poor_fall"].default == default_context().registry["poor_fall"].default

@@ -116,24 +116,29 @@ def calibration_text(ctx: Context, lang: str) -> str:
 
 
 def backtest_rows(ctx: Context, lang: str, years: tuple[int, ...] = (2022, 2023)) -> pd.DataFrame:
-    """The model as it stood with the data up to each year, at its defaults, against the real figure."""
+    """The model as it stood with the data up to each year, at its defaults (exactly ``project
+    --as-of``), against every later real figure of poor households, with that figure's status."""
     rows = []
     for as_of in years:
-        b = backtest(ctx, as_of)
-        if b is None:
-            continue
-        note = ""
-        if b.reason:
-            note = t(f"explain.bt_{b.reason}", lang)
-        elif b.calibration is not None and b.calibration.clipped:
-            note = t("explain.bt_clipped", lang)
-        elif b.calibration is not None and b.calibration.years is None:
-            note = t("explain.bt_fallback", lang)
-        rows.append({t("explain.col_as_of", lang): str(as_of), t("explain.col_year", lang): str(b.year),
-                     t("explain.col_model", lang): fmt_num(b.projected, lang, 0) if b.projected is not None else "–",
-                     t("explain.col_actual", lang): fmt_num(b.actual, lang, 0),
-                     t("explain.col_error", lang): fmt_pct(100 * b.relative, lang, 0) if b.relative is not None else "–",
-                     t("explain.col_note", lang): note})
+        later = sorted(y for y, _ in ctx.obs.series("poor_households", "all").items()
+                       if y > as_of and ctx.obs.real("poor_households", "all", y))
+        for year in later:
+            b = backtest(ctx, as_of, year=year)
+            if b is None:
+                continue
+            note = ""
+            if b.reason:
+                note = t(f"explain.bt_{b.reason}", lang)
+            elif b.calibration is not None and b.calibration.clipped:
+                note = t("explain.bt_clipped", lang)
+            elif b.calibration is not None and b.calibration.years is None:
+                note = t("explain.bt_fallback", lang)
+            q = t(f"quality.{b.quality}", lang) if b.quality else ""
+            rows.append({t("explain.col_as_of", lang): str(as_of), t("explain.col_year", lang): str(b.year),
+                         t("explain.col_model", lang): fmt_num(b.projected, lang, 0) if b.projected is not None else "–",
+                         t("explain.col_actual", lang): fmt_num(b.actual, lang, 0) + (f" ({q})" if q else ""),
+                         t("explain.col_error", lang): fmt_pct(100 * b.relative, lang, 0) if b.relative is not None else "–",
+                         t("explain.col_note", lang): note})
     return pd.DataFrame(rows)
 
 

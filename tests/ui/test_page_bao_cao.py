@@ -99,7 +99,8 @@ def test_page_in_english():
 
 def test_a_saved_scenario_can_be_reported(own_store):   # last: the other tests see an empty store
     ctx = default_context()
-    saved = Store(own_store).save_scenario(ctx.plan.id, "Giảm chậm", {"poor_fall": 10.0}, author="Phòng LĐ-TB&XH",
+    saved = Store(own_store).save_scenario(ctx.plan.id, "Giảm chậm", {"poor_fall": 10.0, "no_work_exit_rate": 0.0},
+                                           author="Phòng LĐ-TB&XH",
                                            note="-thử")
     at = page()
     box = at.selectbox(key="report_scenario_vi")
@@ -110,7 +111,7 @@ def test_a_saved_scenario_can_be_reported(own_store):   # last: the other tests 
     assert at.text_input(key=f"report_author_{saved.id}").value == "Phòng LĐ-TB&XH"
     assert at.text_area(key=f"report_note_{saved.id}").value == "-thử"
     # the preview is the saved scenario's, worked out by the core
-    expect = {v.number: v.status for v in run(ctx, Scenario.of("", {"poor_fall": 10.0}))[1]}
+    expect = {v.number: v.status for v in run(ctx, Scenario.of("", {"poor_fall": 10.0, "no_work_exit_rate": 0.0}))[1]}
     default = {v.number: v.status for v in run(ctx, Scenario())[1]}
     assert expect[24] != default[24]
     labels = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng"}

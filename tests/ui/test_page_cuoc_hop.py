@@ -39,8 +39,10 @@ def board_rows(at: AppTest) -> dict[int, str]:
 
 
 def expected(values: dict | None = None):
+    """The verdicts the page shows: the core's, each projected word agreeing with its chance (Monte Carlo)."""
+    from giamngheo.model.uncertainty import monte_carlo_cached
     ctx = default_context()
-    return run(ctx, Scenario.of("", values or {}))[1]
+    return monte_carlo_cached(ctx, Scenario.of("", values or {})).verdicts
 
 
 def tally(verdicts) -> str:

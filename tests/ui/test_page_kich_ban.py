@@ -48,7 +48,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
     current = at.dataframe[0].value
     assert dict(zip(current["Giả định"], current["Giá trị"])) == {
-        "Tốc độ giảm nghèo (điểm %/năm)": "1,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
+        "Hộ nghèo có người lao động thoát nghèo nhờ các chính sách khác (%/năm)": "45,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
     link = at.code[0].value
     assert link.startswith("/?") and "poor_fall=45.5" in link and "jobs=4000" in link
     at.text_input(key="_gn_save_name").input(AWKWARD)

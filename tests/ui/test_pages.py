@@ -392,7 +392,7 @@ def test_first_run_of_a_link_uses_its_values_everywhere():
     assert vi_pct(core_t24({"jobs": 5000, "poor_fall": 40}).level) in head
     at.switch_page("app_pages/2_giam_ngheo.py").run()
     assert at.sidebar.slider(key="jobs").label.endswith(": 5.000")
-    assert at.sidebar.slider(key="poor_fall").label.endswith(": 40,0")
+    assert re.search(r": 40,00?$", at.sidebar.slider(key="poor_fall").label)
 
 
 @pytest.mark.parametrize("raw, value", [("40,8", 40.8), ("40.8", 40.8), ("41,2", 41.2)])
