@@ -380,6 +380,7 @@ def test_report_docx_final_as_the_page_makes_it(tmp_path):
     head = "\n".join(c.text for c in d.tables[0].rows[0].cells)
     assert "TỈNH ỦY VĨNH LONG" in head and "HUYỆN" not in head and "Trà Vinh" not in head
     import re
+
     from giamngheo.model.engine import run as _run
     t24 = next(v for v in _run(default_context(), Scenario())[1] if v.target == "T24")
     goal = f"{t24.target_level:.2f}".replace(".", ",")            # half the 2026 rate, by the model

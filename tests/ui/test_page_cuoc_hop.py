@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from giamngheo.model.engine import default_context, run
+from giamngheo.model.engine import default_context
 from giamngheo.scenario.assumptions import Scenario
 from giamngheo.ui.levers import MEETING_PAGES
 
