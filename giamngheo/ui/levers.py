@@ -93,7 +93,7 @@ def need_text(a: Assumption, reqs: list, current: float) -> str:
             out.append(tr(key, n=n, v=fmt_lever(a, r.value, lang()), ok=ok))
             # what the scenario does to the target, so a share leaving a year is not read as the fall it gives
             from giamngheo.report.needs import resulting_text
-            from giamngheo.ui.state import scenario
+            from giamngheo.ui.session import scenario
             res = resulting_text(context(), scenario(), r.target, lang())
             if res:
                 out[-1] += f" ({res})"
