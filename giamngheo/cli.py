@@ -21,7 +21,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from giamngheo.data.observations import ObservationError, load_data_file, load_observations
+from giamngheo.data.observations import ObservationError, load_observations
+from giamngheo.data.versions import load_data_file
 from giamngheo.model.engine import make_context, run
 from giamngheo.paths import DATASETS
 from giamngheo.plan.indicators import IndicatorError

@@ -458,7 +458,7 @@ def test_a_saved_data_version_with_a_review_runs_with_data(tmp_path):
     rows = {r["target"]: r for r in json.loads(ok("assess", "--data", f, "--format", "json"))}
     assert rows["T24"]["status"] in ("on_track", "at_risk", "off_track")
     # the same file through the core: the calibration pair and the pace default are unchanged
-    from giamngheo.data.observations import load_data_file
+    from giamngheo.data.versions import load_data_file
     from giamngheo.model.engine import default_context, make_context, run
     from giamngheo.plan.targets import load_plan
     from giamngheo.scenario.assumptions import Scenario

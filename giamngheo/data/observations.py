@@ -335,22 +335,6 @@ def load_observations(path: Path | str | None = None, sources_file: Path | str |
     return Observations(obs.df, obs.sources, obs.label, name)
 
 
-def load_data_file(path: Path | str) -> Observations:
-    """A data file given on the command line (``--data``), read as the app reads a saved data version:
-    every row checked, and a source the sources file does not list (an office's own review, cited
-    by the upload) accepted as the version cites it, with the listed ones attached. A file that fails
-    for any other reason fails as ``load_observations`` does."""
-    try:
-        return load_observations(path)
-    except ObservationError as e:
-        if not e.problems or any(p.code != "unknown_source" for p in e.problems):
-            raise
-    from giamngheo.data.ingest.merge import version_frames
-    text = Path(path).read_text(encoding="utf-8-sig")
-    obs, _ = version_frames(text, Path(path).name)
-    return obs
-
-
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _m: int, src: str, _m2: int) -> Observations:
     sources = load_sources(src)

@@ -16,12 +16,13 @@ The store's low-level methods stay in :mod:`giamngheo.store`; this module uses o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from giamngheo.data.communes import load_communes
 from giamngheo.data.ingest.groups import group_problems
 from giamngheo.data.ingest.merge import change_summary, csv_to_rows, rows_to_csv, version_frames
-from giamngheo.data.observations import LINE_KEY, ObservationError, Problem
+from giamngheo.data.observations import LINE_KEY, ObservationError, Observations, Problem, load_observations
 from giamngheo.paths import observations_path
 
 SAVED, UNCHANGED, REJECTED, STALE = "saved", "unchanged", "rejected", "stale"
@@ -121,3 +122,17 @@ class DataVersions:
             return Outcome(UNCHANGED, summary=summary)
         v = self.store.save_data_version(old_text, author=author, note=note, summary=summary)
         return Outcome(SAVED, v, summary)
+
+
+def load_data_file(path: Path | str) -> Observations:
+    """A data file given on the command line (``--data``), read as the app reads a saved data version:
+    every row checked, and a source the sources file does not list (an office's own review, cited by
+    the upload) accepted as the version cites it, with the listed ones attached. A file that fails for
+    any other reason fails as ``load_observations`` does."""
+    try:
+        return load_observations(path)
+    except ObservationError as e:
+        if not e.problems or any(p.code != "unknown_source" for p in e.problems):
+            raise
+    obs, _ = version_frames(Path(path).read_text(encoding="utf-8-sig"), Path(path).name)
+    return obs

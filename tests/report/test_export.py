@@ -395,4 +395,5 @@ def test_about_sheet_opens_with_the_answer(xlsx_vi, ctx):
     _, verdicts = run(ctx, Scenario())
     v = next(v for v in verdicts if v.target == "T24")
     level = f"{v.level:.2f}".replace(".", ",")
-    assert ws["B3"].value.startswith(f"Năm 2030, tỷ lệ hộ nghèo toàn địa bàn (dự báo) là {level}%, mục tiêu không quá 1,77%")
+    goal = f"{v.target_level:.2f}".replace(".", ",")
+    assert ws["B3"].value.startswith(f"Năm 2030, tỷ lệ hộ nghèo toàn địa bàn (dự báo) là {level}%, mục tiêu không quá {goal}%")

@@ -105,7 +105,7 @@ def test_round_trip_keeps_every_field(db):
 
 def test_export_is_read_by_the_cli(db, tmp_path):
     from giamngheo.cli import main
-    saved = db.save_scenario("tra-cu-05-nq-tu", "CLI", {"poor_fall": 1.5, "jobs": 4000})
+    saved = db.save_scenario("tra-cu-05-nq-tu", "CLI", {"poor_fall": 45.5, "jobs": 4000})
     f = tmp_path / "s.json"
     f.write_text(saved.to_json(), encoding="utf-8")
     assert main(["assess", "--scenario", str(f), "--format", "json"]) == 0
