@@ -155,7 +155,7 @@ MONITOR_COLUMNS = ["indicator", "group", "year", "agreed", "low", "high", "actua
 
 def cmd_monitor(args: argparse.Namespace) -> str:
     """Per indicator, group and year after the as-of: agreed, actual (real figures only), gap, status."""
-    from giamngheo.monitor import LEVER_FIGURES, agreed_path, measure, path_context, tolerance_text
+    from giamngheo.monitor import agreed_path, lever_figures, measure, path_context, tolerance_text
     plan = load_plan(args.plan) if args.plan else load_plan()
     if args.data and args.dataset:
         raise CliError("--data and --dataset: give one of them")
@@ -170,7 +170,7 @@ def cmd_monitor(args: argparse.Namespace) -> str:
     scenario = load_scenario_file(args.scenario, ctx.registry)
     path = agreed_path(plan, obs, scenario, args.as_of, draws=args.draws, ctx=ctx)
     m = measure(path, obs)
-    lever_of = {v: k for k, v in LEVER_FIGURES.items()}
+    lever_of = {v: k for k, v in lever_figures().items()}
     rows = []
     for r in m.readings:
         row = r.as_row()

@@ -42,8 +42,13 @@ TOL_RATE_PP = 0.1              # rates: a gap of at most 0.1 percentage points i
 TOL_RELATIVE = 0.01            # counts, flows, ratios, money: at most 1 % of the agreed value
 BAND = (10, 90)                # the band kept with each agreed value (percentiles of the Monte Carlo)
 DEFAULT_DRAWS = 2_000          # draws for the band (the band's ends are known to about ±1 percentile)
-# the levers a reported figure measures directly: the assumption → the indicator that counts it
-LEVER_FIGURES = {"jobs": "jobs_created", "overseas": "workers_abroad", "overseas_ethnic": "workers_abroad_ethnic"}
+
+
+def lever_figures() -> dict[str, str]:
+    """The levers a reported figure measures directly: the assumption → the indicator that counts it
+    (the engine's labour flows: jobs created, workers placed abroad, of them ethnic minority)."""
+    from giamngheo.model.engine import LABOUR_FLOWS
+    return {aid: ind for ind, aid in LABOUR_FLOWS.items()}
 
 
 class MonitorError(ValueError):
@@ -259,7 +264,8 @@ def agreed_path(plan: Plan, obs: Observations, scenario: Scenario, as_of: int, c
         firsts.setdefault(tg.indicator, tg)
     # the figures that measure a lever (jobs created, workers placed) and the poor households (the
     # communes' part of the agreed fall) are kept too
-    for ind_id in (*LEVER_FIGURES.values(), "poor_households"):
+    figures = lever_figures()
+    for ind_id in (*figures.values(), "poor_households"):
         if proj.path(ind_id, "all") is not None and ind_id in indicators:
             wanted.setdefault((ind_id, "all"), [])
     for ind_id, _ in list(wanted):           # the model's groups of the same indicator (Khmer households)
@@ -287,7 +293,7 @@ def agreed_path(plan: Plan, obs: Observations, scenario: Scenario, as_of: int, c
     for a in reg:
         if a.section == "headline" or a.id in moved:
             commits.append(Commitment(a.id, a.section, float(vals[a.id]), float(a.default), a.unit,
-                                      a.label_vi, a.label_en, LEVER_FIGURES.get(a.id)))
+                                      a.label_vi, a.label_en, figures.get(a.id)))
     basis = Basis(plan.id, _plan_digest(plan), basis_digest(ctx.obs, as_of), as_of, ctx.current_year, model_version(),
                   ctx.horizon, data_version, data_label, draws)
     return AgreedPath(basis, {k: float(v) for k, v in scenario.values}, tuple(series), tuple(commits))
