@@ -153,7 +153,7 @@ with tab_up:
         # in a worker process, bounded in time and memory; its wait leaves the fair-share gate to others
         with st.spinner(tr("nhap.checking")), guard.outside_gate():
             res = ig.check_file_isolated(data, up.name, None if shape_choice == "auto" else shape_choice, lang=L,
-                                         plan_groups=GROUPS)
+                                         plan_groups=GROUPS, client=auth.client_address())
         meta = res.meta
         if meta:                                     # a file refused before reading has nothing to say here
             st.markdown(tr("nhap.read_as", shape=tr(f"nhap.shape_{res.shape}"), rows=res.n_rows,

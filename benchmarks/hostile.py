@@ -6,6 +6,7 @@
     python benchmarks/hostile.py clear-cache             # clear_cache messages: CPU, open files
     python benchmarks/hostile.py replay                  # reconnect with a signed-in session's id
     python benchmarks/hostile.py signin                  # 20 sign-ins at once; the editor during 30 guesses
+    python benchmarks/hostile.py checks --hostile 6      # a real upload's check while 6 bombs are checked
 
 ``uploads``: one anonymous session (the server has an editor password, so the session is not an
 editor) sends ``--puts`` PUTs of ``--mb`` MB to ``/_stcore/upload_file/<its session>/<id>`` (the
@@ -32,6 +33,12 @@ then 30 wrong guesses at once, each from its own address (``X-Forwarded-For``, w
 started here believes from 127.0.0.1: ``GIAMNGHEO_TRUSTED_PROXIES``, and ``GIAMNGHEO_TRUST_PROXY=1``
 for older code), and the real editor from yet another address right after: signed in or not, and
 how long the answer took.
+
+``checks``: on the data page (anyone may check a file there), ``--hostile`` sessions upload a small
+workbook bomb each at the same moment (tests/data/hostile_files.py: 400,000 fonts, 3.5 million
+nested elements, …) and one visitor uploads a plain small review; the time from the visitor's
+upload to its check's answer, alone first (the floor) and then among the bombs, and what the bombs
+were told.
 
 Bounded: at most 200 sessions, 500 requests, ``--timeout`` seconds (default 300) for the whole run;
 loopback only (a URL must be 127.0.0.1 or localhost). A server started here listens on 127.0.0.1,
@@ -438,6 +445,59 @@ async def attack_signin(a, base: str, pid: int) -> dict:
             "editor_after_guesses": tries}
 
 
+async def _check_upload(base: str, data: bytes, name: str, xsrf: str, forwarded: str = "") -> tuple[float, str]:
+    """Open the data page, upload ``data`` as the file widget does, rerun with it; (seconds from the
+    upload to the check's answer, the page's error texts)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    async with Session(base, page="nhap-du-lieu", forwarded=forwarded) as s:
+        await s.rerun(120)
+        up = next(e.file_uploader for e in s.elements if e.WhichOneof("type") == "file_uploader")
+        boundary = "gnb" + secrets.token_hex(8)
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        fid = secrets.token_hex(8)
+        t0 = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        code = await loop.run_in_executor(None, put_file, base, s.session_id, fid, body, boundary, xsrf)
+        if code != 204:
+            return time.perf_counter() - t0, f"upload refused {code}"
+        ws = WidgetState(id=up.id)
+        info = ws.file_uploader_state_value.uploaded_file_info.add()
+        info.file_id, info.name, info.size = fid, name, len(data)
+        s.widgets = {up.id: ws}
+        await s.rerun(120)
+        said = [e.alert.body for e in s.elements if e.WhichOneof("type") == "alert" and e.alert.format == 1]   # errors
+        return time.perf_counter() - t0, (said[0] if said else "no error")[:160]
+
+
+async def attack_checks(a, base: str, pid: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from tests.data import hostile_files as hf
+    xsrf = xsrf_cookie(base)
+    rng = random.Random()
+
+    def good() -> bytes:
+        """A plain review, different each time (the server keeps the last checks by content)."""
+        vals = ["Hàm Giang", 2024, rng.randint(3000, 5000), 100, 30, 2, 3, 75]
+        return hf.workbook(hf._row(1, [hf.cell(f"{c}1", h) for c, h in zip("ABCDEFGH", hf.HEADER)])
+                           + hf._row(2, [hf.cell(f"{c}2", v) for c, v in zip("ABCDEFGH", vals)]), "A1:H2")
+
+    bombs = [hf.many_fonts, hf.deep_xml, hf.empty_cells_row, hf.many_merges, hf.zip_version]
+    floor = [(await _check_upload(base, good(), "ra-soat.xlsx", xsrf, "203.0.113.5"))[0] for _ in range(3)]
+
+    async def visitor():
+        await asyncio.sleep(0.3)                 # the bombs are on their way
+        return await _check_upload(base, good(), "ra-soat.xlsx", xsrf, "203.0.113.5")
+
+    # the bombs from one address (an attacker), the visitor from another
+    results = await asyncio.gather(visitor(), *(_check_upload(base, bombs[i % len(bombs)](), f"bom{i}.xlsx", xsrf,
+                                                              "198.18.9.9") for i in range(min(a.hostile, 50))))
+    (v_secs, v_text), bomb = results[0], results[1:]
+    return {"attack": "checks", "hostile_uploads": len(bomb), "floor_s": [round(x, 2) for x in floor],
+            "visitor_s": round(v_secs, 2), "visitor_said": v_text[:120],
+            "bombs_s": [round(b[0], 2) for b in bomb], "bombs_said": sorted({b[1][:70] for b in bomb})}
+
+
 async def attack_replay(a, base: str, pid: int) -> dict:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
     signed = "Đã đăng nhập biên tập"
@@ -469,7 +529,7 @@ async def attack_replay(a, base: str, pid: int) -> dict:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("attack", choices=["uploads", "reruns", "clear-cache", "replay", "signin"])
+    p.add_argument("attack", choices=["uploads", "reruns", "clear-cache", "replay", "signin", "checks"])
     p.add_argument("--password", default=PASSWORD, help="the editor password of the app at --url")
     p.add_argument("--url", help="a running app (127.0.0.1/localhost only); default: start one")
     p.add_argument("--app-dir", default=str(ROOT), help="the checkout whose app.py to start")
@@ -497,7 +557,7 @@ def main() -> int:
             pid = pid_listening_on(urlparse(base).port) or proc.pid
         try:
             fn = {"uploads": attack_uploads, "reruns": attack_reruns, "clear-cache": attack_clear_cache,
-                  "replay": attack_replay, "signin": attack_signin}[a.attack]
+                  "replay": attack_replay, "signin": attack_signin, "checks": attack_checks}[a.attack]
             result = asyncio.run(asyncio.wait_for(fn(a, base, pid), a.timeout))
             result["app_dir"] = a.app_dir
             result["loadavg"] = open("/proc/loadavg").read().split()[:3]

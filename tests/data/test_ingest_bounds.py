@@ -393,3 +393,31 @@ def test_the_reader_refuses_the_bombs_in_seconds_each():
         with pytest.raises(ReadError):
             read_table(data, f"{case}.xlsx")
         assert time.monotonic() - t0 < 5, case
+
+
+def test_a_freed_check_slot_goes_to_the_client_with_fewest_checks_running():
+    """Six uploads of one address and then one of another: when a slot frees, the other address's
+    check goes first (first come, first served it would wait for all six)."""
+    import threading
+    slots = guard._FairSlots(2)
+    assert slots.acquire(1, "attacker") and slots.acquire(1, "attacker")
+    order, threads = [], []
+
+    def wait(key):
+        if slots.acquire(10, key):
+            order.append(key)
+
+    for k in ["attacker"] * 4 + ["visitor"]:
+        threads.append(threading.Thread(target=wait, args=(k,)))
+        threads[-1].start()
+        time.sleep(0.05)                                  # they queue in this order
+    slots.release("attacker")
+    time.sleep(0.3)
+    assert order == ["visitor"]
+    assert not slots.acquire(0.1, "late")                 # both slots taken: busy
+    for key in ["visitor", "attacker", "attacker", "attacker"]:      # each freed slot lets the next one in
+        slots.release(key)
+        time.sleep(0.2)
+    for t in threads:
+        t.join(10)
+    assert order[0] == "visitor" and order.count("attacker") == 4
