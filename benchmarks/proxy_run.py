@@ -254,9 +254,16 @@ def main() -> int:
                                       ("proxy_no_throttle", proxy, ["--no-throttle"])):
                 f = tmp / f"visit-{label}.json"
                 log = tmp / f"visit-{label}.txt"
-                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url, *extra,
-                                "--repeats", str(a.repeats), "--json", str(f), "--log", str(log), "--label", label],
-                               check=True, stdout=subprocess.DEVNULL, timeout=600)
+                rc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url, *extra,
+                                     "--repeats", str(a.repeats), "--json", str(f), "--log", str(log), "--label", label],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=900)
+                if rc.returncode != 0 or not f.exists():
+                    # a visit that did not finish (e.g. over --visit-timeout on a saturated machine) is
+                    # reported as such; the other set-ups and the load still run
+                    err = rc.stderr.decode(errors="replace").strip().splitlines()
+                    results["visit"][label] = {"error": err[-1] if err else f"exit {rc.returncode}"}
+                    print(f"first visit via {label}: failed: {results['visit'][label]['error']}", file=sys.stderr)
+                    continue
                 results["visit"][label] = json.loads(f.read_text(encoding="utf-8"))
                 if a.out:
                     shutil.copy(log, f"{a.out}-visit-{label}-requests.txt")
