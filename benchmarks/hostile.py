@@ -96,8 +96,8 @@ def wait_healthy(base: str, timeout: float = 120) -> None:
 PASSWORD = "hostile-" + secrets.token_hex(12)      # the editor password of a server started here
 
 
-def start_server(tmp: Path, app_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(tmp: Path, app_dir: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     (tmp / "secrets.toml").write_text('[editor]\npassword = "%s"\n' % PASSWORD, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in {"GIAMNGHEO_DB_URL", "GIAMNGHEO_LOCAL_EDIT"}}
     env["GIAMNGHEO_DATA_DIR"] = str(tmp / "store")
@@ -112,6 +112,9 @@ def start_server(tmp: Path, app_dir: Path) -> tuple[subprocess.Popen, str]:
         cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     wait_healthy(base)
+    time.sleep(0.5)
+    if proc.poll() is not None or pid_listening_on(port) not in (proc.pid, None):
+        raise SystemExit(f"port {port}: another server answers there")
     return proc, base
 
 

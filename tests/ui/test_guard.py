@@ -118,8 +118,13 @@ def served(tmp_path_factory):
     import os
     import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    import socket
+
     from benchmarks import hostile
-    proc, base = hostile.start_server(tmp_path_factory.mktemp("served"), hostile.ROOT)
+    with socket.socket() as sock:                       # a port of the system's choosing: no other run's
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc, base = hostile.start_server(tmp_path_factory.mktemp("served"), hostile.ROOT, port)
     try:
         yield hostile, base, hostile.pid_listening_on(int(base.rsplit(":", 1)[1])) or proc.pid
     finally:
