@@ -35,10 +35,18 @@ if "link_raw" not in st.session_state:
     for _id, _v in scenario_links.snap_to_step(_taken).items():
         a = context().registry[_id]
         st.session_state[_id] = int(_v) if a.integer else float(_v)
-        if "," in str((st.session_state["link_raw"].get(_id) or [""])[0]):
-            # a decimal comma (?poor_fall=0,8): the URL-bound slider drops from the address bar what it
-            # cannot parse, so the address is rewritten with a point (see the end of this file)
-            st.session_state.setdefault("_gn_link_fix", {})[_id] = repr(float(_v))
+        _canonical = str(int(_v)) if a.integer else repr(float(_v))
+        if str((st.session_state["link_raw"].get(_id) or [""])[0]).strip() not in (_canonical, str(_v)):
+            # a value written otherwise than the app writes it (?poor_fall=0,8, ?jobs=8.000) or brought into
+            # the range (?jobs=9000): the URL-bound slider drops from the address bar what it cannot parse,
+            # so the address is rewritten with the value taken (a comma: reloaded, see the end of this file)
+            if "," in str((st.session_state["link_raw"].get(_id) or [""])[0]):
+                st.session_state.setdefault("_gn_link_fix", {})[_id] = _canonical
+            else:
+                # the address and the slider's own copy of the link take the value read (8.000 → 8000, not 8),
+                # in this run, so the notice at the top still says how it was read
+                st.query_params[_id] = _canonical
+                binding.seed_link(_id, _canonical)
 
 # the pages' width: narrow side margins (the main area keeps the width a table or the levers need) and, at
 # desktop widths, a narrower sidebar (15rem; Streamlit's is 21rem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Mapping
 
+from giamngheo.data.ingest.numbers import Reading, read_number
 from giamngheo.scenario.scenario import value_number
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -29,18 +30,19 @@ def migrate(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 def from_link(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
-    """The values a link sets, as the sliders will take them: numbers within bounds under their
-    current ids (renamed ids carried over). Out-of-range and non-numbers are left to the defaults,
-    as the URL-bound sliders do; :meth:`link_report` says so."""
+    """The values a link sets, as the sliders will take them: numbers under their current ids (renamed ids
+    carried over), read by the one number reader (``?jobs=8.000`` is 8000 jobs: a whole number). Values out
+    of the lever's range (a link made when a lever meant something else), non-numbers and repeated
+    parameters are left to the defaults; :func:`link_report` says so."""
     out = migrate(reg, raw)
     for k, v in raw.items():
         a = reg.items.get(k)
         if a is None or _repeated(v):
             continue
-        num = _strict_number(_first(v))
-        if num is None or not (a.min <= num <= a.max) or (a.integer and not num.is_integer()):
+        num = _link_number(a, _first(v))
+        if num is None or not (a.min <= num <= a.max):
             continue
-        out[k] = num
+        out[k] = a.clamp(num)
     return out
 
 def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
@@ -48,8 +50,9 @@ def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, An
 
     ``raw`` maps a parameter to its value or its list of values (a repeated parameter). Returns
     (param, code, raw value, value used) for every parameter not taken as given:
-    ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated``, ``ignored_out_of_range``
-    (the default was kept), ``clamped`` (the nearest bound was used) or ``rounded`` (to the step).
+    ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated``, ``ignored_out_of_range`` (the
+    default was kept), ``clamped`` (the nearest bound was used), ``rounded`` (to the step) or ``read_as`` (a separator that
+    could mean two things, ``8.000``, read as the value shown).
     Ethnic placements above all placements are said live by the sidebar, not here.
     """
     out: list[tuple[str, str, Any, Any]] = []
@@ -67,7 +70,8 @@ def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, An
         if _repeated(v):
             out.append((k, "ignored_repeated", raw1, used))
             continue
-        num = _strict_number(raw1)
+        reading = _link_reading(a, raw1)
+        num = reading.value
         if num is None:
             out.append((k, "ignored_not_number", raw1, used))
         elif abs(float(used) - num) > 1e-9:
@@ -78,6 +82,8 @@ def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, An
             else:
                 code = "clamped"
             out.append((k, code, raw1, used))
+        elif reading.how:
+            out.append((k, "read_as", raw1, used))
     return out
 
 def to_query(reg: "Registry", scenario: Scenario) -> dict[str, str]:
@@ -102,9 +108,21 @@ def _repeated(v: Any) -> bool:
     return isinstance(v, (list, tuple)) and len(v) > 1
 
 
+def _link_reading(a: Any, raw: Any) -> Reading:
+    """A link's value read by the one number reader (giamngheo.data.ingest.numbers.read_number): the app
+    writes links with a decimal point; a hand-written ``0,8`` is a decimal comma; ``8.000`` for a whole
+    number is eight thousand."""
+    return read_number(raw, ".", whole=bool(a.integer), lo=a.min, hi=a.max)
+
+
+def _link_number(a: Any, raw: Any) -> float | None:
+    v = _link_reading(a, raw).value
+    return v if v is not None and math.isfinite(v) else None
+
+
 def _strict_number(raw: Any) -> float | None:
-    """A number as a link carries it: a decimal point, or one decimal comma as Vietnamese users write
-    it (``0,8``); no thousands separators."""
+    """A number as a link carries it, without a lever to read it for: a decimal point, or one decimal comma
+    (``0,8``); no thousands separators."""
     text = str(raw).strip()
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")

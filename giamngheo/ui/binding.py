@@ -9,7 +9,7 @@
 - **URL binding**: the one slider builder (every lever's slider, in the sidebar or a page body, is the
   same URL-bound widget), the values carried over a page switch.
 - **Number boxes**: a lever's box kept in sync with its slider, and a free number field; what is
-  typed is read by :func:`giamngheo.data.ingest.numbers.parse_typed`.
+  typed is read by :func:`giamngheo.data.ingest.numbers.read_number` (the one number reader: the box, the link and the upload).
 
 It knows nothing of the session (it is given the registry and the language) and draws nothing else.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import streamlit as st
 
-from giamngheo.data.ingest.numbers import parse_typed
+from giamngheo.data.ingest.numbers import fit, read_number
 from giamngheo.i18n import fmt_num, t
 
 if TYPE_CHECKING:
@@ -252,6 +252,7 @@ def _slider_moved_in_this_request(aid: str) -> bool:
 
 BOX = "_gn_box_{}"             # the number box of lever id
 BOX_ERR = "_gn_box_err_{}"      # what was typed in it that is not a number (shown under it)
+BOX_NOTE = "_gn_box_note_{}"     # how a typed value was taken when not as written (shown under it once)
 BOX_WRITTEN = "_gn_box_written_{}"   # the last texts the page wrote into the box of lever id
 BOX_WRITTEN_KEEP = 8
 BOX_WIDTH = 100                 # px: the number box beside its slider (12 characters, "1.234.567,89")
@@ -275,14 +276,31 @@ def _on_box(a: "Assumption", lang: str) -> None:
         st.session_state.pop(BOX_ERR.format(aid), None)
         st.session_state[BOX.format(aid)] = fmt_lever(a, float(st.session_state[aid]), lang)
         return
-    v = parse_typed(raw, lang)
-    if v is None:
+    # the one number reader: 8,000 jobs on a Vietnamese page is 8.000 (a whole number), said; a value out of
+    # the range is brought to its bound, said; one between steps is rounded to the step, said
+    reading = read_number(raw, "," if lang == "vi" else ".", whole=bool(a.integer), lo=a.min, hi=a.max)
+    if reading.value is None:
         st.session_state[BOX_ERR.format(aid)] = str(raw)[:40]
         return
     st.session_state.pop(BOX_ERR.format(aid), None)
+    v, done = fit(reading.value, a.min, a.max, a.step)
     v = snap(a, v)
     st.session_state[aid] = int(v) if a.integer else v
-    st.session_state[BOX.format(aid)] = fmt_lever(a, v, lang)
+    st.session_state[BOX.format(aid)] = shown = fmt_lever(a, v, lang)
+    typed = str(raw).strip()[:40]
+    if done in ("above", "below"):
+        bound = fmt_lever(a, a.max if done == "above" else a.min, lang)
+        st.session_state[BOX_NOTE.format(aid)] = t(f"screen.box_{done}", lang, value=typed, bound=bound)
+    elif done == "rounded":
+        st.session_state[BOX_NOTE.format(aid)] = t("screen.box_rounded", lang, value=typed, shown=shown)
+    elif reading.how:
+        st.session_state[BOX_NOTE.format(aid)] = t("screen.box_read_as", lang, value=typed, shown=shown)
+
+
+def box_note(a: "Assumption") -> str | None:
+    """How what was typed in lever ``a``'s box was taken when not as written (read as thousands, clamped to
+    a bound, rounded to the step), said once under the box (None: nothing)."""
+    return st.session_state.pop(BOX_NOTE.format(a.id), None)
 
 
 def box_error(a: "Assumption") -> str | None:
@@ -316,10 +334,13 @@ def number_field(container: Any, label: str, key: str, value: float, lo: float, 
         st.session_state[good_key] = float(value)
         st.session_state[key] = fmt_num(float(value), lang, decimals)
     raw = container.text_input(label, key=key, help=help or t("screen.box_help", lang))
-    v = parse_typed(raw, lang)
-    if v is None:
+    reading = read_number(raw, "," if lang == "vi" else ".", lo=lo, hi=hi)
+    if reading.value is None:
         container.caption("⚠️ " + t("screen.box_invalid", lang, value=str(raw)[:40]))
         return float(st.session_state.get(good_key, value))
-    v = min(max(v, lo), hi)
+    v, done = fit(reading.value, lo, hi)
+    if done:
+        bound = fmt_num(hi if done == "above" else lo, lang, decimals)
+        container.caption("ℹ️ " + t(f"screen.box_{done}", lang, value=str(raw).strip()[:40], bound=bound))
     st.session_state[good_key] = v
     return v

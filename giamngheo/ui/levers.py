@@ -117,6 +117,7 @@ def render_lever(a: Assumption, needs: dict, range_note: bool = True) -> None:
     False: meeting mode, where the room needs the room) and what its targets need."""
     L = lang()
     err = binding.box_error(a)      # said once, under what was typed
+    note = binding.box_note(a)      # how a typed value was taken when not as written (said once)
     with st.container(key=f"gn_lever_{a.id}", gap=None):
         # one row: the slider and its number box (a horizontal container: one element, where columns are three)
         with st.container(gap="small", horizontal=True, vertical_alignment="bottom"):
@@ -128,6 +129,8 @@ def render_lever(a: Assumption, needs: dict, range_note: bool = True) -> None:
         line = " · ".join(x for x in (rng if range_note else "", need) if x)
         if err is not None:
             line = "⚠️ " + tr("screen.box_invalid", value=err) + " · " + line
+        elif note:
+            line = "ℹ️ " + note + (" · " + line if line else "")
         if line:
             st.markdown(f'<div class="gn-lever-note">{escape(line)}</div>', unsafe_allow_html=True)
 

@@ -424,3 +424,48 @@ def test_values_set_on_the_overview_stay_in_the_link_on_other_pages(browser, ser
         expect()(number_box(page, "jobs")).to_have_value("4.200")       # meeting mode shows the value
     finally:
         ctx.close()
+
+
+# --------------------------------------------------------------------------------- the one number reader
+
+def _type(page, aid: str, text: str) -> None:
+    box = number_box(page, aid)
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    wait_ready(page)
+
+
+@pytest.mark.parametrize("lang, typed, shown, note", [
+    ("vi", "8,000", "8.000", "được đọc là 8.000"),           # never 8,0 jobs rounded to 0
+    ("en", "8.000", "8,000", "was read as 8,000"),
+    ("vi", "9000", "8.000", "lớn hơn mức tối đa: đã đặt 8.000"),
+    ("vi", "-5", "0", "nhỏ hơn mức tối thiểu: đã đặt 0"),
+])
+def test_a_number_typed_in_the_jobs_box_is_never_silently_different(browser, server, lang, typed, shown, note):
+    """Typing in the jobs box: the value the user most likely meant, or the bound, and a message at the box
+    saying how it was taken; the slider and the link follow."""
+    ctx, page = open_at(browser, server, "/", (1366, 768), lang)
+    try:
+        _type(page, "jobs", typed)
+        expect()(number_box(page, "jobs")).to_have_value(shown, timeout=30_000)
+        expect()(lever(page, "jobs").locator(".gn-lever-note")).to_contain_text(note)
+        value = shown.replace(".", "").replace(",", "")
+        expect()(lever(page, "jobs").get_by_role("slider")).to_have_value(value)
+        if value != "3000":
+            expect()(page).to_have_url(re.compile(rf"jobs={value}(&|$)"), timeout=30_000)
+    finally:
+        ctx.close()
+
+
+def test_a_link_with_thousands_opens_that_value(browser, server):
+    """?jobs=8.000 opens at 8.000 jobs (it used to open at 0 with only "rounded to 0"), said at the top; the
+    address carries 8000."""
+    ctx, page = open_at(browser, server, "/?jobs=8.000", (1366, 768))
+    try:
+        no_error(page)
+        expect()(number_box(page, "jobs")).to_have_value("8.000", timeout=30_000)
+        expect()(page.get_by_test_id("stAlert").filter(has_text="jobs=8.000")).to_contain_text("được đọc là 8.000")
+        expect()(page).to_have_url(re.compile(r"jobs=8000(&|$)"), timeout=30_000)
+    finally:
+        ctx.close()

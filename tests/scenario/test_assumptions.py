@@ -191,11 +191,15 @@ def test_scenario_json_shape(reg):
 def test_from_link_takes_only_what_the_sliders_accept(reg):
     raw = {"jobs": ["4200"], "poor_fall": ["41,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
            "unknown": ["1"], "khmer_poor_fall": ["50", "55"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
-    # 4200 is in 0–8000; "41,5" is 41.5 (a decimal comma, as Vietnamese users write it); −5 is below 0;
-    # 1e309 is not finite; a repeated parameter and a fraction for a whole-number slider are left to the defaults
-    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 41.5}
-    # two separators are not a number a link carries
+    # 4200 is in 0–8000; "41,5" is 41.5 (a decimal comma, as Vietnamese users write it); −5 is below 0: left to
+    # the default (link_report says so); 1e309 is not finite and a repeated parameter is left to the default;
+    # 100.5 workers is rounded to a whole number (and link_report says so)
+    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 41.5, "overseas_ethnic": 100.0}
+    assert ("overseas_ethnic", "rounded", "100.5", 100) in reg.link_report(raw, {"overseas_ethnic": 100})
+    # both separators: the last is the decimal mark (1.234,5 → 1234.5, out of range: not taken); "1,2,3" is
+    # no number
     assert reg.from_link({"poor_fall": ["1.234,5"]}) == {} and reg.from_link({"poor_fall": ["1,2,3"]}) == {}
+    assert reg.from_link({"poor_fall": ["41.500"]}) == {"poor_fall": 41.5}       # 41500 % is no share
     # a decimal comma taken as given is not reported
     assert reg.link_report({"poor_fall": ["40,5"]}, {"poor_fall": 40.5}) == []
     # a link made before the pace became a share leaving a year (points: 0–3) is out of the new range: not taken
@@ -215,6 +219,19 @@ def test_link_report_names_each_parameter_not_taken(reg):
     # a value taken as given is not reported; one rounded to the step is
     assert reg.link_report({"jobs": ["4000"]}, {"jobs": 4000}) == []
     assert reg.link_report({"jobs": ["4000.4"]}, {"jobs": 4000}) == [("jobs", "rounded", "4000.4", 4000)]
+
+
+def test_a_link_is_read_by_the_one_number_reader(reg):
+    """?jobs=8.000 is eight thousand jobs (a whole number: never 8, rounded to 0), said as read; ?jobs=9000 is
+    above the maximum 8000: not taken, and said (a link made on other units must not move a lever to its
+    bound); ?poor_fall=41.500 is 41,5 % (41.500 % would be out of the 10–95 range) and taken as given."""
+    assert reg.from_link({"jobs": ["8.000"]}) == {"jobs": 8000.0}
+    assert reg.link_report({"jobs": ["8.000"]}, {"jobs": 8000}) == [("jobs", "read_as", "8.000", 8000)]
+    assert reg.from_link({"jobs": ["8,000"]}) == {"jobs": 8000.0}
+    assert reg.from_link({"jobs": ["9000"]}) == {}
+    assert reg.link_report({"jobs": ["9000"]}, {"jobs": 3000}) == [("jobs", "ignored_out_of_range", "9000", 3000)]
+    assert reg.from_link({"poor_fall": ["41.500"]}) == {"poor_fall": 41.5}
+    assert reg.link_report({"poor_fall": ["41.500"]}, {"poor_fall": 41.5}) == []
 
 
 def test_query_round_trip(reg):

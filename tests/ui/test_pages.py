@@ -411,7 +411,7 @@ def test_a_link_with_a_decimal_comma_opens_the_same_scenario(raw, value):
 
 @pytest.mark.parametrize("query, code", [
     ({"poor_fall": "1,5,0"}, "không phải là số hợp lệ"),     # two commas: not a number
-    ({"poor_fall": "1.234,5"}, "không phải là số hợp lệ"),   # no thousands separators in a link
+    ({"poor_fall": "1,2.3"}, "không phải là số hợp lệ"),     # "1,2" is no group of thousands
     ({"jobs": "4000.7"}, "làm tròn thành 4.000"),             # in range, off the step
     ({"lang": "xx"}, "lang=xx"),
 ])
@@ -421,6 +421,18 @@ def test_link_values_the_sliders_cannot_take_are_named(query, code):
     assert any(code in w.value for w in at.warning), [w.value for w in at.warning]
     # nothing the URL does not carry is applied: the fall stays at its (calibrated) default
     assert at.session_state["poor_fall"] == pytest.approx(default("poor_fall"))
+
+
+@pytest.mark.parametrize("query, key, value, code", [
+    ({"jobs": "9000"}, "jobs", 3000, "ngoài giới hạn cho phép; giữ giá trị mặc định 3.000"),
+    ({"jobs": "-5"}, "jobs", 3000, "ngoài giới hạn cho phép; giữ giá trị mặc định 3.000"),
+    ({"jobs": "8.000"}, "jobs", 8000, "được đọc là 8.000"),                       # never 8, rounded to 0
+])
+def test_link_values_are_read_by_the_one_reader_and_said(query, key, value, code):
+    at = app(query)
+    assert not at.exception
+    assert at.session_state[key] == pytest.approx(value)
+    assert any(code in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 # (the chart-spec cache is tested in tests/report/test_charts.py: specs are now cached per process, by data)

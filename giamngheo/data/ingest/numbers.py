@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from giamngheo.i18n import fmt_num
@@ -47,35 +48,107 @@ def _vote(s: str) -> str | None:
     return "," if c == "," else "."
 
 
-_GROUPED = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
+# ------------------------------------------------------------------------------------------ the one reader
+#
+# One reader for a number a person wrote: typed in a box, carried by a link, or in a cell of an upload.
+# The rules, the same everywhere:
+#   * both "." and "," in it: the last one is the decimal mark, the other groups thousands (1.234,5 / 1,234.5);
+#   * one mark repeated: thousands (1.234.567), and only as proper groups of three;
+#   * one mark once, not followed by exactly three digits: the decimal mark, whichever it is (0,8 / 0.8);
+#   * one mark once followed by exactly three digits (8,000 / 8.000 / 1,500) could mean either. It is read:
+#       - as thousands for a whole number (jobs, households: 8,000 jobs cannot be 8,0 jobs),
+#       - else as the reading that falls in the range when only one does (1,500 points a year on a 0–3 scale
+#         is 1,5; 1.500 workers on a 0–1.500 scale is 1.500),
+#       - else as the page's (or the file's) convention: in Vietnamese "." groups and "," is decimal.
+#     A leading 0 is never a group (0,500 is 0,5).
+# The reader says how it read an ambiguous text when that differs from the page's convention, so that the box
+# can say so; a value outside a range is clamped by the caller, with a message (see ``fit``).
+
+DASHES_READ = ("\u2212", "\u2013")
 
 
-def parse_typed(text: Any, lang: str) -> float | None:
-    """A number as a person types it in a box: ``1.234,5`` / ``0,8`` (Vietnamese) or ``1,234.5`` / ``0.8``.
+@dataclass(frozen=True)
+class Reading:
+    """What a text was read as: ``value`` (None: not a number) and ``how`` — "" when read in the page's own
+    convention, "thousands" / "decimal" when an ambiguous separator was read against it."""
+    value: float | None
+    how: str = ""
 
-    Either separator is taken as the decimal one when it is the only one and is not followed by
-    groups of exactly three digits (``5.000`` is five thousand in Vietnamese, ``5,000`` in English).
-    """
-    s = str(text or "").strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
-    s = s.rstrip("%").strip()
-    if not s:
-        return None
-    dec, grp = (",", ".") if lang == "vi" else (".", ",")
-    if dec in s and grp in s:
-        s = s.replace(grp, "").replace(dec, ".")
-    elif grp in s:
-        s = s.replace(grp, "") if _GROUPED.match(s) else (s.replace(grp, ".") if s.count(grp) == 1 else "x")
-    elif dec in s:
-        s = s.replace(dec, ".") if s.count(dec) == 1 else "x"
-    try:
-        v = float(s)
-    except ValueError:
-        return None
-    return v if v == v and abs(v) != float("inf") else None
+
+def _clean(text: Any) -> str:
+    s = str(text if text is not None else "").strip()
+    for ch in ("\u00a0", "\u202f", "\u2009", " ", "'"):
+        s = s.replace(ch, "")
+    for ch in DASHES_READ:
+        s = s.replace(ch, "-")
+    return s[:-1].strip() if s.endswith("%") else s
+
+
+def read_number(text: Any, decimal: str = ",", *, whole: bool = False, lo: float | None = None,
+                hi: float | None = None) -> Reading:
+    """A number as a person wrote it (see the rules above). ``decimal`` is the page's (or file's) decimal
+    mark; ``whole``: the value is a whole number; ``lo``–``hi``: the range it should fall in, used only to
+    choose between the two readings of an ambiguous text (never to clamp)."""
+    s = _clean(text)
+    m = re.fullmatch(r"([+-]?)([0-9.,]+)", s)
+    if not m or not re.search(r"\d", m.group(2)):
+        return Reading(None)
+    sign, b = (-1.0 if m.group(1) == "-" else 1.0), m.group(2)
+    dots, commas = b.count("."), b.count(",")
+    if dots and commas:
+        dec = "," if b.rfind(",") > b.rfind(".") else "."
+        th = "." if dec == "," else ","
+        ip, _, fp = b.rpartition(dec)
+        if not re.fullmatch(r"\d{1,3}(" + re.escape(th) + r"\d{3})*", ip) or not fp.isdigit():
+            return Reading(None)
+        return Reading(sign * float(ip.replace(th, "") + "." + fp))
+    if dots + commas == 0:
+        return Reading(sign * float(b))
+    c = "." if dots else ","
+    if dots + commas > 1:
+        if not re.fullmatch(r"\d{1,3}(" + re.escape(c) + r"\d{3})+", b):
+            return Reading(None)
+        return Reading(sign * float(b.replace(c, "")))
+    ip, _, fp = b.partition(c)
+    if not fp.isdigit() or (ip and not ip.isdigit()):
+        return Reading(None)
+    as_decimal = sign * float((ip or "0") + "." + fp)
+    if not (len(fp) == 3 and ip and len(ip) <= 3 and not ip.startswith("0")):
+        return Reading(as_decimal)                          # 0,8 / 0.8 / 12,25: a decimal mark
+    as_thousands = sign * float(ip + fp)
+    convention = "decimal" if c == decimal else "thousands"
+    if whole:
+        choice = "thousands"
+    else:
+        inside = {name: (lo is None or v >= lo) and (hi is None or v <= hi)
+                  for name, v in (("decimal", as_decimal), ("thousands", as_thousands))}
+        choice = next(iter(k for k, ok in inside.items() if ok)) if sum(inside.values()) == 1 else convention
+    return Reading(as_thousands if choice == "thousands" else as_decimal, "" if choice == convention else choice)
+
+
+def fit(value: float, lo: float, hi: float, step: float | None = None) -> tuple[float, str]:
+    """``value`` brought into ``lo``–``hi`` (and onto the step from ``lo``), with what was done: "" (taken
+    as it is), "above" / "below" (clamped to the bound), "rounded" (to the step)."""
+    if value > hi:
+        return hi, "above"
+    if value < lo:
+        return lo, "below"
+    if step:
+        snapped = round(min(max(lo + math.floor((value - lo) / step + 0.5) * step, lo), hi), 6)   # half up
+        if abs(snapped - value) > 1e-9:
+            return snapped, "rounded"
+    return value, ""
+
+
+def parse_typed(text: Any, lang: str, *, whole: bool = False, lo: float | None = None,
+                hi: float | None = None) -> float | None:
+    """A number as a person types it in a box, in the page's language (see :func:`read_number`)."""
+    return read_number(text, "," if lang == "vi" else ".", whole=whole, lo=lo, hi=hi).value
 
 
 def parse_number(v: Any, decimal: str = ",", whole: bool = False) -> float | None:
-    """A number from a cell: Excel numbers as they are; text as ``1.234,5``/``1,234.5``/``2,33%``.
+    """A number from a cell: Excel numbers as they are; text read by :func:`read_number` (``1.234,5``,
+    ``1,234.5``, ``2,33%``), a dash as zero.
 
     ``decimal`` is the file's decimal mark for ambiguous texts; ``whole`` reads ``1.234`` and
     ``1,234`` as thousands whatever the mark (a count cannot be 1,234 households). Returns None
@@ -87,31 +160,7 @@ def parse_number(v: Any, decimal: str = ",", whole: bool = False) -> float | Non
     s = _num_text(v)
     if s in DASHES or s == "":
         return 0.0 if s else None
-    m = re.fullmatch(r"([+-]?)([0-9.,]+)", s)
-    if not m or not re.search(r"\d", m.group(2)):
-        return None
-    sign, b = (-1.0 if m.group(1) == "-" else 1.0), m.group(2)
-    dots, commas = b.count("."), b.count(",")
-    if dots and commas:
-        dec = "," if b.rfind(",") > b.rfind(".") else "."
-        th = "." if dec == "," else ","
-        ip, _, fp = b.rpartition(dec)
-        if not re.fullmatch(r"\d{1,3}(" + re.escape(th) + r"\d{3})*", ip) or not fp.isdigit():
-            return None
-        return sign * float(ip.replace(th, "") + "." + fp)
-    if dots + commas == 0:
-        return sign * float(b)
-    c = "." if dots else ","
-    if dots + commas > 1:
-        if not re.fullmatch(r"\d{1,3}(" + re.escape(c) + r"\d{3})+", b):
-            return None
-        return sign * float(b.replace(c, ""))
-    ip, _, fp = b.partition(c)
-    if not fp.isdigit() or (ip and not ip.isdigit()):
-        return None
-    if len(fp) == 3 and ip and len(ip) <= 3 and (whole or c != decimal):
-        return sign * float(ip + fp)              # thousands
-    return sign * float((ip or "0") + "." + fp)
+    return read_number(s, decimal, whole=whole).value
 
 
 def _shown(v: Any, lang: str) -> str:
