@@ -13,7 +13,7 @@ from giamngheo.report.palette import STATUS_ICON, status_colors
 from giamngheo.ui import agreed, headline, levers
 from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
-from giamngheo.ui.session import context, lang, mc_results, tr
+from giamngheo.ui.session import context, field, lang, mc_results, tr
 from giamngheo.ui.sidebar import notices
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -29,7 +29,7 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 .st-key-gn_meet_chart {flex:1 1 auto; min-height:16rem;}
 .st-key-gn_meet_chart > div, .st-key-gn_meet_chart [data-testid='stVegaLiteChart'] {height:100%;}
 [data-testid='stMainBlockContainer'] {padding:3.1rem 1.2rem 0 1.2rem; max-width:100%;}
-[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.35rem;}
+[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.3rem;}
 /* a markdown element's box ends 1rem above its text (Streamlit's margin for paragraphs): pad it back */
 .gn-heads {margin:0 0 1rem 0;}
 .gn-meet-chipbox {padding-bottom:1rem;}
@@ -42,7 +42,7 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 .st-key-gn_meet_exit {position:fixed; top:.45rem; right:3.2rem; z-index:999991; width:auto;}
 [data-testid='stMainBlockContainer'] [data-testid='stPageLink'] p {font-size:1.1rem;}
 .gn-meet-h {font-size:1.05rem; font-weight:700; margin:0 0 .15rem 0; line-height:1.25;}
-.gn-chips {display:flex; flex-wrap:wrap; gap:.15rem .3rem; font-size:1.3rem; line-height:1.2; margin-bottom:.15rem;}
+.gn-chips {display:flex; flex-wrap:wrap; gap:.15rem .3rem; font-size:1.3rem; line-height:1.2; margin-bottom:.05rem;}
 .gn-chip {display:inline-flex; align-items:baseline; gap:.3em; border-radius:.35em; padding:0 .4em; max-width:100%;}
 .gn-chip b {font-weight:800;}
 .gn-meet-group {font-weight:700; margin-right:.2rem; align-self:center;}
@@ -67,7 +67,7 @@ with st.container(key="gn_meet_exit"):      # in the top bar, beside the menu (t
 agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
 
 # the chart takes the height of the levers beside it (the columns stretch to the taller one)
-left, right = st.columns([1, 1.5], gap="medium")
+left, right = st.columns([1, 1.9], gap="medium")
 with left, st.container(key="gn_meet_chart"):
     main_chart_slot(mc, height="stretch")
 with right:
@@ -75,8 +75,13 @@ with right:
     needs = levers.lever_needs()
     reg = ctx.registry
     grid = st.columns(2, gap="small")
-    for i, aid in enumerate(ids):
-        with grid[i % 2]:
+    # two columns of about the same height: each lever goes to the shorter one, its height guessed from the
+    # length of its label and whether a target's need is written under it
+    load = [0.0, 0.0]
+    for aid in ids:
+        col = 0 if load[0] <= load[1] else 1
+        load[col] += 3 + len(field(reg[aid], "label")) / 30 + (1.5 if needs.get(aid) else 0)
+        with grid[col]:
             levers.render_lever(reg[aid], needs, range_note=False)
 
 

@@ -23,8 +23,8 @@ st.markdown("""<style>
 [data-testid='stMainBlockContainer'] h1 {font-size:1.45rem; padding:0 0 .1rem 0;}
 .st-key-gn_overview_levers {display:grid !important; grid-template-columns:repeat(auto-fill, minmax(12.5rem, 1fr));
   column-gap:1rem; row-gap:.35rem; align-items:start;}
-.st-key-gn_overview_levers [data-testid='stSlider'] label p {font-size:.9rem; line-height:1.2;}
-.st-key-gn_overview_levers .gn-lever-note {font-size:.78rem;}
+.st-key-gn_overview_levers [data-testid='stSlider'] label p {font-size:.85rem; line-height:1.15;}
+.st-key-gn_overview_levers .gn-lever-note {font-size:.75rem; line-height:1.2;}
 .st-key-gn_overview_levers [class*='st-key-gn_lever_'] > div > [data-testid='stHorizontalBlock'],
 .st-key-gn_overview_levers [class*='st-key-gn_lever_'] [data-testid='stLayoutWrapper'] > div {flex-wrap:nowrap;}
 .st-key-gn_overview_levers [data-testid='stTextInput'] {width:5.2rem !important; min-width:5.2rem; flex:0 0 auto;}
