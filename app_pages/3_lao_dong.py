@@ -20,10 +20,12 @@ st.title(tr("labour.title"))
 def flow_chart(ind: str, col) -> None:
     p = proj.path(ind, "all")
     tg = next((t for t in plan.targets if t.indicator == ind and kind_of(t).chart == "bars_rule"), None)
-    if p is None:
-        return
     v = next((v for v in verdicts if tg and v.target == tg.id), None)
     col.markdown(f"#### {_field(ctx.indicators[ind], 'name', L)}")
+    if p is None or not p.values:
+        # an empty place says what is missing and where it comes from, instead of an empty box
+        col.info(tr("labour.no_series", name=_field(ctx.indicators[ind], "name", L)), icon=":material/info:")
+        return
 
     def build():
         df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L,
@@ -35,9 +37,19 @@ def flow_chart(ind: str, col) -> None:
     show_chart(build, None, ind, col, key=ref(mc))
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
-        col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
-                       target=views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0),
-                       status=tr(f"status.{v.status}")))
+        target_total = views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0)
+        guessed = [y for y in range(tg.from_year, tg.year + 1) if y not in p.actual]
+        if guessed:
+            # a sum with estimated years is no verdict: it says which years are estimates, and no status word
+            col.caption(tr("labour.total_estimated", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
+                           target=target_total, years=", ".join(map(str, guessed))))
+        elif v.status == "awaiting_data":
+            # every year has a figure, but not every one is official: a sum, not a verdict
+            col.caption(tr("labour.total_unofficial", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
+                           target=target_total))
+        else:
+            col.caption(tr("labour.total", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
+                           target=target_total, status=tr(f"status.{v.status}")))
         short = [y for y in range(tg.from_year, tg.year + 1) if y in p.actual and p.values[y] < tg.value]
         if short:
             fy = short[0]
@@ -59,11 +71,17 @@ def rate_chart(inds: tuple[str, ...]):
     return charts.line_chart(df, "%", L, targets=marks), df
 
 
-c1.markdown(f"#### {tr('labour.trained')}")
-show_chart(lambda: rate_chart(("trained_labour_rate", "certified_labour_rate")), None, "trained-labour", c1,
-           key=ref(mc))
-c2.markdown(f"#### {_field(ctx.indicators['unemployment_rate'], 'name', L)}")
-show_chart(lambda: rate_chart(("unemployment_rate",)), None, "unemployment", c2, key=ref(mc))
+def rate_box(col, title: str, inds: tuple[str, ...], name: str) -> None:
+    """A rate chart, or, with no figure for any of its indicators, what is missing and where it comes from."""
+    col.markdown(f"#### {title}")
+    if not any((p := proj.path(i, "all")) is not None and p.values for i in inds):
+        col.info(tr("labour.no_series", name=title), icon=":material/info:")
+        return
+    show_chart(lambda: rate_chart(inds), None, name, col, key=ref(mc))
+
+
+rate_box(c1, tr("labour.trained"), ("trained_labour_rate", "certified_labour_rate"), "trained-labour")
+rate_box(c2, _field(ctx.indicators["unemployment_rate"], "name", L), ("unemployment_rate",), "unemployment")
 st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
 by_id = {v.target: v for v in verdicts}
 for tg in plan.targets:
