@@ -44,11 +44,17 @@ for area in ("education", "health", "utilities", "new_rural"):
         with col.container(border=True):
             st.markdown(f"**{tg.number}. {field(ctx.indicators[tg.indicator], 'name')}**  \n"
                         f"{tr('board.col_goal')}: {r.goal} ({r.year})")
-            st.markdown(badge(r.status, r.status_label, r.probability) + f" &nbsp; {escape(r.result)}"
+            result = "" if r.result.strip() in ("", "–", "-") else f" &nbsp; {escape(r.result)}"   # no lone "–"
+            st.markdown(badge(r.status, r.status_label, r.probability) + result
                         + ("" if r.official else " ◇"), unsafe_allow_html=True)
             p = proj.path(tg.indicator, tg.group)
             if p is None or not any(y >= plan.period[0] for y in p.values):
-                st.caption(tr("services.no_series"))
+                # an empty place says what is missing and where it comes from
+                st.caption(tr("services.no_series", area=tr(f"area.{area}")))
+                continue
+            if tg.kind == "milestone":
+                # a milestone is reached in a year or not: no projected line (a flat line of 0/1 says nothing)
+                st.caption(tr("services.milestone", latest=r.latest))
                 continue
             # what this chart depends on: its path and its target levels (not the headline sliders),
             # so a rerun after a slider move that leaves them as they were does no chart work
