@@ -170,7 +170,7 @@ def cmd_monitor(args: argparse.Namespace) -> str:
     scenario = load_scenario_file(args.scenario, ctx.registry)
     path = agreed_path(plan, obs, scenario, args.as_of, draws=args.draws, ctx=ctx)
     m = measure(path, obs)
-    lever_of = {v: k for k, v in lever_figures().items()}
+    lever_of = {v: k for k, v in lever_figures(ctx.registry).items()}
     rows = []
     for r in m.readings:
         row = r.as_row()

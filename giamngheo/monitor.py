@@ -44,11 +44,11 @@ BAND = (10, 90)                # the band kept with each agreed value (percentil
 DEFAULT_DRAWS = 2_000          # draws for the band (the band's ends are known to about ±1 percentile)
 
 
-def lever_figures() -> dict[str, str]:
+def lever_figures(registry: Any) -> dict[str, str]:
     """The levers a reported figure measures directly: the assumption → the indicator that counts it
-    (the engine's labour flows: jobs created, workers placed abroad, of them ethnic minority)."""
-    from giamngheo.model.engine import LABOUR_FLOWS
-    return {aid: ind for ind, aid in LABOUR_FLOWS.items()}
+    (the registry's flows, from data/assumptions.toml: jobs created, workers placed abroad, of them
+    ethnic minority)."""
+    return {ch: ind for ind, ch in registry.flows().items()}
 
 
 class MonitorError(ValueError):
@@ -264,7 +264,7 @@ def agreed_path(plan: Plan, obs: Observations, scenario: Scenario, as_of: int, c
         firsts.setdefault(tg.indicator, tg)
     # the figures that measure a lever (jobs created, workers placed) and the poor households (the
     # communes' part of the agreed fall) are kept too
-    figures = lever_figures()
+    figures = lever_figures(reg)
     for ind_id in (*figures.values(), "poor_households"):
         if proj.path(ind_id, "all") is not None and ind_id in indicators:
             wanted.setdefault((ind_id, "all"), [])

@@ -27,7 +27,6 @@ from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan, load_plan
 from giamngheo.scenario.assumptions import AssumptionFileError, Registry, Scenario, build_registry
 
-LABOUR_FLOWS = {"jobs_created": "jobs", "workers_abroad": "overseas", "workers_abroad_ethnic": "overseas_ethnic"}
 STRUCTURE = ("households", "population")
 LAM_MAX = 5.0          # the largest hazard a calibration may return (99.3 % of a stock in a year)
 
@@ -387,7 +386,7 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
     """The hazards of the work-able poor and of the near-poor that take the year before the last
     actual year to the last one, at the other assumptions' defaults (the stated fallbacks when the
     data have no such pair)."""
-    vals = ctx.registry.defaults()
+    vals = ctx.registry.channels(ctx.registry.defaults())
     lam_fb = vals["pace_hazard_fallback"]
     lamn_fb = vals["near_hazard_fallback"]
     pair = calibration_pair(ctx, vals, start)
@@ -432,7 +431,7 @@ def calibrate(ctx: Context, start: Start) -> Calibration:
 def _scaled_inputs(ctx: Context, start: Start, cal: Calibration) -> tuple[PovertyInputs, dict[str, float]]:
     """The model's inputs from the last actual year, and the pace sliders' defaults: the calibrated
     hazards expressed as the share of their stock they take out a year (%)."""
-    vals = ctx.registry.defaults()
+    vals = ctx.registry.channels(ctx.registry.defaults())
     groups = start.groups
     if not groups:   # the start's no-work stock comes from the year before, moved one year by the model
         scale, p = _unit_params(ctx, vals, cal.lam0, cal.lam_near0)
@@ -584,7 +583,7 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
     if ctx.poverty is not None:
-        res = run_poverty(ctx.poverty, vals, now, record_flows=not mc)
+        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc)
         for p in poverty_paths(ctx, res, mc):
             proj.add(p)
             covered.add((p.indicator, p.group))
@@ -605,13 +604,10 @@ def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], m
     def want(key: tuple[str, str]) -> bool:
         return key not in covered and (only is None or key == only)
 
-    for ind_id, aid in LABOUR_FLOWS.items():
-        if aid in ctx.registry and ctx.indicators.get(ind_id) and want((ind_id, "all")):
-            if aid == "overseas":   # all placements are never fewer than the ethnic ones
-                amount = np.maximum(vals["overseas"], vals["overseas_ethnic"])
-                amount_now = np.maximum(now["overseas"], now["overseas_ethnic"])
-            else:
-                amount, amount_now = vals[aid], now[aid]
+    vals, now = ctx.registry.channels(vals), ctx.registry.channels(now)   # each channel's levers added up
+    for ind_id, aid in ctx.registry.flows().items():
+        if ctx.indicators.get(ind_id) and want((ind_id, "all")):
+            amount, amount_now = vals[aid], now[aid]
             p = change_path(ctx.indicators[ind_id], "all", ctx.obs.series(ind_id, "all"), ctx.horizon, amount,
                             per_year=True, mc=mc, method=f"assumption:{aid}", lever_from=lf, change_now=amount_now)
             if p:
@@ -658,7 +654,8 @@ def project_one(ctx: Context, scenario: Scenario, indicator: str, group: str,
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
     key = (indicator, group)
     if ctx.poverty is not None and (indicator in POVERTY_OUT or indicator in RATES):
-        res = run_poverty(ctx.poverty, vals, now, record_flows=POVERTY_OUT.get(indicator, ("stock",))[0] == "flow")
+        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now),
+                          record_flows=POVERTY_OUT.get(indicator, ("stock",))[0] == "flow")
         for p in poverty_paths(ctx, res, True, only=key):
             proj.add(p)
         if proj.path(indicator, group) is not None:

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from giamngheo.model.assess import progress_base
-from giamngheo.model.engine import LABOUR_FLOWS, Context, poverty_paths, project, project_one, run
+from giamngheo.model.engine import Context, poverty_paths, project, project_one, run
 from giamngheo.model.poverty import run_poverty
 from giamngheo.model.projection import Projection
 from giamngheo.model.uncertainty import value_range
@@ -30,12 +30,6 @@ from giamngheo.scenario.assumptions import Assumption, Scenario
 GRID = 257                      # lever values tried at once to bracket the crossing
 REFINE = 129                    # and in each finer grid inside the bracket
 POVERTY_SECTIONS = ("headline", "poverty", "channels", "shock", "standard")
-# the levers of the gap attribution: a name and the assumptions set to their minimum when it is "off"
-LEVER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("rate", ("poor_fall", "khmer_poor_fall")),
-    ("jobs", ("jobs",)),
-    ("placements", ("overseas", "overseas_ethnic")),
-)
 OUTCOMES = ("found", "always", "never", "no_lever", "not_projected")
 
 
@@ -47,16 +41,10 @@ def main_lever(ctx: Context, tg: Target) -> str | None:
     if tg.lever and tg.lever in reg:
         return tg.lever
     ind, g = tg.indicator, tg.group
-    cands: list[str] = []
-    if ind in ("poor_rate", "poor_households"):
-        cands = ([f"{g}_poor_fall"] if g != "all" else []) + ["poor_fall"]
-    elif ind in ("near_poor_rate", "near_poor_households"):
-        cands = ([f"{g}_near_poor_fall"] if g != "all" else []) + ["near_poor_fall"]
-    elif ind in LABOUR_FLOWS:
-        cands = [LABOUR_FLOWS[ind]]
-    else:
-        cands = [a.id for a in reg if a.indicator == ind and a.group == g]
-    return next((c for c in cands if c in reg), None)
+    # the levers that serve the indicator (assumptions.toml ``serves``): the group's own first, then the district's
+    cands = [a.id for a in reg if ind in a.serves and a.group == g] + [a.id for a in reg if ind in a.serves and a.group == "all"]
+    cands += [a.id for a in reg if a.indicator == ind and a.group == g]
+    return next(iter(cands), None)
 
 
 def _base(ctx: Context, tg: Target) -> tuple[int, float] | None:
@@ -108,8 +96,8 @@ class Requirement:
 
 def _search_range(ctx: Context, scenario: Scenario, a: Assumption) -> tuple[float, float]:
     lo, hi = a.min, a.max
-    if a.id == "overseas_ethnic" and "overseas" in ctx.registry:   # never more than all placements
-        hi = min(hi, ctx.registry.resolve(scenario)["overseas"])
+    if a.part_of in ctx.registry:   # a part never more than its whole (the ethnic placements: all placements)
+        hi = min(hi, ctx.registry.resolve(scenario)[a.part_of])
     return float(lo), float(hi)
 
 
@@ -139,7 +127,7 @@ def _strip(ctx: Context, scenario: Scenario, tg: Target, lever: str) -> Scenario
         if route == "poverty":
             return reg[k].section in POVERTY_SECTIONS
         if route == "own":
-            return lever == "overseas_ethnic" and k == "overseas"
+            return reg[lever].part_of == k
         return True
     return Scenario.of("", {k: v for k, v in scenario.values if keep(k)})
 
@@ -300,7 +288,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
         return ()
     reg = ctx.registry
     vals = reg.resolve(scenario)
-    levers = [(name, tuple(i for i in ids if i in reg)) for name, ids in LEVER_GROUPS]
+    levers = reg.gap_groups()
     levers = [(name, ids) for name, ids in levers if ids]
     names = [name for name, _ in levers]
     subsets = [frozenset(s) for k in range(len(names) + 1) for s in combinations(names, k)]
@@ -308,7 +296,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     for name, ids in levers:
         for i in ids:
             params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
-    res = run_poverty(inp, params, reg.defaults())
+    res = run_poverty(inp, reg.channels(params), reg.channels(reg.defaults()))
     proj = Projection(ctx.as_of, ctx.horizon, poverty_paths(ctx, res, True), n_draws=len(subsets),
                       lever_from=ctx.lever_from)
     det, _ = run(ctx, scenario)
@@ -383,7 +371,7 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
     for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
         params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
-    res = run_poverty(inp, {**vals, **params}, reg.defaults())
+    res = run_poverty(inp, reg.channels({**vals, **params}), reg.channels(reg.defaults()))
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
     bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}

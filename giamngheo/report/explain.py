@@ -18,11 +18,11 @@ def _lever_year_inputs(ctx: Context, scenario) -> tuple[int, dict, dict] | None:
     inp = ctx.poverty
     if inp is None:
         return None
-    vals = ctx.registry.resolve(scenario)
+    vals = ctx.registry.channels(ctx.registry.resolve(scenario))     # each channel's levers added up
     y0 = ctx.lever_from - 1
     if y0 > inp.start_year:
         res = run_poverty(PovertyInputs(inp.start_year, y0, inp.groups, inp.scale, inp.lever_from, inp.break_year,
-                                        inp.overseas_split), vals, ctx.registry.defaults())
+                                        inp.overseas_split), vals, ctx.registry.channels(ctx.registry.defaults()))
         start = {g: tuple(float(res.stocks[g][k][-1]) for k in ("H", "W", "D", "N")) for g in res.stocks}
     else:
         start = {g: tuple(map(float, v)) for g, v in inp.groups.items()}

@@ -52,6 +52,12 @@ class Assumption:
     source: str = ""                # a source id behind the evidence
     evidence_vi: str = ""
     evidence_en: str = ""
+    # its role (assumptions.toml): the model input it feeds (levers of one channel add up), the indicators
+    # whose targets it is the main lever of, the lever it is a part of (never more than it), its gap group
+    channel: str = ""
+    serves: tuple[str, ...] = ()
+    part_of: str = ""
+    gap_group: str = ""
 
     def clamp(self, v: float) -> float:
         v = min(max(v, self.min), self.max)
@@ -78,6 +84,41 @@ class Registry:
 
     def section(self, name: str) -> list[Assumption]:
         return [a for a in self.items.values() if a.section == name]
+
+    def parts(self) -> list[Assumption]:
+        """The levers that are a part of another (``part_of``): never more than it."""
+        return [a for a in self if a.part_of in self]
+
+    def channels(self, vals: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's inputs from the levers' values: each channel the sum of its levers (``channel`` in
+        assumptions.toml), a whole never less than its parts (``part_of``). Values may be arrays of draws."""
+        out = dict(vals)
+        members: dict[str, list[str]] = {}
+        for a in self:
+            if a.channel:
+                members.setdefault(a.channel, []).append(a.id)
+        for ch, ids in members.items():
+            out[ch] = sum((vals[i] for i in ids[1:]), vals[ids[0]]) if len(ids) > 1 else vals[ids[0]]
+        for a in self.parts():
+            whole, part = self[a.part_of].channel or a.part_of, a.channel or a.id
+            out[whole] = np.maximum(out[whole], out[part])
+        return out
+
+    def flows(self) -> dict[str, str]:
+        """Indicator → channel: the yearly amounts a channel's levers are of (jobs created, placements)."""
+        out: dict[str, str] = {}
+        for a in self:
+            if a.channel and a.indicator and a.section != "indicators":
+                out.setdefault(a.indicator, a.channel)
+        return out
+
+    def gap_groups(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The gap attribution's levers: (group name, its assumption ids), in the file's order."""
+        groups: dict[str, list[str]] = {}
+        for a in self:
+            if a.gap_group:
+                groups.setdefault(a.gap_group, []).append(a.id)
+        return [(g, tuple(ids)) for g, ids in groups.items()]
 
     def resolve(self, scenario: Scenario) -> dict[str, float]:
         """Every id's value in the scenario (given or default), and the start constants."""
@@ -132,10 +173,10 @@ class Registry:
 
 
 def _check_consistency(reg: Registry, sc: Scenario) -> None:
-    if "overseas_ethnic" in reg and "overseas" in reg:
-        vals = reg.resolve(sc)
-        if vals["overseas_ethnic"] > vals["overseas"]:
-            raise ScenarioError("overseas_ethnic", "more_than_total", vals["overseas_ethnic"])
+    vals = reg.resolve(sc)
+    for a in reg:
+        if a.part_of in reg and vals[a.id] > vals[a.part_of]:
+            raise ScenarioError(a.id, "more_than_total", vals[a.id])
 
 
 # ----------------------------------------------------------------------------- building the registry
@@ -232,7 +273,8 @@ def _generic(ind: Indicator, group: str, obs: Observations, as_of: int) -> Assum
 
 
 SPEC_FIELDS = {"section", "label_vi", "label_en", "unit", "min", "max", "step", "default", "fallback", "sd", "basis",
-               "source", "help_vi", "help_en", "evidence_vi", "evidence_en", "applies_to"}
+               "source", "help_vi", "help_en", "evidence_vi", "evidence_en", "applies_to",
+               "channel", "serves", "part_of", "gap_group"}
 SPEC_REQUIRED = ("section", "label_vi", "label_en", "unit", "min", "max", "step", "default")
 BASES = ("official", "estimate", "calibrated", "plan", "history", "assumed")
 HISTORY_RULES = ("household_growth",)
@@ -407,7 +449,9 @@ def build_registry(plan: Plan, obs: Observations, indicators: dict[str, Indicato
             help_vi=d.get("help_vi", ""), help_en=d.get("help_en", ""), sd=float(sd),
             indicator=applies.get("indicator"), group=applies.get("group", "all"), integer=integer,
             default_basis=basis, source=d.get("source", ""), evidence_vi=d.get("evidence_vi", ""),
-            evidence_en=d.get("evidence_en", "")))
+            evidence_en=d.get("evidence_en", ""), channel=str(d.get("channel", "")),
+            serves=tuple(d.get("serves", [applies["indicator"]] if "channel" in d and applies.get("indicator") else [])),
+            part_of=str(d.get("part_of", "")), gap_group=str(d.get("gap_group", ""))))
     # a named group's own pace exists only where the plan has that group
     groups = set(plan.extra.get("model", {}).get("groups", []))
     items = [a for a in items if not (a.id.endswith("_poor_fall") and a.id not in ("poor_fall", "near_poor_fall")

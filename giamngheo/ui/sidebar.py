@@ -20,9 +20,9 @@ def notices() -> list[str]:
     reg = context().registry
     vals = reg.resolve(_current(reg))
     out = []
-    if vals.get("overseas_ethnic", 0) > vals.get("overseas", float("inf")):
-        out.append(tr("notice.more_than_total", id=field(reg["overseas_ethnic"], "label") if "overseas_ethnic" in reg
-                      else "overseas_ethnic", value="", shown=fmt_num(vals["overseas_ethnic"], lang())))
+    for a in reg.parts():          # a lever that is a part of another (assumptions.toml ``part_of``) above it
+        if vals[a.id] > vals[a.part_of]:
+            out.append(tr("notice.more_than_total", id=field(a, "label"), value="", shown=fmt_num(vals[a.id], lang())))
     return out
 
 
