@@ -5,22 +5,15 @@ assumption covers (the engine's fallback).
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from giamngheo.model.projection import SeriesPath
-from giamngheo.plan.indicators import Indicator
+from giamngheo.stats import ols_slope
+
+if TYPE_CHECKING:
+    from giamngheo.plan.indicators import Indicator
 
 TREND_WINDOW = 5   # the last five actual years at most
-
-
-def ols_slope(years: list[int], values: list[float]) -> tuple[float, float]:
-    """Least-squares line through the points: (slope per year, value of the line at the last year)."""
-    x = np.asarray(years, float)
-    y = np.asarray(values, float)
-    xm, ym = x.mean(), y.mean()
-    sxx = ((x - xm) ** 2).sum()
-    slope = float(((x - xm) * (y - ym)).sum() / sxx) if sxx > 0 else 0.0
-    return slope, float(ym + slope * (x[-1] - xm))
 
 
 def trend_path(ind: Indicator, group: str, series: dict[int, float], horizon: int,

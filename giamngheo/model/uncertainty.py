@@ -135,7 +135,7 @@ def tune_allocator(trim_mb: int = 32, mmap_mb: int = 4, arenas: int = 2) -> bool
     mapped (about 20 faults a call; 16 MB and 4 MB do not). At most ``arenas`` malloc arenas (the
     scripts of all sessions run in threads, each of which could otherwise get its own arena keeping
     its own 32 MB), so the memory kept is bounded: ``arenas × trim_mb`` at most beyond what is in
-    use (README, "Load", has the figures). A no-op where glibc is not the allocator. Called once by
+    use (docs/load.md has the figures). A no-op where glibc is not the allocator. Called once by
     the app (giamngheo/ui/session.py) and the benchmarks; the core never calls it on import."""
     global _TUNED
     if _TUNED:

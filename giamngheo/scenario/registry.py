@@ -18,12 +18,12 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from giamngheo.data.observations import Observations
-from giamngheo.model.trend import ols_slope
 from giamngheo.paths import DATA_DIR
 from giamngheo.plan.indicators import Indicator
 from giamngheo.plan.kinds import kind_of
 from giamngheo.plan.targets import Plan
 from giamngheo.scenario.scenario import Scenario, ScenarioError, value_number
+from giamngheo.stats import ols_slope
 
 SECTIONS = ("headline", "poverty", "channels", "shock", "standard", "indicators")
 # indicators the poverty and labour models project themselves (no generic change assumption)

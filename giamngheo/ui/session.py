@@ -16,7 +16,7 @@ from giamngheo.ui.binding import forget_run_memo, run_memo
 LANG_KEY = "lang"
 
 # the app process keeps freed heap memory instead of trimming and faulting it in again on every Monte
-# Carlo (giamngheo.model.uncertainty.tune_allocator; memory stays bounded, README "Load")
+# Carlo (giamngheo.model.uncertainty.tune_allocator; memory stays bounded, docs/load.md)
 
 tune_allocator()
 

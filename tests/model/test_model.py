@@ -239,7 +239,7 @@ def test_backtests_as_of_2022_and_2023(ctx):
 
 def reference_poor(ctx, values: dict, year: int) -> tuple[float, float]:
     """The all-household poor rate in the break year and in ``year``, by a plain scalar loop over
-    the model's equations (README), independent of the vectorised code."""
+    the model's equations (docs/model.md), independent of the vectorised code."""
     inp, sc = ctx.poverty, ctx.poverty.scale
     d = ctx.registry.defaults()
     st = {g: list(v) for g, v in inp.groups.items()}

@@ -125,6 +125,43 @@ def test_no_import_cycle_among_giamngheo_modules():
     assert found == [], "import cycles: " + "; ".join(" ↔ ".join(c) for c in found)
 
 
+def _external(path: Path) -> set[str]:
+    """The top-level names of the packages a file imports (outside TYPE_CHECKING)."""
+    out = set()
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        out |= {n.split(".")[0] for n in names if n and not getattr(node, "level", 0)}
+    return out
+
+
+def test_imports_run_one_way():
+    """docs/architecture.md's rules: the numerical model (poverty, projection, trend) imports nothing of the
+    plan, the data or the scenarios; a scenario never imports the model; only giamngheo/ui/ imports Streamlit."""
+    g = graph()
+    for m in ("giamngheo.model.poverty", "giamngheo.model.projection", "giamngheo.model.trend"):
+        assert not {x for x in g[m] if x.startswith(("giamngheo.plan", "giamngheo.data", "giamngheo.scenario"))}, m
+    for m in g:
+        if m.startswith("giamngheo.scenario"):
+            assert not {x for x in g[m] if x.startswith("giamngheo.model")}, m
+    streamlit_users = {m for m, p in modules().items() if "streamlit" in _external(p)}
+    assert streamlit_users and all(m.startswith("giamngheo.ui.") for m in streamlit_users), sorted(streamlit_users)
+
+
+STORE_NAMES_A_PAGE_MAY_USE = {"StoreError", "BadInput", "NameTaken", "fmt_time", "MAX_AUTHOR", "MAX_NAME", "MAX_NOTE"}
+
+
+def test_pages_reach_the_store_through_the_session():
+    """A page never opens the store itself (``Store``, its URL): it asks the UI's session (``session.store()``);
+    it may name the store's errors, limits and its time format."""
+    for page in sorted((ROOT / "app_pages").glob("*.py")):
+        for node in _imports(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("giamngheo.store"):
+                names = {a.name for a in node.names}
+                assert names <= STORE_NAMES_A_PAGE_MAY_USE, (page.name, sorted(names - STORE_NAMES_A_PAGE_MAY_USE))
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("giamngheo.store") for a in node.names), page.name
+
+
 if __name__ == "__main__":
     for c in cycles(graph()):
         print(" ↔ ".join(c))
