@@ -9,7 +9,7 @@ from giamngheo.i18n import fmt_num, fmt_pct, t
 from giamngheo.model import goalseek
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
 from giamngheo.report import charts, what_it_takes
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr

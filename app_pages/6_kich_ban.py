@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import field, fmt_num
-from giamngheo.scenario.assumptions import MAX_NUMBER_CHARS, JsonNumberError, ScenarioError, json_loads, scenario_from_json_obj
 from giamngheo.scenario.presets import load_presets
+from giamngheo.scenario.scenario import MAX_NUMBER_CHARS, JsonNumberError, ScenarioError, json_loads, scenario_from_json_obj
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken, StoreError, fmt_time
 from giamngheo.ui import auth, safe
 from giamngheo.ui import scenarios as ui

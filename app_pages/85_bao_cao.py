@@ -8,7 +8,7 @@ from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import export
 from giamngheo.report import issuer as issuer_mod
 from giamngheo.report.board import board, summary
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import StoreError
 from giamngheo.ui import agreed, auth, safe, tables
 from giamngheo.ui.session import context, lang, mc_results, scenario, sd_overrides, store, tr

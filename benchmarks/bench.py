@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 from giamngheo.model.assess import assess
 from giamngheo.model.engine import default_context, project, run
 from giamngheo.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, draw_params, monte_carlo, sd_of
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 
 def cpu_faults(fn: Callable[[], Any], repeats: int, warmup: int = 2) -> tuple[float, int]:

@@ -27,7 +27,7 @@ from giamngheo.model.engine import make_context, run
 from giamngheo.paths import DATASETS
 from giamngheo.plan.indicators import IndicatorError
 from giamngheo.plan.targets import PlanError, load_plan
-from giamngheo.scenario.assumptions import Scenario, ScenarioError, load_scenario_file
+from giamngheo.scenario.scenario import Scenario, ScenarioError, load_scenario_file
 
 ASSESS_COLUMNS = ["target", "number", "area", "indicator", "group", "year", "status", "basis", "value",
                   "target_value", "required_change", "progress", "probability", "method", "data_quality",

@@ -34,7 +34,7 @@ from giamngheo.data.observations import Observations
 from giamngheo.i18n import fmt_num, fmt_signed, fmt_value, t
 from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 FORMAT_VERSION = 1             # the stored form of an adoption (``Adoption.to_dict``)
 STATUSES = ("ahead", "on_path", "behind", "awaiting_data")

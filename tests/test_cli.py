@@ -371,7 +371,7 @@ def test_report_docx_final_as_the_page_makes_it(tmp_path):
     from giamngheo.model.engine import default_context
     from giamngheo.model.uncertainty import monte_carlo_cached
     from giamngheo.report import export
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     out = tmp_path / "tong-ket.docx"
     msg = ok("report", "--format", "docx", "--kind", "final", "--out", out, env={"GIAMNGHEO_DATA_DIR": str(tmp_path)})
     assert str(out) in msg and out.stat().st_size > 10_000
@@ -461,7 +461,7 @@ def test_a_saved_data_version_with_a_review_runs_with_data(tmp_path):
     from giamngheo.data.versions import load_data_file
     from giamngheo.model.engine import default_context, make_context, run
     from giamngheo.plan.targets import load_plan
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     ctx = make_context(load_plan(), load_data_file(f))
     verdicts = {v.target: v for v in run(ctx, Scenario())[1]}
     for tid in ("T01", "T02", "T03"):                 # 2021–2025 targets: the 2026 review is never their latest

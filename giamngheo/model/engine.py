@@ -25,7 +25,8 @@ from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.model.trend import trend_path
 from giamngheo.plan.indicators import Indicator, load_indicators
 from giamngheo.plan.targets import Plan, load_plan
-from giamngheo.scenario.assumptions import AssumptionFileError, Registry, Scenario, build_registry
+from giamngheo.scenario.registry import AssumptionFileError, Registry, build_registry
+from giamngheo.scenario.scenario import Scenario
 
 STRUCTURE = ("households", "population")
 LAM_MAX = 5.0          # the largest hazard a calibration may return (99.3 % of a stock in a year)

@@ -25,7 +25,8 @@ from giamngheo.model.projection import Projection
 from giamngheo.model.uncertainty import value_range
 from giamngheo.plan import kinds
 from giamngheo.plan.targets import Target
-from giamngheo.scenario.assumptions import Assumption, Scenario
+from giamngheo.scenario.registry import Assumption
+from giamngheo.scenario.scenario import Scenario
 
 GRID = 257                      # lever values tried at once to bracket the crossing
 REFINE = 129                    # and in each finer grid inside the bracket

@@ -32,7 +32,8 @@ import pandas as pd
 from giamngheo.model.assess import Verdict, agree_with_chance, progress_base
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.plan import kinds
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
+from giamngheo.scenario.registry import Assumption, Registry
+from giamngheo.scenario.scenario import Scenario
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20211008        # the date of Resolution 05-NQ/TU; any fixed number would do

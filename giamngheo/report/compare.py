@@ -13,7 +13,8 @@ from giamngheo.model.assess import Verdict
 from giamngheo.plan.indicators import Indicator
 from giamngheo.plan.targets import Plan
 from giamngheo.report.board import board
-from giamngheo.scenario.assumptions import Registry, Scenario
+from giamngheo.scenario.registry import Registry
+from giamngheo.scenario.scenario import Scenario
 
 # how good a verdict is, for marking a change as better (▲) or worse (▼)
 RANK = {"achieved": 3, "on_track": 3, "at_risk": 2, "off_track": 1, "missed": 1, "no_data": 0}

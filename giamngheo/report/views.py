@@ -116,7 +116,7 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
 
     ``segment`` is "old" before ``ctx.plan.standard.break_year`` and "new" from it on."""
     from giamngheo.report.charts import path_rows
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     plan = ctx.plan
     brk = plan.standard.break_year if plan.standard else None
     groups = ["all"] + list(ctx.groups)

@@ -7,7 +7,8 @@ import pandas as pd
 from giamngheo.i18n import field, fmt_num, fmt_pct, t
 from giamngheo.model.engine import Context
 from giamngheo.model.goalseek import Attribution, Requirement, Tornado, goal_seek, requirements  # noqa: F401
-from giamngheo.scenario.assumptions import Assumption, Scenario
+from giamngheo.scenario.registry import Assumption
+from giamngheo.scenario.scenario import Scenario
 
 # ------------------------------------------------------------------------- tables and chart inputs
 

@@ -17,7 +17,7 @@ from giamngheo.data.observations import worst_quality
 from giamngheo.i18n import field as i18n_field
 from giamngheo.i18n import fmt_num, t
 from giamngheo.paths import DATA_DIR
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     from giamngheo.model.engine import Context

@@ -17,7 +17,7 @@ import pytest
 
 from giamngheo.i18n import catalogue, fmt_num, t
 from giamngheo.model.engine import default_context, run
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.ui.pages import discover
 
 from .conftest import ROOT, SHOTS, nav_link, wait_ready

@@ -22,7 +22,7 @@ import pytest
 
 from giamngheo.i18n import t
 from giamngheo.model.engine import default_context, run
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 from .conftest import SHOTS, nav_link, wait_ready
 

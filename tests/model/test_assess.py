@@ -21,7 +21,7 @@ from giamngheo.model.assess import (
 from giamngheo.model.engine import make_context, run
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 # ------------------------------------------------------------------------------ classify
 

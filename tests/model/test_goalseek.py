@@ -12,7 +12,8 @@ from giamngheo.model.engine import Context, make_context, project, run
 from giamngheo.plan import kinds
 from giamngheo.plan.indicators import load_indicators
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
+from giamngheo.scenario.registry import Assumption, Registry
+from giamngheo.scenario.scenario import Scenario
 
 
 @pytest.fixture(scope="module")

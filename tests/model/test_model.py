@@ -10,8 +10,8 @@ import pytest
 from giamngheo.model.engine import backtest, default_context, make_context, project, run
 from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, run_poverty
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Scenario
 from giamngheo.scenario.presets import preset_scenarios
+from giamngheo.scenario.scenario import Scenario
 
 HEADLINE = ("poor_fall", "khmer_poor_fall", "near_poor_fall", "jobs", "overseas", "overseas_ethnic", "no_work_exit_rate")
 

@@ -15,7 +15,7 @@ from giamngheo.data.versions import DataVersions
 from giamngheo.model.engine import make_context, run
 from giamngheo.plan.targets import load_plan
 from giamngheo.report import explain
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from tests.data.test_review_form import filled_form
 
 # FIGURES add up to 40,500 households, 1,000 poor and 1,510 near-poor in the six communes

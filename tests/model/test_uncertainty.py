@@ -27,7 +27,8 @@ from giamngheo.model.uncertainty import (
 from giamngheo.plan import kinds
 from giamngheo.plan.indicators import load_indicators
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Assumption, Registry, Scenario
+from giamngheo.scenario.registry import Assumption, Registry
+from giamngheo.scenario.scenario import Scenario
 
 N = 4000
 

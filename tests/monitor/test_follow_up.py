@@ -8,7 +8,7 @@ import docx
 from giamngheo.monitor import adopt, agreed_path, measure
 from giamngheo.plan.targets import load_plan
 from giamngheo.report.follow_up import add_follow_up, follow_up
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from tests.monitor.monitor_data import make_obs
 
 

@@ -19,7 +19,7 @@ from giamngheo.monitor import (
 )
 from giamngheo.plan.indicators import load_indicators
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from tests.monitor.monitor_data import REVIEWS, make_obs
 
 PLAN = load_plan()

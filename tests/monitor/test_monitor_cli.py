@@ -107,7 +107,7 @@ def test_the_report_command_writes_the_follow_up_of_the_adoption_in_force(tmp_pa
     from giamngheo.data.observations import load_observations
     from giamngheo.monitor import adopt, agreed_path
     from giamngheo.plan.targets import load_plan
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     from giamngheo.store import Store
     data_dir = tmp_path / "data"
     data_dir.mkdir()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from giamngheo.monitor import Adoption, adopt, agreed_path, measure
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import BadInput, Store
 from tests.monitor.monitor_data import make_obs
 

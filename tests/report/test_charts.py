@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import charts, commune_charts, views, what_it_takes
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = (ROOT / "data" / "observations.csv").read_text(encoding="utf-8-sig")

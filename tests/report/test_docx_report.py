@@ -17,7 +17,7 @@ from giamngheo.model.engine import default_context
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import export
 from giamngheo.report import issuer as issuer_mod
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 WHEN = datetime(2026, 12, 5, 9, 0)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -17,7 +17,7 @@ from conftest import DATA, DEMO, PLAN_FILE
 from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.report import export, export_png
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WHEN = datetime(2025, 2, 5, 14, 30)

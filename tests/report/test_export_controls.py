@@ -14,7 +14,7 @@ import pandas as pd
 
 from giamngheo.model.engine import default_context
 from giamngheo.report import export
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 RLO, LRI, PDI, NUL = "\u202e", "\u2066", "\u2069", "\x07"

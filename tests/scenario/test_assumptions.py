@@ -10,7 +10,8 @@ from conftest import DEMO, PLAN_FILE
 from giamngheo.data.observations import load_observations
 from giamngheo.model.engine import make_context
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import URL_VERSION, Scenario, ScenarioError, load_scenario_file, scenario_from_json_obj
+from giamngheo.scenario.link import URL_VERSION
+from giamngheo.scenario.scenario import Scenario, ScenarioError, load_scenario_file, scenario_from_json_obj
 
 # the labour levers and the plan target whose number is their default
 PLAN_DEFAULTS = {"jobs": "T07", "overseas": "T08", "overseas_ethnic": "T09"}
@@ -269,7 +270,7 @@ def assumptions_file(tmp_path, name="a.toml", id="my_rate", default="1.0", sd="0
 
 def registry_from(path):
     from giamngheo.model.engine import default_context
-    from giamngheo.scenario.assumptions import build_registry
+    from giamngheo.scenario.registry import build_registry
 
     ctx = default_context(data_path=str(DEMO))
     return build_registry(ctx.plan, ctx.obs, ctx.indicators, ctx.as_of, path=path)
@@ -305,7 +306,7 @@ def test_a_rate_spread_is_its_relative_spread_scaled_to_the_latest_level(tmp_pat
     (dict(sd="-1"), "sd", "negative"),
 ])
 def test_a_bad_assumptions_file_names_the_id_and_the_field(tmp_path, kw, field, words):
-    from giamngheo.scenario.assumptions import AssumptionFileError
+    from giamngheo.scenario.registry import AssumptionFileError
 
     p = assumptions_file(tmp_path, name=f"bad_{field}.toml", **kw)
     with pytest.raises(AssumptionFileError) as ei:
@@ -316,7 +317,7 @@ def test_a_bad_assumptions_file_names_the_id_and_the_field(tmp_path, kw, field, 
 
 
 def test_a_plan_code_naming_a_target_not_in_the_plan_is_an_error(tmp_path):
-    from giamngheo.scenario.assumptions import AssumptionFileError
+    from giamngheo.scenario.registry import AssumptionFileError
 
     p = assumptions_file(tmp_path, default='"plan:T99"')
     with pytest.raises(AssumptionFileError) as ei:
@@ -344,7 +345,7 @@ def test_start_constants_are_loaded_with_their_evidence(reg):
 
 
 def test_a_bad_start_constant_is_named(tmp_path):
-    from giamngheo.scenario.assumptions import AssumptionFileError
+    from giamngheo.scenario.registry import AssumptionFileError
 
     p = assumptions_file(tmp_path, extra='\n[_start.share]\nvalue = "sixty"\n')
     with pytest.raises(AssumptionFileError) as ei:

@@ -54,7 +54,7 @@ def test_every_export_carries_the_banner_on_the_demo_data():
 
     from giamngheo.model.engine import default_context
     from giamngheo.report import export
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     for dataset, expected in (("demo", True), ("default", False)):
         ctx = default_context(dataset=dataset)
         wb = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes(ctx, Scenario(), "vi")))

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import default_context, run
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

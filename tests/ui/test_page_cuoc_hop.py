@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import default_context
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.ui.levers import MEETING_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -255,7 +255,7 @@ def test_a_5001_digit_integer_is_refused_with_a_message(db):
         assert not at.exception
         assert f"tệp có một số dài {n} ký tự" in texts(at, "error")
         assert not any(b.key == "gn_import_save" for b in at.button)
-    from giamngheo.scenario.assumptions import JsonNumberError, json_loads
+    from giamngheo.scenario.scenario import JsonNumberError, json_loads
     assert json_loads('{"jobs": 3500, "poor_fall": 0.8}') == {"jobs": 3500, "poor_fall": 0.8}
     with pytest.raises(JsonNumberError):
         json_loads("[" + "1" * 41 + "]")

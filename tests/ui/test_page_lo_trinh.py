@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.data.ingest import csv_to_rows, rows_to_csv
 from giamngheo.monitor import agreed_path
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import Store
 from tests.monitor.monitor_data import REVIEWS, make_obs
 

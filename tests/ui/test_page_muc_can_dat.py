@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.model import goalseek as gs
 from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/5_muc_can_dat.py"

@@ -43,7 +43,7 @@ def all_markdown(at: AppTest) -> str:
 def core_t24(values: dict | None = None):
     """T24's verdict from the core (an independent route from what the page shows)."""
     from giamngheo.model.engine import default_context, run
-    from giamngheo.scenario.assumptions import Scenario
+    from giamngheo.scenario.scenario import Scenario
     _, verdicts = run(default_context(), Scenario.of("", values or {}))
     return next(v for v in verdicts if v.target == "T24")
 
@@ -369,12 +369,10 @@ def test_cli_and_app_agree_on_one_scenario(tmp_path):
 
 def test_old_link_with_a_renamed_id_still_opens(monkeypatch):
     """A link made before an id was renamed (version 1) reopens the value under the new id."""
-    import giamngheo.scenario.assumptions as A
     import giamngheo.scenario.link as link
-    # the codec reads its own module's names (giamngheo.scenario.link); the facade re-exports them
-    for mod in (link, A):
-        monkeypatch.setattr(mod, "RENAMED", {2: {"jobs_per_year": "jobs"}})
-        monkeypatch.setattr(mod, "URL_VERSION", 2)
+    # the codec reads its own module's names (giamngheo.scenario.link), as app.py does
+    monkeypatch.setattr(link, "RENAMED", {2: {"jobs_per_year": "jobs"}})
+    monkeypatch.setattr(link, "URL_VERSION", 2)
     at = app({"v": "1", "jobs_per_year": "4500"})
     assert not at.exception
     assert at.session_state["jobs"] == 4500

@@ -17,7 +17,7 @@ from giamngheo.model.engine import Context, run
 from giamngheo.model.projection import Projection
 from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -39,7 +39,7 @@ from giamngheo.report.issuer import Issuer, load_issuer
 from giamngheo.report.issuer import plan_issuer as plan_issuer_of
 from giamngheo.report.needs import need_line
 from giamngheo.report.palette import status_fill
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 
 def _docx_font(doc: Any) -> None:

@@ -37,7 +37,7 @@ from giamngheo.report.export.common import (
 )
 from giamngheo.report.issuer import Issuer, load_issuer, plan_issuer
 from giamngheo.report.palette import status_fill
-from giamngheo.scenario.assumptions import Scenario
+from giamngheo.scenario.scenario import Scenario
 
 SHEETS = ("about", "verdicts", "projection_long", "projection_wide", "assumptions", "observations", "sources")
 
