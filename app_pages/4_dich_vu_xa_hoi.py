@@ -52,8 +52,8 @@ for area in ("education", "health", "utilities", "new_rural"):
                 # an empty place says what is missing and where it comes from
                 st.caption(tr("services.no_series", area=tr(f"area.{area}")))
                 continue
-            if tg.kind == "milestone":
-                # a milestone is reached in a year or not: no projected line (a flat line of 0/1 says nothing)
+            if kind_of(tg).chart == "none":
+                # a milestone (its kind draws no chart) is reached in a year or not: no projected line (a flat line of 0/1 says nothing)
                 st.caption(tr("services.milestone", latest=r.latest))
                 continue
             # what this chart depends on: its path and its target levels (not the headline sliders),
