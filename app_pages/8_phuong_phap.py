@@ -15,6 +15,9 @@ st.title(tr("method.title"))
 st.markdown(tr("method.source", title=field(plan, "title"), issuer=field(plan, "issuer"),
                implements=field(plan, "implements")))
 
+# one screen first: what is tested, how a verdict is decided, what the model does; the details in sections below
+st.info(tr("method.summary", year=plan.standard.break_year if plan.standard else "–"), icon=":material/summarize:")
+
 st.header(tr("method.verdicts"))
 st.markdown(tr("method.verdict_rules", risk=fmt_num(P_AT_RISK, L), off=fmt_pct(100 * CHANCE_OFF, L, 0),
                on=fmt_pct(100 * CHANCE_ON, L, 0), sure=fmt_pct(100 * CHANCE_SURE, L, 0)))
