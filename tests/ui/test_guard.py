@@ -17,6 +17,14 @@ from giamngheo.ui import guard
 MB = 1024 * 1024
 
 
+def _run_async(coro):
+    """asyncio.run in a thread of its own: a browser test's Playwright (sync API) may keep an event loop
+    running in this thread when the whole suite runs, and asyncio.run refuses to nest in it."""
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 class Mgr:
     """Streamlit's MemoryUploadedFileManager as far as the guard reads it."""
 
@@ -137,10 +145,10 @@ def test_one_anonymous_session_cannot_fill_the_servers_memory(served):
     editor (the server has a password) are refused before their body; the server's memory barely
     moves. (The same 100-PUT attack on the code before the guard: +998 MB.) A small JSON still goes in."""
     hostile, base, pid = served
-    big = asyncio.run(hostile.attack_uploads(types.SimpleNamespace(mb=9.9, puts=20, parallel=4), base, pid))
+    big = _run_async(hostile.attack_uploads(types.SimpleNamespace(mb=9.9, puts=20, parallel=4), base, pid))
     assert big["status_codes"] == {"413": 20}, big
     assert big["rss_growth_mb"] < 50, big
-    small = asyncio.run(hostile.attack_uploads(types.SimpleNamespace(mb=0.01, puts=2, parallel=1), base, pid))
+    small = _run_async(hostile.attack_uploads(types.SimpleNamespace(mb=0.01, puts=2, parallel=1), base, pid))
     assert small["status_codes"] == {"204": 2}, small
 
 
@@ -148,7 +156,7 @@ def test_a_replayed_session_id_resumes_the_session_without_the_editor_right(serv
     """Over real websockets: the editor signs in and can save; a second connection resuming that
     session by its id gets the session (Streamlit allows it) but neither the sign-in nor saving."""
     hostile, base, pid = served
-    r = asyncio.run(hostile.attack_replay(types.SimpleNamespace(password=hostile.PASSWORD), base, pid))
+    r = _run_async(hostile.attack_replay(types.SimpleNamespace(password=hostile.PASSWORD), base, pid))
     assert r["editor_signed_in"] and r["editor_save_enabled"], r
     assert r["replayed_session_resumed"], r
     assert not r["replay_signed_in"] and not r["replay_save_enabled"], r
@@ -204,7 +212,7 @@ def test_clear_cache_from_a_client_touches_no_one_else(served):
     user's, the store's connection) stay; no database file is opened again and again; another
     session still reruns."""
     hostile, base, pid = served
-    r = asyncio.run(hostile.attack_clear_cache(types.SimpleNamespace(n=300), base, pid))
+    r = _run_async(hostile.attack_clear_cache(types.SimpleNamespace(n=300), base, pid))
     # the store's own pool may open a connection more; every cleared cache used to open a new one
     # (the same 300 messages with 12 reruns on the code before: +11 database files; 750: +13 to +20)
     assert r["db_fds_after"] <= r["db_fds_before"] + 4, r

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import re
 import time
@@ -193,7 +194,11 @@ def read_table(data: bytes, filename: str, accept: Callable[[Table], Any] | None
             raise
         except MemoryError:
             raise ReadError(Problem(name, None, None, "", "in_limit_memory")) from None
-        except (ParseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, EOFError, OSError,
+        except OSError as exc:
+            # ENOMEM (a mapping refused under the worker's memory cap) is the memory limit, not a bad file
+            code = "in_limit_memory" if exc.errno == errno.ENOMEM else "in_unreadable"
+            raise ReadError(Problem(name, None, None, "", code)) from exc
+        except (ParseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, EOFError,
                 RecursionError, zlib.error, NotImplementedError, RuntimeError) as exc:
             raise ReadError(Problem(name, None, None, "", "in_unreadable")) from exc
     if data.startswith(b"\xd0\xcf\x11\xe0"):
