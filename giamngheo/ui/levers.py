@@ -52,7 +52,7 @@ def sidebar_label(a: Assumption) -> str:
     localised), as the sidebar and the overview's groups show it."""
     current = st.session_state.get(a.id, a.default)
     try:
-        shown = fmt_num(float(current), lang(), 0 if a.integer else 2)
+        shown = fmt_lever(a, float(current), lang())          # as its number box writes it (the step's decimals)
     except (TypeError, ValueError):
         shown = fmt_num(a.default, lang())
     return f"{field(a, 'label')}: {shown}"
