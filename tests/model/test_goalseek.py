@@ -108,8 +108,8 @@ def test_decided_targets_are_not_sought(ctx):
 
 
 def test_moving_the_lever_itself_reuses_the_answer(ctx):
-    a = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=0.4), "T24")
-    b = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=2.5), "T24")
+    a = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=40.0), "T24")
+    b = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(poor_fall=80.0), "T24")
     assert a is b
     # a trend lever of another target does not touch a poverty requirement either
     c = gs.goal_seek(ctx, FASTER_NO_WORK.with_values(trained_labour_rate_change=0.1), "T24")

@@ -193,7 +193,7 @@ def test_levers_never_move_history_the_nowcast_or_the_base_of_t24(ctx):
 
 
 def test_official_figures_come_out_of_project_unchanged(ctx):
-    proj = project(ctx, Scenario.of("", {"jobs": 8000, "poor_fall": 2.0}))
+    proj = project(ctx, Scenario.of("", {"jobs": 8000, "poor_fall": 80.0}))
     for (ind, group), series in ((k, ctx.obs.series(*k)) for k in ctx.obs.keys()):
         p = proj.path(ind, group)
         if p is None:

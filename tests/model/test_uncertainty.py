@@ -92,14 +92,14 @@ def test_a_faster_trend_raises_the_chance_of_a_level_target(ctx):
 
 
 def test_draws_are_clipped_to_bounds_and_whole_numbers_rounded(ctx):
-    sc = Scenario.of("", {"poor_fall": 0.1, "jobs": 7900})
+    sc = Scenario.of("", {"poor_fall": 11.0, "jobs": 7900})
     p = draw_params(ctx.registry, sc, n=5000, seed=1)
     a = ctx.registry["poor_fall"]
     assert p["poor_fall"].min() == a.min and p["poor_fall"].max() <= a.max
-    # a normal around 0.1 with the registry's sd falls below the bound 0 with probability Φ((0 − 0.1)/sd);
+    # a normal around 11 with the registry's sd falls below the bound 10 with probability Φ((10 − 11)/sd);
     # every such draw is clipped to the bound
     from scipy.stats import norm
-    assert (p["poor_fall"] == a.min).mean() == pytest.approx(norm.cdf((a.min - 0.1) / a.sd), abs=0.02)
+    assert (p["poor_fall"] == a.min).mean() == pytest.approx(norm.cdf((a.min - 11.0) / a.sd), abs=0.02)
     assert np.array_equal(p["jobs"], np.round(p["jobs"])) and p["jobs"].max() == ctx.registry["jobs"].max
     assert "shock_year" not in p                              # no spread: not drawn
     assert set(p) == {x.id for x in ctx.registry if sd_of(x) > 0}
