@@ -88,7 +88,7 @@ def attribution_frame(att: Attribution, lang: str):
         end = level - 100 * c
         rows.append({"step": _two_lines(t(f"seek.lever_{name}", lang)), "order": i, "start": level, "end": end,
                      "kind": "down" if c >= 0 else "up",
-                     "label": ("−" if c >= 0 else "+") + fmt_num(abs(100 * c), lang, 1)})
+                     "label": ("−" if c >= 0 else "+") + fmt_num(abs(100 * c), lang, 1) + " " + t("unit.pp", lang)})
         level = end
     rows.append({"step": _two_lines(t("seek.gap_scenario", lang)), "order": len(rows), "start": 0.0, "end": 100 * att.scenario,
                  "kind": "scenario", "label": fmt_num(100 * att.scenario, lang, 0) + "%"})
