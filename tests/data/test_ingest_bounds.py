@@ -421,3 +421,26 @@ def test_a_freed_check_slot_goes_to_the_client_with_fewest_checks_running():
     for t in threads:
         t.join(10)
     assert order[0] == "visitor" and order.count("attacker") == 4
+
+
+def test_a_refused_allocation_is_the_memory_limit_whatever_wraps_it():
+    """Under the worker's cap a refused allocation surfaces as a MemoryError, an OSError ENOMEM or a
+    library's words for it, possibly wrapped: each is the memory limit; a bad file's error is not."""
+    import errno
+    import zipfile
+    import zlib
+
+    from giamngheo.data.ingest.memory import out_of_memory
+    assert out_of_memory(MemoryError())
+    assert out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
+    assert out_of_memory(zlib.error("Error -4 while decompressing data: insufficient memory"))
+    try:
+        try:
+            raise OSError(errno.ENOMEM, "Cannot allocate memory")
+        except OSError as inner:
+            raise ValueError("could not read the sheet") from inner
+    except ValueError as wrapped:
+        assert out_of_memory(wrapped)
+    assert not out_of_memory(zipfile.BadZipFile("File is not a zip file"))
+    assert not out_of_memory(OSError(errno.ENOENT, "No such file"))
+    assert not out_of_memory(None)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import errno
 import io
 import re
 import time
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from xml.etree.ElementTree import ParseError
 
+from giamngheo.data.ingest.memory import out_of_memory
 from giamngheo.data.observations import Problem
 
 
@@ -194,13 +194,12 @@ def read_table(data: bytes, filename: str, accept: Callable[[Table], Any] | None
             raise
         except MemoryError:
             raise ReadError(Problem(name, None, None, "", "in_limit_memory")) from None
-        except OSError as exc:
-            # ENOMEM (a mapping refused under the worker's memory cap) is the memory limit, not a bad file
-            code = "in_limit_memory" if exc.errno == errno.ENOMEM else "in_unreadable"
+        except (ParseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, EOFError, OSError,
+                RecursionError, zlib.error, NotImplementedError, RuntimeError, ImportError) as exc:
+            # under the worker's memory cap a refused allocation may surface as another error (an OSError
+            # ENOMEM, zlib's "insufficient memory"): that is the memory limit, not a bad file
+            code = "in_limit_memory" if out_of_memory(exc) else "in_unreadable"
             raise ReadError(Problem(name, None, None, "", code)) from exc
-        except (ParseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, IndexError, EOFError,
-                RecursionError, zlib.error, NotImplementedError, RuntimeError) as exc:
-            raise ReadError(Problem(name, None, None, "", "in_unreadable")) from exc
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(Problem(name, None, None, "", "in_old_xls"))
     if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 import sys
 
+from giamngheo.data.ingest.memory import out_of_memory
+
 
 def _limit_memory(headroom: int) -> None:
     try:
@@ -31,7 +33,7 @@ def main() -> int:
     except MemoryError:
         reply = ("memory", None)
     except Exception as exc:   # noqa: BLE001 — reported to the parent as a problem, never a traceback
-        reply = ("error", repr(exc)[:300])
+        reply = ("memory", None) if out_of_memory(exc) else ("error", repr(exc)[:300])
     try:
         out = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
