@@ -147,49 +147,83 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
     XD = draws(X, mean_df)                                                                # the nowcast's, kept
     base_vals = vals
 
+    members: dict[str, list[str]] = {}
+    for a in reg:
+        if a.channel:
+            members.setdefault(a.channel, []).append(a.id)
+    parts = [(reg[a.part_of].channel or a.part_of, a.channel or a.id) for a in reg.parts()]
+    H_known = ctx.obs.series("households", "all")
+
+    def hz(x: Any) -> Any:                       # share leaving a year (%) -> hazard, in the input's precision
+        return -np.log1p(-np.clip(x / np.float32(100) if np.ndim(x) else x / 100, 0.0, 0.999999))
+
     def go(values: dict | None = None) -> dict[str, float]:
         vals = base_vals if values is None else values
         mean = mean_sc if values is None else np.array([vals[a.id] for a in items], np.float32)[:, None]
         XS = draws(X, mean)
+        rows = {}
+        for src, M in (("p", XS), ("now", XD)):
+            r = {k: (M[idx[k]] if k in idx else float((vals if src == "p" else defaults)[k]))
+                 for k in (vals if src == "p" else defaults)}
+            for ch, ids in members.items():
+                r[ch] = sum((r[i] for i in ids[1:]), r[ids[0]])
+            for whole, part in parts:
+                r[whole] = np.maximum(r[whole], r[part])
+            # the pace sliders as multiples of their defaults' hazards: once per call, as the core does
+            r["_m_all"] = hz(r["poor_fall"]) / hz(sc.f0)
+            r["_m_near"] = hz(r["near_poor_fall"]) / hz(sc.fn0)
+            for k in groups:
+                if f"{k}_poor_fall" in r and sc.fg0.get(k, 0) > 0:
+                    r[f"_m_{k}"] = hz(r[f"{k}_poor_fall"]) / hz(sc.fg0[k])
+            rows[src] = r
         st = {k: list(g) for k, g in groups.items()}
         keep: dict[Any, np.ndarray] = {}
+        on_new = brk is not None and inp.start_year >= brk
         for y in years:
-            M = XS if y >= lf else XD
-            src = vals if y >= lf else defaults
-            v = lambda k: M[idx[k]] if k in idx else float(src[k])
-            vs = lambda k: XS[idx[k]] if k in idx else float(vals[k])
-            if brk is not None and y == brk and inp.start_year < brk:
-                for k, (H, W, D, N) in st.items():
-                    st[k] = [H * (1 + v("household_growth") / 100), W * vs("rebase_factor"), D * vs("rebase_factor"),
-                             N * vs("rebase_factor_near")]
-            else:
-                on_new = brk is not None and y > brk
-                k_new = vs("rebase_factor") if on_new else 1.0
-                k_near = vs("rebase_factor_near") if on_new else 1.0
-                Ht = sum(g[0] for g in st.values())
-                lam_j = v("jobs") * v("job_priority") * v("job_lift") / 100 / Ht
-                ov_e = v("overseas_ethnic")
-                ov = np.maximum(v("overseas"), ov_e)
-                m_all = v("poor_fall") / sc.f0
-                m_near = v("near_poor_fall") / sc.fn0
-                for k, (H, W, D, N) in st.items():
-                    m_g = v(f"{k}_poor_fall") / sc.fg0[k] if k in sc.fg0 else 1.0
-                    ov_g = ov_e if split.get(k) == "ethnic" else ov - ov_e
-                    lam_o = ov_g * v("overseas_priority") * v("overseas_lift") / 100 / H
-                    lam_p = sc.lam0 * m_all * m_g
-                    lam_n = sc.lam_near0 * m_near * m_all * m_g
-                    O = H - W - D - N
-                    new = v("new_poor_rate") / 100 * k_new * O
-                    ret = v("returning_poor_rate") / 100 * N
-                    x_w = -W * np.expm1(-(lam_p + lam_j + lam_o))
-                    x_d = v("no_work_exit_rate") / 100 * D
-                    kap = v("near_no_work_share") / 100
-                    x_n = (N - ret) * (-(1 - kap) * np.expm1(-(lam_n + lam_j + lam_o)) - kap * np.expm1(-lam_n))
-                    nu = v("no_work_share") / 100
-                    st[k] = [H * (1 + v("household_growth") / 100), W - x_w + (1 - nu) * (new + ret),
-                             D - x_d + nu * (new + ret),
-                             N - ret - x_n + v("exit_to_near_poor") / 100 * (x_w + x_d) + v("near_new_rate") / 100 * k_near * O]
-            keep[("poor_rate", y)] = 100 * sum(g[1] + g[2] for g in st.values()) / sum(g[0] for g in st.values())
+            v = rows["p"] if y >= lf else rows["now"]
+            vp = rows["p"]
+            rebase = brk is not None and y == brk and not on_new
+            k_new = vp["rebase_factor"] if on_new else 1.0
+            k_near = vp["rebase_factor_near"] if on_new else 1.0
+            Ht = sum(g[0] for g in st.values())
+            lam_j = v["jobs"] * v["job_priority"] * (v["job_lift"] / 100) / Ht
+            ov_e = v["overseas_ethnic"]
+            ov = np.maximum(v["overseas"], ov_e)
+            sigma = np.minimum(v["no_work_exit_rate"] / 100, 1.0)
+            kap, nu = v["near_no_work_share"] / 100, v["no_work_share"] / 100
+            shock = np.where(v["shock_year"] == y, v["shock_households"], 0.0)
+            for k, (H, W, D, N) in st.items():
+                m_g = v.get(f"_m_{k}", 1.0)
+                split_k = split.get(k)
+                ov_g = ov_e if split_k == "ethnic" else (ov - ov_e if split_k == "non_ethnic" else ov * H / Ht)
+                lam_o = ov_g * v["overseas_priority"] * (v["overseas_lift"] / 100) / max(H, 1e-9) if np.ndim(H) == 0 \
+                    else ov_g * v["overseas_priority"] * (v["overseas_lift"] / 100) / np.maximum(H, 1e-9)
+                lam_p = sc.lam0 * v["_m_all"] * m_g
+                lam_n = sc.lam_near0 * v["_m_near"] * v["_m_all"] * m_g
+                O = H - W - D - N
+                new = np.minimum(v["new_poor_rate"] / 100 * k_new * O, O)
+                ret = v["returning_poor_rate"] / 100 * N
+                sh = np.minimum(shock * H / Ht, np.maximum(O - new, 0.0))
+                x_w = W * -np.expm1(-(lam_p + lam_j + lam_o))
+                x_d = sigma * D
+                n_left = N - ret
+                x_n = n_left * ((1 - kap) * -np.expm1(-(lam_n + lam_j + lam_o)) + kap * -np.expm1(-lam_n))
+                near_new = np.minimum(v["near_new_rate"] / 100 * k_near * O, np.maximum(O - new - sh, 0.0))
+                inflow = new + ret
+                W2 = W - x_w + (1 - nu) * inflow + sh
+                D2 = D - x_d + nu * inflow
+                N2 = n_left - x_n + v["exit_to_near_poor"] / 100 * (x_w + x_d) + near_new
+                H2 = H * (1 + v["household_growth"] / 100)
+                if rebase:
+                    P = np.minimum((W2 + D2) * vp["rebase_factor"], H2)
+                    D2 = np.minimum(D2 * vp["rebase_factor_no_work"], P)
+                    W2 = P - D2
+                    N2 = np.minimum(N2 * vp["rebase_factor_near"], H2 - P)
+                st[k] = [H2, W2, D2, N2]
+            if rebase:
+                on_new = True
+            Hs = H_known.get(y, sum(g[0] for g in st.values()))
+            keep[("poor_rate", y)] = 100 * sum(g[1] + g[2] for g in st.values()) / Hs
             keep[("near_poor_households", y)] = sum(g[3] for g in st.values())
         for i, last, v0, (blo, bhi), sat, per_year in others:
             d = XS[i]

@@ -151,8 +151,11 @@ def group_pace_id(group: str) -> str:
 
 def hazard(share_pct: Any) -> Any:
     """The yearly hazard λ of a share (%) of a stock leaving in a year: share = 1 − e^(−λ)."""
-    x = np.clip(np.asarray(share_pct, float) / 100 if np.ndim(share_pct) else float(share_pct) / 100, 0.0, 0.999999)
-    return -np.log1p(-x) if np.ndim(x) else -float(np.log1p(-x))
+    if not np.ndim(share_pct):
+        return -float(np.log1p(-min(max(float(share_pct) / 100, 0.0), 0.999999)))
+    a = np.asarray(share_pct)
+    a = a if a.dtype == np.float32 else a.astype(float)      # draws stay in their single precision
+    return -np.log1p(-np.clip(a / a.dtype.type(100), 0.0, 0.999999))
 
 
 def share_of(lam: float) -> float:
@@ -201,6 +204,15 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
     rebased_at = None
     on_new = inp.break_year is not None and inp.start_year >= inp.break_year
     get_p, get_now = _reader(p), _reader(nowcast)
+    ratios: dict[tuple[bool, str], Any] = {}
+
+    def pace(g: Any, k: str, v0: float) -> Any:
+        """A pace slider's multiple of its default hazard, once per parameter set (not per year and group)."""
+        key = (g is get_p, k)
+        if key not in ratios:
+            ratios[key] = _pace_ratio(g(k), v0)
+        return ratios[key]
+
     for y in years:
         q = p if y >= inp.lever_from else nowcast
         g = get_p if y >= inp.lever_from else get_now
@@ -213,8 +225,8 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
         r_new, r_ret, r_nn = g("new_poor_rate") / 100 * k_new, g("returning_poor_rate") / 100, g("near_new_rate") / 100 * k_near
         s_near, nu = g("exit_to_near_poor") / 100, g("no_work_share") / 100
         sigma, kappa = _min(g("no_work_exit_rate") / 100, 1.0), g("near_no_work_share") / 100
-        m_all = _pace_ratio(g("poor_fall"), sc.f0)
-        m_near = _pace_ratio(g("near_poor_fall"), sc.fn0)
+        m_all = pace(g, "poor_fall", sc.f0)
+        m_near = pace(g, "near_poor_fall", sc.fn0)
         jobs, ov = g("jobs"), g("overseas")
         ov_eth = g("overseas_ethnic")
         ov = _max(ov, ov_eth)            # the ethnic placements are part of all placements
@@ -227,7 +239,7 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
         for k, st in state.items():
             H, W, D, N, O = st.H, st.W, st.D, st.N, st.O
             if k in named and group_pace_id(k) in q and sc.fg0.get(k, 0) > 0:
-                m_g = _pace_ratio(g(group_pace_id(k)), sc.fg0[k])
+                m_g = pace(g, group_pace_id(k), sc.fg0[k])
             else:
                 m_g = 1.0
             split = inp.overseas_split.get(k)
