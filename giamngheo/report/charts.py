@@ -566,15 +566,18 @@ def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, th
 def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:
     """Horizontal bars from the scenario's outcome to the outcome with one assumption at each end of
     its range, the two ends side by side in each row. ``df``: assumption, rank, end (label), value,
-    range (text), label (text)."""
+    range (text), label (text).
+
+    The rows are drawn in the order of their ``rank`` (the widest bar first), read from the data: one
+    template serves every order of the assumptions, so a move that reorders the bars builds no chart."""
     rows = records(df)
-    order = list(dict.fromkeys(r["assumption"] for r in sorted(rows, key=lambda r: r["rank"])))
+    n = len(dict.fromkeys(r["assumption"] for r in rows))
     ends = list(dict.fromkeys(r["end"] for r in rows))
-    h = height or max(160, 34 * len(order))
-    key = ("tornado", x_title, tuple(order), tuple(ends), h)
+    h = height or max(160, 34 * n)
+    key = ("tornado", x_title, tuple(ends), h)
 
     def build() -> alt.TopLevelMixin:
-        y = alt.Y("assumption:N", title=None, sort=order,
+        y = alt.Y("assumption:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
                   axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=13))
         bars = alt.Chart(_data("main")).mark_bar(opacity=0.95).encode(
             y=y, yOffset=alt.YOffset("end:N", sort=ends),

@@ -356,3 +356,26 @@ def test_the_main_chart_has_one_axis_before_and_after_the_break():
     svg2 = vlc.vegalite_to_svg(charts.spec_records(charts.main_chart(only, "vi", break_year=2026)))
     tgt2 = re.findall(r'aria-label="Năm: (\d{4}); value: [^"]*; text: Mục tiêu[^"]*"[^>]*d="([^"]+)"', svg2)
     assert [y for y, _ in tgt2] == ["2030"] and tgt2[0][1] == tgt[0][1]
+
+
+def test_the_tornado_draws_its_bars_in_rank_order_from_one_template():
+    """The widest bar on top, whatever the rows' order; a new order of the assumptions builds no new template
+    (the order is read from the data's rank). Positions read from the drawn chart."""
+    def frame(names: list[str]) -> pd.DataFrame:
+        rows = []
+        for rank, nm in enumerate(names):
+            for end, v in (("thấp", 10.0 - rank), ("cao", 12.0 + rank)):
+                rows.append({"assumption": nm, "rank": rank, "end": end, "value": v, "range": "r", "label": "l"})
+        return pd.DataFrame(rows[::-1])          # rows in reverse: the order comes from rank alone
+
+    def drawn(spec: dict) -> list[str]:
+        svg = vlc.vegalite_to_svg(charts.spec_records(spec))
+        names = re.findall(r'<text[^>]*translate\(-?[0-9.]+,([0-9.]+)\)[^>]*>(An|Bình|Châu)</text>', svg)
+        return [n for _, n in sorted(names, key=lambda t: float(t[0]))]
+
+    a = charts.tornado_chart(frame(["An", "Bình", "Châu"]), "t-rank", "vi", base=11.0)
+    n = len(charts._TEMPLATES)
+    b = charts.tornado_chart(frame(["Châu", "An", "Bình"]), "t-rank", "vi", base=11.0)
+    assert len(charts._TEMPLATES) == n and a["layer"] is b["layer"]
+    assert drawn(a) == ["An", "Bình", "Châu"]
+    assert drawn(b) == ["Châu", "An", "Bình"]
