@@ -8,7 +8,7 @@ import streamlit as st
 
 from giamngheo.i18n import LANGS, catalogue
 from giamngheo.plan.targets import load_plan
-from giamngheo.scenario.link import URL_VERSION
+from giamngheo.scenario.link import URL_VERSION, link_numbers
 from giamngheo.ui import auth, binding, guard, levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui.main_chart import warm_up_in_background
@@ -41,7 +41,11 @@ if "link_raw" not in st.session_state:
             # the range (?jobs=9000): the URL-bound slider drops from the address bar what it cannot parse,
             # so the address is rewritten with the value taken (a comma: reloaded, see the end of this file)
             if "," in str((st.session_state["link_raw"].get(_id) or [""])[0]):
-                st.session_state.setdefault("_gn_link_fix", {})[_id] = _canonical
+                # the number as the link said it, with a point (0,8 → 0.8, not the 10 it is brought to): the
+                # reopened page reads it again and says what it did (brought to the minimum, rounded)
+                _said = link_numbers(context().registry, st.session_state["link_raw"]).get(_id, _v)
+                st.session_state.setdefault("_gn_link_fix", {})[_id] = (
+                    str(int(_said)) if float(_said).is_integer() else repr(float(_said)))
             else:
                 # the address and the slider's own copy of the link take the value read (8.000 → 8000, not 8),
                 # in this run, so the notice at the top still says how it was read

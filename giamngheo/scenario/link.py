@@ -1,6 +1,8 @@
 """The URL codec: a link carries only the values that differ from the defaults, under readable ids
 and a version (``v``); reading one says what became of each parameter (ignored, clamped, rounded,
-repeated), and ids renamed since older versions are carried over."""
+repeated), and ids renamed since older versions are carried over. A link's value is read by the rules of
+the number box (one number reader): a value out of the lever's range is brought to the nearest bound and
+said, as the box does."""
 from __future__ import annotations
 
 import math
@@ -31,27 +33,41 @@ def migrate(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
 
 def from_link(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
     """The values a link sets, as the sliders will take them: numbers under their current ids (renamed ids
-    carried over), read by the one number reader (``?jobs=8.000`` is 8000 jobs: a whole number). Values out
-    of the lever's range (a link made when a lever meant something else), non-numbers and repeated
-    parameters are left to the defaults; :func:`link_report` says so."""
+    carried over), read by the one number reader (``?jobs=8.000`` is 8000 jobs: a whole number). A value out
+    of the lever's range is brought to the nearest bound, as the number box does (``?jobs=9000`` is 8000,
+    the maximum); non-numbers and repeated parameters are left to the defaults; :func:`link_report` says
+    what was done."""
     out = migrate(reg, raw)
     for k, v in raw.items():
         a = reg.items.get(k)
         if a is None or _repeated(v):
             continue
         num = _link_number(a, _first(v))
-        if num is None or not (a.min <= num <= a.max):
+        if num is None:
             continue
         out[k] = a.clamp(num)
     return out
+
+def link_numbers(reg: "Registry", raw: Mapping[str, Any]) -> dict[str, float]:
+    """Each lever value of a link as the number reader reads it, before it is brought into the range or onto
+    the step (``?poor_fall=0,8`` → 0.8): what the link said, to be written back with a decimal point."""
+    out: dict[str, float] = {}
+    for k, v in raw.items():
+        a = reg.items.get(k)
+        if a is not None and not _repeated(v):
+            num = _link_number(a, _first(v))
+            if num is not None:
+                out[k] = num
+    return out
+
 
 def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
     """What became of each parameter of a link, given the values the widgets ended up with.
 
     ``raw`` maps a parameter to its value or its list of values (a repeated parameter). Returns
     (param, code, raw value, value used) for every parameter not taken as given:
-    ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated``, ``ignored_out_of_range`` (the
-    default was kept), ``clamped`` (the nearest bound was used), ``rounded`` (to the step) or ``read_as`` (a separator that
+    ``ignored_unknown``, ``ignored_not_number``, ``ignored_repeated`` (the default was kept), ``clamped``
+    (out of the range: the nearest bound was used), ``rounded`` (to the step) or ``read_as`` (a separator that
     could mean two things, ``8.000``, read as the value shown).
     Ethnic placements above all placements are said live by the sidebar, not here.
     """
@@ -74,14 +90,10 @@ def link_report(reg: "Registry", raw: Mapping[str, Any], actual: Mapping[str, An
         num = reading.value
         if num is None:
             out.append((k, "ignored_not_number", raw1, used))
+        elif not (a.min <= num <= a.max):
+            out.append((k, "clamped", raw1, used))
         elif abs(float(used) - num) > 1e-9:
-            if a.min <= num <= a.max:
-                code = "rounded"
-            elif float(used) == a.default:
-                code = "ignored_out_of_range"
-            else:
-                code = "clamped"
-            out.append((k, code, raw1, used))
+            out.append((k, "rounded", raw1, used))
         elif reading.how:
             out.append((k, "read_as", raw1, used))
     return out

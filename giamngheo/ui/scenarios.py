@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from giamngheo.i18n import fmt_num
+from giamngheo.i18n import catalogue, fmt_num
 from giamngheo.paths import observations_path
 from giamngheo.scenario.presets import get_preset, resolve
 from giamngheo.scenario.registry import Registry
@@ -381,6 +381,7 @@ def link_notice_texts(report: list[tuple[str, str, Any, Any]]) -> list[str]:
     """The link's notices as Markdown, every outside key and value shown as text; many unknown
     parameters in one summary."""
     L = lang()
+    reg = context().registry
     items = list(st.session_state.get(LINK_EXTRA, [])) + list(report)
     unknown = [it for it in items if it[1] == "ignored_unknown" or it[0] == "ignored_unknown"]
     out: list[str] = []
@@ -391,6 +392,14 @@ def link_notice_texts(report: list[tuple[str, str, Any, Any]]) -> list[str]:
             out.append(tr("notice.link_not_ascii_number", id=md(code, 40), value=md(raw, 40)))
         elif pid == "link_lang_repeated":
             out.append(tr("notice.link_lang_repeated", values=md(", ".join(map(str, raw)), 60)))
+        elif code == "clamped" and pid in reg:
+            # the box's rule: the nearest bound, said with the range (from 0 to 8.000 jobs a year)
+            a = reg[pid]
+            side = "above" if float(used) >= a.max else "below"
+            rng = tr("screen.range", lo=binding.fmt_lever(a, a.min, L), hi=binding.fmt_lever(a, a.max, L),
+                     unit=tr(f"unit.{a.unit}") if f"unit.{a.unit}" in catalogue() else "").strip()
+            out.append(tr(f"notice.clamped_{side}", id=md(pid, 40), value=md(raw, 40), range=rng,
+                          shown=binding.fmt_lever(a, float(used), L)))
         else:
             out.append(tr(f"notice.{code}", id=md(pid, 40), value=md(raw, 40),
                           shown=fmt_num(used, L) if used is not None else ""))

@@ -76,7 +76,8 @@ def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 
 def server(tmp_path_factory):
     """The base URL of a fresh app server (killed after the session)."""
     tmp = tmp_path_factory.mktemp("e2e-server")
-    port = free_port()
+    # GIAMNGHEO_E2E_PORT: a fixed port (on a shared machine each engineer has a range); else any free one
+    port = int(os.environ.get("GIAMNGHEO_E2E_PORT") or free_port())
     env = {k: v for k, v in os.environ.items() if k != "GIAMNGHEO_DB_URL"}   # the local file store, not a server DB
     env.update(GIAMNGHEO_DATA_DIR=str(tmp / "store"), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = tmp / "streamlit.log"

@@ -458,6 +458,30 @@ def test_a_number_typed_in_the_jobs_box_is_never_silently_different(browser, ser
         ctx.close()
 
 
+@pytest.mark.parametrize("path, aid, box, slider, note", [
+    # above the maximum: the maximum, as the box does, with the value and the range named
+    ("/?jobs=9000", "jobs", "8.000", "8000",
+     "«jobs=9000» trong liên kết lớn hơn mức tối đa (giới hạn từ 0 đến 8.000 lao động/năm): đã đặt 8.000."),
+    # a link of the old pace units (0–3 points) with a decimal comma: 0,8 % a year is under the 10 % minimum;
+    # the page reopens with a decimal point (0.8) and still says what it did
+    ("/?poor_fall=0,8", "poor_fall", "10,0", "10",
+     "«poor_fall=0.8» trong liên kết nhỏ hơn mức tối thiểu (giới hạn từ 10,0 đến 95,0 %/năm): đã đặt 10,0."),
+])
+def test_a_link_out_of_range_opens_at_the_bound_and_says_so(browser, server, path, aid, box, slider, note):
+    """A link's value out of the lever's range is brought to the nearest bound with a message naming the value
+    and the range (the box's rule), never kept at the default with only a notice; the address carries the
+    bound."""
+    ctx, page = open_at(browser, server, path, (1366, 768))
+    try:
+        no_error(page)
+        expect()(number_box(page, aid)).to_have_value(box, timeout=30_000)
+        expect()(lever(page, aid).get_by_role("slider")).to_have_value(slider)
+        expect()(page.get_by_test_id("stAlert").filter(has_text=f"{aid}=")).to_contain_text(note)
+        expect()(page).to_have_url(re.compile(rf"{aid}={slider}(\.0)?(&|$)"), timeout=30_000)
+    finally:
+        ctx.close()
+
+
 def test_a_link_with_thousands_opens_that_value(browser, server):
     """?jobs=8.000 opens at 8.000 jobs (it used to open at 0 with only "rounded to 0"), said at the top; the
     address carries 8000."""

@@ -192,27 +192,34 @@ def test_scenario_json_shape(reg):
 def test_from_link_takes_only_what_the_sliders_accept(reg):
     raw = {"jobs": ["4200"], "poor_fall": ["41,5"], "overseas": ["-5"], "near_poor_fall": ["1e309"],
            "unknown": ["1"], "khmer_poor_fall": ["50", "55"], "overseas_ethnic": ["100.5"], "lang": ["en"]}
-    # 4200 is in 0–8000; "41,5" is 41.5 (a decimal comma, as Vietnamese users write it); −5 is below 0: left to
-    # the default (link_report says so); 1e309 is not finite and a repeated parameter is left to the default;
-    # 100.5 workers is rounded to a whole number (and link_report says so)
-    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 41.5, "overseas_ethnic": 100.0}
+    # 4200 is in 0–8000; "41,5" is 41.5 (a decimal comma, as Vietnamese users write it); −5 placements is
+    # below 0: brought to the minimum 0, as the number box does (link_report says so); 1e309 is not finite and a
+    # repeated parameter is left to the default; 100.5 workers is rounded to a whole number (and said)
+    assert reg.from_link(raw) == {"jobs": 4200.0, "poor_fall": 41.5, "overseas": 0.0, "overseas_ethnic": 100.0}
+    assert ("overseas", "clamped", "-5", 0) in reg.link_report(raw, {"overseas": 0})
     assert ("overseas_ethnic", "rounded", "100.5", 100) in reg.link_report(raw, {"overseas_ethnic": 100})
-    # both separators: the last is the decimal mark (1.234,5 → 1234.5, out of range: not taken); "1,2,3" is
-    # no number
-    assert reg.from_link({"poor_fall": ["1.234,5"]}) == {} and reg.from_link({"poor_fall": ["1,2,3"]}) == {}
+    # both separators: the last is the decimal mark (1.234,5 → 1234.5 %, above the 95 % maximum: 95); "1,2,3"
+    # is no number (the default is kept)
+    assert reg.from_link({"poor_fall": ["1.234,5"]}) == {"poor_fall": 95.0}
+    assert reg.from_link({"poor_fall": ["1,2,3"]}) == {}
     assert reg.from_link({"poor_fall": ["41.500"]}) == {"poor_fall": 41.5}       # 41500 % is no share
     # a decimal comma taken as given is not reported
     assert reg.link_report({"poor_fall": ["40,5"]}, {"poor_fall": 40.5}) == []
-    # a link made before the pace became a share leaving a year (points: 0–3) is out of the new range: not taken
-    assert reg.from_link({"poor_fall": ["0,8"], "near_poor_fall": ["1.2"]}) == {}
+    # a link made before the pace became a share leaving a year (points: 0–3) is below the new range: 0,8 is
+    # 0.8 % a year, under the 10 % minimum of poor_fall, so 10; 1.2 is under near_poor_fall's 5 % minimum, so 5;
+    # each said as brought to the minimum
+    old = {"poor_fall": ["0,8"], "near_poor_fall": ["1.2"]}
+    assert reg.from_link(old) == {"poor_fall": 10.0, "near_poor_fall": 5.0}
+    assert reg.link_report(old, {"poor_fall": 10.0, "near_poor_fall": 5.0}) == [
+        ("poor_fall", "clamped", "0,8", 10.0), ("near_poor_fall", "clamped", "1.2", 5.0)]
 
 
 def test_link_report_names_each_parameter_not_taken(reg):
     raw = {"jobs": ["-5"], "poor_fall": ["1e309"], "near_poor_fall": ["abc"], "unknown": ["1"],
            "overseas": ["4000.7"], "khmer_poor_fall": ["0.5", "0.7"], "v": ["1"], "lang": ["en"]}
-    actual = {"jobs": 3000, "poor_fall": 50.0, "near_poor_fall": 20.0, "overseas": 1500, "khmer_poor_fall": 52.0}
+    actual = {"jobs": 0, "poor_fall": 50.0, "near_poor_fall": 20.0, "overseas": 1500, "khmer_poor_fall": 52.0}
     got = {r[0]: r[1] for r in reg.link_report(raw, actual)}
-    assert got == {"jobs": "ignored_out_of_range",          # −5 < 0: the default 3000 was kept
+    assert got == {"jobs": "clamped",                       # −5 < 0: the slider took its minimum 0
                    "poor_fall": "ignored_not_number", "near_poor_fall": "ignored_not_number",
                    "unknown": "ignored_unknown",
                    "overseas": "clamped",                    # 4000.7 > 1500: the slider took its maximum
@@ -224,13 +231,14 @@ def test_link_report_names_each_parameter_not_taken(reg):
 
 def test_a_link_is_read_by_the_one_number_reader(reg):
     """?jobs=8.000 is eight thousand jobs (a whole number: never 8, rounded to 0), said as read; ?jobs=9000 is
-    above the maximum 8000: not taken, and said (a link made on other units must not move a lever to its
-    bound); ?poor_fall=41.500 is 41,5 % (41.500 % would be out of the 10–95 range) and taken as given."""
+    above the maximum 8000: brought to 8000 and said, as the number box does; ?poor_fall=41.500 is 41,5 %
+    (41.500 % would be out of the 10–95 range) and taken as given."""
     assert reg.from_link({"jobs": ["8.000"]}) == {"jobs": 8000.0}
     assert reg.link_report({"jobs": ["8.000"]}, {"jobs": 8000}) == [("jobs", "read_as", "8.000", 8000)]
     assert reg.from_link({"jobs": ["8,000"]}) == {"jobs": 8000.0}
-    assert reg.from_link({"jobs": ["9000"]}) == {}
-    assert reg.link_report({"jobs": ["9000"]}, {"jobs": 3000}) == [("jobs", "ignored_out_of_range", "9000", 3000)]
+    assert reg.from_link({"jobs": ["9000"]}) == {"jobs": 8000.0}
+    assert reg.link_report({"jobs": ["9000"]}, {"jobs": 8000}) == [("jobs", "clamped", "9000", 8000)]
+    assert reg.from_link({"jobs": ["-5"]}) == {"jobs": 0.0}
     assert reg.from_link({"poor_fall": ["41.500"]}) == {"poor_fall": 41.5}
     assert reg.link_report({"poor_fall": ["41.500"]}, {"poor_fall": 41.5}) == []
 
