@@ -5,6 +5,7 @@ import streamlit as st
 from giamngheo.i18n import fmt_num, fmt_pct
 from giamngheo.model.assess import CHANCE_OFF, CHANCE_ON, CHANCE_SURE, P_AT_RISK
 from giamngheo.report import explain, views
+from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import context, field, lang, scenario, tr
 
 ctx = context()
@@ -64,7 +65,8 @@ if None not in _reach:
                    na=fmt_num(_ns[0], L, 0), nb=fmt_num(_ns[1], L, 0),
                    p=fmt_num(ctx.registry.resolve(_sc)["overseas_priority"], L)))
 st.subheader(tr("method.backtest"))
-_bt = explain.backtest_rows(ctx, L)
+# the backtests depend on the data alone (not the sliders): made once per data version and language
+_bt = per_context("backtest", ctx, L, lambda: explain.backtest_rows(ctx, L))
 if not _bt.empty:
     st.dataframe(_bt, hide_index=True, width="stretch")
 
