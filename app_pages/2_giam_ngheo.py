@@ -1,5 +1,6 @@
 """Giảm nghèo: poor and near-poor rates (all vs Khmer), targets, the standard break, the year table,
 exits by channel against new poverty, and the fall needed against the fall assumed."""
+import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import fmt_num
@@ -29,9 +30,10 @@ c1, c2 = st.columns(2)
 def fan_chart(ind: str, key: str):
     """The rate of every group with its fan and targets: the data from this Monte Carlo, the rest cached."""
     items = [(ind, g, tr(f"group.{g}")) for g in groups]
-    df = charts.path_frame(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
+    # the rows go to the chart as they are (a table is made only for the CSV, when it is downloaded)
+    rows = charts.path_rows(proj, items, L, break_year=brk, from_year=plan.period[0], bands=True)
     marks = [m for g in groups for m in views.target_marks(plan, verdicts, ind, g, L)]
-    return charts.line_chart(df, tr(key), L, targets=marks, break_year=brk), df
+    return charts.line_chart(rows, tr(key), L, targets=marks, break_year=brk), lambda: pd.DataFrame(rows)
 
 
 for col, ind, key in ((c1, "poor_rate", "poverty.poor_chart"), (c2, "near_poor_rate", "poverty.near_chart")):

@@ -1,4 +1,5 @@
 """Lao động – việc làm: jobs and placements a year against the plan, trained and certified shares, unemployment."""
+import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import field as _field
@@ -66,9 +67,9 @@ c1, c2 = st.columns(2)
 
 def rate_chart(inds: tuple[str, ...]):
     items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in inds]
-    df = charts.path_frame(proj, items, L, from_year=plan.period[0], bands=True)
+    rows = charts.path_rows(proj, items, L, from_year=plan.period[0], bands=True)   # a table only for the CSV
     marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
-    return charts.line_chart(df, "%", L, targets=marks), df
+    return charts.line_chart(rows, "%", L, targets=marks), lambda: pd.DataFrame(rows)
 
 
 def rate_box(col, title: str, inds: tuple[str, ...], name: str) -> None:

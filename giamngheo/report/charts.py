@@ -336,10 +336,10 @@ def _break_layers(x: alt.X) -> list[alt.Chart]:
                 x=x, text="label:N")]
 
 
-def line_chart(df: pd.DataFrame, y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
+def line_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang: str, *, targets: Sequence[dict[str, Any]] = (),
                break_year: int | None = None, percent: bool = True, height: int = 320,
                y_format: str = ",.1f", zero: bool = True, split: bool = True) -> dict:
-    """Series over the years (a :func:`path_frame`), the fan of their draws when it has percentiles,
+    """Series over the years (a :func:`path_frame`, or its :func:`path_rows`), the fan of their draws when it has percentiles,
     the target levels (``targets``: year, value, label), the standard break: one y-axis (``split`` is
     accepted and ignored; a second axis for the years after the break misled more than it helped)."""
     rows = records(df)

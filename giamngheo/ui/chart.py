@@ -109,7 +109,8 @@ def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = s
     """The chart plus two small download buttons (PNG, CSV) under it.
 
     ``chart``: a Vega-Lite dict (``giamngheo.report.charts``); or, with ``key``, a builder giving a dict
-    or (dict, data), called only when nothing is cached for (name, key, language)."""
+    or (dict, data), called only when nothing is cached for (name, key, language). ``data`` (the CSV's
+    table) may be a function giving it: made only when the CSV is downloaded."""
     if callable(chart):
         if key is not None:
             spec, d = cached_spec(name, key, chart)
@@ -126,6 +127,7 @@ def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = s
                            file_name=f"{slug}.png", mime="image/png", key=f"png-{slug}", on_click="ignore",
                            icon=":material/download:", type="tertiary", width="content")
         if data is not None:
-            st.download_button("CSV", data=lambda: safe.csv_bytes(data), help=tr("chart.download_csv"),
+            st.download_button("CSV", data=lambda: safe.csv_bytes(data() if callable(data) else data),
+                               help=tr("chart.download_csv"),
                                file_name=f"{slug}.csv", mime="text/csv", key=f"csv-{slug}", on_click="ignore",
                                icon=":material/download:", type="tertiary", width="content")
