@@ -212,6 +212,7 @@ def start_nginx(tmp: Path, bases: list[str], port: int | None = None, access_log
                   conf)
     conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp}/nginx-error.log warn;")
     conf = conf.replace("worker_processes auto;", "worker_processes 1;")
+    conf = conf.replace("root /usr/share/giamngheo;", f"root {ROOT / 'deploy' / 'www'};")   # compose.yaml's mount
     (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
     proc = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.log", "wb"), start_new_session=True)

@@ -38,6 +38,8 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         Upstream.encodings.append(self.headers.get("Accept-Encoding", ""))
         if self.path.startswith("/static/js/index.abc123.js"):
             body, ctype, cache = BUNDLE, "application/javascript", "public, immutable, max-age=31536000"
+        elif self.path.startswith("/static/media/"):
+            body, ctype, cache = b"wOF2" + b"upstream font" * 100, "font/woff2", "public, immutable, max-age=31536000"
         elif self.path == "/":
             body, ctype, cache = PAGE, "text/html; charset=utf-8", "no-cache"
         else:
@@ -120,3 +122,24 @@ def test_a_missing_static_file_is_not_cached(proxy):
     for _ in range(2):
         assert get(proxy, "/static/js/nope.js")[0] == 404
     assert Upstream.hits["/static/js/nope.js"] - n0 == 2
+
+
+def test_the_icon_font_is_served_by_nginx_from_deploy_www_and_other_fonts_from_the_app(proxy):
+    """deploy/www/ holds a smaller copy of Streamlit's icon font under Streamlit's own file name: nginx
+    answers it itself (the app is never asked), with a day's caching (the copy may change under the
+    same name); a file deploy/www/ lacks still comes from the app, cached as before."""
+    own = sorted((ROOT / "deploy" / "www" / "static" / "media").glob("MaterialSymbols-Rounded.*.woff2"))
+    assert len(own) == 1
+    path = f"/static/media/{own[0].name}"
+    st, h, body = get(proxy, path, Accept_Encoding="gzip, br")
+    assert st == 200 and body == own[0].read_bytes()
+    assert h.get("content-type") == "font/woff2" and "content-encoding" not in h   # woff2 is compressed already
+    assert h.get("cache-control") == "public, max-age=86400" and h.get("etag")
+    assert path not in Upstream.hits
+    # a conditional request (the browser after a day) is answered 304 without a body
+    st, _, body = get(proxy, path, If_None_Match=h["etag"])
+    assert st == 304 and body == b""
+    # Source Sans (not in deploy/www): from the app, Streamlit's immutable caching kept
+    st, h, body = get(proxy, "/static/media/SourceSansVF-Upright.ttf.abc.woff2")
+    assert st == 200 and body.startswith(b"wOF2") and h.get("cache-control") == "public, immutable, max-age=31536000"
+    assert Upstream.hits["/static/media/SourceSansVF-Upright.ttf.abc.woff2"] == 1
