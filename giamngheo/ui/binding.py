@@ -16,7 +16,7 @@ It knows nothing of the session (it is given the registry and the language) and 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import streamlit as st
 
@@ -109,6 +109,32 @@ def seed_link(key: str, value: str | None) -> bool:
         return False
 
 
+_UNSET = object()
+
+
+def state_values(keys: Iterable[str]) -> tuple:
+    """The session-state values of ``keys`` (None for a key not set), read in one pass.
+
+    Every ``st.session_state[k]`` (and every ``k in st.session_state``, which reads the value too) goes
+    through the proxy, the script run's context, a lock and a check for a stop request; the scenario reads
+    every lever several times a run. Here the session's ``SessionState`` is read under its lock once
+    (``SafeSessionState._state``, the same values and presenters); elsewhere the ordinary reads."""
+    try:
+        safe = run_context().session_state
+        lock, state = safe._lock, safe._state
+    except Exception:  # noqa: BLE001 - no run, or the internals moved: the ordinary reads
+        ss = st.session_state
+        return tuple(v if (v := ss.get(k, _UNSET)) is not _UNSET else None for k in keys)
+    out = []
+    with lock:
+        for k in keys:
+            try:
+                out.append(state[k])
+            except KeyError:
+                out.append(None)
+    return tuple(out)
+
+
 def arrow_bytes(obj: Any) -> bytes:
     """A table as the Arrow IPC bytes Streamlit sends for a chart's dataset (its own conversion)."""
     from streamlit import dataframe_util
@@ -130,6 +156,11 @@ def internals_report() -> dict[str, bool]:
         out["seed_link"] = isinstance(ctx.session_state._state.query_params._initial_query_params, dict)
     except AttributeError:
         out["seed_link"] = False
+    try:
+        safe = ctx.session_state
+        out["state_values"] = hasattr(safe._lock, "__enter__") and hasattr(safe._state, "__getitem__")
+    except AttributeError:
+        out["state_values"] = False
     try:
         out["arrow_bytes"] = isinstance(arrow_bytes({"a": [1]}), bytes)
     except Exception:  # noqa: BLE001
@@ -207,7 +238,8 @@ def _nothing() -> Iterator[None]:
 
 def remember_values(reg: "Registry", url_path: str) -> None:
     """At the end of a run: the assumptions' values and the page they were set on."""
-    vals = {a.id: st.session_state[a.id] for a in reg if a.id in st.session_state}
+    ids = [a.id for a in reg]
+    vals = {k: v for k, v in zip(ids, state_values(ids)) if v is not None}
     st.session_state[MEMORY] = (url_path, vals)
 
 

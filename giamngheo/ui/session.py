@@ -11,7 +11,7 @@ from giamngheo import i18n
 from giamngheo.model.engine import Context, default_context, run
 from giamngheo.model.uncertainty import tune_allocator
 from giamngheo.scenario.scenario import Scenario
-from giamngheo.ui.binding import forget_run_memo, run_memo
+from giamngheo.ui.binding import forget_run_memo, run_memo, state_values
 
 LANG_KEY = "lang"
 
@@ -102,10 +102,13 @@ def scenario() -> Scenario:
     Built once per run for the same slider values: the raw values are compared (cheap), so a value set
     during the run (a link, a preset) still gives the new scenario."""
     ctx = context()
-    ss = st.session_state
-    name = ss.get("scenario_name", "")
-    raw = (name, tuple(ss[a.id] if a.id in ss else None for a in ctx.registry))
     memo = run_memo()
+    ids = memo.get("ids")
+    if ids is None or ids[0] is not ctx:
+        ids = memo["ids"] = (ctx, tuple(a.id for a in ctx.registry))
+    name, *vals = state_values(("scenario_name", *ids[1]))   # one pass over the session state (binding layer)
+    name = name if name is not None else ""
+    raw = (name, tuple(vals))
     got = memo.get("scenario")
     if got is not None and got[0] == raw and got[1] is ctx:
         return got[2]

@@ -8,7 +8,6 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_num
 from giamngheo.scenario.registry import SECTIONS, Assumption
-from giamngheo.scenario.scenario import Scenario
 from giamngheo.ui.levers import lever_needs, need_text, sidebar_slider
 from giamngheo.ui.scenarios import preset_picker
 from giamngheo.ui.session import context, field, lang, tr
@@ -17,8 +16,9 @@ from giamngheo.ui.session import context, field, lang, tr
 def notices() -> list[str]:
     """The notices about the current assumptions (the sidebar shows them; the overview and meeting mode too):
     ethnic placements above all placements raise the total."""
+    from giamngheo.ui.session import scenario
     reg = context().registry
-    vals = reg.resolve(_current(reg))
+    vals = reg.resolve(scenario())     # the sliders' values (the run's one scenario; defaults filled in)
     out = []
     for a in reg.parts():          # a lever that is a part of another (assumptions.toml ``part_of``) above it
         if vals[a.id] > vals[a.part_of]:
@@ -32,10 +32,6 @@ def _need_caption(a: Assumption, reqs: list) -> None:
     text = need_text(a, reqs, float(st.session_state.get(a.id, a.default)))
     if text:
         st.caption(text[:1].upper() + text[1:])
-
-
-def _current(reg) -> Scenario:
-    return Scenario.of("", {a.id: float(st.session_state[a.id]) for a in reg if a.id in st.session_state})
 
 
 HIDE_THUMB = """<style>

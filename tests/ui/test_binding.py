@@ -7,7 +7,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 INTERNALS = {"run_context", "run_memo", "fragment_run", "history_navigation", "app_scoped", "seed_link",
-             "arrow_bytes"}
+             "state_values", "arrow_bytes"}
 
 
 def _script() -> None:
@@ -24,6 +24,10 @@ def _script() -> None:
     with binding.app_scoped():
         st.slider("s", 0, 10, 5, key="s", bind="query-params")
     st.session_state["seeded"] = binding.seed_link("s", "7")
+    st.session_state["plain"] = 2.5
+    # many values in one pass: a widget's, a plain key's, and None for a key never set, as st.session_state reads them
+    st.session_state["values"] = binding.state_values(["s", "plain", "never_set"])
+    st.session_state["values_read"] = (st.session_state["s"], st.session_state["plain"], None)
 
 
 def test_every_streamlit_internal_the_binding_uses_is_there():
@@ -34,6 +38,7 @@ def test_every_streamlit_internal_the_binding_uses_is_there():
     broken = sorted(k for k, ok in report.items() if not ok)
     assert broken == [], f"Streamlit {streamlit.__version__} moved: {broken} (giamngheo/ui/binding.py)"
     assert at.session_state["seeded"] is True
+    assert at.session_state["values"] == at.session_state["values_read"] == (5, 2.5, None)
 
 
 def test_the_run_memo_lives_one_run_and_run_once_says_so_once():
