@@ -98,11 +98,22 @@ def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str) -
             return spec
         spec = build().to_dict()
         spec.pop("datasets", None)
-        spec = localise(spec, lang)
+        spec = stack_top_legends(localise(spec, lang))
         _TEMPLATES[k] = spec
         while len(_TEMPLATES) > TEMPLATE_CACHE_SIZE:
             _TEMPLATES.popitem(last=False)
         return spec
+
+
+def stack_top_legends(spec: dict) -> dict:
+    """The legends above a plot one under the other, each in a row of its own (side by side they ran past a
+    half-width column at 1024 px: the line-style legend's "dự báo" was cut). Vega's legend layout, which
+    Vega-Lite's schema types only as an expression but passes on to Vega."""
+    cfg = dict(spec.get("config") or {})
+    # tight rows: Streamlit's theme pads each legend by 8 px and puts 16 px between a symbol and its label
+    cfg["legend"] = {**cfg.get("legend", {}), "padding": 2, "labelPadding": 5, "columnPadding": 12,
+                     "layout": {"top": {"direction": "vertical", "anchor": "start", "margin": 2}}}
+    return {**spec, "config": cfg}
 
 
 def with_data(tpl: dict, **datasets: pd.DataFrame) -> dict:
@@ -144,7 +155,7 @@ def _finish(chart: alt.TopLevelMixin, height: int | None = None, plot: bool = Fa
         .configure_legend(labelFontSize=13, labelLimit=0, titleLimit=0)
 
 
-def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 44.0, low: float = 14.0,
+def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 30.0, low: float = 14.0,
                 high: float = 26.0) -> dict:
     """The spec with its type sizes following the box the page gives it (meeting mode sizes it from the
     screen), so that axis, legend and label text grow with the screen like the rest of the page: the
@@ -269,6 +280,16 @@ def _target_columns(targets: Sequence[dict[str, Any]], break_year: int | None) -
     return columns(rows, ["year", "value", "text", "segment"])
 
 
+def series_legend(order: Sequence[str]) -> alt.Legend | None:
+    """The series' legend above the plot: two short names in one row ("Toàn huyện", "Hộ Khmer"), else one under
+    the other (a half-width column at 1024 px has about 200 px above its plot); none for one series."""
+    if len(order) < 2:
+        return None
+    if len(order) == 2 and sum(len(str(x)) for x in order) <= 24:
+        return alt.Legend(orient="top", direction="horizontal")
+    return alt.Legend(orient="top", columns=1)
+
+
 def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors: list[str], fmt: str,
                  suffix: str, zero: bool, has_band: bool, has_targets: bool, seg: str | None, axis_orient: str,
                  axis_color: str | None, dash_legend: bool, extra_series: Sequence[str] = ()) -> alt.LayerChart:
@@ -285,7 +306,7 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
               scale=alt.Scale(zero=bool(zero)))
     # the series and the line styles at the top, the targets at the bottom: two short rows, never one
     # row too wide for a half-width column
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None,
+    color = alt.Color("series:N", title=None, legend=series_legend(order),
                       scale=alt.Scale(domain=order, range=colors), sort=order)
     layers: list[alt.Chart] = []
     layers.append(src("main").mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
@@ -294,7 +315,7 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
         strokeDash=alt.StrokeDash("basis_label:N", title=None,
                                   scale=alt.Scale(domain=[t("basis.actual", lang), t("basis.projected", lang)],
                                                   range=[[1, 0], [6, 4]]),
-                                  legend=alt.Legend(orient="top", columns=1, symbolType="stroke", symbolStrokeColor="#444",
+                                  legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", symbolStrokeColor="#444",
                                                     symbolStrokeWidth=2.5, symbolSize=400) if dash_legend else None),
         detail=alt.Detail(["segment:N", "basis:N"]),
         tooltip=[alt.Tooltip("series:N", title=t("chart.series", lang)), alt.Tooltip("year:O", title=t("chart.year", lang)),
@@ -315,7 +336,10 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
             # other targets the data put on the chart
             shape=alt.Shape("text:N", title=None, scale=alt.Scale(range=["diamond"]),
                             legend=alt.Legend(orient="bottom", columns=1, symbolFillColor=TARGET_RED,
-                                              symbolStrokeColor=TARGET_RED, symbolSize=160)),
+                                              symbolStrokeColor=TARGET_RED, symbolSize=160,
+                                              # a label may run on two lines (meeting mode: the target's
+                                              # name, then its level and verdict)
+                                              labelExpr="split(datum.label, '\\n')")),
             tooltip=[alt.Tooltip("text:N", title=t("chart.target", lang))]))
     return alt.layer(*layers)
 
@@ -421,9 +445,9 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
             return [c.mark_line(strokeWidth=2, strokeDash=[2, 3], opacity=0.55).encode(
                 x=x, y="value:Q", detail=alt.Detail(["series:N", "segment:N"]),
                 color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                                legend=alt.Legend(orient="top", columns=1) if len(order) > 1 else None),
+                                legend=series_legend(order)),
                 opacity=alt.Opacity("role_label:N", title=None, scale=alt.Scale(range=[0.55]),
-                                    legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#888",
+                                    legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", symbolStrokeColor="#888",
                                                       symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
                 tooltip=[alt.Tooltip("role_label:N", title=" "), alt.Tooltip("series:N", title=t("chart.series", lang)),
                          alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)])]

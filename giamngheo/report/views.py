@@ -11,11 +11,14 @@ from giamngheo.model.assess import Verdict
 from giamngheo.model.projection import Projection
 from giamngheo.plan.kinds import kind_of
 from giamngheo.plan.targets import Plan
+from giamngheo.report.board import status_label
 
 
 def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str, lang: str,
-                 scale: float = 1.0) -> list[dict[str, Any]]:
-    """The target levels of an indicator as chart points: (year, level, label)."""
+                 scale: float = 1.0, detailed: bool = False) -> list[dict[str, Any]]:
+    """The target levels of an indicator as chart points: (year, level, label). ``detailed``: the label
+    also names the target (its number and short name, on a first line) and its verdict: "24. Tỷ lệ hộ
+    nghèo 2030" / "Mục tiêu 2030: 1,47% · Đúng hướng" (lines split at "\\n"; meeting mode's legend)."""
     out = []
     by_id = {v.target: v for v in verdicts}
     for tg in plan.targets:
@@ -26,7 +29,10 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
         who = "" if group == "all" else f" ({t(f'group.{group}', lang)})"
         # up to 2 decimals without trailing zeros, % for a rate: "99,8%", never "99,80"
         text = fmt_num(level, lang) + ("%" if indicator.endswith("_rate") else "")
-        out.append({"year": v.year, "value": level, "label": f"{t('chart.target', lang)} {v.year}{who}: {text}"})
+        label = f"{t('chart.target', lang)} {v.year}{who}: {text}"
+        if detailed:
+            label = f"{tg.number}. {field(tg, 'short', lang)}\n{label} · {status_label(v.status, lang)}"
+        out.append({"year": v.year, "value": level, "label": label})
     return out
 
 
@@ -101,7 +107,8 @@ MAIN_CHART_COLUMNS = ("role", "role_label", "series", "group", "year", "value", 
 
 
 def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
-                    indicator: str = "poor_rate", baseline_label: str | None = None) -> list[dict[str, Any]]:
+                    indicator: str = "poor_rate", baseline_label: str | None = None,
+                    detailed_targets: bool = False) -> list[dict[str, Any]]:
     """The data of the leader's main chart (:func:`giamngheo.report.charts.main_chart`), one row per
     mark, with ``role``:
 
@@ -112,7 +119,8 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
       core's cached run of the default scenario), left out when the scenario is the default one;
       with ``baseline_label`` (the adopted path: ``giamngheo.monitor.path_projection``) ``baseline``
       is drawn under that name whatever the scenario;
-    - "target": the targets on this indicator (year, level, label).
+    - "target": the targets on this indicator (year, level, label; ``detailed_targets``: the label names
+      the target and its verdict, :func:`target_marks`).
 
     ``segment`` is "old" before ``ctx.plan.standard.break_year`` and "new" from it on."""
     from giamngheo.report.charts import path_rows
@@ -144,7 +152,7 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
     out += [{**blank, "role": "target", "role_label": label, "series": "", "group": g, "year": m["year"],
              "value": m["value"], "label": m["label"], "basis": "", "basis_label": "",
              "segment": "new" if brk is not None and m["year"] >= brk else "old"}
-            for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang)]
+            for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang, detailed=detailed_targets)]
     return out
 
 

@@ -16,17 +16,12 @@ def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) 
     """The main chart's spec (the overview's; meeting mode's one-panel version with ``stretch``)."""
     from giamngheo.i18n import t
     from giamngheo.report import charts, views
+    from giamngheo.ui import agreed
     brk = ctx.plan.standard.break_year if ctx.plan.standard else None
-    if not stretch:
-        from giamngheo.ui import agreed
-        rows = views.main_chart_rows(ctx, sc, mc, lang=L, **agreed.chart_baseline())   # the adopted path, if any
-        return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L))
-    # meeting mode fills a container sized by the viewport: one panel, which a "container" height fits
-    groups = ["all"] + list(ctx.groups)
-    items = [("poor_rate", g, t(f"group.{g}", L)) for g in groups]
-    rows = charts.path_rows(mc.projection, items, L, break_year=brk, from_year=ctx.plan.period[0], bands=True)
-    marks = [m for g in groups for m in views.target_marks(ctx.plan, mc.verdicts, "poor_rate", g, L)]
-    return charts.line_chart(rows, t("screen.chart_y", L), L, targets=marks, break_year=brk, height=h)
+    # the adopted path (if any) as the baseline, as on the overview; meeting mode's targets name their
+    # number, short name and verdict in the legend (its chips are below the chart)
+    rows = views.main_chart_rows(ctx, sc, mc, lang=L, detailed_targets=stretch, **agreed.chart_baseline())
+    return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L))
 
 
 def warm_up(ctx: Any) -> None:
@@ -84,8 +79,9 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
     spec = dict(spec)
     spec["width"] = "container"
     if stretch:
-        # the targets' legend in one row below the plot: the plot keeps the box's width
-        spec = charts.scaled_type(charts.legends_in_rows(spec))   # its text grows with the screen, as the page's does
+        # the targets' legend below the plot, one target under the other (each names its number, short name,
+        # level and verdict on two lines: side by side they would not fit a 1024 px screen's chart)
+        spec = charts.scaled_type(spec)   # its text grows with the screen, as the page's does
         spec["height"] = "container"
         spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")

@@ -107,6 +107,15 @@ def test_adopt_then_a_later_upload_reads_behind_everywhere(db_url):
     meet = app("app_pages/15_cuoc_hop.py")
     assert not meet.exception, meet.exception
     assert "chậm 1,00 điểm % so với lộ trình đã thống nhất" in texts(meet)
+    # meeting mode's chart draws the agreed path, as the overview does: its 2027 value is the adopted one (this
+    # session is at the defaults, so the faint line can only be the adopted path)
+    chart = meet.get("vega_lite_chart")[0]
+    data = {d.name: d for d in chart.proto.datasets}
+    import pyarrow as pa
+    base = pa.ipc.open_stream(data["baseline"].data.data).read_all().to_pandas()
+    assert set(base["role_label"]) == {"Lộ trình đã thống nhất"}
+    row = base[(base["year"] == 2027) & (base["group"] == "all")].iloc[0]
+    assert row["value"] == pytest.approx(agreed27, abs=1e-9)
 
 
 def test_one_point_below_reads_ahead_in_english(db_url):
