@@ -9,7 +9,7 @@ import streamlit as st
 
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
-from giamngheo.report.palette import STATUS_ICON, status_colors
+from giamngheo.report.palette import status_colors
 from giamngheo.ui import agreed, headline, levers
 from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
@@ -85,8 +85,8 @@ with right:
             levers.render_lever(reg[aid], needs, range_note=False)
 
 
-# the verdicts' icons; "awaiting data" gets a clock face here, since the palette's "…" reads as text cut short
-ICON = {**STATUS_ICON, "awaiting_data": "◷"}
+# the verdicts' icons on screen ("awaiting data": a clock face, not "…")
+ICON = headline.SCREEN_ICON
 
 
 def chip(r) -> str:

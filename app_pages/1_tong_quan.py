@@ -5,7 +5,6 @@ import streamlit as st
 
 from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
-from giamngheo.report.palette import STATUS_ICON
 from giamngheo.ui import agreed, headline, levers
 from giamngheo.ui.board_view import render_boards
 from giamngheo.ui.main_chart import OVERVIEW_CHART_HEIGHT, main_chart_slot
@@ -71,7 +70,7 @@ def answer() -> None:
     st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
                + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
                     total=s["total"]) + " · "
-               + " · ".join(f"{STATUS_ICON.get(k, '•')} {status_label(k, lang())} {n}"
+               + " · ".join(f"{headline.status_icon(k)} {status_label(k, lang())} {n}"
                             for k, n in s["counts"].items() if n)
                + "  \n" + tr("app.data_note") + " " + tr("overview.hover"))
     parts = []                 # every area's board in one element (an element is a message to the browser)

@@ -46,10 +46,19 @@ def headline_html(verdicts: list, big: bool = True) -> str:
     return f'<div class="gn-heads">{"".join(parts)}</div>'
 
 
+# the verdicts' icons on screen: "awaiting data" gets a clock face, since the palette's "…" reads as text cut
+# short ("… Chờ số liệu"); the exports keep the palette's
+SCREEN_ICON = {**STATUS_ICON, "awaiting_data": "◷"}
+
+
+def status_icon(status: str) -> str:
+    return SCREEN_ICON.get(status, "•")
+
+
 def badge_html(status: str, label: str) -> str:
     """The verdict: its icon and its word in its colour (never the colour alone)."""
     bg, fg = status_colors(status)
-    icon = STATUS_ICON.get(status, "•")
+    icon = status_icon(status)
     return (f'<span class="gn-badge" data-status="{escape(status)}" style="background:{bg};color:{fg}">'
             f'<span aria-hidden="true">{icon}</span> {escape(label)}</span>')
 

@@ -328,6 +328,46 @@ def test_meeting_mode_fills_the_screen_without_scrolling(browser, server, lang):
     assert sizes[((1920, 1080), "chip")] > sizes[((1024, 768), "chip")] * 1.3
 
 
+CHART_TEXTS = """() => { const c = document.querySelector('[data-testid="stVegaLiteChart"]');
+  const box = c.getBoundingClientRect(); const out = [];
+  for (const e of c.querySelectorAll('svg text')) { const r = e.getBoundingClientRect();
+    if (!r.width || !e.textContent.trim()) continue;
+    out.push({text: e.textContent.trim(), left: r.left - box.left, right: r.right - box.left, top: r.top - box.top,
+              bottom: r.bottom - box.top, width: box.width, height: box.height}); }
+  return out; }"""
+
+
+@pytest.mark.parametrize("path, lang", [("/?jobs=6000", "vi"), ("/?jobs=6000", "en"), ("/cuoc-hop?jobs=6000", "vi"),
+                                        ("/cuoc-hop?jobs=6000", "en")])
+def test_the_main_chart_at_1024_cuts_no_text(browser, server, path, lang):
+    """At 1024×768, with a moved scenario (so the default scenario's faint line has its legend too), every text of
+    the main chart lies inside the chart's box, none cut with "…": the series, "dự báo" and "Kịch bản mặc định"
+    above the plot; in meeting mode each target below it reads its number, short name, level and verdict."""
+    from giamngheo.model.uncertainty import monte_carlo_cached
+    from giamngheo.report.views import target_marks
+    ctx, page = open_at(browser, server, path, (1024, 768), lang)
+    try:
+        no_error(page)
+        texts = page.evaluate(CHART_TEXTS)
+        words = {x["text"] for x in texts}
+        # (a glyph box may overshoot by a pixel or two: the rotated axis title's ascent at the left edge)
+        outside = [x for x in texts if x["left"] < -3 or x["right"] > x["width"] + 3 or x["bottom"] > x["height"] + 3]
+        assert not outside, outside
+        assert not [w for w in words if "…" in w], words
+        assert {t("basis.projected", lang), t("basis.actual", lang), t("chart.baseline", lang)} <= words, words
+        if "cuoc-hop" in path:
+            dctx = default_context()
+            mc = monte_carlo_cached(dctx, Scenario.of("", {"jobs": 6000}))
+            # each label is one text of two lines (tspans: read here run together)
+            labels = {m["label"].replace("\n", "")
+                      for m in target_marks(dctx.plan, mc.verdicts, "poor_rate", "all", lang, detailed=True)}
+            assert len(labels) == 2 and labels <= words, (labels, words)
+            assert page.evaluate("() => document.querySelectorAll("
+                                 "'[data-testid=\"stVegaLiteChart\"] svg text tspan').length") >= 4
+    finally:
+        ctx.close()
+
+
 def headline_ids() -> list[str]:
     return [a.id for a in default_context().registry.section("headline")]
 
