@@ -74,16 +74,19 @@ st.caption(tr("seek.table_note"))
 
 # The numbers come from the core's caches (keyed by the data in use, the scenario and the edited
 # spreads); the chart specs are cached by the result they draw (a rerun that changed nothing only draws).
+# The charts take their rows as they are; the CSV's table is made only when it is downloaded.
 def gap_chart(att):
-    df = what_it_takes.attribution_frame(att, L)
-    return charts.gap_chart(df, t("seek.gap_axis", L, year=att.year), L, threshold=100 * att.threshold,
-                            threshold_label=t("seek.gap_threshold", L, v=fmt_pct(100 * att.threshold, L, 0))), df
+    rows = what_it_takes.attribution_rows(att, L)
+    return charts.gap_chart(rows, t("seek.gap_axis", L, year=att.year), L, threshold=100 * att.threshold,
+                            threshold_label=t("seek.gap_threshold", L, v=fmt_pct(100 * att.threshold, L, 0))), \
+        lambda: pd.DataFrame(rows)
 
 
 def tornado_chart(tn, g):
     base, _bars = tn.for_group(g)
-    df = what_it_takes.tornado_frame(ctx, tn, g, L)
-    return charts.tornado_chart(df, t("seek.tornado_axis", L, year=tn.year), L, base=base), df
+    rows = what_it_takes.tornado_rows(ctx, tn, g, L)
+    return charts.tornado_chart(rows, t("seek.tornado_axis", L, year=tn.year), L, base=base), \
+        lambda: pd.DataFrame(rows, columns=what_it_takes.TORNADO_COLUMNS)
 
 
 # 2. How much of the 2030 poverty gap each lever closes

@@ -556,7 +556,7 @@ def bar_fan_chart(df: pd.DataFrame, y_title: str, lang: str, *, rule: float | No
     return with_data(template(key, build, lang), **data)
 
 
-def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, threshold_label: str,
+def gap_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang: str, *, threshold: float, threshold_label: str,
               height: int = 320) -> dict:
     """A waterfall: the tested quantity with no lever, what each lever takes off, the scenario.
 
@@ -587,7 +587,7 @@ def gap_chart(df: pd.DataFrame, y_title: str, lang: str, *, threshold: float, th
     return with_data(template(key, build, lang), main=d, rule={"v": [float(threshold)], "text": [threshold_label]})
 
 
-def tornado_chart(df: pd.DataFrame, x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:
+def tornado_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:
     """Horizontal bars from the scenario's outcome to the outcome with one assumption at each end of
     its range, the two ends side by side in each row. ``df``: assumption, rank, end (label), value,
     range (text), label (text).

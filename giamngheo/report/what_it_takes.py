@@ -77,9 +77,13 @@ def _two_lines(text: str) -> str:
 
 
 def attribution_frame(att: Attribution, lang: str):
-    """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate."""
+    """Waterfall rows for :func:`charts.gap_chart`, in % of the start-of-period rate, as a table."""
     import pandas as pd
+    return pd.DataFrame(attribution_rows(att, lang))
 
+
+def attribution_rows(att: Attribution, lang: str) -> list[dict]:
+    """The rows of :func:`attribution_frame` (what the chart takes as they are: no table on the rerun path)."""
     from giamngheo.i18n import t
     rows = [{"step": _two_lines(t("seek.gap_without", lang)), "order": 0, "start": 0.0, "end": 100 * att.without,
              "kind": "total", "label": fmt_num(100 * att.without, lang, 0) + "%"}]
@@ -92,7 +96,7 @@ def attribution_frame(att: Attribution, lang: str):
         level = end
     rows.append({"step": _two_lines(t("seek.gap_scenario", lang)), "order": len(rows), "start": 0.0, "end": 100 * att.scenario,
                  "kind": "scenario", "label": fmt_num(100 * att.scenario, lang, 0) + "%"})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def attribution_caption(att: Attribution, lang: str) -> str:
@@ -107,10 +111,17 @@ def attribution_caption(att: Attribution, lang: str) -> str:
              verdict=verdict)
 
 
-def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12):
-    """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group."""
-    import pandas as pd
+TORNADO_COLUMNS = ["assumption", "rank", "end", "value", "range", "label"]
 
+
+def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12):
+    """Rows for :func:`charts.tornado_chart`: the ``top`` widest bars of a group, as a table."""
+    import pandas as pd
+    return pd.DataFrame(tornado_rows(ctx, tn, group, lang, top), columns=TORNADO_COLUMNS)
+
+
+def tornado_rows(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12) -> list[dict]:
+    """The rows of :func:`tornado_frame` (what the chart takes as they are: no table on the rerun path)."""
     from giamngheo.i18n import field, t
     _, bars = tn.for_group(group)
     rows = []
@@ -121,4 +132,4 @@ def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 1
             rows.append({"assumption": field(a, "label", lang), "rank": rank, "end": t(end, lang), "value": val,
                          "range": f"{t('seek.tornado_range', lang)}: {rng}",
                          "label": f"{_fmt_lever(a, x, lang)} → {fmt_pct(val, lang)}"})
-    return pd.DataFrame(rows, columns=["assumption", "rank", "end", "value", "range", "label"])
+    return rows
