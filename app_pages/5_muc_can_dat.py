@@ -1,7 +1,5 @@
 """Mức cần đạt: for each projected target the lever value that just meets it, how much of the 2030
 poverty gap each lever closes, the sensitivity of the 2030 poor rate, and how a chance is read."""
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -29,33 +27,24 @@ def _reset_sd() -> None:
     st.session_state.pop(EDITOR_KEY, None)
 
 
-# The uncertainty editor comes first: everything below uses what it holds.
+# The uncertainty editor comes first: everything below uses what it holds. Every figure in the page's number
+# format and with its unit; the spread column is text, read back by the one number reader.
 with st.expander(tr("seek.sd_title")):
     st.caption(tr("seek.sd_intro"))
-    vals = reg.resolve(sc)
     items = [a for a in reg if a.section != "indicators" or a.indicator]
     current = sd_overrides()
-    c_label, c_value, c_sd, c_default, c_range = (tr(f"seek.sd_col_{k}") for k in
-                                                  ("label", "value", "sd", "default", "range"))
-    table = pd.DataFrame({
-        c_label: [field(a, "label") for a in items],
-        c_value: [fmt_num(vals[a.id], L, 0 if a.integer else 2) for a in items],
-        c_sd: [float(current.get(a.id, sd_of(a))) for a in items],
-        c_default: [fmt_num(sd_of(a), L, 3) for a in items],
-        c_range: [f"{fmt_num(a.min, L)} – {fmt_num(a.max, L)}" for a in items],
-    })
-    edited = st.data_editor(table, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
-                            disabled=[c_label, c_value, c_default, c_range],
-                            column_config={c_sd: st.column_config.NumberColumn(min_value=0.0, step=0.001,
-                                                                               format="localized")})
-    overrides: dict[str, float] = {}
-    for i, (a, x) in enumerate(zip(items, edited[c_sd]), start=1):
-        if x is None or not isinstance(x, (int, float)) or not math.isfinite(float(x)) or float(x) < 0:
-            st.warning(tr("seek.sd_bad", row=i, label=field(a, "label"), col=c_sd, v=fmt_num(sd_of(a), L, 3)),
-                       icon="⚠️")
-            continue
-        if abs(float(x) - sd_of(a)) > 1e-12:
-            overrides[a.id] = float(x)
+    c_label, c_value, c_sd, c_default, c_range = what_it_takes.sd_columns(L)
+    # every row whole (two lines where a label or a range needs them) and every column in a 1366 px screen
+    cfg = tables.widths([c_label, c_value, c_sd, c_default, c_range], {c_label: 320})
+    cfg[c_sd] = st.column_config.TextColumn(max_chars=30, width=cfg[c_sd]["width"])
+    edited = st.data_editor(what_it_takes.sd_table(items, reg.resolve(sc), current, L), key=EDITOR_KEY,
+                            hide_index=True, width="stretch", num_rows="fixed", row_height=tables.ROW_WRAP,
+                            height=tables.height(len(items)), disabled=[c_label, c_value, c_default, c_range],
+                            column_config=cfg)
+    overrides, problems = what_it_takes.read_sd(items, list(edited[c_sd]), current, L)
+    for i, a in problems:
+        st.warning(tr("seek.sd_bad", row=i, label=field(a, "label"), col=c_sd, v=what_it_takes.sd_text(a, sd_of(a), L)),
+                   icon="⚠️")
     if overrides != current:
         st.session_state[MC_SD_KEY] = overrides
     if overrides:

@@ -133,3 +133,65 @@ def tornado_rows(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12
                          "range": f"{t('seek.tornado_range', lang)}: {rng}",
                          "label": f"{_fmt_lever(a, x, lang)} → {fmt_pct(val, lang)}"})
     return rows
+
+
+# ------------------------------------------------------------------------- the uncertainty editor
+
+def _short(x: float, lang: str) -> str:
+    """A number in the language's format with up to 3 decimals, trailing zeros dropped: 5 / 0,03 / 3.000."""
+    s = fmt_num(float(x), lang, 3)
+    dec = "," if lang == "vi" else "."
+    return s.rstrip("0").rstrip(dec) if dec in s else s
+
+
+def sd_text(a: Assumption, sd: float, lang: str) -> str:
+    """A spread as the editor shows it, in the assumption's unit: "400 lao động/năm", "5 %/năm"."""
+    return f"{_short(sd, lang)} {_unit(a, lang)}".strip()
+
+
+def sd_columns(lang: str) -> tuple[str, str, str, str, str]:
+    """The editor's column names: assumption, value, spread (the one editable), default spread, limits."""
+    return tuple(t(f"seek.sd_col_{k}", lang) for k in ("label", "value", "sd", "default", "range"))  # type: ignore[return-value]
+
+
+def sd_table(items: list[Assumption], values: dict[str, float], current: dict[str, float], lang: str) -> pd.DataFrame:
+    """The uncertainty editor's table: every figure in one format (the page's: 1.234,5 on a Vietnamese page)
+    and with its unit — the value, its spread (edited in this session, else its default), the default spread,
+    the limits. The spread column is text, read back by :func:`read_sd` with the one number reader."""
+    from giamngheo.model.uncertainty import sd_of
+    c_label, c_value, c_sd, c_default, c_range = sd_columns(lang)
+    return pd.DataFrame({
+        c_label: [field(a, "label", lang) for a in items],
+        c_value: [f"{_short(values[a.id], lang)} {_unit(a, lang)}".strip() for a in items],
+        c_sd: [sd_text(a, current.get(a.id, sd_of(a)), lang) for a in items],
+        c_default: [sd_text(a, sd_of(a), lang) for a in items],
+        c_range: [f"{_short(a.min, lang)} – {_short(a.max, lang)} {_unit(a, lang)}".strip() for a in items],
+    })
+
+
+def read_sd(items: list[Assumption], texts: list, current: dict[str, float],
+            lang: str) -> tuple[dict[str, float], list[tuple[int, Assumption]]]:
+    """The spreads the editor's column holds: (overrides, problems). A text read by the one number reader in the
+    page's language, its unit allowed after it ("500 lao động/năm", "500"); a text as shown is the spread it
+    shows (no rounding creeps in); one equal to the default is no override. A problem (row from 1,
+    assumption) is a text that is no number, or a negative one: the default is used for it."""
+    from giamngheo.data.ingest.numbers import read_number
+    from giamngheo.model.uncertainty import sd_of
+    overrides: dict[str, float] = {}
+    problems: list[tuple[int, Assumption]] = []
+    for i, (a, raw) in enumerate(zip(items, texts), start=1):
+        shown = current.get(a.id, sd_of(a))
+        text = "" if raw is None else str(raw).strip()
+        if text == sd_text(a, shown, lang):
+            value: float | None = shown
+        else:
+            unit = _unit(a, lang)
+            if unit and text.endswith(unit):
+                text = text[: -len(unit)].strip()
+            value = read_number(text, "," if lang == "vi" else ".", whole=bool(a.integer), lo=0.0).value
+        if value is None or value != value or value < 0 or value == float("inf"):
+            problems.append((i, a))
+            continue
+        if abs(value - sd_of(a)) > 1e-12:
+            overrides[a.id] = float(value)
+    return overrides, problems
