@@ -55,11 +55,12 @@ for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
 st.caption(explain.base_note(ctx, scenario(), L))
 st.subheader(tr("poverty.channels"))
 
-cdf = views.channel_frame(proj, L)
-if not cdf.empty:
-    cdf = cdf[cdf["year"] > ctx.as_of]
-    show_chart(lambda: charts.flow_balance_chart(cdf, tr("poverty.households"), L), cdf, "poverty-flows",
-               key=ref(mc))
+# the projected years' rows go to the chart as they are (a table is made only for the CSV, when downloaded)
+all_flows = views.channel_rows(proj, L)
+if all_flows:
+    flows = [r for r in all_flows if r["year"] > ctx.as_of]
+    show_chart(lambda: charts.flow_balance_chart(flows, tr("poverty.households"), L),
+               lambda: pd.DataFrame(flows), "poverty-flows", key=ref(mc))
 
 st.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),

@@ -29,12 +29,14 @@ def flow_chart(ind: str, col) -> None:
         return
 
     def build():
-        df = charts.path_frame(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L,
-                               from_year=plan.period[0], bands=True, percent=False)
-        df = df.drop_duplicates(["year"], keep="first")
-        return charts.bar_fan_chart(df, tr("unit.workers"), L, rule=tg.value if tg else None,
+        rows = charts.path_rows(proj, [(ind, "all", _field(ctx.indicators[ind], "name", L))], L,
+                                from_year=plan.period[0], bands=True, percent=False)
+        years: set = set()
+        rows = [r for r in rows if not (r["year"] in years or years.add(r["year"]))]   # a year once: its first row
+        # the rows go to the chart as they are (a table is made only for the CSV, when it is downloaded)
+        return charts.bar_fan_chart(rows, tr("unit.workers"), L, rule=tg.value if tg else None,
                                     rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}"
-                                    if tg else ""), df
+                                    if tg else ""), lambda: pd.DataFrame(rows)
     show_chart(build, None, ind, col, key=ref(mc))
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)

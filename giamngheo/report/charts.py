@@ -500,9 +500,12 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str, y_title: str, lang: 
     return with_data(template(key, build, lang), **data)
 
 
-def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 300) -> dict:
-    """Per year, two stacked bars side by side: households leaving poverty (by channel) and entering it."""
-    order = list(dict.fromkeys(df["flow"]))
+def flow_balance_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang: str,
+                       height: int = 300) -> dict:
+    """Per year, two stacked bars side by side: households leaving poverty (by channel) and entering it.
+    ``df``: a :func:`giamngheo.report.views.channel_frame`, or its rows."""
+    rows = records(df)
+    order = list(dict.fromkeys(r["flow"] for r in rows))
     colors = ["#2e9d5b", "#1f4e79", "#5dade2", "#8e44ad", "#e67e22", "#c0392b", "#7d1f16"]
     key = ("flows", y_title, tuple(order), height)
 
@@ -517,22 +520,25 @@ def flow_balance_chart(df: pd.DataFrame, y_title: str, lang: str, height: int = 
             tooltip=[alt.Tooltip("side:N", title=" "), alt.Tooltip("flow:N", title=" "),
                      alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)],
         ), height)
-    return with_data(template(key, build, lang), main=df)
+    return with_data(template(key, build, lang), main=columns(rows))
 
 
 # ------------------------------------------------------- issue 4: fan bars, gap waterfall, tornado
 
-def bar_fan_chart(df: pd.DataFrame, y_title: str, lang: str, *, rule: float | None = None, rule_label: str = "",
-                  height: int = 300, y_format: str = ",.0f") -> dict:
+def bar_fan_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang: str, *,
+                  rule: float | None = None, rule_label: str = "", height: int = 300, y_format: str = ",.0f") -> dict:
     """Bars a year (actual and projected) with whiskers on the projected ones: 10–90 thin, 25–75 thick.
 
-    ``df`` is a :func:`path_frame` of one series with ``bands=True`` (one row a year)."""
-    has_band = "p10" in df.columns and df["p10"].notna().any()
-    data = {"main": df}
+    ``df`` is a :func:`path_frame` of one series with ``bands=True`` (one row a year), or its rows."""
+    rows = records(df)
+    cols = list(df.columns) if isinstance(df, pd.DataFrame) else None
+    band = [r for r in rows if _none(r.get("p10")) is not None]
+    has_band = bool(band)
+    data: dict[str, Any] = {"main": columns(rows, cols)}
     if has_band:
-        data["band"] = df[df["p10"].notna()]
+        data["band"] = columns(band, cols)
     if rule is not None:
-        data["rule"] = pd.DataFrame({"v": [rule], "text": [rule_label]})
+        data["rule"] = {"v": [rule], "text": [rule_label]}
     key = ("barfan", y_title, has_band, rule is not None, height, y_format)
 
     def build() -> alt.TopLevelMixin:

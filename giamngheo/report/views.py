@@ -62,6 +62,11 @@ def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
 
 def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFrame:
     """Projected exits by channel and the inflows they face, per year (long, for a bar chart)."""
+    return pd.DataFrame(channel_rows(proj, lang, group))
+
+
+def channel_rows(proj: Projection, lang: str, group: str = "all") -> list[dict[str, Any]]:
+    """The rows of :func:`channel_frame` (what the chart takes as they are: no table on the rerun path)."""
     rows = []
     # every exit channel of the model (engine.POVERTY_OUT): they add up to the poor households' exits
     parts = (("poor_exits_pace", "poverty.ch_base"), ("poor_exits_jobs", "poverty.ch_jobs"),
@@ -77,7 +82,7 @@ def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFra
             side = t("poverty.side_out", lang) if ind.startswith("poor_exits") else t("poverty.side_in", lang)
             rows.append({"year": y, "flow": t(key, lang), "side": side, "value": v, "label": fmt_num(v, lang, 0),
                          "order": n})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
