@@ -43,9 +43,12 @@ def flow_chart(ind: str, col) -> None:
         target_total = views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0)
         guessed = [y for y in range(tg.from_year, tg.year + 1) if y not in p.actual]
         if guessed:
-            # a sum with estimated years is no verdict: it says which years are estimates, and no status word
-            col.caption(tr("labour.total_estimated", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
-                           target=target_total, years=", ".join(map(str, guessed))))
+            # years without a figure: no sum (a sum of some years beside the whole period's target reads like a
+            # shortfall, a verdict the data cannot give); the years that have a figure, and those still awaited
+            real = "; ".join(f"{y}: {views.fmt_num(p.values[y], L, 0)} {tr('unit.workers')}"
+                             for y in range(tg.from_year, tg.year + 1) if y in p.actual) or tr("labour.none")
+            col.caption(tr("labour.years_awaited", real=real, missing=", ".join(map(str, guessed)),
+                           target=views.fmt_num(tg.value, L, 0), a=tg.from_year, b=tg.year))
         elif v.status == "awaiting_data":
             # every year has a figure, but not every one is official: a sum, not a verdict
             col.caption(tr("labour.total_unofficial", a=tg.from_year, b=tg.year, v=views.fmt_num(done, L, 0),
