@@ -2,6 +2,8 @@
 as plain data in the chosen language (no Streamlit here)."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,31 +61,62 @@ def fmt_condition(v: Verdict, ind: Indicator, lang: str) -> str:
     return v.condition.text(lang, ind) if v.condition is not None else ""
 
 
+# A target's row depends only on the plan, the indicators, its verdict and the language. A lever move changes
+# the verdicts of a few projected targets; the decided ones (most of the board) come back equal, so their rows
+# are kept: per (plan, indicators, language, target) the last few (verdict, row) pairs, the plan and indicators
+# held to tell them apart by identity, at most ROW_MEMO_SIZE keys. Rows are never changed after they are made.
+ROW_MEMO_SIZE = 1024
+ROW_MEMO_PER_TARGET = 4
+_ROWS: "OrderedDict[tuple, tuple[Plan, dict, list[tuple[Verdict, BoardRow]]]]" = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+
+
 def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict], lang: str) -> list[BoardRow]:
     rows = []
     by_id = {v.target: v for v in verdicts}
     for tg in plan.targets:
         v = by_id[tg.id]
-        ind = indicators[tg.indicator]
-        latest = "–"
-        if v.last_actual_year is not None:
-            if ind.kind == "flag" and v.last_actual_value is not None and v.last_actual_value >= 0.5:
-                # a recognition: the year it came, in the words the verdict cell uses ("công nhận năm 2023")
-                latest = t("board.flag_latest", lang, y=v.last_actual_year)
-            else:
-                latest = f"{fmt_value(ind, v.last_actual_value, lang)} ({v.last_actual_year})"
-        rows.append(BoardRow(
-            target=tg.id, number=tg.number, area=tg.area, text=field(tg, "text", lang),
-            reading=field(tg, "reading", lang), indicator_name=field(ind, "name", lang) + (
-                "" if tg.group == "all" else f" — {t('group.' + tg.group, lang)}"),
-            latest=latest, latest_quality=v.last_actual_quality or v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
-            column="period" if v.year <= plan.period[1] else "horizon",
-            status=v.status, status_label=status_label(v.status, lang), basis=v.basis,
-            result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
-            probability=v.probability, official=(v.data_quality in (None, "official", "review")),
-            condition=fmt_condition(v, ind, lang),
-            short=field(tg, "short", lang) or field(ind, "name", lang)))
+        key = (id(plan), id(indicators), lang, tg.id)
+        with _ROWS_LOCK:
+            held = _ROWS.get(key)
+            if held is not None and (held[0] is not plan or held[1] is not indicators):
+                held = None
+            row = next((r for hv, r in held[2] if hv == v), None) if held is not None else None
+            if row is not None:
+                _ROWS.move_to_end(key)
+        if row is None:
+            row = _row(plan, tg, indicators[tg.indicator], v, lang)
+            with _ROWS_LOCK:
+                got = _ROWS.get(key)
+                pairs = got[2] if got is not None and got[0] is plan and got[1] is indicators else []
+                _ROWS[key] = (plan, indicators, [*pairs[-(ROW_MEMO_PER_TARGET - 1):], (v, row)])
+                _ROWS.move_to_end(key)
+                while len(_ROWS) > ROW_MEMO_SIZE:
+                    _ROWS.popitem(last=False)
+        rows.append(row)
     return rows
+
+
+def _row(plan: Plan, tg: Target, ind: Indicator, v: Verdict, lang: str) -> BoardRow:
+    """One target's row of the board."""
+    latest = "–"
+    if v.last_actual_year is not None:
+        if ind.kind == "flag" and v.last_actual_value is not None and v.last_actual_value >= 0.5:
+            # a recognition: the year it came, in the words the verdict cell uses ("công nhận năm 2023")
+            latest = t("board.flag_latest", lang, y=v.last_actual_year)
+        else:
+            latest = f"{fmt_value(ind, v.last_actual_value, lang)} ({v.last_actual_year})"
+    return BoardRow(
+        target=tg.id, number=tg.number, area=tg.area, text=field(tg, "text", lang),
+        reading=field(tg, "reading", lang), indicator_name=field(ind, "name", lang) + (
+            "" if tg.group == "all" else f" — {t('group.' + tg.group, lang)}"),
+        latest=latest, latest_quality=v.last_actual_quality or v.data_quality, goal=fmt_goal(plan, tg, ind, lang), year=v.year,
+        column="period" if v.year <= plan.period[1] else "horizon",
+        status=v.status, status_label=status_label(v.status, lang), basis=v.basis,
+        result=fmt_result(tg, ind, v, lang), required=fmt_required(tg, ind, v, lang),
+        probability=v.probability, official=(v.data_quality in (None, "official", "review")),
+        condition=fmt_condition(v, ind, lang),
+        short=field(tg, "short", lang) or field(ind, "name", lang))
 
 
 STATUS_ORDER = ("achieved", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "no_data")
