@@ -5,8 +5,9 @@ import streamlit as st
 from giamngheo.i18n import fmt_num, fmt_pct
 from giamngheo.model.assess import CHANCE_OFF, CHANCE_ON, CHANCE_SURE, P_AT_RISK
 from giamngheo.report import explain, views
-from giamngheo.ui.memo import per_context
+from giamngheo.ui.chart import ref
 from giamngheo.ui.session import context, field, lang, scenario, tr
+from giamngheo.ui.tables import data_table
 
 ctx = context()
 L = lang()
@@ -33,9 +34,11 @@ st.markdown(tr("prob.method_text", n=fmt_num(_unc.DEFAULT_DRAWS, L, 0), seed=_un
                s_on=tr("status.on_track"), s_risk=tr("status.at_risk"), s_off=tr("status.off_track")))
 
 st.header(tr("method.readings"))
-st.dataframe(pd.DataFrame([{tr("board.col_number"): tg.number, tr("method.section"): tg.section,
-                            tr("board.col_target"): field(tg, "text"), tr("method.reading"): field(tg, "reading"),
-                            tr("method.kind"): tr(f"kind.{tg.kind}")} for tg in plan.targets]),
+# the tables that depend on the data alone are built once per data version and language (ui/tables.py)
+st.dataframe(data_table("readings", ctx, L, lambda: pd.DataFrame([
+                 {tr("board.col_number"): tg.number, tr("method.section"): tg.section,
+                  tr("board.col_target"): field(tg, "text"), tr("method.reading"): field(tg, "reading"),
+                  tr("method.kind"): tr(f"kind.{tg.kind}")} for tg in plan.targets])),
              hide_index=True, width="stretch")
 
 st.header(tr("method.statuses"))
@@ -51,8 +54,8 @@ if plan.standard:
 
 st.subheader(tr("method.calibration"))
 st.markdown(explain.calibration_text(ctx, L))
-_cal = explain.calibration_rows(ctx, L)
-if not _cal.empty:
+_cal = data_table("calibration", ctx, L, lambda: explain.calibration_rows(ctx, L))
+if _cal.num_rows:
     st.dataframe(_cal, hide_index=True, width="stretch")
 # placements reach the poor only as far as they are targeted: say how far, in households
 _sc = scenario()
@@ -66,8 +69,8 @@ if None not in _reach:
                    p=fmt_num(ctx.registry.resolve(_sc)["overseas_priority"], L)))
 st.subheader(tr("method.backtest"))
 # the backtests depend on the data alone (not the sliders): made once per data version and language
-_bt = per_context("backtest", ctx, L, lambda: explain.backtest_rows(ctx, L))
-if not _bt.empty:
+_bt = data_table("backtest", ctx, L, lambda: explain.backtest_rows(ctx, L))
+if _bt.num_rows:
     st.dataframe(_bt, hide_index=True, width="stretch")
 
 _year, _arith = explain.first_year_arithmetic(ctx, scenario(), L)
@@ -75,7 +78,7 @@ if _year is not None:
     st.subheader(tr("explain.title", year=_year))
     st.dataframe(_arith, hide_index=True, width="stretch")
 st.subheader(tr("method.start"))
-st.dataframe(explain.start_rows(ctx, L), hide_index=True, width="stretch")
+st.dataframe(data_table("start", ctx, L, lambda: explain.start_rows(ctx, L)), hide_index=True, width="stretch")
 _t26 = next((tg for tg in plan.targets if tg.id == "T26"), None)
 if _t26 is not None:
     st.subheader(tr("method.t26"))
@@ -94,9 +97,10 @@ for preset in load_presets():
     st.markdown(preset.about(L))
     _, preset_values = resolve_preset(ctx, preset)
     if preset_values:
-        st.dataframe(pd.DataFrame([{tr("scenarios.method_col_assumption"): field(ctx.registry[v.id], "label"),
-                                    tr("scenarios.method_col_value"): fmt_num(v.value, L),
-                                    tr("scenarios.method_col_how"): v.explain(L)} for v in preset_values]),
+        st.dataframe(data_table("preset", ctx, (L, ref(preset)), lambda pv=preset_values: pd.DataFrame(
+                         [{tr("scenarios.method_col_assumption"): field(ctx.registry[v.id], "label"),
+                           tr("scenarios.method_col_value"): fmt_num(v.value, L),
+                           tr("scenarios.method_col_how"): v.explain(L)} for v in pv])),
                      hide_index=True, width="stretch")
     else:
         st.caption(tr("scenarios.method_none"))

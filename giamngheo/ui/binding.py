@@ -2,7 +2,7 @@
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
   :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`,
-  :func:`arrow_bytes`). Each has a quiet fallback for the app, and :func:`internals_report` says
+  :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
 - **The per-run memo**: what is worked out once per script run (the language, the context, the scenario).
 - **Fragments**: whether this run is a fragment's, and what a page's fragment does first and last.
@@ -141,6 +141,14 @@ def arrow_bytes(obj: Any) -> bytes:
     return dataframe_util.convert_anything_to_arrow_bytes(obj)
 
 
+def arrow_table(df: Any) -> Any:
+    """A table as ``st.dataframe`` converts it (Streamlit's own conversion: the same Arrow data, the index in
+    the schema's metadata as Streamlit leaves it), for a table kept and shown again: ``st.dataframe`` sends a
+    ``pyarrow.Table`` as it is, where a pandas table is converted on every call."""
+    from streamlit import dataframe_util
+    return dataframe_util.convert_pandas_df_to_arrow_table(df)
+
+
 def internals_report() -> dict[str, bool]:
     """Whether each internal the app leans on is where it is expected (call inside a Streamlit run)."""
     ctx = run_context()
@@ -161,6 +169,11 @@ def internals_report() -> dict[str, bool]:
         out["state_values"] = hasattr(safe._lock, "__enter__") and hasattr(safe._state, "__getitem__")
     except AttributeError:
         out["state_values"] = False
+    try:
+        import pandas as pd
+        out["arrow_table"] = arrow_table(pd.DataFrame({"a": [1]})).num_rows == 1
+    except Exception:  # noqa: BLE001
+        out["arrow_table"] = False
     try:
         out["arrow_bytes"] = isinstance(arrow_bytes({"a": [1]}), bytes)
     except Exception:  # noqa: BLE001

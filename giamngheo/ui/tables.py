@@ -6,7 +6,7 @@ open) between the columns, so that no column is pushed out of view.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import streamlit as st
 
@@ -37,3 +37,12 @@ def widths(columns: Iterable[str], fixed: Mapping[str, int] | None = None, total
 def height(rows: int, row: int = ROW_WRAP, header: int = 38) -> int:
     """The height that shows every row of a table with rows of ``row`` px (no inner scrolling)."""
     return header + row * rows + 3
+
+
+def data_table(name: str, ctx: Any, key: Any, build: Callable[[], Any]) -> Any:
+    """A table that depends on the data in use alone (not on the sliders), for ``st.dataframe``: built and
+    converted to Arrow once per data version and ``key`` (the language, and whatever else it depends on;
+    ``giamngheo.ui.memo.per_context``), so a lever move neither builds it nor converts it again."""
+    from giamngheo.ui.binding import arrow_table
+    from giamngheo.ui.memo import per_context
+    return per_context(f"table:{name}", ctx, key, lambda: arrow_table(build()))
