@@ -1,6 +1,7 @@
-"""Xã, thị trấn: the communes ranked by poor rate and by their distance to the district's target,
-charted; the district's totals recomputed from the communes beside the district's own figures;
-the 17 units before 1 July 2025 and the 6 communes they became."""
+"""Xã, thị trấn: the communes ranked by poor rate and by their distance to the whole area's level (the plan
+sets no target per commune), with each one's share of the area's poor households, charted; the area's totals
+recomputed from the communes beside its own figures; the 17 units before 1 July 2025 and the 6 communes they
+became."""
 from __future__ import annotations
 
 import math
@@ -11,6 +12,7 @@ import streamlit as st
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
+from giamngheo.ui import tables
 from giamngheo.ui.binding import number_field
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import context, data_frame, lang, tr
@@ -71,8 +73,11 @@ else:
 
 # ------------------------------------------------------------------------------------------ ranking
 ranked = cm.rank(table, target)
+# each unit's share of the area's poor households: real counts only (a review by commune), with its year and source
+shares = None if reference else cm.poor_shares(table, df, int(year))
 if len(ranked):
     ranked["need"] = cm.households_to_target(ranked, target)
+    ranked["share"] = ranked["slug"].map(dict(zip(table["slug"], shares.shares))) if shares else math.nan
 rank_by = st.radio(tr("xa.rank_by"), ("rate", "need"), horizontal=True, key="xa_rank_by",
                    format_func=lambda k: tr(f"xa.rank_{k}"), disabled=reference)
 if rank_by == "need" and not reference:
@@ -99,6 +104,7 @@ else:
         tr("xa.col_need"): ranked["need"].map(n0),
         tr("xa.col_households"): ranked["households"].map(n0),
         tr("xa.col_poor"): ranked["poor"].map(n0),
+        tr("xa.col_share"): ranked["share"].map(lambda x: "–" if x is None or math.isnan(x) else fmt_pct(x, L)),
         tr("xa.col_near_rate"): ranked["near_poor_rate"].map(p2),
         tr("xa.col_khmer_rate"): ranked["poor_rate_khmer"].map(p2),
         tr("xa.col_new"): ranked["merged_into"] if era == cm.OLD else "",
@@ -108,10 +114,24 @@ else:
         shown = shown.drop(columns=[tr("xa.col_new")])
     if reference:
         shown = shown.drop(columns=[tr("xa.col_need"), tr("xa.col_households"), tr("xa.col_poor"),
-                                    tr("xa.col_near_rate"), tr("xa.col_khmer_rate")])
-    st.dataframe(shown, hide_index=True, width="stretch", key="xa_ranking")
+                                    tr("xa.col_share"), tr("xa.col_near_rate"), tr("xa.col_khmer_rate")])
+    # every column in a 1366 px screen: short headers (the full name is each header's help) and set widths
+    short = {k: ("xa.short_" + k.split(".", 1)[1].removeprefix("col_")) for k in (
+        "xa.col_rate", "xa.col_gap", "xa.col_need", "xa.col_households", "xa.col_poor", "xa.col_share",
+        "xa.col_near_rate", "xa.col_khmer_rate", "xa.col_new", "xa.col_status")}
+    px = {"xa.col_rank": 48, "xa.col_unit": 125, "xa.col_rate": 78, "xa.col_gap": 95, "xa.col_need": 75,
+          "xa.col_households": 82, "xa.col_poor": 70, "xa.col_share": 110, "xa.col_near_rate": 95,
+          "xa.col_khmer_rate": 95, "xa.col_new": 100, "xa.col_status": 80}
+    st.dataframe(shown, hide_index=True, width="stretch", key="xa_ranking",
+                 column_config=tables.widths(shown.columns, {tr(k): w for k, w in px.items()}, total=sum(px.values()),
+                                             labels={tr(k): tr(v) for k, v in short.items()}))
     if reference:
-        st.caption(tr("xa.reference_note", n=have, total=n_units))
+        st.caption(tr("xa.reference_note", n=have, total=n_units) + " " + tr("xa.share_none_reference"))
+    elif shares:
+        st.caption(tr(f"xa.share_{shares.basis}", total=n0(shares.total), year=shares.year, n=n_units,
+                      sources=", ".join(shares.sources) or "–"))
+    else:
+        st.caption(tr("xa.share_none", year=year))
     by_need = rank_by == "need" and not reference
     name = f"xa-can-thoat-ngheo-{year}" if by_need else f"xa-ty-le-ho-ngheo-{year}"
 

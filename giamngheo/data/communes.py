@@ -410,3 +410,42 @@ def households_to_target(table: pd.DataFrame, target_rate: float) -> pd.Series:
     (poor − target × households / 100, never below 0; NaN without counts)."""
     need = table["poor"] - target_rate / 100.0 * table["households"]
     return need.where(need.isna(), need.clip(lower=0).round())
+
+
+# ------------------------------------------------------------------------------------------ shares of the poor
+
+
+@dataclass(frozen=True)
+class PoorShares:
+    """Each unit's share of the area's poor households in a year (percent, NaN without the unit's count), and
+    what it is a share of: ``basis`` "communes" (the sum over every unit of the era: the shares add up to
+    100 %) or "area" (the area's own figure for that year, when not every unit has a count), with its
+    ``total``, ``year`` and ``sources``."""
+    shares: pd.Series
+    total: float
+    basis: str
+    year: int
+    sources: tuple[str, ...]
+
+
+def poor_shares(table: pd.DataFrame, df: pd.DataFrame, year: int) -> PoorShares | None:
+    """The shares of a :func:`commune_table` (real counts only, never a rate times a guessed count): over the
+    communes' own sum when every unit has a count, else over the area's own poor households that year; None
+    when neither exists (or the total is 0)."""
+    poor = table["poor"]
+    if not len(table) or poor.isna().all():
+        return None
+    sub = df[df["year"] == year] if len(df) else df
+    groups = set(table["group"])
+    if poor.notna().all():
+        total, basis = float(poor.sum()), "communes"
+        rows = sub[(sub["indicator"] == "poor_households") & sub["group"].isin(groups)]
+    else:
+        rows = sub[(sub["indicator"] == "poor_households") & (sub["group"] == "all")]
+        if not len(rows):
+            return None
+        total, basis = float(rows["value"].iloc[0]), "area"
+    if not total > 0:
+        return None
+    sources = tuple(sorted({str(s) for s in rows.get("source", pd.Series(dtype=str)) if str(s) and str(s) != "nan"}))
+    return PoorShares(poor / total * 100.0, total, basis, int(year), sources)

@@ -64,6 +64,9 @@ def test_without_commune_data_shows_reference_rates_and_the_mapping(db_url):
     assert ranking["Xã, thị trấn"].tolist()[:3] == ["Định An", "Hàm Giang", "Long Hiệp"]   # 3,44 > 3,42 > 3,12
     assert ranking.iloc[0]["Tỷ lệ hộ nghèo"] == "3,44%"
     assert ranking.iloc[0]["Trạng thái số liệu"] == "◇ tham khảo"
+    # no counts by commune: no share of the area's poor is made up from a rate, and the page says what it needs
+    assert "Phần trong số hộ nghèo của địa bàn" not in ranking.columns
+    assert "cần số hộ nghèo theo xã" in "\n".join(c.value for c in at.caption)
     # the default target: the end-2021 rate, 8,42 % (the sourced estimate 3 650 / 43 369), less 1 point a year for 3 years
     base = 8.42
     assert f"{base - 3:.2f}".replace(".", ",") + "%" in "\n".join(c.value for c in at.caption)
@@ -91,6 +94,40 @@ def test_ranked_by_rate_and_by_households_to_lift_with_a_target(db_url):
     ranking = table(at, "Hạng")
     assert ranking["Xã, thị trấn"].tolist()[:2] == [C.old[1].name, C.old[0].name]
     assert ranking["Hộ cần thoát nghèo"].tolist()[:3] == ["100", "40", "20"]
+
+
+def test_each_units_share_of_the_areas_poor_households(db_url):
+    """Every unit has a count: shares of the units' own sum, 50 + 150 + 15 × 40 = 800 (so they add up to
+    100 %), with two decimals as the rates: 50 / 800 = 6,25 %, 150 / 800 = 18,75 %, 40 / 800 = 5,00 %; the caption names the
+    total, the year and the source."""
+    seed(db_url)
+    at = page(**{"xa_target_2024": 1.0})
+    assert not at.exception
+    ranking = table(at, "Hạng").set_index("Xã, thị trấn")
+    col = "Phần trong số hộ nghèo của địa bàn"
+    assert ranking.loc[C.old[0].name, col] == "6,25%" and ranking.loc[C.old[1].name, col] == "18,75%"
+    assert set(ranking.loc[[u.name for u in C.old[2:]], col]) == {"5,00%"}
+    caps = "\n".join(c.value for c in at.caption)
+    assert "hộ nghèo của đơn vị ÷ 800 hộ nghèo, tổng của cả 17 đơn vị năm 2024 (nguồn: thu)" in caps
+
+
+def test_with_some_units_only_the_share_is_of_the_areas_own_count(db_url):
+    """Two units with counts: shares of the area's own 784 poor households of 2024 (official, vietnamnet-2024):
+    50 / 784 = 6,377… → 6,38 %, 150 / 784 = 19,132… → 19,13 %, and said not to add up to 100 %."""
+    rows = csv_to_rows(EMBEDDED)
+    for u, h, p in zip(C.old[:2], HH, POOR):
+        for ind, v in (("households", h), ("poor_households", p)):
+            rows.append({"indicator": ind, "group": u.group, "year": 2024, "value": v, "unit": "households",
+                         "status": "official", "source": "thu", "note": ""})
+    Store(db_url).save_data_version(rows_to_csv(rows), author="test", note="2 xã", parent_id=None)
+    at = page()
+    assert not at.exception
+    ranking = table(at, "Hạng").set_index("Xã, thị trấn")
+    col = "Phần trong số hộ nghèo của địa bàn"
+    assert ranking.loc[C.old[0].name, col] == "6,38%" and ranking.loc[C.old[1].name, col] == "19,13%"
+    caps = "\n".join(c.value for c in at.caption)
+    assert "÷ 784 hộ nghèo của cả địa bàn năm 2024 (số của địa bàn, nguồn: vietnamnet-2024;" in caps
+    assert "không cộng đủ 100%" in caps
 
 
 def test_the_communes_sum_against_the_districts_own_figure(db_url):
