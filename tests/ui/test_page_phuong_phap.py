@@ -62,3 +62,14 @@ def test_the_break_and_t26_readings(method_page):
     assert "Chờ số liệu" in text                              # the verdict rules name the new status
     # the calibration sentence: the default pace in points at the 2026 start level
     assert "2023 đến đúng số liệu năm 2024" in text
+
+
+def test_the_page_opens_short_with_the_details_folded(method_page):
+    """The one-screen summary first; every detail section folded in an expander (closed), its tables inside."""
+    at = method_page
+    assert [e.label for e in at.expander] == ["Cách đánh giá", "Các chỉ tiêu và cách hiểu được kiểm tra",
+                                              "Mức độ tin cậy của số liệu", "Mô hình dự báo", "Các kịch bản mẫu"]
+    assert all(not e.proto.expanded for e in at.expander)
+    assert at.info[0].value.startswith("**Tóm tắt.**")        # the summary, outside the sections
+    inside = sum(len(e.dataframe) for e in at.expander)
+    assert inside == len(at.dataframe) and inside >= 5          # every table is in a section
