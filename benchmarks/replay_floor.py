@@ -21,9 +21,11 @@ replay floor is the app's own Python on that rerun (the core and the UI code), a
 serialisation and sending. (The older floor page, benchmarks/floor_page.py, is one generic page for all:
 39 sliders, 14 charts and a table, whatever the page draws.)
 
-``compare`` starts the app and then each page's replay floor (one process each, in turn, on the same
-ports), runs scripts/load_test.py against each with the same sessions and moves, and prints the server's
-CPU per run and the rerun times, page and floor side by side.
+``compare`` starts the app and each page's replay floor (one process each), runs scripts/load_test.py against
+each with the same sessions and moves, and prints the server's CPU per move and the rerun times, page and
+floor side by side. On a shared machine the milliseconds follow what else runs: ``--together`` runs the page
+and its floor at the same time (each meets the same contention), ``--rounds N`` repeats the pair and gives
+the median ratio.
 """
 from __future__ import annotations
 
@@ -124,6 +126,7 @@ def _capture(url: str, out: Path, pages: list[str]) -> None:
 
 def _compare(a) -> int:
     import json
+    import statistics
     import subprocess
     sys.path.insert(0, str(ROOT))
     from giamngheo.ui.pages import discover
@@ -131,26 +134,51 @@ def _compare(a) -> int:
     want = slugs if a.pages == "all" else a.pages.split(",")
     common = ["--sessions", str(a.sessions), "--moves", str(a.moves), "--think", str(a.think), "--ramp", "2",
               "--start", "--timeout", "240"]
+    keys = ("server_cpu_ms_per_move", "server_cpu_ms_per_run", "rerun_p50_s", "rerun_p95_s", "sessions_ok",
+            "app_exceptions", "loadavg_before")
     rows = {}
     for slug in want:
         f = Path(a.dir) / f"{slug}.pb"
         if not f.exists():
             print(f"no capture for {slug}: {f}", file=sys.stderr)
             continue
-        row = {}
-        for label, extra, env in (("page", ["--pages", slug], {}),
-                                  ("floor", ["--app", "benchmarks/replay_floor.py"], {"GIAMNGHEO_REPLAY": str(f)})):
-            js = Path(a.dir) / f"{slug}-{label}.json"
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "load_test.py"), *common, *extra,
-                            "--port", str(a.port), "--json", str(js)], cwd=ROOT, env={**os.environ, **env},
-                           stdout=subprocess.DEVNULL, timeout=300)
-            d = json.loads(js.read_text(encoding="utf-8")) if js.exists() else {}
-            row[label] = {k: d.get(k) for k in ("server_cpu_ms_per_move", "server_cpu_ms_per_run", "rerun_p50_s", "rerun_p95_s", "sessions_ok",
-                                                "app_exceptions", "loadavg_before")}
-        if row.get("page", {}).get("server_cpu_ms_per_move") and row.get("floor", {}).get("server_cpu_ms_per_move"):
-            row["cpu_ratio_moves"] = round(row["page"]["server_cpu_ms_per_move"] / row["floor"]["server_cpu_ms_per_move"], 2)
-        rows[slug] = row
-        print(slug, json.dumps(row, ensure_ascii=False), file=sys.stderr)
+        rounds = []
+        for r in range(a.rounds):
+            runs = {}
+            # the page and its replay, each its own server under the same load; with --together at the same
+            # time (each then meets the same contention on a shared machine), else one after the other
+            for i, (label, extra, env) in enumerate((
+                    ("page", ["--pages", slug], {}),
+                    ("floor", ["--app", "benchmarks/replay_floor.py"], {"GIAMNGHEO_REPLAY": str(f)}))):
+                js = Path(a.dir) / f"{slug}-{label}-r{r}.json"
+                js.unlink(missing_ok=True)
+                cmd = [sys.executable, str(ROOT / "scripts" / "load_test.py"), *common, *extra,
+                       "--port", str(a.port + 4 * i), "--json", str(js)]
+                proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+                if not a.together:
+                    proc.wait(timeout=300)
+                runs[label] = (proc, js)
+            row = {}
+            for label, (proc, js) in runs.items():
+                proc.wait(timeout=300)
+                d = json.loads(js.read_text(encoding="utf-8")) if js.exists() else {}
+                row[label] = {k: d.get(k) for k in keys}
+            if row["page"].get("server_cpu_ms_per_move") and row["floor"].get("server_cpu_ms_per_move"):
+                row["cpu_ratio_moves"] = round(row["page"]["server_cpu_ms_per_move"]
+                                               / row["floor"]["server_cpu_ms_per_move"], 2)
+            rounds.append(row)
+            print(slug, f"round {r + 1}/{a.rounds}", json.dumps(row, ensure_ascii=False), file=sys.stderr)
+        out = {"page": rounds[-1]["page"], "floor": rounds[-1]["floor"]} if len(rounds) == 1 else {"rounds": rounds}
+        ratios = [x["cpu_ratio_moves"] for x in rounds if "cpu_ratio_moves" in x]
+        if ratios:
+            out["cpu_ratio_moves"] = round(statistics.median(ratios), 2)
+            out["page_cpu_ms_per_move_median"] = statistics.median(x["page"]["server_cpu_ms_per_move"] for x in rounds
+                                                                   if "cpu_ratio_moves" in x)
+            out["floor_cpu_ms_per_move_median"] = statistics.median(x["floor"]["server_cpu_ms_per_move"] for x in rounds
+                                                                    if "cpu_ratio_moves" in x)
+        out["together"] = bool(a.together)
+        rows[slug] = out
+        print(slug, json.dumps({k: v for k, v in out.items() if k != "rounds"}, ensure_ascii=False), file=sys.stderr)
     text = json.dumps(rows, ensure_ascii=False, indent=1)
     if a.json:
         Path(a.json).write_text(text, encoding="utf-8")
@@ -173,6 +201,9 @@ def main() -> int:
     m.add_argument("--moves", type=int, default=10)
     m.add_argument("--think", type=float, default=1.0)
     m.add_argument("--port", type=int, default=8577)
+    m.add_argument("--rounds", type=int, default=1, help="page and floor this many times; the median ratio")
+    m.add_argument("--together", action="store_true",
+                   help="run the page and its floor at the same time (ports --port and --port+4): the same contention")
     m.add_argument("--json")
     a = ap.parse_args()
     if a.cmd == "capture":
