@@ -3,6 +3,7 @@
     python benchmarks/proxy_run.py                                   # checks, first visit, 50 sessions
     python benchmarks/proxy_run.py --steps check,load --sessions 50 --think 2 --hostile
     python benchmarks/proxy_run.py --steps check,visit --out benchmarks/results/proxy-DATE
+    python benchmarks/proxy_run.py --steps check,visit --before 3543614 --visits proxy,before --repeats 5
 
 What it starts, all on 127.0.0.1 and all stopped at the end (also on an error or Ctrl-C), no Docker:
 - a throwaway PostgreSQL cluster in a temporary directory (as scripts/ci_services.sh starts one for the
@@ -16,12 +17,15 @@ What it starts, all on 127.0.0.1 and all stopped at the end (also on an error or
 
 Steps (``--steps``, in this order):
 - ``check``: through the proxy, the page and the largest bundle with and without ``Accept-Encoding:
-  gzip`` (bytes each way, the bundle's Cache-Control kept), the bundle twice (the second from nginx's
+  gzip`` and as Chromium asks (``gzip, deflate, br``: brotli where nginx has the module; bytes each way,
+  the bundle's Cache-Control kept), the bundle twice (the second from nginx's
   cache), the websocket handshake, the ``gn_route`` cookie.
 - ``visit``: benchmarks/first_visit.py through the proxy and, in the same run, straight to one replica
   (no proxy: Streamlit's uncompressed files, what the proxy is compared with), on the throttled line;
   then through the proxy on the bare loopback (no throttling: what the browser's and the servers' CPU
-  take whatever the line, the floor of the other two on a shared machine).
+  take whatever the line, the floor of the other two on a shared machine). ``--before REV`` adds the
+  proxy configuration of an earlier revision (a second nginx before the same replicas). The set-ups
+  take turns, one cold + warm pair each, ``--repeats`` times, so that the machine's load falls on all.
 - ``load``: scripts/load_test.py through the proxy: ``--sessions`` sessions on the overview (or
   ``--pages``), every headline lever moving to fresh values; p50/p95, errors, memory of the replicas,
   and of nginx and PostgreSQL before and after. With ``--hostile`` a hostile visitor runs beside the
@@ -146,7 +150,9 @@ def check(port: int, replica_port: int) -> dict:
         _, hg, gz = get(port, path, {"Accept-Encoding": "gzip"})
         _, hg2, _ = get(port, path, {"Accept-Encoding": "gzip"})
         _, hr, direct = get(replica_port, path, {"Accept-Encoding": "gzip"})
+        _, hb, br = get(port, path, {"Accept-Encoding": "gzip, deflate, br"})     # what Chromium asks for
         out[path] = {"identity_bytes": len(plain), "gzip_bytes": len(gz), "encoding": hg.get("content-encoding", ""),
+                     "browser_bytes": len(br), "browser_encoding": hb.get("content-encoding", ""),
                      "replica_direct_bytes": len(direct), "replica_direct_encoding": hr.get("content-encoding", ""),
                      "cache_control": hg.get("cache-control", ""), "vary": hg.get("vary", ""),
                      "x_cache": [hp.get("x-cache-status", ""), hg.get("x-cache-status", ""), hg2.get("x-cache-status", "")]}
@@ -207,6 +213,12 @@ def main() -> int:
     ap.add_argument("--hostile-mb", type=float, default=20)
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--out", help="a file prefix for the JSON results (e.g. benchmarks/results/proxy-2026-12-06)")
+    ap.add_argument("--before", metavar="REV",
+                    help="visit: also through deploy/nginx.conf as it was at this git revision (a second nginx in "
+                         "front of the same replicas), interleaved with the current one: before and after in one run")
+    ap.add_argument("--visits", default="proxy,replica_direct,proxy_no_throttle",
+                    help="visit: which set-ups (proxy, before, replica_direct, proxy_no_throttle)")
+    ap.add_argument("--no-brotli", action="store_true", help="nginx without its brotli module even where installed")
     a = ap.parse_args()
     steps = [s for s in a.steps.split(",") if s]
     if not set(steps) <= {"check", "visit", "load"} or not 1 <= a.replicas <= 4:
@@ -237,8 +249,19 @@ def main() -> int:
         if marker in conf:
             conf = conf.replace(marker, marker + "\n            add_header X-Cache-Status $upstream_cache_status always;", 1)
         (tmp / "deploy-nginx.conf").write_text(conf, encoding="utf-8")
-        ng, proxy = load_test.start_nginx(tmp, bases, a.port, conf_text=conf)
+        ng, proxy = load_test.start_nginx(tmp, bases, a.port, conf_text=conf, brotli=False if a.no_brotli else None)
         procs.append(ng)
+        results["brotli"] = bool(load_test.nginx_brotli_module()) and not a.no_brotli
+        before = None
+        if a.before and "visit" in steps:
+            old_conf = subprocess.run(["git", "-C", str(ROOT), "show", f"{a.before}:deploy/nginx.conf"], check=True,
+                                      capture_output=True, text=True).stdout
+            (tmp / "before").mkdir()
+            ng_before, before = load_test.start_nginx(tmp / "before", bases, a.port + a.replicas + 2, conf_text=old_conf,
+                                                      brotli=False if a.no_brotli else None)
+            procs.append(ng_before)
+            results["before_rev"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", a.before],
+                                                   capture_output=True, text=True).stdout.strip()
         results["start_s"] = round(time.monotonic() - t0, 1)
         print(f"proxy {proxy} -> {', '.join(bases)}; PostgreSQL on {pg.port}", file=sys.stderr)
 
@@ -250,26 +273,38 @@ def main() -> int:
             results["visit"] = {}
             # the proxy and a replica directly on the slow line, and the proxy on the bare loopback: the time the
             # browser and the servers take whatever the line (this machine's CPU), the floor of the other two
-            for label, url, extra in (("proxy", proxy, []), ("replica_direct", bases[0], []),
-                                      ("proxy_no_throttle", proxy, ["--no-throttle"])):
-                f = tmp / f"visit-{label}.json"
-                log = tmp / f"visit-{label}.txt"
-                rc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url, *extra,
-                                     "--repeats", str(a.repeats), "--json", str(f), "--log", str(log), "--label", label],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=900)
-                if rc.returncode != 0 or not f.exists():
-                    # a visit that did not finish (e.g. over --visit-timeout on a saturated machine) is
-                    # reported as such; the other set-ups and the load still run
-                    err = rc.stderr.decode(errors="replace").strip().splitlines()
-                    results["visit"][label] = {"error": err[-1] if err else f"exit {rc.returncode}"}
-                    print(f"first visit via {label}: failed: {results['visit'][label]['error']}", file=sys.stderr)
-                    continue
-                results["visit"][label] = json.loads(f.read_text(encoding="utf-8"))
-                if a.out:
-                    shutil.copy(log, f"{a.out}-visit-{label}-requests.txt")
-                v = results["visit"][label]
-                print(f"first visit via {label}: cold {v['cold']['median_s']} s ({v['cold']['runs_s']}), "
-                      f"{v['cold']['http_bytes']} bytes; warm {v['warm']['median_s']} s", file=sys.stderr)
+            setups = {"proxy": (proxy, []), "before": (before, []), "replica_direct": (bases[0], []),
+                      "proxy_no_throttle": (proxy, ["--no-throttle"])}
+            wanted = [v for v in a.visits.split(",") if v and (v != "before" or before)]
+            if before and "before" not in wanted:
+                wanted.insert(1, "before")
+            # one cold + warm pair of each set-up in turn, --repeats times: a change in the machine's load
+            # falls on every set-up alike
+            runs: dict[str, list[dict]] = {v: [] for v in wanted}
+            for _ in range(a.repeats):
+                for label in wanted:
+                    url, extra = setups[label]
+                    f = tmp / f"visit-{label}.json"
+                    log = tmp / f"visit-{label}.txt"
+                    f.unlink(missing_ok=True)
+                    rc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url,
+                                         *extra, "--repeats", "1", "--json", str(f), "--log", str(log),
+                                         "--label", label], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        timeout=900)
+                    if rc.returncode != 0 or not f.exists():
+                        # a visit that did not finish (e.g. over --visit-timeout on a saturated machine) is
+                        # reported as such; the other set-ups and the load still run
+                        err = rc.stderr.decode(errors="replace").strip().splitlines()
+                        runs[label].append({"error": err[-1] if err else f"exit {rc.returncode}"})
+                        print(f"first visit via {label}: failed: {runs[label][-1]['error']}", file=sys.stderr)
+                        continue
+                    runs[label].append(json.loads(f.read_text(encoding="utf-8")))
+                    if a.out and len(runs[label]) == 1:
+                        shutil.copy(log, f"{a.out}-visit-{label}-requests.txt")
+                    v = runs[label][-1]
+                    print(f"first visit via {label}: cold {v['cold']['median_s']} s, {v['cold']['http_bytes']} bytes; "
+                          f"warm {v['warm']['median_s']} s; load {' '.join(v['loadavg'])}", file=sys.stderr)
+            results["visit"] = {label: merge_visits(rs) for label, rs in runs.items()}
 
         if "load" in steps:
             others = {"nginx": [ng.pid] + child_pids(ng.pid), "postgres": pg.pids()}
@@ -320,6 +355,22 @@ def main() -> int:
     print(text)
     load = results.get("load", {})
     return 0 if not load or (load.get("load_test_exit") == 0) else 1
+
+
+def merge_visits(runs: list[dict]) -> dict:
+    """One set-up's visits (each first_visit.py --repeats 1) as one result: medians over the runs."""
+    import statistics
+    ok = [r for r in runs if "cold" in r]
+    if not ok:
+        return {"error": "; ".join(r.get("error", "") for r in runs)}
+    out = {k: v for k, v in ok[0].items() if k not in ("cold", "warm", "loadavg")}
+    for phase in ("cold", "warm"):
+        xs = [r[phase]["median_s"] for r in ok]
+        out[phase] = {**ok[0][phase], "median_s": round(statistics.median(xs), 2), "min_s": min(xs), "max_s": max(xs),
+                      "runs_s": xs, "http_bytes_runs": [r[phase]["http_bytes"] for r in ok]}
+    out["loadavg_runs"] = [r["loadavg"] for r in ok]
+    out["failed"] = len(runs) - len(ok)
+    return out
 
 
 def child_pids(pid: int) -> list[int]:

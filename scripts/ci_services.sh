@@ -7,6 +7,7 @@
 #                   the chart pictures' test reads their text back (Vietnamese included);
 #       postgresql  when a PostgreSQL is wanted (below);
 #       nginx       tests/test_deploy_proxy.py runs deploy/nginx.conf in an instance of its own (loopback).
+#       libnginx-mod-http-brotli-filter   nginx's brotli, which deploy/nginx.conf uses where it is loaded.
 #  2. In CI (CI=true) or when asked (GIAMNGHEO_PG=1): a throwaway PostgreSQL cluster in a temporary
 #     directory, on a free port of 127.0.0.1 only, trust authentication, fsync off (nothing in it
 #     outlives the run). It exports
@@ -102,6 +103,9 @@ gn_services() {
     command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
     tesseract --list-langs 2>/dev/null | grep -qx vie || missing+=(tesseract-ocr-vie)
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    # nginx's brotli filter: deploy/nginx.conf uses it where it is loaded (tests/test_deploy_proxy.py checks it)
+    ls /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so >/dev/null 2>&1 ||
+        missing+=(libnginx-mod-http-brotli-filter)
     if [ "$want_pg" = 1 ] && ! _gn_pg_bindir >/dev/null; then missing+=(postgresql); fi
     if [ "${#missing[@]}" -gt 0 ]; then _gn_apt_install "${missing[@]}" || true; fi
     if [ "$want_pg" = 1 ]; then gn_start_postgres || true; fi

@@ -184,11 +184,24 @@ def cpu_s(pid) -> float | None:
         return None
 
 
+def nginx_brotli_module() -> Path | None:
+    """This nginx's brotli filter module (Debian: libnginx-mod-http-brotli-filter), if installed."""
+    import re
+    try:
+        v = subprocess.run(["nginx", "-V"], capture_output=True, text=True, timeout=10).stderr
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"--modules-path=(\S+)", v)
+    so = Path(m.group(1) if m else "/usr/lib/nginx/modules") / "ngx_http_brotli_filter_module.so"
+    return so if so.exists() else None
+
+
 def start_nginx(tmp: Path, bases: list[str], port: int | None = None, access_log: bool = False,
-                conf_text: str | None = None) -> tuple[subprocess.Popen, str]:
+                conf_text: str | None = None, brotli: bool | None = None) -> tuple[subprocess.Popen, str]:
     """nginx in front of the replicas with deploy/nginx.conf's settings (cookie affinity, websocket
     upgrade, compression, the static files' cache), its upstream pointed at the local ports, listening
-    on 127.0.0.1:``port`` (a free one if None), its files (pid, temp, cache, logs) under ``tmp``."""
+    on 127.0.0.1:``port`` (a free one if None), its files (pid, temp, cache, logs) under ``tmp``.
+    ``brotli``: load the brotli module and deploy/nginx-brotli.conf (None: when this nginx has it)."""
     import re
     conf = conf_text or (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     ups = "".join(f"        server {urlparse(b).netloc} max_fails=2 fail_timeout=10s;\n" for b in bases)
@@ -212,7 +225,14 @@ def start_nginx(tmp: Path, bases: list[str], port: int | None = None, access_log
                   conf)
     conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp}/nginx-error.log warn;")
     conf = conf.replace("worker_processes auto;", "worker_processes 1;")
-    conf = conf.replace("root /usr/share/giamngheo;", f"root {ROOT / 'deploy' / 'www'};")   # compose.yaml's mount
+    # compose.yaml's mounts: the files in deploy/ themselves
+    conf = conf.replace("root /usr/share/giamngheo;", f"root {ROOT / 'deploy' / 'www'};")
+    module = nginx_brotli_module() if brotli is not False else None
+    if brotli and not module:
+        raise SystemExit("brotli asked for, but this nginx has no brotli module (libnginx-mod-http-brotli-filter)")
+    conf = conf.replace("include /etc/nginx/modules-enabled/*brotli*.conf;", f"load_module {module};" if module else "")
+    conf = conf.replace("include /etc/nginx/giamngheo-brotli.con[f];",
+                        f"include {ROOT / 'deploy' / 'nginx-brotli.conf'};" if module else "")
     (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
     proc = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.log", "wb"), start_new_session=True)
