@@ -81,7 +81,7 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
             held = _ROWS.get(key)
             if held is not None and (held[0] is not plan or held[1] is not indicators):
                 held = None
-            row = next((r for hv, r in held[2] if hv == v), None) if held is not None else None
+            row = next((r for hv, r in held[2] if _same(hv, v)), None) if held is not None else None
             if row is not None:
                 _ROWS.move_to_end(key)
         if row is None:
@@ -95,6 +95,14 @@ def board(plan: Plan, indicators: dict[str, Indicator], verdicts: list[Verdict],
                     _ROWS.popitem(last=False)
         rows.append(row)
     return rows
+
+
+def _same(a: Verdict, b: Verdict) -> bool:
+    """Equal verdicts (a detail that cannot be compared, e.g. an array, counts as different: made anew)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _row(plan: Plan, tg: Target, ind: Indicator, v: Verdict, lang: str) -> BoardRow:

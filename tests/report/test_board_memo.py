@@ -35,3 +35,15 @@ def test_kept_rows_are_the_rows_a_fresh_build_gives_and_a_decided_row_is_reused(
     assert changed and all(first[i] is not moved[i] for i in changed)   # a verdict that moved: its row made anew
     # the defaults again: the very rows of the first board (kept per target), the same as a fresh build
     assert all(a is b for a, b in zip(first, boards[3][1]))
+
+
+def test_a_verdict_whose_detail_cannot_be_compared_is_made_anew():
+    import numpy as np
+    ctx = default_context(dataset="demo")
+    verdicts = run(ctx, Scenario())[1]
+    odd = [dataclasses.replace(v, detail={**v.detail, "draws": np.arange(3)}) for v in verdicts]
+    first = B.board(ctx.plan, ctx.indicators, odd, "vi")
+    odd2 = [dataclasses.replace(v, detail={**v.detail, "draws": np.arange(3)}) for v in verdicts]   # equal arrays
+    again = B.board(ctx.plan, ctx.indicators, odd2, "vi")
+    assert [dataclasses.asdict(r) for r in again] == [dataclasses.asdict(r) for r in first]
+    assert all(a is not b for a, b in zip(first, again))
