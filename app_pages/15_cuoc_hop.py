@@ -27,6 +27,8 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 [data-testid='stLayoutWrapper']:has(> [data-testid='stHorizontalBlock'] .st-key-gn_meet_chart),
 [data-testid='stLayoutWrapper']:has(> .st-key-gn_meet_chart) {flex:1 1 auto;}
 .st-key-gn_meet_chart {flex:1 1 auto; min-height:16rem;}
+/* a phone: the columns stack and the page scrolls, so the chart takes the height its plot needs */
+@media (max-width: 640px) {.st-key-gn_meet_chart {min-height:30rem;}}
 .st-key-gn_meet_chart > div, .st-key-gn_meet_chart [data-testid='stVegaLiteChart'] {height:100%;}
 [data-testid='stMainBlockContainer'] {padding:3.1rem 1.2rem 0 1.2rem; max-width:100%;}
 [data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.3rem;}

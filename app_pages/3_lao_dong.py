@@ -82,13 +82,20 @@ def rate_box(col, title: str, inds: tuple[str, ...], name: str) -> None:
     col.markdown(f"#### {title}")
     if not any((p := proj.path(i, "all")) is not None and p.values for i in inds):
         col.info(tr("labour.no_series", name=title), icon=":material/info:")
-        return
+        return False
     show_chart(lambda: rate_chart(inds), None, name, col, key=ref(mc))
+    return True
 
 
-rate_box(c1, tr("labour.trained"), ("trained_labour_rate", "certified_labour_rate"), "trained-labour")
-rate_box(c2, _field(ctx.indicators["unemployment_rate"], "name", L), ("unemployment_rate",), "unemployment")
-st.caption(tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0)) + " " + tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0)))
+drawn = [rate_box(c1, tr("labour.trained"), ("trained_labour_rate", "certified_labour_rate"), "trained-labour"),
+         rate_box(c2, _field(ctx.indicators["unemployment_rate"], "name", L), ("unemployment_rate",), "unemployment")]
+# how to read the bands (the rate charts) and the whiskers (the bars): only for what is drawn
+notes = ([tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0))] if any(drawn) else []) + \
+    ([tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0))] if any((p := proj.path(i, "all")) is not None and p.values
+                                                               for i in ("jobs_created", "workers_abroad",
+                                                                         "workers_abroad_ethnic")) else [])
+if notes:
+    st.caption(" ".join(notes))
 by_id = {v.target: v for v in verdicts}
 for tg in plan.targets:
     v = by_id[tg.id]

@@ -1,4 +1,5 @@
 """Dịch vụ xã hội: every education, health, utilities and new-rural target with its path and target."""
+import re
 from html import escape
 
 import streamlit as st
@@ -42,8 +43,11 @@ for area in ("education", "health", "utilities", "new_rural"):
         col = cols[i % 3]
         r = rows[tg.id]
         with col.container(border=True):
+            # the deciding year after the goal, unless the goal names its years already ("≥ 12 (2021–2025)",
+            # "trước năm 2023": never "(2021–2025) (2025)")
+            when = "" if re.search(r"\b(19|20)\d\d\b", r.goal) else f" ({r.year})"
             st.markdown(f"**{tg.number}. {field(ctx.indicators[tg.indicator], 'name')}**  \n"
-                        f"{tr('board.col_goal')}: {r.goal} ({r.year})")
+                        f"{tr('board.col_goal')}: {r.goal}{when}")
             result = "" if r.result.strip() in ("", "–", "-") else f" &nbsp; {escape(r.result)}"   # no lone "–"
             st.markdown(badge(r.status, r.status_label, r.probability) + result
                         + ("" if r.official else " ◇"), unsafe_allow_html=True)

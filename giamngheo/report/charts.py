@@ -19,6 +19,7 @@ rule and its label. Targets are one mark whatever data are loaded: a red diamond
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Sequence
@@ -300,8 +301,11 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
         c = alt.Chart(_data(name))
         return c.transform_filter(flt) if flt else c
 
+    # ticks never closer than the labels' last decimal (99,65–99,92 % at ".1f" read 99,8 % three times)
+    dec = re.search(r"\.(\d+)f", fmt)
     y = alt.Y("value:Q", title=y_title,
               axis=alt.Axis(labelExpr=label_expr(fmt, lang, suffix), tickCount=5, orient=axis_orient,
+                            tickMinStep=10 ** -int(dec.group(1)) if dec else alt.Undefined,
                             titleColor=axis_color or alt.Undefined, labelColor=axis_color or alt.Undefined),
               scale=alt.Scale(zero=bool(zero)))
     # the series and the line styles at the top, the targets at the bottom: two short rows, never one

@@ -408,3 +408,15 @@ def test_meeting_mode_names_each_target_with_its_number_short_name_level_and_ver
     assert "1. Giảm tỷ lệ nghèo/năm" in lines and "Mục tiêu 2025: 4,42% · Chờ số liệu" in lines
     assert f"Mục tiêu 2030: {level}% · {word}" in lines
     assert "…" not in svg
+
+
+def test_a_narrow_range_never_repeats_an_axis_label():
+    """The electricity rate on the real data: 99,92 % (2023) against the 99,65 % target, drawn with one decimal:
+    ticks 0,05 apart read 99,8 % three times; the ticks keep at least the labels' 0,1 apart, each label once."""
+    real = default_context()
+    proj, verdicts = run(real, Scenario())
+    df = charts.path_frame(proj, [("electricity_rate", "all", "x")], "vi", from_year=real.plan.period[0])
+    spec = charts.line_chart(df, "", "vi", targets=views.target_marks(real.plan, verdicts, "electricity_rate", "all", "vi"),
+                             percent=True, height=180, y_format=",.1f", zero=False)
+    labels = [s for s in svg_texts(spec) if re.fullmatch(r"\d+,\d%", s)]
+    assert len(labels) >= 3 and len(labels) == len(set(labels)), labels

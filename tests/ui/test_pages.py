@@ -293,6 +293,11 @@ def test_services_page_4_dich_vu_xa_hoi_badges():
     assert "Chờ số liệu</span>" in t20 and not re.search(r"> (Không )?[Đđ]ạt</span>", t20), t20
     # T23, recognised for 2023 (official) against "before 2023": a real figure decides it -> missed
     assert "Không đạt</span>" in block(23)
+    # the deciding year follows a goal only when the goal names none: never "(2021–2025) (2025)" or
+    # "trước năm 2023 (2022)"
+    assert "Mục tiêu: ≥ 12 (2021–2025)\n" in block(15) + "\n" and "(2021–2025) (2025)" not in md
+    assert "Mục tiêu: trước năm 2023\n" in block(23) + "\n" and "trước năm 2023 (2022)" not in md
+    assert "Mục tiêu: ≥ 99,65% (2025)" in block(20)
 
 
 def test_method_page_8_phuong_phap_lists_readings():
