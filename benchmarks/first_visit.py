@@ -14,19 +14,23 @@ as the registry's headline section has), and the main chart is drawn (a canvas o
 Vega-Lite element). The time is from the navigation's start to that moment.
 
 The request log (``--log``): every HTTP response of the cold visit with its status, content encoding,
-cache-control, and the bytes on the wire (``encodedDataLength``), and the websocket's frames
-(count and payload bytes; DevTools' throttling may not slow websocket frames: the figures say so).
+cache-control, and the bytes on the wire (``encodedDataLength``), and the websocket's frames: count,
+payload bytes (DevTools shows them decompressed), and the bytes they take with permessage-deflate as the
+server makes it (``ws_deflated_bytes``: equal to the payload when the extension was not negotiated;
+``ws_deflate_would_be_bytes``: what it would be).
 
 Bounded: each visit gives up after ``--visit-timeout`` seconds (default 90). Localhost only.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
 import sys
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -60,6 +64,8 @@ class Recorder:
         self.ws_frames = 0
         self.ws_bytes = 0
         self.ws_extensions = ""
+        self.ws_deflate_bytes = 0
+        self._deflate = zlib.compressobj(6, zlib.DEFLATED, -12)
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.webSocketFrameReceived", self._frame)
@@ -80,8 +86,12 @@ class Recorder:
     def _frame(self, ev):
         self.ws_frames += 1
         p = ev["response"].get("payloadData", "")
-        # binary frames come base64-encoded: 3 bytes for 4 characters
-        self.ws_bytes += len(p) * 3 // 4 if ev["response"].get("opcode") == 2 else len(p.encode())
+        # binary frames come base64-encoded
+        data = base64.b64decode(p) if ev["response"].get("opcode") == 2 else p.encode()
+        self.ws_bytes += len(data)
+        # DevTools shows a frame's payload after permessage-deflate: what the line carried with it, as the
+        # server's deflate makes it (one stream per connection, 4 KB window, each message flushed)
+        self.ws_deflate_bytes += len(self._deflate.compress(data) + self._deflate.flush(zlib.Z_SYNC_FLUSH)) - 4
 
     def _handshake(self, ev):
         h = {k.lower(): v for k, v in ev["response"].get("headers", {}).items()}
@@ -92,7 +102,9 @@ class Recorder:
         return {"requests": len(rs), "http_bytes": sum(r["bytes"] for r in rs),
                 "from_cache": sum(r["from_cache"] for r in rs),
                 "gzip_or_br": sum(r["encoding"] in ("gzip", "br") for r in rs),
-                "ws_frames": self.ws_frames, "ws_payload_bytes": self.ws_bytes, "ws_extensions": self.ws_extensions}
+                "ws_frames": self.ws_frames, "ws_payload_bytes": self.ws_bytes, "ws_extensions": self.ws_extensions,
+                "ws_deflated_bytes": self.ws_deflate_bytes if "permessage-deflate" in self.ws_extensions else self.ws_bytes,
+                "ws_deflate_would_be_bytes": self.ws_deflate_bytes}
 
 
 def visit(ctx, url: str, n_levers: int, throttle: dict | None, timeout: float,
@@ -172,7 +184,7 @@ def main() -> int:
                  f"{r['cache'] or '-':40.40} {r['url']}" for r in cold_rec[0].responses.values()]
         s = cold_rec[0].summary()
         lines.append(f"websocket: {s['ws_frames']} frames, {s['ws_payload_bytes']} payload bytes, "
-                     f"extensions: {s['ws_extensions'] or 'none'}")
+                     f"{s['ws_deflated_bytes']} on the line, extensions: {s['ws_extensions'] or 'none'}")
         Path(a.log).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
