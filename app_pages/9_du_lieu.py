@@ -9,14 +9,19 @@ import streamlit as st
 from giamngheo.data.observations import QUALITY_ORDER, ObservationError, load_alternatives, load_context, load_sources
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
+from giamngheo.ui.chart import ref
+from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import DATASET_KEY, chosen_dataset, context, lang, num, tr
+from giamngheo.ui.tables import data_table
 
 ctx = context()
 L = lang()
 df = ctx.obs.df
 STATUS_ORDER = list(QUALITY_ORDER) + sorted(set(df["status"]) - set(QUALITY_ORDER))
 MISSING = ["reviews", "khmer", "flows", "labour", "education", "schools", "health", "water"]
-SOURCES = {**load_sources(), **ctx.obs.sources}
+# the data files beside the observations are read once per data version (giamngheo/ui/memo.py: a file that
+# cannot be read is not kept, so its problems are listed on every run); nobody changes what they give
+SOURCES = {**per_context("file:sources", ctx, ref(load_sources), load_sources), **ctx.obs.sources}
 
 
 def tr_or(key: str, fallback: str) -> str:
@@ -108,31 +113,40 @@ statuses = st.multiselect(tr("data.filter_status"), present, default=present,
                           format_func=lambda s: tr_or(f"quality.{s}", s), placeholder=tr("data.choose"))
 inds = sorted(df["indicator"].unique())
 chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=ind_name)
-view = df[df["status"].isin(statuses)]
-if chosen:
-    view = view[view["indicator"].isin(chosen)]
-st.dataframe(pd.DataFrame({
-    tr("data.col_indicator"): [ind_name(i) for i in view["indicator"]],
-    tr("data.col_group"): [group_name(g) for g in view["group"]],
-    tr("data.col_year"): view["year"].astype(str),
-    tr("data.col_value"): [num(v) for v in view["value"]],
-    tr("data.col_unit"): [unit_name(u) for u in view["unit"]],
-    tr("data.col_status"): [status_name(s) for s in view["status"]],
-    tr("data.col_source"): [title_of(s) for s in view["source"]],
-    tr("data.col_link"): [url_of(s) for s in view["source"]],
-    tr("data.col_note"): [n if n else i for n, i in zip(in_lang(view, "note"), view["inputs"])],
-}), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+
+
+def observations_table() -> pd.DataFrame:
+    view = df[df["status"].isin(statuses)]
+    if chosen:
+        view = view[view["indicator"].isin(chosen)]
+    return pd.DataFrame({
+        tr("data.col_indicator"): [ind_name(i) for i in view["indicator"]],
+        tr("data.col_group"): [group_name(g) for g in view["group"]],
+        tr("data.col_year"): view["year"].astype(str),
+        tr("data.col_value"): [num(v) for v in view["value"]],
+        tr("data.col_unit"): [unit_name(u) for u in view["unit"]],
+        tr("data.col_status"): [status_name(s) for s in view["status"]],
+        tr("data.col_source"): [title_of(s) for s in view["source"]],
+        tr("data.col_link"): [url_of(s) for s in view["source"]],
+        tr("data.col_note"): [n if n else i for n, i in zip(in_lang(view, "note"), view["inputs"])],
+    })
+
+
+# every table here depends on the data in use, the language and the filters, never on the levers: built and
+# converted once per data version (giamngheo/ui/tables.py), not on every lever move
+st.dataframe(data_table("observations", ctx, (L, tuple(statuses), tuple(chosen)), observations_table),
+             hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ other readings
 st.header(tr("data.alternatives"))
 st.caption(tr("data.alternatives_help"))
-alt = load_or_say(load_alternatives)
+alt = load_or_say(lambda: per_context("file:alternatives", ctx, ref(load_alternatives), load_alternatives))
 if alt is None:
     pass
 elif alt.empty:
     st.caption(tr("data.none"))
 else:
-    st.dataframe(pd.DataFrame({
+    st.dataframe(data_table("alternatives", ctx, (L, ref(alt)), lambda: pd.DataFrame({
         tr("data.col_indicator"): [ind_name(i) for i in alt["indicator"]],
         tr("data.col_group"): [group_name(g) for g in alt["group"]],
         tr("data.col_year"): alt["year"].astype(str),
@@ -144,14 +158,14 @@ else:
         tr("data.col_why"): in_lang(alt, "why_not_used"),
         tr("data.col_source"): [title_of(s) for s in alt["source"]],
         tr("data.col_link"): [url_of(s) for s in alt["source"]],
-    }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+    })), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ province and national figures
 st.header(tr("data.context"))
 st.caption(tr("data.context_help"))
-cx = load_or_say(load_context)
+cx = load_or_say(lambda: per_context("file:context", ctx, ref(load_context), load_context))
 if cx is not None:
-    st.dataframe(pd.DataFrame({
+    st.dataframe(data_table("context", ctx, (L, ref(cx)), lambda: pd.DataFrame({
         tr("data.col_area"): [tr_or(f"data.context_area.{a}", a) for a in cx["area"]],
         tr("data.col_indicator"): [ind_name(i) for i in cx["indicator"]],
         tr("data.col_group"): [tr("data.context_group_all") if g == "all" else group_name(g) for g in cx["group"]],
@@ -162,7 +176,7 @@ if cx is not None:
         tr("data.col_source"): [title_of(s) for s in cx["source"]],
         tr("data.col_link"): [url_of(s) for s in cx["source"]],
         tr("data.col_note"): in_lang(cx, "note"),
-    }), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+    })), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ what is missing
 st.header(tr("data.missing"))
@@ -172,7 +186,7 @@ st.markdown(tr("data.missing_help") + "\n" + "\n".join(f"- {tr(f'data.missing.{k
 st.header(tr("data.sources"))
 st.caption(tr("data.sources_help"))
 ids = list(SOURCES)
-st.dataframe(pd.DataFrame({
+st.dataframe(data_table("sources", ctx, (L, ref(load_sources)), lambda: pd.DataFrame({
     tr("data.col_source"): ids,
     tr("data.col_title"): [_field(SOURCES[s], "title", L) for s in ids],
     tr("data.col_issuer"): [_field(SOURCES[s], "issuer", L) for s in ids],
@@ -180,4 +194,4 @@ st.dataframe(pd.DataFrame({
     tr("data.col_document"): [str(SOURCES[s].get("document", "")) for s in ids],
     tr("data.col_link"): [url_of(s) for s in ids],
     tr("data.col_note"): [_field(SOURCES[s], "note", L) for s in ids],
-}), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
+})), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
