@@ -353,14 +353,25 @@ def plot_height(height: int) -> int:
     return max(100, height - 70)
 
 
+def break_text(lang: str) -> str:
+    """The break's label on two lines ("Chuẩn nghèo|mới", "New poverty|standard"; split at "|" in the chart), so
+    that it is narrow enough for a small plot."""
+    words = t("chart.break", lang).split()
+    if len(words) < 2:
+        return " ".join(words)
+    # the narrowest two lines (the second carries " →"); on a tie the later cut ("Chuẩn nghèo" / "mới →")
+    cut = min(range(1, len(words)), key=lambda i: (max(len(" ".join(words[:i])), len(" ".join(words[i:])) + 2), -i))
+    return " ".join(words[:cut]) + "|" + " ".join(words[cut:])
+
+
 def _break_layers(x: alt.X) -> list[alt.Chart]:
     """The poverty-standard break: a dotted rule and its label "… →" (dataset ``brk``)."""
     return [alt.Chart(_data("brk")).mark_rule(strokeDash=[2, 2], color="#555", strokeWidth=2).encode(x=x),
-            # the label ends at the rule, pointing into the new standard's years (on a narrow plot the few
-            # years after the break leave no room for it on their side), at the foot of the plot, below the
-            # rates (at its top it ran into the first year's high rate)
-            alt.Chart(_data("brk")).transform_calculate(label="datum.text + ' →'").mark_text(
-                align="right", dx=-3, dy=-3, color="#555", baseline="bottom", y="height", fontWeight="bold").encode(
+            # the label starts at the rule, in the new standard's years, at the top of the plot (after the
+            # re-basing the rates there sit well below the old first years'), on two lines: one line ran past
+            # the axis labels on a 1024 px meeting screen, and at the foot it crossed the lines
+            alt.Chart(_data("brk")).transform_calculate(label="split(datum.text + ' →', '|')").mark_text(
+                align="left", dx=4, dy=2, color="#555", baseline="top", y=0, fontWeight="bold").encode(
                 x=x, text="label:N")]
 
 
@@ -388,7 +399,7 @@ def line_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang
     if has_targets:
         data["targets"] = tdf
     if has_break:
-        data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
+        data["brk"] = {"year": [break_year], "text": [break_text(lang)]}
     key = ("line", y_title, tuple(order), percent, height, y_format, zero, has_band, has_targets, has_break, break_year)
 
     def build() -> alt.TopLevelMixin:
@@ -433,7 +444,7 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
         data["targets"] = columns([{"year": r["year"], "value": r["value"], "text": r["label"], "segment": r["segment"]}
                                    for r in tg])
     if has_break:
-        data["brk"] = {"year": [break_year], "text": [t("chart.break", lang)]}
+        data["brk"] = {"year": [break_year], "text": [break_text(lang)]}
     key = ("main", y_title, tuple(order), height, has_band, bool(tg), has_break, bool(base), break_year)
 
     def build() -> alt.TopLevelMixin:
@@ -670,7 +681,7 @@ def compare_chart(df: pd.DataFrame, y_title: str, lang: str, *, break_year: int 
     has_break = break_year is not None and break_year in years
     data = {"main": df}
     if has_break:
-        data["brk"] = pd.DataFrame({"year": [break_year], "text": [t("chart.break", lang)]})
+        data["brk"] = pd.DataFrame({"year": [break_year], "text": [break_text(lang)]})
     key = ("compare", y_title, tuple(order), percent, height, y_format, has_break, break_year)
 
     def build() -> alt.TopLevelMixin:
