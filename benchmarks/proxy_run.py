@@ -24,8 +24,10 @@ Steps (``--steps``, in this order):
   (no proxy: Streamlit's uncompressed files, what the proxy is compared with), on the throttled line;
   then through the proxy on the bare loopback (no throttling: what the browser's and the servers' CPU
   take whatever the line, the floor of the other two on a shared machine). ``--before REV`` adds the
-  proxy configuration of an earlier revision (a second nginx before the same replicas). The set-ups
-  take turns, one cold + warm pair each, ``--repeats`` times, so that the machine's load falls on all.
+  proxy configuration of an earlier revision (a second nginx before the same replicas). Each proxy's
+  caches are filled first by one unthrottled visit (not counted: after a start nginx compresses each
+  static file once, for the first browser that asks); then the set-ups take turns, one cold + warm
+  pair each, ``--repeats`` times, so that the machine's load falls on all.
 - ``load``: scripts/load_test.py through the proxy: ``--sessions`` sessions on the overview (or
   ``--pages``), every headline lever moving to fresh values; p50/p95, errors, memory of the replicas,
   and of nginx and PostgreSQL before and after. With ``--hostile`` a hostile visitor runs beside the
@@ -278,8 +280,14 @@ def main() -> int:
             wanted = [v for v in a.visits.split(",") if v and (v != "before" or before)]
             if before and "before" not in wanted:
                 wanted.insert(1, "before")
-            # one cold + warm pair of each set-up in turn, --repeats times: a change in the machine's load
-            # falls on every set-up alike
+            # nginx's caches filled first (a proxy compresses each static file once, at brotli 10 / gzip 9,
+            # when the first browser asks for it after a start): one unthrottled visit through each proxy,
+            # not counted; then one cold + warm pair of each set-up in turn, --repeats times: a change in
+            # the machine's load falls on every set-up alike
+            for url in {setups[v][0] for v in wanted if v != "replica_direct"}:
+                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "first_visit.py"), "--url", url,
+                                "--no-throttle", "--repeats", "1"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=300)
             runs: dict[str, list[dict]] = {v: [] for v in wanted}
             for _ in range(a.repeats):
                 for label in wanted:
