@@ -14,6 +14,7 @@ from giamngheo.ui.session import tr
 CSS = """
 <style>
 .gn-board {width:100%; border-collapse:collapse; font-size:var(--gn-size, 1rem);}
+.gn-board-wrap {overflow-x:auto; max-width:100%;}
 h4.gn-board-h {font-size:1.25rem; font-weight:600; padding:.6rem 0 .3rem 0; margin:0;}
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
@@ -90,4 +91,5 @@ def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool 
             cells.append(f'<td class="val">{escape(r.required)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
-    return top + "".join(out)
+    # on a phone the table scrolls sideways in its own box, never the whole page
+    return top + '<div class="gn-board-wrap">' + "".join(out) + "</div>"

@@ -381,6 +381,8 @@ def test_phone_shows_headline_chart_and_levers_stacked(browser, server, lang):
         no_error(page)
         _, _, width = main_scroll(page)
         assert width <= 390
+        # nor does the main area scroll sideways: the verdict tables scroll in their own boxes (they ran to 741 px)
+        assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= 390
         head, chart = box_of(page, ".gn-heads"), box_of(page, "[data-testid='stVegaLiteChart']")
         assert head["y"] + head["height"] <= chart["y"] + 2
         page.locator(".st-key-gn_lever_poor_fall").scroll_into_view_if_needed()
