@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,21 @@ MAX_REF = 200
 COLOURS = PATH_COLORS
 
 
+# The adoptions are read from the store at most every ADOPTIONS_TTL seconds per process, as the latest data
+# version is (session._latest_id): the overview asks on every lever move, and the answer changes only when a
+# meeting adopts a path. This process forgets them when it adopts one (shown at once); another replica's
+# adoption is seen within the TTL.
+ADOPTIONS_TTL = 2.0
+_ADOPTIONS: dict[tuple[str, str], tuple[float, list]] = {}
+_ADOPTIONS_LOCK = threading.Lock()
+
+
+def forget_adoptions() -> None:
+    with _ADOPTIONS_LOCK:
+        _ADOPTIONS.clear()
+    run_memo().pop("adoptions", None)
+
+
 def adoptions() -> list[Adoption]:
     """The plan's adoptions, newest first (none when there is no store yet or it cannot be reached)."""
     memo = run_memo()
@@ -47,10 +64,18 @@ def adoptions() -> list[Adoption]:
         db = _existing_store()
         got = []
         if db is not None:
-            try:
-                got = db.list_adoptions(context().plan.id)
-            except StoreError as exc:
-                log.log(logging.WARNING, "adoptions could not be read: %s", exc)
+            key = (db.url, context().plan.id)
+            with _ADOPTIONS_LOCK:
+                held = _ADOPTIONS.get(key)
+            if held is not None and time.monotonic() - held[0] < ADOPTIONS_TTL:
+                got = held[1]
+            else:
+                try:
+                    got = db.list_adoptions(key[1])
+                    with _ADOPTIONS_LOCK:
+                        _ADOPTIONS[key] = (time.monotonic(), got)
+                except StoreError as exc:       # not kept: asked again on the next run
+                    log.log(logging.WARNING, "adoptions could not be read: %s", exc)
         memo["adoptions"] = got
     return got
 
@@ -162,7 +187,7 @@ def _do_adopt(name: str, date: _dt.date, who: str, ref: str, note: str) -> None:
         st.session_state[FLASH_KEY] = ("error", tr("scenarios.store_unavailable"))
         return
     st.session_state.pop(VIEW_KEY, None)
-    run_memo().pop("adoptions", None)
+    forget_adoptions()          # this run and every session of this process see it at once
     st.session_state[FLASH_KEY] = ("success", tr("monitor.adopted_ok", name=safe.text(saved.name, 80)))
 
 
