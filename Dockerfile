@@ -43,4 +43,7 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(0 if u.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).read().strip() == b'ok' else 1)"]
 
-CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+# The first visitor after a start must not pay for the process's start-up (imports, data, the core's
+# caches, the chart templates: seconds): scripts/warm_up.py runs the overview once as soon as the server
+# answers, beside it (compose.yaml runs the replicas with an init process, which reaps it).
+CMD ["sh", "-c", "python scripts/warm_up.py --url http://127.0.0.1:8501 & exec streamlit run app.py --server.address 0.0.0.0 --server.port 8501"]

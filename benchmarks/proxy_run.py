@@ -9,7 +9,8 @@ What it starts, all on 127.0.0.1 and all stopped at the end (also on an error or
 - a throwaway PostgreSQL cluster in a temporary directory (as scripts/ci_services.sh starts one for the
   tests: initdb, trust authentication on loopback only, fsync off), the replicas' shared store;
 - ``--replicas`` (2) app processes (``streamlit run app.py``, file watcher off), each with
-  ``GIAMNGHEO_DB_URL`` pointing at that database;
+  ``GIAMNGHEO_DB_URL`` pointing at that database, each warmed up by scripts/warm_up.py as the Docker
+  image does (one run of the overview before anyone comes);
 - Debian's nginx with deploy/nginx.conf as it is, adapted only where a local run must differ: the
   upstream's ``server`` lines point at the replicas' ports, it listens on a loopback port, its pid,
   temporary files, cache and logs go to the temporary directory, one worker process, and the static
@@ -245,6 +246,10 @@ def main() -> int:
             procs.append(proc)
             bases.append(base)
             pids.append(load_test.pid_listening_on(a.port + 1 + r) or proc.pid)
+        # each replica runs the overview once before anyone comes, as the Docker image does (scripts/warm_up.py)
+        warm = [subprocess.Popen([sys.executable, str(ROOT / "scripts" / "warm_up.py"), "--url", b],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for b in bases]
+        results["warm_up"] = [w.communicate(timeout=300)[1].decode(errors="replace").strip() for w in warm]
         # the static location tells its cache status: a local run's addition only, not deploy/'s
         conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
         marker = "proxy_cache gn_static;"
