@@ -38,8 +38,11 @@ for area in ("education", "health", "utilities", "new_rural"):
     if not targets:
         continue
     st.subheader(tr(f"area.{area}"))
-    cols = st.columns(3)
     for i, tg in enumerate(targets):
+        # a row of three cards at a time: on a phone the columns stack, and the cards keep the targets' order
+        # (one set of columns stacked 11, 14, 12, 15, …)
+        if i % 3 == 0:
+            cols = st.columns(3)
         col = cols[i % 3]
         r = rows[tg.id]
         with col.container(border=True):

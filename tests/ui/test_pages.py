@@ -298,6 +298,9 @@ def test_services_page_4_dich_vu_xa_hoi_badges():
     assert "Mục tiêu: ≥ 12 (2021–2025)\n" in block(15) + "\n" and "(2021–2025) (2025)" not in md
     assert "Mục tiêu: trước năm 2023\n" in block(23) + "\n" and "trước năm 2023 (2022)" not in md
     assert "Mục tiêu: ≥ 99,65% (2025)" in block(20)
+    # the cards in the targets' order (a row of three at a time: on a phone the columns stack in this order)
+    numbers = [int(n) for n in re.findall(r"^\*\*(\d+)\. ", md, flags=re.M)]
+    assert numbers == sorted(numbers) and numbers[:3] == [11, 12, 13], numbers
 
 
 def test_method_page_8_phuong_phap_lists_readings():
