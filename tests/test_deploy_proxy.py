@@ -13,6 +13,7 @@ import http.client
 import http.server
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -162,3 +163,19 @@ def test_the_icon_font_is_served_by_nginx_from_deploy_www_and_other_fonts_from_t
     st, h, body = get(proxy, "/static/media/SourceSansVF-Upright.ttf.abc.woff2")
     assert st == 200 and body.startswith(b"wOF2") and h.get("cache-control") == "public, immutable, max-age=31536000"
     assert Upstream.hits["/static/media/SourceSansVF-Upright.ttf.abc.woff2"] == 1
+
+
+def test_the_shipped_configuration_is_valid_as_it_is(tmp_path):
+    """deploy/nginx.conf as compose mounts it (its includes, its compressor's socket, brotli when this nginx
+    has the module), changed only where this machine is not the compose network: the replicas' host names
+    and the /tmp paths."""
+    if not shutil.which("nginx"):
+        pytest.skip("nginx is not installed")
+    import re
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    conf = re.sub(r"server app\d+:8501", "server 127.0.0.1:9", conf).replace("/tmp/nginx", f"{tmp_path}/nginx")
+    (tmp_path / "nginx.conf").write_text(conf, encoding="utf-8")
+    # nginx's own prefix (not a temporary one): Debian's module line names its module relative to it
+    r = subprocess.run(["nginx", "-t", "-e", "stderr", "-c", str(tmp_path / "nginx.conf")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
