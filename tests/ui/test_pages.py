@@ -295,7 +295,7 @@ def test_services_page_4_dich_vu_xa_hoi_badges():
     assert "Không đạt</span>" in block(23)
     # the deciding year follows a goal only when the goal names none: never "(2021–2025) (2025)" or
     # "trước năm 2023 (2022)"
-    assert "Mục tiêu: ≥ 12 (2021–2025)\n" in block(15) + "\n" and "(2021–2025) (2025)" not in md
+    assert "Mục tiêu: ≥ 12 trường (2021–2025)\n" in block(15) + "\n" and "(2021–2025) (2025)" not in md
     assert "Mục tiêu: trước năm 2023\n" in block(23) + "\n" and "trước năm 2023 (2022)" not in md
     assert "Mục tiêu: ≥ 99,65% (2025)" in block(20)
     # the cards in the targets' order (a row of three at a time: on a phone the columns stack in this order)

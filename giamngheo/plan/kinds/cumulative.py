@@ -46,7 +46,9 @@ class Cumulative(Kind):
                                         ("total", float(tg.value)), ("a", tg.from_year), ("b", tg.year)))
 
     def goal_text(self, plan, tg, ind, lang):
-        return t("board.cumulative", lang, v=fmt_num(tg.value, lang, 0), a=tg.from_year, b=tg.year)
+        # with its unit: "≥ 12 trường (2021–2025)", never a bare count
+        return t("board.cumulative", lang, v=fmt_num(tg.value, lang, 0) + unit_suffix(ind, lang), a=tg.from_year,
+                 b=tg.year)
 
     def result_text(self, tg, ind, v, lang):
         if v.value is None:
