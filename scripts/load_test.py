@@ -561,7 +561,7 @@ def main() -> int:
     ap.add_argument("--ramp", type=float, default=5.0, help="sessions start within this many seconds")
     ap.add_argument("--pages", default="overview",
                     help="'overview' (default), 'all' (the sessions spread over every page) or a page's slug")
-    ap.add_argument("--query", default="", help="the link's query string, e.g. poor_fall=0.8")
+    ap.add_argument("--query", default="", help="the link's query string, e.g. poor_fall=60.5")
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--rerun-timeout", type=float, default=60.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="the whole run stops after this many seconds")
