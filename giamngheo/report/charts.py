@@ -92,6 +92,18 @@ def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str) -
     """The Vega-Lite dict of ``build()`` for ``key`` (which must hold every setting the template
     depends on), built and validated once per process, with the language's number locale."""
     k = (key, lang)
+    # a template already made is read without the lock (a dict read is atomic in CPython): a session
+    # never waits while another thread builds a template it does not need (the background warm-up
+    # builds eight, about half a second each, under the lock)
+    spec = _TEMPLATES.get(k)
+    if spec is not None:
+        if _LOCK.acquire(blocking=False):       # the least-recently-used order, when free to
+            try:
+                if k in _TEMPLATES:
+                    _TEMPLATES.move_to_end(k)
+            finally:
+                _LOCK.release()
+        return spec
     with _LOCK:
         spec = _TEMPLATES.get(k)
         if spec is not None:

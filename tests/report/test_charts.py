@@ -133,6 +133,33 @@ def test_no_mixed_formats_in_labels_and_integer_axis_for_counts(ctx, mc):
     assert len(set(ticks)) == len(ticks)
 
 
+def test_a_made_template_is_read_while_another_thread_builds_one():
+    """A session reading a template already made does not wait for the lock another thread holds while it
+    builds a different one (the background warm-up builds eight, about half a second each)."""
+    import threading
+
+    import altair as alt
+    made = charts.template(("t-lockfree",), lambda: alt.Chart(pd.DataFrame({"x": [1]})).mark_point(), "vi")
+    held, release = threading.Event(), threading.Event()
+
+    def builder() -> None:
+        with charts._LOCK:            # as a build holds it
+            held.set()
+            release.wait(10)
+    th = threading.Thread(target=builder)
+    th.start()
+    try:
+        assert held.wait(5)
+        t0 = time.perf_counter()
+        got = charts.template(("t-lockfree",), lambda: pytest.fail("must not build again"), "vi")
+        waited = time.perf_counter() - t0
+    finally:
+        release.set()
+        th.join()
+    assert got is made
+    assert waited < 1.0                # with the lock taken for the read it would wait the full 10 s
+
+
 def test_templates_are_built_once_and_only_the_data_change(ctx):
     sc1, sc2 = Scenario.of("", {"jobs": 1000}), Scenario.of("", {"jobs": 7000})
     specs = []
