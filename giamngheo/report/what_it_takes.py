@@ -59,7 +59,9 @@ def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str
             rows.append({
                 t("seek.col_target", lang): f"{tg.number}. {field(tg, 'text', lang)} ({tg.target_year})",
                 t("seek.col_lever", lang): field(a, "label", lang) if a else "–",
-                t("seek.col_current", lang): _fmt_lever(a, cur, lang) if a else "–",
+                # the current value as its slider shows it (52,1, not 52,10); the need keeps 2 decimals (a threshold)
+                t("seek.col_current", lang): (f"{fmt_num(cur, lang, a.decimals)} {_unit(a, lang)}".strip()
+                                              if a and cur is not None else "–"),
                 t("seek.col_needed", lang): requirement_text(ctx, req, lang),
                 t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
                 t("seek.col_verdict", lang): verdict,

@@ -59,6 +59,15 @@ class Assumption:
     part_of: str = ""
     gap_group: str = ""
 
+    @property
+    def decimals(self) -> int:
+        """The decimals a value of this lever is shown with: its step's (at least one), none for whole numbers.
+        The slider, its number box and every table that shows the lever's current value use it."""
+        if self.integer:
+            return 0
+        step = f"{self.step:.6f}".rstrip("0")
+        return max(1, len(step.split(".")[1])) if "." in step else 0
+
     def clamp(self, v: float) -> float:
         v = min(max(v, self.min), self.max)
         return float(round(v)) if self.integer else float(v)

@@ -214,10 +214,7 @@ MEMORY = "_gn_values"            # every assumption's value at the end of the la
 
 
 def lever_decimals(a: "Assumption") -> int:
-    if a.integer:
-        return 0
-    step = f"{a.step:.6f}".rstrip("0")
-    return max(1, len(step.split(".")[1])) if "." in step else 0
+    return a.decimals
 
 
 def fmt_lever(a: "Assumption", v: float, lang: str) -> str:
