@@ -63,6 +63,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+# the server's process helpers are the load script's (one reading of /proc for every benchmark)
+from load_test import cpu_s, pid_listening_on, rss_mb, wait_healthy  # noqa: E402, I001
 LOCAL = {"localhost", "127.0.0.1"}
 PORTS = range(8560, 8570)
 
@@ -78,19 +81,6 @@ def free_port() -> int:
                 continue
             return p
     raise SystemExit("no free port in 8560-8569")
-
-
-def wait_healthy(base: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"server at {base} not healthy after {timeout} s")
 
 
 PASSWORD = "hostile-" + secrets.token_hex(12)      # the editor password of a server started here
@@ -111,51 +101,11 @@ def start_server(tmp: Path, app_dir: Path, port: int | None = None) -> tuple[sub
          "--browser.gatherUsageStats", "false", "--secrets.files", str(tmp / "secrets.toml")],
         cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    wait_healthy(base)
+    wait_healthy(base, timeout=120)
     time.sleep(0.5)
     if proc.poll() is not None or pid_listening_on(port) not in (proc.pid, None):
         raise SystemExit(f"port {port}: another server answers there")
     return proc, base
-
-
-def pid_listening_on(port: int) -> int | None:
-    """The process that listens on a local TCP port (from /proc, no extra tools)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            parts = line.split()
-            if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:   # 0A = LISTEN
-                inodes.add(parts[9])
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            for fd in (proc / "fd").iterdir():
-                link = os.readlink(fd)
-                if link.startswith("socket:[") and link[8:-1] in inodes:
-                    return int(proc.name)
-        except OSError:
-            continue
-    return None
-
-
-def proc_status(pid: int, key: str) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def cpu_s(pid: int) -> float:
-    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def open_fds(pid: int) -> int:
@@ -302,7 +252,7 @@ async def attack_uploads(a, base: str, pid: int) -> dict:
         payload = os.urandom(int(a.mb * 1024 * 1024))
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n"
                 f"Content-Type: application/octet-stream\r\n\r\n").encode() + payload + f"\r\n--{boundary}--\r\n".encode()
-        rss0 = proc_status(pid, "VmRSS")
+        rss0 = rss_mb(pid)
         codes: dict[int, int] = {}
         peak = rss0
         t0 = time.perf_counter()
@@ -314,12 +264,12 @@ async def attack_uploads(a, base: str, pid: int) -> dict:
             async with sem:
                 code = await loop.run_in_executor(None, put_file, base, sid, f"f{i}", body, boundary, xsrf)
                 codes[code] = codes.get(code, 0) + 1
-                peak = max(peak, proc_status(pid, "VmRSS") or 0)
+                peak = max(peak, rss_mb(pid) or 0)
 
         await asyncio.gather(*(one(i) for i in range(min(a.puts, 500))))
         took = time.perf_counter() - t0
         await asyncio.sleep(1.0)
-        rss1 = proc_status(pid, "VmRSS")
+        rss1 = rss_mb(pid)
         return {"attack": "uploads", "puts": min(a.puts, 500), "mb_each": a.mb, "parallel": a.parallel,
                 "status_codes": {str(k): v for k, v in sorted(codes.items())}, "seconds": round(took, 1),
                 "rss_before_mb": round(rss0, 1), "rss_peak_mb": round(peak, 1), "rss_after_mb": round(rss1, 1),

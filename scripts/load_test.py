@@ -99,15 +99,12 @@ def free_port() -> int:
 
 
 def wait_healthy(base: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.25)
-    raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s")
+    """Until the server answers its health check (scripts/warm_up.py's wait), else stop the run."""
+    from warm_up import wait_healthy as wait
+    try:
+        wait(base, time.monotonic() + timeout)
+    except TimeoutError:
+        raise SystemExit(f"no answer from {base}/_stcore/health in {timeout:.0f} s") from None
 
 
 def start_server(tmp: Path, extra: list[str] = (), app: str = "app.py", port: int | None = None,
