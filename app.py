@@ -12,7 +12,7 @@ from giamngheo.scenario.link import URL_VERSION, link_numbers
 from giamngheo.ui import auth, binding, guard, levers, safe, sidebar
 from giamngheo.ui import scenarios as scenario_links
 from giamngheo.ui.main_chart import warm_up_in_background
-from giamngheo.ui.pages import discover, sections
+from giamngheo.ui.pages import discover, nav_pages, sections
 from giamngheo.ui.session import DATASET_KEY, context, demo_active, tr
 
 st.set_page_config(page_title=load_plan().extra.get("app_title_vi") or "giamngheo", page_icon="📊", layout="wide", initial_sidebar_state="auto")
@@ -80,13 +80,13 @@ with st.sidebar:
              format_func=LANG_NAMES.__getitem__)
 
 here = Path(__file__).parent
-first = discover(here / "app_pages")[0][0]
+found = discover(here / "app_pages")
+first = found[0][0]
 # the navigation in sections (giamngheo/ui/pages.py says which page goes where), titles through i18n
-nav_sections = {
-    tr(f"navsec.{sec}"): [st.Page(str(file), title=tr(title_key) if title_key in catalogue() else slug,
-                                  url_path=slug, default=(file == first))
-                          for file, title_key, slug in items]
-    for sec, items in sections(here / "app_pages")}
+nav_sections = nav_pages(tuple(
+    (tr(f"navsec.{sec}"), tuple((str(file), tr(title_key) if title_key in catalogue() else slug, slug, file == first)
+                                for file, title_key, slug in items))
+    for sec, items in sections(here / "app_pages", found)))
 nav = st.navigation(nav_sections, position="top")
 if st.query_params.get("v") != str(URL_VERSION):
     st.query_params["v"] = str(URL_VERSION)   # the link's version keeps old links working when ids change

@@ -58,6 +58,7 @@ from typing import Any
 import streamlit as st
 
 from giamngheo.ui import guard, safe
+from giamngheo.ui.binding import run_memo
 from giamngheo.ui.session import tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
@@ -74,11 +75,20 @@ log = logging.getLogger("giamngheo.auth")
 
 
 def _secret(name: str) -> Any:
-    """A top-level secrets entry, or None (also when there is no secrets file at all)."""
+    """A top-level secrets entry, or None (also when there is no secrets file at all).
+
+    Read once per script run (the editor right is asked for some 16 times a run, and without a secrets
+    file Streamlit looks for one on disk at every read): a run still sees the secrets as they are when it
+    starts, so the right is decided again on every run, from the server's secrets."""
+    memo = run_memo().setdefault("_gn_secrets", {})    # outside a run: a new dict, read every time
+    if name in memo:
+        return memo[name]
     try:
-        return st.secrets.get(name)
+        v = st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets.toml, or an unreadable one: nothing configured
-        return None
+        v = None
+    memo[name] = v
+    return v
 
 
 def _editor_table() -> dict:

@@ -11,10 +11,11 @@ Streamlit still serves its old automatic multipage mode to the first visitor aft
 """
 from __future__ import annotations
 
+import copy
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "app_pages"
 
@@ -64,12 +65,28 @@ def section_of(title_key: str) -> str:
     return SECTION_OF.get(title_key.split(".", 1)[-1], SECTIONS[-1])
 
 
-def sections(pages_dir: Path | None = None) -> list[tuple[str, list[Page]]]:
-    """(section, its pages) in the sections' order, each section's pages in discovery order; empty sections left out."""
-    found = discover(pages_dir)
+def sections(pages_dir: Path | None = None, found: list[Page] | None = None) -> list[tuple[str, list[Page]]]:
+    """(section, its pages) in the sections' order, each section's pages in discovery order; empty sections left out.
+    ``found``: the page table already discovered in this run (one directory listing a run)."""
+    found = discover(pages_dir) if found is None else found
     out = []
     for sec in SECTIONS:
         items = [p for p in found if p.section == sec]
         if items:
             out.append((sec, items))
     return out
+
+
+def nav_pages(items: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...]) -> dict[str, list[Any]]:
+    """The navigation's sections of ``st.Page`` objects: ``items`` is (section title, ((file, title, url path,
+    default), ...)) in order. Streamlit's page objects are made once per process for the same table (each
+    resolves its path on disk) and copied on every run: ``st.navigation`` marks the page it picks (and
+    ``run`` unmarks it), so every run gets its own objects."""
+    return {title: [copy.copy(p) for p in pages] for title, pages in _nav_prototypes(items)}
+
+
+@lru_cache(maxsize=8)          # a table per language (and per set of page files)
+def _nav_prototypes(items: tuple) -> tuple:
+    import streamlit as st
+    return tuple((title, tuple(st.Page(file, title=page_title, url_path=slug, default=default)
+                               for file, page_title, slug, default in pages)) for title, pages in items)

@@ -143,6 +143,17 @@ def _secret_store_url() -> str | None:
         return None
 
 
+def _store_url() -> str:
+    """The URL of the store in force (env, secrets, else the SQLite file), worked out once per run (asked for
+    on every run: without a secrets file Streamlit looks for one on disk at every read)."""
+    from giamngheo.store import resolve_url
+    memo = run_memo()
+    url = memo.get("store_url")
+    if url is None:
+        url = memo["store_url"] = resolve_url(secret_url=_secret_store_url())
+    return url
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
     from giamngheo.store import Store
@@ -154,8 +165,7 @@ def store():
 
     Raises ``giamngheo.store.StoreUnavailable`` when the database cannot be reached.
     """
-    from giamngheo.store import resolve_url
-    return _store(resolve_url(secret_url=_secret_store_url()))
+    return _store(_store_url())
 
 
 # ---------------------------------------------------------------- Monte Carlo (probabilities, fan charts)
@@ -198,8 +208,8 @@ def _existing_store():
     """The store when it exists and answers; None otherwise (a missing SQLite file is not created just to read)."""
     from pathlib import Path
 
-    from giamngheo.store import StoreError, resolve_url
-    url = resolve_url(secret_url=_secret_store_url())
+    from giamngheo.store import StoreError
+    url = _store_url()
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         return None
     try:
