@@ -13,8 +13,9 @@ from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
 from giamngheo.ui import tables
-from giamngheo.ui.binding import number_field
+from giamngheo.ui.binding import arrow_table, number_field
 from giamngheo.ui.chart import ref, show_chart
+from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import context, data_frame, lang, tr
 
 ctx = context()
@@ -25,6 +26,11 @@ df = data_frame()
 st.title(tr("xa.title"))
 st.caption(tr("xa.caption"))
 
+# Nothing on this page depends on the levers: what it works out from the data, the year, the target and the
+# ranking asked for is kept per data version (memo.per_context; the commune file and the frame in use are part
+# of every key), and its tables are kept in Arrow (a lever move neither rebuilds nor converts them).
+DATA = (ref(df), ref(C))
+
 
 def n0(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_num(x, L, 0)
@@ -34,32 +40,42 @@ def p2(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_pct(x, L)
 
 
-# a commune group the registry does not know (saved before groups were checked) is named, never dropped silently
-stray = [g for g in cm.unknown_groups(df, C, cm.plan_groups(ctx.plan)) if cm.is_commune_group(g)]
+def _head():
+    # a commune group the registry does not know (saved before groups were checked) is named, never dropped silently
+    stray = [g for g in cm.unknown_groups(df, C, cm.plan_groups(ctx.plan)) if cm.is_commune_group(g)]
+    return stray, cm.years_with_data(df)
+
+
+stray, years = per_context("xa:head", ctx, DATA, _head)
 if stray:
     shown = ", ".join("`" + g.replace("`", "'")[:80] + "`" for g in stray[:20]) + (" …" if len(stray) > 20 else "")
     st.warning(tr("xa.unknown_groups", n=len(stray), groups=shown))
 
-years = cm.years_with_data(df)
 reference = not years
 if reference:
     st.info(tr("xa.no_data"))
     year = C.reference_year or ctx.as_of      # the year of communes.csv's reference rates
-    table = cm.reference_table(C).assign(households=math.nan, poor=math.nan, near_poor_rate=math.nan,
-                                         poor_rate_khmer=math.nan, status="reference")
-    era = cm.OLD
 else:
     year = st.selectbox(tr("xa.year"), years[::-1], key="xa_year")
-    table = cm.commune_table(df, C, int(year))
-    era = cm.NEW if table["group"].iloc[0].startswith(cm.NEW + ":") else cm.OLD
 
-n_units = len(C.units(era))
-have = int(table["poor_rate"].notna().sum())
+
+def _year():
+    if reference:
+        table = cm.reference_table(C).assign(households=math.nan, poor=math.nan, near_poor_rate=math.nan,
+                                             poor_rate_khmer=math.nan, status="reference")
+        era = cm.OLD
+    else:
+        table = cm.commune_table(df, C, int(year))
+        era = cm.NEW if table["group"].iloc[0].startswith(cm.NEW + ":") else cm.OLD
+    series = ctx.obs.series("poor_rate", "all")
+    tgt = cm.target_rate(ctx.plan, series, int(year))
+    default = round(tgt[0], 2) if tgt else round(float(series.get(int(year), 0.0)), 2)
+    return table, era, len(C.units(era)), int(table["poor_rate"].notna().sum()), series, tgt, default
+
+
+table, era, n_units, have, series, tgt, default = per_context("xa:year", ctx, (DATA, reference, year), _year)
 
 # ------------------------------------------------------------------------------------------ the target
-series = ctx.obs.series("poor_rate", "all")
-tgt = cm.target_rate(ctx.plan, series, int(year))
-default = round(tgt[0], 2) if tgt else round(float(series.get(int(year), 0.0)), 2)
 c1, c2 = st.columns([1, 2])
 target = number_field(c1, tr("xa.target"), key=f"xa_target_{year}", value=float(default), lo=0.0, hi=100.0,
                       lang=lang())
@@ -72,28 +88,26 @@ else:
     c2.caption(tr("xa.target_none"))
 
 # ------------------------------------------------------------------------------------------ ranking
-ranked = cm.rank(table, target)
-# each unit's share of the area's poor households: real counts only (a review by commune), with its year and source
-shares = None if reference else cm.poor_shares(table, df, int(year))
-if len(ranked):
-    ranked["need"] = cm.households_to_target(ranked, target)
-    ranked["share"] = ranked["slug"].map(dict(zip(table["slug"], shares.shares))) if shares else math.nan
 rank_by = st.radio(tr("xa.rank_by"), ("rate", "need"), horizontal=True, key="xa_rank_by",
                    format_func=lambda k: tr(f"xa.rank_{k}"), disabled=reference)
-if rank_by == "need" and not reference:
-    ranked = ranked.sort_values(["need", "poor_rate"], ascending=[False, False], kind="stable").reset_index(drop=True)
-    ranked["rank"] = range(1, len(ranked) + 1)
+by_need = rank_by == "need" and not reference
 
-m1, m2, m3 = st.columns(3)
-m1.metric(tr("xa.m_have"), f"{have}/{n_units}")
-m2.metric(tr("xa.m_above"), f"{int((ranked['gap'] > 0).sum()) if len(ranked) else 0}/{have}")
-if len(ranked):
-    top = ranked.sort_values("poor_rate", ascending=False).iloc[0]
-    m3.metric(tr("xa.m_highest"), p2(top["poor_rate"]), top["unit"], delta_color="off", delta_arrow="off")
 
-if not len(ranked):
-    st.warning(tr("xa.no_rates", year=year))
-else:
+def _ranking():
+    ranked = cm.rank(table, target)
+    # each unit's share of the area's poor households: real counts only (a review by commune), with its year and source
+    shares = None if reference else cm.poor_shares(table, df, int(year))
+    if len(ranked):
+        ranked["need"] = cm.households_to_target(ranked, target)
+        ranked["share"] = ranked["slug"].map(dict(zip(table["slug"], shares.shares))) if shares else math.nan
+    if by_need:
+        ranked = ranked.sort_values(["need", "poor_rate"], ascending=[False, False], kind="stable").reset_index(drop=True)
+        ranked["rank"] = range(1, len(ranked) + 1)
+    above = int((ranked["gap"] > 0).sum()) if len(ranked) else 0
+    top = ranked.sort_values("poor_rate", ascending=False).iloc[0] if len(ranked) else None
+    top = None if top is None else (p2(top["poor_rate"]), top["unit"])
+    if not len(ranked):
+        return ranked, above, top, None, None, None
     mark = lambda s: "◇ " + tr("xa.status_reference") if s == "reference" else (
         tr(f"quality.{s}") if s in ("official", "review") else ("◇ " + tr(f"quality.{s}") if s else ""))
     shown = pd.DataFrame({
@@ -115,6 +129,28 @@ else:
     if reference:
         shown = shown.drop(columns=[tr("xa.col_need"), tr("xa.col_households"), tr("xa.col_poor"),
                                     tr("xa.col_share"), tr("xa.col_near_rate"), tr("xa.col_khmer_rate")])
+    if reference:
+        note = tr("xa.reference_note", n=have, total=n_units) + " " + tr("xa.share_none_reference")
+    elif shares:
+        note = tr(f"xa.share_{shares.basis}", total=n0(shares.total), year=shares.year, n=n_units,
+                  sources=", ".join(shares.sources) or "–")
+    else:
+        note = tr("xa.share_none", year=year)
+    return ranked, above, top, arrow_table(shown), list(shown.columns), note
+
+
+ranked, above, top, shown, shown_columns, note = per_context(
+    "xa:ranking", ctx, (DATA, reference, year, float(target), by_need, L), _ranking)
+
+m1, m2, m3 = st.columns(3)
+m1.metric(tr("xa.m_have"), f"{have}/{n_units}")
+m2.metric(tr("xa.m_above"), f"{above}/{have}")
+if top is not None:
+    m3.metric(tr("xa.m_highest"), top[0], top[1], delta_color="off", delta_arrow="off")
+
+if shown is None:
+    st.warning(tr("xa.no_rates", year=year))
+else:
     # every column in a 1366 px screen: short headers (the full name is each header's help) and set widths
     short = {k: ("xa.short_" + k.split(".", 1)[1].removeprefix("col_")) for k in (
         "xa.col_rate", "xa.col_gap", "xa.col_need", "xa.col_households", "xa.col_poor", "xa.col_share",
@@ -123,16 +159,9 @@ else:
           "xa.col_households": 82, "xa.col_poor": 70, "xa.col_share": 110, "xa.col_near_rate": 95,
           "xa.col_khmer_rate": 95, "xa.col_new": 100, "xa.col_status": 80}
     st.dataframe(shown, hide_index=True, width="stretch", key="xa_ranking",
-                 column_config=tables.widths(shown.columns, {tr(k): w for k, w in px.items()}, total=sum(px.values()),
+                 column_config=tables.widths(shown_columns, {tr(k): w for k, w in px.items()}, total=sum(px.values()),
                                              labels={tr(k): tr(v) for k, v in short.items()}))
-    if reference:
-        st.caption(tr("xa.reference_note", n=have, total=n_units) + " " + tr("xa.share_none_reference"))
-    elif shares:
-        st.caption(tr(f"xa.share_{shares.basis}", total=n0(shares.total), year=shares.year, n=n_units,
-                      sources=", ".join(shares.sources) or "–"))
-    else:
-        st.caption(tr("xa.share_none", year=year))
-    by_need = rank_by == "need" and not reference
+    st.caption(note)
     name = f"xa-can-thoat-ngheo-{year}" if by_need else f"xa-ty-le-ho-ngheo-{year}"
 
     def chart():
@@ -149,8 +178,7 @@ else:
     show_chart(chart, None, name, key=(ctx.key, ref(df), str(year), float(target), by_need, reference))
 
 # ------------------------------------------------------------------------------------------ district totals
-if not reference:
-    st.header(tr("xa.totals"))
+def _totals():
     rows, notes = [], []
     for tot in cm.totals(df, C):
         name = field(ctx.indicators[tot.indicator], "name", L) if tot.indicator in ctx.indicators else tot.indicator
@@ -170,24 +198,36 @@ if not reference:
                      tr("xa.col_district"): n0(tot.district), tr("xa.col_diff"):
                          fmt_signed(tot.difference, L, 0) if tot.difference is not None else "–",
                      tr("xa.col_note"): note})
+    return (arrow_table(pd.DataFrame(rows)) if rows else None), notes
+
+
+if not reference:
+    st.header(tr("xa.totals"))
+    totals, notes = per_context("xa:totals", ctx, (DATA, L), _totals)
     for line in notes:
         st.warning(line)
-    if rows:
+    if totals is not None:
         st.caption(tr("xa.totals_help"))
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="xa_totals")
+        st.dataframe(totals, hide_index=True, width="stretch", key="xa_totals")
+
 
 # ------------------------------------------------------------------------------------------ old → new
+def _mapping():
+    mp = C.mapping()
+    return arrow_table(pd.DataFrame({
+        tr("xa.col_old"): mp["old"],
+        tr("xa.col_kind"): mp["kind"].map(lambda k: tr(f"xa.kind_{k}")),
+        tr("xa.col_new"): mp["new"],
+        tr("xa.col_note"): mp["note"],
+    })), arrow_table(pd.DataFrame({
+        tr("xa.col_new_commune"): [u.name for u in C.new],
+        tr("xa.col_members"): [", ".join(m.name for m in C.members(u)) for u in C.new],
+        tr("xa.col_count"): [str(len(C.members(u))) for u in C.new],
+    }))
+
+
 st.header(tr("xa.mapping"))
 st.caption(tr("xa.mapping_help"))
-mp = C.mapping()
-st.dataframe(pd.DataFrame({
-    tr("xa.col_old"): mp["old"],
-    tr("xa.col_kind"): mp["kind"].map(lambda k: tr(f"xa.kind_{k}")),
-    tr("xa.col_new"): mp["new"],
-    tr("xa.col_note"): mp["note"],
-}), hide_index=True, width="stretch", key="xa_mapping")
-st.dataframe(pd.DataFrame({
-    tr("xa.col_new_commune"): [u.name for u in C.new],
-    tr("xa.col_members"): [", ".join(m.name for m in C.members(u)) for u in C.new],
-    tr("xa.col_count"): [str(len(C.members(u))) for u in C.new],
-}), hide_index=True, width="stretch", key="xa_groups")
+mapping, groups = per_context("xa:mapping", ctx, (ref(C), L), _mapping)
+st.dataframe(mapping, hide_index=True, width="stretch", key="xa_mapping")
+st.dataframe(groups, hide_index=True, width="stretch", key="xa_groups")
