@@ -63,6 +63,20 @@ def test_presets_side_by_side_with_changed_cells_marked(db):
                 assert cell.startswith("▲ "), (i, c, cell)
             elif rank[v.status] < rank[r.status]:
                 assert cell.startswith("▼ "), (i, c, cell)
+    # each scenario's cell tinted by its verdict and framed where it is marked, as the browser gets it
+    rules = {}
+    for line in at.dataframe[0].proto.arrow_data.styler.styles.splitlines():
+        cells, decl = line.split(" { ")
+        for cell in re.findall(r"row(\d+)_col(\d+)", cells):
+            rules[tuple(map(int, cell))] = decl.removesuffix(" }")
+    tint = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3"}
+    assert len(rules) == 28 * len(cols)
+    for i in range(28):
+        for j, c in enumerate(cols):
+            decl = rules[i, j + 2]
+            assert ("border: 2px solid #1f4e79" in decl) == (table[c][i][0] in "▲▼●"), (i, c, decl)
+            if verdicts[c][i].status in tint:
+                assert decl.startswith(f"background-color: {tint[verdicts[c][i].status]}"), (i, c, decl)
     # 2021–2025 targets are decided on actual data: the same in every scenario
     assert all(table[c][0] == table[cols[0]][0] for c in cols)
     # T25 (near-poor households in 2030): the trend's slower fall (0,43 vs 1 point a year) changes the

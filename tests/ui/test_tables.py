@@ -1,0 +1,45 @@
+"""tables.styled: what Streamlit sends for a table styled cell by cell is what pandas' own Styler gives."""
+import pandas as pd
+import pytest
+from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+from streamlit.proto.Dataframe_pb2 import Dataframe
+
+from giamngheo.ui.tables import styled
+
+
+def _sent(sty) -> Dataframe:
+    proto = Dataframe()
+    sty.set_uuid("x")                          # pandas draws a random uuid for every Styler
+    marshall_styler(proto.arrow_data, sty, "x")
+    return proto
+
+
+def _by_pandas(df, css):
+    frame = pd.DataFrame("", index=df.index, columns=df.columns)
+    for k, v in css.items():
+        frame[k] = v
+    return df.style.apply(lambda _: frame, axis=None)
+
+
+TINT = "background-color: #e3f4e9"
+BOLD = "background-color: #fdf1c7; font-weight: 700; border: 2px solid #1f4e79"
+
+
+@pytest.mark.parametrize("numbers,last", [([1, 2, 3, 4], "đ"), (["1", "2a", "3", "4"], "đ"),
+                                          ([1.5, 2.0, 3.25, 4.0], "đ"), ([1, 2, 3, 4], None)])
+def test_styled_sends_what_pandas_styler_sends(numbers, last):
+    df = pd.DataFrame({"Số": numbers, "Chỉ tiêu": ["a", "b", "c", "d"],
+                       "A": ["Đạt · 1,2 %", "▲ Đúng hướng", "–", last], "B": ["x", "y", "z", "w"]})
+    # repeated props grouped, an empty tint (a status without a colour), a cell with none, a column without styles
+    css = {"A": [TINT, BOLD, "background-color: ", ""], "B": [BOLD, TINT, TINT, BOLD]}
+    ours, theirs = _sent(styled(df, css)), _sent(_by_pandas(df, css))
+    assert ours.arrow_data.styler.styles and ours.arrow_data.styler.styles.count("#T_x_row") == 7
+    assert ours.SerializeToString() == theirs.SerializeToString()
+
+
+def test_styled_groups_cells_with_the_same_style_in_pandas_order():
+    df = pd.DataFrame({"A": ["1", "2"], "B": ["3", "4"]})
+    sent = _sent(styled(df, {"A": [TINT, BOLD], "B": [BOLD, TINT]})).arrow_data.styler.styles
+    assert sent.splitlines() == [
+        "#T_x_row0_col0, #T_x_row1_col1 { background-color: #e3f4e9 }",
+        "#T_x_row0_col1, #T_x_row1_col0 { background-color: #fdf1c7; font-weight: 700; border: 2px solid #1f4e79 }"]
