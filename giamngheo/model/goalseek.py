@@ -10,17 +10,19 @@ such as Brent's needs some ten calls one value at a time; two or three vectorise
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 from math import factorial
-from typing import Any, Mapping
+from typing import Any, Generator, Mapping
 
 import numpy as np
 
 from giamngheo.model.assess import progress_base
-from giamngheo.model.engine import Context, poverty_paths, project, project_one, run
-from giamngheo.model.poverty import run_poverty
+from giamngheo.model.engine import POVERTY_OUT, RATES, Context, poverty_paths, project, project_one, run
+from giamngheo.model.poverty import PovertyResult, run_poverty
 from giamngheo.model.projection import Projection
 from giamngheo.model.uncertainty import value_range
 from giamngheo.plan import kinds
@@ -133,18 +135,19 @@ def _strip(ctx: Context, scenario: Scenario, tg: Target, lever: str) -> Scenario
     return Scenario.of("", {k: v for k, v in scenario.values if keep(k)})
 
 
-@lru_cache(maxsize=256)
-def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requirement:
+def _seek_steps(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Generator[Any, Any, Requirement]:
+    """The goal seek, step by step: yields the lever values (an array) to measure on the target's path and is
+    sent their measure (or thrown ``kinds.Missing``); returns the requirement. One search, whoever measures:
+    :func:`_seek` one target at a time, :func:`_seek_batch` several in one run of the model."""
     tg = ctx.plan.target(target_id)
     a = ctx.registry[lever]
     lo, hi = _search_range(ctx, scenario, a)
-    measure = _measure_fn(ctx, scenario, tg, lever)
     if a.integer:
         grid = np.unique(np.round(np.linspace(lo, hi, GRID)))
     else:
         grid = np.linspace(lo, hi, GRID)
     try:
-        m = measure(grid)
+        m = yield grid
     except kinds.Missing:
         return Requirement(target_id, lever, "no_lever", lo=lo, hi=hi)
     met = np.broadcast_to(np.asarray(m.met(), bool), grid.shape)
@@ -167,7 +170,7 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
         fine = np.linspace(a_x, b_x, REFINE)
         if a.integer:
             fine = np.unique(np.round(fine))
-        ok = np.broadcast_to(np.asarray(measure(fine).met(), bool), fine.shape)
+        ok = np.broadcast_to(np.asarray((yield fine).met(), bool), fine.shape)
         if sense == ">=":      # not met below the crossing, met above: the first met value
             j = int(np.argmax(ok)) if ok.any() else len(fine) - 1
             a_x, b_x = float(fine[max(j - 1, 0)]), float(fine[j])
@@ -183,6 +186,147 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
     checked = True if _route(ctx, tg, lever) in ("poverty", "own") else _check(ctx, scenario, tg, lever, x)
     return Requirement(target_id, lever, "found", value=x, sense=sense, lo=lo, hi=hi,
                        monotone=len(flips) == 1, checked=checked)
+
+
+def _step(gen: Generator[Any, Any, Requirement], got: Any) -> tuple[Any, Requirement | None]:
+    """Send a measure (or throw ``kinds.Missing``) into a search: (the next values to measure, None) or (None,
+    the requirement found)."""
+    try:
+        return (gen.throw(got) if isinstance(got, kinds.Missing) else gen.send(got)), None
+    except StopIteration as stop:
+        return None, stop.value
+
+
+def _measure_safe(measure: Any, xs: Any) -> Any:
+    try:
+        return measure(xs)
+    except kinds.Missing as exc:
+        return exc
+
+
+class _SeekCache:
+    """The goal seeks found, by (context, the scenario without the lever's own value, target, lever): at most
+    ``size``, the least recently used dropped first (shared by the sessions, so under a lock)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple, Requirement] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Requirement | None:
+        with self._lock:
+            got = self._d.get(key)
+            if got is not None:
+                self._d.move_to_end(key)
+            return got
+
+    def put(self, key: tuple, r: Requirement) -> Requirement:
+        with self._lock:
+            got = self._d.setdefault(key, r)     # found meanwhile by another session: that one, the same
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+            return got
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_SEEKS = _SeekCache(256)
+
+
+def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requirement:
+    """The goal seek of one target (cached by the scenario as given: :func:`_strip` makes it what matters)."""
+    key = (ctx, scenario, target_id, lever)
+    got = _SEEKS.get(key)
+    if got is not None:
+        return got
+    gen = _seek_steps(ctx, scenario, target_id, lever)
+    measure = _measure_fn(ctx, scenario, ctx.plan.target(target_id), lever)
+    xs, r = next(gen), None
+    while r is None:
+        xs, r = _step(gen, _measure_safe(measure, xs))
+    return _SEEKS.put(key, r)
+
+
+_seek.cache_clear = _SEEKS.cache_clear      # type: ignore[attr-defined]
+
+
+def _batchable(ctx: Context, tg: Target) -> bool:
+    """Is the target's path a stock or rate of the poverty model (one run of it measures several searches)?"""
+    return ctx.poverty is not None and (tg.indicator in RATES or POVERTY_OUT.get(tg.indicator, ("",))[0] == "stock")
+
+
+def _measure_batch(ctx: Context, items: list[tuple[tuple[Scenario, str, str], Any]]) -> list[Any]:
+    """The measures of several searches' lever values in ONE run of the poverty model: every search's values
+    side by side in the arrays (its own scenario and lever values in its slice; an assumption that is the same
+    for all stays one number), then each search's slice read as :func:`_measure_fn` reads its own run. The
+    model works value by value (no value reads another), so each slice is the number its own run gives."""
+    reg = ctx.registry
+    parts = []
+    for (sc, _tid, lever), xs in items:
+        xs = np.atleast_1d(np.asarray(xs, float))
+        vals: dict[str, Any] = dict(reg.resolve(sc))
+        vals[lever] = xs
+        parts.append((vals, len(xs)))
+    base = parts[0][0]
+    differ = {lever for (_, _, lever), _ in items}       # the searches' own levers, and what else differs
+    for vals, _ in parts[1:]:
+        for k, x in vals.items():
+            if k not in differ:
+                y = base[k]
+                if not (x is y or (type(x) is type(y) and np.ndim(x) == 0 and x == y)):
+                    differ.add(k)
+    merged = dict(base)
+    for k in differ:
+        merged[k] = np.concatenate([np.asarray(v[k], float) if np.ndim(v[k]) else np.full(n, float(v[k]))
+                                    for v, n in parts])
+    res = run_poverty(ctx.poverty, reg.channels(merged), reg.channels(reg.defaults()), record_flows=False)
+    out: list[Any] = []
+    at = 0
+    for ((sc, tid, lever), xs), (_, n) in zip(items, parts):
+        sl = slice(at, at + n)
+        at += n
+        tg = ctx.plan.target(tid)
+        keys = ("H", POVERTY_OUT[RATES.get(tg.indicator, tg.indicator)][1])    # the stocks its path reads
+        one = PovertyResult(res.years, {g: {s: [v[sl] if np.ndim(v) else v for v in d[s]] for s in keys}
+                                        for g, d in res.stocks.items()}, {}, {}, res.rebased_at)
+        proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
+        for p in poverty_paths(ctx, one, True, only=(tg.indicator, tg.group)):
+            proj.add(p)
+        if proj.path(tg.indicator, tg.group) is None:      # not the model's after all: its own measure
+            out.append(_measure_safe(_measure_fn(ctx, sc, tg, lever), xs))
+            continue
+        try:
+            out.append(kinds.measure(ctx.plan, tg, proj.getter(tg.indicator, tg.group, draws=True), _base(ctx, tg)))
+        except kinds.Missing as exc:
+            out.append(exc)
+    return out
+
+
+def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]]) -> list[Requirement]:
+    """The searches of several targets (each (stripped scenario, target, lever)) in step: each round measures
+    every search still going in one run of the poverty model (:func:`_measure_batch`). The same searches and
+    answers as :func:`_seek`, one at a time (tests/model/test_goalseek.py checks them equal)."""
+    gens = [_seek_steps(ctx, sc, tid, lever) for sc, tid, lever in jobs]
+    out: list[Requirement | None] = [None] * len(jobs)
+    pending = {i: next(g) for i, g in enumerate(gens)}
+    while pending:
+        idx = list(pending)
+        if len(idx) == 1:
+            sc, tid, lever = jobs[idx[0]]
+            got = [_measure_safe(_measure_fn(ctx, sc, ctx.plan.target(tid), lever), pending[idx[0]])]
+        else:
+            got = _measure_batch(ctx, [(jobs[i], pending[i]) for i in idx])
+        pending = {}
+        for i, m in zip(idx, got):
+            xs, r = _step(gens[i], m)
+            if r is None:
+                pending[i] = xs
+            else:
+                out[i] = r
+    return out  # type: ignore[return-value]
 
 
 def _check(ctx: Context, scenario: Scenario, tg: Target, lever: str, x: float) -> bool:
@@ -212,9 +356,24 @@ def goal_seek(ctx: Context, scenario: Scenario, target_id: str, lever: str | Non
 
 
 def requirements(ctx: Context, scenario: Scenario) -> list[Requirement]:
-    """A requirement for every target the scenario projects (decided targets are left out)."""
+    """A requirement for every target the scenario projects (decided targets are left out). The searches not
+    cached yet whose paths are the poverty model's run together (:func:`_seek_batch`: one run of the model a
+    round for all of them)."""
     _, verdicts = run(ctx, scenario)
-    return [goal_seek(ctx, scenario, v.target) for v in verdicts if v.basis == "projected"]
+    projected = [v.target for v in verdicts if v.basis == "projected"]
+    jobs = []
+    for tid in projected:
+        tg = ctx.plan.target(tid)
+        lever = main_lever(ctx, tg)
+        if lever is None or not _batchable(ctx, tg):
+            continue
+        job = (_strip(ctx, scenario, tg, lever), tid, lever)
+        if job not in jobs and _SEEKS.get((ctx, *job)) is None:
+            jobs.append(job)
+    if len(jobs) > 1:
+        for job, r in zip(jobs, _seek_batch(ctx, jobs)):
+            _SEEKS.put((ctx, *job), r)
+    return [goal_seek(ctx, scenario, tid) for tid in projected]
 
 
 def lever_requirements(ctx: Context, scenario: Scenario) -> dict[str, list[Requirement]]:

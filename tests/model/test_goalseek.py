@@ -203,3 +203,57 @@ def test_tornado_bars_are_one_assumption_moved_in_the_full_projection(ctx):
     _, kb = tn.for_group("khmer")
     assert kb and all(np.isfinite(b.at_low) and np.isfinite(b.at_high) for b in kb)
     assert not set(tn.no_effect) & {b.id for b in bars}
+
+
+# ------------------------------------------------------------------ several searches in one run of the model
+
+BATCH_SCENARIOS = [
+    {}, {"jobs": 4000}, {"jobs": 1000, "poor_fall": 30.0}, {"near_poor_fall": 60.0, "overseas": 900},
+    {"no_work_exit_rate": 3.0, "khmer_poor_fall": 70.0}, {"household_growth": 1.5, "shock_year": 2028},
+]
+
+
+def _jobs(ctx, sc: Scenario, pairs) -> list:
+    return [(gs._strip(ctx, sc, ctx.plan.target(tid), lever), tid, lever) for tid, lever in pairs]
+
+
+@pytest.mark.parametrize("values", BATCH_SCENARIOS)
+def test_searches_run_together_find_what_each_finds_alone(ctx, values):
+    """The searches of several targets measured in one run of the poverty model (every search's lever values
+    side by side, each with its own scenario) give exactly the requirements of each search run alone on its
+    own projection (project_one): the same values to the last bit, the same outcome."""
+    sc = Scenario.of("", values)
+    pairs = [("T24", "poor_fall"), ("T25", "near_poor_fall"), ("T24", "no_work_exit_rate"), ("T01", "jobs")]
+    jobs = _jobs(ctx, sc, pairs)
+    together = gs._seek_batch(ctx, jobs)
+    gs._seek.cache_clear()
+    alone = [gs._seek(ctx, *job) for job in jobs]
+    assert together == alone
+    assert any(r.outcome == "found" for r in alone)
+
+
+@pytest.mark.parametrize("values", BATCH_SCENARIOS[:3])
+def test_one_run_for_several_searches_measures_each_as_its_own_run(ctx, values):
+    """Each search's slice of the shared run is, value by value, the measure of its own run (not just the same
+    verdict): the tested quantity q equal to the last bit, met the same."""
+    sc = Scenario.of("", values)
+    jobs = _jobs(ctx, sc, [("T24", "poor_fall"), ("T25", "near_poor_fall"), ("T24", "jobs")])
+    grids = [np.linspace(10, 95, 257), np.linspace(5, 95, 129), np.unique(np.round(np.linspace(0, 20000, 200)))]
+    shared = gs._measure_batch(ctx, list(zip(jobs, grids)))
+    for (s, tid, lever), xs, m in zip(jobs, grids, shared):
+        own = gs._measure_fn(ctx, s, ctx.plan.target(tid), lever)(xs)
+        assert np.array_equal(np.asarray(m.q, float), np.asarray(own.q, float))
+        assert np.array_equal(np.broadcast_to(m.met(), xs.shape), np.broadcast_to(own.met(), xs.shape))
+
+
+def test_requirements_batch_only_what_is_not_cached_and_reuse_it(ctx):
+    """requirements() gives the same list as asking each target's goal seek alone, and a second call hands
+    back the same cached objects."""
+    sc = Scenario.of("", {"jobs": 3500, "overseas": 700})
+    gs._seek.cache_clear()
+    alone = [gs.goal_seek(ctx, sc, v.target) for v in run(ctx, sc)[1] if v.basis == "projected"]
+    gs._seek.cache_clear()
+    together = gs.requirements(ctx, sc)
+    assert together == alone
+    again = gs.requirements(ctx, sc)
+    assert all(a is b for a, b in zip(again, together))
