@@ -17,6 +17,8 @@ Each target kind (``giamngheo.plan.kinds``) says how it is measured, compared an
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -276,7 +278,35 @@ def _threshold(tg: Target) -> float | None:
 
 def assess(plan: Plan, proj: Projection, obs: Observations, with_probability: bool = True,
            current_year: int | None = None) -> list[Verdict]:
-    return [assess_target(plan, tg, proj, obs, current_year, with_probability) for tg in plan.targets]
+    return [assess_target(plan, tg, proj, obs, current_year, with_probability)
+            if proj.path(tg.indicator, tg.group) is not None
+            else _assess_without_path(plan, tg, proj, obs, current_year, with_probability)
+            for tg in plan.targets]
+
+
+# A target the projection has no path for (most of the plan's: services, schools, health) reads the data alone:
+# its verdict is the same for every scenario of the same data. It is worked out once and kept, by the plan, the
+# target and the observations it was made from (the very objects, held while kept: a new data version is new
+# objects, so a new verdict at once), and the projection's years; at most _NO_PATH_SIZE, the oldest dropped.
+_NO_PATH: "OrderedDict[tuple, tuple]" = OrderedDict()
+_NO_PATH_SIZE = 256
+_NO_PATH_LOCK = threading.Lock()
+
+
+def _assess_without_path(plan: Plan, tg: Target, proj: Projection, obs: Observations, current_year: int | None,
+                         with_probability: bool) -> Verdict:
+    key = (id(plan), id(tg), id(obs), proj.as_of, proj.lever_from, current_year, with_probability)
+    with _NO_PATH_LOCK:
+        got = _NO_PATH.get(key)
+        if got is not None and got[0] is plan and got[1] is tg and got[2] is obs:
+            _NO_PATH.move_to_end(key)
+            return got[3]
+    v = assess_target(plan, tg, proj, obs, current_year, with_probability)
+    with _NO_PATH_LOCK:
+        _NO_PATH[key] = (plan, tg, obs, v)
+        while len(_NO_PATH) > _NO_PATH_SIZE:
+            _NO_PATH.popitem(last=False)
+    return v
 
 
 def verdict_frame(verdicts: list[Verdict]) -> pd.DataFrame:

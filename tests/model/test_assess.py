@@ -393,3 +393,53 @@ def test_the_tally_counts_real_verdicts_waiting_and_projections_apart():
     assert c["awaiting_data"] == sum(v.status == "awaiting_data" for v in vs) == 22
     assert c["projected"] == sum(v.status in ("on_track", "at_risk", "off_track") for v in vs) == 2
     assert c["decided"] + c["awaiting_data"] + c["projected"] + c["no_data"] == 28
+
+
+# ------------------------------------------------------------------ targets the projection has no path for
+
+def _fresh(ctx, proj):
+    """Every target's verdict worked out on its own (assess_target), nothing kept."""
+    return [assess_target(ctx.plan, tg, proj, ctx.obs, ctx.current_year) for tg in ctx.plan.targets]
+
+
+def test_verdicts_without_a_path_kept_equal_the_ones_worked_out_each_time():
+    """A target with no projected path reads the data alone: kept once, its verdict is the one assess_target
+    gives for every scenario, on either dataset, asked in turn."""
+    from giamngheo.model.engine import default_context, project
+    plan = load_plan(PLAN_FILE)
+    demo = make_context(plan, load_observations(DEMO))
+    real = make_context(plan, default_context().obs)
+    no_path = 0
+    for values in ({}, {"jobs": 4000}, {"poor_fall": 30.0, "near_poor_fall": 60.0}, {"overseas": 900}):
+        for ctx in (demo, real, demo):
+            proj = project(ctx, Scenario.of("", values))
+            got = assess(ctx.plan, proj, ctx.obs, current_year=ctx.current_year)
+            assert got == _fresh(ctx, proj)
+            no_path += sum(proj.path(tg.indicator, tg.group) is None for tg in ctx.plan.targets)
+    assert no_path > 0
+
+
+def test_a_new_data_version_gets_its_own_verdicts_without_a_path_at_once():
+    """The same plan and an empty projection (no target has a path), two data versions that differ in one
+    figure: each gets the verdict of its own figure (missed at 60 %, achieved at 75 % against 70,1 %), asked
+    in turn, never the other's kept one."""
+    import pandas as pd
+
+    from giamngheo.data.observations import Observations
+    from giamngheo.model.engine import default_context
+    base = default_context()
+    row = base.obs.df.iloc[0].to_dict()
+
+    def version(v: float) -> Observations:
+        r = dict(row, indicator="trained_labour_rate", group="all", year=2025, value=v, unit="percent",
+                 status="official", quality="official")
+        return Observations(pd.concat([base.obs.df, pd.DataFrame([r])], ignore_index=True), base.obs.sources)
+
+    low, high = version(60.0), version(75.0)
+    empty = Projection(2025, base.horizon, lever_from=base.lever_from)      # the figures read up to 2025
+    for _ in range(2):
+        for obs, want in ((low, "missed"), (high, "achieved"), (low, "missed")):
+            got = {v.target: v for v in assess(base.plan, empty, obs, current_year=base.current_year)}
+            assert got["T05"].status == want and got["T05"].basis == "actual"
+            assert list(got.values()) == [assess_target(base.plan, tg, empty, obs, base.current_year)
+                                          for tg in base.plan.targets]
