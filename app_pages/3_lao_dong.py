@@ -7,6 +7,7 @@ from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.needs import probability_text
 from giamngheo.ui.chart import ref, show_chart
+from giamngheo.ui.memo import series_key
 from giamngheo.ui.session import context, lang, mc_results, tr
 
 ctx = context()
@@ -37,7 +38,10 @@ def flow_chart(ind: str, col) -> None:
         return charts.bar_fan_chart(rows, tr("unit.workers"), L, rule=tg.value if tg else None,
                                     rule_label=f"{tr('chart.target')}: {views.fmt_num(tg.value, L, 0)}"
                                     if tg else ""), lambda: pd.DataFrame(rows)
-    show_chart(build, None, ind, col, key=ref(mc))
+    # kept by what it draws (the series with its draws, the target), not by the Monte Carlo it comes from:
+    # a move of a lever that does not reach this series (most of them) draws the chart already made
+    show_chart(build, None, ind, col, key=(ref(ctx), series_key(proj, [(ind, "all")], draws=True),
+                                           tg.value if tg else None))
     if tg and v:
         done = sum(val for y, val in p.values.items() if tg.from_year <= y <= tg.year)
         target_total = views.fmt_num(tg.total or tg.value * (tg.year - tg.from_year + 1), L, 0)
@@ -70,10 +74,8 @@ for col, ind in zip(c, ("jobs_created", "workers_abroad", "workers_abroad_ethnic
 c1, c2 = st.columns(2)
 
 
-def rate_chart(inds: tuple[str, ...]):
-    items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in inds]
+def rate_chart(items, marks):
     rows = charts.path_rows(proj, items, L, from_year=plan.period[0], bands=True)   # a table only for the CSV
-    marks = [m for i, _, _ in items for m in views.target_marks(plan, verdicts, i, "all", L)]
     return charts.line_chart(rows, "%", L, targets=marks), lambda: pd.DataFrame(rows)
 
 
@@ -83,7 +85,11 @@ def rate_box(col, title: str, inds: tuple[str, ...], name: str) -> None:
     if not any((p := proj.path(i, "all")) is not None and p.values for i in inds):
         col.info(tr("labour.no_series", name=title), icon=":material/info:")
         return False
-    show_chart(lambda: rate_chart(inds), None, name, col, key=ref(mc))
+    items = [(i, "all", _field(ctx.indicators[i], "name", L)) for i in inds]
+    marks = [m for i in inds for m in views.target_marks(plan, verdicts, i, "all", L)]
+    # kept by what it draws (the series with their draws, the targets' marks), as the bar charts above
+    show_chart(lambda: rate_chart(items, marks), None, name, col,
+               key=(ref(ctx), series_key(proj, items, draws=True), tuple(tuple(sorted(m.items())) for m in marks)))
     return True
 
 

@@ -38,3 +38,29 @@ def per_context(name: str, ctx: Any, key: Hashable, build: Callable[[], Any]) ->
 def clear() -> None:
     with _LOCK:
         _MEMO.clear()
+
+
+def series_key(proj: Any, items: Any, draws: bool = False) -> tuple:
+    """A chart's cache key from what it draws of a projection: for each item (indicator, group, …) its years,
+    values, actual and nowcast years and, with ``draws``, a digest of its Monte Carlo draws. Equal for two
+    projections that give the chart the same series: a lever that does not reach them (the jobs lever and
+    the near-poor rate, say) leaves the chart as it is, where a key on the projection's identity would
+    make it anew on every move."""
+    import hashlib
+
+    import numpy as np
+    out = []
+    for item in items:
+        p = proj.path(item[0], item[1])
+        if p is None:
+            out.append((tuple(item), None))
+            continue
+        digest = None
+        if draws and p.draws:
+            h = hashlib.blake2b(digest_size=16)
+            for y in sorted(p.draws):
+                h.update(int(y).to_bytes(4, "little", signed=True))
+                h.update(np.ascontiguousarray(p.draws[y], dtype=float).tobytes())
+            digest = h.digest()
+        out.append((tuple(item), tuple(sorted(p.values.items())), p.actual, p.nowcast, digest))
+    return tuple(out)

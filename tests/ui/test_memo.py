@@ -39,3 +39,25 @@ def test_bounded_and_keeps_no_context_alive():
     del gone
     gc.collect()
     assert w() is None
+
+
+def test_series_key_follows_what_a_chart_draws():
+    import numpy as np
+
+    from giamngheo.model.projection import Projection, SeriesPath
+
+    def proj(jobs_2026, draws_seed, poor=1.5):
+        rng = np.random.default_rng(draws_seed)
+        return Projection(2025, 2030, [
+            SeriesPath("jobs_created", "all", {2025: 3000.0, 2026: jobs_2026}, frozenset({2025}), "lever",
+                       draws={2026: rng.normal(jobs_2026, 100, 50)}),
+            SeriesPath("poor_rate", "all", {2025: 2.0, 2026: poor}, frozenset({2025}), "model")])
+
+    items = [("jobs_created", "all", "Việc làm")]
+    a = memo.series_key(proj(3100.0, 1), items, draws=True)
+    assert memo.series_key(proj(3100.0, 1, poor=1.2), items, draws=True) == a   # another series moved: the same
+    assert memo.series_key(proj(3200.0, 1), items, draws=True) != a              # its own value moved
+    assert memo.series_key(proj(3100.0, 2), items, draws=True) != a              # other draws, the same centre
+    assert memo.series_key(proj(3100.0, 2), items) == memo.series_key(proj(3100.0, 1), items)   # draws not asked
+    assert memo.series_key(proj(3100.0, 1), [("jobs_created", "all", "Jobs")], draws=True) != a  # another label
+    assert memo.series_key(proj(3100.0, 1), [("missing", "all", "x")]) == ((("missing", "all", "x"), None),)
