@@ -29,27 +29,33 @@ def _reset_sd() -> None:
 
 # The uncertainty editor comes first: everything below uses what it holds. Every figure in the page's number
 # format and with its unit; the spread column is text, read back by the one number reader.
-with st.expander(tr("seek.sd_title")):
-    st.caption(tr("seek.sd_intro"))
-    items = [a for a in reg if a.section != "indicators" or a.indicator]
-    current = sd_overrides()
-    c_label, c_value, c_sd, c_default, c_range = what_it_takes.sd_columns(L)
-    # every row whole (two lines where a label or a range needs them) and every column in a 1366 px screen
-    cfg = tables.widths([c_label, c_value, c_sd, c_default, c_range], {c_label: 320})
-    cfg[c_sd] = st.column_config.TextColumn(max_chars=30, width=cfg[c_sd]["width"])
-    edited = st.data_editor(what_it_takes.sd_table(items, reg.resolve(sc), current, L), key=EDITOR_KEY,
-                            hide_index=True, width="stretch", num_rows="fixed", row_height=tables.ROW_WRAP,
-                            height=tables.height(len(items)), disabled=[c_label, c_value, c_default, c_range],
-                            column_config=cfg)
-    overrides, problems = what_it_takes.read_sd(items, list(edited[c_sd]), current, L)
-    for i, a in problems:
-        st.warning(tr("seek.sd_bad", row=i, label=field(a, "label"), col=c_sd, v=what_it_takes.sd_text(a, sd_of(a), L)),
-                   icon="⚠️")
-    if overrides != current:
-        st.session_state[MC_SD_KEY] = overrides
-    if overrides:
-        st.caption(tr("seek.sd_changed", k=len(overrides)))
-    st.button(tr("seek.sd_reset"), on_click=_reset_sd, key="mc_sd_reset")
+# Folded, its table is not made: the expander tracks whether it is open (opening it reruns the page with it),
+# so a lever move with the editor closed neither builds the table nor converts it for the data editor; the
+# spreads edited stay in the session (MC_SD_KEY) and the editor shows them again when opened.
+sd_box = st.expander(tr("seek.sd_title"), key="seek_sd_open", on_change="rerun")
+if sd_box.open:
+    with sd_box:
+        st.caption(tr("seek.sd_intro"))
+        items = [a for a in reg if a.section != "indicators" or a.indicator]
+        current = sd_overrides()
+        c_label, c_value, c_sd, c_default, c_range = what_it_takes.sd_columns(L)
+        # every row whole (two lines where a label or a range needs them) and every column in a 1366 px screen
+        cfg = tables.widths([c_label, c_value, c_sd, c_default, c_range], {c_label: 320})
+        cfg[c_sd] = st.column_config.TextColumn(max_chars=30, width=cfg[c_sd]["width"])
+        edited = st.data_editor(what_it_takes.sd_table(items, reg.resolve(sc), current, L), key=EDITOR_KEY,
+                                hide_index=True, width="stretch", num_rows="fixed", row_height=tables.ROW_WRAP,
+                                height=tables.height(len(items)), disabled=[c_label, c_value, c_default, c_range],
+                                column_config=cfg)
+        overrides, problems = what_it_takes.read_sd(items, list(edited[c_sd]), current, L)
+        for i, a in problems:
+            st.warning(tr("seek.sd_bad", row=i, label=field(a, "label"), col=c_sd, v=what_it_takes.sd_text(a, sd_of(a), L)),
+                       icon="⚠️")
+        if overrides != current:
+            st.session_state[MC_SD_KEY] = overrides
+        st.button(tr("seek.sd_reset"), on_click=_reset_sd, key="mc_sd_reset")
+# said under the editor, open or folded: the chances below use the spreads edited
+if sd_overrides():
+    st.caption(tr("seek.sd_changed", k=len(sd_overrides())))
 
 mc = mc_results()
 

@@ -146,3 +146,33 @@ def test_english():
     df = table(at)
     assert "Needed to meet it" in df.columns and "Verdict · chance of meeting it" in df.columns
     assert any(h.value.startswith("Sensitivity") for h in at.header)
+
+
+def test_the_uncertainty_editor_is_made_when_opened_and_its_spreads_stay_when_folded():
+    from giamngheo.report.what_it_takes import sd_columns
+    ctx = default_context()
+    items = [a for a in ctx.registry if a.section != "indicators" or a.indicator]
+    c_label, _, c_sd, _, _ = sd_columns("vi")
+
+    def editor(at):
+        return [d.value for d in at.dataframe if c_sd in d.value.columns]
+
+    at = page()
+    assert not editor(at)                                             # folded: no editor sent, no table made
+    at.session_state["seek_sd_open"] = True
+    at.run()
+    assert not at.exception
+    assert len(editor(at)) == 1 and editor(at)[0].shape[0] == len(items)
+    # a spread edited in the session (here: none at all) is what the open editor shows and uses
+    at.session_state["mc_sd"] = {a.id: 0.0 for a in ctx.registry if a.sd > 0}
+    at.run()
+    shown = editor(at)[0].set_index(c_label)
+    assert shown.loc[ctx.registry["jobs"].label_vi, c_sd].startswith("0 ")   # 0 lao động/năm
+    assert any("Đang dùng độ bất định đã sửa" in c.value for c in at.caption)
+    # folded again: the spreads stay, the chances are still certain, and the page says so
+    at.session_state["seek_sd_open"] = False
+    at.run()
+    assert not editor(at)
+    assert any("Đang dùng độ bất định đã sửa" in c.value for c in at.caption)
+    chances = table(at)["Đánh giá · khả năng đạt"].str.extract(r" · khả năng đạt (\d+)%")[0]
+    assert chances.notna().all() and set(chances) <= {"0", "100"}
