@@ -67,10 +67,13 @@ items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_r
                                                                        ("near_poor_rate", "poverty.near_chart"))
          for g in groups]
 # short headers (the full name is each header's help) so that every column is in view at 1366 px
-year_df = views.year_table(proj, items, L, plan.period[0], brk)
+# the rows go to Arrow as they are (tables.rows_table: no pandas table on a move)
+year_rows = views.year_rows(proj, items, L, plan.period[0], brk)
+year_cols = list(year_rows[0]) if year_rows else []
 short = {lab: f"{tr('screen.short_' + ind)} · {tr('group.' + g)}" for ind, g, lab in items}
 short.update({f"{lab} ± ": tr("screen.short_change") for _, _, lab in items})
-st.dataframe(year_df, hide_index=True, width="stretch", height=tables.height(len(year_df), 35),
-             column_config=tables.widths(year_df.columns, {year_df.columns[0]: 60, **{c: 95 for c in year_df.columns
-                                                                                      if c.endswith(" ± ")}},
+st.dataframe(tables.rows_table(year_rows, year_cols), hide_index=True, width="stretch",
+             height=tables.height(len(year_rows), 35),
+             column_config=tables.widths(year_cols, {**({year_cols[0]: 60} if year_cols else {}),
+                                                     **{c: 95 for c in year_cols if c.endswith(" ± ")}},
                                          labels=short))

@@ -61,10 +61,11 @@ mc = mc_results()
 
 # 1. What the main lever needs to be
 st.header(tr("seek.table"))
-_req = what_it_takes.requirement_rows(ctx, sc, mc.verdicts, L)
-st.dataframe(_req, hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(_req)),
-             column_config=tables.widths(getattr(_req, "columns", []), {tr("seek.col_target"): 200,
-                                                                        tr("seek.col_lever"): 170}))
+_req = what_it_takes.requirement_records(ctx, sc, mc.verdicts, L)     # to Arrow as they are (no pandas table)
+_req_cols = list(_req[0]) if _req else []
+st.dataframe(tables.rows_table(_req, _req_cols), hide_index=True, width="stretch", row_height=tables.ROW_WRAP,
+             height=tables.height(len(_req)),
+             column_config=tables.widths(_req_cols, {tr("seek.col_target"): 200, tr("seek.col_lever"): 170}))
 st.caption(tr("seek.table_note"))
 
 # The numbers come from the core's caches (keyed by the data in use, the scenario and the edited

@@ -39,6 +39,12 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
 def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, from_year: int,
                break_year: int | None = None, decimals: int = 2) -> pd.DataFrame:
     """Year by year: each series' value and its change on the year before; no change across the break."""
+    return pd.DataFrame(year_rows(proj, items, lang, from_year, break_year, decimals))
+
+
+def year_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, from_year: int,
+              break_year: int | None = None, decimals: int = 2) -> list[dict[str, str]]:
+    """The rows of :func:`year_table` (text cells; what a page sends as they are, without a pandas table)."""
     years = sorted({y for ind, g, _ in items if (p := proj.path(ind, g)) for y in p.values if y >= from_year})
     rows = []
     for y in years:
@@ -57,7 +63,7 @@ def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: st
         if break_year is not None:
             r[t("poverty.standard_col", lang)] = t("poverty.std_new" if y >= break_year else "poverty.std_old", lang)
         rows.append(r)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def channel_frame(proj: Projection, lang: str, group: str = "all") -> pd.DataFrame:

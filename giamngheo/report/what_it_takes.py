@@ -38,6 +38,11 @@ def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
 
 def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
     """The goal-seek table: one row per projected target, in the language."""
+    return pd.DataFrame(requirement_records(ctx, scenario, verdicts, lang))
+
+
+def requirement_records(ctx: Context, scenario: Scenario, verdicts: list, lang: str) -> list[dict[str, str]]:
+    """The rows of :func:`requirement_rows` (text cells; what the page sends as they are, without a pandas table)."""
     from giamngheo.report.needs import chance_text
     vals = ctx.registry.resolve(scenario)
     by_id = {v.target: v for v in verdicts}
@@ -66,7 +71,7 @@ def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str
                 t("seek.col_meets", lang): "" if meets is None else t("seek.yes" if meets else "seek.no", lang),
                 t("seek.col_verdict", lang): verdict,
             })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _two_lines(text: str) -> str:

@@ -84,3 +84,35 @@ def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
     sty._compute = lambda: sty                      # what Streamlit calls before reading the styles
     sty._translate = lambda *a, **k: done
     return sty
+
+
+def rows_table(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None = None) -> Any:
+    """Rows (column name → cell) as the Arrow table ``st.dataframe`` sends as it is, made column by column
+    without pandas: a table of text made anew on every move (the year table, the goal seeks) costs a tenth of
+    what Streamlit's conversion of a pandas table does. A column of text (or None) is large text, as pandas'
+    own text columns go to Arrow; any other column has the type Arrow gives its values (whole numbers, floats;
+    NaN and None empty). Columns: ``columns``, else the first row's, then any other in the order met."""
+    import pyarrow as pa
+    rows = list(rows)
+    cols = list(columns) if columns is not None else []
+    if columns is None:
+        seen = set()
+        for r in rows:
+            for c in r:
+                if c not in seen:
+                    seen.add(c)
+                    cols.append(c)
+    data = {}
+    for c in cols:
+        vals = [r.get(c) for r in rows]
+        if all(v is None or isinstance(v, str) for v in vals):
+            data[c] = pa.array(vals, type=pa.large_string())
+        else:
+            try:
+                data[c] = pa.array(vals, from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):       # mixed kinds: Streamlit's own conversion
+                import pandas as pd
+
+                from giamngheo.ui.binding import arrow_table
+                return arrow_table(pd.DataFrame(rows, columns=cols))
+    return pa.table(data) if cols else pa.table({})

@@ -43,3 +43,25 @@ def test_styled_groups_cells_with_the_same_style_in_pandas_order():
     assert sent.splitlines() == [
         "#T_x_row0_col0, #T_x_row1_col1 { background-color: #e3f4e9 }",
         "#T_x_row0_col1, #T_x_row1_col0 { background-color: #fdf1c7; font-weight: 700; border: 2px solid #1f4e79 }"]
+
+
+def test_rows_table_holds_what_the_pandas_table_held():
+    import pyarrow as pa
+
+    from giamngheo.ui.tables import rows_table
+    rows = [{"Năm": "2025", "Tỷ lệ": "8,42", "±": "", "Số": 1, "x": 1.5},
+            {"Năm": "2026", "Tỷ lệ": "7,90", "±": "−0,52", "Số": 2, "x": float("nan")},
+            {"Năm": "2027", "Tỷ lệ": None, "±": "−0,40", "Số": 3, "x": 2.0, "late": "a column met later"}]
+    got = rows_table(rows)
+    assert got.column_names == ["Năm", "Tỷ lệ", "±", "Số", "x", "late"]
+    assert got.schema.field("Năm").type == pa.large_string() and got.schema.field("Số").type == pa.int64()
+    back = got.to_pandas()
+    want = pd.DataFrame(rows)
+    for c in want.columns:
+        assert [None if v is None or v != v else v for v in back[c]] == \
+            [None if v is None or v != v else v for v in want[c]], c
+    assert rows_table(rows, ["Số", "Năm"]).column_names == ["Số", "Năm"]
+    # a column of mixed kinds goes the way Streamlit converts a pandas table (no error, the same cells)
+    mixed = rows_table([{"a": "x"}, {"a": 2}])
+    assert mixed.num_rows == 2
+    assert rows_table([], []).num_rows == 0
