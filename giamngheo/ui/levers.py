@@ -42,15 +42,35 @@ def unit(a: Assumption) -> str:
     return tr(f"unit.{a.unit}") if f"unit.{a.unit}" in catalogue() else ""
 
 
+# A lever's help reads the same for every session and run (the assumption and the language): made once per
+# process, by the assumption object itself (held, so a new registry, a new data version, is new texts).
+_HELP: dict[tuple[int, str], tuple[Assumption, str]] = {}
+
+
 def slider_help(a: Assumption) -> str:
     """A lever's help: what it does, and its default."""
-    return f"{field(a, 'help')}\n\n" + tr("sidebar.default", value=fmt_num(a.default, lang()), unit=unit(a))
+    L = lang()
+    got = _HELP.get((id(a), L))
+    if got is not None and got[0] is a:
+        return got[1]
+    text = f"{field(a, 'help')}\n\n" + tr("sidebar.default", value=fmt_num(a.default, L), unit=unit(a))
+    if len(_HELP) > 512:          # registries of data versions come and go: keep it bounded
+        _HELP.clear()
+    _HELP[(id(a), L)] = (a, text)
+    return text
 
 
-def sidebar_label(a: Assumption) -> str:
+_UNREAD = object()
+
+
+def sidebar_label(a: Assumption, current: Any = _UNREAD) -> str:
     """A lever's label with its value in the language's number format (the slider's own numbers cannot be
-    localised), as the sidebar and the overview's groups show it."""
-    current = st.session_state.get(a.id, a.default)
+    localised), as the sidebar and the overview's groups show it. ``current``: its value as already read in
+    this run (None: not set), else read here."""
+    if current is _UNREAD:
+        current = st.session_state.get(a.id, a.default)
+    elif current is None:
+        current = a.default
     try:
         shown = fmt_lever(a, float(current), lang())          # as its number box writes it (the step's decimals)
     except (TypeError, ValueError):
@@ -58,9 +78,9 @@ def sidebar_label(a: Assumption) -> str:
     return f"{field(a, 'label')}: {shown}"
 
 
-def sidebar_slider(a: Assumption, scoped: bool = False) -> None:
-    """The slider of ``a`` as the sidebar draws it (its label carries its value)."""
-    binding.lever_slider(a, sidebar_label(a), slider_help(a), scoped=scoped)
+def sidebar_slider(a: Assumption, scoped: bool = False, current: Any = _UNREAD) -> Any:
+    """The slider of ``a`` as the sidebar draws it (its label carries its value); returns the value it took."""
+    return binding.lever_slider(a, sidebar_label(a, current), slider_help(a), scoped=scoped)
 
 
 def fragment_start() -> None:
@@ -151,7 +171,9 @@ def render_other_groups(skip: Iterable[str] = ()) -> None:
     groups = [(sec, [a for a in reg.section(sec) if a.id not in skip]) for sec in SECTIONS[1:]]
     groups = [(sec, items) for sec, items in groups if items]
     cols = st.columns(min(3, max(1, len(groups))))
+    values = dict(zip((a.id for _, items in groups for a in items),
+                      binding.state_values([a.id for _, items in groups for a in items])))   # one pass
     for i, (sec, items) in enumerate(groups):
         with cols[i % len(cols)].expander(tr(f"section.{sec}")):
             for a in items:
-                sidebar_slider(a, scoped=True)
+                sidebar_slider(a, scoped=True, current=values[a.id])

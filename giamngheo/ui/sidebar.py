@@ -8,6 +8,7 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_num
 from giamngheo.scenario.registry import SECTIONS, Assumption
+from giamngheo.ui.binding import state_values
 from giamngheo.ui.levers import lever_needs, need_text, sidebar_slider
 from giamngheo.ui.scenarios import preset_picker
 from giamngheo.ui.session import context, field, lang, tr
@@ -26,10 +27,10 @@ def notices() -> list[str]:
     return out
 
 
-def _need_caption(a: Assumption, reqs: list) -> None:
-    """Under a headline slider: the value its targets need, and whether the current value is enough
-    (the same phrase as under the body's levers, starting the line)."""
-    text = need_text(a, reqs, float(st.session_state.get(a.id, a.default)))
+def _need_caption(a: Assumption, reqs: list, value: float) -> None:
+    """Under a headline slider: the value its targets need, and whether the current value (``value``, what the
+    slider took) is enough (the same phrase as under the body's levers, starting the line)."""
+    text = need_text(a, reqs, float(value))
     if text:
         st.caption(text[:1].upper() + text[1:])
 
@@ -51,13 +52,17 @@ def render(skip: Iterable[str] = ()) -> None:
     with st.sidebar:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
         preset_picker()
+        # every slider's value for its label, read in one pass after the preset picker (which may set them);
+        # drawing a slider changes no other's
+        ids = [a.id for a in reg if a.id not in skip]
+        values = dict(zip(ids, state_values(ids)))
         heads = [a for a in reg.section("headline") if a.id not in skip]
         if heads:
             st.markdown(f"**{tr('section.headline')}**")
             needs = lever_needs()
             for a in heads:
-                sidebar_slider(a)
-                _need_caption(a, needs.get(a.id, []))
+                took = sidebar_slider(a, current=values[a.id])
+                _need_caption(a, needs.get(a.id, []), took)
             for text in notices():
                 st.warning(text, icon="⚠️")
         for sec in SECTIONS[1:]:
@@ -66,7 +71,7 @@ def render(skip: Iterable[str] = ()) -> None:
                 continue
             with st.expander(tr(f"section.{sec}")):
                 for a in items:
-                    sidebar_slider(a)
+                    sidebar_slider(a, current=values[a.id])
         if st.button(tr("notice.reset"), key="reset_defaults"):
             for a in reg:
                 if a.id in st.session_state:
