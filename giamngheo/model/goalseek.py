@@ -456,7 +456,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     for name, ids in levers:
         for i in ids:
             params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
-    res = run_poverty(inp, reg.channels(params), reg.channels(reg.defaults()))
+    res = run_poverty(inp, reg.channels(params), reg.channels(reg.defaults()), record_flows=False)   # stocks only
     proj = Projection(ctx.as_of, ctx.horizon, poverty_paths(ctx, res, True), n_draws=len(subsets),
                       lever_from=ctx.lever_from)
     det, _ = run(ctx, scenario)
@@ -531,7 +531,7 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
     for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
         params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
-    res = run_poverty(inp, reg.channels({**vals, **params}), reg.channels(reg.defaults()))
+    res = run_poverty(inp, reg.channels({**vals, **params}), reg.channels(reg.defaults()), record_flows=False)
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
     bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}

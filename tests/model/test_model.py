@@ -385,3 +385,27 @@ def test_project_as_of_2022_runs_the_poverty_model(ctx):
                                                                 / proj.get("households", "all", y))
     b = backtest(ctx, 2022)
     assert b.projected == pytest.approx(p24) and b.actual == 784.0
+
+
+@pytest.mark.parametrize("arrays", [
+    {},                                                                              # one value each
+    {"poor_fall": np.linspace(10, 95, 33)},                                          # a goal seek's grid
+    {"jobs": np.linspace(0, 20000, 17), "no_work_exit_rate": np.linspace(1, 30, 17)},
+    {"poor_fall": np.linspace(10, 95, 9).astype(np.float32)},                        # draws in single precision
+])
+def test_stocks_are_the_same_without_recording_the_flows(ctx, arrays):
+    """The gap attribution and the tornado read the stocks alone and run the model without recording its
+    flows: the stocks are the same to the last bit as with them recorded (the flows are read from the year's
+    numbers, never fed back)."""
+    reg = ctx.registry
+    vals = {**reg.resolve(Scenario.of("", {"jobs": 3000, "overseas": 800})), **arrays}
+    with_flows = run_poverty(ctx.poverty, reg.channels(vals), reg.channels(reg.defaults()))
+    stocks_only = run_poverty(ctx.poverty, reg.channels(vals), reg.channels(reg.defaults()), record_flows=False)
+    assert with_flows.years == stocks_only.years and with_flows.stocks.keys() == stocks_only.stocks.keys()
+    for g, d in with_flows.stocks.items():
+        for s, seq in d.items():
+            for a, b in zip(seq, stocks_only.stocks[g][s], strict=True):
+                assert np.asarray(a).dtype == np.asarray(b).dtype
+                assert np.array_equal(np.asarray(a), np.asarray(b)), (g, s)
+    assert any(with_flows.flows[g]["exits"] for g in with_flows.flows)
+    assert not any(stocks_only.flows[g]["exits"] for g in stocks_only.flows)
