@@ -17,6 +17,9 @@ from giamngheo.i18n import field, fmt_num
 from giamngheo.report import ingest_view as iv
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
 from giamngheo.ui import auth, guard, safe
+from giamngheo.ui.binding import arrow_table
+from giamngheo.ui.chart import ref
+from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
 
 L = lang()
@@ -61,9 +64,17 @@ BREAK_YEAR = ctx.plan.standard.break_year if getattr(ctx.plan, "standard", None)
 dv = DataVersions(db, base_note=tr("nhap.base_note"), plan_groups=GROUPS)
 
 
+LATEST = versions[0].id if versions else None      # the store is asked on every run: a new version is seen at once
+
+
 def latest_rows() -> tuple[int | None, list[dict]]:
-    """The rows every change builds on: the latest version (not an earlier one being viewed)."""
-    return dv.base()
+    """The rows every change builds on: the latest version (not an earlier one being viewed). Read and parsed
+    once per version (memo.per_context, keyed by the store and the latest version's id, which the list of
+    versions above gives on every run), not on every rerun; a copy of the list, the rows shared and unchanged."""
+    def build():
+        return (LATEST, dv.rows_of(LATEST)) if LATEST is not None else dv.base()
+    vid, rows = per_context("nhap:base", ctx, (ref(db), LATEST), build)
+    return vid, list(rows)
 
 
 def after_change(flash: str) -> None:
@@ -120,8 +131,10 @@ tab_up, tab_edit, tab_hist = st.tabs([tr("nhap.tab_upload"), tr("nhap.tab_edit")
 # ------------------------------------------------------------------------------------------ upload
 with tab_up:
     # the next annual review (the end-2026 review is the first on the 2026–2030 standard): its form at once
-    reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
-    next_year = max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.plan_break_year() or ctx.as_of + 1)
+    def _next_year() -> int:
+        reviewed = [int(r["year"]) for r in latest_rows()[1] if r["indicator"] == "poor_households" and r["group"] == "all"]
+        return max(max(reviewed, default=0) + 1, BREAK_YEAR or ig.plan_break_year() or ctx.as_of + 1)
+    next_year = per_context("nhap:next_year", ctx, (ref(db), LATEST), _next_year)
     st.download_button(tr("nhap.tpl_next", year=next_year), type="primary", on_click="ignore", key="gn_tpl_next",
                        # made when it is clicked, not on every rerun (an XLSX costs some 60 ms)
                        data=lambda: ig.template("review", "xlsx", L, next_year, break_year=BREAK_YEAR),
@@ -220,9 +233,11 @@ with tab_edit:
     scope = st.radio(tr("nhap.scope"), ("district", "communes"), horizontal=True, key="gn_scope",
                      format_func=lambda s: tr(f"nhap.scope_{s}"))
     base_id, rows = latest_rows()
-    inside = [r for r in rows if is_commune_group(r["group"]) == (scope == "communes")]
-    outside = [r for r in rows if is_commune_group(r["group"]) != (scope == "communes")]
-    df = pd.DataFrame(inside, columns=list(ig.COLUMNS))
+
+    def split():
+        return ([r for r in rows if is_commune_group(r["group"]) == (scope == "communes")],
+                [r for r in rows if is_commune_group(r["group"]) != (scope == "communes")])
+    inside, outside = (list(x) for x in per_context("nhap:split", ctx, (ref(db), base_id, scope), split))
     if scope == "district":
         st.caption(tr("nhap.edit_help"))
     else:
@@ -247,7 +262,7 @@ with tab_edit:
         }
         edit_key = f"gn_edit_{scope}_{nonce}"
         st.session_state.setdefault(f"{edit_key}_base", base_id)
-        edited = st.data_editor(df, num_rows="dynamic", column_config=cfg, hide_index=True, key=edit_key,
+        edited = st.data_editor(pd.DataFrame(inside, columns=list(ig.COLUMNS)), num_rows="dynamic", column_config=cfg, hide_index=True, key=edit_key,
                                 width="stretch", height=420)
         note_e = st.text_input(tr("nhap.note"), value=tr("nhap.note_edit"), key=f"gn_note_edit_{nonce}",
                                max_chars=MAX_NOTE)
@@ -265,7 +280,10 @@ with tab_edit:
                     if save(order, note_e, st.session_state.get(f"{edit_key}_base")):
                         st.rerun()
     else:
-        st.dataframe(readable(df), hide_index=True, width="stretch", key="gn_view_table")
+        # the same table on every rerun until a new version: made and converted once per version and language
+        st.dataframe(per_context("nhap:view", ctx, (ref(db), LATEST, base_id, scope, L),
+                                 lambda: arrow_table(readable(pd.DataFrame(inside, columns=list(ig.COLUMNS))))),
+                     hide_index=True, width="stretch", key="gn_view_table")
         st.caption("🔒 " + tr("nhap.sign_in_to_edit"))
 
 # ------------------------------------------------------------------------------------------ history
