@@ -148,10 +148,13 @@ with st.expander(tr("reports.issuer_edit"), expanded=False):
                               disabled=not may_edit)
 
 st.subheader(tr("report.preview"))
-st.dataframe([{t("board.col_number", L): r.number, t("board.col_target", L): r.text, t("board.col_latest", L): r.latest,
-               t("board.col_goal", L): r.goal, t("export.col_status", L): r.status_label,
-               t("export.col_probability", L): export.fmt_pct(r.probability * 100, L, 0) if r.probability is not None
-               else "", t("export.col_basis", L): t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows],
+# the rows go to Arrow as they are (tables.rows_table), not through a pandas table made on every move
+st.dataframe(tables.rows_table([{t("board.col_number", L): r.number, t("board.col_target", L): r.text,
+                                 t("board.col_latest", L): r.latest, t("board.col_goal", L): r.goal,
+                                 t("export.col_status", L): r.status_label,
+                                 t("export.col_probability", L): export.fmt_pct(r.probability * 100, L, 0)
+                                 if r.probability is not None else "",
+                                 t("export.col_basis", L): t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows]),
              hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(rows)),
              column_config=tables.widths([t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
                                           t("board.col_goal", L), t("export.col_status", L),

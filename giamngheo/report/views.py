@@ -2,6 +2,7 @@
 chosen language. Pages only draw what these return."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 import pandas as pd
@@ -93,17 +94,29 @@ def channel_rows(proj: Projection, lang: str, group: str = "all") -> list[dict[s
 
 def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
     """Every assumption with its value in the scenario, default and source note."""
+    return pd.DataFrame(assumption_records(ctx, scenario, lang))
+
+
+def assumption_records(ctx, scenario, lang: str) -> list[dict[str, str]]:
+    """The rows of :func:`assumption_rows`: the scenario's value of each assumption beside what does not move
+    with the sliders (its label, default, unit, basis and help: made once per context and language)."""
     vals = ctx.registry.resolve(scenario)
-    rows = []
+    col_value = t("assumptions.col_value", lang)
+    return [{**fixed, col_value: fmt_num(vals[aid], lang)} for aid, fixed in _assumption_fixed(ctx, lang)]
+
+
+@lru_cache(maxsize=8)
+def _assumption_fixed(ctx, lang: str) -> tuple[tuple[str, dict[str, str]], ...]:
+    out = []
     for a in ctx.registry:
         unit = t(f"unit.{a.unit}", lang) if _has(f"unit.{a.unit}") else a.unit
-        rows.append({t("assumptions.col_id", lang): a.id, t("assumptions.col_label", lang): field(a, "label", lang),
-                     t("assumptions.col_value", lang): fmt_num(vals[a.id], lang),
-                     t("assumptions.col_default", lang): fmt_num(a.default, lang),
-                     t("assumptions.col_unit", lang): unit,
-                     t("assumptions.col_basis", lang): t(f"assumptions.basis_{a.default_basis}", lang),
-                     t("assumptions.col_help", lang): field(a, "help", lang)})
-    return pd.DataFrame(rows)
+        out.append((a.id, {t("assumptions.col_id", lang): a.id, t("assumptions.col_label", lang): field(a, "label", lang),
+                           t("assumptions.col_value", lang): "",
+                           t("assumptions.col_default", lang): fmt_num(a.default, lang),
+                           t("assumptions.col_unit", lang): unit,
+                           t("assumptions.col_basis", lang): t(f"assumptions.basis_{a.default_basis}", lang),
+                           t("assumptions.col_help", lang): field(a, "help", lang)}))
+    return tuple(out)
 
 
 def _has(key: str) -> bool:
