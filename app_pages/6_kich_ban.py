@@ -5,7 +5,6 @@ format the CLI's --scenario reads. Every name and note from a user is shown as t
 (giamngheo/ui/auth.py: decided on the server); opening, sharing and exporting need nothing."""
 import json
 
-import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import field, fmt_num
@@ -16,6 +15,7 @@ from giamngheo.ui import auth, safe
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.auth import can_delete
 from giamngheo.ui.session import context, lang, scenario, tr
+from giamngheo.ui.tables import rows_table
 
 MAX_JSON_BYTES = 200_000
 MAX_JSON_DEPTH = 20          # a scenario file is two levels deep; 50,000 would exhaust the parser's stack
@@ -61,7 +61,8 @@ def unit_of(a) -> str:
     return tr(key) if key in catalogue() else a.unit
 
 
-def values_table(values: dict) -> pd.DataFrame:
+def values_table(values: dict):
+    """The values as a table, to Arrow from its cells (tables.rows_table: no pandas table on a move)."""
     rows = []
     for k, v in sorted(values.items(), key=lambda kv: list(reg.items).index(kv[0]) if kv[0] in reg else 999):
         a = reg.items.get(k)
@@ -69,7 +70,7 @@ def values_table(values: dict) -> pd.DataFrame:
                      tr("scenarios.col_value"): fmt_num(v, L),
                      tr("scenarios.col_default"): fmt_num(a.default, L) if a else "–",
                      tr("scenarios.col_unit"): unit_of(a) if a else ""})
-    return pd.DataFrame(rows)
+    return rows_table(rows)
 
 
 def save(name: str, author: str, note: str, values: dict, overwrite: bool = False, where: str = "save") -> None:
@@ -229,7 +230,7 @@ if not saved_list:
 else:
     by_id = {s.id: s for s in saved_list}
     vid_now, hash_now = ui.current_data_ref()
-    table = pd.DataFrame([{
+    table = rows_table([{
         tr("scenarios.col_name"): safe.plain(s.name, MAX_NAME),
         tr("scenarios.col_author"): safe.plain(s.author, MAX_AUTHOR),
         tr("scenarios.col_note"): safe.plain(s.note, 300),

@@ -101,17 +101,22 @@ st.radio(tr("data.pick_dataset"), ["real", "demo"], key="gn_dataset_pick", horiz
          index=1 if chosen_dataset() == "demo" else 0, on_change=_switch_dataset,
          format_func=lambda k: tr(f"data.pick_{k}"))
 
-counts = df["status"].value_counts()
+def _counts():
+    c = df["status"].value_counts()
+    return {s: int(c[s]) for s in STATUS_ORDER if c.get(s, 0)}, sorted(df["indicator"].unique())
+
+
+# what the frame holds (counts by status, the indicators): once per data version, not on every lever move
+counts, inds = per_context("data:counts", ctx, ref(df), _counts)
 st.caption(tr("data.caption", n=num(len(df))))
-present = [s for s in STATUS_ORDER if counts.get(s, 0)]
+present = list(counts)
 for col, s in zip(st.columns(max(len(present), 1)), present):
-    col.metric(status_name(s), num(int(counts[s])))
+    col.metric(status_name(s), num(counts[s]))
 
 # ------------------------------------------------------------------ the observations
 st.header(tr("data.observations"))
 statuses = st.multiselect(tr("data.filter_status"), present, default=present,
                           format_func=lambda s: tr_or(f"quality.{s}", s), placeholder=tr("data.choose"))
-inds = sorted(df["indicator"].unique())
 chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=ind_name)
 
 
