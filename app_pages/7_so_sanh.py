@@ -5,7 +5,7 @@ import streamlit as st
 from giamngheo.i18n import field
 from giamngheo.model.engine import run
 from giamngheo.report import charts
-from giamngheo.report.compare import BETTER, OTHER, WORSE, differing_assumptions, verdict_table
+from giamngheo.report.compare import BETTER, OTHER, WORSE, differing_rows, verdict_table
 from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
 from giamngheo.ui import safe, tables
@@ -116,8 +116,8 @@ with c2:
 
 # ---------------------------------------------------------------------------- assumptions
 st.header(tr("compare.assumptions"))
-diff = differing_assumptions(reg, chosen, L)
-if diff.empty:
+diff = differing_rows(reg, chosen, L)
+if not diff:
     st.info(tr("compare.same_assumptions"))
 else:
-    st.dataframe(diff, hide_index=True, width="stretch")
+    st.dataframe(tables.rows_table(diff), hide_index=True, width="stretch")

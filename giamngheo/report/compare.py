@@ -45,28 +45,33 @@ def verdict_table(plan: Plan, indicators: dict[str, Indicator], runs: Sequence[t
     col_no, col_target = t("compare.col_number", lang), t("compare.col_target", lang)
     boards = [(label, board(plan, indicators, verdicts, lang)) for label, verdicts in runs]
     ref = boards[0][1]
-    rows, status_rows, changed_rows = [], [], []
-    for i, tg in enumerate(plan.targets):
-        r: dict[str, object] = {col_no: tg.number, col_target: f"{field(tg, 'text', lang)} ({ref[i].year})"}
-        s: dict[str, str] = {}
-        c: dict[str, bool] = {}
-        for label, rows_b in boards:
+    # column by column (a table from a list of row dicts costs pandas three times as much, on every move)
+    table: dict[str, list] = {col_no: [tg.number for tg in plan.targets],
+                              col_target: [f"{field(tg, 'text', lang)} ({ref[i].year})" for i, tg in enumerate(plan.targets)]}
+    status: dict[str, list[str]] = {}
+    changed: dict[str, list[bool]] = {}
+    for label, rows_b in boards:
+        cells, st, ch = [], [], []
+        for i in range(len(plan.targets)):
             b = rows_b[i]
             m = mark(ref[i].status, b.status, ref[i].result, b.result)
-            r[label] = (f"{m} " if m else "") + b.status_label + (f" · {b.result}" if b.result and b.result != "–" else "")
-            s[label] = b.status
-            c[label] = bool(m)
-        rows.append(r)
-        status_rows.append(s)
-        changed_rows.append(c)
+            cells.append((f"{m} " if m else "") + b.status_label + (f" · {b.result}" if b.result and b.result != "–" else ""))
+            st.append(b.status)
+            ch.append(bool(m))
+        table[label], status[label], changed[label] = cells, st, ch
     labels = [label for label, _ in boards]
     good = [sum(1 for b in rows_b if b.good) for _, rows_b in boards]
-    return VerdictTable(pd.DataFrame(rows), pd.DataFrame(status_rows, columns=labels),
-                        pd.DataFrame(changed_rows, columns=labels), good, labels)
+    return VerdictTable(pd.DataFrame(table), pd.DataFrame(status, columns=labels),
+                        pd.DataFrame(changed, columns=labels), good, labels)
 
 
 def differing_assumptions(registry: Registry, scenarios: Sequence[tuple[str, Scenario]], lang: str) -> pd.DataFrame:
     """The assumptions whose values are not the same in every scenario, one row each."""
+    return pd.DataFrame(differing_rows(registry, scenarios, lang))
+
+
+def differing_rows(registry: Registry, scenarios: Sequence[tuple[str, Scenario]], lang: str) -> list[dict[str, str]]:
+    """The rows of :func:`differing_assumptions` (text cells; what the page sends as they are)."""
     resolved = [(label, registry.resolve(sc)) for label, sc in scenarios]
     rows = []
     for a in registry:
@@ -79,4 +84,4 @@ def differing_assumptions(registry: Registry, scenarios: Sequence[tuple[str, Sce
         for (label, _), v in zip(resolved, vals):
             row[label] = fmt_num(v, lang, 0 if a.integer else None)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
