@@ -457,8 +457,10 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
         for i in ids:
             params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
     res = run_poverty(inp, reg.channels(params), reg.channels(reg.defaults()), record_flows=False)   # stocks only
-    proj = Projection(ctx.as_of, ctx.horizon, poverty_paths(ctx, res, True), n_draws=len(subsets),
-                      lever_from=ctx.lever_from)
+    # the target's path for the district and each group (the only paths read below)
+    groups = ["all"] + [g for g in ctx.groups if g != "all"]
+    paths = [p for g in groups for p in poverty_paths(ctx, res, True, only=(tg0.indicator, g))]
+    proj = Projection(ctx.as_of, ctx.horizon, paths, n_draws=len(subsets), lever_from=ctx.lever_from)
     det, _ = run(ctx, scenario)
     out = []
     for g in ["all"] + [g for g in ctx.groups if g != "all"]:
