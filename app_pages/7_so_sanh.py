@@ -11,6 +11,7 @@ from giamngheo.store import StoreError
 from giamngheo.ui import safe, tables
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.chart import ref, show_chart
+from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import context, lang, scenario, store, tr
 
 STATUS_TINT = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3",
@@ -68,23 +69,33 @@ results = [(label, run(ctx, sc)) for label, sc in chosen]
 
 # ---------------------------------------------------------------------------- verdicts
 st.header(tr("compare.verdicts"))
-vt = verdict_table(plan, ctx.indicators, [(label, r[1]) for label, r in results], L)
+# the table and its styles are kept by what they show: the runs compared (the core's cached result of each
+# scenario, by identity), their labels and the language. Comparing presets and saved scenarios only, a lever
+# move changes none of it; with the current scenario picked, each move makes them anew.
+runs_key = tuple((label, ref(r[0])) for label, r in results)
+
+
+def _verdicts():
+    vt = verdict_table(plan, ctx.indicators, [(label, r[1]) for label, r in results], L)
+    # each scenario's cells tinted by verdict, a changed cell framed; styled a column at a time without pandas'
+    # HTML rendering (tables.styled: the same cells and styles Streamlit sends, a quarter of the time)
+    tint = {label: [f"background-color: {STATUS_TINT.get(s, '')}" + ("; font-weight: 700; border: 2px solid #1f4e79"
+                                                                      if c else "")
+                    for s, c in zip(vt.status[label].tolist(), vt.changed[label].tolist())]
+            for label in vt.scenario_columns}
+    return vt, tables.styled(vt.table, tint), int(vt.changed.values.sum())
+
+
+vt, styled, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts)
 cols = st.columns(len(results))
 for col, (label, _), good in zip(cols, results, vt.good):
     col.metric(ui.md(label), f"{good}/{len(plan.targets)}", help=tr("compare.good_help"))
-n_changed = int(vt.changed.values.sum())
 st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WORSE, other=OTHER, n=n_changed))
 
 
-# each scenario's cells tinted by verdict, a changed cell framed; styled a column at a time without pandas'
-# HTML rendering (tables.styled: the same cells and styles Streamlit sends, a quarter of the time)
-tint = {label: [f"background-color: {STATUS_TINT.get(s, '')}" + ("; font-weight: 700; border: 2px solid #1f4e79"
-                                                                  if c else "")
-                for s, c in zip(vt.status[label].tolist(), vt.changed[label].tolist())]
-        for label in vt.scenario_columns}
 # every scenario's column in view at 1366 px: the widths share the main area, the cells' text wraps
 col_cfg = tables.widths(vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270})
-st.dataframe(tables.styled(vt.table, tint), hide_index=True, width="stretch", column_config=col_cfg,
+st.dataframe(styled, hide_index=True, width="stretch", column_config=col_cfg,
              row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories
@@ -98,7 +109,6 @@ ind = st.radio(tr("compare.labour_pick"), list(labour), horizontal=True, key="_g
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(tr("compare.poverty_chart"))
-    runs_key = tuple((label, ref(p)) for label, p in projs)
 
     def poverty_compare():
         df = charts.compare_frame(projs, "poor_rate", "all", L, from_year=plan.period[0], break_year=brk)
@@ -116,8 +126,10 @@ with c2:
 
 # ---------------------------------------------------------------------------- assumptions
 st.header(tr("compare.assumptions"))
-diff = differing_rows(reg, chosen, L)
-if not diff:
+# kept by the scenarios compared (their values) and the language
+diff = per_context("compare:assumptions", ctx, (tuple(chosen), L),
+                   lambda: (lambda rows: tables.rows_table(rows) if rows else None)(differing_rows(reg, chosen, L)))
+if diff is None:
     st.info(tr("compare.same_assumptions"))
 else:
-    st.dataframe(tables.rows_table(diff), hide_index=True, width="stretch")
+    st.dataframe(diff, hide_index=True, width="stretch")

@@ -128,3 +128,32 @@ def test_page_in_english(db):
     assert not at.exception
     assert at.title[0].value == "Compare scenarios"
     assert [shown(m.label) for m in at.metric] == ["Plan (preset)", "Recent trend (preset)", "Cautious (preset)"]
+
+
+def test_a_lever_move_is_seen_in_the_current_column_and_the_presets_stay(db):
+    """The verdict table is kept by the runs it shows: the current scenario's column follows each move
+    (another route: the engine's verdicts for each scenario), the preset's verdicts do not move."""
+    ctx = default_context()
+    at = page(**{PICK: ["current", "preset:plan"], "jobs": 3100})
+    cols = ["Đang dùng", "Kế hoạch (mẫu)"]
+    before = at.dataframe[0].value
+    word = {"achieved": "Đạt", "on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng",
+            "missed": "Không đạt", "awaiting_data": "Chờ số liệu", "no_data": "Chưa có số liệu"}
+    for jobs in (0, 8000, 3100):
+        at.session_state["jobs"] = jobs
+        at.run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        verdicts = run(ctx, at_scenario(ctx, jobs))[1]
+        for i, v in enumerate(verdicts):
+            assert table[cols[0]][i].lstrip("▲▼● ").startswith(word.get(v.status, "")), (jobs, i, table[cols[0]][i])
+        # the preset's verdicts do not move (its marks do: they compare it with the current column)
+        assert [c.lstrip("▲▼● ") for c in table[cols[1]]] == [c.lstrip("▲▼● ") for c in before[cols[1]]]
+        good = sum(v.status in ("achieved", "on_track") for v in verdicts)
+        assert at.metric[0].value == f"{good}/28"
+    assert at.dataframe[0].value.equals(before)                       # back where it was: the same table
+
+
+def at_scenario(ctx, jobs):
+    from giamngheo.scenario.scenario import Scenario
+    return Scenario.of("", {} if jobs == ctx.registry["jobs"].default else {"jobs": float(jobs)})
