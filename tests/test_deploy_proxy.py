@@ -43,8 +43,16 @@ class Upstream(http.server.BaseHTTPRequestHandler):
             body, ctype, cache = BUNDLE, "application/javascript", "public, immutable, max-age=31536000"
         elif self.path.startswith("/static/media/"):
             body, ctype, cache = b"wOF2" + b"upstream font" * 100, "font/woff2", "public, immutable, max-age=31536000"
-        elif self.path == "/":
+        elif self.path in ("/", "/giam-ngheo"):
+            if self.headers.get("If-None-Match") == '"page"':     # a revalidation: 304, no Content-Type
+                self.send_response(304)
+                self.send_header("ETag", '"page"')
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                return
             body, ctype, cache = PAGE, "text/html; charset=utf-8", "no-cache"
+        elif self.path == "/_stcore/host-config":
+            body, ctype, cache = b'{"allowedOrigins": []}', "application/json", "no-cache"
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
@@ -127,14 +135,21 @@ def test_streamlit_immutable_caching_is_kept_and_nginx_caches_the_file(proxy):
     assert static and all(e == "" for e in static)
 
 
-def test_the_page_is_gzipped_but_not_cached_and_carries_the_affinity_cookie(proxy):
+def test_the_page_is_gzipped_never_cached_by_nginx_reused_briefly_by_the_browser(proxy):
     n0 = Upstream.hits.get("/", 0)
     st, h, body = get(proxy, "/", Accept_Encoding="gzip")
     assert st == 200 and h.get("content-encoding") == "gzip" and gzip.decompress(body) == PAGE
-    assert h.get("cache-control") == "no-cache"
+    # the replica's "no-cache" replaced: the browser may reuse the page for 10 minutes
+    assert h.get("cache-control") == "private, max-age=600"
     assert h.get("set-cookie", "").startswith("gn_route=")
     get(proxy, "/", Accept_Encoding="gzip")
     assert Upstream.hits["/"] - n0 == 2                          # the page always comes from the app
+    # a revalidation's 304 keeps that header (else the browser would store the replica's "no-cache")
+    st, h, _ = get(proxy, "/giam-ngheo", If_None_Match='"page"')
+    assert st == 304 and h.get("cache-control") == "private, max-age=600"
+    # anything else keeps the replica's own header
+    st, h, _ = get(proxy, "/_stcore/host-config")
+    assert st == 200 and h.get("cache-control") == "no-cache"
 
 
 def test_a_missing_static_file_is_not_cached(proxy):
