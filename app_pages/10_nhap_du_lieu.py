@@ -291,7 +291,8 @@ with tab_hist:
     if not versions:
         st.info(tr("nhap.no_versions"))
     else:
-        hist = pd.DataFrame({
+        # a version never changes: the history table, and below the version picked, made once per list and language
+        hist = per_context("nhap:history", ctx, (ref(db), tuple(v.id for v in versions), in_use, L), lambda: arrow_table(pd.DataFrame({
             tr("nhap.h_version"): [f"v{v.id}" + (" ◀" if v.id == in_use else "") for v in versions],
             tr("nhap.h_when"): [fmt_time(v.created_at, L) for v in versions],
             tr("nhap.h_who"): [v.author or "—" for v in versions],
@@ -301,14 +302,29 @@ with tab_hist:
                                   tr("nhap.h_change_fmt", added=v.summary.get("added", 0),
                                      changed=v.summary.get("changed", 0), removed=v.summary.get("removed", 0))
                                   for v in versions],
-        })
+        })))
         st.dataframe(hist, hide_index=True, width="stretch", key="gn_history")
         ids = [v.id for v in versions]
         pick = st.selectbox(tr("nhap.pick_version"), ids, key="gn_pick_version",
                             format_func=lambda i: f"v{i} — " + next(
                                 (fmt_time(v.created_at, L) + (f" — {v.note[:60]}" if v.note else "")
                                  for v in versions if v.id == i), ""))
-        chosen = db.get_data_version(pick)
+
+
+        def _version():
+            got = db.get_data_version(pick)
+            if got is None:
+                return None, None, None, 0
+            ex = got.summary.get("examples") or []
+            changes = arrow_table(pd.DataFrame({
+                tr("nhap.col_key"): [e.get("key", "") for e in ex],
+                tr("ingest.col_change"): [tr(f"nhap.kind_{e.get('change', 'changed')}") for e in ex],
+                tr("ingest.col_old"): [e.get("old", "") for e in ex],
+                tr("ingest.col_new"): [e.get("new", "") for e in ex],
+            }).astype(str)) if ex else None
+            vdf = pd.DataFrame(ig.csv_to_rows(got.csv_text or ""), columns=list(ig.COLUMNS))
+            return got, changes, arrow_table(readable(vdf)), len(vdf)
+        chosen, changes, version_rows, n_version_rows = per_context("nhap:version", ctx, (ref(db), pick, L), _version)
         c1, c2 = st.columns(2)
         if pick != in_use:
             if c1.button(tr("nhap.use_version", id=pick), key="gn_use_version"):
@@ -334,15 +350,8 @@ with tab_hist:
                     except StoreError as exc:
                         st.error(tr("nhap.store_unavailable", detail=safe.logged(exc, tr("store.see_log"))))
         if chosen is not None:
-            ex = chosen.summary.get("examples") or []
-            if ex:
+            if changes is not None:
                 with st.expander(tr("nhap.what_changed", id=chosen.id)):
-                    st.dataframe(pd.DataFrame({
-                        tr("nhap.col_key"): [e.get("key", "") for e in ex],
-                        tr("ingest.col_change"): [tr(f"nhap.kind_{e.get('change', 'changed')}") for e in ex],
-                        tr("ingest.col_old"): [e.get("old", "") for e in ex],
-                        tr("ingest.col_new"): [e.get("new", "") for e in ex],
-                    }).astype(str), hide_index=True, width="stretch")
-            vdf = pd.DataFrame(ig.csv_to_rows(chosen.csv_text or ""), columns=list(ig.COLUMNS))
-            st.markdown(tr("nhap.version_rows", id=chosen.id, n=len(vdf)))
-            st.dataframe(readable(vdf), hide_index=True, width="stretch", key="gn_version_rows")
+                    st.dataframe(changes, hide_index=True, width="stretch")
+            st.markdown(tr("nhap.version_rows", id=chosen.id, n=n_version_rows))
+            st.dataframe(version_rows, hide_index=True, width="stretch", key="gn_version_rows")
