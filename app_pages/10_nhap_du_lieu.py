@@ -142,19 +142,24 @@ with tab_up:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        help=tr("nhap.tpl_next_help",
                                standard=tr(f"ingest.standard.{ig.standard_of(next_year, BREAK_YEAR)}")))
-    with st.expander(tr("nhap.templates"), expanded=False):
-        st.markdown(tr("nhap.templates_help"))
-        ty = st.number_input(tr("nhap.template_year"), min_value=2021, max_value=2035, value=ctx.as_of, step=1,
-                             key="gn_tpl_year")
-        c = st.columns(4)
-        for k, (shape, fmt) in enumerate((("review", "xlsx"), ("review", "csv"), ("long", "xlsx"), ("long", "csv"))):
-            c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"),
-                                 data=lambda shape=shape, fmt=fmt: ig.template(shape, fmt, L, int(ty),
-                                                                               break_year=BREAK_YEAR),
-                                 file_name=ig.template_name(shape, fmt, int(ty)), on_click="ignore",
-                                 key=f"gn_tpl_{shape}_{fmt}", width="stretch",
-                                 mime="text/csv" if fmt == "csv" else
-                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # the other templates, folded: made only when opened (the expander tracks it and reruns), not on every move
+    tpl_box = st.expander(tr("nhap.templates"), key="gn_tpl_open", on_change="rerun")
+    if tpl_box.open:
+        with tpl_box:
+            st.markdown(tr("nhap.templates_help"))
+            # the year asked for stays while the box is folded (a widget not drawn loses its value)
+            ty = st.number_input(tr("nhap.template_year"), min_value=2021, max_value=2035, step=1, key="gn_tpl_year",
+                                 value=st.session_state.get("_gn_tpl_year_kept", ctx.as_of))
+            st.session_state["_gn_tpl_year_kept"] = int(ty)
+            c = st.columns(4)
+            for k, (shape, fmt) in enumerate((("review", "xlsx"), ("review", "csv"), ("long", "xlsx"), ("long", "csv"))):
+                c[k].download_button(tr(f"nhap.tpl_{shape}_{fmt}"),
+                                     data=lambda shape=shape, fmt=fmt: ig.template(shape, fmt, L, int(ty),
+                                                                                   break_year=BREAK_YEAR),
+                                     file_name=ig.template_name(shape, fmt, int(ty)), on_click="ignore",
+                                     key=f"gn_tpl_{shape}_{fmt}", width="stretch",
+                                     mime="text/csv" if fmt == "csv" else
+                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     shape_choice = st.radio(tr("nhap.shape"), ("auto", "review", "long"), horizontal=True, key="gn_shape",
                             format_func=lambda s: tr(f"nhap.shape_{s}"))
     max_mb = int(st.get_option("server.maxUploadSize"))

@@ -357,3 +357,20 @@ def test_the_end_2026_review_form_goes_in_within_minutes(db_url):
     for ind, v in KHMER_2026.items():
         assert saved[(ind, "khmer", y)] == v
     assert saved[("households", "xa2025:tra-cu", y)] == 9000
+
+
+def test_the_templates_are_made_when_their_box_is_opened_and_the_year_asked_for_stays(db_url):
+    at = page()
+    assert not [b for b in at.get("download_button") if "gn_tpl_review_csv" in b.proto.id]   # folded: not made
+    at.session_state["gn_tpl_open"] = True
+    at.run()
+    keys = [b.proto.id for b in at.get("download_button")]
+    for shape in ("review", "long"):
+        for fmt in ("xlsx", "csv"):
+            assert any(k.endswith(f"gn_tpl_{shape}_{fmt}") for k in keys), keys
+    at.number_input(key="gn_tpl_year").set_value(2027).run()
+    at.session_state["gn_tpl_open"] = False
+    at.run()
+    at.session_state["gn_tpl_open"] = True
+    at.run()
+    assert at.number_input(key="gn_tpl_year").value == 2027
