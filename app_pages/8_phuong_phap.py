@@ -11,7 +11,7 @@ from giamngheo.scenario.presets import load_presets
 from giamngheo.scenario.presets import resolve as resolve_preset
 from giamngheo.ui.chart import ref
 from giamngheo.ui.session import context, field, lang, scenario, tr
-from giamngheo.ui.tables import data_table, frame_table, rows_table
+from giamngheo.ui.tables import data_table, rows_table
 
 ctx = context()
 L = lang()
@@ -77,7 +77,7 @@ with st.expander(tr("method.model")):
     _year, _arith = explain.first_year_arithmetic(ctx, scenario(), L)
     if _year is not None:
         st.subheader(tr("explain.title", year=_year))
-        st.dataframe(frame_table(_arith), hide_index=True, width="stretch")
+        st.dataframe(_arith, hide_index=True, width="stretch")
     st.subheader(tr("method.start"))
     st.dataframe(data_table("start", ctx, L, lambda: explain.start_rows(ctx, L)), hide_index=True, width="stretch")
     _t26 = next((tg for tg in plan.targets if tg.id == "T26"), None)

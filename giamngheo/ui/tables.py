@@ -117,12 +117,3 @@ def rows_table(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None 
                 return arrow_table(pd.DataFrame(rows, columns=cols))
     return pa.table(data) if cols else pa.table({})
 
-
-def frame_table(df: Any) -> Any:
-    """A small pandas table of text made anew on every move, to Arrow column by column as
-    :func:`rows_table` makes it (a table with another kind of column: Streamlit's own conversion)."""
-    if not all(df[c].dtype == object or str(df[c].dtype) in ("str", "string") for c in df.columns) \
-            or not df.columns.is_unique:
-        from giamngheo.ui.binding import arrow_table
-        return arrow_table(df)
-    return rows_table([dict(zip(df.columns, r)) for r in zip(*(df[c].tolist() for c in df.columns))], list(df.columns))

@@ -66,11 +66,3 @@ def test_rows_table_holds_what_the_pandas_table_held():
     assert mixed.num_rows == 2
     assert rows_table([], []).num_rows == 0
 
-
-def test_frame_table_holds_the_frames_text_and_leaves_other_kinds_to_streamlit():
-    from giamngheo.ui.tables import frame_table
-    df = pd.DataFrame({"Bước": ["Đầu năm", "Phát sinh"], "Toàn huyện": ["1.234 + 56 = 1.290", "12 + 3 + 0"]})
-    got = frame_table(df)
-    assert got.column_names == list(df.columns) and got.to_pandas().equals(df)
-    nums = pd.DataFrame({"a": [1.5, 2.0]})
-    assert frame_table(nums).to_pandas()["a"].tolist() == [1.5, 2.0]
