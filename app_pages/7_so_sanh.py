@@ -86,7 +86,7 @@ def _verdicts():
     return vt, tables.styled(vt.table, tint), int(vt.changed.values.sum())
 
 
-vt, styled, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts)
+vt, styled, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts, moves=True)
 cols = st.columns(len(results))
 for col, (label, _), good in zip(cols, results, vt.good):
     col.metric(ui.md(label), f"{good}/{len(plan.targets)}", help=tr("compare.good_help"))
@@ -128,7 +128,8 @@ with c2:
 st.header(tr("compare.assumptions"))
 # kept by the scenarios compared (their values) and the language
 diff = per_context("compare:assumptions", ctx, (tuple(chosen), L),
-                   lambda: (lambda rows: tables.rows_table(rows) if rows else None)(differing_rows(reg, chosen, L)))
+                   lambda: (lambda rows: tables.rows_table(rows) if rows else None)(differing_rows(reg, chosen, L)),
+                   moves=True)
 if diff is None:
     st.info(tr("compare.same_assumptions"))
 else:

@@ -6,6 +6,10 @@ a result by the context it was made from (the data in use: equal while it is the
 new data version is a new key at once, ``giamngheo.ui.chart.ref``), the language and whatever else the
 caller names; at most :data:`SIZE` results, the least recently used dropped first. A result is shared
 between sessions: it must be something nobody changes (a table shown, a text).
+
+A result that a lever move can change (the comparison's verdict table when the current scenario is compared)
+is kept apart (``moves=True``: at most :data:`MOVES_SIZE`), so that many sessions moving levers never push
+the data's own results (the method page's backtests, the data page's tables) out of the memo.
 """
 from __future__ import annotations
 
@@ -16,28 +20,33 @@ from typing import Any, Callable, Hashable
 from giamngheo.ui.chart import ref
 
 SIZE = 64
+MOVES_SIZE = 32
 _MEMO: "OrderedDict[Hashable, Any]" = OrderedDict()
+_MOVES: "OrderedDict[Hashable, Any]" = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def per_context(name: str, ctx: Any, key: Hashable, build: Callable[[], Any]) -> Any:
-    """``build()`` for (``name``, the context ``ctx``, ``key``), made once while ``ctx`` lives."""
+def per_context(name: str, ctx: Any, key: Hashable, build: Callable[[], Any], moves: bool = False) -> Any:
+    """``build()`` for (``name``, the context ``ctx``, ``key``), made once while ``ctx`` lives. ``moves``: a
+    result a lever move may change, kept in its own part of the memo."""
+    memo, size = (_MOVES, MOVES_SIZE) if moves else (_MEMO, SIZE)
     k = (name, ref(ctx), key)
     with _LOCK:
-        if k in _MEMO:
-            _MEMO.move_to_end(k)
-            return _MEMO[k]
+        if k in memo:
+            memo.move_to_end(k)
+            return memo[k]
     out = build()
     with _LOCK:
-        _MEMO[k] = out
-        while len(_MEMO) > SIZE:
-            _MEMO.popitem(last=False)
+        memo[k] = out
+        while len(memo) > size:
+            memo.popitem(last=False)
     return out
 
 
 def clear() -> None:
     with _LOCK:
         _MEMO.clear()
+        _MOVES.clear()
 
 
 def series_key(proj: Any, items: Any, draws: bool = False) -> tuple:

@@ -61,3 +61,14 @@ def test_series_key_follows_what_a_chart_draws():
     assert memo.series_key(proj(3100.0, 2), items) == memo.series_key(proj(3100.0, 1), items)   # draws not asked
     assert memo.series_key(proj(3100.0, 1), [("jobs_created", "all", "Jobs")], draws=True) != a  # another label
     assert memo.series_key(proj(3100.0, 1), [("missing", "all", "x")]) == ((("missing", "all", "x"), None),)
+
+
+def test_results_a_move_changes_never_push_out_the_datas_own():
+    memo.clear()
+    a = Ctx()
+    memo.per_context("backtest", a, "vi", lambda: "kept")
+    for i in range(memo.MOVES_SIZE * 3):                     # many sessions moving levers
+        memo.per_context("verdicts", a, i, lambda i=i: i, moves=True)
+    assert len(memo._MOVES) == memo.MOVES_SIZE
+    assert memo.per_context("backtest", a, "vi", lambda: "made again") == "kept"
+    assert memo.per_context("verdicts", a, memo.MOVES_SIZE * 3 - 1, lambda: "again", moves=True) == memo.MOVES_SIZE * 3 - 1
