@@ -7,7 +7,6 @@ from giamngheo.i18n import fmt_num, fmt_pct, t
 from giamngheo.model import goalseek
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
 from giamngheo.report import charts, what_it_takes
-from giamngheo.scenario.scenario import Scenario
 from giamngheo.ui import tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
@@ -15,7 +14,9 @@ from giamngheo.ui.session import MC_SD_KEY, context, field, lang, mc_results, sc
 ctx = context()
 L = lang()
 reg = ctx.registry
-sc = Scenario.of("", scenario().as_dict())
+# the scenario as the sidebar made it (its name changes no figure): its run, goal seeks and Monte Carlo are the
+# ones the sidebar already asked the core for, not a second unnamed copy of them
+sc = scenario()
 EDITOR_KEY = "mc_sd_editor"
 
 st.title(tr("seek.title"))
