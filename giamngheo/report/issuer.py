@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -121,14 +122,22 @@ def parse_issuer(raw: Mapping[str, Any]) -> Issuer:
 
 
 def load_issuer(path: str | Path | None = None) -> Issuer:
-    """The default settings: ``data/issuer.toml`` (or ``path``)."""
+    """The default settings: ``data/issuer.toml`` (or ``path``). Read again when the file changes (its
+    modification time), not on every call: the report page asks on every rerun."""
     p = Path(path) if path else ISSUER_FILE
-    with p.open("rb") as fh:
+    return _load_issuer(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_issuer(path: str, _mtime: int) -> Issuer:
+    with open(path, "rb") as fh:
         data = tomllib.load(fh)
     return parse_issuer(data.get("issuer", {}))
 
 
+@lru_cache(maxsize=16)
 def from_json(text: str) -> Issuer:
+    """Settings saved as JSON (an Issuer is frozen: the same text gives the one object, parsed once)."""
     return parse_issuer(json.loads(text))
 
 
