@@ -24,6 +24,12 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 /* the page is one screen high; the row of the chart and the levers takes what the headline and the chips
    leave, and the chart fills its side of it (at least 16rem) */
 [data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock'] {min-height:calc(100vh - 4.4rem);}
+/* the page's body is a fragment (a lever reruns it alone), which Streamlit draws in a block of its own:
+   that block takes the height left, and its rows share it as the page's did */
+[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock'] > [data-testid='stLayoutWrapper']:has(.st-key-gn_meet_chart)
+  {flex:1 1 auto; display:flex; flex-direction:column;}
+[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock'] > [data-testid='stLayoutWrapper']:has(.st-key-gn_meet_chart)
+  > [data-testid='stVerticalBlock'] {flex:1 1 auto;}
 [data-testid='stLayoutWrapper']:has(> [data-testid='stHorizontalBlock'] .st-key-gn_meet_chart),
 [data-testid='stLayoutWrapper']:has(> .st-key-gn_meet_chart) {flex:1 1 auto;}
 .st-key-gn_meet_chart {flex:1 1 auto; min-height:16rem;}
@@ -55,38 +61,6 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 .gn-agreed-line {font-size:1rem !important; margin-bottom:1rem;}
 </style>""", unsafe_allow_html=True)
 
-ctx = context()
-mc = mc_results()          # the verdicts with the chance of meeting each projected target
-verdicts = mc.verdicts
-L = lang()
-rows = board(ctx.plan, ctx.indicators, verdicts, L)
-s = summary(rows)
-
-st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
-with st.container(key="gn_meet_exit"):      # in the top bar, beside the menu (the page's CSS places it)
-    first_page = discover()[0].file
-    st.page_link(str(first_page), label=tr("meeting.exit"), icon=":material/logout:")
-agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
-
-# the chart takes the height of the levers beside it (the columns stretch to the taller one)
-left, right = st.columns([1, 1.9], gap="medium")
-with left, st.container(key="gn_meet_chart"):
-    main_chart_slot(mc, height="stretch")
-with right:
-    ids = levers.headline_ids()          # as many as the registry's headline section holds
-    needs = levers.lever_needs()
-    reg = ctx.registry
-    grid = st.columns(2, gap="small")
-    # two columns of about the same height: each lever goes to the shorter one, its height guessed from the
-    # length of its label and whether a target's need is written under it
-    load = [0.0, 0.0]
-    for aid in ids:
-        col = 0 if load[0] <= load[1] else 1
-        load[col] += 3 + len(field(reg[aid], "label")) / 30 + (1.5 if needs.get(aid) else 0)
-        with grid[col]:
-            levers.render_lever(reg[aid], needs, range_note=False)
-
-
 # the verdicts' icons on screen ("awaiting data": a clock face, not "…")
 ICON = headline.SCREEN_ICON
 
@@ -107,20 +81,62 @@ def chip(r) -> str:
             f'<span class="gn-chip-text">{escape(r.short)}</span>{mark}{extra}</span>')
 
 
-# every target as a chip, grouped by verdict: icon and word for each group, the target's number and name,
-# ◇ when a figure it rests on is not official, and the chance of meeting it for a projected one
-order = list(dict.fromkeys([k for k in s["counts"]] + [r.status for r in rows]))
-parts = []
-for status in order:
-    group = [r for r in rows if r.status == status]
-    if not group:
-        continue
-    head = f'<span class="gn-meet-group">{ICON.get(status, "•")} {escape(status_label(status, L))} ({len(group)}):</span>'
-    parts.append(f'<div class="gn-chips">{head}{"".join(chip(r) for r in group)}</div>')
-tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
-st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
-            f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
-            + "".join(parts) + "</div>", unsafe_allow_html=True)
+@st.fragment
+def meeting() -> None:
+    """Everything below the page's style: a lever moved here reruns this alone (a fragment: the browser asks
+    for it), not app.py and the collapsed sidebar, which do not change with it; as on the overview, the first
+    move away from the defaults or a preset reruns the whole app (levers.fragment_start)."""
+    levers.fragment_start()
+    ctx = context()
+    mc = mc_results()          # the verdicts with the chance of meeting each projected target
+    verdicts = mc.verdicts
+    L = lang()
+    rows = board(ctx.plan, ctx.indicators, verdicts, L)
+    s = summary(rows)
 
-for text in notices():
-    st.markdown(f'<div class="gn-meet-note">⚠️ {escape(text)}</div>', unsafe_allow_html=True)
+    st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
+    agreed.sentence_line()     # where the latest year stands against the adopted path (none adopted: nothing)
+
+    # the chart takes the height of the levers beside it (the columns stretch to the taller one)
+    left, right = st.columns([1, 1.9], gap="medium")
+    with left, st.container(key="gn_meet_chart"):
+        main_chart_slot(mc, height="stretch")
+    with right:
+        ids = levers.headline_ids()          # as many as the registry's headline section holds
+        needs = levers.lever_needs()
+        reg = ctx.registry
+        grid = st.columns(2, gap="small")
+        # two columns of about the same height: each lever goes to the shorter one, its height guessed from the
+        # length of its label and whether a target's need is written under it
+        load = [0.0, 0.0]
+        for aid in ids:
+            col = 0 if load[0] <= load[1] else 1
+            load[col] += 3 + len(field(reg[aid], "label")) / 30 + (1.5 if needs.get(aid) else 0)
+            with grid[col]:
+                levers.render_lever(reg[aid], needs, range_note=False)
+
+    # every target as a chip, grouped by verdict: icon and word for each group, the target's number and name,
+    # ◇ when a figure it rests on is not official, and the chance of meeting it for a projected one
+    order = list(dict.fromkeys([k for k in s["counts"]] + [r.status for r in rows]))
+    parts = []
+    for status in order:
+        group = [r for r in rows if r.status == status]
+        if not group:
+            continue
+        head = f'<span class="gn-meet-group">{ICON.get(status, "•")} {escape(status_label(status, L))} ({len(group)}):</span>'
+        parts.append(f'<div class="gn-chips">{head}{"".join(chip(r) for r in group)}</div>')
+    tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
+    st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
+                f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
+                + "".join(parts) + "</div>", unsafe_allow_html=True)
+
+    for text in notices():
+        st.markdown(f'<div class="gn-meet-note">⚠️ {escape(text)}</div>', unsafe_allow_html=True)
+    levers.fragment_end()
+
+
+# the way out, in the top bar beside the menu (the page's CSS places it), outside the fragment: it does not
+# change with a lever, and a page link is made against the navigation of a whole run
+with st.container(key="gn_meet_exit"):
+    st.page_link(str(discover()[0].file), label=tr("meeting.exit"), icon=":material/logout:")
+meeting()

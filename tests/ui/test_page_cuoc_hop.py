@@ -131,6 +131,31 @@ def test_a_slider_moves_the_verdicts_and_keeps_its_value_across_pages():
     assert at.main.slider(key="poor_fall").value == 10.0
 
 
+def test_a_lever_in_meeting_mode_reruns_the_page_body_alone_and_shows_what_a_whole_run_shows():
+    """Meeting mode's body is one fragment, as the overview's answer: a lever moved after the first move
+    reruns it alone (nothing of the sidebar sent), the values are remembered for a page switch, and what it
+    shows is what a whole run of the app with the same values shows (and what the core says)."""
+    from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
+    from giamngheo.ui.binding import MEMORY
+    at = meeting()
+    assert widget_fragment(at, "jobs")
+    at.session_state["jobs"] = 6000
+    rerun_as_browser(at, "jobs")                   # the first move away from the defaults: the whole app
+    assert not at.exception
+    at.session_state["overseas"] = 1200
+    rerun_as_browser(at, "overseas")               # a later move: the page's body alone
+    assert not at.exception
+    assert len(at.sidebar.selectbox) == 0          # nothing of the sidebar was sent
+    assert at.session_state[MEMORY][1]["overseas"] == 1200
+    values = {"jobs": 6000, "overseas": 1200}
+    t24 = next(v for v in expected(values) if v.target == "T24")
+    body = html(at)
+    assert f"{t24.level:.2f}".replace(".", ",") + "%" in body and tally(expected(values)) in body
+    whole = meeting(**values)
+    assert not whole.exception
+    assert chips(at) == chips(whole)
+
+
 def test_meeting_page_in_english():
     at = meeting(lang="en")
     assert not at.exception
