@@ -139,8 +139,10 @@ def _ranking():
     return ranked, above, top, arrow_table(shown), list(shown.columns), note
 
 
+# the comparison level is typed by each user: kept apart from the data's own results (moves=True), so that the
+# levels people try never push the data's tables and backtests out of the memo
 ranked, above, top, shown, shown_columns, note = per_context(
-    "xa:ranking", ctx, (DATA, reference, year, float(target), by_need, L), _ranking)
+    "xa:ranking", ctx, (DATA, reference, year, float(target), by_need, L), _ranking, moves=True)
 
 m1, m2, m3 = st.columns(3)
 m1.metric(tr("xa.m_have"), f"{have}/{n_units}")

@@ -65,13 +65,9 @@ def verdict_table(plan: Plan, indicators: dict[str, Indicator], runs: Sequence[t
                         pd.DataFrame(changed, columns=labels), good, labels)
 
 
-def differing_assumptions(registry: Registry, scenarios: Sequence[tuple[str, Scenario]], lang: str) -> pd.DataFrame:
-    """The assumptions whose values are not the same in every scenario, one row each."""
-    return pd.DataFrame(differing_rows(registry, scenarios, lang))
-
-
 def differing_rows(registry: Registry, scenarios: Sequence[tuple[str, Scenario]], lang: str) -> list[dict[str, str]]:
-    """The rows of :func:`differing_assumptions` (text cells; what the page sends as they are)."""
+    """The assumptions whose values are not the same in every scenario, one row each (text cells; what the
+    page sends as they are)."""
     resolved = [(label, registry.resolve(sc)) for label, sc in scenarios]
     rows = []
     for a in registry:

@@ -37,15 +37,10 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
     return out
 
 
-def year_table(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, from_year: int,
-               break_year: int | None = None, decimals: int = 2) -> pd.DataFrame:
-    """Year by year: each series' value and its change on the year before; no change across the break."""
-    return pd.DataFrame(year_rows(proj, items, lang, from_year, break_year, decimals))
-
-
 def year_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str, from_year: int,
               break_year: int | None = None, decimals: int = 2) -> list[dict[str, str]]:
-    """The rows of :func:`year_table` (text cells; what a page sends as they are, without a pandas table)."""
+    """Year by year: each series' value and its change on the year before; no change across the break (text
+    cells; what a page sends as they are, without a pandas table)."""
     years = sorted({y for ind, g, _ in items if (p := proj.path(ind, g)) for y in p.values if y >= from_year})
     rows = []
     for y in years:
@@ -102,13 +97,14 @@ def assumption_records(ctx, scenario, lang: str) -> list[dict[str, str]]:
     with the sliders (its label, default, unit, basis and help: made once per context and language)."""
     vals = ctx.registry.resolve(scenario)
     col_value = t("assumptions.col_value", lang)
-    return [{**fixed, col_value: fmt_num(vals[aid], lang)} for aid, fixed in _assumption_fixed(ctx, lang)]
+    return [{**fixed, col_value: fmt_num(vals[aid], lang)} for aid, fixed in _assumption_fixed(ctx.registry, lang)]
 
 
 @lru_cache(maxsize=8)
-def _assumption_fixed(ctx, lang: str) -> tuple[tuple[str, dict[str, str]], ...]:
+def _assumption_fixed(registry, lang: str) -> tuple[tuple[str, dict[str, str]], ...]:
+    """Keyed by the registry (the assumptions), not the context: a cached entry keeps no data version alive."""
     out = []
-    for a in ctx.registry:
+    for a in registry:
         unit = t(f"unit.{a.unit}", lang) if _has(f"unit.{a.unit}") else a.unit
         out.append((a.id, {t("assumptions.col_id", lang): a.id, t("assumptions.col_label", lang): field(a, "label", lang),
                            t("assumptions.col_value", lang): "",

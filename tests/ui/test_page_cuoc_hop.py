@@ -142,6 +142,7 @@ def test_a_lever_in_meeting_mode_reruns_the_page_body_alone_and_shows_what_a_who
     at.session_state["jobs"] = 6000
     rerun_as_browser(at, "jobs")                   # the first move away from the defaults: the whole app
     assert not at.exception
+    assert len(at.sidebar.selectbox) == 1          # the sidebar's preset picker was sent (a whole run)
     at.session_state["overseas"] = 1200
     rerun_as_browser(at, "overseas")               # a later move: the page's body alone
     assert not at.exception
