@@ -644,24 +644,59 @@ def _trend_paths(ctx: Context) -> dict[tuple[str, str], SeriesPath]:
     return out
 
 
+def poverty_run(ctx: Context, vals: Mapping[str, Any], flows: bool = False) -> PovertyResult:
+    """One run of the poverty model over ``vals`` (every id's value; arrays run value by value), the nowcast
+    years at the defaults; ``flows``: keep the flows too."""
+    reg = ctx.registry
+    assert ctx.poverty is not None
+    return run_poverty(ctx.poverty, reg.channels(vals), reg.channels(reg.defaults()), record_flows=flows)
+
+
+def _reads(indicator: str) -> tuple[str, tuple[str, ...]] | None:
+    """What :func:`poverty_paths` reads of a run for the indicator: ("stock" or "flow", the keys); None when
+    the indicator is not the poverty model's."""
+    if indicator in RATES:       # a rate: its count over the households
+        return "stock", ("H", POVERTY_OUT[RATES[indicator]][1])
+    if indicator in POVERTY_OUT:
+        kind, key = POVERTY_OUT[indicator]
+        return kind, (key,)
+    return None
+
+
+def poverty_one(ctx: Context, res: PovertyResult, indicator: str, group: str, n: int,
+                part: slice | None = None) -> Projection | None:
+    """The poverty model's path of (indicator, group) alone from a run, as a projection of ``n`` values
+    (None when the path is not the model's). ``part``: the values of one search in a run of several searches'
+    values side by side (goalseek._measure_batch), only what the path reads taken."""
+    reads = _reads(indicator)
+    if reads is None:
+        return None
+    if part is not None:
+        kind, keys = reads
+        src = res.stocks if kind == "stock" else res.flows
+        cut = {g: {k: [v[part] if np.ndim(v) else v for v in d[k]] for k in keys} for g, d in src.items()}
+        res = PovertyResult(res.years, cut if kind == "stock" else {}, cut if kind == "flow" else {}, {},
+                            res.rebased_at)
+    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
+    for p in poverty_paths(ctx, res, True, only=(indicator, group)):
+        proj.add(p)
+    return proj if proj.path(indicator, group) is not None else None
+
+
 def project_one(ctx: Context, scenario: Scenario, indicator: str, group: str,
                 params: Mapping[str, Any]) -> Projection:
     """One (indicator, group) path with ``params`` (arrays) over the scenario: what goal seek needs,
     without building every other path."""
     vals: dict[str, Any] = dict(ctx.registry.resolve(scenario))
     vals.update(params)
-    now = ctx.registry.defaults()
     n = max((np.size(v) for v in params.values()), default=0)
-    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
-    key = (indicator, group)
-    if ctx.poverty is not None and (indicator in POVERTY_OUT or indicator in RATES):
-        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now),
-                          record_flows=POVERTY_OUT.get(indicator, ("stock",))[0] == "flow")
-        for p in poverty_paths(ctx, res, True, only=key):
-            proj.add(p)
-        if proj.path(indicator, group) is not None:
+    reads = _reads(indicator)
+    if ctx.poverty is not None and reads is not None:
+        proj = poverty_one(ctx, poverty_run(ctx, vals, flows=reads[0] == "flow"), indicator, group, n)
+        if proj is not None:
             return proj
-    for p in other_paths(ctx, vals, now, True, only=key):
+    proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
+    for p in other_paths(ctx, vals, ctx.registry.defaults(), True, only=(indicator, group)):
         proj.add(p)
     return proj
 

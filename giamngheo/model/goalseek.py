@@ -21,8 +21,7 @@ from typing import Any, Generator, Mapping
 import numpy as np
 
 from giamngheo.model.assess import progress_base
-from giamngheo.model.engine import POVERTY_OUT, RATES, Context, poverty_paths, project, project_one, run
-from giamngheo.model.poverty import PovertyResult, run_poverty
+from giamngheo.model.engine import POVERTY_OUT, RATES, Context, poverty_one, poverty_paths, poverty_run, project, project_one, run
 from giamngheo.model.projection import Projection
 from giamngheo.model.uncertainty import value_range
 from giamngheo.plan import kinds
@@ -282,20 +281,15 @@ def _measure_batch(ctx: Context, items: list[tuple[tuple[Scenario, str, str], An
     for k in differ:
         merged[k] = np.concatenate([np.asarray(v[k], float) if np.ndim(v[k]) else np.full(n, float(v[k]))
                                     for v, n in parts])
-    res = run_poverty(ctx.poverty, reg.channels(merged), reg.channels(reg.defaults()), record_flows=False)
+    res = poverty_run(ctx, merged)
     out: list[Any] = []
     at = 0
     for ((sc, tid, lever), xs), (_, n) in zip(items, parts):
-        sl = slice(at, at + n)
+        part = slice(at, at + n)
         at += n
         tg = ctx.plan.target(tid)
-        keys = ("H", POVERTY_OUT[RATES.get(tg.indicator, tg.indicator)][1])    # the stocks its path reads
-        one = PovertyResult(res.years, {g: {s: [v[sl] if np.ndim(v) else v for v in d[s]] for s in keys}
-                                        for g, d in res.stocks.items()}, {}, {}, res.rebased_at)
-        proj = Projection(ctx.as_of, ctx.horizon, n_draws=n, lever_from=ctx.lever_from)
-        for p in poverty_paths(ctx, one, True, only=(tg.indicator, tg.group)):
-            proj.add(p)
-        if proj.path(tg.indicator, tg.group) is None:      # not the model's after all: its own measure
+        proj = poverty_one(ctx, res, tg.indicator, tg.group, n, part)
+        if proj is None:      # not the model's after all: its own measure
             out.append(_measure_safe(_measure_fn(ctx, sc, tg, lever), xs))
             continue
         try:
@@ -456,7 +450,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     for name, ids in levers:
         for i in ids:
             params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
-    res = run_poverty(inp, reg.channels(params), reg.channels(reg.defaults()), record_flows=False)   # stocks only
+    res = poverty_run(ctx, params)   # stocks only
     # the target's path for the district and each group (the only paths read below)
     groups = ["all"] + [g for g in ctx.groups if g != "all"]
     paths = [p for g in groups for p in poverty_paths(ctx, res, True, only=(tg0.indicator, g))]
@@ -533,7 +527,7 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
     for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
         params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
-    res = run_poverty(inp, reg.channels({**vals, **params}), reg.channels(reg.defaults()), record_flows=False)
+    res = poverty_run(ctx, {**vals, **params})
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
     bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}

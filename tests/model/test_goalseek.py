@@ -246,6 +246,67 @@ def test_one_run_for_several_searches_measures_each_as_its_own_run(ctx, values):
         assert np.array_equal(np.broadcast_to(m.met(), xs.shape), np.broadcast_to(own.met(), xs.shape))
 
 
+@pytest.fixture
+def model_runs(monkeypatch):
+    """The runs of the poverty model from here on: each run's number of values (one call of run_poverty, however
+    many values it takes side by side)."""
+    from giamngheo.model import engine
+    runs: list[int] = []
+    real = engine.run_poverty
+
+    def counted(inp, vals, now, **kw):
+        runs.append(max((np.size(v) for v in vals.values()), default=1))
+        return real(inp, vals, now, **kw)
+    monkeypatch.setattr(engine, "run_poverty", counted)
+    return runs
+
+
+@pytest.mark.parametrize("values", BATCH_SCENARIOS[:3])
+def test_searches_run_together_run_the_model_once_a_round(ctx, values, model_runs):
+    """Searched together, four searches run the poverty model once a round for all of them: as many runs as the
+    longest search alone takes, not the sum of the searches' runs, and each run takes every search's values."""
+    sc = Scenario.of("", values)
+    run(ctx, Scenario())          # the default projection every search reads its route from, made beforehand
+    jobs = _jobs(ctx, sc, [("T24", "poor_fall"), ("T25", "near_poor_fall"), ("T24", "no_work_exit_rate"),
+                           ("T01", "jobs")])
+    alone = []
+    for job in jobs:
+        gs._seek.cache_clear()
+        model_runs.clear()
+        gs._seek(ctx, *job)
+        alone.append(list(model_runs))
+    assert sum(len(a) > 1 for a in alone) >= 2    # at least two searches refine their brackets
+    model_runs.clear()
+    gs._seek_batch(ctx, jobs)
+    assert len(model_runs) == max(len(a) for a in alone) < sum(len(a) for a in alone)
+    # the first round: every search's whole grid in the one run
+    assert model_runs[0] == sum(a[0] for a in alone)
+
+
+def test_requirements_search_the_poverty_targets_together(ctx, model_runs):
+    """requirements() runs the poverty model for the searches of the poverty model's targets together: the
+    longest of them alone, plus what the other targets' searches take alone."""
+    sc = Scenario.of("", {"jobs": 3300, "poor_fall": 35.0})
+    run(ctx, Scenario())
+    run(ctx, sc)
+    projected = [v.target for v in run(ctx, sc)[1] if v.basis == "projected"]
+    batched, other = [], 0
+    for tid in projected:
+        gs._seek.cache_clear()
+        model_runs.clear()
+        gs.goal_seek(ctx, sc, tid)
+        tg = ctx.plan.target(tid)
+        if gs.main_lever(ctx, tg) is not None and gs._batchable(ctx, tg):
+            batched.append(len(model_runs))
+        else:
+            other += len(model_runs)
+    assert len(batched) >= 2
+    gs._seek.cache_clear()
+    model_runs.clear()
+    gs.requirements(ctx, sc)
+    assert len(model_runs) == max(batched) + other < sum(batched) + other
+
+
 def test_requirements_batch_only_what_is_not_cached_and_reuse_it(ctx):
     """requirements() gives the same list as asking each target's goal seek alone, and a second call hands
     back the same cached objects."""
