@@ -78,15 +78,16 @@ runs_key = tuple((label, ref(r[0])) for label, r in results)
 def _verdicts():
     vt = verdict_table(plan, ctx.indicators, [(label, r[1]) for label, r in results], L)
     # each scenario's cells tinted by verdict, a changed cell framed; styled a column at a time without pandas'
-    # HTML rendering (tables.styled: the same cells and styles Streamlit sends, a quarter of the time)
+    # HTML rendering (tables.cell_styles: the same cells and styles Streamlit sends, a quarter of the time);
+    # what is kept is the styles worked out, never a pandas Styler (one is made for this run below)
     tint = {label: [f"background-color: {STATUS_TINT.get(s, '')}" + ("; font-weight: 700; border: 2px solid #1f4e79"
                                                                       if c else "")
                     for s, c in zip(vt.status[label].tolist(), vt.changed[label].tolist())]
             for label in vt.scenario_columns}
-    return vt, tables.styled(vt.table, tint), int(vt.changed.values.sum())
+    return vt, tables.cell_styles(vt.table, tint), int(vt.changed.values.sum())
 
 
-vt, styled, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts, moves=True)
+vt, cell_css, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts, moves=True)
 cols = st.columns(len(results))
 for col, (label, _), good in zip(cols, results, vt.good):
     col.metric(ui.md(label), f"{good}/{len(plan.targets)}", help=tr("compare.good_help"))
@@ -95,7 +96,7 @@ st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WOR
 
 # every scenario's column in view at 1366 px: the widths share the main area, the cells' text wraps
 col_cfg = tables.widths(vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270})
-st.dataframe(styled, hide_index=True, width="stretch", column_config=col_cfg,
+st.dataframe(tables.styler(cell_css), hide_index=True, width="stretch", column_config=col_cfg,
              row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories

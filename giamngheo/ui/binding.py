@@ -2,7 +2,8 @@
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
   :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`,
-  :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`). Each has a quiet fallback for the app, and :func:`internals_report` says
+  :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
+  :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
 - **The per-run memo**: what is worked out once per script run (the language, the context, the scenario).
 - **Fragments**: whether this run is a fragment's, and what a page's fragment does first and last.
@@ -149,6 +150,21 @@ def arrow_table(df: Any) -> Any:
     return dataframe_util.convert_pandas_df_to_arrow_table(df)
 
 
+def styler_of(df: Any, translated: dict, fallback: Callable[[], Any]) -> Any:
+    """A new pandas Styler of ``df`` whose styles are ``translated`` (what ``Styler._translate`` gives: the
+    cell styles grouped as pandas groups them), so that Streamlit, which calls the private ``_compute`` and
+    ``_translate`` to read a Styler, skips pandas' own work. A new Styler on every call: Streamlit sets its
+    uuid and pandas keeps its state in it, so one is never kept or shared between sessions. When pandas'
+    Styler no longer has those two methods, ``fallback()`` (a Styler made by pandas itself)."""
+    from pandas.io.formats.style import Styler
+    if not (callable(getattr(Styler, "_compute", None)) and callable(getattr(Styler, "_translate", None))):
+        return fallback()
+    sty = df.style
+    sty._compute = lambda: sty                       # what Streamlit calls before reading the styles
+    sty._translate = lambda *a, **k: {**translated, "cellstyle": [dict(c) for c in translated["cellstyle"]]}
+    return sty
+
+
 def internals_report() -> dict[str, bool]:
     """Whether each internal the app leans on is where it is expected (call inside a Streamlit run)."""
     ctx = run_context()
@@ -178,6 +194,25 @@ def internals_report() -> dict[str, bool]:
         out["arrow_bytes"] = isinstance(arrow_bytes({"a": [1]}), bytes)
     except Exception:  # noqa: BLE001
         out["arrow_bytes"] = False
+    try:     # a Styler made by styler_of is sent as pandas' own Styler with the same cell styles is
+        import pandas as pd
+        from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+        from streamlit.proto.Dataframe_pb2 import Dataframe
+
+        df = pd.DataFrame({"a": ["x", "y"], "b": ["z", "w"]})
+        css = "background-color: #e3f4e9"
+        made = {"table_styles": [], "caption": None, "body": [],
+                "cellstyle": [{"props": [("background-color", "#e3f4e9")], "selectors": ["row0_col1", "row1_col0"]}]}
+        sent = []
+        for sty in (styler_of(df, made, lambda: None),
+                    df.style.apply(lambda _: pd.DataFrame([["", css], [css, ""]], columns=df.columns), axis=None)):
+            proto = Dataframe()
+            sty.set_uuid("u")
+            marshall_styler(proto.arrow_data, sty, "u")
+            sent.append(proto.SerializeToString())
+        out["styler_of"] = sent[0] == sent[1] and b"row0_col1" in sent[0]
+    except Exception:  # noqa: BLE001
+        out["styler_of"] = False
     return out
 
 

@@ -48,15 +48,23 @@ def data_table(name: str, ctx: Any, key: Any, build: Callable[[], Any]) -> Any:
     return per_context(f"table:{name}", ctx, key, lambda: arrow_table(build()))
 
 
-def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
-    """``df.style.apply(f, axis=None)`` where ``f`` gives each cell of the columns in ``css`` its CSS text (a
-    list per column, one per row; "" for none), as ``st.dataframe`` reads it (the cell styles and the display
-    values), made without pandas' HTML rendering: Streamlit only reads the styles grouped by cell, which are
-    worked out here as pandas groups them (the same props in the same order, cells row by row), and the
-    display values, which are the cells as text. 8 ms a rerun for the comparison's table, about a quarter of
-    that so. A table with a float column (pandas formats those) is styled by pandas itself.
-    ``tests/ui/test_tables.py`` checks that Streamlit sends the same bytes either way."""
-    import pandas as pd
+class CellStyles:
+    """A table and the CSS text of each cell of some of its columns, worked out once (see :func:`cell_styles`);
+    nothing in it is changed afterwards, so it may be kept and shared. :func:`styler` makes the pandas Styler
+    Streamlit reads from it, a new one on every call."""
+
+    __slots__ = ("df", "css", "translated")
+
+    def __init__(self, df: Any, css: dict[str, list[str]], translated: dict | None) -> None:
+        self.df, self.css, self.translated = df, css, translated
+
+
+def cell_styles(df: Any, css: Mapping[str, Iterable[str]]) -> CellStyles:
+    """``css``: for each of its columns the CSS text of every cell (one per row; "" for none). The styles are
+    grouped by cell as pandas groups them (the same props in the same order, cells row by row), which is what
+    Streamlit reads of a Styler besides the display values (the cells as text): so pandas' HTML rendering is
+    never run (8 ms a rerun for the comparison's table, about a quarter of that so). A table with a float
+    column (pandas formats those), a repeated index or column, or an empty cell is left to pandas itself."""
     from pandas.io.formats.style_render import maybe_convert_css_to_tuples
 
     css = {k: list(v) for k, v in css.items()}
@@ -64,10 +72,7 @@ def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
                                                                             for v in df[c]))
                  for c in df.columns)
     if floats or not df.index.is_unique or not df.columns.is_unique or df.isna().to_numpy().any():
-        frame = pd.DataFrame("", index=df.index, columns=df.columns)
-        for k, v in css.items():
-            frame[k] = v
-        return df.style.apply(lambda _: frame, axis=None)
+        return CellStyles(df, css, None)
     ctx: dict[tuple[int, int], list] = {}
     for k, vals in css.items():
         j = df.columns.get_loc(k)
@@ -78,12 +83,34 @@ def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
     for i, j in sorted(ctx):
         if ctx[i, j]:
             cells.setdefault(tuple(ctx[i, j]), []).append(f"row{i}_col{j}")
-    done = {"table_styles": [], "caption": None, "body": [],
-            "cellstyle": [{"props": list(p), "selectors": s} for p, s in cells.items()]}
-    sty = df.style
-    sty._compute = lambda: sty                      # what Streamlit calls before reading the styles
-    sty._translate = lambda *a, **k: done
-    return sty
+    return CellStyles(df, css, {"table_styles": [], "caption": None, "body": [],
+                                "cellstyle": [{"props": list(p), "selectors": s} for p, s in cells.items()]})
+
+
+def _by_pandas(cs: CellStyles) -> Any:
+    """``df.style.apply(f, axis=None)``, ``f`` giving each cell its CSS text: pandas' own Styler."""
+    import pandas as pd
+    frame = pd.DataFrame("", index=cs.df.index, columns=cs.df.columns)
+    for k, v in cs.css.items():
+        frame[k] = v
+    return cs.df.style.apply(lambda _: frame, axis=None)
+
+
+def styler(cs: CellStyles) -> Any:
+    """The Styler ``st.dataframe`` reads for ``cs``: a new one on every call (Streamlit and pandas keep state
+    in a Styler, so one is never kept between runs or shared between sessions). Made by
+    :func:`giamngheo.ui.binding.styler_of` from the styles worked out, else by pandas.
+    ``tests/ui/test_tables.py`` checks that Streamlit sends the same bytes either way."""
+    if cs.translated is None:
+        return _by_pandas(cs)
+    from giamngheo.ui.binding import styler_of
+    return styler_of(cs.df, cs.translated, lambda: _by_pandas(cs))
+
+
+def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
+    """``df.style.apply(f, axis=None)``, ``f`` giving each cell of the columns in ``css`` its CSS text, as
+    ``st.dataframe`` reads it (:func:`cell_styles`, then :func:`styler`)."""
+    return styler(cell_styles(df, css))
 
 
 def rows_table(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None = None) -> Any:

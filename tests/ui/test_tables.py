@@ -45,6 +45,22 @@ def test_styled_groups_cells_with_the_same_style_in_pandas_order():
         "#T_x_row0_col1, #T_x_row1_col0 { background-color: #fdf1c7; font-weight: 700; border: 2px solid #1f4e79 }"]
 
 
+def test_the_styles_are_kept_but_every_run_gets_its_own_styler(monkeypatch):
+    from giamngheo.ui import tables
+    df = pd.DataFrame({"A": ["1", "2"], "B": ["3", "4"]})
+    cs = tables.cell_styles(df, {"A": [TINT, BOLD], "B": [BOLD, TINT]})
+    one, two = tables.styler(cs), tables.styler(cs)
+    assert one is not two
+    one.set_uuid("first")                     # what Streamlit does to a Styler it sends
+    sent = _sent(two).arrow_data.styler.styles
+    assert "first" not in sent and sent.count("#T_x_row") == 4
+    assert "_translate" in vars(two)          # the styles worked out, not pandas' rendering
+    # pandas without one of the two private methods Streamlit calls: pandas' own Styler
+    from pandas.io.formats.style import Styler
+    monkeypatch.setattr(Styler, "_translate", None)
+    assert "_translate" not in vars(tables.styler(cs))
+
+
 def test_rows_table_holds_what_the_pandas_table_held():
     import pyarrow as pa
 
