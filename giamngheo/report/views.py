@@ -87,14 +87,9 @@ def channel_rows(proj: Projection, lang: str, group: str = "all") -> list[dict[s
     return rows
 
 
-def assumption_rows(ctx, scenario, lang: str) -> pd.DataFrame:
-    """Every assumption with its value in the scenario, default and source note."""
-    return pd.DataFrame(assumption_records(ctx, scenario, lang))
-
-
 def assumption_records(ctx, scenario, lang: str) -> list[dict[str, str]]:
-    """The rows of :func:`assumption_rows`: the scenario's value of each assumption beside what does not move
-    with the sliders (its label, default, unit, basis and help: made once per context and language)."""
+    """Every assumption: its value in the scenario beside what does not move with the sliders (its label,
+    default, unit, basis and help: made once per context and language)."""
     vals = ctx.registry.resolve(scenario)
     col_value = t("assumptions.col_value", lang)
     return [{**fixed, col_value: fmt_num(vals[aid], lang)} for aid, fixed in _assumption_fixed(ctx.registry, lang)]

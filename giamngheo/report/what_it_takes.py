@@ -36,13 +36,9 @@ def requirement_text(ctx: Context, r: Requirement, lang: str) -> str:
     return t(f"seek.{r.outcome}", lang, lo=fmt_num(r.lo, lang, 0 if a.integer else 2), hi=fmt_num(r.hi, lang, 0 if a.integer else 2))
 
 
-def requirement_rows(ctx: Context, scenario: Scenario, verdicts: list, lang: str):
-    """The goal-seek table: one row per projected target, in the language."""
-    return pd.DataFrame(requirement_records(ctx, scenario, verdicts, lang))
-
-
 def requirement_records(ctx: Context, scenario: Scenario, verdicts: list, lang: str) -> list[dict[str, str]]:
-    """The rows of :func:`requirement_rows` (text cells; what the page sends as they are, without a pandas table)."""
+    """The goal-seek table: one row per projected target, in the language (text cells; what the page sends as
+    they are, without a pandas table)."""
     from giamngheo.report.needs import chance_text
     vals = ctx.registry.resolve(scenario)
     by_id = {v.target: v for v in verdicts}

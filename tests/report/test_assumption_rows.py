@@ -20,4 +20,3 @@ def test_each_assumption_with_the_scenarios_value_and_its_default():
     assert before["Giá trị"] == row["Mặc định"]
     assert {k: v for k, v in row.items() if k != "Giá trị"} == {k: v for k, v in before.items() if k != "Giá trị"}
     assert views.assumption_records(ctx, Scenario(), "en")[0] != base[0]
-    assert list(views.assumption_rows(ctx, Scenario(), "vi").columns) == cols

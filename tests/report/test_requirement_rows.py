@@ -5,7 +5,7 @@ import re
 
 from giamngheo.i18n import field
 from giamngheo.model.engine import default_context, run
-from giamngheo.report.what_it_takes import requirement_rows
+from giamngheo.report.what_it_takes import requirement_records
 from giamngheo.scenario.scenario import Scenario
 
 
@@ -13,9 +13,9 @@ def test_current_value_has_the_sliders_decimals_and_unit():
     ctx = default_context()
     sc = Scenario.of("", {"poor_fall": 47.3, "near_poor_fall": 20.6})
     _, verdicts = run(ctx, sc)
-    df = requirement_rows(ctx, sc, verdicts, "vi")
-    cur = df.iloc[:, 2].tolist()                       # the "current value" column, in the table's order
-    levers = df.iloc[:, 1].tolist()
+    rows = requirement_records(ctx, sc, verdicts, "vi")
+    cur = [list(r.values())[2] for r in rows]          # the "current value" column, in the table's order
+    levers = [list(r.values())[1] for r in rows]
     by_label = dict(zip(levers, cur))
     # by hand: 47,3 (step 0,1 → one decimal), never 47,30
     pace = ctx.registry["poor_fall"]
