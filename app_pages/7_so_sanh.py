@@ -34,8 +34,11 @@ cur_label = tr("compare.current_named", name=safe.plain(cur_name, 80)) if cur_na
 if cur_name and ui.is_modified(cur):
     cur_label += " " + tr("compare.modified")
 options["current"] = (cur_label, cur)
-for p in load_presets():
-    options[f"preset:{p.id}"] = (tr("compare.preset_label", name=p.name(L)), resolve(ctx, p)[0])
+# the presets as scenarios depend on the data in use, the presets file and the language alone: worked out
+# once per data version (memo.per_context), not on every move
+presets = tuple(load_presets())
+options.update(per_context("compare:presets", ctx, (presets, L), lambda: {
+    f"preset:{p.id}": (tr("compare.preset_label", name=p.name(L)), resolve(ctx, p)[0]) for p in presets}))
 saved_error = None
 try:
     for s in store().list_scenarios(plan.id):

@@ -157,3 +157,26 @@ def test_a_lever_move_is_seen_in_the_current_column_and_the_presets_stay(db):
 def at_scenario(ctx, jobs):
     from giamngheo.scenario.scenario import Scenario
     return Scenario.of("", {} if jobs == ctx.registry["jobs"].default else {"jobs": float(jobs)})
+
+
+def test_the_presets_are_resolved_once_per_data_version_and_language(db, monkeypatch):
+    """A lever move does not work the presets out again from the data (they do not depend on the levers);
+    another language, or other data, does."""
+    from giamngheo.scenario import presets
+    from giamngheo.ui import memo
+    calls = []
+    real = presets.resolve
+    monkeypatch.setattr(presets, "resolve", lambda ctx, p: calls.append(p.id) or real(ctx, p))
+    memo.clear()
+    n = len(presets.load_presets())
+    at = page(**{PICK: ["current", "preset:plan"], "jobs": 3100})
+    assert not at.exception and len(calls) == n
+    for jobs in (0, 8000):
+        at.session_state["jobs"] = jobs
+        at.run()
+        assert not at.exception
+    assert len(calls) == n                                             # two moves: nothing worked out again
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception and len(calls) == 2 * n
+    assert shown(at.metric[1].label) == "Plan (preset)"
