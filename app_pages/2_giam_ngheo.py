@@ -11,13 +11,14 @@ from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
 
 ctx = context()
+sc = scenario()     # read once: each call reads every lever's state again
 mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities
 proj, verdicts = mc.projection, mc.verdicts
 L = lang()
 plan = ctx.plan
 brk = plan.standard.break_year if plan.standard else None
 groups = ["all"] + ctx.groups
-vals = ctx.registry.resolve(scenario())
+vals = ctx.registry.resolve(sc)
 
 st.title(tr("poverty.title"))
 if plan.standard:
@@ -51,8 +52,8 @@ st.subheader(tr("poverty.required"))
 for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
     if tg.area != "poverty" or v.basis != "projected" or v.required_change is None:
         continue
-    st.markdown(needs.need_line(ctx, scenario(), tg, v, L))
-st.caption(explain.base_note(ctx, scenario(), L))
+    st.markdown(needs.need_line(ctx, sc, tg, v, L))
+st.caption(explain.base_note(ctx, sc, L))
 st.subheader(tr("poverty.channels"))
 
 # the projected years' rows go to the chart as they are (a table is made only for the CSV, when downloaded)
