@@ -17,7 +17,11 @@ ctx = context()
 reg = ctx.registry
 
 try:
-    saved = {s.id: s for s in store().list_scenarios(ctx.plan.id)}
+    db = store()        # asked once a run: the saved scenarios below, the issuer's settings, the form's saving
+except StoreError:
+    db = None
+try:
+    saved = {s.id: s for s in db.list_scenarios(ctx.plan.id)} if db is not None else {}
 except StoreError:
     saved = {}
 
@@ -57,10 +61,6 @@ meta = export.ReportMeta(scenario_name=name, author=author, note=note, saved_at=
                          data_version=defaults.data_version)
 stamp = meta.generated
 
-try:
-    db = store()
-except StoreError:
-    db = None
 iss = issuer_mod.current_issuer(db)
 
 b1, b2 = st.columns(2)
