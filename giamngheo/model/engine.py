@@ -518,7 +518,11 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
                 values.update({y: float(m) for (y, _), m in zip(ahead, means)})
                 draws = {y: v for y, v in ahead}
             else:
-                values.update({y: _reduce(v) for y, v in ahead})
+                # the years with draws among years without (a nowcast at the defaults): their means in one call
+                arrays = [(y, v) for y, v in ahead if np.ndim(v) == 1]
+                means = dict(zip((y for y, _ in arrays), np.stack([v for _, v in arrays]).mean(axis=1))) \
+                    if len(arrays) > 1 and len({(len(v), np.asarray(v).dtype) for _, v in arrays}) == 1 else {}
+                values.update({y: float(means[y]) if y in means else _reduce(v) for y, v in ahead})
                 draws = {y: np.asarray(v) for y, v in ahead if mc and np.ndim(v)}
             paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", draws,
                                     nowcast=nowcast - frozenset(actual)))

@@ -409,3 +409,25 @@ def test_stocks_are_the_same_without_recording_the_flows(ctx, arrays):
                 assert np.array_equal(np.asarray(a), np.asarray(b)), (g, s)
     assert any(with_flows.flows[g]["exits"] for g in with_flows.flows)
     assert not any(stocks_only.flows[g]["exits"] for g in stocks_only.flows)
+
+
+def test_one_path_with_lever_values_has_each_years_mean_and_every_value(ctx):
+    """A path run over many lever values (what a goal seek measures): the years before the levers act are the
+    defaults' single numbers, each later year keeps every value's result and, as its value, their mean; each
+    value's result is what a run at that value alone gives."""
+    from giamngheo.model.engine import project_one
+    xs = np.linspace(5.0, 60.0, 37)
+    sc = Scenario.of("", {"jobs": 3300})
+    p = project_one(ctx, sc, "poor_rate", "all", {"poor_fall": xs}).path("poor_rate", "all")
+    ahead = sorted(y for y in p.values if y not in p.actual)
+    before = [y for y in ahead if y < ctx.lever_from]
+    after = [y for y in ahead if y >= ctx.lever_from]
+    assert before and after and set(p.draws) == set(after)
+    for y in after:
+        assert p.values[y] == float(np.mean(p.draws[y]))                 # the mean, to the last bit
+    for i in (0, 18, 36):
+        alone = project(ctx, sc.with_values(poor_fall=float(xs[i])))
+        for y in after:
+            assert p.draws[y][i] == pytest.approx(alone.get("poor_rate", "all", y), rel=1e-12)
+    for y in before:
+        assert p.values[y] == run(ctx, sc)[0].get("poor_rate", "all", y)
