@@ -31,11 +31,16 @@ if TYPE_CHECKING:
 # ====================================================================== Streamlit internals
 # Streamlit 1.67. Each internal is used here and nowhere else; :func:`internals_report` checks them.
 
+try:       # imported once: a function-level import costs more than the lookup itself (some 200 reads a run)
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx as _get_run_ctx
+except Exception:  # noqa: BLE001 - moved in a Streamlit upgrade: no run context (internals_report says so)
+    _get_run_ctx = None
+
+
 def run_context() -> Any:
     """The running script's ``ScriptRunContext`` (None outside a Streamlit run: a bare import, a script)."""
     try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-        return get_script_run_ctx(suppress_warning=True)
+        return _get_run_ctx(suppress_warning=True)  # type: ignore[misc]
     except Exception:  # noqa: BLE001 - no Streamlit run
         return None
 

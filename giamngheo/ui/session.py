@@ -205,17 +205,24 @@ DATA_VERSION_KEY = "data_version"
 
 
 def _existing_store():
-    """The store when it exists and answers; None otherwise (a missing SQLite file is not created just to read)."""
+    """The store when it exists and answers; None otherwise (a missing SQLite file is not created just to read).
+    A store found is kept for the rest of the run (asked for three times a run: the data version, its
+    context, the adoptions); one not found is looked for again (a save in this run may create it)."""
     from pathlib import Path
 
     from giamngheo.store import StoreError
+    memo = run_memo()
+    db = memo.get("existing_store")
+    if db is not None:
+        return db
     url = _store_url()
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         return None
     try:
-        return _store(url)
+        db = memo["existing_store"] = _store(url)
     except StoreError:
         return None
+    return db
 
 
 @st.cache_data(ttl=2, show_spinner=False)
