@@ -17,8 +17,6 @@ Each target kind (``giamngheo.plan.kinds``) says how it is measured, compared an
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from giamngheo.data.observations import Observations, worst_quality
+from giamngheo.lru import LockedLRU
 from giamngheo.model.projection import Projection
 from giamngheo.plan import kinds
 from giamngheo.plan.targets import Plan, Target
@@ -287,25 +286,18 @@ def assess(plan: Plan, proj: Projection, obs: Observations, with_probability: bo
 # A target the projection has no path for (most of the plan's: services, schools, health) reads the data alone:
 # its verdict is the same for every scenario of the same data. It is worked out once and kept, by the plan, the
 # target and the observations it was made from (the very objects, held while kept: a new data version is new
-# objects, so a new verdict at once), and the projection's years; at most _NO_PATH_SIZE, the oldest dropped.
-_NO_PATH: "OrderedDict[tuple, tuple]" = OrderedDict()
-_NO_PATH_SIZE = 256
-_NO_PATH_LOCK = threading.Lock()
+# objects, so a new verdict at once), and the projection's years; at most 256, the least recently used dropped.
+_NO_PATH = LockedLRU(256)
 
 
 def _assess_without_path(plan: Plan, tg: Target, proj: Projection, obs: Observations, current_year: int | None,
                          with_probability: bool) -> Verdict:
     key = (id(plan), id(tg), id(obs), proj.as_of, proj.lever_from, current_year, with_probability)
-    with _NO_PATH_LOCK:
-        got = _NO_PATH.get(key)
-        if got is not None and got[0] is plan and got[1] is tg and got[2] is obs:
-            _NO_PATH.move_to_end(key)
-            return got[3]
+    got = _NO_PATH.get(key, None)
+    if got is not None and got[0] is plan and got[1] is tg and got[2] is obs:
+        return got[3]
     v = assess_target(plan, tg, proj, obs, current_year, with_probability)
-    with _NO_PATH_LOCK:
-        _NO_PATH[key] = (plan, tg, obs, v)
-        while len(_NO_PATH) > _NO_PATH_SIZE:
-            _NO_PATH.popitem(last=False)
+    _NO_PATH.put(key, (plan, tg, obs, v), replace=True)   # (an id reused by new objects: the new ones)
     return v
 
 

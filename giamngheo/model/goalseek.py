@@ -10,8 +10,6 @@ such as Brent's needs some ten calls one value at a time; two or three vectorise
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
@@ -20,6 +18,7 @@ from typing import Any, Generator, Mapping
 
 import numpy as np
 
+from giamngheo.lru import LockedLRU
 from giamngheo.model.assess import progress_base
 from giamngheo.model.engine import POVERTY_OUT, RATES, Context, poverty_one, poverty_paths, poverty_run, project, project_one, run
 from giamngheo.model.projection import Projection
@@ -203,42 +202,13 @@ def _measure_safe(measure: Any, xs: Any) -> Any:
         return exc
 
 
-class _SeekCache:
-    """The goal seeks found, by (context, the scenario without the lever's own value, target, lever): at most
-    ``size``, the least recently used dropped first (shared by the sessions, so under a lock)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._d: OrderedDict[tuple, Requirement] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Requirement | None:
-        with self._lock:
-            got = self._d.get(key)
-            if got is not None:
-                self._d.move_to_end(key)
-            return got
-
-    def put(self, key: tuple, r: Requirement) -> Requirement:
-        with self._lock:
-            got = self._d.setdefault(key, r)     # found meanwhile by another session: that one, the same
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-            return got
-
-    def cache_clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-
-
-_SEEKS = _SeekCache(256)
+_SEEKS = LockedLRU(256)   # the goal seeks found, by (context, the scenario without the lever's own value, target, lever)
 
 
 def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requirement:
     """The goal seek of one target (cached by the scenario as given: :func:`_strip` makes it what matters)."""
     key = (ctx, scenario, target_id, lever)
-    got = _SEEKS.get(key)
+    got = _SEEKS.get(key, None)
     if got is not None:
         return got
     gen = _seek_steps(ctx, scenario, target_id, lever)
@@ -249,7 +219,7 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
     return _SEEKS.put(key, r)
 
 
-_seek.cache_clear = _SEEKS.cache_clear      # type: ignore[attr-defined]
+_seek.cache_clear = _SEEKS.clear      # type: ignore[attr-defined]
 
 
 def _batchable(ctx: Context, tg: Target) -> bool:
@@ -362,7 +332,7 @@ def requirements(ctx: Context, scenario: Scenario) -> list[Requirement]:
         if lever is None or not _batchable(ctx, tg):
             continue
         job = (_strip(ctx, scenario, tg, lever), tid, lever)
-        if job not in jobs and _SEEKS.get((ctx, *job)) is None:
+        if job not in jobs and _SEEKS.get((ctx, *job), None) is None:
             jobs.append(job)
     if len(jobs) > 1:
         for job, r in zip(jobs, _seek_batch(ctx, jobs)):

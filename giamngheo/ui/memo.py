@@ -13,40 +13,31 @@ the data's own results (the method page's backtests, the data page's tables) out
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
+from giamngheo.lru import MISSING, LockedLRU
 from giamngheo.ui.chart import ref
 
 SIZE = 64
 MOVES_SIZE = 32
-_MEMO: "OrderedDict[Hashable, Any]" = OrderedDict()
-_MOVES: "OrderedDict[Hashable, Any]" = OrderedDict()
-_LOCK = threading.Lock()
+_MEMO = LockedLRU(SIZE)
+_MOVES = LockedLRU(MOVES_SIZE)
 
 
 def per_context(name: str, ctx: Any, key: Hashable, build: Callable[[], Any], moves: bool = False) -> Any:
     """``build()`` for (``name``, the context ``ctx``, ``key``), made once while ``ctx`` lives. ``moves``: a
     result a lever move may change, kept in its own part of the memo."""
-    memo, size = (_MOVES, MOVES_SIZE) if moves else (_MEMO, SIZE)
+    memo = _MOVES if moves else _MEMO
     k = (name, ref(ctx), key)
-    with _LOCK:
-        if k in memo:
-            memo.move_to_end(k)
-            return memo[k]
-    out = build()
-    with _LOCK:
-        memo[k] = out
-        while len(memo) > size:
-            memo.popitem(last=False)
-    return out
+    got = memo.get(k)
+    if got is not MISSING:
+        return got
+    return memo.put(k, build())
 
 
 def clear() -> None:
-    with _LOCK:
-        _MEMO.clear()
-        _MOVES.clear()
+    _MEMO.clear()
+    _MOVES.clear()
 
 
 def series_key(proj: Any, items: Any, draws: bool = False) -> tuple:
