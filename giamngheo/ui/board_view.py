@@ -13,9 +13,12 @@ from giamngheo.ui.session import tr
 
 CSS = """
 <style>
-.gn-board {width:100%; border-collapse:collapse; font-size:var(--gn-size, 1rem);}
+.gn-board {width:100%; border-collapse:collapse; font-size:var(--gn-size, 1rem); margin:0 0 1rem 0;}
 .gn-board-wrap {overflow-x:auto; max-width:100%;}
-h4.gn-board-h {font-size:1.25rem; font-weight:600; padding:.6rem 0 .3rem 0; margin:0;}
+.gn-board-wrap:last-child > .gn-board {margin-bottom:0;}
+h4.gn-board-h {font-size:1.25rem; font-weight:600; line-height:1.2; padding:.6rem 0 .3rem 0; margin:0;}
+.gn-board tr {border-top:1px solid rgba(26,26,26,.1);}
+.gn-board th, .gn-board td {border:1px solid rgba(26,26,26,.1);}
 .gn-board th {text-align:left; border-bottom:2px solid #888; padding:.35em .5em; font-weight:600;}
 .gn-board td {border-bottom:1px solid #ddd; padding:.35em .5em; vertical-align:top;}
 .gn-board td.num {white-space:nowrap; text-align:right;}
@@ -51,10 +54,14 @@ def mark(row: BoardRow) -> str:
 def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str, str]], compact: bool = False,
                   size: str = "1rem") -> None:
     """Boards (a heading and its rows each: the overview's areas) in one element, every element being a
-    message to the browser: one row per target, a verdict column per period with the result under the badge."""
+    message to the browser: one row per target, a verdict column per period with the result under the badge.
+
+    As HTML (``st.html``: sanitised and set as the element's HTML at once), not Markdown: Streamlit's Markdown
+    parses 25 KB of table into a syntax tree, again through an HTML parser (rehype-raw), and builds a React
+    element for each of its thousands of nodes, the largest single piece of the browser's work on a first
+    visit to the overview and on every move there."""
     css = CSS if run_once("board_css") else ""
-    st.markdown(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts),
-                unsafe_allow_html=True)
+    st.html(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts))
 
 
 def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",

@@ -270,7 +270,7 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
     db.save_data_version(EMBEDDED, note="gốc", parent_id=None)
     at = page("1_tong_quan.py")
     assert not at.exception
-    before = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
+    before = "\n".join(h.value for h in at.html if "gn-board" in h.value)
     assert before
     # the 2024 poor households four times what they were: the 2030 projection starts elsewhere
     line = next(ln for ln in EMBEDDED.splitlines() if ln.startswith("poor_households,all,2024,"))
@@ -281,7 +281,7 @@ def test_a_new_data_version_changes_the_overview_in_the_same_process(db):
     time.sleep(2.1)                            # the latest version id is re-read every 2 s
     at.run()
     assert not at.exception
-    after = "\n".join(m.value for m in at.markdown if "gn-board" in m.value)
+    after = "\n".join(h.value for h in at.html if "gn-board" in h.value)
     assert after and after != before
 
 

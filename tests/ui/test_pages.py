@@ -37,7 +37,8 @@ def page(name: str, **state) -> AppTest:
 
 
 def all_markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """What the page draws as Markdown and as HTML (the overview's board is HTML: st.html)."""
+    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.html])
 
 
 def core_t24(values: dict | None = None):
@@ -137,8 +138,8 @@ def test_the_overview_board_is_one_element_with_every_area_in_the_plans_order():
     """Issue 16: every area's table goes to the browser in one element (an element is a message)."""
     from giamngheo.plan.targets import load_plan
     at = page("1_tong_quan.py")
-    boards = [m.value for m in at.markdown if '<table class="gn-board"' in m.value]
-    assert len(boards) == 1
+    boards = [h.value for h in at.html if '<table class="gn-board"' in h.value]
+    assert len(boards) == 1 and not any("gn-board" in m.value for m in at.markdown)
     heads = re.findall(r'<h4 class="gn-board-h">([^<]*)</h4>', boards[0])
     plan = load_plan()
     assert len(heads) == len(plan.areas) and boards[0].count("<table") == len(plan.areas)
@@ -167,8 +168,8 @@ def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
 
 
 def _board_and_headline(at: AppTest) -> tuple[str, str]:
-    md = [m.value for m in at.markdown]
-    return (next(v for v in md if '<table class="gn-board"' in v), next(v for v in md if 'class="gn-heads"' in v))
+    return (next(h.value for h in at.html if '<table class="gn-board"' in h.value),
+            next(m.value for m in at.markdown if 'class="gn-heads"' in m.value))
 
 
 def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_shows():
@@ -560,7 +561,7 @@ def test_one_verdict_vocabulary_on_the_poverty_page():
 def test_one_verdict_vocabulary_on_the_overview_board():
     """Each verdict cell holds one verdict word (in its badge) and the chance apart, labelled 'khả năng đạt'."""
     at = page("1_tong_quan.py")
-    board_html = "".join(m.value for m in at.markdown if '<table class="gn-board"' in m.value)
+    board_html = "".join(h.value for h in at.html if '<table class="gn-board"' in h.value)
     cells = re.findall(r'<td class="verdict">(.*?)</td>', board_html)
     assert len(cells) == 28
     words = {"Đạt", "Không đạt", "Đúng hướng", "Có nguy cơ", "Chệch hướng", "Chưa có số liệu", "Chờ số liệu"}
@@ -581,7 +582,8 @@ JARGON = ("Brent", "scipy", "Shapley", "độ lệch chuẩn", "hạt giống", 
 
 
 def page_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts = [m.value for m in at.markdown] + [h.value for h in at.html] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [h.value for h in at.header] + [h.value for h in at.subheader]
     return "\n".join(parts)
 
