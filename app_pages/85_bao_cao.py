@@ -148,17 +148,15 @@ with st.expander(tr("reports.issuer_edit"), expanded=False):
                               disabled=not may_edit)
 
 st.subheader(tr("report.preview"))
-# the rows go to Arrow as they are (tables.rows_table), not through a pandas table made on every move
-st.dataframe(tables.rows_table([{t("board.col_number", L): r.number, t("board.col_target", L): r.text,
-                                 t("board.col_latest", L): r.latest, t("board.col_goal", L): r.goal,
-                                 t("export.col_status", L): r.status_label,
-                                 t("export.col_probability", L): export.fmt_pct(r.probability * 100, L, 0)
-                                 if r.probability is not None else "",
-                                 t("export.col_basis", L): t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows]),
+# the rows go to Arrow as they are (tables.rows_table), not through a pandas table made on every move; the
+# column names looked up once, not once per row
+c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis = (
+    t(k, L) for k in ("board.col_number", "board.col_target", "board.col_latest", "board.col_goal",
+                      "export.col_status", "export.col_probability", "export.col_basis"))
+st.dataframe(tables.rows_table([{c_num: r.number, c_target: r.text, c_latest: r.latest, c_goal: r.goal,
+                                 c_status: r.status_label,
+                                 c_prob: export.fmt_pct(r.probability * 100, L, 0) if r.probability is not None else "",
+                                 c_basis: t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows]),
              hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(rows)),
-             column_config=tables.widths([t("board.col_number", L), t("board.col_target", L), t("board.col_latest", L),
-                                          t("board.col_goal", L), t("export.col_status", L),
-                                          t("export.col_probability", L), t("export.col_basis", L)],
-                                         {t("board.col_number", L): 40, t("board.col_target", L): 250,
-                                          t("export.col_probability", L): 90,
-                                          t("export.col_basis", L): 80}))
+             column_config=tables.widths([c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis],
+                                         {c_num: 40, c_target: 250, c_prob: 90, c_basis: 80}))
