@@ -46,7 +46,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     assert not at.exception
     assert at.title[0].value == "Kịch bản"
     assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
-    current = at.dataframe[0].value
+    current = at.table[0].value
     assert dict(zip(current["Giả định"], current["Giá trị"])) == {
         "Hộ nghèo có người lao động thoát nghèo nhờ các chính sách khác (%/năm)": "45,5", "Việc làm mới mỗi năm (lao động)": "4.000"}
     link = at.code[0].value
@@ -66,7 +66,7 @@ def test_save_the_current_scenario_with_an_awkward_name(db):
     # shown as text: escaped in messages, exact in the table
     ok = texts(at, "success")
     assert "\\<b\\>" in ok and "<b>" not in ok and "\\*\\*x\\*\\*" in ok
-    listed = at.dataframe[1].value
+    listed = at.dataframe[0].value
     assert list(listed["Tên"]) == [AWKWARD] and list(listed["Ghi chú"]) == ["<i>ghi chú</i>"]
     assert list(listed["Số giả định thay đổi"]) == [2]
     assert at.code[-1].value == f"/?scenario={s.id}"
