@@ -96,7 +96,7 @@ scenario_links.load_from_link()   # ?scenario=ID: the saved scenario's values, b
 binding.carry_over_page_switch(context().registry, nav.url_path)   # values set on the page left behind stay in the link
 # the overview and meeting mode draw the headline levers (the overview: every assumption) in the page body;
 # the sidebar leaves those out there, since a widget key can be drawn only once a run
-sidebar.render(skip=levers.body_ids(nav.url_path))
+sidebar.render(skip=levers.body_ids(nav.url_path), line=not levers.in_fragment(nav.url_path))
 
 # the demo dataset is illustrative: every page says so, at the top
 if demo_active():

@@ -10,7 +10,7 @@ import streamlit as st
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
 from giamngheo.report.palette import status_colors
-from giamngheo.ui import agreed, headline, levers
+from giamngheo.ui import agreed, headline, levers, safe
 from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
 from giamngheo.ui.session import context, field, lang, mc_results, tr
@@ -48,6 +48,10 @@ html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
 .gn-head .gn-badge, .gn-head-chance {font-size:1.2rem;}
 .gn-meet-tally {font-weight:400;}
 .st-key-gn_meet_exit {position:fixed; top:.45rem; right:3.2rem; z-index:999991; width:auto;}
+/* which scenario the sliders show, in the top bar's free middle (fixed: it takes no line of the screen) */
+.gn-meet-scen {position:fixed; top:.5rem; left:50%; transform:translateX(-50%); z-index:999990; max-width:30vw;
+  font-size:1rem; line-height:1.15; color:#333; text-align:center; overflow-wrap:anywhere;}
+@media (max-width: 700px) {.gn-meet-scen {position:static; transform:none; max-width:none; text-align:left;}}   /* a phone scrolls */
 [data-testid='stMainBlockContainer'] [data-testid='stPageLink'] p {font-size:1.1rem;}
 .gn-meet-h {font-size:1.05rem; font-weight:700; margin:0 0 .15rem 0; line-height:1.25;}
 .gn-chips {display:flex; flex-wrap:wrap; gap:.15rem .3rem; font-size:1.3rem; line-height:1.2; margin-bottom:.05rem;}
@@ -84,8 +88,8 @@ def chip(r) -> str:
 @st.fragment
 def meeting() -> None:
     """Everything below the page's style: a lever moved here reruns this alone (a fragment: the browser asks
-    for it), not app.py and the collapsed sidebar, which do not change with it; as on the overview, the first
-    move away from the defaults or a preset reruns the whole app (levers.fragment_start)."""
+    for it), not app.py and the collapsed sidebar, which do not change with it (which scenario the sliders
+    show is said here, in the targets' header line, not in the sidebar)."""
     levers.fragment_start()
     ctx = context()
     mc = mc_results()          # the verdicts with the chance of meeting each projected target
@@ -128,6 +132,8 @@ def meeting() -> None:
     tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
     st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
                 f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
+                # which scenario the sliders show: in the top bar (fixed, it takes no line of the screen)
+                f'<div class="gn-meet-scen">{safe.html_text(levers.scenario_line(), 200)}</div>'
                 + "".join(parts) + "</div>", unsafe_allow_html=True)
 
     for text in notices():

@@ -35,8 +35,8 @@ st.title(tr("overview.title"))
 @st.fragment
 def answer() -> None:
     """Everything below the title. A lever moved here reruns this alone (a fragment: the browser asks for
-    it), not app.py and the sidebar, which do not change with it; the first move away from the defaults or
-    a preset reruns the whole app (levers.fragment_start), so that the sidebar's scenario line stays true."""
+    it), not app.py and the sidebar, which do not change with it (which scenario the sliders show is said
+    here, beside them, not in the sidebar)."""
     levers.fragment_start()
     ctx = context()
     sc = scenario()
@@ -44,7 +44,8 @@ def answer() -> None:
     verdicts = mc.verdicts
     rows = board(ctx.plan, ctx.indicators, verdicts, lang())
     s = summary(rows)
-    st.markdown(headline.headline_html(verdicts), unsafe_allow_html=True)
+    # which scenario the sliders show, in the answer (the sidebar does not say it here: a move reruns this alone)
+    st.markdown(headline.headline_html(verdicts, scenario=levers.scenario_line()), unsafe_allow_html=True)
     agreed.sentence_line(link=True)   # where the latest year stands against the adopted path (none adopted: nothing)
 
     left, right = st.columns([1, 1.45], gap="medium")

@@ -240,14 +240,6 @@ def forget_run_memo() -> None:
 
 # ====================================================================== fragments
 
-def fragment_start(label_now: Callable[[], str], label_drawn: str | None) -> None:
-    """At the top of a page's fragment: when the scenario line the sidebar drew (``label_drawn``) would
-    now read differently (``label_now()``), the whole app reruns, so that the sidebar never says
-    something the sliders no longer show. Nothing outside a fragment's rerun."""
-    if fragment_run() and label_drawn is not None and label_drawn != label_now():
-        st.rerun(scope="app")
-
-
 # ====================================================================== levers: sliders and the link
 
 MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page

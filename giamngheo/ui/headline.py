@@ -8,6 +8,7 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_pct
 from giamngheo.report.palette import STATUS_ICON, status_colors
+from giamngheo.ui import safe
 from giamngheo.ui.session import context, lang, tr
 
 
@@ -18,8 +19,9 @@ def headline_targets() -> list:
     return sorted(tgs, key=lambda tg: (tg.group != "all", tg.number))
 
 
-def headline_html(verdicts: list, big: bool = True) -> str:
-    """The 2030 poor rate projected against its target, the verdict, and separately the chance of meeting it."""
+def headline_html(verdicts: list, big: bool = True, scenario: str = "") -> str:
+    """The 2030 poor rate projected against its target, the verdict, and separately the chance of meeting it;
+    ``scenario`` (plain text): which scenario the sliders show, at the end of the first box."""
     from giamngheo.report.board import status_label
     L = lang()
     by_id = {v.target: v for v in verdicts}
@@ -42,7 +44,8 @@ def headline_html(verdicts: list, big: bool = True) -> str:
             f'<span class="gn-head-num" data-testid="gn-headline-value">{escape(level)}</span>'
             f'<span class="gn-head-goal">{escape(tr("screen.headline_goal", n=tg.number, v=goal))}</span>'
             f'{badge_html(v.status, status_label(v.status, L))}'
-            f'<span class="gn-head-chance">{escape(chance)}</span></div>')
+            f'<span class="gn-head-chance">{escape(chance)}</span>'
+            + (f'<span class="gn-head-scen">{safe.html_text(scenario, 200)}</span>' if scenario and i == 0 else "") + '</div>')
     return f'<div class="gn-heads">{"".join(parts)}</div>'
 
 
@@ -83,6 +86,7 @@ CSS = """<style>
 .gn-head-side .gn-head-num {font-size:1.6rem;}
 .gn-head-goal {font-size:1rem; color:#333;}
 .gn-head-chance {font-size:1.05rem; color:#222; font-weight:600;}
+.gn-head-scen {margin-left:auto; font-size:.85rem; color:#444;}
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-lever-note {font-size:.82rem; color:#444; margin:-.25rem 0 -.2rem 0; line-height:1.25;}
 [data-testid='stMarkdownContainer']:has(> .gn-lever-note) {margin-bottom:0 !important;}

@@ -38,6 +38,12 @@ def body_ids(url_path: str) -> set[str]:
     return set()
 
 
+def in_fragment(url_path: str) -> bool:
+    """Whether a page draws its levers in a fragment (a move there reruns the fragment alone, not the sidebar:
+    the page says which scenario the sliders show, beside them)."""
+    return url_path in OVERVIEW_PAGES or url_path in MEETING_PAGES
+
+
 def unit(a: Assumption) -> str:
     return tr(f"unit.{a.unit}") if f"unit.{a.unit}" in catalogue() else ""
 
@@ -86,14 +92,18 @@ def sidebar_slider(a: Assumption, scoped: bool = False, current: Any = _UNREAD) 
 def fragment_start() -> None:
     """At the top of a page's fragment (the overview's answer and levers): what a whole run would do first.
 
-    The scenario's name follows the sliders (a preset is "changed" once a lever moves). When the line the
-    sidebar shows under the preset picker would now read differently, the whole app reruns, so that the
-    sidebar never says something the sliders no longer show: the first move away from the defaults or
-    from a preset; every later move stays a fragment rerun."""
-    if not binding.fragment_run():
-        return
-    scenarios.sync_name()
-    binding.fragment_start(scenarios.current_label, st.session_state.get(scenarios.LABEL_DRAWN))
+    The scenario's name follows the sliders (a preset is "changed" once a lever moves). Every move stays a
+    fragment rerun: the line saying which scenario the sliders show is drawn by the page beside them
+    (:func:`scenario_line`), not by the sidebar. (A whole-app rerun asked for from the fragment, on the first
+    move away from the defaults, raced the browser's next moves of a held key: now and then the slider came
+    back drawn afresh at its default while the server and the link kept the value.)"""
+    if binding.fragment_run():
+        scenarios.sync_name()
+
+
+def scenario_line() -> str:
+    """Plain text: which scenario the sliders show (defaults, unnamed, a preset or a saved one, changed or not)."""
+    return tr("scenarios.showing", what=scenarios.short_label())
 
 
 def fragment_end() -> None:

@@ -32,6 +32,7 @@ _LINKISH = re.compile(
     r"|\bwww\.\S*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 # zero-width joiners stay (they build emoji and some scripts); every other format character goes
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 
 
@@ -84,6 +85,13 @@ def text(value: Any, limit: int = LIMIT) -> str:
     return "".join(out)
 
 
+def html_text(value: Any, limit: int = LIMIT) -> str:
+    """``plain(value, limit)`` for HTML inside Markdown (``st.markdown(..., unsafe_allow_html=True)``): every
+    ASCII punctuation character as a numeric character reference, so that neither HTML nor Markdown (a link,
+    an autolink, emphasis) can come out of it; the browser shows the text as typed."""
+    return "".join(f"&#{ord(c)};" if c in _ASCII_PUNCT else c for c in plain(value, limit))
+
+
 def has_link(markdown: str) -> bool:
     """Would this Markdown (outside code spans) make a link or an image? For tests and checks.
 
@@ -133,4 +141,4 @@ def message(note: Any, lang: str, limit: int = 80) -> str:
     return t(key, lang, **{k: one(v) for k, v in dict(note.params).items()})
 
 
-__all__ = ["text", "plain", "message", "logged", "csv_bytes", "has_link", "LIMIT"]
+__all__ = ["text", "plain", "html_text", "message", "logged", "csv_bytes", "has_link", "LIMIT"]

@@ -229,6 +229,15 @@ def current_label() -> str:
     return tr(key, name=md(o["name"]), kind=tr(f"scenarios.kind_{o['kind']}"))
 
 
+def short_label() -> str:
+    """Plain text, a few words: what the sliders show now, for a page that draws the line beside its levers."""
+    o = origin()
+    if not o:
+        return tr("scenarios.short_unnamed") if scenario().values else tr("scenarios.short_defaults")
+    key = "scenarios.short_modified" if is_modified() else "scenarios.short_named"
+    return tr(key, name=safe.plain(o["name"], 60), kind=tr(f"scenarios.kind_{o['kind']}"))
+
+
 def preset_name(pid: str) -> str:
     p = get_preset(pid)
     return p.name(lang()) if p else pid
@@ -287,11 +296,11 @@ def _on_preset_pick() -> None:
     st.session_state[PICK] = None
 
 
-LABEL_DRAWN = "_gn_label_drawn"     # the scenario line the sidebar drew in the last whole run
-
-
-def preset_picker() -> None:
-    """A preset selector for the top of the sidebar; the sliders take the preset's values."""
+def preset_picker(line: bool = True) -> None:
+    """A preset selector for the top of the sidebar; the sliders take the preset's values. ``line``: the
+    scenario line under it (what the sliders show now); False on a page whose levers are in a fragment, where
+    the page draws that line beside them (:func:`short_label`): a move there reruns the fragment alone, and a
+    line in the sidebar would no longer say what the sliders show."""
     from giamngheo.scenario.presets import load_presets
     sync_name()
     presets = {p.id: p for p in load_presets()}
@@ -300,9 +309,8 @@ def preset_picker() -> None:
     st.selectbox(tr("scenarios.preset_label"), list(presets), index=None, key=PICK,
                  format_func=lambda pid: presets[pid].name(lang()), placeholder=tr("scenarios.preset_placeholder"),
                  on_change=_on_preset_pick, help=tr("scenarios.preset_help"))
-    label = current_label()
-    st.session_state[LABEL_DRAWN] = label      # a fragment rerun compares it (giamngheo.ui.levers.fragment_start)
-    st.caption(label)
+    if line:
+        st.caption(current_label())
 
 
 # ------------------------------------------------------------------------------------------ links

@@ -45,13 +45,14 @@ HIDE_THUMB = """<style>
 </style>"""
 
 
-def render(skip: Iterable[str] = ()) -> None:
-    """The sidebar; ``skip``: ids a page draws in its body (``giamngheo.ui.levers.body_ids``)."""
+def render(skip: Iterable[str] = (), line: bool = True) -> None:
+    """The sidebar; ``skip``: ids a page draws in its body (``giamngheo.ui.levers.body_ids``); ``line``: the
+    scenario line under the preset picker (``giamngheo.ui.scenarios.preset_picker``)."""
     skip = set(skip)
     reg = context().registry
     with st.sidebar:
         st.markdown(HIDE_THUMB, unsafe_allow_html=True)
-        preset_picker()
+        preset_picker(line)
         # every slider's value for its label, read in one pass after the preset picker (which may set them);
         # drawing a slider changes no other's
         ids = [a.id for a in reg if a.id not in skip]

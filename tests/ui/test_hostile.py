@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.ui.pages import discover
-from giamngheo.ui.safe import has_link, plain, text
+from giamngheo.ui.safe import has_link, html_text, plain, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "tra-cu-05-nq-tu"
@@ -38,6 +38,16 @@ def test_the_helper_makes_no_link_and_shows_what_was_typed(value):
     md = text(value, 500)
     assert has_link(value) and not has_link(md)
     assert shown(md) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_the_html_helper_makes_no_tag_or_link_and_the_browser_shows_what_was_typed(value):
+    """For outside text inside HTML in Markdown: no tag, no link, no emphasis can come out; the browser turns
+    the character references back into what was typed (html.unescape does what it does)."""
+    import html
+    out = html_text(value, 500)
+    assert not has_link(out) and not re.search(r"[<>\[\]()*_`:/\\]", out)
+    assert html.unescape(out) == value
 
 
 def test_the_helper_removes_bidi_controls_and_caps_length():

@@ -132,17 +132,27 @@ def test_a_slider_moves_the_verdicts_and_keeps_its_value_across_pages():
 
 
 def test_a_lever_in_meeting_mode_reruns_the_page_body_alone_and_shows_what_a_whole_run_shows():
-    """Meeting mode's body is one fragment, as the overview's answer: a lever moved after the first move
-    reruns it alone (nothing of the sidebar sent), the values are remembered for a page switch, and what it
+    """Meeting mode's body is one fragment, as the overview's answer: a lever moved reruns it alone, the
+    first move away from the defaults too (nothing of the sidebar sent; the line saying which scenario the
+    sliders show is in the body and follows), the values are remembered for a page switch, and what it
     shows is what a whole run of the app with the same values shows (and what the core says)."""
+    from html import unescape
+
     from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
+    from giamngheo.i18n import t
     from giamngheo.ui.binding import MEMORY
     at = meeting()
     assert widget_fragment(at, "jobs")
+    assert len(at.sidebar.selectbox) == 1          # the sidebar's preset picker (a whole run)...
+    assert not [c for c in at.sidebar.caption if c.value == t("scenarios.now_defaults", "vi")]   # ...no line
+    defaults = t("scenarios.showing", "vi", what=t("scenarios.short_defaults", "vi"))
+    assert defaults in unescape(html(at))
     at.session_state["jobs"] = 6000
-    rerun_as_browser(at, "jobs")                   # the first move away from the defaults: the whole app
+    rerun_as_browser(at, "jobs")                   # the first move away from the defaults: the body alone
     assert not at.exception
-    assert len(at.sidebar.selectbox) == 1          # the sidebar's preset picker was sent (a whole run)
+    assert len(at.sidebar.selectbox) == 0          # nothing of the sidebar was sent
+    assert t("scenarios.showing", "vi", what=t("scenarios.short_unnamed", "vi")) in unescape(html(at))
+    assert defaults not in unescape(html(at))
     at.session_state["overseas"] = 1200
     rerun_as_browser(at, "overseas")               # a later move: the page's body alone
     assert not at.exception

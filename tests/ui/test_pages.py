@@ -176,24 +176,30 @@ def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_
     """Below its title the overview is one fragment (headline, chart, headline levers, board); the other
     assumptions are below it, outside. A headline lever moved is rerun as the browser asks: that fragment
     alone, no sidebar, no other assumption's slider; what it shows is what a whole run of the app with the
-    same values shows. The first move away from the defaults reruns the whole app, so that the sidebar's
-    scenario line says what the sliders now show; so does a move of another assumption, the answer above
-    it included."""
+    same values shows. The first move away from the defaults is a fragment rerun too: the line saying which
+    scenario the sliders show is drawn beside them, in the fragment (the sidebar has none here), and follows.
+    A move of another assumption reruns the whole app, the answer above it included."""
+    from html import unescape
+
     from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
     from giamngheo.i18n import t
     from giamngheo.ui.binding import MEMORY
-    from giamngheo.ui.scenarios import LABEL_DRAWN
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert widget_fragment(at, "jobs") and widget_fragment(at, "job_lift") is None
-    assert at.session_state[LABEL_DRAWN] == t("scenarios.now_defaults", "vi")
-    assert len(at.sidebar.selectbox) == 1                      # the preset picker (a whole run)
+    assert len(at.sidebar.selectbox) == 1                      # the preset picker (a whole run)...
+    assert not at.sidebar.caption or all(c.value != t("scenarios.now_defaults", "vi") for c in at.sidebar.caption)
+
+    def line(what: str) -> bool:                                # ...the scenario line is beside the levers
+        want = t("scenarios.showing", "vi", what=t(f"scenarios.short_{what}", "vi"))
+        return any(want in unescape(m.value) for m in at.main.markdown)    # character references
+    assert line("defaults")
 
     at.session_state["jobs"] = 6000
-    rerun_as_browser(at, "jobs")                                # the first move: the whole app
+    rerun_as_browser(at, "jobs")                                # the first move: the fragment alone
     assert not at.exception
-    assert len(at.sidebar.selectbox) == 1
-    assert at.session_state[LABEL_DRAWN] == t("scenarios.now_unnamed", "vi")
+    assert len(at.sidebar.selectbox) == 0
+    assert line("unnamed") and not line("defaults")
 
     at.session_state["overseas"] = 1200
     rerun_as_browser(at, "overseas")                            # a later move: the fragment alone
@@ -219,6 +225,30 @@ def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_
     assert not at.exception
     assert len(at.sidebar.selectbox) == 1
     assert vi_pct(core_t24(lift).level) in _board_and_headline(at)[1]
+
+
+def test_the_overview_says_which_preset_its_sliders_show_and_when_a_move_changed_it():
+    """A preset picked in the sidebar: the overview's answer names it beside the levers; a lever moved there
+    (a fragment rerun, the sidebar not redrawn) makes the same line say it was changed."""
+    import html
+
+    from benchmarks.apptest_rerun import rerun_as_browser
+    from giamngheo.i18n import t
+    from giamngheo.scenario.presets import load_presets
+    preset = load_presets()[0]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.sidebar.selectbox(key="_gn_preset_pick").set_value(preset.id).run()
+    assert not at.exception
+
+    def line(key: str) -> bool:
+        what = t(key, "vi", name=preset.name("vi"), kind=t("scenarios.kind_preset", "vi"))
+        want = t("scenarios.showing", "vi", what=what)
+        return any(want in html.unescape(m.value) for m in at.main.markdown if "gn-head-scen" in m.value)
+    assert line("scenarios.short_named") and not line("scenarios.short_modified")
+    at.session_state["jobs"] = int(at.session_state["jobs"]) + 100
+    rerun_as_browser(at, "jobs")
+    assert not at.exception and len(at.sidebar.selectbox) == 0      # the fragment alone
+    assert line("scenarios.short_modified")
 
 
 def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
