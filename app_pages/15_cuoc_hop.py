@@ -89,7 +89,7 @@ def chip(r) -> str:
 def meeting() -> None:
     """Everything below the page's style: a lever moved here reruns this alone (a fragment: the browser asks
     for it), not app.py and the collapsed sidebar, which do not change with it (which scenario the sliders
-    show is said here, in the targets' header line, not in the sidebar)."""
+    show is said here, in the top bar, not in the sidebar)."""
     levers.fragment_start()
     ctx = context()
     mc = mc_results()          # the verdicts with the chance of meeting each projected target

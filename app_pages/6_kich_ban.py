@@ -86,8 +86,8 @@ def values_markdown(values: dict) -> str:
     instead of about 0.3 on a loaded machine."""
     rows = values_rows(values)
     head = list(rows[0]) if rows else []
-    out = ["| " + " | ".join(safe.text(h) for h in head) + " |", "|---|--:|--:|---|"]
-    out += ["| " + " | ".join(safe.text(c) or " " for c in r.values()) + " |" for r in rows]
+    out = ["| " + " | ".join(safe.table_cell(h) for h in head) + " |", "|---|--:|--:|---|"]
+    out += ["| " + " | ".join(safe.table_cell(c, 400) or " " for c in r.values()) + " |" for r in rows]
     return "\n".join(out)
 
 

@@ -6,7 +6,8 @@
     python benchmarks/replay_floor.py compare --dir /tmp/replay --pages tong-quan,muc-can-dat --json out.json
 
 ``capture`` opens each page as scripts/load_test.py's websocket client does, moves every headline lever
-once (so the page is in its steady state: the first move away from the defaults may rerun the whole app),
+once (so the page is in its steady state: the first move away from the defaults may draw more, e.g. the
+scenario's changed values on Kịch bản),
 then moves one more and keeps every delta message the server sent during that rerun (the element
 protobufs, byte for byte, in the order sent) in ``<slug>.pb``.
 

@@ -37,6 +37,11 @@ class LockedLRU:
                 self._d.popitem(last=False)
             return kept
 
+    def keys(self) -> list:
+        """The keys held now, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._d)
+
     def clear(self) -> None:
         with self._lock:
             self._d.clear()

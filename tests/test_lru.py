@@ -30,6 +30,8 @@ def test_a_value_put_first_is_kept_unless_replaced_and_none_is_a_value():
 
 
 def test_threads_putting_the_same_key_all_get_one_object():
+    """The first value put is kept and given to every thread. (With the GIL this would most likely pass
+    without the lock too: it checks the first-put-wins rule under threads, not that the lock is needed.)"""
     c = LockedLRU(8)
     got, start = [], threading.Barrier(8)
 

@@ -10,14 +10,13 @@ rerun path hold their datasets as columns, which go to Arrow without pandas (:fu
 from __future__ import annotations
 
 import re
-import threading
 import weakref
-from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
 import pandas as pd
 import streamlit as st
 
+from giamngheo.lru import LockedLRU
 from giamngheo.report import export_png
 from giamngheo.ui import safe
 from giamngheo.ui.binding import arrow_bytes
@@ -29,8 +28,7 @@ def _slug(name: str) -> str:
 
 
 SPEC_CACHE_SIZE = 256
-_SPECS: "OrderedDict[Hashable, tuple[dict, pd.DataFrame | None]]" = OrderedDict()
-_LOCK = threading.Lock()
+_SPECS = LockedLRU(SPEC_CACHE_SIZE)     # (name, key, language) → (spec, data)
 
 
 class _Ref:
@@ -64,19 +62,12 @@ def ref(obj: Any) -> Any:
 def cached_spec(name: str, key: Hashable, build: Callable[[], Any]) -> tuple[dict, pd.DataFrame | None]:
     """(spec, data) for (name, key, language), built once; ``build`` returns a spec or (spec, data)."""
     k = (name, key, lang())
-    with _LOCK:
-        got = _SPECS.get(k)
-        if got is not None:
-            _SPECS.move_to_end(k)
-            return got
+    got = _SPECS.get(k, None)
+    if got is not None:
+        return got
     out = build()
     got = out if isinstance(out, tuple) else (out, None)
-    got = (_arrow(got[0]), got[1])
-    with _LOCK:
-        _SPECS[k] = got
-        while len(_SPECS) > SPEC_CACHE_SIZE:
-            _SPECS.popitem(last=False)
-    return got
+    return _SPECS.put(k, (_arrow(got[0]), got[1]))
 
 
 def _arrow(spec: dict) -> dict:

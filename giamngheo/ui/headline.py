@@ -26,17 +26,19 @@ def headline_html(verdicts: list, big: bool = True, scenario: str = "") -> str:
     L = lang()
     by_id = {v.target: v for v in verdicts}
     parts = []
-    for i, tg in enumerate(headline_targets()):
+    scen = f'<span class="gn-head-scen">{safe.html_text(scenario, 200)}</span>' if scenario else ""
+    for tg in headline_targets():
         v = by_id.get(tg.id)
         if v is None:
             continue
+        first = not parts
         who = tr("screen.headline_all") if tg.group == "all" else tr(f"group.{tg.group}")
         level = fmt_pct(v.level, L, 2) if v.level is not None else "–"
         goal = fmt_pct(v.target_level, L, 2) if v.target_level is not None else "–"
         basis = tr(f"basis.{v.basis}") if v.basis else ""
         chance = (tr("screen.chance", p=fmt_pct(100 * v.probability, L, 0)) if v.probability is not None
                   else tr("screen.chance", p=tr("prob.none")))
-        cls = "gn-head-main" if i == 0 else "gn-head-side"
+        cls = "gn-head-main" if first else "gn-head-side"
         parts.append(
             f'<div class="gn-head {cls}" data-target="{escape(tg.id)}">'
             f'<div class="gn-head-label">{escape(tr("screen.headline_label", year=v.year, who=who))}'
@@ -45,7 +47,9 @@ def headline_html(verdicts: list, big: bool = True, scenario: str = "") -> str:
             f'<span class="gn-head-goal">{escape(tr("screen.headline_goal", n=tg.number, v=goal))}</span>'
             f'{badge_html(v.status, status_label(v.status, L))}'
             f'<span class="gn-head-chance">{escape(chance)}</span>'
-            + (f'<span class="gn-head-scen">{safe.html_text(scenario, 200)}</span>' if scenario and i == 0 else "") + '</div>')
+            + (scen if first else "") + '</div>')
+    if not parts and scen:             # no headline target drawn: the scenario line in a box of its own
+        parts.append(f'<div class="gn-head gn-head-main">{scen}</div>')
     return f'<div class="gn-heads">{"".join(parts)}</div>'
 
 

@@ -26,13 +26,13 @@ from typing import Any
 
 LIMIT = 120
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_ASCII_PUNCT = frozenset(c for c in map(chr, range(33, 127)) if _PUNCT.match(c))
 # the GFM "autolink literal" forms, and schemes a browser would follow
 _LINKISH = re.compile(
     r"(?i)(?:\b(?:https?|ftp|ftps|file|mailto|xmpp|javascript|data|vbscript|tel|sms):\S*"
     r"|\bwww\.\S*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 # zero-width joiners stay (they build emoji and some scripts); every other format character goes
-_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 
 
@@ -83,6 +83,12 @@ def text(value: Any, limit: int = LIMIT) -> str:
         pos = m.end()
     out.append(_escape(s[pos:]))
     return "".join(out)
+
+
+def table_cell(value: Any, limit: int = LIMIT) -> str:
+    """:func:`text` for a cell of a Markdown (GFM) table: a pipe splits a cell even inside a code span
+    unless written ``\\|`` (GFM takes that backslash away before the cell is read)."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text(value, limit))
 
 
 def html_text(value: Any, limit: int = LIMIT) -> str:
@@ -141,4 +147,4 @@ def message(note: Any, lang: str, limit: int = 80) -> str:
     return t(key, lang, **{k: one(v) for k, v in dict(note.params).items()})
 
 
-__all__ = ["text", "plain", "html_text", "message", "logged", "csv_bytes", "has_link", "LIMIT"]
+__all__ = ["text", "plain", "html_text", "table_cell", "message", "logged", "csv_bytes", "has_link", "LIMIT"]

@@ -107,12 +107,6 @@ def styler(cs: CellStyles) -> Any:
     return styler_of(cs.df, cs.translated, lambda: _by_pandas(cs))
 
 
-def styled(df: Any, css: Mapping[str, Iterable[str]]) -> Any:
-    """``df.style.apply(f, axis=None)``, ``f`` giving each cell of the columns in ``css`` its CSS text, as
-    ``st.dataframe`` reads it (:func:`cell_styles`, then :func:`styler`)."""
-    return styler(cell_styles(df, css))
-
-
 def rows_table(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None = None) -> Any:
     """Rows (column name → cell) as the Arrow table ``st.dataframe`` sends as it is, made column by column
     without pandas: a table of text made anew on every move (the year table, the goal seeks) costs a tenth of

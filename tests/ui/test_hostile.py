@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from giamngheo.ui.pages import discover
-from giamngheo.ui.safe import has_link, html_text, plain, text
+from giamngheo.ui.safe import has_link, html_text, plain, table_cell, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "tra-cu-05-nq-tu"
@@ -48,6 +48,14 @@ def test_the_html_helper_makes_no_tag_or_link_and_the_browser_shows_what_was_typ
     out = html_text(value, 500)
     assert not has_link(out) and not re.search(r"[<>\[\]()*_`:/\\]", out)
     assert html.unescape(out) == value
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, f"x|**b** https://{EVIL}/|y", "a \\| b"])
+def test_a_markdown_table_cell_keeps_its_pipes_and_makes_no_link(value):
+    """GFM splits a table cell at a pipe even inside a code span unless it is written \\|."""
+    cell = table_cell(value, 500)
+    assert not re.search(r"(?<!\\)\|", cell) and not has_link(cell)
+    assert shown(cell.replace("\\|", "|")) == value
 
 
 def test_the_helper_removes_bidi_controls_and_caps_length():

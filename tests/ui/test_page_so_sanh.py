@@ -161,7 +161,8 @@ def at_scenario(ctx, jobs):
 
 def test_the_presets_are_resolved_once_per_data_version_and_language(db, monkeypatch):
     """A lever move does not work the presets out again from the data (they do not depend on the levers);
-    another language, or other data, does."""
+    another language does. (The key also holds the data in use, as every data-only memo entry does:
+    tests/ui/test_memo.py.)"""
     from giamngheo.scenario import presets
     from giamngheo.ui import memo
     calls = []

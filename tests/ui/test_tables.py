@@ -1,10 +1,10 @@
-"""tables.styled: what Streamlit sends for a table styled cell by cell is what pandas' own Styler gives."""
+"""tables.styler(tables.cell_styles(...)): what Streamlit sends for a table styled cell by cell is what pandas' own Styler gives."""
 import pandas as pd
 import pytest
 from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 from streamlit.proto.Dataframe_pb2 import Dataframe
 
-from giamngheo.ui.tables import styled
+from giamngheo.ui.tables import cell_styles, styler
 
 
 def _sent(sty) -> Dataframe:
@@ -32,14 +32,14 @@ def test_styled_sends_what_pandas_styler_sends(numbers, last):
                        "A": ["Đạt · 1,2 %", "▲ Đúng hướng", "–", last], "B": ["x", "y", "z", "w"]})
     # repeated props grouped, an empty tint (a status without a colour), a cell with none, a column without styles
     css = {"A": [TINT, BOLD, "background-color: ", ""], "B": [BOLD, TINT, TINT, BOLD]}
-    ours, theirs = _sent(styled(df, css)), _sent(_by_pandas(df, css))
+    ours, theirs = _sent(styler(cell_styles(df, css))), _sent(_by_pandas(df, css))
     assert ours.arrow_data.styler.styles and ours.arrow_data.styler.styles.count("#T_x_row") == 7
     assert ours.SerializeToString() == theirs.SerializeToString()
 
 
 def test_styled_groups_cells_with_the_same_style_in_pandas_order():
     df = pd.DataFrame({"A": ["1", "2"], "B": ["3", "4"]})
-    sent = _sent(styled(df, {"A": [TINT, BOLD], "B": [BOLD, TINT]})).arrow_data.styler.styles
+    sent = _sent(styler(cell_styles(df, {"A": [TINT, BOLD], "B": [BOLD, TINT]}))).arrow_data.styler.styles
     assert sent.splitlines() == [
         "#T_x_row0_col0, #T_x_row1_col1 { background-color: #e3f4e9 }",
         "#T_x_row0_col1, #T_x_row1_col0 { background-color: #fdf1c7; font-weight: 700; border: 2px solid #1f4e79 }"]
