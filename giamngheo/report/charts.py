@@ -35,6 +35,8 @@ from giamngheo.report.fonts import FONT_FAMILY
 PALETTE = ["#1f4e79", "#e67e22", "#2e9d5b", "#8e44ad", "#7f8c8d", "#c0392b"]
 TARGET_RED = "#c0392b"
 QS = (10, 25, 75, 90)
+_QKEYS = tuple(f"p{q}" for q in QS)
+_NO_BANDS = dict.fromkeys(_QKEYS)
 
 # d3-format locales (https://github.com/d3/d3-format/tree/main/locale): vi-VN groups with "." and
 # uses "," for decimals. Percent signs are added as text, as in the app's tables ("2,33%").
@@ -225,7 +227,7 @@ def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str
             dy = [y for y in years if p.draws.get(y) is not None and np.ndim(p.draws[y])]
             if dy:
                 m = np.percentile(np.vstack([np.asarray(p.draws[y]) for y in dy]), QS, axis=1)
-                qv = {y: m[:, i] for i, y in enumerate(dy)}
+                qv = dict(zip(dy, m.T.tolist()))         # each year's percentiles as Python floats
         for y in years:
             seg = "new" if break_year is not None and y >= break_year else "old"
             basis = "actual" if y in p.actual else "projected"
@@ -234,8 +236,11 @@ def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str
                  "label": value_label(v, lang, pct), "basis_label": lab_actual if basis == "actual" else lab_proj}
             if bands:
                 q = qv.get(y)
-                for i, qq in enumerate(QS):
-                    r[f"p{qq}"] = float(q[i]) if q is not None else None
+                if q is None:
+                    r.update(_NO_BANDS)
+                else:
+                    for k, x in zip(_QKEYS, q):
+                        r[k] = x
             rows.append(r)
             if y == last_actual and any(yy > y for yy in years) and (
                     break_year is None or (y + 1 >= break_year) == (y >= break_year)):
@@ -261,7 +266,19 @@ def columns(rows: Sequence[dict[str, Any]], cols: Sequence[str] | None = None) -
     for the charts on the rerun path, turned into Arrow without pandas (giamngheo/ui/chart.py)."""
     if cols is None:
         cols = list(dict.fromkeys(k for r in rows for k in r))
-    return {c: [_none(r.get(c)) for r in rows] for c in cols}
+    out = {}
+    for c in cols:
+        vals = [r.get(c) for r in rows]
+        # _none on each value only in a column that has one it would change (a NaN, a numpy or pandas
+        # value): most columns hold plain str, int, float and None, which it gives back as they are
+        for v in vals:
+            tv = type(v)
+            if tv is str or tv is int or v is None or tv is bool or (tv is float and v == v):
+                continue
+            vals = [_none(x) for x in vals]
+            break
+        out[c] = vals
+    return out
 
 
 def _none(v: Any) -> Any:
@@ -647,8 +664,10 @@ def tornado_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", x_title: str, l
                      alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
         rule = alt.Chart(_data("rule")).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")
         return _finish(alt.layer(bars, rule), h)
-    return with_data(template(key, build, lang), main=columns([{**r, "base": float(base)} for r in rows]),
-                     rule={"v": [float(base)]})
+    main = columns(rows)
+    if rows:
+        main["base"] = [float(base)] * len(rows)
+    return with_data(template(key, build, lang), main=main, rule={"v": [float(base)]})
 
 
 # ------------------------------------------------------------------ comparing scenarios (issue 5)

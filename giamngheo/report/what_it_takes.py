@@ -124,17 +124,20 @@ def tornado_frame(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 1
 
 
 def tornado_rows(ctx: Context, tn: Tornado, group: str, lang: str, top: int = 12) -> list[dict]:
-    """The rows of :func:`tornado_frame` (what the chart takes as they are: no table on the rerun path)."""
+    """The rows of :func:`tornado_frame` (what the chart takes as they are: no table on the rerun path).
+    Each end of a bar is formatted once (for the range and for its own label)."""
     from giamngheo.i18n import field, t
     _, bars = tn.for_group(group)
+    low, high, rng_word = t("seek.tornado_low", lang), t("seek.tornado_high", lang), t("seek.tornado_range", lang)
     rows = []
     for rank, b in enumerate(bars[:top]):
         a = ctx.registry[b.id]
-        rng = f"{_fmt_lever(a, b.low, lang)} – {_fmt_lever(a, b.high, lang)}"
-        for end, x, val in (("seek.tornado_low", b.low, b.at_low), ("seek.tornado_high", b.high, b.at_high)):
-            rows.append({"assumption": field(a, "label", lang), "rank": rank, "end": t(end, lang), "value": val,
-                         "range": f"{t('seek.tornado_range', lang)}: {rng}",
-                         "label": f"{_fmt_lever(a, x, lang)} → {fmt_pct(val, lang)}"})
+        label = field(a, "label", lang)
+        x_lo, x_hi = _fmt_lever(a, b.low, lang), _fmt_lever(a, b.high, lang)
+        rng = f"{rng_word}: {x_lo} – {x_hi}"
+        for end, x, val in ((low, x_lo, b.at_low), (high, x_hi, b.at_high)):
+            rows.append({"assumption": label, "rank": rank, "end": end, "value": val, "range": rng,
+                         "label": f"{x} → {fmt_pct(val, lang)}"})
     return rows
 
 

@@ -451,3 +451,23 @@ def test_a_narrow_range_never_repeats_an_axis_label():
                              percent=True, height=180, y_format=",.1f", zero=False)
     labels = [s for s in svg_texts(spec) if re.fullmatch(r"\d+,\d%", s)]
     assert len(labels) >= 3 and len(labels) == len(set(labels)), labels
+
+
+def test_a_charts_columns_hold_each_value_as_the_cell_by_cell_conversion_gives_it():
+    """``columns`` converts a column only when it holds a value to convert; what it gives must be what the
+    conversion of every cell gives (NaN and pandas' missing values as None, numpy numbers as Python numbers of
+    the same value, everything else as it is), with the same Python types (Arrow types follow them)."""
+    rows = [{"s": "a", "i": 1, "f": 1.5, "b": True, "n": None, "nan": float("nan"), "np": np.float64(2.5),
+             "ni": np.int64(3), "na": pd.NA, "mix": 1},
+            {"s": "b", "i": 2, "f": float("nan"), "b": False, "n": None, "nan": 0.5, "np": 3.0,
+             "ni": 4, "na": "x", "mix": np.int32(7)},
+            {"s": None, "i": 3, "f": 2.0, "b": None, "n": "t", "nan": 1.0, "np": None, "ni": None, "na": None}]
+    got = charts.columns(rows)
+    assert list(got) == ["s", "i", "f", "b", "n", "nan", "np", "ni", "na", "mix"]
+    assert got["s"] == ["a", "b", None] and got["i"] == [1, 2, 3] and got["b"] == [True, False, None]
+    assert got["f"] == [1.5, None, 2.0] and got["nan"] == [None, 0.5, 1.0] and got["na"] == [None, "x", None]
+    assert got["np"] == [2.5, 3.0, None] and [type(v) for v in got["np"]] == [float, float, type(None)]
+    assert got["ni"] == [3, 4, None] and [type(v) for v in got["ni"]] == [int, int, type(None)]
+    assert got["mix"] == [1, 7, None] and [type(v) for v in got["mix"]] == [int, int, type(None)]
+    assert charts.columns(rows, ["i", "zz"]) == {"i": [1, 2, 3], "zz": [None, None, None]}
+    assert charts.columns([]) == {}
