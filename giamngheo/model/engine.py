@@ -588,7 +588,8 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
     if ctx.poverty is not None:
-        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc)
+        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc,
+                          keep_nowcast=True)
         for p in poverty_paths(ctx, res, mc):
             proj.add(p)
             covered.add((p.indicator, p.group))
@@ -653,7 +654,7 @@ def poverty_run(ctx: Context, vals: Mapping[str, Any], flows: bool = False) -> P
     years at the defaults; ``flows``: keep the flows too."""
     reg = ctx.registry
     assert ctx.poverty is not None
-    return run_poverty(ctx.poverty, reg.channels(vals), reg.channels(reg.defaults()), record_flows=flows)
+    return run_poverty(ctx.poverty, reg.channels(vals), reg.channels(reg.defaults()), record_flows=flows, keep_nowcast=True)
 
 
 def _reads(indicator: str) -> tuple[str, tuple[str, ...]] | None:

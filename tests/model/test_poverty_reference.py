@@ -1,0 +1,193 @@
+"""The poverty model's year loop against the loop as it was first written (tests/model/poverty_reference.py: every
+parameter read per year and group, nothing kept between runs): the same numbers to the last bit, of the same
+types, over many random inputs: one value, single-precision draws (the Monte Carlo), double-precision grids
+(the goal seeks), with and without flows, with and without a shock, a standard break before, inside or after the
+nowcast, named groups with or without their own pace and placements; and the nowcast years kept from one run
+and taken by the next (``keep_nowcast``) whatever the scenario."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from poverty_reference import run_poverty_reference
+
+from giamngheo.model import poverty
+from giamngheo.model.engine import default_context, poverty_run, project
+from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, run_poverty
+from giamngheo.model.uncertainty import DEFAULT_SEED, _nowcast_draws, draw_params, overrides_key
+from giamngheo.scenario.scenario import Scenario
+
+
+def same(a, b) -> bool:
+    """Equal to the last bit, and of the same kind (a Python float, a numpy scalar or an array of one dtype)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+    return a == b or (a != a and b != b)
+
+
+def assert_same(got, want) -> None:
+    assert got.years == want.years and got.rebased_at == want.rebased_at
+    for part in ("stocks", "flows", "hazards"):
+        g, w = getattr(got, part), getattr(want, part)
+        assert g.keys() == w.keys()
+        for grp in w:
+            assert g[grp].keys() == w[grp].keys()
+            for k in w[grp]:
+                assert len(g[grp][k]) == len(w[grp][k]), (part, grp, k)
+                for i, (x, y) in enumerate(zip(g[grp][k], w[grp][k])):
+                    assert same(x, y), (part, grp, k, got.years[i], x, y)
+
+
+def random_params(rng: np.random.Generator, n: int | None, dtype=np.float32, shock: bool = False) -> dict:
+    """Every parameter the model reads: one value each (``n`` None) or ``n`` of them (some stay one value, as
+    the assumptions without a spread do in the Monte Carlo)."""
+    lo_hi = {"poor_fall": (5, 60), "near_poor_fall": (5, 60), "khmer_poor_fall": (5, 60), "jobs": (0, 6000),
+             "overseas": (0, 600), "overseas_ethnic": (0, 300), "household_growth": (0, 3), "new_poor_rate": (0, 3),
+             "returning_poor_rate": (0, 20), "near_new_rate": (0, 5), "exit_to_near_poor": (0, 80),
+             "no_work_share": (0, 60), "no_work_exit_rate": (0, 120), "near_no_work_share": (0, 40),
+             "job_priority": (0.5, 3), "job_lift": (0, 100), "overseas_priority": (0.5, 3), "overseas_lift": (0, 100),
+             "rebase_factor": (1, 2.5), "rebase_factor_no_work": (0.9, 1.3), "rebase_factor_near": (0.8, 1.6)}
+    out: dict = {"shock_year": 0.0, "shock_households": 0.0}
+    for k, (lo, hi) in lo_hi.items():
+        if n is None or rng.random() < 0.3:
+            out[k] = float(rng.uniform(lo, hi))
+        else:
+            out[k] = rng.uniform(lo, hi, n).astype(dtype)
+    if shock:
+        out["shock_year"] = float(rng.integers(2025, 2031))
+        out["shock_households"] = float(rng.uniform(0, 500)) if n is None or rng.random() < 0.5 \
+            else rng.uniform(0, 500, n).astype(dtype)
+        if n is not None and rng.random() < 0.3:     # a shock year that differs between draws
+            out["shock_year"] = rng.integers(2025, 2031, n).astype(dtype)
+    return out
+
+
+def random_inputs(rng: np.random.Generator) -> PovertyInputs:
+    start = int(rng.integers(2022, 2026))
+    horizon = int(rng.integers(start + 1, 2032))
+    lever_from = int(rng.integers(start + 1, horizon + 2))
+    brk = [None, int(rng.integers(start - 2, horizon + 2))][int(rng.integers(0, 2))]
+    groups = {"rest": (20000.0, 900.0, 500.0, 1200.0)}
+    fg0: dict[str, float] = {}
+    split: dict[str, str] = {}
+    if rng.random() < 0.7:
+        groups = {"khmer": (12000.0, 700.0, 350.0, 900.0), "rest": (18000.0, 300.0, 200.0, 700.0)}
+        if rng.random() < 0.6:
+            fg0 = {"khmer": float(rng.uniform(5, 40))}
+        if rng.random() < 0.6:
+            split = {"khmer": "ethnic", "rest": "non_ethnic"}
+    scale = PaceScale(float(rng.uniform(0.05, 0.6)), float(rng.uniform(0.05, 0.5)), float(rng.uniform(5, 40)),
+                      float(rng.uniform(5, 40)), fg0)
+    return PovertyInputs(start, horizon, groups, scale, lever_from, brk, split)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_year_loop_equals_the_reference_to_the_last_bit(seed):
+    rng = np.random.default_rng(seed)
+    inp = random_inputs(rng)
+    kind = seed % 4          # one value; single-precision draws; double-precision grids; draws with their nowcast
+    n = None if kind == 0 else int(rng.integers(2, 50))
+    dtype = np.float64 if kind == 2 else np.float32
+    p = random_params(rng, n, dtype, shock=seed % 3 == 0)
+    if "khmer" in inp.groups and rng.random() < 0.8:
+        p["khmer_poor_fall"] = p.pop("khmer_poor_fall", 20.0)
+    else:
+        p.pop("khmer_poor_fall", None)
+    now = None
+    if kind in (1, 3) or rng.random() < 0.5:
+        now = random_params(rng, n if kind == 3 else None, dtype, shock=seed % 5 == 0)
+        now["khmer_poor_fall"] = p.get("khmer_poor_fall", 20.0)
+        for k in ("rebase_factor", "rebase_factor_no_work", "rebase_factor_near"):
+            now[k] = p[k]
+    for flows in (True, False):
+        want = run_poverty_reference(inp, p, now, record_flows=flows)
+        assert_same(run_poverty(inp, p, now, record_flows=flows), want)
+        # the nowcast years kept, then taken by a run of another scenario with the same nowcast and re-basing
+        poverty.PREFIXES.clear()
+        first = run_poverty(inp, p, now, record_flows=flows, keep_nowcast=True)
+        assert_same(first, want)
+        if now is not None:
+            p2 = random_params(rng, n, dtype, shock=seed % 3 == 0)
+            for k in ("rebase_factor", "rebase_factor_no_work", "rebase_factor_near", "khmer_poor_fall"):
+                if k in p:
+                    p2[k] = p[k]
+            if "khmer_poor_fall" not in p:
+                p2.pop("khmer_poor_fall", None)
+            want2 = run_poverty_reference(inp, p2, now, record_flows=flows)
+            second = run_poverty(inp, p2, now, record_flows=flows, keep_nowcast=True)
+            assert_same(second, want2)
+            if inp.lever_from > inp.start_year + 1:       # the nowcast years were taken from the first run
+                assert all(a is b for y, a, b in zip(first.years, first.stocks["rest"]["P"], second.stocks["rest"]["P"])
+                           if y < inp.lever_from)
+        # kept nowcast years are never changed by what a later run does
+        assert_same(run_poverty(inp, p, now, record_flows=flows, keep_nowcast=True), want)
+    poverty.PREFIXES.clear()
+
+
+def test_a_kept_nowcast_is_not_taken_when_the_re_basing_or_the_nowcast_differs():
+    inp = PovertyInputs(2024, 2030, {"rest": (20000.0, 900.0, 500.0, 1200.0)}, PaceScale(0.3, 0.2, 20.0, 20.0),
+                        lever_from=2027, break_year=2026)
+    rng = np.random.default_rng(1)
+    p = random_params(rng, None)
+    now = dict(p)
+    poverty.PREFIXES.clear()
+    run_poverty(inp, p, now, keep_nowcast=True)
+    for k, v in (("rebase_factor", p["rebase_factor"] * 1.1), ("rebase_factor_near", p["rebase_factor_near"] * 0.9)):
+        p2 = {**p, k: v}
+        assert_same(run_poverty(inp, p2, now, keep_nowcast=True), run_poverty_reference(inp, p2, now))
+    now2 = {**now, "new_poor_rate": now["new_poor_rate"] * 1.5}
+    assert_same(run_poverty(inp, p, now2, keep_nowcast=True), run_poverty_reference(inp, p, now2))
+    # a missing parameter is still an error naming it, kept nowcast or not
+    bad = {k: v for k, v in now.items() if k != "near_new_rate"}
+    with pytest.raises(KeyError, match="near_new_rate"):
+        run_poverty(inp, p, bad, keep_nowcast=True)
+    assert set(PARAMS) <= set(p)
+    poverty.PREFIXES.clear()
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return default_context()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_engines_runs_equal_the_reference_on_the_embedded_data(ctx, seed):
+    """The runs a lever move makes (the deterministic projection, the Monte Carlo's draws around the scenario with
+    the nowcast's around the defaults, a goal seek's grid), one scenario after another as the app makes them
+    (the nowcast kept from the first), each equal to the reference's."""
+    rng = np.random.default_rng(100 + seed)
+    reg = ctx.registry
+    values = {}
+    for a in reg:
+        if a.section in ("headline", "poverty", "channels", "standard") and rng.random() < 0.5:
+            v = rng.uniform(a.min, a.max)
+            values[a.id] = float(round(v)) if a.integer else float(v)
+    sc = Scenario.of("", values)
+    vals, now = dict(reg.resolve(sc)), dict(reg.defaults())
+    # deterministic
+    want = run_poverty_reference(ctx.poverty, reg.channels(vals), reg.channels(now))
+    assert_same(run_poverty(ctx.poverty, reg.channels(vals), reg.channels(now), keep_nowcast=True), want)
+    # Monte Carlo (fewer draws than the app's 10,000: the same arithmetic)
+    n = 500
+    draws = draw_params(reg, sc, n, DEFAULT_SEED)
+    nd = _nowcast_draws(reg, n, DEFAULT_SEED, overrides_key(None))
+    mv, mn = {**vals, **draws}, {**now, **nd}
+    want = run_poverty_reference(ctx.poverty, reg.channels(mv), reg.channels(mn), record_flows=False)
+    assert_same(run_poverty(ctx.poverty, reg.channels(mv), reg.channels(mn), record_flows=False, keep_nowcast=True),
+                want)
+    # a goal seek's grid of one lever
+    grid = np.linspace(reg["poor_fall"].min, reg["poor_fall"].max, 257)
+    want = run_poverty_reference(ctx.poverty, reg.channels({**vals, "poor_fall": grid}), reg.channels(now),
+                                 record_flows=False)
+    assert_same(poverty_run(ctx, {**vals, "poor_fall": grid}), want)
+
+
+def test_the_projection_is_the_same_with_the_nowcast_kept_or_worked_out_again(ctx):
+    sc = Scenario.of("", {"jobs": 4321.0, "poor_fall": 31.5})
+    first = project(ctx, sc)
+    poverty.PREFIXES.clear()
+    again = project(ctx, sc)
+    for key, p in first.paths.items():
+        q = again.paths[key]
+        assert p.values == q.values and p.actual == q.actual and p.nowcast == q.nowcast
