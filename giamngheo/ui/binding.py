@@ -2,13 +2,14 @@
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
   :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`,
-  :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
+  :func:`keep_in_link`, :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
   :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
 - **The per-run memo**: what is worked out once per script run (the language, the context, the scenario).
 - **Fragments**: whether this run is a fragment's, and what a page's fragment does first and last.
 - **URL binding**: the one slider builder (every lever's slider, in the sidebar or a page body, is the
-  same URL-bound widget), the values carried over a page switch.
+  same URL-bound widget), the groups of levers drawn only when opened and the link of the sliders a run
+  did not draw, the values carried over a page switch.
 - **Number boxes**: a lever's box kept in sync with its slider, and a free number field; what is
   typed is read by :func:`giamngheo.data.ingest.numbers.read_number` (the one number reader: the box, the link and the upload).
 
@@ -186,6 +187,11 @@ def internals_report() -> dict[str, bool]:
     except AttributeError:
         out["seed_link"] = False
     try:
+        qp = ctx.session_state._state.query_params
+        out["keep_in_link"] = callable(qp.get_binding_for_param) and callable(qp.unbind_widget)
+    except AttributeError:
+        out["keep_in_link"] = False
+    try:
         safe = ctx.session_state
         out["state_values"] = hasattr(safe._lock, "__enter__") and hasattr(safe._state, "__getitem__")
     except AttributeError:
@@ -243,6 +249,7 @@ def forget_run_memo() -> None:
 # ====================================================================== levers: sliders and the link
 
 MEMORY = "_gn_values"            # every assumption's value at the end of the last run, and its page
+_DRAWN = "_gn_drawn"             # (run memo) the ids whose slider this run drew
 
 
 def lever_decimals(a: "Assumption") -> int:
@@ -266,6 +273,7 @@ def lever_slider(a: "Assumption", label: str, help: str, label_visibility: str =
     """The slider of lever ``a`` (key = its id, its bounds, bound to the link): the same widget wherever it
     is drawn. ``scoped``: drawn by a page, bound as if app.py drew it (:func:`app_scoped`)."""
     kind = int if a.integer else float
+    run_memo().setdefault(_DRAWN, set()).add(a.id)      # drawn in this run (the others' link: keep_in_link)
     with app_scoped() if scoped else _nothing():
         # format "localized": what a screen reader says follows the browser's locale (1,2 in vi-VN)
         return st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
@@ -278,8 +286,78 @@ def _nothing() -> Iterator[None]:
     yield
 
 
+def lever_group(label: str, key: str, container: Any = None) -> Any:
+    """A group of levers that is drawn only when open: an expander that tracks whether it is open
+    (``.open``) and reruns the app when it is opened or closed. A closed group's sliders are not drawn
+    (the browser would draw them, hidden, on every run: most of the overview's first paint), so their values
+    live in the session state and the link without a widget (:func:`keep_in_link`).
+
+    Streamlit takes an expander's label and ``expanded`` into its identity: a new label (it says how many of
+    the group's values are not at their defaults) is a new widget, which starts at ``expanded``. So it starts
+    as the group was, open or closed."""
+    was_open = bool(st.session_state.get(key, False))
+    return (container or st).expander(label, expanded=was_open, key=key, on_change="rerun")
+
+
+def group_label(name: str, items: Iterable["Assumption"], values: dict, lang: str) -> str:
+    """A group's name, and how many of its values are not at their defaults (none: the name alone)."""
+    n = sum(1 for a in items if values.get(a.id) is not None and float(values[a.id]) != float(a.default))
+    return f"{name} · {t('section.changed', lang, n=n)}" if n else name
+
+
+def link_text(v: float) -> str:
+    """A lever's value as the link writes it, as a URL-bound slider writes it (5.0 → "5", 0.6 → "0.6")."""
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def keep_in_link(reg: "Registry") -> None:
+    """At the end of a whole run: every assumption whose slider this run did not draw (a closed group) keeps its
+    value in the link, as a drawn slider's binding does.
+
+    Streamlit keeps an undrawn URL-bound slider's value in the session state, but takes its parameter out of the
+    address at the end of the run (``QueryParams.remove_stale_bindings``), and a slider never drawn writes
+    nothing. So the stale binding is dropped here first (``QueryParams.unbind_widget``: the value is still kept,
+    under the key) and the parameter written as the slider would write it, or removed at the default. When the
+    group is opened again the slider is seeded from the address, which holds the same value."""
+    if fragment_run():                  # a fragment draws only its own sliders; the others are still on screen
+        return
+    drawn = run_memo().get(_DRAWN, set())
+    ids = [a.id for a in reg if a.id not in drawn]
+    if not ids:
+        return
+    try:
+        qp = run_context().session_state._state.query_params
+        for aid in ids:
+            b = qp.get_binding_for_param(aid)
+            if b is not None:
+                qp.unbind_widget(b.widget_id)
+    except Exception:  # noqa: BLE001 - the internals moved (internals_report says so): the ordinary writes only
+        pass
+    put: dict[str, str] = {}
+    drop: list[str] = []
+    for aid, v in zip(ids, state_values(ids)):
+        a = reg[aid]
+        want = None if v is None or float(v) == float(a.default) else link_text(v)
+        have = st.query_params.get_all(aid)
+        if want is None:
+            if have:
+                drop.append(aid)
+        elif have != [want]:
+            put[aid] = want
+    try:
+        for aid in drop:
+            del st.query_params[aid]
+        if put:
+            st.query_params.update(put)          # one message to the browser
+    except Exception:  # noqa: BLE001 - still bound (internals moved): Streamlit's own handling stays
+        pass
+
+
 def remember_values(reg: "Registry", url_path: str) -> None:
-    """At the end of a run: the assumptions' values and the page they were set on."""
+    """At the end of a run: the assumptions' values and the page they were set on; and, at the end of a whole
+    run, the link of those whose slider was not drawn (:func:`keep_in_link`)."""
+    keep_in_link(reg)
     ids = [a.id for a in reg]
     vals = {k: v for k, v in zip(ids, state_values(ids)) if v is not None}
     st.session_state[MEMORY] = (url_path, vals)

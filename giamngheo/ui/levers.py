@@ -184,6 +184,10 @@ def render_other_groups(skip: Iterable[str] = ()) -> None:
     values = dict(zip((a.id for _, items in groups for a in items),
                       binding.state_values([a.id for _, items in groups for a in items])))   # one pass
     for i, (sec, items) in enumerate(groups):
-        with cols[i % len(cols)].expander(tr(f"section.{sec}")):
-            for a in items:
-                sidebar_slider(a, scoped=True, current=values[a.id])
+        # drawn only when opened (a closed group's sliders keep their values in the session and the link)
+        group = binding.lever_group(binding.group_label(tr(f"section.{sec}"), items, values, lang()),
+                                    key=f"gn_body_{sec}", container=cols[i % len(cols)])
+        if group.open:
+            with group:
+                for a in items:
+                    sidebar_slider(a, scoped=True, current=values[a.id])

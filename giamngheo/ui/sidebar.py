@@ -8,7 +8,7 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_num
 from giamngheo.scenario.registry import SECTIONS, Assumption
-from giamngheo.ui.binding import state_values
+from giamngheo.ui.binding import group_label, lever_group, state_values
 from giamngheo.ui.levers import lever_needs, need_text, sidebar_slider
 from giamngheo.ui.scenarios import preset_picker
 from giamngheo.ui.session import context, field, lang, tr
@@ -70,9 +70,12 @@ def render(skip: Iterable[str] = (), line: bool = True) -> None:
             items = [a for a in reg.section(sec) if a.id not in skip]
             if not items:
                 continue
-            with st.expander(tr(f"section.{sec}")):
-                for a in items:
-                    sidebar_slider(a, current=values[a.id])
+            # drawn only when opened (a closed group's sliders keep their values in the session and the link)
+            group = lever_group(group_label(tr(f"section.{sec}"), items, values, lang()), key=f"gn_side_{sec}")
+            if group.open:
+                with group:
+                    for a in items:
+                        sidebar_slider(a, current=values[a.id])
         if st.button(tr("notice.reset"), key="reset_defaults"):
             for a in reg:
                 if a.id in st.session_state:

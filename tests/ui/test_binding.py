@@ -7,7 +7,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 INTERNALS = {"run_context", "run_memo", "fragment_run", "history_navigation", "app_scoped", "seed_link",
-             "state_values", "arrow_table", "arrow_bytes", "styler_of"}
+             "keep_in_link", "state_values", "arrow_table", "arrow_bytes", "styler_of"}
 
 
 def _script() -> None:

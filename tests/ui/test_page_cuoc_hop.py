@@ -70,6 +70,9 @@ def test_headline_levers_move_from_the_sidebar_into_the_page():
     at = meeting()
     assert not at.exception
     assert sorted(s.key for s in at.main.slider) == sorted(HEADLINE)   # near-poor too
+    assert not at.sidebar.slider                          # the others' groups are closed: drawn when opened
+    at.session_state["gn_side_poverty"] = at.session_state["gn_side_standard"] = True
+    at.run()
     side = [s.key for s in at.sidebar.slider]
     assert not set(HEADLINE) & set(side)
     assert "household_growth" in side and "rebase_factor" in side               # the others stay in the sidebar

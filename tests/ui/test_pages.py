@@ -184,7 +184,9 @@ def test_a_lever_on_the_overview_reruns_its_fragment_and_shows_what_a_whole_run_
     from benchmarks.apptest_rerun import rerun_as_browser, widget_fragment
     from giamngheo.i18n import t
     from giamngheo.ui.binding import MEMORY
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["gn_body_channels"] = True                 # job_lift's group opened (closed: not drawn)
+    at.run()
     assert not at.exception
     assert widget_fragment(at, "jobs") and widget_fragment(at, "job_lift") is None
     assert len(at.sidebar.selectbox) == 1                      # the preset picker (a whole run)...
