@@ -549,20 +549,43 @@ def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: i
     values = dict(actual)
     draws = {}
     x = np.asarray(actual[L], float)
+    # what depends only on whether the year is the scenario's or the nowcast's is worked out once for each
+    # (the change as an array of doubles; a flow's whole value; a coverage rate's closing share), by the same
+    # expressions as year by year (tests/model/test_model.py checks them equal to the last bit)
+    sat = not per_year and ind.saturates and ind.kind == "rate"
+    if per_year:
+        zero = 0 * np.asarray(actual[L], float)
+    if sat:
+        gap_l = np.maximum(100.0 - np.asarray(actual[L], float), 1e-9)
+    once: dict[bool, tuple[Any, ...]] = {}
     for y in range(L + 1, horizon + 1):
-        d = np.asarray(change if y >= lever_from else change_now, float)
+        lev = y >= lever_from
+        c = once.get(lev)
+        if c is None:
+            d = np.asarray(change if lev else change_now, float)
+            if per_year:         # a flow: the assumed amount each year, whatever the year before
+                xx = np.clip(np.maximum(d, 0.0) + zero, lo, hi)
+                if type(xx) is np.ndarray:
+                    xx.setflags(write=False)       # the same draws for each of its years
+                c = (xx, float(np.mean(xx)))
+            elif sat:
+                # the gap to 100 % closes by the same share each year: the share the first year's change
+                # would close of the gap at the last actual year
+                k = np.clip(d / gap_l, -np.inf, 0.999)
+                c = (d, d > 0, 1 - k)
+            else:
+                c = (d,)
+            once[lev] = c
         if per_year:
-            x = np.maximum(d, 0.0) + 0 * np.asarray(actual[L], float)
-        elif ind.saturates and ind.kind == "rate":
-            # the gap to 100 % closes by the same share each year: the share the first year's change
-            # would close of the gap at the last actual year
-            gap_l = np.maximum(100.0 - np.asarray(actual[L], float), 1e-9)
-            k = np.clip(d / gap_l, -np.inf, 0.999)
-            x = np.where(d > 0, 100.0 - (100.0 - x) * (1 - k), x + d)
+            x, values[y] = c
         else:
-            x = x + d
-        x = np.clip(x, lo, hi)
-        values[y] = float(np.mean(x))
+            if sat:
+                d, up, one_k = c
+                x = np.where(up, 100.0 - (100.0 - x) * one_k, x + d)
+            else:
+                x = x + c[0]
+            x = np.clip(x, lo, hi)
+            values[y] = float(np.mean(x))
         if mc and np.ndim(x):
             draws[y] = x
     nowcast = frozenset(y for y in range(L + 1, min(lever_from, horizon + 1)))

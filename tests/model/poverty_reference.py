@@ -1,6 +1,7 @@
-"""The poverty model's year loop as it was written before it was restructured for speed (parameters read per
-year and group, no prefix kept): the slow reference that tests/model/test_poverty_reference.py compares the
-model with, to the last bit, over many random inputs. Not used by the app."""
+"""The poverty model's year loop, and the other indicators' yearly change, as first written (every parameter read
+per year and group, every year worked out in full, nothing kept between runs): the slow reference that
+tests/model/test_poverty_reference.py compares the model with, to the last bit, over many random inputs. Not
+used by the app."""
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -157,3 +158,35 @@ def run_poverty_reference(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Map
         if rebase:
             rebased_at, on_new = y, True
     return PovertyResult(years, stocks, flows, hazards, rebased_at)
+
+
+def change_path_reference(ind: Any, group: str, actual: dict[int, float], horizon: int, change: Any,
+                          per_year: bool, mc: bool, method: str, lever_from: int | None = None,
+                          change_now: Any = None) -> Any:
+    """``giamngheo.model.engine.change_path`` as it was first written (every year worked out in full)."""
+    from giamngheo.model.projection import SeriesPath
+    if not actual:
+        return None
+    L = max(actual)
+    lever_from = lever_from if lever_from is not None else L + 1
+    change_now = change if change_now is None else change_now
+    lo, hi = ind.bounds
+    values = dict(actual)
+    draws = {}
+    x = np.asarray(actual[L], float)
+    for y in range(L + 1, horizon + 1):
+        d = np.asarray(change if y >= lever_from else change_now, float)
+        if per_year:
+            x = np.maximum(d, 0.0) + 0 * np.asarray(actual[L], float)
+        elif ind.saturates and ind.kind == "rate":
+            gap_l = np.maximum(100.0 - np.asarray(actual[L], float), 1e-9)
+            k = np.clip(d / gap_l, -np.inf, 0.999)
+            x = np.where(d > 0, 100.0 - (100.0 - x) * (1 - k), x + d)
+        else:
+            x = x + d
+        x = np.clip(x, lo, hi)
+        values[y] = float(np.mean(x))
+        if mc and np.ndim(x):
+            draws[y] = x
+    nowcast = frozenset(y for y in range(L + 1, min(lever_from, horizon + 1)))
+    return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)

@@ -191,3 +191,40 @@ def test_the_projection_is_the_same_with_the_nowcast_kept_or_worked_out_again(ct
     for key, p in first.paths.items():
         q = again.paths[key]
         assert p.values == q.values and p.actual == q.actual and p.nowcast == q.nowcast
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_an_assumed_yearly_change_equals_the_reference_to_the_last_bit(seed):
+    """A flow (the amount each year), a rate moved by so many points a year, a coverage rate closing its gap to
+    100 %: one value, draws of either precision, nowcast years at other values, or none."""
+    from dataclasses import replace as dc_replace
+
+    from poverty_reference import change_path_reference
+
+    from giamngheo.model.engine import change_path
+    from giamngheo.plan.indicators import load_indicators
+    rng = np.random.default_rng(500 + seed)
+    inds = load_indicators()
+    ind = inds[sorted(inds)[int(rng.integers(0, len(inds)))]]
+    kind = seed % 3
+    if kind == 2:
+        ind = dc_replace(ind, kind="rate", saturates=True) if hasattr(ind, "__dataclass_fields__") else ind
+    per_year = kind == 0
+    last = int(rng.integers(2020, 2026))
+    actual = {y: float(rng.uniform(1, 95)) for y in range(last - 3, last + 1)}
+    horizon = int(rng.integers(last, 2032))
+    n = [None, 7, 300][int(rng.integers(0, 3))]
+    dtype = [np.float32, np.float64][int(rng.integers(0, 2))]
+
+    def val(lo, hi):
+        return float(rng.uniform(lo, hi)) if n is None else rng.uniform(lo, hi, n).astype(dtype)
+    change = val(-6, 6) if not per_year else val(-100, 5000)
+    change_now = [None, val(-6, 6)][int(rng.integers(0, 2))]
+    lever_from = [None, int(rng.integers(last, horizon + 2))][int(rng.integers(0, 2))]
+    mc = n is not None and rng.random() < 0.8
+    got = change_path(ind, "all", actual, horizon, change, per_year, mc, "m", lever_from, change_now)
+    want = change_path_reference(ind, "all", actual, horizon, change, per_year, mc, "m", lever_from, change_now)
+    assert got.values == want.values and got.actual == want.actual and got.nowcast == want.nowcast
+    assert all(type(got.values[y]) is type(want.values[y]) for y in want.values)
+    assert got.draws.keys() == want.draws.keys()
+    assert all(same(got.draws[y], want.draws[y]) for y in want.draws)
