@@ -651,15 +651,20 @@ def tornado_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", x_title: str, l
     key = ("tornado", x_title, tuple(ends), h)
 
     def build() -> alt.TopLevelMixin:
+        # the assumptions' names take at most 340 px, and at most 40% of the chart's box: on a phone (a 340 px
+        # box) a 340 px label left the bars no room at all; where there is no box (vl-convert) 340 px
         y = alt.Y("assumption:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
-                  axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=13))
+                  axis=alt.Axis(labelLimit={"expr": "min(340, (containerSize()[0] || 1000) * 0.4)"},
+                                labelOverlap=False, labelFontSize=13))
         bars = alt.Chart(_data("main")).mark_bar(opacity=0.95).encode(
             y=y, yOffset=alt.YOffset("end:N", sort=ends),
             x=alt.X("base:Q", title=x_title, axis=alt.Axis(labelExpr=label_expr(",.2f", lang, "%")),
                     scale=alt.Scale(zero=False)),
             x2="value:Q", color=alt.Color("end:N", title=None, sort=ends,
                                           scale=alt.Scale(domain=ends, range=["#5dade2", "#e67e22"]),
-                                          legend=alt.Legend(orient="bottom", labelLimit=0)),
+                                          # the two ends one under the other in a box narrower than 500 px
+                                          legend=alt.Legend(orient="bottom", labelLimit=0, columns={
+                                              "expr": "(containerSize()[0] || 1000) < 500 ? 1 : 2"})),
             tooltip=[alt.Tooltip("assumption:N", title=" "), alt.Tooltip("end:N", title=" "),
                      alt.Tooltip("range:N", title=" "), alt.Tooltip("label:N", title=x_title)])
         rule = alt.Chart(_data("rule")).mark_rule(color="#222", strokeWidth=2).encode(x="v:Q")

@@ -374,6 +374,43 @@ def headline_ids() -> list[str]:
 
 # --------------------------------------------------------------------------------- phone and other sizes
 
+def test_the_tornado_on_a_phone_leaves_its_bars_room(browser, server):
+    """Mức cần đạt at 390×844: the assumptions' names on the tornado's axis take at most 40% of the chart's box
+    (340 px names, as at 1366, left the bars no room at all: an empty chart), and the bars are drawn to their
+    right, inside the box, as is every text (the legend's two ends one under the other)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    ctx.set_default_timeout(60_000)
+    page = ctx.new_page()
+    page.goto(f"{server}/muc-can-dat")
+    try:
+        wait_ready(page)
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg').length >= 4")
+        no_error(page)
+        tornado = page.locator("[data-testid='stVegaLiteChart']").nth(2)
+        tornado.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        got = tornado.evaluate("""c => { const box = c.getBoundingClientRect();
+          // the y-axis' labels: right-aligned (the x-axis' are centred under their ticks)
+          const labels = [...c.querySelectorAll('svg .role-axis-label text')]
+            .filter(e => e.textContent.trim() && e.getAttribute('text-anchor') === 'end')
+            .map(e => e.getBoundingClientRect()).filter(r => r.width);
+          const bars = [...c.querySelectorAll('svg .mark-rect path')].map(e => e.getBoundingClientRect())
+            .filter(r => r.width > 1);
+          const rights = [...c.querySelectorAll('svg text')].filter(e => e.textContent.trim())
+            .map(e => e.getBoundingClientRect()).filter(r => r.width).map(r => r.right - box.left);
+          return {width: box.width, labels: labels.map(r => r.right - box.left), rights: rights,
+                  bars: bars.map(r => [r.left - box.left, r.right - box.left])}; }""")
+        assert got["width"] <= 390 and len(got["labels"]) >= 12, got
+        assert max(got["labels"]) <= 0.4 * got["width"] + 4, got
+        assert len(got["bars"]) >= 12, got
+        assert all(lo >= max(got["labels"]) - 1 and hi <= got["width"] + 1 for lo, hi in got["bars"]), got
+        # and no text runs out of the box (the legend's two ends, side by side, did: one under the other here)
+        assert max(got["rights"]) <= got["width"] + 3, got
+        shot(page, "screen-muc-can-dat-tornado-390x844")
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_phone_shows_headline_chart_and_levers_stacked(browser, server, lang):
     ctx, page = open_at(browser, server, "/", (390, 844), lang)
