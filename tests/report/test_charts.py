@@ -471,3 +471,19 @@ def test_a_charts_columns_hold_each_value_as_the_cell_by_cell_conversion_gives_i
     assert got["mix"] == [1, 7, None] and [type(v) for v in got["mix"]] == [int, int, type(None)]
     assert charts.columns(rows, ["i", "zz"]) == {"i": [1, 2, 3], "zz": [None, None, None]}
     assert charts.columns([]) == {}
+
+
+def test_the_fans_percentiles_of_several_series_at_once_are_those_of_each_series_alone():
+    """``path_rows`` asks numpy for the percentiles of every series' years in one call: each year's figures must be
+    exactly those of a call for its series alone (the route taken before); series whose draws differ in length
+    or type are worked out one by one."""
+    rng = np.random.default_rng(7)
+    alike = [[rng.normal(size=500) for _ in range(5)], [], [rng.gamma(2.0, size=500) for _ in range(3)]]
+    mixed = [[rng.normal(size=500) for _ in range(2)], [rng.normal(size=300).astype(np.float32) for _ in range(2)]]
+    for blocks in (alike, mixed):
+        got = charts._percentiles(blocks)
+        assert len(got) == len(blocks)
+        for b, g in zip(blocks, got):
+            alone = np.percentile(np.vstack(b), charts.QS, axis=1).T.tolist() if b else []
+            assert g == alone                       # the same floats, bit for bit
+            assert all(type(x) is float for row in g for x in row)
