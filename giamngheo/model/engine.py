@@ -478,7 +478,6 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
     inp = ctx.poverty
     assert inp is not None
     out_groups = ["all"] + [g for g in res.stocks if g != "rest"]
-    n = len(res.years)
     nowcast = frozenset(y for y in res.years if y < inp.lever_from)
 
     memo: dict[tuple[str, str, str], list[Any]] = {}
@@ -487,7 +486,8 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
         got = memo.get((group, kind, key))
         if got is None:
             src = res.stocks if kind == "stock" else res.flows
-            got = [sum(src[g][key][i] for g in src) for i in range(n)] if group == "all" else src[group][key]
+            # all households: the groups' values added up year by year (sum(), from 0, as it always was)
+            got = [sum(t) for t in zip(*(src[g][key] for g in src))] if group == "all" else src[group][key]
             memo[(group, kind, key)] = got
         return got
 
@@ -512,6 +512,12 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
             actual = ctx.obs.series(ind, group)
             values = dict(actual)
             ahead = [(y, v) for y, v in zip(res.years, vals) if y not in actual]
+            if not mc and not any(type(v) is np.ndarray for _, v in ahead):
+                # one value a year (the deterministic run): each as a Python float
+                values.update({y: float(v) if isinstance(v, float) else float(np.mean(v)) for y, v in ahead})
+                paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", {},
+                                        nowcast=nowcast - frozenset(actual)))
+                continue
             if mc and ahead and all(np.ndim(v) == 1 for _, v in ahead):
                 # the draws' means, every year in one call
                 means = np.stack([v for _, v in ahead]).mean(axis=1)

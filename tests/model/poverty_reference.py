@@ -190,3 +190,61 @@ def change_path_reference(ind: Any, group: str, actual: dict[int, float], horizo
             draws[y] = x
     nowcast = frozenset(y for y in range(L + 1, min(lever_from, horizon + 1)))
     return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)
+
+
+def poverty_paths_reference(ctx: Any, res: PovertyResult, mc: bool, only: tuple[str, str] | None = None) -> list:
+    """``giamngheo.model.engine.poverty_paths`` as it was first written."""
+    from giamngheo.model.engine import MC_OUT, POVERTY_OUT, RATES, _reduce
+    from giamngheo.model.projection import SeriesPath
+    inp = ctx.poverty
+    assert inp is not None
+    out_groups = ["all"] + [g for g in res.stocks if g != "rest"]
+    n = len(res.years)
+    nowcast = frozenset(y for y in res.years if y < inp.lever_from)
+
+    memo: dict[tuple[str, str, str], list[Any]] = {}
+
+    def series(group: str, kind: str, key: str) -> list[Any]:
+        got = memo.get((group, kind, key))
+        if got is None:
+            src = res.stocks if kind == "stock" else res.flows
+            got = [sum(src[g][key][i] for g in src) for i in range(n)] if group == "all" else src[group][key]
+            memo[(group, kind, key)] = got
+        return got
+
+    paths = []
+    for group in out_groups:
+        built: dict[str, list[Any]] = {}
+        if only:
+            wanted = [only[0]] if only[1] == group else []
+        else:
+            wanted = list(MC_OUT) if mc else list(POVERTY_OUT) + list(RATES)
+        for ind in wanted:
+            if ind in RATES:
+                # over the households as shown (the data's count where it has one): every rate is the
+                # count over the households of its own table
+                num = series(group, "stock", POVERTY_OUT[RATES[ind]][1])
+                H_known = ctx.obs.series("households", group)
+                H = [H_known.get(y, h) for y, h in zip(res.years, series(group, "stock", "H"))]
+                built[ind] = [100 * a / b for a, b in zip(num, H)]
+            elif ind in POVERTY_OUT:
+                built[ind] = series(group, *POVERTY_OUT[ind])
+        for ind, vals in built.items():
+            actual = ctx.obs.series(ind, group)
+            values = dict(actual)
+            ahead = [(y, v) for y, v in zip(res.years, vals) if y not in actual]
+            if mc and ahead and all(np.ndim(v) == 1 for _, v in ahead):
+                # the draws' means, every year in one call
+                means = np.stack([v for _, v in ahead]).mean(axis=1)
+                values.update({y: float(m) for (y, _), m in zip(ahead, means)})
+                draws = {y: v for y, v in ahead}
+            else:
+                # the years with draws among years without (a nowcast at the defaults): their means in one call
+                arrays = [(y, v) for y, v in ahead if np.ndim(v) == 1]
+                means = dict(zip((y for y, _ in arrays), np.stack([v for _, v in arrays]).mean(axis=1))) \
+                    if len(arrays) > 1 and len({(len(v), np.asarray(v).dtype) for _, v in arrays}) == 1 else {}
+                values.update({y: float(means[y]) if y in means else _reduce(v) for y, v in ahead})
+                draws = {y: np.asarray(v) for y, v in ahead if mc and np.ndim(v)}
+            paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", draws,
+                                    nowcast=nowcast - frozenset(actual)))
+    return paths

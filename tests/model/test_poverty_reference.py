@@ -228,3 +228,38 @@ def test_an_assumed_yearly_change_equals_the_reference_to_the_last_bit(seed):
     assert all(type(got.values[y]) is type(want.values[y]) for y in want.values)
     assert got.draws.keys() == want.draws.keys()
     assert all(same(got.draws[y], want.draws[y]) for y in want.draws)
+
+
+def _same_paths(got, want) -> None:
+    assert [(p.indicator, p.group) for p in got] == [(p.indicator, p.group) for p in want]
+    for p, q in zip(got, want):
+        assert p.values == q.values and p.actual == q.actual and p.nowcast == q.nowcast and p.method == q.method
+        assert all(type(p.values[y]) is type(q.values[y]) for y in q.values)
+        assert p.draws.keys() == q.draws.keys() and all(same(p.draws[y], q.draws[y]) for y in q.draws)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_models_paths_equal_the_reference(ctx, seed):
+    """The deterministic run's paths (flows and stocks), the Monte Carlo's, and one path of a goal seek's grid, as
+    the engine reads them from a run, equal to the last bit to the paths read as they were first read."""
+    from poverty_reference import poverty_paths_reference
+
+    from giamngheo.model.engine import poverty_paths
+    rng = np.random.default_rng(900 + seed)
+    reg = ctx.registry
+    sc = Scenario.of("", {a.id: float(round(rng.uniform(a.min, a.max))) if a.integer else float(rng.uniform(a.min, a.max))
+                          for a in reg if a.section == "headline" and rng.random() < 0.6})
+    vals, now = dict(reg.resolve(sc)), dict(reg.defaults())
+    det = run_poverty(ctx.poverty, reg.channels(vals), reg.channels(now), keep_nowcast=True)
+    _same_paths(poverty_paths(ctx, det, False), poverty_paths_reference(ctx, det, False))
+    n = 300
+    draws = draw_params(reg, sc, n, DEFAULT_SEED)
+    nd = _nowcast_draws(reg, n, DEFAULT_SEED, overrides_key(None))
+    res = run_poverty(ctx.poverty, reg.channels({**vals, **draws}), reg.channels({**now, **nd}), record_flows=False,
+                      keep_nowcast=True)
+    _same_paths(poverty_paths(ctx, res, True), poverty_paths_reference(ctx, res, True))
+    grid = poverty_run(ctx, {**vals, "poor_fall": np.linspace(0, 60, 129)})
+    for only in (("poor_rate", "all"), ("near_poor_households", "all"), ("poor_rate", "khmer")):
+        _same_paths(poverty_paths(ctx, grid, True, only=only), poverty_paths_reference(ctx, grid, True, only=only))
+    flows = poverty_run(ctx, {**vals, "jobs": np.linspace(0, 6000, 33)}, flows=True)
+    _same_paths(poverty_paths(ctx, flows, False), poverty_paths_reference(ctx, flows, False))
