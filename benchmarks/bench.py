@@ -157,6 +157,8 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
     def hz(x: Any) -> Any:                       # share leaving a year (%) -> hazard, in the input's precision
         return -np.log1p(-np.clip(x / np.float32(100) if np.ndim(x) else x / 100, 0.0, 0.999999))
 
+    kept_now: list = []
+
     def go(values: dict | None = None) -> dict[str, float]:
         vals = base_vals if values is None else values
         mean = mean_sc if values is None else np.array([vals[a.id] for a in items], np.float32)[:, None]
@@ -179,7 +181,17 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
         st = {k: list(g) for k, g in groups.items()}
         keep: dict[Any, np.ndarray] = {}
         on_new = brk is not None and inp.start_year >= brk
-        for y in years:
+        # the nowcast years depend on the nowcast's draws and the scenario's re-basing factors only: kept from
+        # one call to the next when those are the same values, as the core keeps them (giamngheo.model.poverty
+        # run_poverty keep_nowcast, comparing the values)
+        reb = tuple(np.asarray(rows["p"][k]) for k in ("rebase_factor", "rebase_factor_no_work", "rebase_factor_near"))
+        todo = years
+        if kept_now and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(kept_now[0], reb)):
+            _, st0, keep0, on_new = kept_now
+            st = {k: list(g) for k, g in st0.items()}
+            keep.update(keep0)
+            todo = [y for y in years if y >= lf]
+        for y in todo:
             v = rows["p"] if y >= lf else rows["now"]
             vp = rows["p"]
             rebase = brk is not None and y == brk and not on_new
@@ -225,6 +237,8 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
             Hs = H_known.get(y, sum(g[0] for g in st.values()))
             keep[("poor_rate", y)] = 100 * sum(g[1] + g[2] for g in st.values()) / Hs
             keep[("near_poor_households", y)] = sum(g[3] for g in st.values())
+            if y == lf - 1 and todo is years:
+                kept_now[:] = [tuple(x.copy() for x in reb), {k: list(g) for k, g in st.items()}, dict(keep), on_new]
         for i, last, v0, (blo, bhi), sat, per_year in others:
             d = XS[i]
             x = np.float32(v0)
