@@ -11,6 +11,7 @@ from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
 from giamngheo.report.palette import status_colors
 from giamngheo.ui import agreed, headline, levers, safe
+from giamngheo.ui.board_view import kept_html
 from giamngheo.ui.main_chart import main_chart_slot
 from giamngheo.ui.pages import discover
 from giamngheo.ui.session import context, field, lang, mc_results, tr
@@ -72,7 +73,13 @@ ICON = headline.SCREEN_ICON
 def chip(r) -> str:
     """A target: its number, its short name, its verdict's icon (the group says the word) and colour; ◇ when a
     figure it rests on is not official; the chance of meeting it for a projected one. Nothing is cut short:
-    the whole name and verdict are in the chip (and in its title, read aloud)."""
+    the whole name and verdict are in the chip (and in its title, read aloud). Kept by the row (the core's
+    board keeps a target's row while its verdict is the same) and the language: a move writes the chips of the
+    targets it changed."""
+    return kept_html("chip", r, lambda: _chip(r))
+
+
+def _chip(r) -> str:
     bg, fg = status_colors(r.status)
     quality = tr(f"quality.{r.latest_quality}") if f"quality.{r.latest_quality}" in catalogue() else ""
     mark = "" if r.official else f' <span aria-label="{escape(quality)}" title="{escape(quality)}">◇</span>'

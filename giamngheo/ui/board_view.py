@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Callable, Hashable
 
 import streamlit as st
 
 from giamngheo.i18n import catalogue
+from giamngheo.lru import LockedLRU
 from giamngheo.report.board import BoardRow
 from giamngheo.ui.binding import run_once
 from giamngheo.ui.headline import badge_html, chance_text
-from giamngheo.ui.session import tr
+from giamngheo.ui.session import lang, tr
 
 CSS = """
 <style>
@@ -74,29 +76,56 @@ def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool 
         head.append(tr("board.col_required"))
     out = [f'<table class="gn-board" style="--gn-size:{size}"><thead><tr>'
            + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"]
-    for r in rows:
-        cells = [f'<td class="num">{r.number}</td>',
-                 f'<td class="text" title="{escape(r.reading)}">{escape(r.text)}<div class="gn-sub">{escape(r.indicator_name)}</div></td>',
-                 f'<td class="val">{escape(r.latest)}{mark(r)}</td>', f"<td>{escape(r.goal)}</td>"]
-        for key, _ in cols:
-            if r.column != key:
-                cells.append("<td></td>")
-                continue
-            basis = tr(f"basis.{r.basis}") if r.basis and f"basis.{r.basis}" in catalogue() else (r.basis or "")
-            # one format: what was measured or projected, and on what basis; a part that is not there is left
-            # out (never a lone "–" or a stray " · ")
-            sub_text = " · ".join(x for x in (r.result, basis) if x and x.strip() not in ("–", "-"))
-            sub = "" if compact or not sub_text else f'<div class="gn-sub">{escape(sub_text)}</div>'
-            chance = chance_text(r.probability)
-            if chance and r.status == "awaiting_data":       # a nowcast: an estimate, not a conclusion
-                chance += f" ({tr('cond.nowcast')})"
-            chance = f'<div class="gn-chance">{escape(chance)}</div>' if chance else ""
-            # what would settle a target that awaits data (or has none yet), in words
-            cond = f'<div class="gn-sub gn-cond">{escape(r.condition)}</div>' if r.condition and not compact else ""
-            cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}{cond}</td>')
-        if not compact:
-            cells.append(f'<td class="val">{escape(r.required)}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
+    col_keys = tuple(key for key, _ in cols)
+    out += [_row_html(r, col_keys, compact) for r in rows]
     out.append("</tbody></table>")
     # on a phone the table scrolls sideways in its own box, never the whole page
     return top + '<div class="gn-board-wrap">' + "".join(out) + "</div>"
+
+
+# A row's HTML depends on the row, the board's verdict columns, compactness and the language. The board's rows
+# are kept by the core's board (giamngheo.report.board: the same object while the target's verdict is the same),
+# so on a lever move the rows of the targets it does not change (most of the board) are found here, by the very
+# row object (held while kept), not written again.
+_ROW_HTML = LockedLRU(1024)
+
+
+def kept_html(kind: Hashable, r: BoardRow, make: Callable[[], str]) -> str:
+    """A row's HTML of one ``kind`` (a board's row, meeting mode's chip) in the session's language: the one made
+    for this very row before, else ``make()``, kept."""
+    key = (kind, id(r), lang())
+    got = _ROW_HTML.get(key, None)
+    if got is not None and got[0] is r:
+        return got[1]
+    html = make()
+    _ROW_HTML.put(key, (r, html), replace=True)
+    return html
+
+
+def _row_html(r: BoardRow, col_keys: tuple[str, ...], compact: bool) -> str:
+    return kept_html(("board", col_keys, compact), r, lambda: _row_html_made(r, col_keys, compact))
+
+
+def _row_html_made(r: BoardRow, col_keys: tuple[str, ...], compact: bool) -> str:
+    cells = [f'<td class="num">{r.number}</td>',
+             f'<td class="text" title="{escape(r.reading)}">{escape(r.text)}<div class="gn-sub">{escape(r.indicator_name)}</div></td>',
+             f'<td class="val">{escape(r.latest)}{mark(r)}</td>', f"<td>{escape(r.goal)}</td>"]
+    for key in col_keys:
+        if r.column != key:
+            cells.append("<td></td>")
+            continue
+        basis = tr(f"basis.{r.basis}") if r.basis and f"basis.{r.basis}" in catalogue() else (r.basis or "")
+        # one format: what was measured or projected, and on what basis; a part that is not there is left
+        # out (never a lone "–" or a stray " · ")
+        sub_text = " · ".join(x for x in (r.result, basis) if x and x.strip() not in ("–", "-"))
+        sub = "" if compact or not sub_text else f'<div class="gn-sub">{escape(sub_text)}</div>'
+        chance = chance_text(r.probability)
+        if chance and r.status == "awaiting_data":       # a nowcast: an estimate, not a conclusion
+            chance += f" ({tr('cond.nowcast')})"
+        chance = f'<div class="gn-chance">{escape(chance)}</div>' if chance else ""
+        # what would settle a target that awaits data (or has none yet), in words
+        cond = f'<div class="gn-sub gn-cond">{escape(r.condition)}</div>' if r.condition and not compact else ""
+        cells.append(f'<td class="verdict">{badge_html(r.status, r.status_label)}{chance}{sub}{cond}</td>')
+    if not compact:
+        cells.append(f'<td class="val">{escape(r.required)}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
