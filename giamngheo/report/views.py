@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from giamngheo.i18n import field, fmt_num, fmt_signed, t  # noqa: F401  (fmt_num re-exported for pages)
+from giamngheo.lru import LockedLRU
 from giamngheo.model.assess import Verdict
 from giamngheo.model.projection import Projection
 from giamngheo.plan.kinds import kind_of
@@ -161,14 +162,29 @@ def main_chart_rows(ctx, scenario, mc, baseline: Projection | None = None, lang:
             baseline = run(ctx, Scenario())[0]
         label = t("chart.baseline", lang)
         out += [{**blank, **r, "role": "baseline", "role_label": label, "group": group_of[r["series"]]}
-                for r in path_rows(baseline, items, lang, break_year=brk, from_year=plan.period[0])
-                if r["basis"] == "projected"]
+                for r in _baseline_rows(baseline, tuple(items), lang, brk, plan.period[0])]
     label = t("chart.target", lang)
     out += [{**blank, "role": "target", "role_label": label, "series": "", "group": g, "year": m["year"],
              "value": m["value"], "label": m["label"], "basis": "", "basis_label": "",
              "segment": "new" if brk is not None and m["year"] >= brk else "old"}
             for g in groups for m in target_marks(plan, mc.verdicts, indicator, g, lang, detailed=detailed_targets)]
     return out
+
+
+# The default scenario's rows of the main chart are the same on every move away from it (the core's cached
+# projection, the same object): kept by that projection (held while kept), the series, language and years.
+_BASELINE_ROWS = LockedLRU(32)
+
+
+def _baseline_rows(baseline: Projection, items: tuple, lang: str, brk: int | None, from_year: int) -> list[dict]:
+    from giamngheo.report.charts import path_rows
+    key = (id(baseline), items, lang, brk, from_year)
+    got = _BASELINE_ROWS.get(key, None)
+    if got is not None and got[0] is baseline:
+        return got[1]
+    rows = [r for r in path_rows(baseline, items, lang, break_year=brk, from_year=from_year) if r["basis"] == "projected"]
+    _BASELINE_ROWS.put(key, (baseline, rows), replace=True)
+    return rows
 
 
 def main_chart_frame(ctx, scenario, mc, baseline: Projection | None = None, lang: str = "vi",
