@@ -19,6 +19,10 @@ payload bytes (DevTools shows them decompressed), and the bytes they take with p
 server makes it (``ws_deflated_bytes``: equal to the payload when the extension was not negotiated;
 ``ws_deflate_would_be_bytes``: what it would be).
 
+With each visit, the page's renderer at the usable moment (DevTools ``Performance.getMetrics``): the main
+thread's task time, of which JavaScript, layout and style, the renderer process's CPU time, and the elements
+on the page; on a shared machine these move less with other processes than the time does.
+
 Bounded: each visit gives up after ``--visit-timeout`` seconds (default 90). Localhost only.
 """
 from __future__ import annotations
@@ -97,6 +101,16 @@ class Recorder:
         h = {k.lower(): v for k, v in ev["response"].get("headers", {}).items()}
         self.ws_extensions = h.get("sec-websocket-extensions", "")
 
+    def renderer(self, cdp, page) -> None:
+        """At the usable moment: what the page's renderer spent (DevTools ``Performance.getMetrics``, thread
+        time: the main thread's tasks, of which JavaScript, layout and style; the renderer process's CPU) and
+        the elements on the page. Less moved by other processes on a shared machine than the wall time."""
+        m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
+        self.cpu = {"task_s": m.get("TaskDuration"), "script_s": m.get("ScriptDuration"),
+                    "layout_s": m.get("LayoutDuration"), "style_s": m.get("RecalcStyleDuration"),
+                    "process_cpu_s": m.get("ProcessTime"),
+                    "dom_elements": page.evaluate("() => document.getElementsByTagName('*').length")}
+
     def summary(self) -> dict:
         rs = list(self.responses.values())
         return {"requests": len(rs), "http_bytes": sum(r["bytes"] for r in rs),
@@ -116,11 +130,13 @@ def visit(ctx, url: str, n_levers: int, throttle: dict | None, timeout: float,
     cdp.send("Network.enable")
     if throttle:
         cdp.send("Network.emulateNetworkConditions", {"offline": False, **throttle})
+    cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
     rec = Recorder(cdp)
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout * 1000)
     page.wait_for_function(USABLE_JS, arg=n_levers, timeout=timeout * 1000, polling=50)
     dt = time.perf_counter() - t0
+    rec.renderer(cdp, page)
     page.wait_for_timeout(500)          # late frames of the same run, for the log
     page.close()
     return dt, rec
@@ -172,9 +188,17 @@ def main() -> int:
         return {"median_s": round(statistics.median(xs), 2), "min_s": round(min(xs), 2), "max_s": round(max(xs), 2),
                 "runs_s": [round(x, 2) for x in xs]}
 
+    def renderer(recs):
+        """The renderer's figures, median of the visits (each visit's in ``runs``)."""
+        runs = [r.cpu for r in recs if getattr(r, "cpu", None)]
+        med = {k: round(statistics.median(x[k] for x in runs), 3) for k in runs[0] if
+               all(x[k] is not None for x in runs)} if runs else {}
+        return {**med, "runs": runs}
+
     out = {"label": a.label, "url": a.url, "headline_levers": n, "blocked": a.block,
            "throttle": throttle and {"down_kbps": a.down_kbps, "up_kbps": a.up_kbps, "latency_ms": a.latency_ms},
-           "cold": {**stats(cold), **cold_rec[0].summary()}, "warm": {**stats(warm), **warm_rec[0].summary()},
+           "cold": {**stats(cold), **cold_rec[0].summary(), "renderer": renderer(cold_rec)},
+           "warm": {**stats(warm), **warm_rec[0].summary(), "renderer": renderer(warm_rec)},
            "loadavg": Path("/proc/loadavg").read_text().split()[:3], "nproc": os.cpu_count()}
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if a.json:

@@ -316,7 +316,9 @@ def main() -> int:
                         shutil.copy(log, f"{a.out}-visit-{label}-requests.txt")
                     v = runs[label][-1]
                     print(f"first visit via {label}: cold {v['cold']['median_s']} s, {v['cold']['http_bytes']} bytes; "
-                          f"warm {v['warm']['median_s']} s; load {' '.join(v['loadavg'])}", file=sys.stderr)
+                          f"warm {v['warm']['median_s']} s (renderer's tasks "
+                          f"{v['warm'].get('renderer', {}).get('task_s')} s); load {' '.join(v['loadavg'])}",
+                          file=sys.stderr)
             results["visit"] = {label: merge_visits(rs) for label, rs in runs.items()}
 
         if "load" in steps:
@@ -381,6 +383,11 @@ def merge_visits(runs: list[dict]) -> dict:
         xs = [r[phase]["median_s"] for r in ok]
         out[phase] = {**ok[0][phase], "median_s": round(statistics.median(xs), 2), "min_s": min(xs), "max_s": max(xs),
                       "runs_s": xs, "http_bytes_runs": [r[phase]["http_bytes"] for r in ok]}
+        # the renderer's own figures (first_visit.py), median over every visit of the set-up
+        rr = [x for r in ok for x in r[phase].get("renderer", {}).get("runs", [])]
+        if rr:
+            out[phase]["renderer"] = {**{k: round(statistics.median(x[k] for x in rr), 3) for k in rr[0]
+                                         if all(x.get(k) is not None for x in rr)}, "runs": rr}
     out["loadavg_runs"] = [r["loadavg"] for r in ok]
     out["failed"] = len(runs) - len(ok)
     return out
