@@ -622,35 +622,103 @@ def bar_fan_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, l
     return with_data(template(key, build, lang), **data)
 
 
+def _wrapped(label: str) -> str:
+    """A label in lines ("\\n" between them), only the words' placement changed, never a word: a value's number on
+    a line of its own and its unit in two lines of about equal length ("−10,6 / điểm / phần trăm"); a text in two
+    such lines ("Chỉ tiêu: / ≤ 50%")."""
+    def two(words: list[str]) -> list[str]:
+        if len(words) < 2:
+            return words
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+        return [" ".join(words[:cut]), " ".join(words[cut:])]
+    words = label.split()
+    if words and re.match(r"[−+\-\d]", words[0]):
+        return "\n".join([words[0]] + two(words[1:]))
+    return "\n".join(two(words))
+
+
+GAP_FONT = 13           # the labels' largest type size (px), one line where the column has room for it
+GAP_MIN_FONT = 9        # the smallest, for the wrapped labels in a phone's column
+GAP_CHAR = 0.52         # a bold character's width per px of type size (a bound for the project's font)
+GAP_AXIS_ROOM = 80      # px of the box the y-axis takes (its title and labels)
+# a little more room above the plot than Vega's layout gives its top text (it cut the top line by 1–4 px)
+GAP_PADDING = {"top": 10, "left": 5, "right": 5, "bottom": 5}
+
+
 def gap_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang: str, *, threshold: float, threshold_label: str,
               height: int = 320) -> dict:
     """A waterfall: the tested quantity with no lever, what each lever takes off, the scenario.
 
     ``df``: step (" / " breaks the axis label into lines), order, start, end, kind (total | down | up |
-    scenario), label."""
+    scenario), label.
+
+    Every text stays in its own column, so no label runs across a bar or another label at any width: a
+    value label reads on one line where its column has room for it at 13 px, else in lines
+    (:func:`_wrapped`) at the type size the column allows (9–13 px); the axis' names shrink the same way.
+    The scenario's value is written inside the top of its bar (white) when the bar is tall, so the
+    target's label, in the scenario's column above the target line (or above the scenario's bar where it
+    is higher), never covers it; a label the target line would run through stands on the line. The sizes
+    follow the element's box, known before Vega's layout, which then makes room above the plot for the top
+    bar's lines."""
     colors = {"total": "#7f8c8d", "down": "#2e9d5b", "up": "#c0392b", "scenario": PALETTE[0]}
     rows = records(df)
     steps = [r["step"] for r in sorted(rows, key=lambda r: r["order"])]
-    d = columns([{**r, "top": max(r["start"], r["end"])} for r in rows])
-    key = ("gap", y_title, tuple(steps), height)
+    n = max(1, len(steps))
+    top_all = max((max(r["start"], r["end"]) for r in rows), default=0.0)
+    scen = next((r for r in rows if r["kind"] == "scenario"), None)
+    # inside its bar when the bar is at least a quarter of the plot's height (room for a line of type)
+    inside = scen is not None and max(scen["start"], scen["end"]) >= 0.25 * top_all
+    wrap = [_wrapped(r["label"]) for r in rows]
+    t_wrap = _wrapped(threshold_label)
+    chars = max(len(x) for w in wrap + [t_wrap] for x in w.split("\n"))
+    d = columns([{**r, "top": max(r["start"], r["end"]), "thr": float(threshold), "lines": w, "n": w.count("\n") + 1,
+                  "chars": chars, "inside": inside and r["kind"] == "scenario"} for r, w in zip(rows, wrap)])
+    # the target's label above its line, or above the scenario's bar where that is higher
+    at = max(float(threshold), max(scen["start"], scen["end"]) if scen is not None else float(threshold))
+    axis_chars = max((len(x) for s in steps for x in s.split(" / ")), default=1)
+    key = ("gap", y_title, tuple(steps), height, axis_chars)
+    # a column's width: from the element's box where there is one (known before Vega's layout, so the
+    # layout makes room for the labels it sizes: from the plot's own width they were sized after it and ran
+    # off the top when the window grew), from the plot's width in vl-convert
+    col = f"((containerSize()[0] ? containerSize()[0] - {GAP_AXIS_ROOM} + 0 * width : width) / {n})"
+
+    def fits(text: str, size: float) -> str:
+        return f"{col} >= {GAP_CHAR * size:g} * length({text}) + 6"
+
+    # one line at 13 px where it fits its column, else its lines at the size the widest line allows; the text's
+    # top is set above the point it labels by the block's own height (a bottom baseline lifts only one line)
+    one = fits("datum.label", GAP_FONT)
+    fs = f"({one} ? {GAP_FONT} : clamp(({col} - 6) / ({GAP_CHAR} * datum.chars), {GAP_MIN_FONT}, {GAP_FONT}))"
+    txt = {"expr": f"{one} ? datum.label : datum.lines"}
+    size, line = {"expr": fs}, {"expr": f"1.15 * {fs}"}
+    up = f"(-2 - 2 * {fs} - ({one} ? 0 : datum.n - 1) * 1.15 * {fs})"
+    lift = {"expr": up}
+    # a block the target line would run through goes up to stand on the line
+    gap = "(scale('y', datum.thr) - scale('y', datum.top))"
+    clear = {"expr": f"{up} + ({gap} > {up} - 2 && {gap} < 2 ? {gap} - 2 : 0)"}
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("step:N", title=None, sort=steps,
                   axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' / ')",
-                                labelFontSize=13))
+                                labelFontSize={"expr": f"clamp(({col} - 4) / ({0.48} * {axis_chars}), 10, 13)"}))
         bars = alt.Chart(_data("main")).mark_bar(size=46).encode(
             x=x, y=alt.Y("start:Q", title=y_title, axis=alt.Axis(labelExpr=label_expr(",.0f", lang, "%"))),
             y2="end:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
                                         legend=None),
             tooltip=[alt.Tooltip("step:N", title=" "), alt.Tooltip("label:N", title=y_title)])
-        text = alt.Chart(_data("main")).mark_text(dy=-8, fontWeight="bold", fontSize=13).encode(
-            x=x, y="top:Q", text="label:N")
+        text = {"baseline": "top", "fontWeight": "bold", "lineBreak": "\n", "text": txt, "fontSize": size,
+                "lineHeight": line}
+        above = alt.Chart(_data("main")).transform_filter("!datum.inside").mark_text(dy=clear, **text).encode(
+            x=x, y="top:Q")
+        within = alt.Chart(_data("main")).transform_filter("datum.inside").mark_text(dy=4, color="white", **text).encode(
+            x=x, y="top:Q")
         rule = alt.Chart(_data("rule")).mark_rule(color=TARGET_RED, strokeDash=[6, 3], strokeWidth=2).encode(y="v:Q")
-        rtext = alt.Chart(_data("rule")).mark_text(align="right", dy=-8, color=TARGET_RED, fontWeight="bold",
-                                                   x="width").encode(y="v:Q", text="text:N")
-        return alt.layer(bars, text, rule, rtext).properties(height=height) \
+        rtext = alt.Chart(_data("rule")).mark_text(dy=lift, color=TARGET_RED, **text).encode(x=x, y="at:Q")
+        return alt.layer(bars, rule, above, within, rtext).properties(height=height, padding=GAP_PADDING) \
             .configure_axis(labelFontSize=13, titleFontSize=13)
-    return with_data(template(key, build, lang), main=d, rule={"v": [float(threshold)], "text": [threshold_label]})
+    rule = {"v": [float(threshold)], "label": [threshold_label], "lines": [t_wrap],
+            "n": [t_wrap.count("\n") + 1], "chars": [chars], "at": [at], "step": [steps[-1] if steps else ""]}
+    return with_data(template(key, build, lang), main=d, rule=rule)
 
 
 def tornado_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", x_title: str, lang: str, *, base: float, height: int | None = None) -> dict:

@@ -411,6 +411,84 @@ def test_the_tornado_on_a_phone_leaves_its_bars_room(browser, server):
         ctx.close()
 
 
+GAP_BOXES = """c => { const box = c.getBoundingClientRect();
+  const rel = r => ({l: r.left - box.left, r: r.right - box.left, t: r.top - box.top, b: r.bottom - box.top});
+  const texts = [...c.querySelectorAll('svg .role-mark text')].filter(e => e.textContent.trim())
+    .map(e => ({text: e.textContent, ...rel(e.getBoundingClientRect())}));
+  const axis = [...c.querySelectorAll('svg .role-axis-label text')].filter(e => e.textContent.trim())
+    .map(e => ({text: e.textContent, anchor: e.getAttribute('text-anchor'), ...rel(e.getBoundingClientRect())}));
+  const bars = [...c.querySelectorAll('svg .mark-rect path')].map(e => rel(e.getBoundingClientRect()));
+  // the target's line (the grid's lines are rules too)
+  const rules = [...c.querySelectorAll('svg .role-mark .mark-rule line, svg .mark-rule.role-mark line')]
+    .filter(e => (e.getAttribute('stroke') || '').toLowerCase() === '#c0392b').map(e => rel(e.getBoundingClientRect()));
+  return {width: box.width, height: box.height, texts, axis, bars, rules}; }"""
+
+
+def _meet(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return a["l"] < b["r"] - slack and b["l"] < a["r"] - slack and a["t"] < b["b"] - slack and b["t"] < a["b"] - slack
+
+
+def _within(a: dict, b: dict) -> bool:
+    return a["l"] >= b["l"] - 1 and a["r"] <= b["r"] + 1 and a["t"] >= b["t"] - 1 and a["b"] <= b["b"] + 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_gap_charts_labels_never_overlap(browser, server, lang):
+    """Mức cần đạt's two gap charts at 1024×768, 1366×768, 1920×1080 and 390×844: every value label and the
+    target's label is whole (its words, read from the core's rows, all there), inside the chart's box, clear of
+    every other label, of every bar (or wholly inside its own bar: the scenario's value) and of the target line;
+    the names under the bars clear of each other. Before, "−10,6 điểm phần trăm" ran across the next bars and
+    "Chỉ tiêu: ≤ 50%" covered the scenario's "49%"."""
+    from giamngheo.i18n import fmt_pct
+    from giamngheo.model import goalseek
+    from giamngheo.report import what_it_takes
+    dctx = default_context()
+    gaps = goalseek.gap_attribution(dctx, Scenario())
+    want = [sorted(["".join(r["label"].split()) for r in what_it_takes.attribution_rows(att, lang)]
+                   + ["".join(t("seek.gap_threshold", lang, v=fmt_pct(100 * att.threshold, lang, 0)).split())])
+            for att in gaps]
+    ctx, page = None, None
+    try:
+        for i, (w, h) in enumerate([(1366, 768), (1024, 768), (1920, 1080), (390, 844)]):
+            if i == 0:
+                ctx = browser.new_context(viewport={"width": w, "height": h}, locale="vi-VN" if lang == "vi" else "en-GB")
+                ctx.set_default_timeout(60_000)
+                page = ctx.new_page()
+                page.goto(f"{server}/muc-can-dat" + ("?lang=en" if lang == "en" else ""))
+                wait_ready(page)
+                page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg').length >= 2")
+                no_error(page)
+            else:       # the same page at another size: the charts are laid out again for their new box
+                page.set_viewport_size({"width": w, "height": h})
+                page.wait_for_timeout(1500)
+            for k in range(len(gaps)):
+                chart = page.locator("[data-testid='stVegaLiteChart']").nth(k)
+                chart.scroll_into_view_if_needed()
+                page.wait_for_timeout(200)
+                got = chart.evaluate(GAP_BOXES)
+                where = (w, h, k)
+                texts, bars = got["texts"], [b for b in got["bars"] if b["b"] - b["t"] > 0.5]
+                assert sorted("".join(x["text"].split()) for x in texts) == want[k], (where, texts)
+                for x in texts:
+                    assert x["l"] >= -1 and x["r"] <= got["width"] + 1 and x["t"] >= -1, (where, x, got["width"])
+                    others = [y["text"] for y in texts if y is not x and _meet(x, y)]
+                    assert not others, (where, x["text"], others)
+                    hit = [b for b in bars if _meet(x, b) and not _within(x, b)]
+                    assert not hit, (where, x, hit)
+                    crossed = [r for r in got["rules"] if x["t"] + 1 < (r["t"] + r["b"]) / 2 < x["b"] - 1]
+                    assert not crossed, (where, x, crossed)
+                assert len(got["rules"]) == 1, (where, got["rules"])
+                names = [a for a in got["axis"] if a["anchor"] == "middle"]
+                assert len(names) == len(want[k]) - 1, (where, names)
+                clash = [(a["text"], b["text"]) for j, a in enumerate(names) for b in names[j + 1:] if _meet(a, b, 0.5)]
+                assert not clash, (where, clash)
+                if k == 0:
+                    chart.screenshot(path=str(SHOTS / f"muc-can-dat-gap-{w}x{h}-{lang}.png"))
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_phone_shows_headline_chart_and_levers_stacked(browser, server, lang):
     ctx, page = open_at(browser, server, "/", (390, 844), lang)
