@@ -76,8 +76,18 @@ def render(skip: Iterable[str] = (), line: bool = True) -> None:
                 with group:
                     for a in items:
                         sidebar_slider(a, current=values[a.id])
-        if st.button(tr("notice.reset"), key="reset_defaults"):
-            for a in reg:
-                if a.id in st.session_state:
-                    st.session_state[a.id] = int(a.default) if a.integer else a.default
-            st.rerun()
+        st.button(tr("notice.reset"), key="reset_defaults", on_click=reset_defaults)
+
+
+def reset_defaults() -> None:
+    """The reset button's callback: every assumption back to its default. A callback runs before the script, so
+    before any slider of this run is drawn (after a slider is drawn its value can no longer be set in the run);
+    the link follows (a drawn slider writes its default, that is no parameter; an undrawn one's parameter is
+    removed by ``giamngheo.ui.binding.keep_in_link`` at the end of the run). A saved scenario's id leaves the
+    link too, as opening a preset does: the link would reopen that scenario, not the defaults."""
+    for a in context().registry:
+        st.session_state[a.id] = int(a.default) if a.integer else a.default
+    try:
+        del st.query_params["scenario"]
+    except KeyError:
+        pass
