@@ -90,9 +90,11 @@ _TEMPLATES: "OrderedDict[Hashable, dict]" = OrderedDict()
 TEMPLATE_CACHE_SIZE = 512
 
 
-def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str) -> dict:
+def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str,
+             finish: Callable[[dict], dict] | None = None) -> dict:
     """The Vega-Lite dict of ``build()`` for ``key`` (which must hold every setting the template
-    depends on), built and validated once per process, with the language's number locale."""
+    depends on), built and validated once per process, with the language's number locale (and then
+    ``finish``, which ``key`` must name too)."""
     k = (key, lang)
     # a template already made is read without the lock (a dict read is atomic in CPython): a session
     # never waits while another thread builds a template it does not need (the background warm-up
@@ -114,6 +116,8 @@ def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str) -
         spec = build().to_dict()
         spec.pop("datasets", None)
         spec = stack_top_legends(localise(spec, lang))
+        if finish is not None:
+            spec = finish(spec)
         _TEMPLATES[k] = spec
         while len(_TEMPLATES) > TEMPLATE_CACHE_SIZE:
             _TEMPLATES.popitem(last=False)
@@ -129,6 +133,44 @@ def stack_top_legends(spec: dict) -> dict:
     cfg["legend"] = {**cfg.get("legend", {}), "padding": 2, "labelPadding": 5, "columnPadding": 12,
                      "layout": {"top": {"direction": "vertical", "anchor": "start", "margin": 2}}}
     return {**spec, "config": cfg}
+
+
+def _has_rows(dataset: str) -> str:
+    """A Vega expression: whether the named dataset has rows now (it follows the data the browser is given)."""
+    return f"length(data('{dataset}')) > 0"
+
+
+def _legend_while_rows(dataset: str) -> Callable[[dict], dict]:
+    """The baseline layer's legend (the layers that read ``dataset``, their ``opacity`` legend) above the plot
+    while ``dataset`` has rows, out of the layout without them (Vega's orient "none": it has no entry then, and a
+    legend in the layout takes its padding and a margin even with no entry), so the other legends stay where
+    they are without the layer."""
+    def finish(spec: dict) -> dict:
+        def walk(node: Any) -> Any:
+            if not isinstance(node, dict):
+                return node
+            if "layer" in node:
+                return {**node, "layer": [walk(x) for x in node["layer"]]}
+            if (node.get("data") or {}).get("name") != dataset:
+                return node
+            enc = dict(node["encoding"])
+            op = dict(enc["opacity"])
+            op["legend"] = {**op["legend"], "orient": {"signal": f"{_has_rows(dataset)} ? 'top' : 'none'"}}
+            enc["opacity"] = op
+            return {**node, "encoding": enc}
+        return walk(spec)
+    return finish
+
+
+def _faint_series_legend(order: Sequence[str], keep: bool) -> alt.Legend | None:
+    """The series' legend as the main chart's baseline layer gives it (:func:`series_legend`). Vega-Lite draws
+    its symbols with the opacity of the first layer's mark: the baseline's (0.55) when it is drawn, the
+    points' (0.7) without it. With ``keep`` (the layer is in the spec with or without rows) the symbols'
+    opacity follows the baseline's rows, so they look as they do without the layer while it has none."""
+    legend = series_legend(order)
+    if legend is None or not keep:
+        return legend
+    return alt.Legend(**{**legend.to_dict(), "symbolOpacity": alt.ExprRef(f"{_has_rows('baseline')} ? 0.55 : 0.7")})
 
 
 def with_data(tpl: dict, **datasets: pd.DataFrame) -> dict:
@@ -151,6 +193,55 @@ def spec_records(spec: dict) -> dict:
             d = [{c: v[i] for c, v in d.items()} for i in range(n)]
         out[name] = d
     return {**spec, "datasets": out}
+
+
+def drop_empty_layers(spec: dict) -> dict:
+    """The spec without the layers that read a named dataset with no rows, and without those datasets: a
+    screen's spec keeps such a layer so that its structure does not change with the data (:func:`main_chart`),
+    and a picture (vl-convert) is drawn without it, as a spec built without the layer is (vl-convert lays out
+    an empty legend at an infinite offset). An expression that reads such a dataset's length
+    (:func:`_has_rows`) reads 0. Layers that read no empty dataset are kept; the spec given is not changed."""
+    ds = spec.get("datasets") or {}
+
+    def rows(d: Any) -> int | None:
+        if isinstance(d, (bytes, bytearray)):        # Arrow IPC (a spec as the UI caches it)
+            import pyarrow as pa
+            return pa.ipc.open_stream(d).read_all().num_rows
+        if isinstance(d, pd.DataFrame):
+            return len(d)
+        if isinstance(d, dict):                      # columns (see :func:`columns`)
+            return len(next(iter(d.values()), []))
+        if isinstance(d, (list, tuple)):
+            return len(d)
+        return None
+
+    empty = {name for name, d in ds.items() if rows(d) == 0}
+    if not empty:
+        return spec
+    lengths = {f"length(data('{name}'))": "0" for name in empty}
+
+    def reads_empty(layer: Any) -> bool:
+        data = layer.get("data") if isinstance(layer, dict) else None
+        return isinstance(data, dict) and "layer" not in layer and data.get("name") in empty
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            for k, v in lengths.items():
+                node = node.replace(k, v)
+            return node
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items() if k != "layer"}
+        if isinstance(node.get("layer"), list):
+            kept = [x for x in node["layer"] if not reads_empty(x)]
+            out["layer"] = [walk(x) for x in (kept or node["layer"])]   # nothing but empty layers: kept whole
+        return out
+
+    out = walk({k: v for k, v in spec.items() if k != "datasets"})
+    out["datasets"] = {k: v for k, v in ds.items() if k not in empty}
+    return out
 
 
 def _data(name: str) -> alt.Data:
@@ -338,8 +429,10 @@ def series_legend(order: Sequence[str]) -> alt.Legend | None:
 
 def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors: list[str], fmt: str,
                  suffix: str, zero: bool, has_band: bool, has_targets: bool, seg: str | None, axis_orient: str,
-                 axis_color: str | None, dash_legend: bool, extra_series: Sequence[str] = ()) -> alt.LayerChart:
-    """The marks of one y-scale: points and lines of the series, the fan, the target diamonds."""
+                 axis_color: str | None, dash_legend: bool, extra_series: Sequence[str] = (),
+                 legend: alt.Legend | None | Any = alt.Undefined) -> alt.LayerChart:
+    """The marks of one y-scale: points and lines of the series, the fan, the target diamonds (``legend``:
+    the series' legend, :func:`series_legend` when not given)."""
     flt = f"datum.segment == '{seg}'" if seg else None
 
     def src(name: str) -> alt.Chart:
@@ -355,7 +448,7 @@ def _line_layers(x: alt.X, y_title: str, lang: str, *, order: list[str], colors:
               scale=alt.Scale(zero=bool(zero)))
     # the series and the line styles at the top, the targets at the bottom: two short rows, never one
     # row too wide for a half-width column
-    color = alt.Color("series:N", title=None, legend=series_legend(order),
+    color = alt.Color("series:N", title=None, legend=series_legend(order) if legend is alt.Undefined else legend,
                       scale=alt.Scale(domain=order, range=colors), sort=order)
     layers: list[alt.Chart] = []
     layers.append(src("main").mark_point(filled=True, size=40).encode(x=x, y=y, color=color))
@@ -460,7 +553,7 @@ def line_chart(df: "pd.DataFrame | Sequence[dict[str, Any]]", y_title: str, lang
 # ------------------------------------------------------------------------------------ the leader's chart
 
 def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height: int = 340,
-               y_title: str | None = None) -> dict:
+               y_title: str | None = None, keep_baseline_layer: bool = False) -> dict:
     """The leader's main chart: the poor rate (all households and Khmer) over the plan's years.
 
     ``frame`` is :func:`giamngheo.report.views.main_chart_frame`: rows with ``role`` = "scenario"
@@ -468,7 +561,12 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
     "baseline" (the default scenario's projection, drawn faint under the current one) and "target"
     (the targets, red diamonds named in the legend). One y-axis: the series re-bases on the new standard
     at ``break_year``, so its line stops before the break and starts again after it; the break is a dotted
-    rule with its label."""
+    rule with its label.
+
+    ``keep_baseline_layer`` (the screen): the baseline's layer is in the spec even with no baseline rows (at
+    the default scenario), so a move away from the defaults changes only the data and the browser updates the
+    drawn chart instead of embedding a new one. Its legend's domain comes from the data: with no rows it has
+    no entry. A picture (vl-convert) takes the spec without it (:func:`drop_empty_layers`)."""
     y_title = y_title if y_title is not None else t("poverty.poor_chart", lang)
     rows = records(frame)
     cur = [r for r in rows if r["role"] == "scenario"]
@@ -490,14 +588,16 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
                                    for r in tg])
     if has_break:
         data["brk"] = {"year": [break_year], "text": [break_text(lang)]}
-    key = ("main", y_title, tuple(order), height, has_band, bool(tg), has_break, bool(base), break_year)
+    with_base = bool(base) or keep_baseline_layer
+    key = ("main", y_title, tuple(order), height, has_band, bool(tg), has_break, with_base, keep_baseline_layer,
+           break_year)
 
     def build() -> alt.TopLevelMixin:
         x = alt.X("year:O", title=t("chart.year", lang), axis=alt.Axis(labelAngle=0))
         common = dict(order=order, colors=colors, fmt=",.1f", suffix="%", zero=True, has_band=has_band)
 
         def faint(seg: str | None) -> list[alt.Chart]:
-            if not base:
+            if not with_base:
                 return []
             c = alt.Chart(_data("baseline"))
             if seg:
@@ -505,17 +605,18 @@ def main_chart(frame: pd.DataFrame, lang: str, *, break_year: int | None, height
             return [c.mark_line(strokeWidth=2, strokeDash=[2, 3], opacity=0.55).encode(
                 x=x, y="value:Q", detail=alt.Detail(["series:N", "segment:N"]),
                 color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                                legend=series_legend(order)),
+                                legend=_faint_series_legend(order, keep_baseline_layer)),
                 opacity=alt.Opacity("role_label:N", title=None, scale=alt.Scale(range=[0.55]),
                                     legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", symbolStrokeColor="#888",
                                                       symbolDash=[2, 3], symbolStrokeWidth=2, symbolSize=400)),
                 tooltip=[alt.Tooltip("role_label:N", title=" "), alt.Tooltip("series:N", title=t("chart.series", lang)),
                          alt.Tooltip("year:O", title=t("chart.year", lang)), alt.Tooltip("label:N", title=y_title)])]
         main = _line_layers(x, y_title, lang, seg=None, axis_orient="left", axis_color=None, dash_legend=True,
-                            has_targets=bool(tg), **common)
+                            has_targets=bool(tg), legend=_faint_series_legend(order, keep_baseline_layer), **common)
         chart = alt.layer(*faint(None), main, *(_break_layers(x) if has_break else []))
         return _finish(chart, plot_height(height), plot=True)
-    return with_data(template(key, build, lang), **data)
+    return with_data(template(key, build, lang, _legend_while_rows("baseline") if keep_baseline_layer else None),
+                     **data)
 
 
 # ------------------------------------------------------------------------------------ bars

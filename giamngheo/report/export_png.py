@@ -13,14 +13,16 @@ def chart_png(chart: Any, scale: float = 2.0, width: int | None = 900) -> bytes:
     import vl_convert as vlc
 
     from giamngheo.report import fonts
-    from giamngheo.report.charts import _LOCK, spec_records
+    from giamngheo.report.charts import _LOCK, drop_empty_layers, spec_records
 
     fonts.register()
 
     if not isinstance(chart, dict):
         with _LOCK:   # Altair's data transformers are global: never two conversions at once
             chart = chart.to_dict()
-    spec = spec_records(chart)
+    # a screen's spec may keep a layer with no rows (the main chart's baseline at the defaults): a picture
+    # is drawn without it (vl-convert lays out its empty legend at an infinite offset)
+    spec = spec_records(drop_empty_layers(chart))
     if width and "width" not in spec:
         spec["width"] = width
     cfg = dict(spec.get("config") or {})

@@ -368,6 +368,47 @@ def test_the_main_chart_at_1024_cuts_no_text(browser, server, path, lang):
         ctx.close()
 
 
+def test_the_first_move_updates_the_main_chart_in_place(browser, server):
+    """At the defaults the main chart draws no default-scenario line and its legend has no entry for one; the
+    first move away from them draws both, in the chart already on the page (the spec keeps the baseline's layer
+    with no rows, so only the data change: a new spec made the browser embed a whole new chart, ~260 ms);
+    back at the defaults the line, its entry and the room they took are gone again."""
+    ctx, page = open_at(browser, server, "/", (1366, 768))
+    try:
+        chart = "[data-testid='stVegaLiteChart']"
+        baseline = t("chart.baseline", "vi")
+
+        def words() -> set[str]:
+            return {x["text"] for x in page.evaluate(CHART_TEXTS)}
+
+        def height() -> float:
+            return page.locator(chart).first.bounding_box()["height"]
+
+        assert baseline not in words() and t("basis.projected", "vi") in words()
+        h0 = height()
+        # a mark on the drawn chart's own element: a chart embedded anew is a new element without it
+        assert page.evaluate(f"() => {{ const v = document.querySelector(\"{chart} svg, {chart} canvas\");"
+                             " v.__gnMark = 1; return !!v; }")
+        thumb = lever(page, "jobs").get_by_role("slider")
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => [...document.querySelectorAll(\"{chart} svg text\")]"
+                               f".some(e => e.textContent.trim() === {baseline!r})")
+        wait_ready(page)
+        assert page.evaluate(f"() => document.querySelector(\"{chart} svg, {chart} canvas\").__gnMark === 1")
+        assert height() > h0                                # the legend's new row
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"() => ![...document.querySelectorAll(\"{chart} svg text\")]"
+                               f".some(e => e.textContent.trim() === {baseline!r})")
+        wait_ready(page)
+        page.wait_for_timeout(300)
+        assert "jobs=" not in page.url and height() == h0
+        assert page.evaluate(f"() => document.querySelector(\"{chart} svg, {chart} canvas\").__gnMark === 1")
+        no_error(page)
+    finally:
+        ctx.close()
+
+
 def headline_ids() -> list[str]:
     return [a.id for a in default_context().registry.section("headline")]
 

@@ -389,6 +389,48 @@ def test_the_main_chart_has_one_axis_before_and_after_the_break():
     assert [y for y, _ in tgt2] == ["2030"] and tgt2[0][1] == tgt[0][1]
 
 
+def test_the_screens_main_chart_keeps_its_spec_across_the_first_move_and_its_picture(ctx):
+    """On screen the main chart keeps the baseline's layer at the defaults (no rows): the spec, all but its
+    data, and the datasets' names are those of a moved scenario, so the browser updates the chart's data
+    instead of embedding a new chart (Streamlit embeds anew when the spec or the datasets' names change). Its
+    picture (vl-convert) is drawn without the empty layer: the same pixels as the spec built without it, at
+    the defaults and moved, in both languages."""
+    import io
+    import json
+
+    from PIL import Image, ImageChops
+
+    from giamngheo.report import export_png
+    from giamngheo.ui.chart import _arrow
+    brk = ctx.plan.standard.break_year
+    moved = Scenario.of("", {"jobs": ctx.registry["jobs"].default + 100})
+
+    def structure(spec: dict) -> str:
+        return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+
+    def png(spec: dict) -> Image.Image:
+        return Image.open(io.BytesIO(export_png.chart_png(spec))).convert("RGB")
+
+    for lang in ("vi", "en"):
+        specs = {}
+        for name, sc in (("default", Scenario()), ("moved", moved)):
+            rows = views.main_chart_rows(ctx, sc, monte_carlo_cached(ctx, sc), lang=lang)
+            specs[name] = (charts.main_chart(rows, lang, break_year=brk, keep_baseline_layer=True),
+                           charts.main_chart(rows, lang, break_year=brk))
+        (kd, od), (km, om) = specs["default"], specs["moved"]
+        assert structure(kd) == structure(km) and list(kd["datasets"]) == list(km["datasets"])
+        assert structure(od) != structure(km)                    # without the kept layer the spec changed
+        assert not kd["datasets"]["baseline"]["year"] and km["datasets"]["baseline"]["year"]
+        # the picture: the empty layer dropped (its legend would sit at an infinite offset in vl-convert)
+        dropped = charts.drop_empty_layers(_arrow(kd))
+        assert "baseline" not in dropped["datasets"] and "data('baseline')" not in structure(dropped)
+        assert len(dropped["layer"]) == len(od["layer"]) == len(kd["layer"]) - 1
+        assert charts.drop_empty_layers(km) is km
+        for keep, old in ((kd, od), (_arrow(kd), od), (km, om)):
+            a, b = png(keep), png(old)
+            assert a.size == b.size and ImageChops.difference(a, b).getbbox() is None
+
+
 def test_the_tornado_draws_its_bars_in_rank_order_from_one_template():
     """The widest bar on top, whatever the rows' order; a new order of the assumptions builds no new template
     (the order is read from the data's rank). Positions read from the drawn chart."""
