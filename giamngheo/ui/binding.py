@@ -1,7 +1,7 @@
 """The binding layer: the only code that bends Streamlit to the app's needs.
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
-  :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`,
+  :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`, :func:`first_draw`,
   :func:`keep_in_link`, :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
   :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
@@ -116,6 +116,18 @@ def seed_link(key: str, value: str | None) -> bool:
         return False
 
 
+def first_draw(key: str) -> bool:
+    """Whether the URL-bound widget of ``key`` was not drawn in the last run, so that drawing it now seeds it from
+    the link (Streamlit's ``is_initial_load``: its id is not in the last run's widget states). True when the
+    internals moved (seeding the link with the session's value, as :func:`lever_slider` then does, is harmless)."""
+    try:
+        state = run_context().session_state._state
+        wid = state._key_id_mapper.get_id_from_key(key, None)
+        return wid is None or wid not in state._old_state
+    except Exception:  # noqa: BLE001 - see above
+        return True
+
+
 _UNSET = object()
 
 
@@ -186,6 +198,11 @@ def internals_report() -> dict[str, bool]:
         out["seed_link"] = isinstance(ctx.session_state._state.query_params._initial_query_params, dict)
     except AttributeError:
         out["seed_link"] = False
+    try:
+        state = ctx.session_state._state
+        out["first_draw"] = callable(state._key_id_mapper.get_id_from_key) and isinstance(state._old_state, dict)
+    except AttributeError:
+        out["first_draw"] = False
     try:
         qp = ctx.session_state._state.query_params
         out["keep_in_link"] = callable(qp.get_binding_for_param) and callable(qp.unbind_widget)
@@ -274,6 +291,22 @@ def lever_slider(a: "Assumption", label: str, help: str, label_visibility: str =
     is drawn. ``scoped``: drawn by a page, bound as if app.py drew it (:func:`app_scoped`)."""
     kind = int if a.integer else float
     run_memo().setdefault(_DRAWN, set()).add(a.id)      # drawn in this run (the others' link: keep_in_link)
+    if first_draw(a.id) and not history_navigation():
+        # Drawn for the first time (a group opened): Streamlit seeds it from the link as the request's address
+        # holds it, over the session. A run that stopped early (st.stop(), an error) did not bring a closed
+        # group's value into the link (keep_in_link), so the address may hold an older one: the seed is the
+        # session's value. (Back/forward: the address wins, as Streamlit has it.)
+        v = state_values((a.id,))[0]
+        want = None if v is None or float(v) == float(a.default) else link_text(v)
+        _unbind((a.id,))            # the address too, as keep_in_link writes it (the slider then binds to it)
+        try:
+            if want is None:
+                st.query_params.pop(a.id, None)
+            elif st.query_params.get_all(a.id) != [want]:
+                st.query_params[a.id] = want
+        except Exception:  # noqa: BLE001 - still bound (internals moved): the slider's own binding writes it
+            pass
+        seed_link(a.id, want)
     with app_scoped() if scoped else _nothing():
         # format "localized": what a screen reader says follows the browser's locale (1,2 in vi-VN)
         return st.slider(label, min_value=kind(a.min), max_value=kind(a.max), value=kind(a.default),
@@ -294,9 +327,20 @@ def lever_group(label: str, key: str, container: Any = None) -> Any:
 
     Streamlit takes an expander's label and ``expanded`` into its identity: a new label (it says how many of
     the group's values are not at their defaults) is a new widget, which starts at ``expanded``. So it starts
-    as the group was, open or closed."""
+    as the group was, open or closed. And while the group is open its label stays as it was when it was opened
+    (in the same language): a new one would remount the group, and a keyboard user's slider inside it would
+    lose the focus at the first step away from a default. The count is brought up to date when it is closed."""
     was_open = bool(st.session_state.get(key, False))
+    held = _GROUP_LABEL.format(key)
+    if was_open:
+        kept = st.session_state.get(held)
+        if kept is not None and kept.split(" · ")[0] == label.split(" · ")[0]:
+            label = kept
+    st.session_state[held] = label
     return (container or st).expander(label, expanded=was_open, key=key, on_change="rerun")
+
+
+_GROUP_LABEL = "_gn_group_label_{}"   # the label a group was drawn with in the last run
 
 
 def group_label(name: str, items: Iterable["Assumption"], values: dict, lang: str) -> str:
@@ -309,6 +353,19 @@ def link_text(v: float) -> str:
     """A lever's value as the link writes it, as a URL-bound slider writes it (5.0 → "5", 0.6 → "0.6")."""
     f = float(v)
     return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _unbind(ids: Iterable[str]) -> None:
+    """Drop the binding of the params ``ids`` to a slider not drawn in this run (``QueryParams.unbind_widget``:
+    the value is still kept, under the key), so that the app may write them."""
+    try:
+        qp = run_context().session_state._state.query_params
+        for aid in ids:
+            b = qp.get_binding_for_param(aid)
+            if b is not None:
+                qp.unbind_widget(b.widget_id)
+    except Exception:  # noqa: BLE001 - the internals moved (internals_report says so): the ordinary writes only
+        pass
 
 
 def keep_in_link(reg: "Registry") -> None:
@@ -326,14 +383,7 @@ def keep_in_link(reg: "Registry") -> None:
     ids = [a.id for a in reg if a.id not in drawn]
     if not ids:
         return
-    try:
-        qp = run_context().session_state._state.query_params
-        for aid in ids:
-            b = qp.get_binding_for_param(aid)
-            if b is not None:
-                qp.unbind_widget(b.widget_id)
-    except Exception:  # noqa: BLE001 - the internals moved (internals_report says so): the ordinary writes only
-        pass
+    _unbind(ids)
     put: dict[str, str] = {}
     drop: list[str] = []
     for aid, v in zip(ids, state_values(ids)):
@@ -376,12 +426,14 @@ def carry_over_page_switch(reg: "Registry", url_path: str) -> None:
     A slider drawn in a page's body (the overview's levers) is unmounted when the user moves to another
     page; the browser then leaves its parameter out of the new page's address and Streamlit resets the
     widget, so the scenario would be lost. Setting the remembered value again (a value set in code)
-    keeps it, and Streamlit writes it back to the address bar. Going back in the browser's history is
-    left to the address, as Streamlit does."""
+    keeps it, and Streamlit writes it back to the address bar. Going back or forward in the browser's
+    history is left to the address for the sliders drawn (Streamlit's rule); a closed group's values stay as
+    the session holds them and :func:`keep_in_link` writes them into the restored address (the entry a page
+    switch leaves holds no closed group's parameter, so taking them from it would set them to the defaults)."""
+    if history_navigation():
+        return
     last = st.session_state.get(MEMORY)
     if not last or last[0] == url_path:
-        return
-    if history_navigation():
         return
     for aid, v in last[1].items():
         if aid in reg and aid not in st.query_params and v != reg[aid].default:

@@ -115,3 +115,23 @@ def test_a_preset_and_the_reset_set_the_sliders_of_closed_groups():
     assert float(at.session_state[other]) == pytest.approx(ctx.registry[other].default)
     assert other not in at.query_params
     assert vi_pct(core_t24().level) in headline(at)
+
+
+def test_a_value_set_while_a_page_stops_early_is_the_one_a_group_shows_when_opened():
+    """A run that stops before its end (the comparison page with one scenario picked calls st.stop()) leaves
+    the link as it was; a value set in the session then is what the slider shows when its group is opened
+    for the first time: the slider, the session and the link agree on it (not on the link's older value)."""
+    at = app({"household_growth": "0.6"})
+    at.session_state["_gn_compare_pick"] = ["preset:plan"]           # one scenario picked: the page stops
+    at.switch_page("app_pages/7_so_sanh.py").run()
+    assert not at.exception
+    at.session_state["household_growth"] = 1.2                       # set in code (as a preset or the reset)
+    at.run()
+    assert not at.exception
+    assert at.session_state["household_growth"] == 1.2
+    at.session_state["gn_side_poverty"] = True                       # the group opened
+    at.run()
+    assert not at.exception
+    assert at.sidebar.slider(key="household_growth").value == 1.2
+    assert at.session_state["household_growth"] == 1.2
+    assert at.query_params.get("household_growth") in ("1.2", ["1.2"])
