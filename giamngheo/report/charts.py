@@ -195,12 +195,16 @@ def spec_records(spec: dict) -> dict:
     return {**spec, "datasets": out}
 
 
+KEPT_EMPTY = ("baseline",)   # datasets a screen's spec keeps with no rows (main_chart's keep_baseline_layer)
+
+
 def drop_empty_layers(spec: dict) -> dict:
-    """The spec without the layers that read a named dataset with no rows, and without those datasets: a
-    screen's spec keeps such a layer so that its structure does not change with the data (:func:`main_chart`),
+    """The spec without the layers that read a dataset of :data:`KEPT_EMPTY` with no rows, and without those
+    datasets: a screen's spec keeps such a layer so that its structure does not change with the data (:func:`main_chart`),
     and a picture (vl-convert) is drawn without it, as a spec built without the layer is (vl-convert lays out
     an empty legend at an infinite offset). An expression that reads such a dataset's length
-    (:func:`_has_rows`) reads 0. Layers that read no empty dataset are kept; the spec given is not changed."""
+    (:func:`_has_rows`) reads 0. Every other layer is kept, an empty one too (a chart whose bars have no rows keeps
+    its axes and legend as built); the spec given is not changed."""
     ds = spec.get("datasets") or {}
 
     def rows(d: Any) -> int | None:
@@ -215,7 +219,7 @@ def drop_empty_layers(spec: dict) -> dict:
             return len(d)
         return None
 
-    empty = {name for name, d in ds.items() if rows(d) == 0}
+    empty = {name for name, d in ds.items() if name in KEPT_EMPTY and rows(d) == 0}
     if not empty:
         return spec
     lengths = {f"length(data('{name}'))": "0" for name in empty}

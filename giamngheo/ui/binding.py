@@ -1,7 +1,7 @@
 """The binding layer: the only code that bends Streamlit to the app's needs.
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
-  :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`, :func:`first_draw`,
+  :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`, :func:`not_on_screen`,
   :func:`keep_in_link`, :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
   :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
@@ -116,14 +116,16 @@ def seed_link(key: str, value: str | None) -> bool:
         return False
 
 
-def first_draw(key: str) -> bool:
-    """Whether the URL-bound widget of ``key`` was not drawn in the last run, so that drawing it now seeds it from
-    the link (Streamlit's ``is_initial_load``: its id is not in the last run's widget states). True when the
-    internals moved (seeding the link with the session's value, as :func:`lever_slider` then does, is harmless)."""
+def not_on_screen(key: str) -> bool:
+    """Whether the browser sent no value for the URL-bound widget of ``key`` in this request (it was not on the
+    screen: never drawn, or its group was closed). Drawing it now, Streamlit seeds it from the address unless
+    code set its key in this very run (``SessionState._handle_query_param_binding``: the widget's id not in the
+    new widget states); a value set in code in an earlier run loses to the address. True when the internals
+    moved (seeding the link with the session's value, as :func:`lever_slider` then does, is harmless)."""
     try:
         state = run_context().session_state._state
         wid = state._key_id_mapper.get_id_from_key(key, None)
-        return wid is None or wid not in state._old_state
+        return wid is None or wid not in state._new_widget_state
     except Exception:  # noqa: BLE001 - see above
         return True
 
@@ -200,9 +202,10 @@ def internals_report() -> dict[str, bool]:
         out["seed_link"] = False
     try:
         state = ctx.session_state._state
-        out["first_draw"] = callable(state._key_id_mapper.get_id_from_key) and isinstance(state._old_state, dict)
+        out["not_on_screen"] = (callable(state._key_id_mapper.get_id_from_key)
+                                and hasattr(state._new_widget_state, "__contains__"))
     except AttributeError:
-        out["first_draw"] = False
+        out["not_on_screen"] = False
     try:
         qp = ctx.session_state._state.query_params
         out["keep_in_link"] = callable(qp.get_binding_for_param) and callable(qp.unbind_widget)
@@ -291,11 +294,11 @@ def lever_slider(a: "Assumption", label: str, help: str, label_visibility: str =
     is drawn. ``scoped``: drawn by a page, bound as if app.py drew it (:func:`app_scoped`)."""
     kind = int if a.integer else float
     run_memo().setdefault(_DRAWN, set()).add(a.id)      # drawn in this run (the others' link: keep_in_link)
-    if first_draw(a.id) and not history_navigation():
-        # Drawn for the first time (a group opened): Streamlit seeds it from the link as the request's address
-        # holds it, over the session. A run that stopped early (st.stop(), an error) did not bring a closed
-        # group's value into the link (keep_in_link), so the address may hold an older one: the seed is the
-        # session's value. (Back/forward: the address wins, as Streamlit has it.)
+    if not_on_screen(a.id) and not history_navigation():
+        # Not on the screen before (a group opened, for the first time or again): Streamlit seeds it from the
+        # link as the request's address holds it, over the session. A run that stopped early (st.stop(), an
+        # error) did not bring a closed group's value into the link (keep_in_link), so the address may hold an
+        # older one: the seed is the session's value. (Back/forward: the address wins, as Streamlit has it.)
         v = state_values((a.id,))[0]
         want = None if v is None or float(v) == float(a.default) else link_text(v)
         _unbind((a.id,))            # the address too, as keep_in_link writes it (the slider then binds to it)
@@ -341,6 +344,15 @@ def lever_group(label: str, key: str, container: Any = None) -> Any:
 
 
 _GROUP_LABEL = "_gn_group_label_{}"   # the label a group was drawn with in the last run
+
+
+def forget_group_labels() -> None:
+    """After values are set from elsewhere (a preset, a saved scenario, the reset): an open group's label is
+    brought up to date at the next draw (it stays open). The focus is on the button or the picker then, not on
+    a slider inside the group."""
+    prefix = _GROUP_LABEL.format("")
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[k]
 
 
 def group_label(name: str, items: Iterable["Assumption"], values: dict, lang: str) -> str:

@@ -173,6 +173,7 @@ def apply_values(values: Mapping[str, Any], name: str, kind: str, sid: str = "")
     for a in reg:
         v = given.get(a.id, a.default)
         st.session_state[a.id] = int(round(v)) if a.integer else float(v)
+    binding.forget_group_labels()                # an open group's count follows the new values
     st.session_state["scenario_name"] = name
     st.session_state[ORIGIN] = {"kind": kind, "id": sid, "name": name, "values": given}
     st.session_state[SAVE_NAME] = name if kind in ("saved", "import") else ""

@@ -8,7 +8,7 @@ import streamlit as st
 
 from giamngheo.i18n import fmt_num
 from giamngheo.scenario.registry import SECTIONS, Assumption
-from giamngheo.ui.binding import group_label, lever_group, state_values
+from giamngheo.ui.binding import forget_group_labels, group_label, lever_group, state_values
 from giamngheo.ui.levers import lever_needs, need_text, sidebar_slider
 from giamngheo.ui.scenarios import preset_picker
 from giamngheo.ui.session import context, field, lang, tr
@@ -87,6 +87,7 @@ def reset_defaults() -> None:
     link too, as opening a preset does: the link would reopen that scenario, not the defaults."""
     for a in context().registry:
         st.session_state[a.id] = int(a.default) if a.integer else a.default
+    forget_group_labels()
     try:
         del st.query_params["scenario"]
     except KeyError:

@@ -529,3 +529,15 @@ def test_the_fans_percentiles_of_several_series_at_once_are_those_of_each_series
             alone = np.percentile(np.vstack(b), charts.QS, axis=1).T.tolist() if b else []
             assert g == alone                       # the same floats, bit for bit
             assert all(type(x) is float for row in g for x in row)
+
+
+def test_a_picture_drops_only_the_kept_empty_baseline_not_an_empty_layer_of_its_own():
+    """drop_empty_layers acts on the screen's kept-empty datasets (the main chart's baseline) alone: a chart
+    whose own bars have no rows keeps them (its axes and legend as built), beside a rule that has a row."""
+    spec = {"layer": [{"data": {"name": "main"}, "mark": "bar"}, {"data": {"name": "rule"}, "mark": "rule"}],
+            "datasets": {"main": [], "rule": [{"v": 1}]}}
+    assert charts.drop_empty_layers(spec) is spec
+    with_base = {**spec, "layer": [*spec["layer"], {"data": {"name": "baseline"}, "mark": "line"}],
+                 "datasets": {**spec["datasets"], "baseline": []}}
+    out = charts.drop_empty_layers(with_base)
+    assert [x["data"]["name"] for x in out["layer"]] == ["main", "rule"] and set(out["datasets"]) == {"main", "rule"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-INTERNALS = {"run_context", "run_memo", "fragment_run", "history_navigation", "app_scoped", "seed_link", "first_draw",
+INTERNALS = {"run_context", "run_memo", "fragment_run", "history_navigation", "app_scoped", "seed_link", "not_on_screen",
              "keep_in_link", "state_values", "arrow_table", "arrow_bytes", "styler_of"}
 
 
@@ -21,7 +21,7 @@ def _script() -> None:
     st.session_state["memo_same_run"] = binding.run_memo().get("n")   # the same dict within the run
     st.session_state["once"] = (binding.run_once("x"), binding.run_once("x"))
     st.session_state["fragment"] = binding.fragment_run()
-    st.session_state["first_draw"] = binding.first_draw("s")   # before the slider: drawn in the last run or not
+    st.session_state["not_on_screen"] = binding.not_on_screen("s")   # before the slider: did the browser send it
     with binding.app_scoped():
         st.slider("s", 0, 10, 5, key="s", bind="query-params")
     st.session_state["seeded"] = binding.seed_link("s", "7")
@@ -39,9 +39,9 @@ def test_every_streamlit_internal_the_binding_uses_is_there():
     broken = sorted(k for k, ok in report.items() if not ok)
     assert broken == [], f"Streamlit {streamlit.__version__} moved: {broken} (giamngheo/ui/binding.py)"
     assert at.session_state["seeded"] is True
-    assert at.session_state["first_draw"] is True           # the slider was not drawn before the first run
+    assert at.session_state["not_on_screen"] is True        # the slider was not on the screen before the first run
     at.run()
-    assert at.session_state["first_draw"] is False          # it was drawn in the last run
+    assert at.session_state["not_on_screen"] is False       # on the screen: the browser sent its value
     assert at.session_state["values"] == at.session_state["values_read"] == (5, 2.5, None)
 
 

@@ -135,3 +135,49 @@ def test_a_value_set_while_a_page_stops_early_is_the_one_a_group_shows_when_open
     assert at.sidebar.slider(key="household_growth").value == 1.2
     assert at.session_state["household_growth"] == 1.2
     assert at.query_params.get("household_growth") in ("1.2", ["1.2"])
+
+
+def test_a_group_opened_before_shows_the_value_set_while_a_page_stopped_early():
+    """The same with a group that was opened and closed before: Streamlit remembers its slider, and seeds it again
+    from the address when it is drawn again unless code set its key in that very run; the address still holds the
+    value of before the early stop. The slider, the session and the link take the session's value."""
+    at = app({"household_growth": "0.6"})
+    at.switch_page("app_pages/2_giam_ngheo.py").run()
+    at.session_state["gn_side_poverty"] = True                 # opened ...
+    at.run()
+    assert at.sidebar.slider(key="household_growth").value == 0.6
+    at.session_state["gn_side_poverty"] = False                # ... and closed again
+    at.run()
+    at.session_state["_gn_compare_pick"] = ["preset:plan"]     # one scenario picked: the comparison stops
+    at.switch_page("app_pages/7_so_sanh.py").run()
+    assert not at.exception
+    at.session_state["household_growth"] = 1.2                 # set in code (a preset or the reset) ...
+    at.run()                                                   # ... on a run that stops early
+    assert at.session_state["household_growth"] == 1.2
+    at.session_state["gn_side_poverty"] = True                 # opened again, two runs later
+    at.run()
+    assert not at.exception
+    assert at.sidebar.slider(key="household_growth").value == 1.2
+    assert at.session_state["household_growth"] == 1.2
+    assert at.query_params.get("household_growth") in ("1.2", ["1.2"])
+
+
+def test_an_open_groups_count_follows_the_reset_and_the_group_stays_open():
+    """While a group is open its label keeps the count it was opened with (a keyboard user's slider inside keeps
+    the focus); values set from elsewhere (the reset, a preset) bring the count up to date, the group still open."""
+    from giamngheo.i18n import t
+    from giamngheo.model.engine import default_context
+    a = default_context().registry["household_growth"]
+    name = t(f"section.{a.section}", "vi")
+    at = app({"household_growth": "0.6"})
+    at.switch_page("app_pages/2_giam_ngheo.py").run()
+    at.session_state[f"gn_side_{a.section}"] = True
+    at.run()
+
+    def label() -> str:
+        return next(e.label for e in at.sidebar.expander if e.label.split(" · ")[0] == name)
+    assert label() == f"{name} · {t('section.changed', 'vi', n=1)}"
+    at.sidebar.button(key="reset_defaults").click().run()
+    assert not at.exception
+    assert label() == name                                     # no value of the group differs from its default now
+    assert float(at.sidebar.slider(key="household_growth").value) == pytest.approx(a.default)   # still open
