@@ -21,11 +21,11 @@ def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) 
     # the adopted path (if any) as the baseline, as on the overview; meeting mode's targets name their
     # number, short name and verdict in the legend (its chips are below the chart)
     rows = views.main_chart_rows(ctx, sc, mc, lang=L, detailed_targets=stretch, **agreed.chart_baseline())
-    # the baseline's layer is kept at the defaults too (no rows, no legend entry), on the overview and in meeting
-    # mode: the first move away from them then changes only the chart's data, which the browser updates in place
-    # instead of embedding a new chart (Streamlit re-embeds when the spec or the datasets' names change)
+    # the overview keeps the baseline's layer at the defaults too (no rows, no legend entry): the first move away
+    # from them then changes only the chart's data, which the browser updates in place instead of embedding
+    # a new chart (Streamlit re-embeds when the spec or the datasets' names change)
     return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L),
-                             keep_baseline_layer=True)
+                             keep_baseline_layer=not stretch)
 
 
 def warm_up(ctx: Any) -> None:

@@ -409,29 +409,6 @@ def test_the_first_move_updates_the_main_chart_in_place(browser, server):
         ctx.close()
 
 
-def test_meeting_modes_first_move_updates_its_chart_in_place(browser, server):
-    """Meeting mode's chart keeps the default scenario's layer with no rows at the defaults too: the first move
-    draws the line and its legend entry in the chart already on the screen (a chart embedded anew took ~370 ms
-    from key to repaint on that move)."""
-    ctx, page = open_at(browser, server, "/cuoc-hop", (1366, 768))
-    try:
-        chart = "[data-testid='stVegaLiteChart']"
-        baseline = t("chart.baseline", "vi")
-        assert baseline not in {x["text"] for x in page.evaluate(CHART_TEXTS)}
-        assert page.evaluate(f"() => {{ const v = document.querySelector(\"{chart} svg, {chart} canvas\");"
-                             " v.__gnMark = 1; return !!v; }")
-        thumb = lever(page, "jobs").get_by_role("slider")
-        thumb.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => [...document.querySelectorAll(\"{chart} svg text\")]"
-                               f".some(e => e.textContent.trim() === {baseline!r})")
-        wait_ready(page)
-        assert page.evaluate(f"() => document.querySelector(\"{chart} svg, {chart} canvas\").__gnMark === 1")
-        no_error(page)
-    finally:
-        ctx.close()
-
-
 def headline_ids() -> list[str]:
     return [a.id for a in default_context().registry.section("headline")]
 
