@@ -58,8 +58,7 @@ from typing import Any
 import streamlit as st
 
 from giamngheo.ui import guard, safe
-from giamngheo.ui.binding import run_memo
-from giamngheo.ui.session import tr
+from giamngheo.ui.session import secret, tr
 
 SESSION = "_gn_editor"          # {"how": "password", "name": "..."} once signed in with the password
 LOCAL_EDIT_ENV = "GIAMNGHEO_LOCAL_EDIT"
@@ -79,16 +78,8 @@ def _secret(name: str) -> Any:
 
     Read once per script run (the editor right is asked for some 16 times a run, and without a secrets
     file Streamlit looks for one on disk at every read): a run still sees the secrets as they are when it
-    starts, so the right is decided again on every run, from the server's secrets."""
-    memo = run_memo().setdefault("_gn_secrets", {})    # outside a run: a new dict, read every time
-    if name in memo:
-        return memo[name]
-    try:
-        v = st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets.toml, or an unreadable one: nothing configured
-        v = None
-    memo[name] = v
-    return v
+    starts, so the right is decided again on every run, from the server's secrets (``session.secret``)."""
+    return secret(name)
 
 
 def _editor_table() -> dict:

@@ -134,12 +134,37 @@ def results():
 
 # ---------------------------------------------------------------- the store (saved scenarios, data versions)
 
+_NO_SECRETS = "_gn_no_secrets"      # (run memo) this run found no secrets to read
+
+
+def secret(name: str) -> Any:
+    """A top-level entry of Streamlit's secrets, or None (also when there is no secrets file at all).
+
+    Read once per script run (the editor right and the store ask for several entries a run): a run sees the
+    secrets as they are when it starts, so every run decides again from the server's secrets. Without a secrets
+    file Streamlit looks for one on disk at every read (about 0.15 ms each); here it looks once a run, and the
+    run's other reads take that answer."""
+    memo = run_memo()
+    kept = memo.setdefault("_gn_secrets", {})    # outside a run: a new dict, read every time
+    if name in kept:
+        return kept[name]
+    if memo.get(_NO_SECRETS):
+        return None
+    try:
+        v = st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets.toml, or an unreadable one: nothing configured, for this run
+        memo[_NO_SECRETS] = True
+        v = None
+    kept[name] = v
+    return v
+
+
 def _secret_store_url() -> str | None:
     """``[store] url`` from Streamlit secrets, if there is one."""
     try:
-        sec = st.secrets.get("store")
+        sec = secret("store")
         return str(sec.get("url")) if sec and sec.get("url") else None
-    except Exception:  # noqa: BLE001 - no secrets file: the default store
+    except Exception:  # noqa: BLE001 - not a table: the default store
         return None
 
 
