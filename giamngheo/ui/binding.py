@@ -208,7 +208,8 @@ def internals_report() -> dict[str, bool]:
         out["not_on_screen"] = False
     try:
         qp = ctx.session_state._state.query_params
-        out["keep_in_link"] = callable(qp.get_binding_for_param) and callable(qp.unbind_widget)
+        out["keep_in_link"] = (callable(qp.get_binding_for_param) and callable(qp.unbind_widget)
+                               and callable(qp.get_all) and hasattr(ctx.session_state._lock, "__enter__"))
     except AttributeError:
         out["keep_in_link"] = False
     try:
@@ -395,13 +396,11 @@ def keep_in_link(reg: "Registry") -> None:
     ids = [a.id for a in reg if a.id not in drawn]
     if not ids:
         return
-    _unbind(ids)
     put: dict[str, str] = {}
     drop: list[str] = []
-    for aid, v in zip(ids, state_values(ids)):
+    for aid, v, have in zip(ids, *_unbound_link(ids)):
         a = reg[aid]
         want = None if v is None or float(v) == float(a.default) else link_text(v)
-        have = st.query_params.get_all(aid)
         if want is None:
             if have:
                 drop.append(aid)
@@ -414,6 +413,34 @@ def keep_in_link(reg: "Registry") -> None:
             st.query_params.update(put)          # one message to the browser
     except Exception:  # noqa: BLE001 - still bound (internals moved): Streamlit's own handling stays
         pass
+
+
+def _unbound_link(ids: list[str]) -> tuple[list[Any], list[list[str]]]:
+    """For :func:`keep_in_link`: the stale bindings of ``ids`` dropped, then their session values and what the
+    address holds for each, in one pass under the session state's lock (``SafeSessionState._lock``: the same
+    lock every ``st.session_state`` and ``st.query_params`` read takes, once instead of some 50 times a run).
+    Elsewhere the ordinary reads, one by one."""
+    try:
+        safe = run_context().session_state
+        lock, state = safe._lock, safe._state
+        qp = state.query_params
+        bound, unbind, get_all = qp.get_binding_for_param, qp.unbind_widget, qp.get_all
+    except Exception:  # noqa: BLE001 - no run, or the internals moved: the ordinary reads
+        _unbind(ids)
+        return list(state_values(ids)), [st.query_params.get_all(aid) for aid in ids]
+    vals: list[Any] = []
+    haves: list[list[str]] = []
+    with lock:
+        for aid in ids:
+            b = bound(aid)
+            if b is not None:
+                unbind(b.widget_id)
+            try:
+                vals.append(state[aid])
+            except KeyError:
+                vals.append(None)
+            haves.append(get_all(aid))
+    return vals, haves
 
 
 def remember_values(reg: "Registry", url_path: str) -> None:
