@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from giamngheo.i18n import field as _field
+from giamngheo.model.engine import poverty_mc_paths
 from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.needs import probability_text
@@ -11,7 +12,14 @@ from giamngheo.ui.memo import series_key
 from giamngheo.ui.session import context, lang, mc_results, tr
 
 ctx = context()
-mc = mc_results()   # the scenario's own paths with Monte Carlo draws (fan bands) and probabilities
+FLOWS = ("jobs_created", "workers_abroad", "workers_abroad_ethnic")
+RATES = (("trained_labour_rate", "certified_labour_rate"), ("unemployment_rate",))
+# the scenario's own paths with Monte Carlo draws (fan bands) and probabilities: the paths outside the poverty
+# model only, when nothing this page shows is the model's (the same draws and numbers as the whole run's),
+# not the model's ten thousand runs
+model_paths = poverty_mc_paths(ctx)
+mc = mc_results(poverty=any((i, "all") in model_paths for i in FLOWS + sum(RATES, ()))
+                or any((t.indicator, t.group) in model_paths for t in ctx.plan.targets if t.area == "labour"))
 proj, verdicts = mc.projection, mc.verdicts
 L = lang()
 plan = ctx.plan
@@ -68,7 +76,7 @@ def flow_chart(ind: str, col) -> None:
 
 
 c = st.columns(3)
-for col, ind in zip(c, ("jobs_created", "workers_abroad", "workers_abroad_ethnic")):
+for col, ind in zip(c, FLOWS):
     flow_chart(ind, col)
 
 c1, c2 = st.columns(2)
@@ -93,17 +101,16 @@ def rate_box(col, title: str, inds: tuple[str, ...], name: str) -> None:
     return True
 
 
-drawn = [rate_box(c1, tr("labour.trained"), ("trained_labour_rate", "certified_labour_rate"), "trained-labour"),
-         rate_box(c2, _field(ctx.indicators["unemployment_rate"], "name", L), ("unemployment_rate",), "unemployment")]
+drawn = [rate_box(c1, tr("labour.trained"), RATES[0], "trained-labour"),
+         rate_box(c2, _field(ctx.indicators["unemployment_rate"], "name", L), RATES[1], "unemployment")]
 # how to read the bands (the rate charts) and the whiskers (the bars): only for what is drawn
 notes = ([tr("prob.fan_note", n=views.fmt_num(mc.n, L, 0))] if any(drawn) else []) + \
     ([tr("prob.bar_note", n=views.fmt_num(mc.n, L, 0))] if any((p := proj.path(i, "all")) is not None and p.values
-                                                               for i in ("jobs_created", "workers_abroad",
-                                                                         "workers_abroad_ethnic")) else [])
+                                                               for i in FLOWS) else [])
 if notes:
     st.caption(" ".join(notes))
-by_id = {v.target: v for v in verdicts}
+by_id = {v.target: v for v in verdicts}     # the targets on the paths this Monte Carlo ran
 for tg in plan.targets:
-    v = by_id[tg.id]
-    if tg.area == "labour" and v.basis == "projected":
+    v = by_id.get(tg.id)
+    if tg.area == "labour" and v is not None and v.basis == "projected":
         st.markdown(probability_text(v, L))

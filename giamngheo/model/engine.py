@@ -603,10 +603,22 @@ def _with_nowcast(p: SeriesPath, current_year: int) -> SeriesPath:
     return p
 
 
+def poverty_mc_paths(ctx: Context) -> frozenset[tuple[str, str]]:
+    """The (indicator, group) paths a Monte Carlo run takes from the poverty model (:data:`MC_OUT`, every
+    group it reports); empty without the model."""
+    if ctx.poverty is None:
+        return frozenset()
+    groups = ["all"] + [g for g in ctx.poverty.groups if g != "rest"]
+    return frozenset((ind, g) for g in groups for ind in MC_OUT)
+
+
 def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None = None,
-            n_draws: int = 0, nowcast_params: Mapping[str, Any] | None = None) -> Projection:
+            n_draws: int = 0, nowcast_params: Mapping[str, Any] | None = None,
+            poverty: bool = True) -> Projection:
     """Every path for the scenario. ``params`` (arrays of draws) override the scenario for Monte
-    Carlo; ``nowcast_params`` the defaults in the nowcast years (default: the defaults themselves)."""
+    Carlo; ``nowcast_params`` the defaults in the nowcast years (default: the defaults themselves).
+    Without ``poverty`` (a Monte Carlo only) the poverty model is not run: only the other paths, each
+    the same as in a whole run (the paths the model would give, :func:`poverty_mc_paths`, are left out)."""
     vals: dict[str, Any] = dict(ctx.registry.resolve(scenario))
     now: dict[str, Any] = dict(ctx.registry.defaults())
     mc = params is not None
@@ -616,7 +628,10 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
         now.update(nowcast_params)
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
-    if ctx.poverty is not None:
+    if not poverty:
+        assert mc, "only a Monte Carlo leaves the poverty model out"
+        covered = set(poverty_mc_paths(ctx))
+    elif ctx.poverty is not None:
         res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc,
                           keep_nowcast=True)
         for p in poverty_paths(ctx, res, mc):

@@ -170,6 +170,7 @@ class MonteCarlo:
     n: int
     seed: int
     compact: bool = False
+    poverty: bool = True       # False: the paths outside the poverty model only (:func:`monte_carlo`)
 
     def verdict(self, target_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.target == target_id), None)
@@ -207,7 +208,7 @@ class MonteCarlo:
         for p in self.projection.paths.values():
             draws = {y: np.array(d[:keep]) for y, d in p.draws.items()}
             proj.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws, p.nowcast))
-        return MonteCarlo(proj, self.verdicts, self.n, self.seed, compact=True)
+        return MonteCarlo(proj, self.verdicts, self.n, self.seed, compact=True, poverty=self.poverty)
 
 
 def _merge(det: Projection, mc: Projection) -> Projection:
@@ -245,20 +246,28 @@ def _met(ctx: Any, tg: Any, proj: Projection) -> bool:
 
 
 def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-                overrides: Mapping[str, float] | None = None) -> MonteCarlo:
+                overrides: Mapping[str, float] | None = None, poverty: bool = True) -> MonteCarlo:
     """Draw every uncertain assumption n times, project all draws at once, and give each projected
-    target the share of draws that meet it. Repeats exactly for the same seed."""
-    from giamngheo.model.engine import project, run  # engine imports the model; keep this module light to import
+    target the share of draws that meet it. Repeats exactly for the same seed.
+
+    Without ``poverty``: the paths outside the poverty model only (the labour page's), not the model's ten
+    thousand runs: the same draws, so every path and probability it has is the whole run's, to the last bit;
+    the model's paths keep their central values without draws, and the targets on them are left out of
+    ``verdicts`` (a page that shows them asks for the whole run)."""
+    from giamngheo.model.engine import poverty_mc_paths, project, run  # engine imports the model; keep this light
 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)
     now = _nowcast_draws(ctx.registry, n, seed, overrides_key(overrides))   # the nowcast: around the defaults
-    mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now)
+    mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now, poverty=poverty)
     proj = _merge(det_proj, mc_proj)
     verdicts = []
     targets = {tg.id: tg for tg in ctx.plan.targets}
+    left_out = frozenset() if poverty else poverty_mc_paths(ctx)
     for v in det_verdicts:
         tg = targets[v.target]
+        if (tg.indicator, tg.group) in left_out:
+            continue
         if v.basis in ("projected", "nowcast"):
             p = probability_of(ctx, tg, proj)
             path = proj.path(tg.indicator, tg.group)
@@ -268,7 +277,7 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
             status = agree_with_chance(v.status, p, _met(ctx, tg, proj)) if v.basis == "projected" else v.status
             v = replace(v, probability=p, status=status)
         verdicts.append(v)
-    return MonteCarlo(proj, verdicts, n, seed)
+    return MonteCarlo(proj, verdicts, n, seed, poverty=poverty)
 
 
 def overrides_key(overrides: Mapping[str, float] | None) -> SdOverrides:
@@ -276,11 +285,12 @@ def overrides_key(overrides: Mapping[str, float] | None) -> SdOverrides:
 
 
 @lru_cache(maxsize=16)
-def _cached(ctx: Any, scenario: Scenario, n: int, seed: int, overrides: SdOverrides) -> MonteCarlo:
-    return monte_carlo(ctx, scenario, n, seed, dict(overrides)).compacted()
+def _cached(ctx: Any, scenario: Scenario, n: int, seed: int, overrides: SdOverrides, poverty: bool = True) -> MonteCarlo:
+    return monte_carlo(ctx, scenario, n, seed, dict(overrides), poverty=poverty).compacted()
 
 
 def monte_carlo_cached(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-                       overrides: Mapping[str, float] | None = None) -> MonteCarlo:
-    """A compact result, cached by context, scenario, draws, seed and spread overrides."""
-    return _cached(ctx, scenario, n, seed, overrides_key(overrides))
+                       overrides: Mapping[str, float] | None = None, poverty: bool = True) -> MonteCarlo:
+    """A compact result, cached by context, scenario, draws, seed and spread overrides (and ``poverty``: without
+    it, the paths outside the poverty model only, :func:`monte_carlo`)."""
+    return _cached(ctx, scenario, n, seed, overrides_key(overrides), bool(poverty))

@@ -24,9 +24,11 @@ def target_marks(plan: Plan, verdicts: list[Verdict], indicator: str, group: str
     out = []
     by_id = {v.target: v for v in verdicts}
     for tg in plan.targets:
-        v = by_id[tg.id]
-        if tg.indicator != indicator or tg.group != group or v.target_level is None or kind_of(tg).chart != "line":
-            continue                # a milestone is not drawn; a flow's target is a rule over bars, not a level
+        if tg.indicator != indicator or tg.group != group or kind_of(tg).chart != "line":
+            continue                # a flow's target is a rule over bars, not a level
+        v = by_id[tg.id]            # (verdicts of a Monte Carlo of some paths only: those of its targets)
+        if v.target_level is None:
+            continue                # a milestone is not drawn
         level = v.target_level * scale
         who = "" if group == "all" else f" ({t(f'group.{group}', lang)})"
         # up to 2 decimals without trailing zeros, % for a rate: "99,8%", never "99,80"

@@ -212,13 +212,14 @@ def page_url() -> str | None:
         return None
 
 
-def mc_results():
-    """The Monte Carlo of the current scenario (compact: verdicts with probability, bands).
+def mc_results(poverty: bool = True):
+    """The Monte Carlo of the current scenario (compact: verdicts with probability, bands). Without ``poverty``:
+    the paths outside the poverty model only, and the verdicts of the targets on them (the labour page's).
 
     The UI caches no core result (issue 11 §6): this calls the core's cache, keyed by the context
     (the data in use), the scenario and the edited uncertainties, so a new data version is seen at once."""
     from giamngheo.model.uncertainty import monte_carlo_cached
-    return monte_carlo_cached(context(), scenario(), overrides=sd_overrides())
+    return monte_carlo_cached(context(), scenario(), overrides=sd_overrides(), poverty=poverty)
 
 
 # ---------------------------------------------------------------- data versions (uploads and edits)

@@ -236,3 +236,53 @@ def test_each_draw_is_the_deterministic_model_at_that_draws_values(ctx):
             met[tid].append(bool(kinds.measure(ctx.plan, tg, one.getter(tg.indicator, tg.group)).met()))
     for tid, hits in met.items():
         assert mc.probability(tid) == pytest.approx(sum(hits) / n), tid
+
+
+@pytest.mark.parametrize("ctx_name", ["demo", "real"])
+def test_the_run_outside_the_poverty_model_is_the_whole_runs_to_the_last_bit(ctx, ctx_name):
+    """The labour page's Monte Carlo (``poverty=False``) skips the poverty model's runs: every path it has draws
+    for and every verdict it gives are the whole run's, bit for bit (the same draws: an independent route, the
+    whole run, gives the numbers); the model's paths keep only their central values, and the targets on them
+    are left out, never shown with a chance the run did not work out."""
+    from giamngheo.model.engine import default_context, poverty_mc_paths
+    c = ctx if ctx_name == "demo" else default_context()
+    model = poverty_mc_paths(c)
+    assert model and ("poor_rate", "all") in model
+    for sc in (Scenario(), Scenario.of("", {"jobs": 5200.0, "overseas": 90.0, "poor_fall": 30.5}),
+               Scenario.of("", {"jobs": 0.0, "trained_labour_rate_per_year": 0.5} if "trained_labour_rate_per_year"
+                           in c.registry else {"jobs": 0.0})):
+        whole = monte_carlo(c, sc, n=N)
+        part = monte_carlo(c, sc, n=N, poverty=False)
+        assert part.poverty is False and whole.poverty is True
+        outside = [k for k, p in whole.projection.paths.items() if k not in model and p.draws]
+        assert outside, "no path outside the poverty model has draws: nothing compared"
+        for key in outside:
+            a, b = whole.projection.paths[key], part.projection.paths[key]
+            assert a.values == b.values and a.actual == b.actual and a.method == b.method
+            assert set(a.draws) == set(b.draws)
+            for y in a.draws:
+                assert np.array_equal(a.draws[y], b.draws[y]) and a.draws[y].dtype == b.draws[y].dtype
+        for key in model:     # the model's paths: the central values, no draws
+            p = part.projection.paths.get(key)
+            if p is not None:
+                assert not p.draws and p.values == whole.projection.paths[key].values
+        targets = {t.id: t for t in c.plan.targets}
+        kept = {v.target: v for v in part.verdicts}
+        expected = [v for v in whole.verdicts if (targets[v.target].indicator, targets[v.target].group) not in model]
+        assert [kept.get(v.target) for v in expected] == expected
+        assert set(kept) == {v.target for v in expected}
+        assert any(v.probability is not None for v in expected)
+        # the compact results, as the app caches them
+        pc, wc = part.compacted(), whole.compacted()
+        assert pc.poverty is False
+        for key in outside:
+            for y in wc.projection.paths[key].draws:
+                assert np.array_equal(wc.projection.paths[key].draws[y], pc.projection.paths[key].draws[y])
+
+
+def test_the_cache_keeps_the_two_runs_apart(ctx):
+    sc = Scenario.of("", {"jobs": 4100.0})
+    part = monte_carlo_cached(ctx, sc, poverty=False)
+    whole = monte_carlo_cached(ctx, sc)
+    assert part.poverty is False and whole.poverty is True
+    assert monte_carlo_cached(ctx, sc, poverty=False) is part and monte_carlo_cached(ctx, sc) is whole
