@@ -1,0 +1,63 @@
+"""After the process's warm-up, what it built once is left out of the garbage collector's full passes
+(giamngheo.ui.main_chart.freeze_process_objects); what sessions make later is still collected."""
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import pytest
+
+from giamngheo.ui import main_chart
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()        # the rest of the test run as it was
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other = None
+
+
+def _cycle() -> weakref.ref:
+    """A reference cycle nothing else holds: only the garbage collector frees it."""
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_objects_built_before_leave_the_full_passes_and_later_garbage_is_still_collected(unfrozen):
+    kept = [Node() for _ in range(1000)]          # long-lived objects of the process, built once
+    before = len(gc.get_objects())
+    old_garbage = _cycle()
+    main_chart.freeze_process_objects()
+    assert old_garbage() is None                  # garbage is collected first, not frozen
+    assert gc.get_freeze_count() >= 0.9 * before  # everything else the process held is frozen...
+    tracked = {id(o) for o in gc.get_objects()}
+    assert not any(id(o) in tracked for o in kept)   # ...and a full pass no longer walks it
+    assert len(tracked) < before / 10
+    new_garbage = _cycle()                        # a session's cycle after the freeze
+    assert new_garbage() is not None
+    gc.collect()
+    assert new_garbage() is None
+
+
+def test_the_warm_up_thread_freezes_once_the_chart_templates_are_built(unfrozen, monkeypatch):
+    order = []
+    monkeypatch.setattr(main_chart, "warm_up", lambda ctx: order.append("templates"))
+    monkeypatch.setattr(main_chart, "embedded_context", lambda: None)
+    monkeypatch.setattr(main_chart, "freeze_process_objects", lambda: order.append("freeze"))
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    main_chart.warm_up_in_background.clear()
+    try:
+        assert main_chart.warm_up_in_background()
+        for t in threading.enumerate():
+            if t.name == "giamngheo-warm-up":
+                t.join(30)
+        assert order == ["templates", "freeze"]
+    finally:
+        main_chart.warm_up_in_background.clear()
