@@ -12,7 +12,7 @@ from giamngheo.report.board import board, status_label, summary
 from giamngheo.report.palette import status_colors
 from giamngheo.ui import agreed, headline, levers, safe
 from giamngheo.ui.board_view import kept_html
-from giamngheo.ui.main_chart import main_chart_slot
+from giamngheo.ui.main_chart import main_chart_slot, meeting_root_css
 from giamngheo.ui.pages import discover
 from giamngheo.ui.session import context, field, lang, mc_results, tr
 from giamngheo.ui.sidebar import notices
@@ -20,8 +20,7 @@ from giamngheo.ui.sidebar import notices
 st.set_page_config(initial_sidebar_state="collapsed")
 headline.ensure_css()
 # page-local style: it goes when the page does
-st.markdown("""<style>
-html {font-size: clamp(14px, min(1.82vh, 1.37vw), 30px);}
+st.markdown("<style>\nhtml {font-size: " + meeting_root_css() + ";}\n" + """
 /* the page is one screen high; the row of the chart and the levers takes what the headline and the chips
    leave, and the chart fills its side of it (at least 16rem) */
 [data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock'] {min-height:calc(100vh - 4.4rem);}

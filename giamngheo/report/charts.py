@@ -284,6 +284,32 @@ def scaled_type(spec: dict, per_height: float = 22.0, per_width: float = 30.0, l
     return {**spec, "config": cfg}
 
 
+# Streamlit's theme gives a chart's config these sizes in rem (1.67, ``CustomTheme``), turned into px by the page's
+# root font size when the browser first reads the spec; a spec that sets them itself does not depend on it
+THEME_REM_SIZES = {"axis": {"titlePadding": 1.0, "labelPadding": 1.0, "labelSeparation": 0.25},
+                   "legend": {"titlePadding": 0.5, "rowPadding": 0.25, "symbolStrokeWidth": 0.25}}
+# the theme's rem sizes of what the app's charts never draw (a chart title, facet headers, bars' bin spacing), at 16 px
+THEME_UNDRAWN_SIZES = {"title": {"fontSize": 16}, "header": {"titleFontSize": 16, "labelFontSize": 12},
+                       "bar": {"binSpacing": 4}}
+
+
+def root_sized(spec: dict, root_px: str) -> dict:
+    """The spec with the sizes Streamlit's theme would give in rem set in it, from ``root_px`` (a Vega expression
+    for the page's root font size in px), where the spec does not set them already.
+
+    On a page that sets its root font size in CSS (meeting mode: from the screen), the theme's values
+    depend on whether that CSS was applied when the browser first read the spec, and Streamlit's front end
+    embeds the chart anew when they change: on the first move after a first read before the CSS (the row
+    counts change, the spec is read again), in a race with the page's own style. Set here, they are the same
+    whenever the spec is read, and the chart is updated in place."""
+    cfg = dict(spec.get("config") or {})
+    for part, sizes in THEME_REM_SIZES.items():
+        cfg[part] = {**{k: {"expr": f"({root_px}) * {v:g}"} for k, v in sizes.items()}, **cfg.get(part, {})}
+    for part, sizes in THEME_UNDRAWN_SIZES.items():
+        cfg[part] = {**sizes, **cfg.get(part, {})}
+    return {**spec, "config": cfg}
+
+
 def legends_in_rows(node: Any) -> Any:
     """A copy of a spec whose legends below the plot (the targets) run in one row instead of a column, so
     they take one line of the box's height and never the plot's width (meeting mode: the plot keeps the

@@ -11,6 +11,21 @@ from giamngheo.ui.session import context, embedded_context, lang, scenario
 
 OVERVIEW_CHART_HEIGHT = 290     # px: the overview's main chart (a meeting's fills its box)
 
+# meeting mode's root font size (its type grows with the screen): min px, vh, vw, max px
+MEETING_ROOT = (14, 1.82, 1.37, 30)
+
+
+def meeting_root_css() -> str:
+    """Meeting mode's root font size, as CSS (the page's ``html {font-size: ...}``)."""
+    lo, vh, vw, hi = MEETING_ROOT
+    return f"clamp({lo}px, min({vh}vh, {vw}vw), {hi}px)"
+
+
+def meeting_root_expr() -> str:
+    """The same as a Vega expression (the browser's window; where there is none, a PNG, the minimum)."""
+    lo, vh, vw, hi = MEETING_ROOT
+    return f"clamp(min((windowSize()[1] || 0) * {vh / 100:g}, (windowSize()[0] || 0) * {vw / 100:g}), {lo}, {hi})"
+
 
 def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) -> dict:
     """The main chart's spec (the overview's; meeting mode's one-panel version with ``stretch``)."""
@@ -21,11 +36,11 @@ def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) 
     # the adopted path (if any) as the baseline, as on the overview; meeting mode's targets name their
     # number, short name and verdict in the legend (its chips are below the chart)
     rows = views.main_chart_rows(ctx, sc, mc, lang=L, detailed_targets=stretch, **agreed.chart_baseline())
-    # the overview keeps the baseline's layer at the defaults too (no rows, no legend entry): the first move away
-    # from them then changes only the chart's data, which the browser updates in place instead of embedding
-    # a new chart (Streamlit re-embeds when the spec or the datasets' names change)
+    # the baseline's layer is kept at the defaults too (no rows, no legend entry), on the overview and in meeting
+    # mode: the first move away from them then changes only the chart's data, which the browser updates in place
+    # instead of embedding a new chart (Streamlit re-embeds when the spec or the datasets' names change)
     return charts.main_chart(rows, L, break_year=brk, height=h, y_title=t("screen.chart_y", L),
-                             keep_baseline_layer=not stretch)
+                             keep_baseline_layer=True)
 
 
 def warm_up(ctx: Any) -> None:
@@ -101,6 +116,10 @@ def main_chart_slot(mc: Any, height: int | str = 300, target: Any = None) -> Non
         # the targets' legend below the plot, one target under the other (each names its number, short name,
         # level and verdict on two lines: side by side they would not fit a 1024 px screen's chart)
         spec = charts.scaled_type(spec)   # its text grows with the screen, as the page's does
+        # and the theme's spacing with the page's root font size, set in the spec: Streamlit's theme would read
+        # the root size when the browser first reads the spec, before or after the page's CSS (a race), and
+        # embed the chart anew on the first move if it was before
+        spec = charts.root_sized(spec, meeting_root_expr())
         spec["height"] = "container"
         spec["autosize"] = {"type": "fit", "contains": "padding"}   # axes and legends inside the box
         (target or st).vega_lite_chart(spec=spec, width="stretch", height="stretch")

@@ -541,3 +541,30 @@ def test_a_picture_drops_only_the_kept_empty_baseline_not_an_empty_layer_of_its_
                  "datasets": {**spec["datasets"], "baseline": []}}
     out = charts.drop_empty_layers(with_base)
     assert [x["data"]["name"] for x in out["layer"]] == ["main", "rule"] and set(out["datasets"]) == {"main", "rule"}
+
+
+def test_meeting_modes_chart_sets_the_sizes_streamlits_theme_gives_in_rem():
+    """Streamlit's theme gives a chart's axis and legend paddings in rem, turned into px by the page's root font
+    size when the browser reads the spec; meeting mode sets its root size from the screen, so its chart sets
+    them in its own spec (from the same root size as a Vega expression): the spec, and the browser's chart, do
+    not depend on when the page's style was applied. A size the spec sets itself is kept."""
+    from giamngheo.ui.main_chart import meeting_root_css, meeting_root_expr
+    spec = {"mark": "line", "config": {"legend": {"padding": 2, "rowPadding": 9}}}
+    out = charts.root_sized(spec, meeting_root_expr())
+    assert out["config"]["legend"]["rowPadding"] == 9 and out["config"]["legend"]["padding"] == 2
+    assert out["config"]["axis"]["labelPadding"] == {"expr": f"({meeting_root_expr()}) * 1"}
+    assert out["config"]["legend"]["symbolStrokeWidth"] == {"expr": f"({meeting_root_expr()}) * 0.25"}
+    assert spec["config"] == {"legend": {"padding": 2, "rowPadding": 9}}          # the input is not changed
+    # the expression is the page's CSS: clamp(14px, min(1.82vh, 1.37vw), 30px) at 1366x768 and 1920x1080
+    assert meeting_root_css() == "clamp(14px, min(1.82vh, 1.37vw), 30px)"
+    assert meeting_root_expr() == "clamp(min((windowSize()[1] || 0) * 0.0182, (windowSize()[0] || 0) * 0.0137), 14, 30)"
+    # where there is no window (a picture), the smallest root size: the chart is drawn with 14 px paddings
+    svg = vlc.vegalite_to_svg({"data": {"values": [{"x": 1, "y": 1}, {"x": 2, "y": 3}]}, "mark": "line",
+                               "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                            "y": {"field": "y", "type": "quantitative"}},
+                               "config": charts.root_sized({}, meeting_root_expr())["config"]})
+    plain = vlc.vegalite_to_svg({"data": {"values": [{"x": 1, "y": 1}, {"x": 2, "y": 3}]}, "mark": "line",
+                                 "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                              "y": {"field": "y", "type": "quantitative"}},
+                                 "config": {"axis": {"labelPadding": 14, "titlePadding": 14, "labelSeparation": 3.5}}})
+    assert svg == plain
