@@ -14,7 +14,7 @@ from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken,
 from giamngheo.ui import auth, safe
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.auth import can_delete
-from giamngheo.ui.session import context, lang, scenario, tr
+from giamngheo.ui.session import context, lang, saved_scenarios, scenario, tr
 from giamngheo.ui.tables import rows_table
 
 MAX_JSON_BYTES = 200_000
@@ -238,7 +238,7 @@ if st.session_state.get("_gn_pending_save", {}).get("where") == "save":
 # ------------------------------------------------------------------------------ saved scenarios
 st.header(tr("scenarios.saved_header"))
 try:
-    saved_list = db.list_scenarios(plan_id)
+    saved_list = saved_scenarios(db, plan_id)     # read again after a save here, else at most every 2 s
 except StoreError as exc:
     st.error(ui.store_problem(exc))
     saved_list = []

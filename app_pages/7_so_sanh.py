@@ -12,7 +12,7 @@ from giamngheo.ui import safe, tables
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.memo import per_context
-from giamngheo.ui.session import context, lang, scenario, store, tr
+from giamngheo.ui.session import context, lang, saved_scenarios, scenario, store, tr
 
 STATUS_TINT = {"achieved": "#d5efe0", "on_track": "#e3f4e9", "at_risk": "#fdf1c7", "off_track": "#f8d7d3",
                "missed": "#f1c9c4", "no_data": "#eceff1"}
@@ -41,7 +41,7 @@ options.update(per_context("compare:presets", ctx, (presets, L), lambda: {
     f"preset:{p.id}": (tr("compare.preset_label", name=p.name(L)), resolve(ctx, p)[0]) for p in presets}))
 saved_error = None
 try:
-    for s in store().list_scenarios(plan.id):
+    for s in saved_scenarios(store(), plan.id):    # read again after a save here, else at most every 2 s
         sc, _ = ui.lenient(reg, s.values, s.name)
         options[f"saved:{s.id}"] = (tr("compare.saved_label", name=safe.plain(s.name, 80)), sc)
 except StoreError as exc:

@@ -54,6 +54,9 @@ def _unavailable(exc: BaseException, where: str) -> StoreUnavailable:
     return StoreUnavailable(f"{where}: {first}")
 
 
+_WRITES: dict[str, int] = {}       # database URL → writes made to it from this process (:meth:`StoreBase.writes`)
+
+
 class StoreBase:
     """The engine, transactions and schema; the scenario, data-version and lockout methods are mixins."""
 
@@ -128,6 +131,13 @@ class StoreBase:
             raise
         except OperationalError as exc:
             raise _unavailable(exc, "write") from exc
+        finally:
+            _WRITES[self.url] = _WRITES.get(self.url, 0) + 1
+
+    def writes(self) -> int:
+        """How many writes (or attempts) any store of this process has made to this database: a reader that keeps
+        something it read (giamngheo/ui/session.py ``saved_scenarios``) reads again when this has changed."""
+        return _WRITES.get(self.url, 0)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

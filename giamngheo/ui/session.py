@@ -3,6 +3,8 @@ its results, the store. Pages and views read them here; what is worked out once 
 binding layer's per-run memo (``giamngheo.ui.binding.run_memo``)."""
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import streamlit as st
@@ -191,6 +193,30 @@ def store():
     Raises ``giamngheo.store.StoreUnavailable`` when the database cannot be reached.
     """
     return _store(_store_url())
+
+
+SAVED_TTL = 2.0       # s: how long a list of saved scenarios read from the store is shown again without a read
+_SAVED: dict[tuple[str, str | None], tuple[float, int, tuple]] = {}
+_SAVED_LOCK = threading.Lock()
+
+
+def saved_scenarios(db: Any, plan_id: str | None) -> list:
+    """``db.list_scenarios(plan_id)``, read again when this process wrote to the database since (a save, a rename,
+    a deletion: at once) and at most every :data:`SAVED_TTL` seconds otherwise (another replica's save shows
+    within that), not on every rerun: the comparison and scenario pages list them on every lever move. The same
+    rows for every session (frozen records; a new list each call). Raises ``StoreError`` as the store does."""
+    key = (db.url, plan_id)
+    writes, now = db.writes(), time.monotonic()
+    with _SAVED_LOCK:
+        got = _SAVED.get(key)
+    if got is not None and got[1] == writes and 0 <= now - got[0] < SAVED_TTL:
+        return list(got[2])
+    rows = db.list_scenarios(plan_id)
+    with _SAVED_LOCK:
+        if len(_SAVED) > 64:        # stores and plans come and go (tests): keep it bounded
+            _SAVED.clear()
+        _SAVED[key] = (now, writes, tuple(rows))
+    return list(rows)
 
 
 # ---------------------------------------------------------------- Monte Carlo (probabilities, fan charts)

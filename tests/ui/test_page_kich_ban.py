@@ -284,6 +284,8 @@ def test_the_store_location_and_errors_are_not_shown(db, monkeypatch):
     def broken(*a, **k):
         raise StoreUnavailable(f"(sqlite3.OperationalError) unable to open database file {db.path}")
     monkeypatch.setattr(type(db), "list_scenarios", broken)
+    from giamngheo.ui import session
+    monkeypatch.setattr(session, "SAVED_TTL", 0.0)    # the list read a moment ago is not shown again: read now
     at = page()
     assert not at.exception
     err = texts(at, "error")
