@@ -181,10 +181,22 @@ def _store_url() -> str:
     return url
 
 
-@st.cache_resource(show_spinner=False)
+_STORES: dict[str, Any] = {}
+_STORES_LOCK = threading.Lock()
+
+
 def _store(url: str):
-    from giamngheo.store import Store
-    return Store(url)
+    """The process's one ``Store`` of a database URL (made once, under a lock; a failure is not kept). A plain
+    dict, not ``st.cache_resource``, whose own bookkeeping (hashing the argument, its stats) cost about 0.1 ms a
+    call, two or three calls a run."""
+    db = _STORES.get(url)
+    if db is None:
+        with _STORES_LOCK:
+            db = _STORES.get(url)
+            if db is None:
+                from giamngheo.store import Store
+                db = _STORES[url] = Store(url)
+    return db
 
 
 def store():
@@ -195,6 +207,7 @@ def store():
     return _store(_store_url())
 
 
+_clock = time.monotonic
 SAVED_TTL = 2.0       # s: how long a list of saved scenarios read from the store is shown again without a read
 _SAVED: dict[tuple[str, str | None], tuple[float, int, tuple]] = {}
 _SAVED_LOCK = threading.Lock()
@@ -206,7 +219,7 @@ def saved_scenarios(db: Any, plan_id: str | None) -> list:
     within that), not on every rerun: the comparison and scenario pages list them on every lever move. The same
     rows for every session (frozen records; a new list each call). Raises ``StoreError`` as the store does."""
     key = (db.url, plan_id)
-    writes, now = db.writes(), time.monotonic()
+    writes, now = db.writes(), _clock()
     with _SAVED_LOCK:
         got = _SAVED.get(key)
     if got is not None and got[1] == writes and 0 <= now - got[0] < SAVED_TTL:
@@ -277,14 +290,38 @@ def _existing_store():
     return db
 
 
-@st.cache_data(ttl=2, show_spinner=False)
+LATEST_TTL = 2.0      # s: how long the latest data version's id is used again without asking the store
+_LATEST: dict[str, tuple[float, int, int | None]] = {}
+_LATEST_LOCK = threading.Lock()
+
+
 def _latest_id(url: str) -> int | None:
+    """The store's latest data version's id (None: none, or the store cannot be read), read again after a write
+    from this process to that database (at once: a new version) and otherwise at most every :data:`LATEST_TTL`
+    seconds (another replica's version is used within that). A plain dict, not ``st.cache_data``, whose own
+    bookkeeping (hashing, copying the value) cost about 0.1–0.2 ms a run."""
     from giamngheo.store import StoreError
     try:
-        v = _store(url).list_data_versions()
+        db = _store(url)
+        writes, now = db.writes(), _clock()
+        with _LATEST_LOCK:
+            got = _LATEST.get(url)
+        if got is not None and got[1] == writes and 0 <= now - got[0] < LATEST_TTL:
+            return got[2]
+        v = db.list_data_versions()
     except StoreError:
-        return None
-    return v[0].id if v else None
+        return None          # not kept: asked again at the next run
+    vid = v[0].id if v else None
+    with _LATEST_LOCK:
+        if len(_LATEST) > 64:
+            _LATEST.clear()
+        _LATEST[url] = (now, writes, vid)
+    return vid
+
+
+def _forget_latest() -> None:
+    with _LATEST_LOCK:
+        _LATEST.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -342,5 +379,5 @@ def data_frame():
 
 def refresh_data() -> None:
     """After saving a version: forget the cached latest id so every page uses it at once."""
-    _latest_id.clear()
+    _forget_latest()
     forget_run_memo()
