@@ -131,21 +131,26 @@ st.markdown("\n".join([
 msg = st.session_state.pop("_gn_issuer_msg", None)
 if msg:
     (st.error if msg[0] == "error" else st.success)(msg[1])
-with st.expander(tr("reports.issuer_edit"), expanded=False):
-    may_edit = auth.panel("gn_issuer_auth") if auth.mode() != "open" else auth.can_edit()
-    with st.form("gn_issuer_form", clear_on_submit=False):
-        st.radio(tr("reports.issuer_f_kind"), issuer_mod.KINDS, index=issuer_mod.KINDS.index(iss.kind),
-                 key="issuer_kind", horizontal=True, format_func=lambda k: tr(f"reports.kind_name_{k}"))
-        cols = st.columns(2)
-        for i, f in enumerate(ISSUER_FIELDS):
-            cols[i % 2].text_input(tr(f"reports.issuer_f_{f}"), value=getattr(iss, f), key=f"issuer_{f}",
-                                   max_chars=issuer_mod.MAX_TEXT)
-        cols = st.columns(2)
-        for i, f in enumerate(("recipients_vi", "recipients_en")):
-            cols[i].text_area(tr(f"reports.issuer_f_{f}"), value="\n".join(getattr(iss, f)), key=f"issuer_{f}",
-                              height=110, max_chars=issuer_mod.MAX_TEXT * issuer_mod.MAX_RECIPIENTS)
-        st.form_submit_button(tr("reports.issuer_save"), type="primary", on_click=save_issuer_form,
-                              disabled=not may_edit)
+# the form (its sign-in, 15 text boxes, 2 text areas) is drawn only while its box is open: the box tracks whether it
+# is (opening it reruns the page with it), so a lever move with the box folded sends none of them; React draws a
+# folded expander's content too, and every text box is a widget Streamlit registers on every run
+issuer_box = st.expander(tr("reports.issuer_edit"), key="gn_issuer_open", on_change="rerun")
+if issuer_box.open:
+    with issuer_box:
+        may_edit = auth.panel("gn_issuer_auth") if auth.mode() != "open" else auth.can_edit()
+        with st.form("gn_issuer_form", clear_on_submit=False):
+            st.radio(tr("reports.issuer_f_kind"), issuer_mod.KINDS, index=issuer_mod.KINDS.index(iss.kind),
+                     key="issuer_kind", horizontal=True, format_func=lambda k: tr(f"reports.kind_name_{k}"))
+            cols = st.columns(2)
+            for i, f in enumerate(ISSUER_FIELDS):
+                cols[i % 2].text_input(tr(f"reports.issuer_f_{f}"), value=getattr(iss, f), key=f"issuer_{f}",
+                                       max_chars=issuer_mod.MAX_TEXT)
+            cols = st.columns(2)
+            for i, f in enumerate(("recipients_vi", "recipients_en")):
+                cols[i].text_area(tr(f"reports.issuer_f_{f}"), value="\n".join(getattr(iss, f)), key=f"issuer_{f}",
+                                  height=110, max_chars=issuer_mod.MAX_TEXT * issuer_mod.MAX_RECIPIENTS)
+            st.form_submit_button(tr("reports.issuer_save"), type="primary", on_click=save_issuer_form,
+                                  disabled=not may_edit)
 
 st.subheader(tr("report.preview"))
 # the rows go to Arrow as they are (tables.rows_table), not through a pandas table made on every move; the

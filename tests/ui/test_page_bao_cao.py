@@ -142,6 +142,11 @@ def test_only_a_signed_in_editor_changes_the_issuer_and_bad_input_saves_nothing(
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
     at.secrets["editor_password"] = "mật-khẩu"
     at.run()
+    # folded, the form is not drawn (a lever move sends none of its boxes); opened, it is
+    assert not [b for b in at.button if b.proto.form_id == "gn_issuer_form"]
+    assert not [w for w in at.text_input if (w.key or "").startswith(("issuer_", "gn_issuer_auth"))]
+    at.session_state["gn_issuer_open"] = True
+    at.run()
     assert [b for b in at.button if b.proto.form_id == "gn_issuer_form"][0].disabled      # a viewer cannot
     at.text_input(key="gn_issuer_auth_pw").input("mật-khẩu")
     at.text_input(key="gn_issuer_auth_name").input("Chị Lan")
