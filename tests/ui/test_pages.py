@@ -349,8 +349,12 @@ def test_services_page_4_dich_vu_xa_hoi_badges():
     assert numbers == sorted(numbers) and numbers[:3] == [11, 12, 13], numbers
 
 
+METHOD_OPEN = {k: True for k in ("gn_method_verdicts", "gn_method_readings", "gn_method_statuses", "gn_method_model",
+                                  "gn_method_presets")}     # the method page's sections, opened (drawn only then)
+
+
 def test_method_page_8_phuong_phap_lists_readings():
-    at = page("8_phuong_phap.py")
+    at = page("8_phuong_phap.py", **METHOD_OPEN)
     assert not at.exception
     readings = at.dataframe[0].value
     assert len(readings) == 28
@@ -633,7 +637,7 @@ def test_leaders_see_no_jargon_on_the_main_pages(name, tmp_path, monkeypatch):
 
 
 def test_the_method_page_explains_the_techniques_in_plain_words():
-    at = page("8_phuong_phap.py")
+    at = page("8_phuong_phap.py", **METHOD_OPEN)
     assert not at.exception
     text = page_text(at)
     assert "Shapley" in text and "thử dần" in text and "Brent" not in text   # a grid search now, no root finder
