@@ -11,8 +11,16 @@ import pytest
 from giamngheo.ui import main_chart
 
 
+def _join_warm_up() -> None:
+    """A warm-up thread an earlier test's app run started (once per process) finishes first: it freezes too."""
+    for t in threading.enumerate():
+        if t.name == "giamngheo-warm-up":
+            t.join(120)
+
+
 @pytest.fixture
 def unfrozen():
+    _join_warm_up()
     gc.unfreeze()
     yield
     gc.unfreeze()        # the rest of the test run as it was
@@ -55,9 +63,7 @@ def test_the_warm_up_thread_freezes_once_the_chart_templates_are_built(unfrozen,
     main_chart.warm_up_in_background.clear()
     try:
         assert main_chart.warm_up_in_background()
-        for t in threading.enumerate():
-            if t.name == "giamngheo-warm-up":
-                t.join(30)
+        _join_warm_up()
         assert order == ["templates", "freeze"]
     finally:
         main_chart.warm_up_in_background.clear()
