@@ -107,6 +107,9 @@ def save_issuer_form() -> None:
            **{f: ss.get(f"issuer_{f}", getattr(iss, f)) for f in ISSUER_FIELDS},
            "recipients_vi": ss.get("issuer_recipients_vi", "\n".join(iss.recipients_vi)),
            "recipients_en": ss.get("issuer_recipients_en", "\n".join(iss.recipients_en))}
+    # what was sent and not saved is kept out of the widgets' state: Streamlit drops that state on the first run with
+    # the box folded, and the entries to mend would be gone when it is opened again
+    ss["_gn_issuer_draft"] = raw
     try:
         issuer_mod.save_issuer(db, issuer_mod.parse_issuer(raw), author=auth.editor_name())
     except issuer_mod.IssuerError as exc:
@@ -115,6 +118,7 @@ def save_issuer_form() -> None:
     except StoreError as exc:
         ss["_gn_issuer_msg"] = ("error", tr("report.error", error=safe.plain(exc, 200)))
         return
+    ss.pop("_gn_issuer_draft", None)
     ss["_gn_issuer_msg"] = ("success", tr("reports.issuer_saved"))
 
 
@@ -138,17 +142,22 @@ issuer_box = st.expander(tr("reports.issuer_edit"), key="gn_issuer_open", on_cha
 if issuer_box.open:
     with issuer_box:
         may_edit = auth.panel("gn_issuer_auth") if auth.mode() != "open" else auth.can_edit()
+        # a send that was refused comes back as it was sent, also after the box was folded; else the saved settings
+        draft = st.session_state.get("_gn_issuer_draft") or {}
+        kind = draft.get("kind", iss.kind)
         with st.form("gn_issuer_form", clear_on_submit=False):
-            st.radio(tr("reports.issuer_f_kind"), issuer_mod.KINDS, index=issuer_mod.KINDS.index(iss.kind),
+            st.radio(tr("reports.issuer_f_kind"), issuer_mod.KINDS,
+                     index=issuer_mod.KINDS.index(kind if kind in issuer_mod.KINDS else iss.kind),
                      key="issuer_kind", horizontal=True, format_func=lambda k: tr(f"reports.kind_name_{k}"))
             cols = st.columns(2)
             for i, f in enumerate(ISSUER_FIELDS):
-                cols[i % 2].text_input(tr(f"reports.issuer_f_{f}"), value=getattr(iss, f), key=f"issuer_{f}",
-                                       max_chars=issuer_mod.MAX_TEXT)
+                cols[i % 2].text_input(tr(f"reports.issuer_f_{f}"), value=draft.get(f, getattr(iss, f)),
+                                       key=f"issuer_{f}", max_chars=issuer_mod.MAX_TEXT)
             cols = st.columns(2)
             for i, f in enumerate(("recipients_vi", "recipients_en")):
-                cols[i].text_area(tr(f"reports.issuer_f_{f}"), value="\n".join(getattr(iss, f)), key=f"issuer_{f}",
-                                  height=110, max_chars=issuer_mod.MAX_TEXT * issuer_mod.MAX_RECIPIENTS)
+                cols[i].text_area(tr(f"reports.issuer_f_{f}"), value=draft.get(f, "\n".join(getattr(iss, f))),
+                                  key=f"issuer_{f}", height=110,
+                                  max_chars=issuer_mod.MAX_TEXT * issuer_mod.MAX_RECIPIENTS)
             st.form_submit_button(tr("reports.issuer_save"), type="primary", on_click=save_issuer_form,
                                   disabled=not may_edit)
 

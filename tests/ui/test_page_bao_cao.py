@@ -171,4 +171,30 @@ def test_only_a_signed_in_editor_changes_the_issuer_and_bad_input_saves_nothing(
     at.run()
     assert "Thiếu «Tên cơ quan ban hành»: trường này bắt buộc. Chưa lưu gì." in [m.value for m in at.error]
     assert len(db.list_data_versions(issuer_mod.STORE_DATASET)) == 1
+    # the refused entries survive folding the box (Streamlit drops a folded form's widget state): opened again, the
+    # form shows what was sent, not the saved settings, so only the emptied field needs mending
+    at.text_input(key="issuer_signer_name").input("Nguyễn Văn Minh")
+    at.text_input(key="issuer_body_vi").input("")
+    submit(at, "gn_issuer_form")
+    at.run()
+    at.session_state["gn_issuer_open"] = False
+    at.run()
+    assert not [w for w in at.text_input if (w.key or "").startswith("issuer_")]
+    at.session_state["gn_issuer_open"] = True
+    at.run()
+    assert at.text_input(key="issuer_signer_name").value == "Nguyễn Văn Minh"
+    assert at.text_input(key="issuer_body_vi").value == ""
+    assert at.text_input(key="issuer_symbol").value == "BC-UBND"
+    at.text_input(key="issuer_body_vi").input("Ủy ban nhân dân xã Trà Cú")
+    submit(at, "gn_issuer_form")
+    at.run()
+    assert issuer_mod.current_issuer(db).signer_name == "Nguyễn Văn Minh"
+    assert len(db.list_data_versions(issuer_mod.STORE_DATASET)) == 2
+    # saved: the form shows the saved settings again (the refused send is forgotten)
+    at.session_state["gn_issuer_open"] = False
+    at.run()
+    at.session_state["gn_issuer_open"] = True
+    at.run()
+    assert at.text_input(key="issuer_body_vi").value == "Ủy ban nhân dân xã Trà Cú"
+    assert "_gn_issuer_draft" not in at.session_state
     assert db.list_data_versions() == []           # the observations' versions are another dataset
