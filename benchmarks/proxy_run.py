@@ -220,7 +220,8 @@ def main() -> int:
                     help="visit: also through deploy/nginx.conf as it was at this git revision (a second nginx in "
                          "front of the same replicas), interleaved with the current one: before and after in one run")
     ap.add_argument("--visits", default="proxy,replica_direct,proxy_no_throttle",
-                    help="visit: which set-ups (proxy, before, replica_direct, proxy_no_throttle)")
+                    help="visit: which set-ups (proxy, before, replica_direct, proxy_no_throttle, "
+                         "proxy_omnibox_popup)")
     ap.add_argument("--no-brotli", action="store_true", help="nginx without its brotli module even where installed")
     a = ap.parse_args()
     steps = [s for s in a.steps.split(",") if s]
@@ -281,7 +282,9 @@ def main() -> int:
             # the proxy and a replica directly on the slow line, and the proxy on the bare loopback: the time the
             # browser and the servers take whatever the line (this machine's CPU), the floor of the other two
             setups = {"proxy": (proxy, []), "before": (before, []), "replica_direct": (bases[0], []),
-                      "proxy_no_throttle": (proxy, ["--no-throttle"])}
+                      "proxy_no_throttle": (proxy, ["--no-throttle"]),
+                      # headless Chromium's address-bar popup built during the visit (first_visit.py --omnibox-popup)
+                      "proxy_omnibox_popup": (proxy, ["--omnibox-popup"])}
             wanted = [v for v in a.visits.split(",") if v and (v != "before" or before)]
             if before and "before" not in wanted:
                 wanted.insert(1, "before")
