@@ -198,7 +198,17 @@ def _find_upload_routes() -> list[Any]:
     except ImportError:
         return []
     found = []
-    for obj in gc.get_objects():
+    # objects frozen out of the collector (main_chart.freeze_process_objects, once the process has warmed up) are
+    # not in gc.get_objects(): should the guard be installed after that, they are let back in for the search
+    frozen = gc.get_freeze_count()
+    if frozen:
+        gc.unfreeze()
+    try:
+        objects = gc.get_objects()
+    finally:
+        if frozen:
+            gc.freeze()
+    for obj in objects:
         if isinstance(obj, Starlette):
             for r in getattr(obj.router, "routes", []):
                 if isinstance(r, Route) and "upload_file" in r.path and "PUT" in (r.methods or set()):

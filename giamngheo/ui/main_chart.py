@@ -59,11 +59,11 @@ def warm_up(ctx: Any) -> None:
 
 def freeze_process_objects() -> None:
     """Leave what the process has built once (modules, the data and the model's context, chart templates: some
-    180,000 objects) out of the garbage collector's full passes. Streamlit runs a full collection after every
-    script run (``runner.postScriptGC``) on the session's thread, holding the interpreter: about 100-180 ms a run
-    over those objects, which never become garbage, before each session's last messages leave (a first visit)
-    and after every lever move. Frozen, such a pass looks only at what was made since (well under 1 ms on a
-    warm process). Garbage first, so none is kept. Objects frozen are still freed by reference counting; only a
+    180,000 objects) out of the garbage collector's full passes. Streamlit's own collection after every run is
+    off (``runner.postScriptGC = false``, .streamlit/config.toml), but Python's automatic full passes still come,
+    in whichever session's thread allocates at that moment, holding the interpreter: 100-360 ms over those
+    objects, which never become garbage, seen in the middle of a first visit's run and of lever moves. Frozen,
+    such a pass looks only at what was made since (well under 1 ms on a warm process). Garbage first, so none is kept. Objects frozen are still freed by reference counting; only a
     reference cycle among them would stay, and they are made once per process."""
     import gc
     gc.collect()

@@ -67,3 +67,22 @@ def test_the_warm_up_thread_freezes_once_the_chart_templates_are_built(unfrozen,
         assert order == ["templates", "freeze"]
     finally:
         main_chart.warm_up_in_background.clear()
+
+
+def test_the_upload_guard_finds_its_route_after_the_freeze(unfrozen):
+    """The upload guard looks for Streamlit's upload route among the collector's objects; a route made before the
+    freeze is found after it too (gc.get_objects() alone leaves frozen objects out), and the freeze holds."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from giamngheo.ui import guard
+
+    async def put(request):   # pragma: no cover - never called
+        return None
+
+    app = Starlette(routes=[Route("/_stcore/upload_file/{sid}/{fid}", put, methods=["PUT"])])
+    gc.freeze()
+    assert not any(o is app for o in gc.get_objects())            # the case the search must handle
+    found = guard._find_upload_routes()
+    assert any(r is app.router.routes[0] for r in found)
+    assert gc.get_freeze_count() > 0 and not any(o is app for o in gc.get_objects())
