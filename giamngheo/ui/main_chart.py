@@ -63,8 +63,9 @@ def freeze_process_objects() -> None:
     off (``runner.postScriptGC = false``, .streamlit/config.toml), but Python's automatic full passes still come,
     in whichever session's thread allocates at that moment, holding the interpreter: 100-360 ms over those
     objects, which never become garbage, seen in the middle of a first visit's run and of lever moves. Frozen,
-    such a pass looks only at what was made since (well under 1 ms on a warm process). Garbage first, so none is kept. Objects frozen are still freed by reference counting; only a
-    reference cycle among them would stay, and they are made once per process."""
+    such a pass looks only at what was made since (well under 1 ms on a warm process). Garbage first, so none
+    is kept. Objects frozen are still freed by reference counting; only a reference cycle among them would
+    stay, and they are made once per process."""
     import gc
     gc.collect()
     gc.freeze()
