@@ -208,9 +208,28 @@ def store():
 
 
 _clock = time.monotonic
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept_read(table: dict, key: Any, db: Any, ttl: float, read: Any) -> Any:
+    """``read()``, or what it gave last time for ``key``: read again when this process wrote to the database
+    since (``db.writes()`` changed: at once) or after ``ttl`` seconds (another replica's write shows within
+    that). An error of ``read`` is not kept. Bounded: stores and plans come and go (tests)."""
+    writes, now = db.writes(), _clock()
+    with _KEPT_LOCK:
+        got = table.get(key)
+    if got is not None and got[1] == writes and 0 <= now - got[0] < ttl:
+        return got[2]
+    value = read()
+    with _KEPT_LOCK:
+        if len(table) > 64:
+            table.clear()
+        table[key] = (now, writes, value)
+    return value
+
+
 SAVED_TTL = 2.0       # s: how long a list of saved scenarios read from the store is shown again without a read
 _SAVED: dict[tuple[str, str | None], tuple[float, int, tuple]] = {}
-_SAVED_LOCK = threading.Lock()
 
 
 def saved_scenarios(db: Any, plan_id: str | None) -> list:
@@ -218,18 +237,7 @@ def saved_scenarios(db: Any, plan_id: str | None) -> list:
     a deletion: at once) and at most every :data:`SAVED_TTL` seconds otherwise (another replica's save shows
     within that), not on every rerun: the comparison and scenario pages list them on every lever move. The same
     rows for every session (frozen records; a new list each call). Raises ``StoreError`` as the store does."""
-    key = (db.url, plan_id)
-    writes, now = db.writes(), _clock()
-    with _SAVED_LOCK:
-        got = _SAVED.get(key)
-    if got is not None and got[1] == writes and 0 <= now - got[0] < SAVED_TTL:
-        return list(got[2])
-    rows = db.list_scenarios(plan_id)
-    with _SAVED_LOCK:
-        if len(_SAVED) > 64:        # stores and plans come and go (tests): keep it bounded
-            _SAVED.clear()
-        _SAVED[key] = (now, writes, tuple(rows))
-    return list(rows)
+    return list(_kept_read(_SAVED, (db.url, plan_id), db, SAVED_TTL, lambda: tuple(db.list_scenarios(plan_id))))
 
 
 # ---------------------------------------------------------------- Monte Carlo (probabilities, fan charts)
@@ -292,7 +300,6 @@ def _existing_store():
 
 LATEST_TTL = 2.0      # s: how long the latest data version's id is used again without asking the store
 _LATEST: dict[str, tuple[float, int, int | None]] = {}
-_LATEST_LOCK = threading.Lock()
 
 
 def _latest_id(url: str) -> int | None:
@@ -301,26 +308,20 @@ def _latest_id(url: str) -> int | None:
     seconds (another replica's version is used within that). A plain dict, not ``st.cache_data``, whose own
     bookkeeping (hashing, copying the value) cost about 0.1–0.2 ms a run."""
     from giamngheo.store import StoreError
+
+    def newest() -> int | None:
+        v = db.list_data_versions()
+        return v[0].id if v else None
+
     try:
         db = _store(url)
-        writes, now = db.writes(), _clock()
-        with _LATEST_LOCK:
-            got = _LATEST.get(url)
-        if got is not None and got[1] == writes and 0 <= now - got[0] < LATEST_TTL:
-            return got[2]
-        v = db.list_data_versions()
+        return _kept_read(_LATEST, url, db, LATEST_TTL, newest)
     except StoreError:
         return None          # not kept: asked again at the next run
-    vid = v[0].id if v else None
-    with _LATEST_LOCK:
-        if len(_LATEST) > 64:
-            _LATEST.clear()
-        _LATEST[url] = (now, writes, vid)
-    return vid
 
 
 def _forget_latest() -> None:
-    with _LATEST_LOCK:
+    with _KEPT_LOCK:
         _LATEST.clear()
 
 
