@@ -203,6 +203,59 @@ def _measure_safe(measure: Any, xs: Any) -> Any:
 
 
 _SEEKS = LockedLRU(256)   # the goal seeks found, by (context, the scenario without the lever's own value, target, lever)
+# the finer grids the last search of a (target, lever) measured after its coarse grid, in order: a guess of the next
+# search's (process-wide, any context or scenario: a guess that fails costs only the values measured in vain)
+_CHAINS = LockedLRU(256)
+AHEAD = 1      # the finer grids guessed each side of the one the crossing is read to fall in (see _next_grids)
+
+
+class _Met:
+    """A search's share of a measure taken on more values than it asked for: what the search reads (met) and
+    what the next guess reads (q, threshold)."""
+    __slots__ = ("_met", "q", "threshold")
+
+    def __init__(self, met: np.ndarray, q: np.ndarray, threshold: float) -> None:
+        self._met, self.q, self.threshold = met, q, threshold
+
+    def met(self) -> np.ndarray:
+        return self._met
+
+
+def _shares(m: Any, parts: tuple[np.ndarray, ...]) -> list[Any]:
+    """One measure of several arrays of lever values side by side → each array's share, in order."""
+    if isinstance(m, kinds.Missing):
+        return [m]
+    n = sum(len(x) for x in parts)
+    met = np.broadcast_to(np.asarray(m.met(), bool), (n,))
+    q = np.broadcast_to(np.asarray(m.q, float), (n,))
+    if len(parts) == 1:
+        return [_Met(met, q, m.threshold)]
+    cuts = np.cumsum([len(x) for x in parts[:-1]])
+    return [_Met(a, b, m.threshold) for a, b in zip(np.split(met, cuts), np.split(q, cuts))]
+
+
+def _next_grids(lever: Any, prev: np.ndarray, share: Any, xs: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A guess of the finer grid the search will ask for after ``xs``: ``xs`` narrows the bracket (its ends) that
+    ``prev``'s measure found; the tested quantity read linearly between the bracket's ends says where in ``xs``
+    the crossing falls; the grids inside that interval of ``xs`` and :data:`AHEAD` each side (as the search
+    builds them) are the guess. Nothing when the search will not narrow further or the reading fails."""
+    if not isinstance(share, _Met) or len(xs) < 2:
+        return ()
+    xtol = 1.0 if lever.integer else max(lever.step, 1e-9) / 100
+    ia, ib = np.searchsorted(prev, xs[0]), np.searchsorted(prev, xs[-1])
+    if ib >= len(prev) or prev[ia] != xs[0] or prev[ib] != xs[-1]:
+        return ()
+    qa, qb = float(share.q[ia]), float(share.q[ib])
+    if not (np.isfinite(qa) and np.isfinite(qb)) or qa == qb:
+        return ()
+    x = xs[0] + (share.threshold - qa) * (xs[-1] - xs[0]) / (qb - qa)
+    k = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
+    out = []
+    for j in range(max(k - AHEAD, 0), min(k + AHEAD, len(xs) - 2) + 1):
+        if xs[j + 1] - xs[j] > xtol:
+            fine = np.linspace(xs[j], xs[j + 1], REFINE)
+            out.append(np.unique(np.round(fine)) if lever.integer else fine)
+    return tuple(out)
 
 
 def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requirement:
@@ -211,15 +264,15 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
     got = _SEEKS.get(key, None)
     if got is not None:
         return got
-    gen = _seek_steps(ctx, scenario, target_id, lever)
-    measure = _measure_fn(ctx, scenario, ctx.plan.target(target_id), lever)
-    xs, r = next(gen), None
-    while r is None:
-        xs, r = _step(gen, _measure_safe(measure, xs))
-    return _SEEKS.put(key, r)
+    return _SEEKS.put(key, _seek_batch(ctx, [(scenario, target_id, lever)])[0])
 
 
-_seek.cache_clear = _SEEKS.clear      # type: ignore[attr-defined]
+def _clear() -> None:
+    _SEEKS.clear()
+    _CHAINS.clear()
+
+
+_seek.cache_clear = _clear      # type: ignore[attr-defined]
 
 
 def _batchable(ctx: Context, tg: Target) -> bool:
@@ -269,27 +322,53 @@ def _measure_batch(ctx: Context, items: list[tuple[tuple[Scenario, str, str], An
     return out
 
 
-def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]]) -> list[Requirement]:
+def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]], guess: bool = True) -> list[Requirement]:
     """The searches of several targets (each (stripped scenario, target, lever)) in step: each round measures
-    every search still going in one run of the poverty model (:func:`_measure_batch`). The same searches and
-    answers as :func:`_seek`, one at a time (tests/model/test_goalseek.py checks them equal)."""
+    every search still going in one run of the model (:func:`_measure_batch` for several). The same searches and
+    answers as each alone (tests/model/test_goalseek.py checks them equal).
+
+    With ``guess``, the first round also measures, side by side with each search's coarse grid, the finer grids its
+    (target, lever) last went through (:data:`_CHAINS`): a search whose next grid is bit for bit the guessed one is
+    sent those values' measures without running the model again, and so on down the chain, so after a small move a
+    search usually ends in one run instead of three. The same values from the same model (it works value by
+    value), hence the same answer by construction; where a guess fails the search goes on as without one."""
     gens = [_seek_steps(ctx, sc, tid, lever) for sc, tid, lever in jobs]
     out: list[Requirement | None] = [None] * len(jobs)
     pending = {i: next(g) for i, g in enumerate(gens)}
+    ahead = {i: _CHAINS.get((tid, lever), ()) for i, (_, tid, lever) in enumerate(jobs)} if guess else {}
+    chains: dict[int, list[np.ndarray]] = {i: [] for i in pending}
+    known: dict[int, dict[bytes, tuple[np.ndarray, Any]]] = {i: {} for i in pending}   # measured, not yet asked for
     while pending:
         idx = list(pending)
+        asked = {i: (pending[i], *ahead.pop(i, ())) for i in idx}     # the values asked for, then the guessed ones
+        xs_all = {i: np.concatenate(a) if len(a) > 1 else a[0] for i, a in asked.items()}
         if len(idx) == 1:
             sc, tid, lever = jobs[idx[0]]
-            got = [_measure_safe(_measure_fn(ctx, sc, ctx.plan.target(tid), lever), pending[idx[0]])]
+            got = [_measure_safe(_measure_fn(ctx, sc, ctx.plan.target(tid), lever), xs_all[idx[0]])]
         else:
-            got = _measure_batch(ctx, [(jobs[i], pending[i]) for i in idx])
+            got = _measure_batch(ctx, [(jobs[i], xs_all[i]) for i in idx])
         pending = {}
         for i, m in zip(idx, got):
-            xs, r = _step(gens[i], m)
+            parts = asked[i]
+            shares = _shares(m, parts) if guess else [m]
+            kn = known[i]
+            kn.update((x.tobytes(), (x, sh)) for x, sh in zip(parts[1:], shares[1:]))
+            prev, share = parts[0], shares[0]
+            xs, r = _step(gens[i], share)
+            # the next grid asked for is a guessed one, value for value: its measures are already there
+            while r is None and xs.tobytes() in kn and kn[xs.tobytes()][0].shape == xs.shape:
+                chains[i].append(xs)
+                prev, share = kn.pop(xs.tobytes())
+                xs, r = _step(gens[i], share)
             if r is None:
+                chains[i].append(xs)
                 pending[i] = xs
+                if guess:
+                    ahead[i] = _next_grids(ctx.registry[jobs[i][2]], prev, share, xs)
             else:
                 out[i] = r
+                if guess:
+                    _CHAINS.put((jobs[i][1], jobs[i][2]), tuple(chains[i]), replace=True)
     return out  # type: ignore[return-value]
 
 

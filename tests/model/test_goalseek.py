@@ -271,13 +271,12 @@ def test_searches_run_together_run_the_model_once_a_round(ctx, values, model_run
                            ("T01", "jobs")])
     alone = []
     for job in jobs:
-        gs._seek.cache_clear()
         model_runs.clear()
-        gs._seek(ctx, *job)
+        gs._seek_batch(ctx, [job], guess=False)
         alone.append(list(model_runs))
     assert sum(len(a) > 1 for a in alone) >= 2    # at least two searches refine their brackets
     model_runs.clear()
-    gs._seek_batch(ctx, jobs)
+    gs._seek_batch(ctx, jobs, guess=False)
     assert len(model_runs) == max(len(a) for a in alone) < sum(len(a) for a in alone)
     # the first round: every search's whole grid in the one run
     assert model_runs[0] == sum(a[0] for a in alone)
@@ -318,3 +317,93 @@ def test_requirements_batch_only_what_is_not_cached_and_reuse_it(ctx):
     assert together == alone
     again = gs.requirements(ctx, sc)
     assert all(a is b for a, b in zip(again, together))
+
+
+# ------------------------------------------------------------------ searches that guess their finer grids
+
+SEEK_PAIRS = [("T24", "poor_fall"), ("T25", "near_poor_fall"), ("T24", "no_work_exit_rate"), ("T24", "jobs"),
+              ("T25", "overseas"), ("T01", "jobs"), ("T27", "trained_labour_rate_change")]
+
+
+def _headline_moves(ctx, seed: int, n: int, small: bool) -> list[Scenario]:
+    """n scenarios, each one move of a random headline lever from the last: anywhere on its grid, or one step."""
+    import random
+    rng = random.Random(seed)
+    heads = [a for a in ctx.registry if a.section == "headline"]
+    vals: dict = {}
+    out = []
+    for _ in range(n):
+        a = rng.choice(heads)
+        k = int(round((a.max - a.min) / a.step))
+        cur = vals.get(a.id, ctx.registry.resolve(Scenario())[a.id])
+        v = cur + a.step * rng.choice((-1, 1)) if small else a.min + a.step * rng.randint(0, k)
+        vals[a.id] = round(float(min(max(v, a.min), a.max)), 6)
+        out.append(Scenario.of("", dict(vals)))
+    return out
+
+
+@pytest.mark.parametrize("small", [False, True])
+def test_guessed_grids_give_the_plain_searchs_answers(ctx, small, model_runs):
+    """After each move of a headline lever (anywhere on its grid, or one step), the searches that measure the grids
+    they guess (the last search's chain, the grids next to the crossing read from the tested quantity) find exactly
+    what the plain search finds (value, sense, monotone, checked, lo, hi, outcome), searched together or one at a
+    time, integer and real levers, 'found', 'always' and 'never' alike; and they run the model fewer times."""
+    gs._seek.cache_clear()
+    outcomes, levers = set(), set()
+    plain_runs = guessed_runs = 0
+    for sc in _headline_moves(ctx, 11 if small else 7, 40, small):
+        jobs = _jobs(ctx, sc, SEEK_PAIRS)
+        model_runs.clear()
+        plain = gs._seek_batch(ctx, jobs, guess=False)
+        plain_runs += len(model_runs)
+        model_runs.clear()
+        guessed = gs._seek_batch(ctx, jobs)
+        guessed_runs += len(model_runs)
+        assert guessed == plain, sc
+        alone = [gs._seek_batch(ctx, [job])[0] for job in jobs[:2]]
+        assert alone == plain[:2]
+        outcomes |= {r.outcome for r in plain}
+        levers |= {(r.lever, ctx.registry[r.lever].integer) for r in plain if r.outcome == "found"}
+    assert {"found", "always", "never"} <= outcomes
+    if not small:
+        assert {integer for _, integer in levers} == {True, False}      # an integer lever's answer among them
+    assert guessed_runs < 0.8 * plain_runs
+
+
+def test_a_search_that_guessed_its_whole_chain_runs_the_model_once(ctx, model_runs):
+    """The same search again (its scenario not cached): its coarse grid and every finer grid it went through last
+    time are measured in one run of the model, with the same answer."""
+    sc = Scenario.of("", {"jobs": 3100, "overseas": 650})
+    job = _jobs(ctx, sc, [("T24", "poor_fall")])[0]
+    model_runs.clear()
+    plain = gs._seek_batch(ctx, [job], guess=False)
+    assert len(model_runs) == 3 and plain[0].outcome == "found"       # a grid, then two finer ones
+    gs._seek.cache_clear()
+    gs._seek_batch(ctx, [job])                                            # records the chain
+    model_runs.clear()
+    assert gs._seek_batch(ctx, [job]) == plain
+    assert len(model_runs) == 1
+
+
+def test_a_wrong_guess_is_never_taken_for_the_right_grid(ctx, model_runs):
+    """A guessed chain that differs from the grids the search asks for, by a whole bracket or by one ulp in one value,
+    leaves the answer as the plain search's: a guess is used only where it is the asked grid value for value."""
+    sc = Scenario.of("", {"jobs": 2600, "near_poor_fall": 55.0})
+    job = _jobs(ctx, sc, [("T24", "poor_fall")])[0]
+    plain = gs._seek_batch(ctx, [job], guess=False)
+    gs._seek.cache_clear()
+    gs._seek_batch(ctx, [job])
+    right = gs._CHAINS.get(("T24", "poor_fall"))
+    assert len(right) == 2
+    one_ulp = right[0].copy()
+    one_ulp[64] = np.nextafter(one_ulp[64], np.inf)
+    shifted = right[0] + (right[0][-1] - right[0][0])
+    for chain in [(one_ulp, right[1]), (shifted, right[1] + 1.0), (np.linspace(0, 1, 7),), (right[1], right[0])]:
+        gs._CHAINS.put(("T24", "poor_fall"), chain, replace=True)
+        model_runs.clear()
+        assert gs._seek_batch(ctx, [job]) == plain
+        # the first finer grid measured again unless guessed value for value (the last: the right grids, listed
+        # in the wrong order, still are)
+        assert len(model_runs) == 1 if len(chain) == 2 and chain[1] is right[0] else len(model_runs) >= 2
+        got = gs._CHAINS.get(("T24", "poor_fall"))
+        assert len(got) == 2 and all(a.tobytes() == b.tobytes() for a, b in zip(got, right))
