@@ -86,14 +86,98 @@ def _arrow(spec: dict) -> dict:
     return {**spec, "datasets": {k: one(v) for k, v in ds.items()}}
 
 
+SMALL_ROWS = 4                          # a dataset of at most this many rows is kept by its content
+_SMALL = LockedLRU(512)                 # (column, value types, values) → Arrow bytes
+_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"    # an Arrow IPC stream's end: continuation marker, length 0
+
+
+def _content_key(cols: dict[str, list]) -> Hashable | None:
+    """What a small dataset's Arrow bytes depend on: each column's name, and each value with its type (1, 1.0
+    and True are equal in Python, not in Arrow); a float by its bits (0.0 == -0.0). None when a value is not
+    a plain str, int, float, bool or None (kept out of the cache)."""
+    key = []
+    for k, v in cols.items():
+        vals = []
+        for x in v:
+            tx = type(x)
+            if tx is float:
+                vals.append((tx, x.hex()))
+            elif tx is str or tx is int or tx is bool or x is None:
+                vals.append((tx, x))
+            else:
+                return None
+        key.append((k, tuple(vals)))
+    return tuple(key)
+
+
 def columns_arrow(cols: dict[str, list]) -> bytes:
-    """Columns (name → values) as Arrow IPC stream bytes, as Streamlit's own conversion writes them."""
+    """Columns (name → values) as Arrow IPC stream bytes, as Streamlit's own conversion writes them: the
+    schema's message, the one record batch's, the stream's end (what ``pyarrow.ipc.new_stream`` writes for a
+    table of one batch, without the writer's own cost; :func:`_stream_bytes` is that writer, and
+    ``tests/ui/test_chart_arrow.py`` checks the bytes are the same). A small dataset (a target, the standard's
+    break, a rule: the same on most moves) is converted once per content."""
+    n = len(next(iter(cols.values()), ()))
+    key = _content_key(cols) if n <= SMALL_ROWS else None
+    if key is not None:
+        got = _SMALL.get(key, None)
+        if got is not None:
+            return got
+    import pyarrow as pa
+    arrays = [pa.array(v, from_pandas=True) for v in cols.values()]
+    if not arrays or n == 0:
+        out = _stream_bytes(cols)
+    else:
+        batch = pa.RecordBatch.from_arrays(arrays, names=list(cols))
+        out = batch.schema.serialize().to_pybytes() + batch.serialize().to_pybytes() + _EOS
+    return _SMALL.put(key, out) if key is not None else out
+
+
+def _stream_bytes(cols: dict[str, list]) -> bytes:
+    """The columns through pyarrow's stream writer (a table with no column or no row, and the reference
+    the tests compare :func:`columns_arrow` with)."""
     import pyarrow as pa
     table = pa.table({k: pa.array(v, from_pandas=True) for k, v in cols.items()})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as w:
         w.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+STABLE_SPECS = 128                   # specs' JSON kept stabilised (a chart's template without its data)
+STABLE_MAX_CHARS = 65536             # a longer JSON (data inline in the spec) is stabilised every time
+
+
+def keep_stable_specs() -> bool:
+    """Streamlit turns every Vega-Lite spec it draws into stable JSON (``_stabilize_vega_json_spec``: the
+    JSON read back, Altair's counted names rewritten, written again) on every rerun, though it depends on
+    the JSON alone and a cached chart's template (its data are sent apart, as Arrow) is the same JSON move
+    after move: the stable JSON is kept per JSON text, the same string Streamlit would make. False (and
+    Streamlit left as it is) when that function is not where it is expected."""
+    try:
+        from streamlit.elements import vega_charts as vc
+    except ImportError:
+        return False
+    f = getattr(vc, "_stabilize_vega_json_spec", None)
+    if not callable(f):
+        return False
+    if getattr(f, "_kept_by_giamngheo", False):
+        return True
+    kept = LockedLRU(STABLE_SPECS)
+
+    def stabilized(vega_spec: str) -> str:
+        if not isinstance(vega_spec, str) or len(vega_spec) > STABLE_MAX_CHARS:
+            return f(vega_spec)
+        got = kept.get(vega_spec, None)
+        return got if got is not None else kept.put(vega_spec, f(vega_spec))
+
+    stabilized._kept_by_giamngheo = True        # type: ignore[attr-defined]
+    stabilized.__wrapped__ = f                   # type: ignore[attr-defined]
+    stabilized.kept = kept                       # type: ignore[attr-defined]
+    vc._stabilize_vega_json_spec = stabilized
+    return True
+
+
+keep_stable_specs()
 
 
 def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = st, key: Hashable = None) -> None:
