@@ -100,7 +100,8 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
     Honest about caching: what the core makes once and keeps (giamngheo.model.uncertainty: the seed's
     standard normals, ``_normals``, and the draws around the defaults that the nowcast years use,
     ``_nowcast_draws``) the floor makes once too, outside the timed function; what the core makes per
-    scenario (the draws around the scenario's values) the floor makes per call. (An earlier version drew
+    scenario (the draws around the scenario's values) the floor makes per call, but for the assumptions whose
+    values did not move (their draws and assumed-change paths are kept, as the core keeps them). (An earlier version drew
     the standard normals and the defaults' draws on every call, work the core does not do: the floor
     was slow and the core's ratio to it flattering.) ``go(values)`` runs it for other values of the
     assumptions (a dict id -> value, e.g. after a slider move), ``go()`` for the scenario's own.
@@ -158,11 +159,28 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
         return -np.log1p(-np.clip(x / np.float32(100) if np.ndim(x) else x / 100, 0.0, 0.999999))
 
     kept_now: list = []
+    # an assumption's draws and its assumed-change path are kept from one call to the next while its value is the
+    # same, as the core keeps them (giamngheo.model.uncertainty draw_params, engine._kept_change_path)
+    kept_draws: list = []
+    int_rows = whole
+    kept_others: dict[int, tuple[Any, dict]] = {}
 
     def go(values: dict | None = None) -> dict[str, float]:
         vals = base_vals if values is None else values
         mean = mean_sc if values is None else np.array([vals[a.id] for a in items], np.float32)[:, None]
-        XS = draws(X, mean)
+        if kept_draws:
+            XS, m0 = kept_draws
+            moved = np.flatnonzero(mean[:, 0] != m0[:, 0])
+            if len(moved):
+                Y = X[moved] * sd[moved]
+                Y += mean[moved]
+                np.clip(Y, lo[moved], hi[moved], out=Y)
+                Y[int_rows[moved]] = np.rint(Y[int_rows[moved]])
+                XS = XS.copy()
+                XS[moved] = Y
+        else:
+            XS = draws(X, mean)
+        kept_draws[:] = [XS, mean]
         rows = {}
         for src, M in (("p", XS), ("now", XD)):
             r = {k: (M[idx[k]] if k in idx else float((vals if src == "p" else defaults)[k]))
@@ -240,9 +258,14 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
             if y == lf - 1 and todo is years:
                 kept_now[:] = [tuple(x.copy() for x in reb), {k: list(g) for k, g in st.items()}, dict(keep), on_new]
         for i, last, v0, (blo, bhi), sat, per_year in others:
+            got = kept_others.get(i)
+            if got is not None and got[0] == mean[i, 0]:
+                keep.update(got[1])
+                continue
             d = XS[i]
             x = np.float32(v0)
             gap = max(100.0 - v0, 1e-9)
+            path = {}
             for y in range(last + 1, hor + 1):
                 if per_year:
                     x = np.maximum(d, 0.0)
@@ -250,7 +273,9 @@ def numpy_floor(ctx, scenario: Scenario, n: int, seed: int, deterministic: bool 
                     x = np.where(d > 0, 100.0 - (100.0 - x) * (1 - np.minimum(d / gap, 0.999)), x + d)
                 else:
                     x = x + d
-                keep[(i, y)] = np.clip(x, blo, bhi)
+                path[(i, y)] = np.clip(x, blo, bhi)
+            kept_others[i] = (mean[i, 0], path)
+            keep.update(path)
         out = {}
         for tg in tests:
             if tg.kind == "relative_change" and tg.indicator == "poor_rate":

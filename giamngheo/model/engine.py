@@ -19,6 +19,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from giamngheo.data.observations import Observations, load_observations
+from giamngheo.lru import LockedLRU
 from giamngheo.model.assess import Verdict, assess
 from giamngheo.model.poverty import PARAMS, PaceScale, PovertyInputs, PovertyResult, group_pace_id, run_poverty, share_of
 from giamngheo.model.projection import Projection, SeriesPath
@@ -598,6 +599,40 @@ def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: i
     return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)
 
 
+_CHANGE_PATHS = LockedLRU(128)   # the paths of assumed changes, by what they are made from (:func:`_kept_change_path`)
+
+
+def _made_of(x: Any) -> Any:
+    """What a change path's input is, as a key: a number by its bits; an array of draws by its identity when it
+    can never change (read-only and owning its data: the draws of an assumption value, kept by the Monte Carlo
+    and the nowcast and shared by every scenario with that value); None (not kept) otherwise."""
+    if type(x) is np.ndarray:
+        return id(x) if x.base is None and not x.flags.writeable else None
+    if np.ndim(x) == 0:
+        return np.float64(x).tobytes()
+    return None
+
+
+def _kept_change_path(ctx: Context, ind_id: str, group: str, change: Any, change_now: Any, per_year: bool, mc: bool,
+                      method: str) -> SeriesPath | None:
+    """:func:`change_path` of an indicator's data, kept by what it is made from: after a move of levers that
+    do not reach it (every headline lever but the flows), the path of the last run, not made again. A kept
+    path is shared by projections and never changed (as the trends already are)."""
+    a, b = _made_of(change), _made_of(change_now)
+    key = (ctx, ind_id, group, a, b, per_year, mc, method) if a is not None and b is not None else None
+    if key is not None:
+        got = _CHANGE_PATHS.get(key, None)
+        # an array's id is its own while the entry holds it (no other array can take that id meanwhile)
+        if got is not None and (type(change) is not np.ndarray or got[0] is change) \
+                and (type(change_now) is not np.ndarray or got[1] is change_now):
+            return got[2]
+    p = change_path(ctx.indicators[ind_id], group, ctx.obs.series(ind_id, group), ctx.horizon, change,
+                    per_year=per_year, mc=mc, method=method, lever_from=ctx.lever_from, change_now=change_now)
+    if key is not None:
+        _CHANGE_PATHS.put(key, (change, change_now, p), replace=True)
+    return p
+
+
 def _with_nowcast(p: SeriesPath, current_year: int) -> SeriesPath:
     p.nowcast = frozenset(y for y in p.values if y not in p.actual and y <= current_year)
     return p
@@ -649,7 +684,6 @@ def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], m
     ``trends``, as in a Monte Carlo: a trend depends on no assumption, so it has no draws)."""
     out: list[SeriesPath] = []
     covered = set(covered)
-    lf = ctx.lever_from
 
     def want(key: tuple[str, str]) -> bool:
         return key not in covered and (only is None or key == only)
@@ -657,18 +691,15 @@ def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], m
     vals, now = ctx.registry.channels(vals), ctx.registry.channels(now)   # each channel's levers added up
     for ind_id, aid in ctx.registry.flows().items():
         if ctx.indicators.get(ind_id) and want((ind_id, "all")):
-            amount, amount_now = vals[aid], now[aid]
-            p = change_path(ctx.indicators[ind_id], "all", ctx.obs.series(ind_id, "all"), ctx.horizon, amount,
-                            per_year=True, mc=mc, method=f"assumption:{aid}", lever_from=lf, change_now=amount_now)
+            p = _kept_change_path(ctx, ind_id, "all", vals[aid], now[aid], True, mc, f"assumption:{aid}")
             if p:
                 out.append(p)
                 covered.add((ind_id, "all"))
     for a in ctx.registry:
         if a.section != "indicators" or a.indicator is None or not want((a.indicator, a.group)):
             continue
-        p = change_path(ctx.indicators[a.indicator], a.group, ctx.obs.series(a.indicator, a.group), ctx.horizon,
-                        vals[a.id], per_year=a.id.endswith("_per_year"), mc=mc, method=f"assumption:{a.id}",
-                        lever_from=lf, change_now=now[a.id])
+        p = _kept_change_path(ctx, a.indicator, a.group, vals[a.id], now[a.id], a.id.endswith("_per_year"), mc,
+                              f"assumption:{a.id}")
         if p:
             out.append(p)
             covered.add((a.indicator, a.group))

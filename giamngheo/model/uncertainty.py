@@ -29,6 +29,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from giamngheo.lru import LockedLRU
 from giamngheo.model.assess import Verdict, agree_with_chance, progress_base
 from giamngheo.model.projection import Projection, SeriesPath
 from giamngheo.plan import kinds
@@ -104,25 +105,34 @@ def draw_params(registry: Registry, scenario: Scenario, n: int = DEFAULT_DRAWS, 
         raise ValueError(f"draws: need at least 1, got {n}")
     vals = registry.resolve(scenario)
     items = uncertain(registry, overrides)
-    z = _normals(len(items), n, seed, np.dtype(dtype))
+    dt = np.dtype(dtype)
+    z = _normals(len(items), n, seed, dt)
     out: dict[str, np.ndarray] = {}
-    for zr, a in zip(z, items):
-        x = np.multiply(zr, sd_of(a, overrides), dtype=dtype)
-        x += vals[a.id]
-        np.clip(x, a.min, a.max, out=x)
-        if a.integer:
-            np.rint(x, out=x)
+    for i, (zr, a) in enumerate(zip(z, items)):
+        sd, v = sd_of(a, overrides), vals[a.id]
+        # an assumption's draws depend on its row of normals, spread, value and bounds alone: kept, read-only,
+        # and the same array for every scenario with that value (a move makes only the moved levers' draws)
+        key = (seed, n, dt.str, len(items), i, a.id, sd, type(v), v, a.min, a.max, a.integer)
+        x = _ROWS.get(key, None)
+        if x is None:
+            x = np.multiply(zr, sd, dtype=dtype)
+            x += v
+            np.clip(x, a.min, a.max, out=x)
+            if a.integer:
+                np.rint(x, out=x)
+            x.setflags(write=False)
+            x = _ROWS.put(key, x)
         out[a.id] = x
     return out
+
+
+_ROWS = LockedLRU(192)     # the draws of one assumption (:func:`draw_params`), 40 kB each at 10,000 draws
 
 
 @lru_cache(maxsize=8)
 def _nowcast_draws(registry: Registry, n: int, seed: int, overrides: SdOverrides) -> dict[str, np.ndarray]:
     """The draws around the defaults that the nowcast years use: the same for every scenario, made once."""
-    out = draw_params(registry, Scenario(), n, seed, dict(overrides))
-    for x in out.values():
-        x.setflags(write=False)
-    return out
+    return draw_params(registry, Scenario(), n, seed, dict(overrides))
 
 
 _TUNED = False

@@ -286,3 +286,91 @@ def test_the_cache_keeps_the_two_runs_apart(ctx):
     whole = monte_carlo_cached(ctx, sc)
     assert part.poverty is False and whole.poverty is True
     assert monte_carlo_cached(ctx, sc, poverty=False) is part and monte_carlo_cached(ctx, sc) is whole
+
+
+# ------------------------------------------------------------------ what a fresh scenario makes again
+
+def _moves(ctx, seed: int, n: int) -> list[tuple[Scenario, dict]]:
+    """n scenarios, each one move from the last: a headline lever or an indicator's assumed change anywhere on its
+    grid, now and then a spread override."""
+    import random
+    rng = random.Random(seed)
+    levers = [a for a in ctx.registry if a.section in ("headline", "indicators")]
+    vals: dict = {}
+    sds: dict = {}
+    out = []
+    for i in range(n):
+        a = rng.choice(levers)
+        vals[a.id] = round(a.min + a.step * rng.randint(0, int(round((a.max - a.min) / a.step))), 6)
+        if i % 5 == 4:
+            sds = {} if sds else {a.id: float(sd_of(a)) * 2 or 1.0}
+        out.append((Scenario.of("", dict(vals)), dict(sds)))
+    return out
+
+
+def _same_paths(a, b) -> None:
+    assert a.paths.keys() == b.paths.keys()
+    for key, p in a.paths.items():
+        q = b.paths[key]
+        assert (p.values, p.actual, p.method, p.nowcast) == (q.values, q.actual, q.method, q.nowcast), key
+        assert p.draws.keys() == q.draws.keys(), key
+        for y, d in p.draws.items():
+            assert np.asarray(d).dtype == np.asarray(q.draws[y]).dtype
+            assert np.array_equal(d, q.draws[y]), (key, y)
+
+
+def test_a_fresh_scenarios_kept_draws_and_paths_are_what_nothing_kept_makes(ctx):
+    """Over moves of every headline lever and indicator assumption (and spread overrides), a scenario's deterministic
+    projection and Monte Carlo, made with the draws and assumed-change paths kept from earlier scenarios, are
+    bit for bit those made with nothing kept: every path's values and draws, every probability and verdict."""
+    from giamngheo.model import engine, uncertainty
+
+    def fresh():
+        engine._CHANGE_PATHS.clear()
+        uncertainty._ROWS.clear()
+        uncertainty._nowcast_draws.cache_clear()
+        engine._run_cached.cache_clear()
+
+    fresh()
+    kept_hits = 0
+    for sc, sds in _moves(ctx, 3, 24):
+        before = len(engine._CHANGE_PATHS.keys())
+        det, mc = run(ctx, sc)[0], monte_carlo(ctx, sc, 2000, 5, sds)
+        kept_hits += len(engine._CHANGE_PATHS.keys()) - before < 19
+        fresh()
+        det2, mc2 = run(ctx, sc)[0], monte_carlo(ctx, sc, 2000, 5, sds)
+        _same_paths(det, det2)
+        _same_paths(mc.projection, mc2.projection)
+        assert mc.verdicts == mc2.verdicts
+        run(ctx, sc)
+        monte_carlo(ctx, sc, 2000, 5, sds)          # kept again, for the next move
+    assert kept_hits >= 12                            # the paths were taken from what was kept, not all made again
+
+
+def test_draws_kept_are_shared_read_only_and_only_the_moved_levers_drawn_again(ctx):
+    a = draw_params(ctx.registry, Scenario.of("", {"jobs": 3000}), 500, 9)
+    b = draw_params(ctx.registry, Scenario.of("", {"jobs": 3100}), 500, 9)
+    assert a.keys() == b.keys() and "jobs" in a
+    assert all(a[k] is b[k] for k in a if k != "jobs") and a["jobs"] is not b["jobs"]
+    assert not any(x.flags.writeable for x in b.values())
+    # the kept draws are the formula's: normal around the value, clipped, rounded (by hand for jobs)
+    from giamngheo.model.uncertainty import _normals, uncertain
+    items = uncertain(ctx.registry)
+    z = _normals(len(items), 500, 9, np.dtype(np.float32))[[i.id for i in items].index("jobs")]
+    jobs = ctx.registry["jobs"]
+    want = np.rint(np.clip(z * np.float32(sd_of(jobs)) + np.float32(3100), jobs.min, jobs.max))
+    assert np.array_equal(b["jobs"], want)
+
+
+def test_a_change_path_of_an_array_that_can_change_is_never_kept(ctx):
+    """Lever values a goal seek passes (a writable array) are never taken for the same values later: the same
+    array changed in place gives the path of its new values."""
+    from giamngheo.model.engine import other_paths
+    reg = ctx.registry
+    xs = np.array([-1.0, 0.0, 1.0])
+    key = ("trained_labour_rate", "all")
+    first = other_paths(ctx, {**reg.defaults(), "trained_labour_rate_change": xs}, reg.defaults(), True, only=key)[0]
+    y = max(first.draws)
+    xs += 2.0
+    again = other_paths(ctx, {**reg.defaults(), "trained_labour_rate_change": xs}, reg.defaults(), True, only=key)[0]
+    assert np.all(again.draws[y] > first.draws[y])
