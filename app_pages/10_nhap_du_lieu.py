@@ -20,7 +20,7 @@ from giamngheo.ui import auth, guard, safe
 from giamngheo.ui.binding import arrow_table
 from giamngheo.ui.chart import ref
 from giamngheo.ui.memo import per_context
-from giamngheo.ui.session import DATA_VERSION_KEY, context, data_version_id, lang, refresh_data, store, tr
+from giamngheo.ui.session import DATA_VERSION_KEY, context, data_version_id, data_versions, lang, refresh_data, store, tr
 
 L = lang()
 ctx = context()
@@ -36,7 +36,7 @@ for level, text in st.session_state.pop(FLASH, []):
 
 try:
     db = store()
-    versions = db.list_data_versions()
+    versions = data_versions(db)      # read again after a save here, else at most every 2 s (as the data in use)
     store_error = ""
 except StoreError as exc:
     db, versions, store_error = None, [], safe.logged(exc, tr("store.see_log"))
@@ -64,7 +64,7 @@ BREAK_YEAR = ctx.plan.standard.break_year if getattr(ctx.plan, "standard", None)
 dv = DataVersions(db, base_note=tr("nhap.base_note"), plan_groups=GROUPS)
 
 
-LATEST = versions[0].id if versions else None      # the store is asked on every run: a new version is seen at once
+LATEST = versions[0].id if versions else None      # a version saved here is seen at once, another replica's within 2 s
 
 
 def latest_rows() -> tuple[int | None, list[dict]]:
@@ -267,7 +267,10 @@ with tab_edit:
         }
         edit_key = f"gn_edit_{scope}_{nonce}"
         st.session_state.setdefault(f"{edit_key}_base", base_id)
-        edited = st.data_editor(pd.DataFrame(inside, columns=list(ig.COLUMNS)), num_rows="dynamic", column_config=cfg, hide_index=True, key=edit_key,
+        # the table made once per version and scope, not on every move (the editor works on its own copy of it)
+        table = per_context("nhap:edit", ctx, (ref(db), base_id, scope),
+                            lambda: pd.DataFrame(inside, columns=list(ig.COLUMNS)))
+        edited = st.data_editor(table, num_rows="dynamic", column_config=cfg, hide_index=True, key=edit_key,
                                 width="stretch", height=420)
         note_e = st.text_input(tr("nhap.note"), value=tr("nhap.note_edit"), key=f"gn_note_edit_{nonce}",
                                max_chars=MAX_NOTE)

@@ -11,7 +11,7 @@ from giamngheo.report.board import board, summary
 from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import StoreError
 from giamngheo.ui import agreed, auth, safe, tables
-from giamngheo.ui.session import context, lang, mc_results, scenario, sd_overrides, store, tr
+from giamngheo.ui.session import context, issuer_in_force, lang, mc_results, saved_scenarios, scenario, sd_overrides, store, tr
 
 ctx = context()
 reg = ctx.registry
@@ -21,7 +21,8 @@ try:
 except StoreError:
     db = None
 try:
-    saved = {s.id: s for s in db.list_scenarios(ctx.plan.id)} if db is not None else {}
+    # read again after a save here, else at most every 2 s (not on every lever move)
+    saved = {s.id: s for s in saved_scenarios(db, ctx.plan.id)} if db is not None else {}
 except StoreError:
     saved = {}
 
@@ -61,7 +62,7 @@ meta = export.ReportMeta(scenario_name=name, author=author, note=note, saved_at=
                          data_version=defaults.data_version)
 stamp = meta.generated
 
-iss = issuer_mod.current_issuer(db)
+iss = issuer_in_force(db)     # read again after a save of the form, else at most every 2 s
 
 b1, b2 = st.columns(2)
 b1.download_button(tr("report.download_xlsx"), data=lambda: export.workbook_bytes(ctx, sc, L, meta, proj, verdicts, issuer=iss),

@@ -141,13 +141,15 @@ def from_json(text: str) -> Issuer:
     return parse_issuer(json.loads(text))
 
 
-def current_issuer(store: Any = None, path: str | Path | None = None) -> Issuer:
-    """The settings in force: the store's latest version when there is one (and it still reads), else the file."""
+def current_issuer(store: Any = None, path: str | Path | None = None, latest: Any = None) -> Issuer:
+    """The settings in force: the store's latest version when there is one (and it still reads), else the file.
+    ``latest``: how the store's latest version of a dataset is read (default ``store.latest``; the app passes
+    a read it keeps for a moment, giamngheo/ui/session.py ``issuer_in_force``)."""
     default = load_issuer(path)
     if store is None:
         return default
     try:
-        v = store.latest(STORE_DATASET)
+        v = (latest or store.latest)(STORE_DATASET)
     except Exception:       # the store unreachable: the file's settings, never no report
         return default
     if v is None or not v.csv_text:

@@ -240,6 +240,23 @@ def saved_scenarios(db: Any, plan_id: str | None) -> list:
     return list(_kept_read(_SAVED, (db.url, plan_id), db, SAVED_TTL, lambda: tuple(db.list_scenarios(plan_id))))
 
 
+ISSUER_TTL = 2.0      # s: how long the report issuer's settings read from the store are used again without a read
+_ISSUER: dict[tuple[str, str], tuple[float, int, Any]] = {}
+
+
+def issuer_in_force(db: Any):
+    """Who issues the reports (``giamngheo.report.issuer.current_issuer``), the store's latest settings read again
+    when this process wrote to the database since (a save of the form: at once) and at most every
+    :data:`ISSUER_TTL` seconds otherwise (another replica's save shows within that), not on every rerun: the
+    report page shows them on every lever move. A store that cannot be read is asked again at the next run (the
+    file's settings meanwhile, as ``current_issuer`` has it). ``db``: the store, or None (the file's settings)."""
+    from giamngheo.report.issuer import current_issuer
+    if db is None:
+        return current_issuer(None)
+    return current_issuer(db, latest=lambda ds: _kept_read(_ISSUER, (db.url, ds), db, ISSUER_TTL,
+                                                           lambda: db.latest(ds)))
+
+
 # ---------------------------------------------------------------- Monte Carlo (probabilities, fan charts)
 
 MC_SD_KEY = "mc_sd"   # {assumption id: standard deviation} edited on the "what it takes" page
@@ -320,9 +337,22 @@ def _latest_id(url: str) -> int | None:
         return None          # not kept: asked again at the next run
 
 
+_VERSIONS: dict[str, tuple[float, int, tuple]] = {}
+
+
+def data_versions(db: Any) -> list:
+    """``db.list_data_versions()`` (newest first, without their text), read again after a write from this process
+    to that database (a new version, a revert: at once) and otherwise at most every :data:`LATEST_TTL` seconds
+    (another replica's version is listed within that, as :func:`_latest_id` uses it), not on every rerun: the
+    data page lists them on every lever move. The same frozen records for every session; a new list each call.
+    Raises ``StoreError`` as the store does (an error is not kept)."""
+    return list(_kept_read(_VERSIONS, db.url, db, LATEST_TTL, lambda: tuple(db.list_data_versions())))
+
+
 def _forget_latest() -> None:
     with _KEPT_LOCK:
         _LATEST.clear()
+        _VERSIONS.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
