@@ -206,6 +206,7 @@ _SEEKS = LockedLRU(256)   # the goal seeks found, by (context, the scenario with
 # the finer grids the last search of a (target, lever) measured after its coarse grid, in order: a guess of the next
 # search's (process-wide, any context or scenario: a guess that fails costs only the values measured in vain)
 _CHAINS = LockedLRU(256)
+_ANSWERS = LockedLRU(256)     # (target, lever) -> the last two answers found (a guess of the next one's)
 AHEAD = 1      # the finer grids guessed each side of the one the crossing is read to fall in (see _next_grids)
 
 
@@ -234,6 +235,49 @@ def _shares(m: Any, parts: tuple[np.ndarray, ...]) -> list[Any]:
     return [_Met(a, b, m.threshold) for a, b in zip(np.split(met, cuts), np.split(q, cuts))]
 
 
+def _finer(lever: Any, a: float, b: float) -> np.ndarray:
+    """The finer grid a search asks for inside the bracket a–b (as :func:`_seek_steps` builds it)."""
+    fine = np.linspace(a, b, REFINE)
+    return np.unique(np.round(fine)) if lever.integer else fine
+
+
+def _around(lever: Any, grid: np.ndarray, x: float) -> tuple[np.ndarray, ...]:
+    """The finer grids a search whose crossing is at ``x`` asks for after ``grid``, level by level down to the
+    lever's tolerance, each with :data:`AHEAD` neighbours each side (a guess from earlier answers)."""
+    xtol = 1.0 if lever.integer else max(lever.step, 1e-9) / 100
+    out: list[np.ndarray] = []
+    cur = grid
+    for _ in range(12):
+        if len(cur) < 2:
+            break
+        k = int(np.clip(np.searchsorted(cur, x) - 1, 0, len(cur) - 2))
+        nxt = None
+        for j in range(max(k - AHEAD, 0), min(k + AHEAD, len(cur) - 2) + 1):
+            if cur[j + 1] - cur[j] > xtol:
+                out.append(_finer(lever, float(cur[j]), float(cur[j + 1])))
+                if j == k:
+                    nxt = out[-1]
+        if nxt is None:
+            break
+        cur = nxt
+    return tuple(out)
+
+
+def _first_guesses(lever: Any, key: tuple[str, str], grid: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What a search measures beside its coarse grid: the chain its (target, lever) last went through, and the
+    grids around the answer the last two answers point to (the next one along the same line: a lever held or
+    dragged moves the answer by about the same each time), each grid once."""
+    out = {x.tobytes(): x for x in _CHAINS.get(key, ())}
+    got = _ANSWERS.get(key, None)
+    # only after a small step (the last two answers within two intervals of the grid): after a jump the next
+    # answer is anywhere, and the grids would be measured in vain
+    if got is not None and got[0] is not None and len(grid) > 1 and abs(got[1] - got[0]) <= 2 * (grid[1] - grid[0]):
+        x = 2 * got[1] - got[0]
+        for g in _around(lever, grid, float(min(max(x, grid[0]), grid[-1]))):
+            out.setdefault(g.tobytes(), g)
+    return tuple(out.values())
+
+
 def _next_grids(lever: Any, prev: np.ndarray, share: Any, xs: np.ndarray) -> tuple[np.ndarray, ...]:
     """A guess of the finer grid the search will ask for after ``xs``: ``xs`` narrows the bracket (its ends) that
     ``prev``'s measure found; the tested quantity read linearly between the bracket's ends says where in ``xs``
@@ -253,8 +297,7 @@ def _next_grids(lever: Any, prev: np.ndarray, share: Any, xs: np.ndarray) -> tup
     out = []
     for j in range(max(k - AHEAD, 0), min(k + AHEAD, len(xs) - 2) + 1):
         if xs[j + 1] - xs[j] > xtol:
-            fine = np.linspace(xs[j], xs[j + 1], REFINE)
-            out.append(np.unique(np.round(fine)) if lever.integer else fine)
+            out.append(_finer(lever, float(xs[j]), float(xs[j + 1])))
     return tuple(out)
 
 
@@ -270,6 +313,7 @@ def _seek(ctx: Context, scenario: Scenario, target_id: str, lever: str) -> Requi
 def _clear() -> None:
     _SEEKS.clear()
     _CHAINS.clear()
+    _ANSWERS.clear()
 
 
 _seek.cache_clear = _clear      # type: ignore[attr-defined]
@@ -328,14 +372,17 @@ def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]], guess: bool
     answers as each alone (tests/model/test_goalseek.py checks them equal).
 
     With ``guess``, the first round also measures, side by side with each search's coarse grid, the finer grids its
-    (target, lever) last went through (:data:`_CHAINS`): a search whose next grid is bit for bit the guessed one is
+    (target, lever) last went through (:data:`_CHAINS`) and, after a small step, those around the answer the last
+    two answers point to (:func:`_first_guesses`); later rounds the grids next to the crossing read from the tested
+    quantity (:func:`_next_grids`). A search whose next grid is bit for bit a guessed one is
     sent those values' measures without running the model again, and so on down the chain, so after a small move a
     search usually ends in one run instead of three. The same values from the same model (it works value by
     value), hence the same answer by construction; where a guess fails the search goes on as without one."""
     gens = [_seek_steps(ctx, sc, tid, lever) for sc, tid, lever in jobs]
     out: list[Requirement | None] = [None] * len(jobs)
     pending = {i: next(g) for i, g in enumerate(gens)}
-    ahead = {i: _CHAINS.get((tid, lever), ()) for i, (_, tid, lever) in enumerate(jobs)} if guess else {}
+    ahead = {i: _first_guesses(ctx.registry[lever], (tid, lever), pending[i])
+             for i, (_, tid, lever) in enumerate(jobs)} if guess else {}
     chains: dict[int, list[np.ndarray]] = {i: [] for i in pending}
     known: dict[int, dict[bytes, tuple[np.ndarray, Any]]] = {i: {} for i in pending}   # measured, not yet asked for
     while pending:
@@ -368,7 +415,11 @@ def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]], guess: bool
             else:
                 out[i] = r
                 if guess:
-                    _CHAINS.put((jobs[i][1], jobs[i][2]), tuple(chains[i]), replace=True)
+                    key = (jobs[i][1], jobs[i][2])
+                    _CHAINS.put(key, tuple(chains[i]), replace=True)
+                    if r.outcome == "found" and r.value is not None:
+                        was = _ANSWERS.get(key, None)
+                        _ANSWERS.put(key, (None if was is None else was[1], r.value), replace=True)
     return out  # type: ignore[return-value]
 
 

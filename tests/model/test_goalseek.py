@@ -400,6 +400,7 @@ def test_a_wrong_guess_is_never_taken_for_the_right_grid(ctx, model_runs):
     shifted = right[0] + (right[0][-1] - right[0][0])
     for chain in [(one_ulp, right[1]), (shifted, right[1] + 1.0), (np.linspace(0, 1, 7),), (right[1], right[0])]:
         gs._CHAINS.put(("T24", "poor_fall"), chain, replace=True)
+        gs._ANSWERS.clear()
         model_runs.clear()
         assert gs._seek_batch(ctx, [job]) == plain
         # the first finer grid measured again unless guessed value for value (the last: the right grids, listed
@@ -407,3 +408,25 @@ def test_a_wrong_guess_is_never_taken_for_the_right_grid(ctx, model_runs):
         assert len(model_runs) == 1 if len(chain) == 2 and chain[1] is right[0] else len(model_runs) >= 2
         got = gs._CHAINS.get(("T24", "poor_fall"))
         assert len(got) == 2 and all(a.tobytes() == b.tobytes() for a, b in zip(got, right))
+
+
+@pytest.mark.parametrize("lever,step", [("jobs", 1), ("khmer_poor_fall", -1), ("overseas", 1)])
+def test_a_held_key_ends_each_search_in_one_run_with_the_plain_answers(ctx, lever, step, model_runs):
+    """A lever moved one step at a time in one direction (a held arrow key, a slow drag): the answers move by about
+    the same each time, so the grids around the next answer along that line, measured beside the coarse grid, are
+    the ones the searches ask for: after the first moves nearly every search ends in its first run of the model,
+    with the plain search's answers (integer and real levers)."""
+    gs._seek.cache_clear()
+    a = ctx.registry[lever]
+    x0 = ctx.registry.resolve(Scenario())[lever]
+    pairs = [("T24", "poor_fall"), ("T25", "near_poor_fall"), ("T24", "jobs")]
+    rounds = []
+    for i in range(1, 16):
+        sc = Scenario.of("", {lever: round(x0 + step * a.step * i, 6)})
+        jobs = _jobs(ctx, sc, pairs)
+        plain = gs._seek_batch(ctx, jobs, guess=False)
+        model_runs.clear()
+        assert gs._seek_batch(ctx, jobs) == plain
+        rounds.append(len(model_runs))
+        assert any(r.outcome == "found" for r in plain)
+    assert sum(r == 1 for r in rounds[3:]) >= 10, rounds
