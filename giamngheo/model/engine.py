@@ -473,9 +473,11 @@ MC_OUT = ("households", "poor_households", "near_poor_households", "poor_househo
           "poor_rate", "near_poor_rate")
 
 
-def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, str] | None = None) -> list[SeriesPath]:
+def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, str] | None = None,
+                  values_ahead: bool = True) -> list[SeriesPath]:
     """The model's result as paths (actual years from the data; nowcast and projected years from
-    the model). ``only``: just one (indicator, group)."""
+    the model). ``only``: just one (indicator, group). Without ``values_ahead`` (a Monte Carlo's draws, whose paths
+    take the deterministic run's values: uncertainty._merge) the years ahead have draws and no values."""
     inp = ctx.poverty
     assert inp is not None
     out_groups = ["all"] + [g for g in res.stocks if g != "rest"]
@@ -513,6 +515,11 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
             actual = ctx.obs.series(ind, group)
             values = dict(actual)
             ahead = [(y, v) for y, v in zip(res.years, vals) if y not in actual]
+            if mc and not values_ahead:
+                paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow",
+                                        {y: np.asarray(v) for y, v in ahead if np.ndim(v)},
+                                        nowcast=nowcast - frozenset(actual)))
+                continue
             if not mc and not any(type(v) is np.ndarray for _, v in ahead):
                 # one value a year (the deterministic run): each as a Python float
                 values.update({y: float(v) if isinstance(v, float) else float(np.mean(v)) for y, v in ahead})
@@ -649,11 +656,12 @@ def poverty_mc_paths(ctx: Context) -> frozenset[tuple[str, str]]:
 
 def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None = None,
             n_draws: int = 0, nowcast_params: Mapping[str, Any] | None = None,
-            poverty: bool = True) -> Projection:
+            poverty: bool = True, values_ahead: bool = True) -> Projection:
     """Every path for the scenario. ``params`` (arrays of draws) override the scenario for Monte
     Carlo; ``nowcast_params`` the defaults in the nowcast years (default: the defaults themselves).
     Without ``poverty`` (a Monte Carlo only) the poverty model is not run: only the other paths, each
-    the same as in a whole run (the paths the model would give, :func:`poverty_mc_paths`, are left out)."""
+    the same as in a whole run (the paths the model would give, :func:`poverty_mc_paths`, are left out).
+    Without ``values_ahead`` the poverty model's paths have draws and no values ahead (:func:`poverty_paths`)."""
     vals: dict[str, Any] = dict(ctx.registry.resolve(scenario))
     now: dict[str, Any] = dict(ctx.registry.defaults())
     mc = params is not None
@@ -669,7 +677,7 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
     elif ctx.poverty is not None:
         res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc,
                           keep_nowcast=True)
-        for p in poverty_paths(ctx, res, mc):
+        for p in poverty_paths(ctx, res, mc, values_ahead=values_ahead):
             proj.add(p)
             covered.add((p.indicator, p.group))
     for path in other_paths(ctx, vals, now, mc, covered, trends=not mc):

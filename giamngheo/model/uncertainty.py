@@ -269,7 +269,9 @@ def monte_carlo(ctx: Any, scenario: Scenario, n: int = DEFAULT_DRAWS, seed: int 
     det_proj, det_verdicts = run(ctx, scenario)
     params = draw_params(ctx.registry, scenario, n, seed, overrides)
     now = _nowcast_draws(ctx.registry, n, seed, overrides_key(overrides))   # the nowcast: around the defaults
-    mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now, poverty=poverty)
+    # the draws' paths give their draws to the deterministic paths (_merge): their means would be thrown away
+    mc_proj = project(ctx, scenario, params=params, n_draws=n, nowcast_params=now, poverty=poverty,
+                      values_ahead=False)
     proj = _merge(det_proj, mc_proj)
     verdicts = []
     targets = {tg.id: tg for tg in ctx.plan.targets}

@@ -374,3 +374,19 @@ def test_a_change_path_of_an_array_that_can_change_is_never_kept(ctx):
     xs += 2.0
     again = other_paths(ctx, {**reg.defaults(), "trained_labour_rate_change": xs}, reg.defaults(), True, only=key)[0]
     assert np.all(again.draws[y] > first.draws[y])
+
+
+@pytest.mark.parametrize("poverty", [True, False])
+def test_the_draws_paths_without_their_means_merge_into_the_same_result(ctx, poverty):
+    """The Monte Carlo's own paths skip the draws' yearly means (the result takes the deterministic run's values
+    and the draws only): the merged projection is, path by path and draw by draw, the one made from paths with
+    their means."""
+    from giamngheo.model.engine import project
+    from giamngheo.model.uncertainty import DEFAULT_SEED, _merge, _nowcast_draws, overrides_key
+    for sc, sds in _moves(ctx, 8, 6):
+        mc = monte_carlo(ctx, sc, 1500, DEFAULT_SEED, sds, poverty=poverty)
+        with_means = project(ctx, sc, params=draw_params(ctx.registry, sc, 1500, DEFAULT_SEED, sds), n_draws=1500,
+                             nowcast_params=_nowcast_draws(ctx.registry, 1500, DEFAULT_SEED, overrides_key(sds)),
+                             poverty=poverty)
+        assert any(p.draws and set(p.draws) <= set(p.values) for p in with_means.paths.values())
+        _same_paths(mc.projection, _merge(run(ctx, sc)[0], with_means))
