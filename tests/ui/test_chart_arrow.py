@@ -36,7 +36,9 @@ def test_a_charts_columns_are_the_stream_writers_bytes():
     assert len(datasets) > 40 and any(not next(iter(d.values())) for d in datasets)     # the empty baseline too
     odd = [{"a": [1, 2], "b": ["x", None]}, {"a": []}, {}, {"a": [None, None]}, {"a": [1, 2.5]},
            {"a": [float("nan"), 1.0]}, {"a": [True, False]}, {"a": [-0.0]}, {"a": [0.0]}, {"a": [1]}, {"a": [1.0]},
-           {"a": [True]}, {"a": [None]}, {"a": [], "b": []}, {"x": list(range(9)), "y": ["é"] * 9}]
+           {"a": [True]}, {"a": [None]}, {"a": [], "b": []}, {"x": list(range(9)), "y": ["é"] * 9},
+           {"p": [None] * 5 + [0.5, float("nan"), -0.0, 1e308, float("inf")], "s": [None, "a"] * 5,
+            "i": [None, 2 ** 40] * 5, "m": [1, 2.5, None, 3, 4.0] * 2, "b": [True, None] * 5}]
     for d in datasets + odd:
         for _ in range(2):                                   # converted, then (a small one) kept
             assert chart.columns_arrow(d) == chart._stream_bytes(d), d
