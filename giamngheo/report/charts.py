@@ -332,8 +332,8 @@ def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str
     """Rows for line charts: one per (series, year) with basis and segment; the last actual point is
     repeated in the projected segment so the dashed line starts where the solid one ends.
 
-    With ``bands``, the 10th, 25th, 75th and 90th percentiles of each projected year's draws, from one
-    ``np.percentile`` over all the series' years at once (:func:`_percentiles`)."""
+    With ``bands``, the 10th, 25th, 75th and 90th percentiles of each projected year's draws, worked out
+    for all the series' years at once (:func:`_percentiles`: ``np.percentile``'s numbers)."""
     rows: list[dict[str, Any]] = []
     lab_actual, lab_proj = t("basis.actual", lang), t("basis.projected", lang)
     series = []
@@ -371,9 +371,9 @@ def path_rows(proj: Projection, items: Sequence[tuple[str, str, str]], lang: str
 
 def _percentiles(blocks: list[list[np.ndarray]]) -> list[list[list[float]]]:
     """For each series (the arrays of its years' draws), each year's percentiles ``QS`` as Python floats. One
-    ``np.percentile`` over the years of every series when all the arrays are alike (1-D, one dtype, one
-    length): each row's percentiles are worked out from that row alone, so they are the numbers one call per
-    series gives, without the call's own cost for each series; else one call per series, as before."""
+    table of the years of every series when all the arrays are alike (1-D, one dtype, one length), its rows'
+    percentiles by :func:`_linear_percentiles` (``np.percentile``'s bits): each row's are worked out from that
+    row alone, so they are the numbers one call per series gives; else ``np.percentile`` once per series."""
     arrays = [a for b in blocks for a in b]
     if arrays and all(a.ndim == 1 and a.dtype == arrays[0].dtype and a.shape == arrays[0].shape for a in arrays):
         rows = _linear_percentiles(np.vstack(arrays)).tolist()
