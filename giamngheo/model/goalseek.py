@@ -532,6 +532,54 @@ def poverty_relative_target(ctx: Context, scenario: Scenario) -> Target | None:
                  and kinds.kind_of(tg).relative and basis.get(tg.id) == "projected"), None)
 
 
+def _gap_columns(ctx: Context, vals: Mapping[str, Any]) -> tuple[list[str], list[frozenset], dict[str, np.ndarray]]:
+    """The gap attribution's run: one value a subset of its lever groups (those in the subset at the scenario's
+    values, the others at their minimum)."""
+    reg = ctx.registry
+    levers = [(name, ids) for name, ids in reg.gap_groups() if ids]
+    names = [name for name, _ in levers]
+    subsets = [frozenset(s) for k in range(len(names) + 1) for s in combinations(names, k)]
+    cols = {i: np.array([vals[i] if name in s else reg[i].min for s in subsets]) for name, ids in levers for i in ids}
+    return names, subsets, cols
+
+
+def _tornado_columns(ctx: Context, vals: Mapping[str, Any], k: float, overrides: tuple
+                     ) -> tuple[list[Assumption], list[tuple[float, float]], dict[str, np.ndarray]]:
+    """The tornado's run: each poverty-model assumption alone at each end of its range, then the scenario."""
+    ov = dict(overrides)
+    items = [a for a in ctx.registry if a.section in POVERTY_SECTIONS]
+    ranges = [value_range(a, vals[a.id], k, ov) for a in items]
+    m = len(items)
+    cols: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
+    for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
+        cols[a.id][2 * j], cols[a.id][2 * j + 1] = lo, hi
+    return items, ranges, cols
+
+
+@lru_cache(maxsize=64)
+def _what_it_takes_run(ctx: Context, scenario: Scenario, k: float, overrides: tuple) -> tuple[Any, slice, slice]:
+    """The tornado's and the gap attribution's values in ONE run of the poverty model (the page shows both for
+    the same scenario), side by side as the goal seeks' are (:func:`_measure_batch`): an assumption that is an
+    array in either part is an array in both (the other part's column its one value), each part read from its
+    own slice. The model works value by value, so each slice is what its own run gives."""
+    vals = ctx.registry.resolve(scenario)
+    items, _, t_cols = _tornado_columns(ctx, vals, k, overrides)
+    _, subsets, g_cols = _gap_columns(ctx, vals)
+    n_t, n_g = 2 * len(items) + 1, len(subsets)
+    merged: dict[str, Any] = dict(vals)
+    for key in {**t_cols, **g_cols}:
+        a = t_cols[key] if key in t_cols else np.full(n_t, vals[key])
+        b = g_cols[key] if key in g_cols else np.full(n_g, vals[key])
+        merged[key] = np.concatenate([a, b])
+    return poverty_run(ctx, merged), slice(0, n_t), slice(n_t, n_t + n_g)
+
+
+def _cut(res: Any, part: slice) -> Any:
+    """A run's stocks for the values in ``part`` (a number the same for all stays one number)."""
+    stocks = {g: {key: [v[part] if np.ndim(v) else v for v in vs] for key, vs in d.items()} for g, d in res.stocks.items()}
+    return type(res)(res.years, stocks, {}, {}, res.rebased_at)
+
+
 @lru_cache(maxsize=64)
 def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]:
     """For the 2030 poverty target: the district, and each named group (Khmer) read as the same
@@ -540,17 +588,9 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     inp = ctx.poverty
     if tg0 is None or inp is None:
         return ()
-    reg = ctx.registry
-    vals = reg.resolve(scenario)
-    levers = reg.gap_groups()
-    levers = [(name, ids) for name, ids in levers if ids]
-    names = [name for name, _ in levers]
-    subsets = [frozenset(s) for k in range(len(names) + 1) for s in combinations(names, k)]
-    params: dict[str, Any] = dict(vals)
-    for name, ids in levers:
-        for i in ids:
-            params[i] = np.array([vals[i] if name in s else reg[i].min for s in subsets])
-    res = poverty_run(ctx, params)   # stocks only
+    names, subsets, _ = _gap_columns(ctx, ctx.registry.resolve(scenario))
+    run_, _, part = _what_it_takes_run(ctx, Scenario.of("", scenario.as_dict()), 2.0, ())
+    res = _cut(run_, part)   # stocks only
     # the target's path for the district and each group (the only paths read below)
     groups = ["all"] + [g for g in ctx.groups if g != "all"]
     paths = [p for g in groups for p in poverty_paths(ctx, res, True, only=(tg0.indicator, g))]
@@ -618,16 +658,10 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     inp = ctx.poverty
     if inp is None or year < ctx.lever_from:
         return None
-    reg = ctx.registry
-    vals = reg.resolve(scenario)
-    ov = dict(overrides)
-    items = [a for a in reg if a.section in POVERTY_SECTIONS]
-    ranges = [value_range(a, vals[a.id], k, ov) for a in items]
-    m = len(items)
-    params: dict[str, Any] = {a.id: np.full(2 * m + 1, vals[a.id]) for a in items}
-    for j, (a, (lo, hi)) in enumerate(zip(items, ranges)):
-        params[a.id][2 * j], params[a.id][2 * j + 1] = lo, hi
-    res = poverty_run(ctx, {**vals, **params})
+    vals = ctx.registry.resolve(scenario)
+    items, ranges, _ = _tornado_columns(ctx, vals, k, overrides)
+    run_, part, _ = _what_it_takes_run(ctx, scenario, k, overrides)
+    res = _cut(run_, part)
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
     bars: dict[str, list[TornadoBar]] = {g: [] for g in groups}

@@ -430,3 +430,54 @@ def test_a_held_key_ends_each_search_in_one_run_with_the_plain_answers(ctx, leve
         rounds.append(len(model_runs))
         assert any(r.outcome == "found" for r in plain)
     assert sum(r == 1 for r in rounds[3:]) >= 10, rounds
+
+
+# ------------------------------------------------------------------ the tornado and the gap attribution in one run
+
+@pytest.mark.parametrize("data", ["demo", "embedded"])
+def test_tornado_and_gap_attribution_from_one_run_are_each_their_own_runs(ctx, data):
+    """Made from one run of the poverty model with both parts side by side, the tornado's bars and base rates and
+    the gap attribution's quantities and shares are, to the last bit, those of each part's own run (the tornado's
+    2m+1 values alone; the gap's lever combinations alone), over moves, spread overrides and another k."""
+    import random
+    from giamngheo.model.engine import default_context, poverty_run
+    c = ctx if data == "demo" else default_context()
+    rng = random.Random(4)
+    heads = [a for a in c.registry if a.section == "headline"]
+    vals: dict = {}
+    checked = 0
+    for i in range(8):
+        a = rng.choice(heads)
+        vals[a.id] = round(a.min + a.step * rng.randint(0, int(round((a.max - a.min) / a.step))), 6)
+        sc = Scenario.of("", dict(vals))
+        k, ov = (2.0, ()) if i % 3 else (1.5, ((a.id, float(a.step) * 3),))
+        gs._what_it_takes_run.cache_clear()
+        tn = gs.tornado(c, sc, k=k, overrides=dict(ov))
+        gaps = gs.gap_attribution.__wrapped__(c, sc)
+        rv = c.registry.resolve(sc)
+        # the tornado's own run, as it was made before
+        items, ranges, cols = gs._tornado_columns(c, rv, k, tuple(sorted(ov)))
+        own = poverty_run(c, {**rv, **cols})
+        rates = gs._rates(own, [g for g, _ in tn.bars], tn.year)
+        assert tn.base == tuple((g, float(rates[g][-1])) for g, _ in tn.bars)
+        pos = {x.id: j for j, x in enumerate(items)}
+        for g, bars in tn.bars:
+            assert bars
+            for b in bars:
+                j = pos[b.id]
+                assert (b.low, b.high) == ranges[j]
+                assert (b.at_low, b.at_high) == (float(rates[g][2 * j]), float(rates[g][2 * j + 1]))
+        # the gap attribution's own run
+        names, subsets, gcols = gs._gap_columns(c, rv)
+        own = poverty_run(c, {**rv, **gcols})
+        for att in gaps:
+            tg = c.plan.target(att.target.split("-")[0])
+            tg = tg if att.group == "all" else gs.replace(tg, id=att.target, group=att.group)
+            paths = gs.poverty_paths(c, own, True, only=(tg.indicator, att.group))
+            proj = gs.Projection(c.as_of, c.horizon, paths, n_draws=len(subsets), lever_from=c.lever_from)
+            q = np.asarray(kinds.measure(c.plan, tg, proj.getter(tg.indicator, att.group, draws=True)).q, float)
+            assert (att.without, att.scenario) == (float(q[0]), float(q[-1]))
+            want = gs._shapley({s: float(q[0] - q[j]) for j, s in enumerate(subsets)}, names)
+            assert att.contributions == tuple((nm, want[nm]) for nm in names)
+            checked += 1
+    assert checked >= 8
