@@ -440,6 +440,7 @@ def test_tornado_and_gap_attribution_from_one_run_are_each_their_own_runs(ctx, d
     the gap attribution's quantities and shares are, to the last bit, those of each part's own run (the tornado's
     2m+1 values alone; the gap's lever combinations alone), over moves, spread overrides and another k."""
     import random
+
     from giamngheo.model.engine import default_context, poverty_run
     c = ctx if data == "demo" else default_context()
     rng = random.Random(4)
