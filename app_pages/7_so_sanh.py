@@ -98,7 +98,9 @@ st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WOR
 
 
 # every scenario's column in view at 1366 px: the widths share the main area, the cells' text wraps
-col_cfg = tables.widths(vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270})
+# (the table's columns follow from the scenarios' labels and the language alone: made once for those, not per move)
+col_cfg = per_context("compare:widths", ctx, (tuple(labels), L), lambda: tables.widths(
+    vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270}))
 st.dataframe(tables.styler(cell_css), hide_index=True, width="stretch", column_config=col_cfg,
              row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 

@@ -334,13 +334,13 @@ def lever_group(label: str, key: str, container: Any = None) -> Any:
     as the group was, open or closed. And while the group is open its label stays as it was when it was opened
     (in the same language): a new one would remount the group, and a keyboard user's slider inside it would
     lose the focus at the first step away from a default. The count is brought up to date when it is closed."""
-    was_open = bool(st.session_state.get(key, False))
     held = _GROUP_LABEL.format(key)
-    if was_open:
-        kept = st.session_state.get(held)
-        if kept is not None and kept.split(" · ")[0] == label.split(" · ")[0]:
-            label = kept
-    st.session_state[held] = label
+    was_open, kept = state_values((key, held))      # one pass over the session state
+    was_open = bool(was_open)
+    if was_open and kept is not None and kept.split(" · ")[0] == label.split(" · ")[0]:
+        label = kept
+    if kept != label:                               # written only when it changed (most runs: no write)
+        st.session_state[held] = label
     return (container or st).expander(label, expanded=was_open, key=key, on_change="rerun")
 
 

@@ -113,7 +113,9 @@ def fragment_end() -> None:
 
 def need_text(a: Assumption, reqs: list, current: float) -> str:
     """What the lever's targets need (goal seek), one phrase per target, with ✓/✗ for the current value."""
-    plan = context().plan
+    ctx = context()
+    plan = ctx.plan
+    sc = None                   # the run's scenario, read once for this lever's targets (not once per target)
     out = []
     for r in reqs:
         n = plan.target(r.target).number
@@ -123,8 +125,10 @@ def need_text(a: Assumption, reqs: list, current: float) -> str:
             out.append(tr(key, n=n, v=fmt_lever(a, r.value, lang()), ok=ok))
             # what the scenario does to the target, so a share leaving a year is not read as the fall it gives
             from giamngheo.report.needs import resulting_text
-            from giamngheo.ui.session import scenario
-            res = resulting_text(context(), scenario(), r.target, lang())
+            if sc is None:
+                from giamngheo.ui.session import scenario
+                sc = scenario()
+            res = resulting_text(ctx, sc, r.target, lang())
             if res:
                 out[-1] += f" ({res})"
         elif r.outcome in ("always", "never"):
