@@ -9,7 +9,7 @@ import streamlit as st
 from giamngheo.i18n import catalogue
 from giamngheo.lru import LockedLRU
 from giamngheo.report.board import BoardRow
-from giamngheo.ui.binding import run_once
+from giamngheo.ui.binding import html, run_once
 from giamngheo.ui.headline import badge_html, chance_text
 from giamngheo.ui.session import lang, tr
 
@@ -63,7 +63,7 @@ def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str,
     element for each of its thousands of nodes, the largest single piece of the browser's work on a first
     visit to the overview and on every move there."""
     css = CSS if run_once("board_css") else ""
-    st.html(css + "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts))
+    html(css, "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts))
 
 
 def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",

@@ -55,9 +55,21 @@ def field(obj: Any, name: str) -> str:
 DATASET_KEY = "dataset"      # the embedded dataset the user chose explicitly ("demo"); None: the server's choice
 
 
-@st.cache_resource(show_spinner=False)
+_EMBEDDED_LOCK = threading.Lock()
+_EMBEDDED_MADE: set = set()
+
+
 def _embedded(name: str | None) -> Context:
-    return default_context(dataset=name)
+    """The process's one context of an embedded dataset: ``default_context`` keeps it (``functools.lru_cache``);
+    the first time under a lock, so that two sessions starting together (or the warm-up beside the first) share
+    one object. Not ``st.cache_resource`` on top of it, whose bookkeeping (hashing the argument, its stats) cost
+    about 0.2 ms of every run."""
+    if name in _EMBEDDED_MADE:
+        return default_context(dataset=name)
+    with _EMBEDDED_LOCK:
+        ctx = default_context(dataset=name)
+        _EMBEDDED_MADE.add(name)
+        return ctx
 
 
 def embedded_context() -> Context:
