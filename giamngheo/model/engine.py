@@ -606,7 +606,8 @@ def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: i
     return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)
 
 
-_CHANGE_PATHS = LockedLRU(128)   # the paths of assumed changes, by what they are made from (:func:`_kept_change_path`)
+_CHANGE_PATHS = LockedLRU(64)    # the paths of assumed changes, by what they are made from (:func:`_kept_change_path`;
+# a Monte Carlo's up to 240 kB each: 15 MB at most)
 
 
 def _made_of(x: Any) -> Any:
