@@ -9,6 +9,7 @@ rerun path hold their datasets as columns, which go to Arrow without pandas (:fu
 """
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from typing import Any, Callable, Hashable
@@ -151,8 +152,9 @@ def keep_stable_specs() -> bool:
     """Streamlit turns every Vega-Lite spec it draws into stable JSON (``_stabilize_vega_json_spec``: the
     JSON read back, Altair's counted names rewritten, written again) on every rerun, though it depends on
     the JSON alone and a cached chart's template (its data are sent apart, as Arrow) is the same JSON move
-    after move: the stable JSON is kept per JSON text, the same string Streamlit would make. False (and
-    Streamlit left as it is) when that function is not where it is expected."""
+    after move: the stable JSON is kept per JSON text, the same string Streamlit would make; and the JSON
+    itself is kept per template (:class:`SpecJson`). False (and Streamlit left as it is) when that function
+    is not where it is expected."""
     try:
         from streamlit.elements import vega_charts as vc
     except ImportError:
@@ -174,7 +176,55 @@ def keep_stable_specs() -> bool:
     stabilized.__wrapped__ = f                   # type: ignore[attr-defined]
     stabilized.kept = kept                       # type: ignore[attr-defined]
     vc._stabilize_vega_json_spec = stabilized
+    if getattr(vc, "json", None) is json:
+        vc.json = SpecJson(json, STABLE_SPECS)
     return True
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _flat(v: Any) -> Any:
+    """A JSON value of plain scalars (or a dict of them) as a key that is equal only where the JSON is the
+    same (1, 1.0 and True differ; a float by its repr, so 0.0 and -0.0 differ); None for anything else."""
+    tv = type(v)
+    if tv in _SCALARS:
+        return (tv, repr(v) if tv is float else v)
+    if tv is dict and all(type(x) in _SCALARS and type(k) is str for k, x in v.items()):
+        return (dict, tuple((k, type(x), repr(x) if type(x) is float else x) for k, x in v.items()))
+    return None
+
+
+class SpecJson:
+    """The ``json`` module as Streamlit's Vega-Lite chart sees it (``vega_charts.json``), with ``dumps`` of a
+    spec kept while its parts are the same. Streamlit writes the spec it draws to JSON on every call (without
+    its data, which go apart as Arrow): for a cached chart that is the same template, the same objects (a
+    template is never changed once made: ``report/charts.py``), move after move. The text is kept with the
+    spec's keys and parts, and given again only when the keys are the same and each part is the same: a
+    plain value (or a dict of plain values, as the ``autosize`` Streamlit adds) equal as JSON, anything else
+    the very object it was made from (kept, so its id stays its own). Anything else (other arguments, a part
+    made anew) is written by ``json`` itself. Every other name is ``json``'s."""
+
+    def __init__(self, module: Any, size: int) -> None:
+        self._json = module
+        self.kept = LockedLRU(size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._json, name)
+
+    def dumps(self, obj: Any, *args: Any, **kwargs: Any) -> str:
+        if args or kwargs or type(obj) is not dict:
+            return self._json.dumps(obj, *args, **kwargs)
+        flat = [_flat(v) for v in obj.values()]
+        objects = tuple(v for v, f in zip(obj.values(), flat) if f is None)
+        key = (tuple(obj), tuple(flat), tuple(map(id, objects)))
+        got = self.kept.get(key, None)
+        if got is not None and all(a is b for a, b in zip(got[0], objects)):
+            return got[1]
+        text = self._json.dumps(obj)
+        if len(text) <= STABLE_MAX_CHARS:
+            self.kept.put(key, (objects, text), replace=True)
+        return text
 
 
 keep_stable_specs()

@@ -74,3 +74,70 @@ def test_the_stable_spec_json_is_streamlits_own():
     long = json.dumps({"data": {"values": [{"a": i} for i in range(chart.STABLE_MAX_CHARS // 8)]}, "mark": "point"})
     assert vc._stabilize_vega_json_spec(long) == own(long)
     assert long not in vc._stabilize_vega_json_spec.kept.keys() and texts[0] in vc._stabilize_vega_json_spec.kept.keys()
+
+
+def test_the_spec_json_is_jsons_own_and_kept_only_for_the_same_parts():
+    from streamlit.elements import vega_charts as vc
+    assert isinstance(vc.json, chart.SpecJson)
+    for spec in _real_specs()[:6]:
+        # as Streamlit writes it: the spec without its data, with an ``autosize`` it may add, made anew each call
+        # (a copy of the template: Streamlit changes a null legend title in place before it writes a template)
+        drawn = {**json.loads(json.dumps({k: v for k, v in spec.items() if k != "datasets"})),
+                 "autosize": {"type": "fit", "contains": "padding"}}
+        first = vc.json.dumps(drawn)
+        assert first == json.dumps(drawn)
+        again = {**drawn, "autosize": {"type": "fit", "contains": "padding"}}
+        assert vc.json.dumps(again) is first                                    # kept
+        for part in ("layer", "encoding", "config"):                           # the same content, other objects
+            if part in drawn:
+                assert vc.json.dumps({**drawn, part: json.loads(json.dumps(drawn[part]))}) == first
+        changed = {**drawn, "height": 123, "autosize": {"type": "pad", "contains": "padding"}}
+        assert vc.json.dumps(changed) == json.dumps(changed) != first
+    # equal in Python, not in JSON
+    for a, b in ((1, 1.0), (1, True), (0.0, -0.0), ({"x": 1}, {"x": True})):
+        for x, y in ((a, b), (b, a)):
+            tpl = [{"mark": "point"}]
+            assert vc.json.dumps({"layer": tpl, "v": x}) == json.dumps({"layer": tpl, "v": x})
+            assert vc.json.dumps({"layer": tpl, "v": y}) == json.dumps({"layer": tpl, "v": y})
+    assert vc.json.dumps({"a": 1}, sort_keys=True) == json.dumps({"a": 1}, sort_keys=True)
+    assert vc.json.dumps([1, 2]) == "[1, 2]" and vc.json.loads("[1]") == [1]
+
+
+def test_streamlit_sends_the_same_chart_with_the_kept_json_as_without():
+    from streamlit.elements import vega_charts as vc
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from giamngheo.model.engine import default_context
+        from giamngheo.model.uncertainty import monte_carlo_cached
+        from giamngheo.report import charts, views
+        from giamngheo.scenario.registry import Scenario
+        from giamngheo.ui.chart import cached_spec
+        ctx = default_context()
+        sc = Scenario()
+        mc = monte_carlo_cached(ctx, sc)
+        rows = views.channel_rows(mc.projection, "vi")
+        for _draw in range(2):                      # drawn twice: the second from what is kept
+            spec, _ = cached_spec("test-flows", ("k",), lambda: charts.flow_balance_chart(rows, "h", "vi"))
+            st.vega_lite_chart(spec, width="stretch")
+            spec, _ = cached_spec("test-main", ("k",), lambda: charts.main_chart(
+                views.main_chart_rows(ctx, sc, mc), "vi", break_year=ctx.plan.standard.break_year))
+            st.vega_lite_chart(spec, width="stretch")
+
+    def sent() -> list[bytes]:
+        at = AppTest.from_function(script, default_timeout=120).run()
+        assert not at.exception
+        protos = [e.proto for e in at.get("vega_lite_chart")]
+        assert len(protos) == 4
+        return [p.SerializeToString() for p in protos]
+
+    kept = sent()
+    json_kept, stable_kept = vc.json, vc._stabilize_vega_json_spec
+    vc.json, vc._stabilize_vega_json_spec = json, stable_kept.__wrapped__
+    try:
+        plain = sent()
+    finally:
+        vc.json, vc._stabilize_vega_json_spec = json_kept, stable_kept
+    assert kept == plain and kept[0] == kept[2] and kept[1] == kept[3]
