@@ -207,6 +207,8 @@ _SEEKS = LockedLRU(256)   # the goal seeks found, by (context, the scenario with
 # search's (process-wide, any context or scenario: a guess that fails costs only the values measured in vain)
 _CHAINS = LockedLRU(256)
 _ANSWERS = LockedLRU(256)     # (target, lever) -> the last two answers found (a guess of the next one's)
+_LAST = LockedLRU(256)        # (target, lever) -> the (stripped) scenario its last search ran on
+NEAR_STEPS = 3                # a move of at most this many of a lever's steps is a small one (see _near)
 AHEAD = 1      # the finer grids guessed each side of the one the crossing is read to fall in (see _next_grids)
 
 
@@ -263,11 +265,28 @@ def _around(lever: Any, grid: np.ndarray, x: float) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-def _first_guesses(lever: Any, key: tuple[str, str], grid: np.ndarray) -> tuple[np.ndarray, ...]:
-    """What a search measures beside its coarse grid: the chain its (target, lever) last went through, and the
-    grids around the answer the last two answers point to (the next one along the same line: a lever held or
-    dragged moves the answer by about the same each time), each grid once."""
-    out = {x.tobytes(): x for x in _CHAINS.get(key, ())}
+def _near(ctx: Context, a: Scenario | None, b: Scenario) -> bool:
+    """Are two scenarios a small step apart (one value differs, by at most :data:`NEAR_STEPS` of its steps)? After
+    a jump the last search's finer grids are seldom the next one's: not worth their values in the model's run."""
+    if a is None:
+        return False
+    if a == b:
+        return True
+    da, db = dict(a.values), dict(b.values)
+    diff = [k for k in da.keys() | db.keys() if da.get(k) != db.get(k)]
+    if len(diff) != 1 or diff[0] not in ctx.registry:
+        return False
+    k = diff[0]
+    x, y = ctx.registry.resolve(a)[k], ctx.registry.resolve(b)[k]
+    return abs(float(x) - float(y)) <= NEAR_STEPS * float(ctx.registry[k].step) + 1e-12
+
+
+def _first_guesses(lever: Any, key: tuple[str, str], grid: np.ndarray, near: bool = True) -> tuple[np.ndarray, ...]:
+    """What a search measures beside its coarse grid: the chain its (target, lever) last went through (when the
+    scenario is ``near`` the last search's), and the grids around the answer the last two answers point to (the
+    next one along the same line: a lever held or dragged moves the answer by about the same each time), each
+    grid once."""
+    out = {x.tobytes(): x for x in _CHAINS.get(key, ())} if near else {}
     got = _ANSWERS.get(key, None)
     # only after a small step (the last two answers within two intervals of the grid): after a jump the next
     # answer is anywhere, and the grids would be measured in vain
@@ -314,6 +333,7 @@ def _clear() -> None:
     _SEEKS.clear()
     _CHAINS.clear()
     _ANSWERS.clear()
+    _LAST.clear()
 
 
 _seek.cache_clear = _clear      # type: ignore[attr-defined]
@@ -381,8 +401,8 @@ def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]], guess: bool
     gens = [_seek_steps(ctx, sc, tid, lever) for sc, tid, lever in jobs]
     out: list[Requirement | None] = [None] * len(jobs)
     pending = {i: next(g) for i, g in enumerate(gens)}
-    ahead = {i: _first_guesses(ctx.registry[lever], (tid, lever), pending[i])
-             for i, (_, tid, lever) in enumerate(jobs)} if guess else {}
+    ahead = {i: _first_guesses(ctx.registry[lever], (tid, lever), pending[i], _near(ctx, _LAST.get((tid, lever), None), sc))
+             for i, (sc, tid, lever) in enumerate(jobs)} if guess else {}
     chains: dict[int, list[np.ndarray]] = {i: [] for i in pending}
     known: dict[int, dict[bytes, tuple[np.ndarray, Any]]] = {i: {} for i in pending}   # measured, not yet asked for
     while pending:
@@ -417,6 +437,7 @@ def _seek_batch(ctx: Context, jobs: list[tuple[Scenario, str, str]], guess: bool
                 if guess:
                     key = (jobs[i][1], jobs[i][2])
                     _CHAINS.put(key, tuple(chains[i]), replace=True)
+                    _LAST.put(key, jobs[i][0], replace=True)
                     if r.outcome == "found" and r.value is not None:
                         was = _ANSWERS.get(key, None)
                         _ANSWERS.put(key, (None if was is None else was[1], r.value), replace=True)
