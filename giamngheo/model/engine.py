@@ -601,6 +601,8 @@ def change_path(ind: Indicator, group: str, actual: dict[int, float], horizon: i
             x = np.clip(x, lo, hi)
             values[y] = float(np.mean(x))
         if mc and np.ndim(x):
+            if type(x) is np.ndarray and x.base is None:
+                x.setflags(write=False)   # a kept path is shared by projections and sessions: never written to
             draws[y] = x
     nowcast = frozenset(y for y in range(L + 1, min(lever_from, horizon + 1)))
     return SeriesPath(ind.id, group, values, frozenset(actual), method, draws, nowcast=nowcast)

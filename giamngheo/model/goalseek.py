@@ -286,7 +286,8 @@ def _first_guesses(lever: Any, key: tuple[str, str], grid: np.ndarray, near: boo
     scenario is ``near`` the last search's), and the grids around the answer the last two answers point to (the
     next one along the same line: a lever held or dragged moves the answer by about the same each time), each
     grid once."""
-    out = {x.tobytes(): x for x in _CHAINS.get(key, ())} if near else {}
+    # (a chain from another data version or scenario may leave this search's range: nothing it asks for)
+    out = {x.tobytes(): x for x in _CHAINS.get(key, ()) if grid[0] <= x[0] and x[-1] <= grid[-1]} if near else {}
     got = _ANSWERS.get(key, None)
     # only after a small step (the last two answers within two intervals of the grid): after a jump the next
     # answer is anywhere, and the grids would be measured in vain

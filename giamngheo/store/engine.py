@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -55,6 +56,7 @@ def _unavailable(exc: BaseException, where: str) -> StoreUnavailable:
 
 
 _WRITES: dict[str, int] = {}       # database URL → writes made to it from this process (:meth:`StoreBase.writes`)
+_WRITES_LOCK = threading.Lock()    # sessions' threads write at once: no count may be lost (a lost one would show stale)
 
 
 class StoreBase:
@@ -132,7 +134,8 @@ class StoreBase:
         except OperationalError as exc:
             raise _unavailable(exc, "write") from exc
         finally:
-            _WRITES[self.url] = _WRITES.get(self.url, 0) + 1
+            with _WRITES_LOCK:
+                _WRITES[self.url] = _WRITES.get(self.url, 0) + 1
 
     def writes(self) -> int:
         """How many writes (or attempts) any store of this process has made to this database: a reader that keeps

@@ -362,6 +362,20 @@ def test_draws_kept_are_shared_read_only_and_only_the_moved_levers_drawn_again(c
     assert np.array_equal(b["jobs"], want)
 
 
+def test_a_kept_change_paths_draws_cannot_be_written(ctx):
+    """A kept assumed-change path is shared by every later projection and session: a Monte Carlo's draws in it,
+    of every year and kind of path (a level, a flow, a share closing its gap to 100 %), refuse a write."""
+    from giamngheo.model import engine
+    engine._CHANGE_PATHS.clear()
+    monte_carlo(ctx, Scenario.of("", {"jobs": 4321}), 500, 7)
+    kept = [v[2] for k in engine._CHANGE_PATHS.keys() if (v := engine._CHANGE_PATHS.get(k, None)) is not None]
+    arrays = [d for p in kept for d in p.draws.values() if type(d) is np.ndarray]
+    assert len(arrays) >= 10
+    for d in arrays:
+        with pytest.raises(ValueError):
+            d[0] = 0.0
+
+
 def test_a_change_path_of_an_array_that_can_change_is_never_kept(ctx):
     """Lever values a goal seek passes (a writable array) are never taken for the same values later: the same
     array changed in place gives the path of its new values."""
