@@ -8,17 +8,32 @@ from giamngheo.store import Store
 from giamngheo.ui import session
 
 
+def _counting(monkeypatch, db, method: str) -> list:
+    """Count the store's reads of ``method`` (its arguments); a store with ``_broken`` set fails them."""
+    from giamngheo.store import StoreError
+    reads: list = []
+    real = getattr(type(db), method)
+
+    def counted(self, *args, **kwargs):
+        reads.append(args)
+        if getattr(self, "_broken", False):
+            raise StoreError("down")
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(type(db), method, counted)
+    return reads
+
+
+def _clock(monkeypatch, start: float) -> list:
+    """The session's clock held at ``start``; the test moves it by changing the list's one value."""
+    clock = [start]
+    monkeypatch.setattr(session, "_clock", lambda: clock[0])
+    return clock
+
+
 def test_kept_between_reruns_read_again_after_a_write_or_the_ttl(tmp_path, monkeypatch):
     db = Store(f"sqlite:///{tmp_path / 'a.db'}")
-    reads = []
-    real = type(db).list_scenarios
-
-    def counted(self, plan_id=None):
-        reads.append(plan_id)
-        return real(self, plan_id)
-    monkeypatch.setattr(type(db), "list_scenarios", counted)
-    clock = [1000.0]
-    monkeypatch.setattr(session, "_clock", lambda: clock[0])
+    reads = _counting(monkeypatch, db, "list_scenarios")
+    clock = _clock(monkeypatch, 1000.0)
     assert session.saved_scenarios(db, "p") == []
     assert session.saved_scenarios(db, "p") == [] and len(reads) == 1          # the next rerun: kept
     s = db.save_scenario("p", "Một", {"jobs": 4000.0}, author="x")             # a save here: read again at once
@@ -41,8 +56,7 @@ def test_kept_between_reruns_read_again_after_a_write_or_the_ttl(tmp_path, monke
 
 def test_the_latest_data_version_at_once_after_a_save_here_else_within_the_ttl(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'v.db'}"
-    clock = [50.0]
-    monkeypatch.setattr(session, "_clock", lambda: clock[0])
+    clock = _clock(monkeypatch, 50.0)
     db = session._store(url)
     assert session._store(url) is db                      # one Store a database
     assert session._latest_id(url) is None
@@ -58,19 +72,9 @@ def test_the_latest_data_version_at_once_after_a_save_here_else_within_the_ttl(t
 
 def test_the_report_issuer_read_again_after_a_save_here_else_within_the_ttl_and_an_error_not_kept(tmp_path, monkeypatch):
     from giamngheo.report import issuer as issuer_mod
-    from giamngheo.store import StoreError
     db = Store(f"sqlite:///{tmp_path / 'i.db'}")
-    reads = []
-    real = type(db).latest
-
-    def counted(self, dataset="observations"):
-        reads.append(dataset)
-        if getattr(self, "_broken", False):
-            raise StoreError("down")
-        return real(self, dataset)
-    monkeypatch.setattr(type(db), "latest", counted)
-    clock = [2000.0]
-    monkeypatch.setattr(session, "_clock", lambda: clock[0])
+    reads = _counting(monkeypatch, db, "latest")
+    clock = _clock(monkeypatch, 2000.0)
     file_default = issuer_mod.load_issuer()
     assert session.issuer_in_force(None) == file_default and reads == []          # no store: the file's
     assert session.issuer_in_force(db) == file_default and len(reads) == 1       # nothing saved: the file's
@@ -95,15 +99,8 @@ def test_the_report_issuer_read_again_after_a_save_here_else_within_the_ttl_and_
 
 def test_the_data_versions_listed_again_after_a_save_here_else_within_the_ttl(tmp_path, monkeypatch):
     db = Store(f"sqlite:///{tmp_path / 'l.db'}")
-    reads = []
-    real = type(db).list_data_versions
-
-    def counted(self, dataset="observations"):
-        reads.append(dataset)
-        return real(self, dataset)
-    monkeypatch.setattr(type(db), "list_data_versions", counted)
-    clock = [3000.0]
-    monkeypatch.setattr(session, "_clock", lambda: clock[0])
+    reads = _counting(monkeypatch, db, "list_data_versions")
+    clock = _clock(monkeypatch, 3000.0)
     assert session.data_versions(db) == [] and session.data_versions(db) == [] and len(reads) == 1   # kept
     text = (Path(__file__).resolve().parents[2] / "data" / "observations.csv").read_text(encoding="utf-8-sig")
     v1 = db.save_data_version(text, author="An")                          # a save here: listed at once
