@@ -14,9 +14,11 @@ protobufs, byte for byte, in the order sent) in ``<slug>.pb``.
 Served with ``streamlit run benchmarks/replay_floor.py`` and ``GIAMNGHEO_REPLAY=<dir>/<slug>.pb``, this
 script enqueues those messages again on every run (new hashes computed, as for any element): the same
 elements, the same bytes, the same number of websocket messages as the page, from data ready in memory.
-The page's sliders and text boxes are real widgets (the same labels, bounds, keys and help, registered
-and kept in session state as the page's are), in the bottom container; every other element (markdown,
-charts with their data, tables, buttons, blocks) is the captured protobuf. What it does not do is the
+The page's widgets are real widgets (sliders, number and text boxes, radios, select boxes, multiselects,
+buttons, download buttons, file uploaders: the same labels, options, defaults, keys and help, registered and kept
+in session state as the page's are, a download button's file made only when clicked as the page's are), in the
+bottom container; every other element (markdown, charts with their data, tables, blocks) and the widgets the
+replay cannot rebuild (those inside a form, the data editor) is the captured protobuf. What it does not do is the
 page's work: no core, no goal seeks, no chart or text building, no fragments (a move reruns it all). So a page's cost over its
 replay floor is the app's own Python on that rerun (the core and the UI code), and nothing of Streamlit's
 serialisation and sending. (The older floor page, benchmarks/floor_page.py, is one generic page for all:
@@ -53,36 +55,81 @@ def _serve() -> None:
             i += 4 + n
         return out
 
-    from streamlit.proto.Slider_pb2 import Slider
 
     def key_of(wid: str) -> str | None:
         return wid.split("-", 2)[2] if wid.startswith("$$ID-") and wid.count("-") >= 2 else None
 
     ctx = get_script_run_ctx()
+    seen: set[str] = set()
     for b in load(os.environ["GIAMNGHEO_REPLAY"]):
         msg = ForwardMsg()
         msg.ParseFromString(b)
         el = msg.delta.new_element if msg.delta.WhichOneof("type") == "new_element" else None
         what = el.WhichOneof("type") if el is not None else None
-        # the page's sliders and number boxes are real widgets (registered, their state kept, their protobuf
-        # built by Streamlit), drawn in the bottom container so that their places never collide with the
-        # replayed elements'; every other element is sent as captured
-        if what == "slider" and key_of(el.slider.id):
-            w = el.slider
-            kind = int if w.data_type == Slider.INT else float
-            with st.bottom:
-                st.slider(w.label, min_value=kind(w.min), max_value=kind(w.max), value=kind(w.default[0]),
-                          step=kind(w.step), key=key_of(w.id), help=w.help or None)
-            continue
-        if what == "text_input" and key_of(el.text_input.id):
-            w = el.text_input
-            with st.bottom:
-                st.text_input(w.label, value=w.default, key=key_of(w.id), max_chars=w.max_chars or None,
-                              help=w.help or None)
+        # the page's widgets are real widgets (registered, their state kept, their protobuf built by Streamlit
+        # from the captured label, options, default, help and type), drawn in the bottom container so that
+        # their places never collide with the replayed elements'; every other element is sent as captured.
+        # Left as captured: a widget inside a form (a form's widgets need their form) and the data editor (its
+        # data and columns are not in a form the replay can rebuild).
+        if what is not None and _real(st, what, getattr(el, what), key_of, len(seen), seen):
             continue
         msg.ClearField("hash")                 # hashed again, as every element is
         msg.delta.ClearField("fragment_id")    # the replay has no fragments: every move reruns it all
         ctx.enqueue(msg)
+
+
+_KINDS = frozenset({"slider", "text_input", "text_area", "radio", "selectbox", "multiselect", "button",
+                    "download_button", "file_uploader"})
+_VISIBILITY = {0: "visible", 1: "hidden", 2: "collapsed"}
+
+
+def _real(st, what: str, w, key_of, n: int, seen: set) -> bool:
+    """Draw the captured widget ``w`` (an element of kind ``what``) as a real Streamlit widget, in the bottom
+    container; False (send it as captured) for a kind this cannot rebuild or a widget inside a form."""
+    if what not in _KINDS:
+        return False
+    wid = w.id
+    if not wid or w.form_id:
+        return False
+    key = key_of(wid) or f"replay-floor-{n}"
+    if key in seen:
+        return False
+    common = {"key": key, "help": w.help or None}
+    vis = {"label_visibility": _VISIBILITY.get(w.label_visibility.value, "visible")} \
+        if w.DESCRIPTOR.fields_by_name.get("label_visibility") else {}
+    with st.bottom:
+        if what == "slider":
+            from streamlit.proto.Slider_pb2 import Slider
+            kind = int if w.data_type == Slider.INT else float
+            st.slider(w.label, min_value=kind(w.min), max_value=kind(w.max), value=kind(w.default[0]),
+                      step=kind(w.step), **common)
+        elif what == "text_input":
+            st.text_input(w.label, value=w.default, max_chars=w.max_chars or None, **common)
+        elif what == "text_area":
+            st.text_area(w.label, value=w.default, max_chars=w.max_chars or None, **common, **vis)
+        elif what == "radio":
+            st.radio(w.label, list(w.options), index=w.default, horizontal=w.horizontal,
+                     captions=list(w.captions) or None, **common, **vis)
+        elif what == "selectbox":
+            st.selectbox(w.label, list(w.options), index=w.default if w.HasField("default") else None,
+                         placeholder=w.placeholder or None, **common, **vis)
+        elif what == "multiselect":
+            opts = list(w.options)
+            st.multiselect(w.label, opts, default=[opts[i] for i in w.default], placeholder=w.placeholder or None,
+                           max_selections=w.max_selections or None, **common, **vis)
+        elif what == "button":
+            st.button(w.label, type=w.type or "secondary", icon=w.icon or None, **common)
+        elif what == "download_button":
+            # the page's files are made when clicked (a callable, as the page's are); the name does not matter
+            st.download_button(w.label, data=lambda: b"", file_name="replay.bin", type=w.type or "secondary",
+                               icon=w.icon or None, on_click="ignore" if w.ignore_rerun else "rerun", **common)
+        elif what == "file_uploader":
+            st.file_uploader(w.label, type=[x.lstrip(".") for x in w.type] or None,
+                             accept_multiple_files=w.multiple_files, **common, **vis)
+        else:
+            return False
+    seen.add(key)
+    return True
 
 
 def _capture(url: str, out: Path, pages: list[str]) -> None:
