@@ -67,9 +67,18 @@ class Context:
     frame: Observations | None = None
 
     # a context built without a key (by hand, in a test) is only ever equal to itself: two such
-    # contexts must never share cached results
+    # contexts must never share cached results. Every cached core result is looked up by the context (some
+    # twenty look-ups a move): its hash is worked out once (the key, a long tuple, never changes) and kept on
+    # the object, never pickled with it (a string's hash differs between processes)
     def __hash__(self) -> int:
-        return hash(self.key) if self.key else id(self)
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash(self.key) if self.key else id(self)
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Context):

@@ -431,3 +431,14 @@ def test_one_path_with_lever_values_has_each_years_mean_and_every_value(ctx):
             assert p.draws[y][i] == pytest.approx(alone.get("poor_rate", "all", y), rel=1e-12)
     for y in before:
         assert p.values[y] == run(ctx, sc)[0].get("poor_rate", "all", y)
+
+
+def test_a_contexts_hash_is_its_keys_worked_out_once_and_never_pickled():
+    import pickle
+
+    ctx = default_context()
+    assert hash(ctx) == hash(ctx.key) == hash(ctx)
+    assert ctx.__dict__.get("_hash") == hash(ctx.key)        # kept on the object after the first look-up
+    again = pickle.loads(pickle.dumps(ctx))
+    assert "_hash" not in again.__dict__                      # a string's hash is the process's own
+    assert again == ctx and hash(again) == hash(ctx)

@@ -178,6 +178,35 @@ def test_relative_change_from_a_zero_base():
     assert m.met().tolist() == [True, False, True]
 
 
+def _ratio_by_choice(v0, v1):
+    """The relative test's quotient as first written: a choice over every value (its fast path must equal it)."""
+    v0a, v1a = np.asarray(v0, float), np.asarray(v1, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(v0a > 0, v1a / np.where(v0a > 0, v0a, 1.0), np.where(v1a > 0, np.inf, 0.0))
+    return r if np.ndim(r) else float(r)
+
+
+def test_relative_change_quotient_is_the_choice_over_every_value_to_the_bit():
+    tg = _rel(base=2027)
+    plan = tiny_plan(tg)
+    rng = np.random.default_rng(7)
+    special = np.array([0.0, -0.0, 1e-300, 5e-324, -1.0, np.inf, -np.inf, np.nan, 1e308, 3.0])
+    cases = [(2.0, 0.9), (0.0, 0.0), (0.0, 5.0), (-1.0, 2.0), (np.nan, 1.0), (2.0, np.nan), (np.inf, np.inf),
+             (5e-324, 1.0), (2.0, -0.0)]
+    with np.errstate(over="ignore"):    # 1e308 in single precision, 1 / 5e-324: infinities, as in the model
+        for n in (1, 2, 7, 1000):
+            for dtype in (np.float64, np.float32):
+                pos = (rng.random(n) * 20 + 1e-3).astype(dtype)           # every base above zero: the quick path
+                any_ = rng.choice(special, n).astype(dtype) if n > 2 else special[:n].astype(dtype)
+                cases += [(pos, (rng.random(n) * 20).astype(dtype)), (pos, any_), (any_, pos), (any_, any_),
+                          (pos, float(rng.random())), (float(rng.random() + 0.1), pos)]
+        for v0, v1 in cases:
+            got = measure(plan, tg, getter({2027: v0, 2030: v1})).q
+            want = _ratio_by_choice(v0, v1)
+            assert type(got) is type(want) and np.shape(got) == np.shape(want)
+            assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (v0, v1)
+
+
 # ------------------------------------------------------------------------------ milestone
 
 def _ms():

@@ -32,7 +32,13 @@ class RelativeChange(Kind):
         v0a, v1a = np.asarray(v0, float), np.asarray(v1, float)
         with np.errstate(divide="ignore", invalid="ignore"):
             # from a zero base only zero meets v1 ≤ factor × v0
-            ratio = np.where(v0a > 0, v1a / np.where(v0a > 0, v0a, 1.0), np.where(v1a > 0, np.inf, 0.0))
+            pos = v0a > 0
+            if pos.all():
+                # every base above zero (a rate's draws, a goal seek's grid): the quotient the choice below
+                # would take everywhere, without the two arrays it would throw away
+                ratio = v1a / v0a
+            else:
+                ratio = np.where(pos, v1a / np.where(pos, v0a, 1.0), np.where(v1a > 0, np.inf, 0.0))
         q = ratio if np.ndim(ratio) else float(ratio)
         return Measure(q=q, threshold=float(tg.factor), sense="<=", years=(b, tg.year), level=v1,
                        target_level=v0a * tg.factor if np.ndim(v0a) else float(v0) * tg.factor,
