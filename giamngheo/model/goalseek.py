@@ -252,7 +252,7 @@ def _around(lever: Any, grid: np.ndarray, x: float) -> tuple[np.ndarray, ...]:
     for _ in range(12):
         if len(cur) < 2:
             break
-        k = int(np.clip(np.searchsorted(cur, x) - 1, 0, len(cur) - 2))
+        k = min(max(int(np.searchsorted(cur, x)) - 1, 0), len(cur) - 2)     # (np.clip on one number, in Python)
         nxt = None
         for j in range(max(k - AHEAD, 0), min(k + AHEAD, len(cur) - 2) + 1):
             if cur[j + 1] - cur[j] > xtol:
@@ -313,7 +313,7 @@ def _next_grids(lever: Any, prev: np.ndarray, share: Any, xs: np.ndarray) -> tup
     if not (np.isfinite(qa) and np.isfinite(qb)) or qa == qb:
         return ()
     x = xs[0] + (share.threshold - qa) * (xs[-1] - xs[0]) / (qb - qa)
-    k = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
+    k = min(max(int(np.searchsorted(xs, x)) - 1, 0), len(xs) - 2)
     out = []
     for j in range(max(k - AHEAD, 0), min(k + AHEAD, len(xs) - 2) + 1):
         if xs[j + 1] - xs[j] > xtol:

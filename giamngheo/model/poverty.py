@@ -113,13 +113,18 @@ class PovertyResult:
 
 def _min(a: Any, b: Any) -> Any:
     """np.minimum where either is an array of values; else Python's min (which keeps Python floats Python floats: a
-    float64 numpy scalar would turn float32 draws into float64)."""
+    float64 numpy scalar would turn float32 draws into float64). Two Python floats (the deterministic run's every
+    value) go straight to Python's min, as the last line would send them, without its two ``np.ndim`` calls."""
+    if type(a) is float and type(b) is float:
+        return min(a, b)
     if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
         return np.minimum(a, b)
     return min(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.minimum(a, b)
 
 
 def _max(a: Any, b: Any) -> Any:
+    if type(a) is float and type(b) is float:
+        return max(a, b)
     if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
         return np.maximum(a, b)
     return max(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.maximum(a, b)
@@ -131,6 +136,11 @@ def _get(p: Mapping[str, Any], k: str) -> Any:
         v = p[k]
     except KeyError:
         raise KeyError(f"poverty model: parameter {k!r} is missing") from None
+    t = type(v)
+    if t is float:                 # (float() of a float is itself)
+        return v
+    if t is np.ndarray:            # (np.asarray of an array is itself)
+        return float(v) if v.ndim == 0 else v
     return float(v) if np.ndim(v) == 0 else np.asarray(v)
 
 

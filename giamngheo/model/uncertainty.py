@@ -22,6 +22,7 @@ probability's own band on the "what it takes" page).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
@@ -60,7 +61,7 @@ def probability_status(p: float | None) -> str | None:
 def sd_of(a: Assumption, overrides: Mapping[str, float] | None = None) -> float:
     """The assumption's standard deviation (an override if given), 0 when negligible."""
     sd = float(overrides[a.id]) if overrides and a.id in overrides else float(a.sd)
-    if not np.isfinite(sd) or sd <= SD_EPS * max(1.0, a.max - a.min):
+    if not math.isfinite(sd) or sd <= SD_EPS * max(1.0, a.max - a.min):
         return 0.0
     return sd
 

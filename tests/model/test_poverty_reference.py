@@ -263,3 +263,36 @@ def test_the_models_paths_equal_the_reference(ctx, seed):
         _same_paths(poverty_paths(ctx, grid, True, only=only), poverty_paths_reference(ctx, grid, True, only=only))
     flows = poverty_run(ctx, {**vals, "jobs": np.linspace(0, 6000, 33)}, flows=True)
     _same_paths(poverty_paths(ctx, flows, False), poverty_paths_reference(ctx, flows, False))
+
+
+def test_the_models_min_max_and_reader_give_what_they_gave_before_their_quick_paths():
+    """_min, _max and _get take two Python floats (or one) straight through: the same value and kind as the
+    general rule, for every kind of value the model meets."""
+    from giamngheo.model.poverty import _get, _max, _min
+
+    def min_before(a, b):
+        if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
+            return np.minimum(a, b)
+        return min(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.minimum(a, b)
+
+    def max_before(a, b):
+        if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
+            return np.maximum(a, b)
+        return max(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.maximum(a, b)
+
+    def get_before(v):
+        return float(v) if np.ndim(v) == 0 else np.asarray(v)
+
+    def _same_kind(got, want):       # the same kind, and the same bits (-0.0 is not 0.0, a NaN is a NaN)
+        assert type(got) is type(want) and np.asarray(got).dtype == np.asarray(want).dtype
+        assert np.shape(got) == np.shape(want) and np.asarray(got).tobytes() == np.asarray(want).tobytes()
+
+    values = [0.0, -0.0, 1.5, -2.25, float("nan"), float("inf"), 3, np.float64(0.5), np.float32(0.25),
+              np.array(1.75), np.array([0.5, -0.0, 2.0]), np.array([1.0, np.nan, -1.0], dtype=np.float32), [1.0, 2.0]]
+    for a in values:
+        _same_kind(_get({"k": a}, "k"), get_before(a))
+        for b in values:
+            if isinstance(a, list) or isinstance(b, list):
+                continue
+            _same_kind(_min(a, b), min_before(a, b))
+            _same_kind(_max(a, b), max_before(a, b))
