@@ -101,8 +101,9 @@ st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WOR
 # (the table's columns follow from the scenarios' labels and the language alone: made once for those, not per move)
 col_cfg = per_context("compare:widths", ctx, (tuple(labels), L), lambda: tables.widths(
     vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270}))
-st.dataframe(tables.styler(cell_css), hide_index=True, width="stretch", column_config=col_cfg,
-             row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
+# the element itself kept by the same (a lever move that leaves the compared runs as they were sends it as it was)
+tables.dataframe(("compare:verdicts", ref(ctx), runs_key, L), lambda: tables.styler(cell_css), hide_index=True,
+                 width="stretch", column_config=col_cfg, row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories
 st.header(tr("compare.paths"))
@@ -139,4 +140,5 @@ diff = per_context("compare:assumptions", ctx, (tuple(chosen), L),
 if diff is None:
     st.info(tr("compare.same_assumptions"))
 else:
-    st.dataframe(diff, hide_index=True, width="stretch")
+    tables.dataframe(("compare:assumptions", ref(ctx), tuple(chosen), L), lambda: diff, hide_index=True,
+                     width="stretch")

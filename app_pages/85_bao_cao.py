@@ -168,10 +168,13 @@ st.subheader(tr("report.preview"))
 c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis = (
     t(k, L) for k in ("board.col_number", "board.col_target", "board.col_latest", "board.col_goal",
                       "export.col_status", "export.col_probability", "export.col_basis"))
-st.dataframe(tables.rows_table([{c_num: r.number, c_target: r.text, c_latest: r.latest, c_goal: r.goal,
-                                 c_status: r.status_label,
-                                 c_prob: export.fmt_pct(r.probability * 100, L, 0) if r.probability is not None else "",
-                                 c_basis: t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows]),
-             hide_index=True, width="stretch", row_height=tables.ROW_WRAP, height=tables.height(len(rows)),
-             column_config=tables.widths([c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis],
-                                         {c_num: 40, c_target: 250, c_prob: 90, c_basis: 80}))
+preview = [{c_num: r.number, c_target: r.text, c_latest: r.latest, c_goal: r.goal, c_status: r.status_label,
+            c_prob: export.fmt_pct(r.probability * 100, L, 0) if r.probability is not None else "",
+            c_basis: t(f"basis.{r.basis}", L) if r.basis else ""} for r in rows]
+preview_cols = (c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis)
+# the element kept by what it shows (its cells and columns): a lever move that leaves every verdict and chance as
+# it was sends it as it was, without making it again
+tables.dataframe(("report:preview", preview_cols, tuple(tuple(p.values()) for p in preview)),
+                 lambda: tables.rows_table(preview), hide_index=True, width="stretch", row_height=tables.ROW_WRAP,
+                 height=tables.height(len(rows)),
+                 column_config=tables.widths(preview_cols, {c_num: 40, c_target: 250, c_prob: 90, c_basis: 80}))

@@ -6,7 +6,7 @@ open) between the columns, so that no column is pushed out of view.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Hashable, Iterable, Mapping
 
 import streamlit as st
 
@@ -138,3 +138,73 @@ def rows_table(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None 
                 return arrow_table(pd.DataFrame(rows, columns=cols))
     return pa.table(data) if cols else pa.table({})
 
+
+
+# ---------------------------------------------------------------------------- a table's element kept
+KEPT_SIZE = 48          # tables' elements kept (a styled comparison of 28 targets: about 40 KB each)
+
+
+class _Recorder:
+    """Stands where ``st.dataframe`` writes: keeps the element it would send (its type, protobuf and layout)
+    instead of sending it. ``path``: the place on the page the element goes to (the Styler's default id is
+    made from it)."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.got = path, None
+
+    @property
+    def dg(self) -> "_Recorder":
+        return self
+
+    def _get_delta_path_str(self) -> str:
+        return self.path
+
+    def _enqueue(self, delta_type: str, element_proto: Any, layout_config: Any = None, **kw: Any) -> None:
+        self.got = (delta_type, element_proto, layout_config, kw)
+
+
+_ELEMENTS: Any = None
+
+
+def _elements() -> Any:
+    global _ELEMENTS
+    if _ELEMENTS is None:
+        from giamngheo.lru import LockedLRU
+        _ELEMENTS = LockedLRU(KEPT_SIZE)
+    return _ELEMENTS
+
+
+def dataframe(key: Hashable, data: Callable[[], Any], **kwargs: Any) -> None:
+    """``st.dataframe(data(), **kwargs)`` in the current container, the element Streamlit makes of it kept by
+    ``key`` (and its place on the page): a rerun that shows the same table (a lever move that does not reach it)
+    sends the same element again without building it again (a styled table's cells to Arrow twice, its
+    styles to CSS: most of what the comparison page paid for its table). ``key`` must name everything the
+    element is made of: ``data()``'s content and ``kwargs`` (the table is shared between sessions). Only for
+    a display table (no ``key=``, no ``on_select``); when Streamlit's internals are not as expected, or a
+    session records for Streamlit's agent, the ordinary ``st.dataframe``. ``tests/ui/test_tables.py`` checks
+    that the element sent is the one ``st.dataframe`` sends."""
+    try:
+        from streamlit.delta_generator_singletons import get_dg_singleton_instance
+        from streamlit.elements.arrow import ArrowMixin
+        from streamlit.elements.lib import agent_spec
+        if agent_spec.is_recording() or "key" in kwargs or "on_select" in kwargs:
+            raise LookupError
+        dg = get_dg_singleton_instance().main_dg
+        path = dg._get_delta_path_str()
+        enqueue = dg._enqueue
+    except Exception:  # noqa: BLE001 - the internals moved: Streamlit's own way
+        st.dataframe(data(), **kwargs)
+        return
+    kept = _elements().get((key, path), None)
+    if kept is None:
+        rec = _Recorder(path)
+        try:
+            ArrowMixin.dataframe(rec, data(), **kwargs)
+        except Exception:  # noqa: BLE001 - said by Streamlit's own call below, as without this
+            rec.got = None
+        if rec.got is None or rec.got[0] != "dataframe" or rec.got[1].HasField("lazy_data"):
+            st.dataframe(data(), **kwargs)
+            return
+        kept = _elements().put((key, path), rec.got)
+    delta_type, proto, layout_config, kw = kept
+    enqueue(delta_type, proto, layout_config=layout_config, **kw)

@@ -82,3 +82,76 @@ def test_rows_table_holds_what_the_pandas_table_held():
     assert mixed.num_rows == 2
     assert rows_table([], []).num_rows == 0
 
+
+
+def _table_app():
+    """A page drawing one table in a column: by st.dataframe or by tables.dataframe, as the session says."""
+    import pandas as pd
+    import streamlit as st
+
+    from giamngheo.ui import tables
+    df = pd.DataFrame({"Số": [1, 2, 3], "Chỉ tiêu": ["a", "b", "c"], "A": st.session_state["cells"]})
+    css = {"A": ["background-color: #e3f4e9", "background-color: #fdf1c7; font-weight: 700", ""]}
+    kwargs = dict(hide_index=True, width="stretch", row_height=66, height=tables.height(3),
+                  column_config=tables.widths(df.columns, {"Số": 40}))
+    st.session_state.setdefault("built", 0)
+
+    def data():
+        st.session_state["built"] += 1
+        return tables.styler(tables.cell_styles(df, css))
+    st.title("t")
+    _, col = st.columns(2)
+    with col:
+        if st.session_state["how"] == "plain":
+            st.dataframe(data(), **kwargs)
+        else:
+            tables.dataframe(("test-table", tuple(st.session_state["cells"])), data, **kwargs)
+
+
+def _without_uuid(proto) -> bytes:
+    """The element's bytes with its Styler's id (pandas draws a random one for every Styler) written as "u"."""
+    p = type(proto)()
+    p.CopyFrom(proto)
+    sty = p.arrow_data.styler
+    sty.styles, sty.uuid = sty.styles.replace(f"#T_{sty.uuid}", "#T_u"), "u"
+    return p.SerializeToString()
+
+
+def test_a_kept_table_sends_what_st_dataframe_sends_and_is_built_once_for_its_key():
+    from streamlit.testing.v1 import AppTest
+
+    from giamngheo.ui import tables
+    tables._elements().clear()
+    at = AppTest.from_function(_table_app)
+    sent, built = {}, []
+    for how, cells in (("plain", ("Đạt", "x", "y")), ("kept", ("Đạt", "x", "y")), ("kept", ("Đạt", "x", "y")),
+                       ("kept", ("Chưa đạt", "x", "y")), ("kept", ("Chưa đạt", "x", "y")),
+                       ("plain", ("Chưa đạt", "x", "y"))):
+        at.session_state["how"], at.session_state["cells"] = how, list(cells)
+        before = at.session_state["built"] if "built" in at.session_state else 0
+        at.run()
+        assert not at.exception
+        (el,) = at.dataframe
+        sent.setdefault(cells, []).append(el.proto)
+        built.append(at.session_state["built"] - before)
+    assert built == [1, 1, 0, 1, 0, 1]        # a kept table is built the first time its key is met, then sent as kept
+    same, other = sent[("Đạt", "x", "y")], sent[("Chưa đạt", "x", "y")]
+    # the same element as st.dataframe's (but for the Styler's random id); sent again as it was, byte for byte
+    assert len({_without_uuid(p) for p in same}) == 1 and same[1].SerializeToString() == same[2].SerializeToString()
+    assert len({_without_uuid(p) for p in other}) == 1 and other[0].SerializeToString() == other[1].SerializeToString()
+    assert _without_uuid(same[0]) != _without_uuid(other[0])
+    assert "font-weight: 700" in same[1].arrow_data.styler.styles and same[1].arrow_data.styler.display_values
+
+
+def test_a_kept_table_falls_back_to_st_dataframe_when_streamlit_internals_move(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from giamngheo.ui import tables
+    tables._elements().clear()
+    import streamlit.delta_generator_singletons as singletons
+    monkeypatch.delattr(singletons, "get_dg_singleton_instance")
+    at = AppTest.from_function(_table_app)
+    at.session_state["how"], at.session_state["cells"] = "kept", ["a", "b", "c"]
+    at.run()
+    assert not at.exception and len(at.dataframe) == 1 and at.session_state["built"] == 1
+    assert "background-color: #e3f4e9" in at.dataframe[0].proto.arrow_data.styler.styles
