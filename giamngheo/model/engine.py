@@ -504,6 +504,18 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
         return got
 
     paths = []
+    observed = _observed(ctx)
+
+    def actual_of(ind: str, group: str) -> tuple[dict[int, float], frozenset[int], frozenset[int]]:
+        """The data's figures of a path (never changed by a caller), their years, and the path's nowcast years."""
+        key = (ind, group, nowcast)
+        got = observed.get(key)
+        if got is None:
+            actual = ctx.obs.series(ind, group)
+            years = frozenset(actual)
+            got = observed[key] = (actual, years, nowcast - years)
+        return got
+
     for group in out_groups:
         built: dict[str, list[Any]] = {}
         if only:
@@ -515,25 +527,23 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
                 # over the households as shown (the data's count where it has one): every rate is the
                 # count over the households of its own table
                 num = series(group, "stock", POVERTY_OUT[RATES[ind]][1])
-                H_known = ctx.obs.series("households", group)
+                H_known = actual_of("households", group)[0]
                 H = [H_known.get(y, h) for y, h in zip(res.years, series(group, "stock", "H"))]
                 built[ind] = [100 * a / b for a, b in zip(num, H)]
             elif ind in POVERTY_OUT:
                 built[ind] = series(group, *POVERTY_OUT[ind])
         for ind, vals in built.items():
-            actual = ctx.obs.series(ind, group)
+            actual, actual_years, path_nowcast = actual_of(ind, group)
             values = dict(actual)
             ahead = [(y, v) for y, v in zip(res.years, vals) if y not in actual]
             if mc and not values_ahead:
-                paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow",
-                                        {y: np.asarray(v) for y, v in ahead if np.ndim(v)},
-                                        nowcast=nowcast - frozenset(actual)))
+                paths.append(SeriesPath(ind, group, values, actual_years, "stock_flow",
+                                        {y: np.asarray(v) for y, v in ahead if np.ndim(v)}, nowcast=path_nowcast))
                 continue
             if not mc and not any(type(v) is np.ndarray for _, v in ahead):
                 # one value a year (the deterministic run): each as a Python float
                 values.update({y: float(v) if isinstance(v, float) else float(np.mean(v)) for y, v in ahead})
-                paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", {},
-                                        nowcast=nowcast - frozenset(actual)))
+                paths.append(SeriesPath(ind, group, values, actual_years, "stock_flow", {}, nowcast=path_nowcast))
                 continue
             if mc and ahead and all(np.ndim(v) == 1 for _, v in ahead):
                 # the draws' means, every year in one call
@@ -547,9 +557,16 @@ def poverty_paths(ctx: Context, res: PovertyResult, mc: bool, only: tuple[str, s
                     if len(arrays) > 1 and len({(len(v), np.asarray(v).dtype) for _, v in arrays}) == 1 else {}
                 values.update({y: float(means[y]) if y in means else _reduce(v) for y, v in ahead})
                 draws = {y: np.asarray(v) for y, v in ahead if mc and np.ndim(v)}
-            paths.append(SeriesPath(ind, group, values, frozenset(actual), "stock_flow", draws,
-                                    nowcast=nowcast - frozenset(actual)))
+            paths.append(SeriesPath(ind, group, values, actual_years, "stock_flow", draws, nowcast=path_nowcast))
     return paths
+
+
+@lru_cache(maxsize=32)
+def _observed(ctx: Context) -> dict[tuple[str, str, frozenset[int]], tuple[dict[int, float], frozenset[int], frozenset[int]]]:
+    """What :func:`poverty_paths` reads of the data for a path (its figures, their years, its nowcast years), filled
+    as paths are made and kept per context: the same for every run of the model (some forty paths a move, each
+    read, sorted and copied again). What is kept is never changed (a path copies the figures it starts from)."""
+    return {}
 
 
 # --------------------------------------------------------------------------- other indicators
