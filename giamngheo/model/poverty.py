@@ -111,11 +111,15 @@ class PovertyResult:
     rebased_at: int | None
 
 
+_ONE = frozenset((float, np.float64))     # the kinds of a single number the model's arithmetic makes (np.ndim 0)
+
+
 def _min(a: Any, b: Any) -> Any:
     """np.minimum where either is an array of values; else Python's min (which keeps Python floats Python floats: a
-    float64 numpy scalar would turn float32 draws into float64). Two Python floats (the deterministic run's every
-    value) go straight to Python's min, as the last line would send them, without its two ``np.ndim`` calls."""
-    if type(a) is float and type(b) is float:
+    float64 numpy scalar would turn float32 draws into float64). Two single numbers (the deterministic run's every
+    value: a Python float or a numpy double) go straight to Python's min, as the last line would send them, without
+    its two ``np.ndim`` calls."""
+    if type(a) in _ONE and type(b) in _ONE:
         return min(a, b)
     if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
         return np.minimum(a, b)
@@ -123,7 +127,7 @@ def _min(a: Any, b: Any) -> Any:
 
 
 def _max(a: Any, b: Any) -> Any:
-    if type(a) is float and type(b) is float:
+    if type(a) in _ONE and type(b) in _ONE:
         return max(a, b)
     if (type(a) is np.ndarray and a.ndim) or (type(b) is np.ndarray and b.ndim):
         return np.maximum(a, b)
@@ -443,11 +447,14 @@ def run_poverty(inp: PovertyInputs, p: Mapping[str, Any], nowcast: Mapping[str, 
                 continue
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(lam_w > 0, x_w / np.where(lam_w > 0, lam_w, 1.0), 0.0)
+            fk = flows[k]
+            # (the draws' shape read once, not for every flow; a single number has none)
+            shape = None if type(W2) in _ONE or not np.ndim(W2) else np.shape(W2)
             for f, v in (("exits", x_w + x_d), ("exits_pace", share * lam_pace), ("exits_jobs", share * lam_jobs),
                          ("exits_overseas", share * lam_ov), ("exits_no_work", x_d), ("new", new),
                          ("returning", ret), ("shock", sh), ("near_exits", x_n), ("near_new", near_new),
                          ("to_near", to_near)):
-                flows[k][f].append(np.broadcast_to(v, np.shape(W2)) if np.ndim(W2) else v)
+                fk[f].append(v if shape is None else np.broadcast_to(v, shape))
             for h, v in (("pace", lam_pace), ("jobs", lam_jobs), ("overseas", lam_ov), ("near", lam_n)):
                 hazards[k][h].append(v)
         if rebase:
