@@ -86,7 +86,12 @@ class Target:
 
     @property
     def target_year(self) -> int:
-        return self.spec.target_year(self)
+        # asked some forty times a move (verdicts, goal seeks, chances): worked out once, a target never changes
+        y = self.__dict__.get("_target_year")
+        if y is None:
+            y = self.spec.target_year(self)
+            object.__setattr__(self, "_target_year", y)
+        return y
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,27 @@ def test_bands_and_the_compact_result(ctx, base):
     assert abs(c.percentile("poor_rate", "all", 50)[ctx.horizon] - float(np.median(d))) < 0.1 * spread
 
 
+def test_the_compact_draws_are_the_first_draws_copied_to_the_bit(ctx, base):
+    c = base.compacted(keep=1000)
+    assert c.projection.paths.keys() == base.projection.paths.keys()
+    n = 0
+    for key, p in base.projection.paths.items():
+        q = c.projection.path(*key)
+        assert q.values is p.values and list(q.draws) == list(p.draws)
+        for y, d in p.draws.items():
+            want = np.array(d[:1000])         # the way the compact result was first made, year by year
+            got = q.draws[y]
+            assert type(got) is np.ndarray and got.dtype == want.dtype and got.shape == want.shape
+            assert got.tobytes() == want.tobytes() and not np.shares_memory(got, d)
+            n += 1
+    assert n > 50
+    # years of different lengths or kinds: copied year by year
+    from giamngheo.model.uncertainty import _heads
+    mixed = {2027: np.arange(5.0), 2028: np.arange(5, dtype=np.float32), 2029: np.arange(3.0)}
+    for y, d in _heads(mixed, 4).items():
+        assert d.dtype == mixed[y].dtype and d.tobytes() == mixed[y][:4].tobytes()
+
+
 def test_the_cached_result_is_reused(ctx):
     a = monte_carlo_cached(ctx, Scenario.of("", {"jobs": 3500}), n=3000, seed=2)
     b = monte_carlo_cached(ctx, Scenario.of("", {"jobs": 3500}), n=3000, seed=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import DATA, PLAN_FILE, make_plan, plan_toml, write
+from conftest import DATA, PLAN_FILE, make_plan, plan_toml, target, write
 
 from giamngheo.plan.targets import AREAS, PlanError, load_plan
 
@@ -258,3 +258,11 @@ def test_break_base_without_a_standard_resolves_to_none(tmp_path):
     plan2 = make_plan(tmp_path, [dict(id="R1", number=1, indicator="poor_rate", kind="relative_change",
                                       factor=0.5, base="break", year=2030)], name="p2.toml", break_year=2027)
     assert plan2.resolved_base_year(plan2.target("R1")) == 2027
+
+
+def test_a_targets_year_is_its_kinds_and_a_changed_copy_has_its_own():
+    tg = target("level", op="at_least", value=70.1, year=2025)
+    assert tg.target_year == tg.spec.target_year(tg) == 2025 and tg.target_year == 2025    # (asked twice: kept)
+    later = tg.with_fields(year=2030)
+    assert later.target_year == 2030 and tg.target_year == 2025
+    assert later == tg.with_fields(year=2030) and hash(later) == hash(tg.with_fields(year=2030))
