@@ -579,26 +579,30 @@ def _tornado_columns(ctx: Context, vals: Mapping[str, Any], k: float, overrides:
 
 
 @lru_cache(maxsize=64)
-def _what_it_takes_run(ctx: Context, scenario: Scenario, k: float, overrides: tuple) -> tuple[Any, slice, slice]:
+def _what_it_takes_run(ctx: Context, scenario: Scenario, k: float, overrides: tuple
+                       ) -> tuple[Any, slice, slice, tuple[list[Assumption], list[tuple[float, float]]],
+                                  tuple[list[str], list[frozenset]]]:
     """The tornado's and the gap attribution's values in ONE run of the poverty model (the page shows both for
     the same scenario), side by side as the goal seeks' are (:func:`_measure_batch`): an assumption that is an
     array in either part is an array in both (the other part's column its one value), each part read from its
-    own slice. The model works value by value, so each slice is what its own run gives."""
+    own slice. The model works value by value, so each slice is what its own run gives. With the run: the tornado's
+    assumptions and their ranges, and the gap's lever groups and their subsets (what each part reads its slice by)."""
     vals = ctx.registry.resolve(scenario)
-    items, _, t_cols = _tornado_columns(ctx, vals, k, overrides)
-    _, subsets, g_cols = _gap_columns(ctx, vals)
+    items, ranges, t_cols = _tornado_columns(ctx, vals, k, overrides)
+    names, subsets, g_cols = _gap_columns(ctx, vals)
     n_t, n_g = 2 * len(items) + 1, len(subsets)
     merged: dict[str, Any] = dict(vals)
     for key in {**t_cols, **g_cols}:
         a = t_cols[key] if key in t_cols else np.full(n_t, vals[key])
         b = g_cols[key] if key in g_cols else np.full(n_g, vals[key])
         merged[key] = np.concatenate([a, b])
-    return poverty_run(ctx, merged), slice(0, n_t), slice(n_t, n_t + n_g)
+    return (poverty_run(ctx, merged), slice(0, n_t), slice(n_t, n_t + n_g), (items, ranges), (names, subsets))
 
 
 def _cut(res: Any, part: slice) -> Any:
-    """A run's stocks for the values in ``part`` (a number the same for all stays one number)."""
-    stocks = {g: {key: [v[part] if np.ndim(v) else v for v in vs] for key, vs in d.items()} for g, d in res.stocks.items()}
+    """A run's stocks for the values in ``part`` (a number the same for all stays one number): the poor and the
+    households, all that the poor rate the tornado and the gap attribution read is made of."""
+    stocks = {g: {key: [v[part] if np.ndim(v) else v for v in d[key]] for key in ("H", "P")} for g, d in res.stocks.items()}
     return type(res)(res.years, stocks, {}, {}, res.rebased_at)
 
 
@@ -610,8 +614,7 @@ def gap_attribution(ctx: Context, scenario: Scenario) -> tuple[Attribution, ...]
     inp = ctx.poverty
     if tg0 is None or inp is None:
         return ()
-    names, subsets, _ = _gap_columns(ctx, ctx.registry.resolve(scenario))
-    run_, _, part = _what_it_takes_run(ctx, Scenario.of("", scenario.as_dict()), 2.0, ())
+    run_, _, part, _, (names, subsets) = _what_it_takes_run(ctx, Scenario.of("", scenario.as_dict()), 2.0, ())
     res = _cut(run_, part)   # stocks only
     # the target's path for the district and each group (the only paths read below)
     groups = ["all"] + [g for g in ctx.groups if g != "all"]
@@ -680,9 +683,7 @@ def _tornado(ctx: Context, scenario: Scenario, year: int, k: float, overrides: t
     inp = ctx.poverty
     if inp is None or year < ctx.lever_from:
         return None
-    vals = ctx.registry.resolve(scenario)
-    items, ranges, _ = _tornado_columns(ctx, vals, k, overrides)
-    run_, part, _ = _what_it_takes_run(ctx, scenario, k, overrides)
+    run_, part, _, (items, ranges), _ = _what_it_takes_run(ctx, scenario, k, overrides)
     res = _cut(run_, part)
     groups = ["all"] + [g for g in ctx.groups if g in res.stocks]
     rates = _rates(res, groups, year)
