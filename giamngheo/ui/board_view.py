@@ -63,7 +63,31 @@ def render_boards(parts: list[tuple[str, list[BoardRow]]], cols: list[tuple[str,
     element for each of its thousands of nodes, the largest single piece of the browser's work on a first
     visit to the overview and on every move there."""
     css = CSS if run_once("board_css") else ""
-    html(css, "".join(board_html(rows, cols, compact, size, heading) for heading, rows in parts))
+    for group in _groups(parts):
+        html(css, "".join(board_html(rows, cols, compact, size, heading) for heading, rows in group))
+        css = ""
+
+
+def moves(rows: list[BoardRow]) -> bool:
+    """Whether a board's rows may change with the levers: a projected verdict (a verdict on a measured year, or
+    on a year before the levers act estimated from the data, does not move with them)."""
+    return any(r.basis == "projected" for r in rows)
+
+
+def _groups(parts: list[tuple[str, list[BoardRow]]]) -> list[list[tuple[str, list[BoardRow]]]]:
+    """The boards in runs of neighbours that move with the levers or do not (:func:`moves`), in order: one
+    element each. A lever move changes the HTML of the boards that move with it alone; the browser cleans
+    (DOMPurify) and lays out again only the element they are in, and the others' element, unchanged, is sent
+    as a reference to the one the browser has (Streamlit's message cache) and not drawn again."""
+    out: list[list[tuple[str, list[BoardRow]]]] = []
+    last = None
+    for part in parts:
+        m = moves(part[1])
+        if not out or m != last:
+            out.append([])
+        out[-1].append(part)
+        last = m
+    return out
 
 
 def board_html(rows: list[BoardRow], cols: list[tuple[str, str]], compact: bool = False, size: str = "1rem",

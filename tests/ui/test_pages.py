@@ -134,17 +134,33 @@ def test_overview_draws_the_headline_levers_in_the_page_with_number_boxes():
     assert "từ 10,0 đến 95,0 %/năm" in notes
 
 
-def test_the_overview_board_is_one_element_with_every_area_in_the_plans_order():
-    """Issue 16: every area's table goes to the browser in one element (an element is a message)."""
+def test_the_overview_boards_are_few_elements_with_every_area_in_the_plans_order():
+    """Every area's table goes to the browser in as few elements as keep the boards a lever move can change
+    (those with a projected verdict) apart from those it cannot (an element is a message, and the browser
+    cleans and lays out again a whole element when its HTML changes): neighbours alike share an element, in
+    the plan's order; the page's style for the boards once, in the first."""
     from giamngheo.plan.targets import load_plan
+    from giamngheo.ui.board_view import CSS
     at = page("1_tong_quan.py")
     boards = [h.value for h in at.html if '<table class="gn-board"' in h.value]
-    assert len(boards) == 1 and not any("gn-board" in m.value for m in at.markdown)
-    heads = re.findall(r'<h4 class="gn-board-h">([^<]*)</h4>', boards[0])
+    assert not any("gn-board" in m.value for m in at.markdown)
+    assert boards[0].startswith(CSS.strip()) and all("<style>" not in b for b in boards[1:])
     plan = load_plan()
-    assert len(heads) == len(plan.areas) and boards[0].count("<table") == len(plan.areas)
+    # each area's table, in the plan's order, and whether it holds a projected verdict ("· dự báo" under a badge)
+    areas = [(b_i, h, "· dự báo</div>" in t) for b_i, b in enumerate(boards)
+             for h, t in re.findall(r'<h4 class="gn-board-h">([^<]*)</h4>(.*?</table>)', b)]
+    assert len(areas) == len(plan.areas) and "".join(boards).count("<table") == len(plan.areas)
+    assert [h.split(" · ")[0] for _, h, _ in areas] == [tr_area(a) for a in plan.areas]
+    assert any(p for _, _, p in areas) and not all(p for _, _, p in areas)     # both kinds on the real data
+    for (e1, _, p1), (e2, _, p2) in zip(areas, areas[1:]):
+        assert (e1 == e2) == (p1 == p2)          # a new element exactly where the kind changes
     # each heading names its area and counts its targets: together every one of the 28
-    assert sum(int(h.rsplit("/", 1)[1]) for h in heads) == len(plan.targets) == 28
+    assert sum(int(h.rsplit("/", 1)[1]) for _, h, _ in areas) == len(plan.targets) == 28
+
+
+def tr_area(area: str) -> str:
+    from giamngheo.i18n import t
+    return t(f"area.{area}", "vi")
 
 
 def test_typing_in_a_number_box_sets_the_slider_and_the_headline():
