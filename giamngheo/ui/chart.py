@@ -230,6 +230,80 @@ class SpecJson:
 keep_stable_specs()
 
 
+class _Download:
+    """What a chart's download button needs of Streamlit 1.67 to send the button ``st.download_button`` sends
+    (:func:`download_button`); None where one is missing (then ``st.download_button`` itself)."""
+
+    def __init__(self) -> None:
+        try:
+            from streamlit.elements.lib.layout_utils import LayoutConfig
+            from streamlit.elements.lib.utils import compute_and_register_element_id, save_for_app_testing
+            from streamlit.elements.widgets.button import ButtonSerde, marshall_file
+            from streamlit.proto.ButtonLikeIconPosition_pb2 import ButtonLikeIconPosition
+            from streamlit.proto.DownloadButton_pb2 import DownloadButton
+            from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+            from streamlit.runtime.state import register_widget
+            from streamlit.string_util import to_help_str, validate_icon_or_emoji
+        except Exception:  # noqa: BLE001 - moved in a Streamlit upgrade: st.download_button as it is
+            self.ok = False
+            return
+        self.ok = True
+        self.layout, self.element_id, self.marshall_file = LayoutConfig(width="content"), compute_and_register_element_id, marshall_file
+        self.left, self.proto = ButtonLikeIconPosition.LEFT, DownloadButton
+        self.help, self.icon = to_help_str, validate_icon_or_emoji
+        self.register, self.serde, self.run_ctx, self.for_testing = register_widget, ButtonSerde(), get_script_run_ctx, save_for_app_testing
+        self.texts: dict[tuple[str, str], str] = {}
+
+    def text(self, kind: str, value: str) -> str:
+        """A help text dedented, an icon checked, once per text (the same str Streamlit makes of it)."""
+        got = self.texts.get((kind, value))
+        if got is None:
+            got = self.texts.setdefault((kind, value), (self.help if kind == "help" else self.icon)(value))
+        return got
+
+
+_DOWNLOAD: _Download | None = None
+
+
+def download_button(target: Any, label: str, data: Callable[[], Any], *, file_name: str, mime: str, key: str,
+                    help: str, icon: str = ":material/download:") -> None:
+    """A download button whose file is made when it is clicked (``data``: a function), which never reruns the
+    app (``on_click="ignore"``): what ``st.download_button`` does for it (the same protobuf, the same id, the
+    same widget registered in the session's state, the same deferred file; ``tests/ui/test_chart_download.py``
+    compares them), without what ``st.download_button`` checks again on every run for arguments that never
+    change here (the callback policies and mode, the help text's dedent, the icon's name, the width, the
+    agent's description, the usage metrics' wrapper): 6 to 8 such buttons on every move of the chart pages."""
+    global _DOWNLOAD
+    if _DOWNLOAD is None:
+        _DOWNLOAD = _Download()
+    d = _DOWNLOAD
+    if not d.ok:
+        st.download_button(label, data=data, help=help, file_name=file_name, mime=mime, key=key, on_click="ignore",
+                           icon=icon, type="tertiary", width="content")
+        return
+    dg = (st._main if target is st else target)._active_dg     # the `with` block's container, as Streamlit's
+    eid = d.element_id("download_button", user_key=key, key_as_main_identity=True, dg=dg, label=label, icon=icon,
+                       file_name=file_name, mime=mime, help=help, type="tertiary", width="content",
+                       icon_position="left", shortcut=None)
+    p = d.proto()
+    p.id = eid
+    p.label = label
+    p.default = False
+    p.type = "tertiary"
+    p.disabled = False
+    d.marshall_file(dg._get_delta_path_str(), data, p, mime, file_name, disabled=False, element_id=eid)
+    p.help = d.text("help", help)
+    p.icon = d.text("icon", icon)
+    p.icon_position = d.left
+    p.ignore_rerun = True
+    ctx = d.run_ctx()
+    state = d.register(eid, deserializer=d.serde.deserialize, serializer=d.serde.serialize, ctx=ctx,
+                       value_type="trigger_value")
+    if ctx:
+        d.for_testing(ctx, eid, state.value)
+    dg._enqueue("download_button", p, layout_config=d.layout)
+
+
 def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = st, key: Hashable = None) -> None:
     """The chart plus two small download buttons (PNG, CSV) under it.
 
@@ -247,12 +321,10 @@ def show_chart(chart: Any, data: pd.DataFrame | None, name: str, target: Any = s
         spec = chart
     target.vega_lite_chart(spec, width="stretch")
     slug = _slug(name)
-    with target.container(horizontal=True, gap="small"):
-        st.download_button("PNG", data=lambda: export_png.chart_png(spec), help=tr("chart.download_png"),
-                           file_name=f"{slug}.png", mime="image/png", key=f"png-{slug}", on_click="ignore",
-                           icon=":material/download:", type="tertiary", width="content")
+    box = target.container(horizontal=True, gap="small")
+    with box:
+        download_button(box, "PNG", lambda: export_png.chart_png(spec), help=tr("chart.download_png"),
+                        file_name=f"{slug}.png", mime="image/png", key=f"png-{slug}")
         if data is not None:
-            st.download_button("CSV", data=lambda: safe.csv_bytes(data() if callable(data) else data),
-                               help=tr("chart.download_csv"),
-                               file_name=f"{slug}.csv", mime="text/csv", key=f"csv-{slug}", on_click="ignore",
-                               icon=":material/download:", type="tertiary", width="content")
+            download_button(box, "CSV", lambda: safe.csv_bytes(data() if callable(data) else data),
+                            help=tr("chart.download_csv"), file_name=f"{slug}.csv", mime="text/csv", key=f"csv-{slug}")
