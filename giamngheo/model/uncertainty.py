@@ -217,19 +217,9 @@ class MonteCarlo:
             return self
         proj = Projection(self.projection.as_of, self.projection.horizon, n_draws=keep)
         for p in self.projection.paths.values():
-            draws = _heads(p.draws, keep)
+            draws = {y: np.array(d[:keep]) for y, d in p.draws.items()}
             proj.add(SeriesPath(p.indicator, p.group, p.values, p.actual, p.method, draws, p.nowcast))
         return MonteCarlo(proj, self.verdicts, self.n, self.seed, compact=True, poverty=self.poverty)
-
-
-def _heads(draws: dict[int, np.ndarray], keep: int) -> dict[int, np.ndarray]:
-    """The first ``keep`` draws of each year, copied (the whole draws are not kept alive): in one copy for all the
-    years when they are arrays of one kind and length (each year a row of it), else year by year."""
-    rows = [d[:keep] for d in draws.values()]
-    if len(rows) > 1 and all(type(r) is np.ndarray and r.ndim == 1 for r in rows) \
-            and len({(r.shape, r.dtype) for r in rows}) == 1:
-        return dict(zip(draws, np.stack(rows)))
-    return {y: np.array(r) for y, r in zip(draws, rows)}
 
 
 def _merge(det: Projection, mc: Projection) -> Projection:

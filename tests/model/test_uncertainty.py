@@ -147,11 +147,6 @@ def test_the_compact_draws_are_the_first_draws_copied_to_the_bit(ctx, base):
             assert got.tobytes() == want.tobytes() and not np.shares_memory(got, d)
             n += 1
     assert n > 50
-    # years of different lengths or kinds: copied year by year
-    from giamngheo.model.uncertainty import _heads
-    mixed = {2027: np.arange(5.0), 2028: np.arange(5, dtype=np.float32), 2029: np.arange(3.0)}
-    for y, d in _heads(mixed, 4).items():
-        assert d.dtype == mixed[y].dtype and d.tobytes() == mixed[y][:4].tobytes()
 
 
 def test_the_cached_result_is_reused(ctx):
