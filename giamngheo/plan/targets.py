@@ -55,7 +55,12 @@ class Target:
     params: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_name", dict(self.params))   # the kind's fields, read by name
+        by_name = dict(self.params)
+        object.__setattr__(self, "_by_name", by_name)   # the kind's fields, read by name
+        # and each kind field an attribute of its own (None where this kind has none): read some hundred times a
+        # move, an attribute is found at once where a missing one went through __getattr__ after a failed look-up
+        for name in KIND_FIELD_NAMES:
+            object.__setattr__(self, name, by_name.get(name))
 
     def __getattr__(self, name: str) -> Any:
         if name in KIND_FIELD_NAMES:

@@ -266,3 +266,14 @@ def test_a_targets_year_is_its_kinds_and_a_changed_copy_has_its_own():
     later = tg.with_fields(year=2030)
     assert later.target_year == 2030 and tg.target_year == 2025
     assert later == tg.with_fields(year=2030) and hash(later) == hash(tg.with_fields(year=2030))
+
+
+def test_a_targets_kind_fields_read_as_attributes_and_another_kinds_as_none():
+    from giamngheo.plan.targets import KIND_FIELD_NAMES
+    tg = target("relative_change", indicator="poor_rate", factor=0.5, base="break", year=2030)
+    assert (tg.factor, tg.base, tg.year) == (0.5, "break", 2030)
+    assert all(getattr(tg, f) is None for f in KIND_FIELD_NAMES - {"factor", "base", "year"})
+    moved = tg.with_fields(factor=0.4)
+    assert moved.factor == 0.4 and tg.factor == 0.5 and moved.params != tg.params
+    with pytest.raises(AttributeError):
+        _ = tg.no_such_field
