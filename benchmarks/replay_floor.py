@@ -15,9 +15,10 @@ Served with ``streamlit run benchmarks/replay_floor.py`` and ``GIAMNGHEO_REPLAY=
 script enqueues those messages again on every run (new hashes computed, as for any element): the same
 elements, the same bytes, the same number of websocket messages as the page, from data ready in memory.
 The page's widgets are real widgets (sliders, number and text boxes, radios, select boxes, multiselects,
-buttons, download buttons, file uploaders: the same labels, options, defaults, keys and help, registered and kept
-in session state as the page's are, a download button's file made only when clicked as the page's are), in the
-bottom container; every other element (markdown, charts with their data, tables, blocks) and the widgets the
+checkboxes and toggles, buttons, download buttons, file uploaders, expanders that track whether they are open:
+the same labels, options, defaults, keys, help and link binding, registered and kept in session state as the
+page's are, a download button's file made only when clicked as the page's are), in the bottom container (what
+the page drew in such an expander goes into the real one); every other element (markdown, charts with their data, tables, blocks) and the widgets the
 replay cannot rebuild (those inside a form, the data editor) is the captured protobuf. What it does not do is the
 page's work: no core, no goal seeks, no chart or text building, no fragments (a move reruns it all). So a page's cost over its
 replay floor is the app's own Python on that rerun (the core and the UI code), and nothing of Streamlit's
@@ -61,25 +62,43 @@ def _serve() -> None:
 
     ctx = get_script_run_ctx()
     seen: set[str] = set()
+    moved: dict[tuple, list] = {}      # a captured block's place -> the place of the real one that stands for it
     for b in load(os.environ["GIAMNGHEO_REPLAY"]):
         msg = ForwardMsg()
         msg.ParseFromString(b)
-        el = msg.delta.new_element if msg.delta.WhichOneof("type") == "new_element" else None
+        kind = msg.delta.WhichOneof("type")
+        el = msg.delta.new_element if kind == "new_element" else None
         what = el.WhichOneof("type") if el is not None else None
+        path = tuple(msg.metadata.delta_path)
         # the page's widgets are real widgets (registered, their state kept, their protobuf built by Streamlit
-        # from the captured label, options, default, help and type), drawn in the bottom container so that
-        # their places never collide with the replayed elements'; every other element is sent as captured.
-        # Left as captured: a widget inside a form (a form's widgets need their form) and the data editor (its
-        # data and columns are not in a form the replay can rebuild).
+        # from the captured label, options, default, help, type and link binding), drawn in the bottom container
+        # so that their places never collide with the replayed elements'; every other element is sent as
+        # captured. Left as captured: a widget inside a form (a form's widgets need their form) and the data
+        # editor (its data and columns are not in a form the replay can rebuild).
         if what is not None and _real(st, what, getattr(el, what), key_of, len(seen), seen):
             continue
+        if kind == "add_block" and msg.delta.add_block.WhichOneof("type") == "expandable" \
+                and msg.delta.add_block.expandable.id and key_of(msg.delta.add_block.expandable.id):
+            # an expander that tracks whether it is open (a widget: the sidebar's lever groups): a real one,
+            # and what the page drew in it goes into it
+            x = msg.delta.add_block.expandable
+            with st.bottom:
+                real = st.expander(x.label, expanded=x.expanded, icon=x.icon or None, key=key_of(x.id),
+                                   on_change="rerun")
+            moved[path] = list(real._cursor.delta_path)
+            continue
+        for n in range(len(path) - 1, 0, -1):
+            if path[:n] in moved:
+                msg.metadata.ClearField("delta_path")
+                msg.metadata.delta_path.extend(moved[path[:n]] + list(path[n:]))
+                break
         msg.ClearField("hash")                 # hashed again, as every element is
         msg.delta.ClearField("fragment_id")    # the replay has no fragments: every move reruns it all
         ctx.enqueue(msg)
 
 
 _KINDS = frozenset({"slider", "text_input", "text_area", "radio", "selectbox", "multiselect", "button",
-                    "download_button", "file_uploader"})
+                    "download_button", "file_uploader", "checkbox"})
 _VISIBILITY = {0: "visible", 1: "hidden", 2: "collapsed"}
 
 
@@ -95,20 +114,23 @@ def _real(st, what: str, w, key_of, n: int, seen: set) -> bool:
     if key in seen:
         return False
     common = {"key": key, "help": w.help or None}
+    fields = w.DESCRIPTOR.fields_by_name
     vis = {"label_visibility": _VISIBILITY.get(w.label_visibility.value, "visible")} \
-        if w.DESCRIPTOR.fields_by_name.get("label_visibility") else {}
+        if fields.get("label_visibility") else {}
+    if fields.get("query_param_key") and w.query_param_key:
+        vis["bind"] = "query-params"           # the page's value in the link, as the page binds it
     with st.bottom:
         if what == "slider":
             from streamlit.proto.Slider_pb2 import Slider
             kind = int if w.data_type == Slider.INT else float
             st.slider(w.label, min_value=kind(w.min), max_value=kind(w.max), value=kind(w.default[0]),
-                      step=kind(w.step), **common)
+                      step=kind(w.step), format=w.format or None, **common, **vis)
         elif what == "text_input":
-            st.text_input(w.label, value=w.default, max_chars=w.max_chars or None, **common)
+            st.text_input(w.label, value=w.default, max_chars=w.max_chars or None, **common, **vis)
         elif what == "text_area":
             st.text_area(w.label, value=w.default, max_chars=w.max_chars or None, **common, **vis)
         elif what == "radio":
-            st.radio(w.label, list(w.options), index=w.default, horizontal=w.horizontal,
+            st.radio(w.label, list(w.options), index=w.default if w.HasField("default") else None, horizontal=w.horizontal,
                      captions=list(w.captions) or None, **common, **vis)
         elif what == "selectbox":
             st.selectbox(w.label, list(w.options), index=w.default if w.HasField("default") else None,
@@ -126,6 +148,9 @@ def _real(st, what: str, w, key_of, n: int, seen: set) -> bool:
         elif what == "file_uploader":
             st.file_uploader(w.label, type=[x.lstrip(".") for x in w.type] or None,
                              accept_multiple_files=w.multiple_files, **common, **vis)
+        elif what == "checkbox":
+            from streamlit.proto.Checkbox_pb2 import Checkbox
+            (st.toggle if w.type == Checkbox.TOGGLE else st.checkbox)(w.label, value=w.default, **common, **vis)
         else:
             return False
     seen.add(key)
