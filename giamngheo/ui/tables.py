@@ -10,6 +10,8 @@ from typing import Any, Callable, Hashable, Iterable, Mapping
 
 import streamlit as st
 
+from giamngheo.lru import LockedLRU
+
 MAIN_WIDTH = 880          # px: the main area at 1366×768 with the sidebar open
 ROW_WRAP = 66             # px: Streamlit wraps the cells' text only in rows taller than 4rem (64 px)
 
@@ -163,14 +165,10 @@ class _Recorder:
         self.got = (delta_type, element_proto, layout_config, kw)
 
 
-_ELEMENTS: Any = None
+_ELEMENTS = LockedLRU(KEPT_SIZE)      # (key, place on the page) -> the element, shared by the sessions
 
 
-def _elements() -> Any:
-    global _ELEMENTS
-    if _ELEMENTS is None:
-        from giamngheo.lru import LockedLRU
-        _ELEMENTS = LockedLRU(KEPT_SIZE)
+def _elements() -> LockedLRU:
     return _ELEMENTS
 
 
