@@ -251,13 +251,13 @@ def _required_start(plan: Plan, tg: Target, m: kinds.Measure, real: dict[int, fl
     standard (never across the break), else the last year no lever can change (the last real
     figure or the nowcast before the levers act)."""
     if m.base_year is not None and m.base_level is not None and kinds.kind_of(tg).relative:
-        return m.base_year, float(np.mean(m.base_level))
+        return m.base_year, kinds.mean_of(m.base_level)
     y0 = proj.lever_from - 1
     get = proj.getter(tg.indicator, tg.group)
     if plan.on_new_standard(tg.indicator, tg.target_year) and not plan.on_new_standard(tg.indicator, y0):
         if m.base_year is None or m.base_level is None:
             return None
-        return m.base_year, float(np.mean(m.base_level))
+        return m.base_year, kinds.mean_of(m.base_level)
     v0 = get(y0)
     if v0 is None:
         if not real:

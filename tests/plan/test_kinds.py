@@ -455,3 +455,12 @@ def test_a_kinds_fields_are_checked_when_the_plan_loads(tmp_path, fields, bad):
     with pytest.raises(PlanError) as ei:
         make_plan(tmp_path, [dict(id="F1", number=1, indicator="trained_labour_rate", **fields)], name="f.toml")
     assert (ei.value.file, ei.value.target, ei.value.field) == ("f.toml", "F1", bad), str(ei.value)
+
+
+def test_mean_of_is_numpys_mean_to_the_bit():
+    from giamngheo.plan.kinds import mean_of
+    values = [0.0, -0.0, 1.5, -2.25, float("nan"), float("inf"), 1e308, 5e-324, np.float64(-0.0), np.float64(0.1),
+              np.float32(0.1), 3, np.array(2.5), np.array([0.1, 0.2, 0.4]), np.array([1.0, -1.0], dtype=np.float32)]
+    for x in values:
+        got, want = mean_of(x), float(np.mean(x))
+        assert type(got) is float and np.float64(got).tobytes() == np.float64(want).tobytes(), x

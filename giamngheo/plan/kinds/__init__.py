@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from typing import Any
 
-from giamngheo.plan.kinds.base import Condition, FieldSpec, Getter, Kind, Measure, Missing, compare, sense_symbol, years_text
+from giamngheo.plan.kinds.base import Condition, FieldSpec, Getter, Kind, Measure, Missing, compare, mean_of, sense_symbol, years_text
 
 
 def _discover() -> dict[str, Kind]:
@@ -33,7 +33,7 @@ def _discover() -> dict[str, Kind]:
 
 KINDS: dict[str, Kind] = _discover()
 
-__all__ = ["KINDS", "Condition", "FieldSpec", "Getter", "Kind", "Measure", "Missing", "compare", "kind_of", "measure",
+__all__ = ["KINDS", "Condition", "FieldSpec", "Getter", "Kind", "Measure", "Missing", "compare", "kind_of", "mean_of", "measure",
            "progress_share", "sense_symbol", "years_text"]
 
 
@@ -50,10 +50,9 @@ def measure(plan: Any, tg: Any, get: Getter, base: tuple[int, Any] | None = None
 
 def progress_share(m: Measure) -> float | None:
     """UNSD progress share P = (projected − base) / (target − base) in level space, or None."""
-    import numpy as np
     if m.base_level is None or m.target_level is None or m.level is None:
         return None
-    base, tgt, proj = float(np.mean(m.base_level)), float(np.mean(m.target_level)), float(np.mean(m.level))
+    base, tgt, proj = mean_of(m.base_level), mean_of(m.target_level), mean_of(m.level)
     if abs(tgt - base) < 1e-12:
         return None
     return (proj - base) / (tgt - base)

@@ -65,6 +65,13 @@ class Missing(Exception):
         super().__init__(year)
 
 
+def mean_of(x: Any) -> float:
+    """``float(np.mean(x))``: the mean of draws, or of a single number (a Python float or a numpy double) worked
+    out without numpy's reduction: the number plus numpy's sum's starting 0.0 (which makes −0.0 0.0), over 1."""
+    t = type(x)
+    return float(x) + 0.0 if t is float or t is np.float64 else float(np.mean(x))
+
+
 def need(get: Getter, year: int) -> Any:
     v = get(year)
     if v is None:
@@ -190,7 +197,7 @@ class Kind:
         Y = self.target_year(tg)
         if Y <= y0:
             return None, None
-        return (float(np.mean(m.target_level)) - v0) / (Y - y0), y0
+        return (mean_of(m.target_level) - v0) / (Y - y0), y0
 
     def condition(self, plan: "Plan", tg: "Target", known: dict[int, float],
                   nowcast: Getter) -> Condition:
