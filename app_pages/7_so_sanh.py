@@ -87,10 +87,15 @@ def _verdicts():
                                                                       if c else "")
                     for s, c in zip(vt.status[label].tolist(), vt.changed[label].tolist())]
             for label in vt.scenario_columns}
-    return vt, tables.cell_styles(vt.table, tint), int(vt.changed.values.sum())
+    # what the table's element is made of (its cells, their styles; its columns give its widths): the element is
+    # kept by this, so a move that leaves every cell as it was (the current scenario's verdicts and results
+    # unchanged) sends it as it was, though the runs compared are new
+    shown = (tuple(vt.table.columns), tuple(map(tuple, vt.table.itertuples(index=False))),
+             tuple((k, tuple(v)) for k, v in tint.items()))
+    return vt, tables.cell_styles(vt.table, tint), int(vt.changed.values.sum()), shown
 
 
-vt, cell_css, n_changed = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts, moves=True)
+vt, cell_css, n_changed, shown = per_context("compare:verdicts", ctx, (runs_key, L), _verdicts, moves=True)
 cols = st.columns(len(results))
 for col, (label, _), good in zip(cols, results, vt.good):
     col.metric(ui.md(label), f"{good}/{len(plan.targets)}", help=tr("compare.good_help"))
@@ -101,8 +106,8 @@ st.caption(tr("compare.legend", first=ui.md(labels[0]), better=BETTER, worse=WOR
 # (the table's columns follow from the scenarios' labels and the language alone: made once for those, not per move)
 col_cfg = per_context("compare:widths", ctx, (tuple(labels), L), lambda: tables.widths(
     vt.table.columns, {vt.table.columns[0]: 40, vt.table.columns[1]: 270}))
-# the element itself kept by the same (a lever move that leaves the compared runs as they were sends it as it was)
-tables.dataframe(("compare:verdicts", ref(ctx), runs_key, L), lambda: tables.styler(cell_css), hide_index=True,
+# the element itself kept by what it shows (a lever move that leaves every cell as it was sends it as it was)
+tables.dataframe(("compare:verdicts", shown), lambda: tables.styler(cell_css), hide_index=True,
                  width="stretch", column_config=col_cfg, row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories

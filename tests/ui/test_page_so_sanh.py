@@ -181,3 +181,28 @@ def test_the_presets_are_resolved_once_per_data_version_and_language(db, monkeyp
     at.run()
     assert not at.exception and len(calls) == 2 * n
     assert shown(at.metric[1].label) == "Plan (preset)"
+
+
+def test_the_verdict_table_is_sent_as_it_was_when_a_move_leaves_its_cells_as_they_were(db):
+    """With the current scenario compared, a lever move gives new runs; when the table's cells and their
+    styles come out as before, the element sent is the one sent before, byte for byte (it is kept by what
+    it shows: a table made again would carry a new Styler id), and a table that shows something else is a
+    new element."""
+    from giamngheo.ui import tables
+    tables._elements().clear()
+    at = page(jobs=3000, **{PICK: ["current", "preset:plan"]})
+    assert not at.exception
+    sent = []
+    for v in (3000, 3010, 3020, 5000, 5010, 3000, 8000):
+        at.session_state["jobs"] = v
+        at.run()
+        assert not at.exception
+        el = at.dataframe[0].proto
+        cells = tuple(tuple(map(str, r)) for r in at.dataframe[0].value.itertuples(index=False))
+        css = el.arrow_data.styler.styles.replace(f"#T_{el.arrow_data.styler.uuid}", "#T_")
+        sent.append((v, cells, css, el.SerializeToString()))
+    pairs = [(a, b) for i, a in enumerate(sent) for b in sent[i + 1:] if a[0] != b[0]]
+    same = [(a, b) for a, b in pairs if (a[1], a[2]) == (b[1], b[2])]
+    assert same and any((a[1], a[2]) != (b[1], b[2]) for a, b in pairs)     # both cases met
+    assert all(a[3] == b[3] for a, b in same)
+    assert all(a[3] != b[3] for a, b in pairs if (a[1], a[2]) != (b[1], b[2]))
