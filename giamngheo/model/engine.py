@@ -700,32 +700,35 @@ def project(ctx: Context, scenario: Scenario, params: Mapping[str, Any] | None =
         now.update(nowcast_params)
     proj = Projection(ctx.as_of, ctx.horizon, n_draws=n_draws, lever_from=ctx.lever_from)
     covered: set[tuple[str, str]] = set()
+    # each channel's levers added up once, for the model and the other paths alike
+    vals, now = ctx.registry.channels(vals), ctx.registry.channels(now)
     if not poverty:
         assert mc, "only a Monte Carlo leaves the poverty model out"
         covered = set(poverty_mc_paths(ctx))
     elif ctx.poverty is not None:
-        res = run_poverty(ctx.poverty, ctx.registry.channels(vals), ctx.registry.channels(now), record_flows=not mc,
-                          keep_nowcast=True)
+        res = run_poverty(ctx.poverty, vals, now, record_flows=not mc, keep_nowcast=True)
         for p in poverty_paths(ctx, res, mc, values_ahead=values_ahead):
             proj.add(p)
             covered.add((p.indicator, p.group))
-    for path in other_paths(ctx, vals, now, mc, covered, trends=not mc):
+    for path in other_paths(ctx, vals, now, mc, covered, trends=not mc, channelled=True):
         proj.add(path)
     return proj
 
 
 def other_paths(ctx: Context, vals: Mapping[str, Any], now: Mapping[str, Any], mc: bool,
                 covered: set[tuple[str, str]] = frozenset(), only: tuple[str, str] | None = None,  # type: ignore[assignment]
-                trends: bool = True) -> list[SeriesPath]:
+                trends: bool = True, channelled: bool = False) -> list[SeriesPath]:
     """The paths outside the poverty model: labour flows, assumed yearly changes, trends (without
-    ``trends``, as in a Monte Carlo: a trend depends on no assumption, so it has no draws)."""
+    ``trends``, as in a Monte Carlo: a trend depends on no assumption, so it has no draws). ``channelled``:
+    ``vals`` and ``now`` already have each channel's levers added up (:meth:`Registry.channels`)."""
     out: list[SeriesPath] = []
     covered = set(covered)
 
     def want(key: tuple[str, str]) -> bool:
         return key not in covered and (only is None or key == only)
 
-    vals, now = ctx.registry.channels(vals), ctx.registry.channels(now)   # each channel's levers added up
+    if not channelled:
+        vals, now = ctx.registry.channels(vals), ctx.registry.channels(now)   # each channel's levers added up
     for ind_id, aid in ctx.registry.flows().items():
         if ctx.indicators.get(ind_id) and want((ind_id, "all")):
             p = _kept_change_path(ctx, ind_id, "all", vals[aid], now[aid], True, mc, f"assumption:{aid}")

@@ -102,16 +102,27 @@ class Registry:
         """The model's inputs from the levers' values: each channel the sum of its levers (``channel`` in
         assumptions.toml), a whole never less than its parts (``part_of``). Values may be arrays of draws."""
         out = dict(vals)
-        members: dict[str, list[str]] = {}
-        for a in self:
-            if a.channel:
-                members.setdefault(a.channel, []).append(a.id)
-        for ch, ids in members.items():
+        members, parts = self._channel_plan()
+        for ch, ids in members:
             out[ch] = sum((vals[i] for i in ids[1:]), vals[ids[0]]) if len(ids) > 1 else vals[ids[0]]
-        for a in self.parts():
-            whole, part = self[a.part_of].channel or a.part_of, a.channel or a.id
+        for whole, part in parts:
             out[whole] = np.maximum(out[whole], out[part])
         return out
+
+    def _channel_plan(self) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, str], ...]]:
+        """Each channel's levers, and each (whole, part) pair, in the registry's order: read from the assumptions
+        once (a registry's assumptions never change once it is made: its digest is made of them), not on each of
+        the dozen calls of a move."""
+        plan = self.__dict__.get("_channels")
+        if plan is None:
+            members: dict[str, list[str]] = {}
+            for a in self:
+                if a.channel:
+                    members.setdefault(a.channel, []).append(a.id)
+            plan = (tuple((ch, tuple(ids)) for ch, ids in members.items()),
+                    tuple((self[a.part_of].channel or a.part_of, a.channel or a.id) for a in self.parts()))
+            self._channels = plan
+        return plan
 
     def flows(self) -> dict[str, str]:
         """Indicator → channel: the yearly amounts a channel's levers are of (jobs created, placements)."""

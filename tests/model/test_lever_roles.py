@@ -84,3 +84,33 @@ def test_the_roles_read_from_the_file_drive_goal_seek_and_the_parts(contexts):
                                 ("placements", ("overseas", "overseas_ethnic"))]
     draws = reg.channels({**reg.defaults(), "jobs": np.array([1.0, 2.0])})
     assert list(draws["jobs"]) == [1.0, 2.0]
+
+
+def test_the_channels_are_the_levers_added_up_as_read_from_the_assumptions_each_time(contexts):
+    """Registry.channels reads which levers make each channel once per registry: the same values, bit for bit and
+    of the same kind, as reading the assumptions on every call (single numbers and draws, with a lever that shares
+    a channel and a part above its whole)."""
+    def by_reading(reg, vals):
+        out = dict(vals)
+        members: dict[str, list[str]] = {}
+        for a in reg:
+            if a.channel:
+                members.setdefault(a.channel, []).append(a.id)
+        for ch, ids in members.items():
+            out[ch] = sum((vals[i] for i in ids[1:]), vals[ids[0]]) if len(ids) > 1 else vals[ids[0]]
+        for a in reg.parts():
+            whole, part = reg[a.part_of].channel or a.part_of, a.channel or a.id
+            out[whole] = np.maximum(out[whole], out[part])
+        return out
+
+    rng = np.random.default_rng(3)
+    for ctx in contexts:
+        reg = ctx.registry
+        for draws in (None, 5):
+            vals = {a.id: (float(rng.uniform(a.min, a.max)) if draws is None
+                           else rng.uniform(a.min, a.max, draws).astype(np.float32)) for a in reg}
+            vals = {**reg.defaults(), **vals}
+            got, want = reg.channels(vals), by_reading(reg, vals)
+            assert got.keys() == want.keys()
+            for k in want:
+                assert type(got[k]) is type(want[k]) and np.asarray(got[k]).tobytes() == np.asarray(want[k]).tobytes(), k
