@@ -232,10 +232,23 @@ keep_stable_specs()
 
 class _Download:
     """What a chart's download button needs of Streamlit 1.67 to send the button ``st.download_button`` sends
-    (:func:`download_button`); None where one is missing (then ``st.download_button`` itself)."""
+    (:func:`download_button`); ``ok`` False (then ``st.download_button`` itself) unless every part is there as
+    the test saw it: Streamlit 1.67, the functions with the keywords this passes, the layout made. Decided once,
+    before any widget is registered: a part that moved fails here, not halfway through a button."""
+
+    _WANT = {"compute_and_register_element_id": {"user_key", "key_as_main_identity", "dg"},
+             "marshall_file": {"coordinates", "data", "proto_download_button", "mimetype", "file_name", "disabled",
+                               "element_id"},
+             "register_widget": {"element_id", "deserializer", "serializer", "ctx", "value_type"},
+             "save_for_app_testing": {"ctx", "k", "v"}}
 
     def __init__(self) -> None:
+        self.ok = False
         try:
+            import inspect
+
+            import streamlit
+            from streamlit.elements.lib import agent_spec
             from streamlit.elements.lib.layout_utils import LayoutConfig
             from streamlit.elements.lib.utils import compute_and_register_element_id, save_for_app_testing
             from streamlit.elements.widgets.button import ButtonSerde, marshall_file
@@ -244,14 +257,24 @@ class _Download:
             from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
             from streamlit.runtime.state import register_widget
             from streamlit.string_util import to_help_str, validate_icon_or_emoji
+            if not streamlit.__version__.startswith("1.67."):
+                return
+            for f in (compute_and_register_element_id, marshall_file, register_widget, save_for_app_testing):
+                if not self._WANT[f.__name__] <= set(inspect.signature(f).parameters):
+                    return
+            layout = LayoutConfig(width="content")
+            fields = set(DownloadButton.DESCRIPTOR.fields_by_name)
+            if not {"id", "label", "default", "type", "disabled", "help", "icon", "icon_position",
+                    "ignore_rerun"} <= fields:
+                return
         except Exception:  # noqa: BLE001 - moved in a Streamlit upgrade: st.download_button as it is
-            self.ok = False
             return
         self.ok = True
-        self.layout, self.element_id, self.marshall_file = LayoutConfig(width="content"), compute_and_register_element_id, marshall_file
+        self.layout, self.element_id, self.marshall_file = layout, compute_and_register_element_id, marshall_file
         self.left, self.proto = ButtonLikeIconPosition.LEFT, DownloadButton
         self.help, self.icon = to_help_str, validate_icon_or_emoji
         self.register, self.serde, self.run_ctx, self.for_testing = register_widget, ButtonSerde(), get_script_run_ctx, save_for_app_testing
+        self.recording = agent_spec.is_recording     # a session Streamlit's agent API records: its own button
         self.texts: dict[tuple[str, str], str] = {}
 
     def text(self, kind: str, value: str) -> str:
@@ -277,7 +300,7 @@ def download_button(target: Any, label: str, data: Callable[[], Any], *, file_na
     if _DOWNLOAD is None:
         _DOWNLOAD = _Download()
     d = _DOWNLOAD
-    if not d.ok:
+    if not d.ok or d.recording():
         st.download_button(label, data=data, help=help, file_name=file_name, mime=mime, key=key, on_click="ignore",
                            icon=icon, type="tertiary", width="content")
         return

@@ -79,3 +79,47 @@ def test_without_streamlits_parts_it_is_st_download_button(monkeypatch):
     theirs, ids = _sent(False)
     mine, my_ids = _sent(True)
     assert mine == theirs and my_ids == ids
+
+
+def test_a_part_that_moved_is_found_before_any_button(monkeypatch):
+    """Another Streamlit, or a function this calls without a keyword it passes: decided when the parts are
+    gathered, so that no button is half registered before it fails (st.download_button then)."""
+    import streamlit
+    from streamlit.elements.widgets import button
+
+    from giamngheo.ui import chart
+    assert chart._Download().ok
+    monkeypatch.setattr(streamlit, "__version__", "1.68.0")
+    assert not chart._Download().ok
+    monkeypatch.setattr(streamlit, "__version__", "1.67.0")
+
+    def marshall_file(coordinates, data, proto_download_button, mimetype, file_name=None):
+        raise AssertionError("never called")
+    with monkeypatch.context() as m:                # moved while the parts are gathered, then Streamlit's own
+        m.setattr(button, "marshall_file", marshall_file)
+        moved = chart._Download()
+    assert not moved.ok
+    monkeypatch.setattr(chart, "_DOWNLOAD", moved)
+    theirs, ids = _sent(False)
+    mine, my_ids = _sent(True)
+    assert mine == theirs and my_ids == ids
+
+
+def test_a_session_the_agent_api_records_gets_st_download_button(monkeypatch):
+    import streamlit as st
+
+    from giamngheo.ui import chart
+    calls = []
+    real = st.download_button
+
+    def counted(*a, **k):
+        calls.append(k["key"])
+        return real(*a, **k)
+    monkeypatch.setattr(st, "download_button", counted)
+    parts = chart._Download()
+    monkeypatch.setattr(chart, "_DOWNLOAD", parts)
+    _sent(True)
+    assert calls == []                          # not recorded: its own element
+    monkeypatch.setattr(parts, "recording", lambda: True)
+    _sent(True)
+    assert sorted(calls) == sorted(["png-main", "csv-main", "png-col", "csv-col", "png-side", "csv-side"])
