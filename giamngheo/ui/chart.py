@@ -275,13 +275,13 @@ class _Download:
         self.help, self.icon = to_help_str, validate_icon_or_emoji
         self.register, self.serde, self.run_ctx, self.for_testing = register_widget, ButtonSerde(), get_script_run_ctx, save_for_app_testing
         self.recording = agent_spec.is_recording     # a session Streamlit's agent API records: its own button
-        self.texts: dict[tuple[str, str], str] = {}
+        self.texts: dict[tuple[bool, str], str] = {}
 
-    def text(self, kind: str, value: str) -> str:
-        """A help text dedented, an icon checked, once per text (the same str Streamlit makes of it)."""
-        got = self.texts.get((kind, value))
+    def checked(self, is_help: bool, value: str) -> str:
+        """A help text dedented (``is_help``) or an icon checked, once per text (the same str Streamlit makes)."""
+        got = self.texts.get((is_help, value))
         if got is None:
-            got = self.texts.setdefault((kind, value), (self.help if kind == "help" else self.icon)(value))
+            got = self.texts.setdefault((is_help, value), (self.help if is_help else self.icon)(value))
         return got
 
 
@@ -315,8 +315,8 @@ def download_button(target: Any, label: str, data: Callable[[], Any], *, file_na
     p.type = "tertiary"
     p.disabled = False
     d.marshall_file(dg._get_delta_path_str(), data, p, mime, file_name, disabled=False, element_id=eid)
-    p.help = d.text("help", help)
-    p.icon = d.text("icon", icon)
+    p.help = d.checked(True, help)
+    p.icon = d.checked(False, icon)
     p.icon_position = d.left
     p.ignore_rerun = True
     ctx = d.run_ctx()
