@@ -580,13 +580,14 @@ def _tornado_columns(ctx: Context, vals: Mapping[str, Any], k: float, overrides:
 
 @lru_cache(maxsize=64)
 def _what_it_takes_run(ctx: Context, scenario: Scenario, k: float, overrides: tuple
-                       ) -> tuple[Any, slice, slice, tuple[list[Assumption], list[tuple[float, float]]],
-                                  tuple[list[str], list[frozenset]]]:
+                       ) -> tuple[Any, slice, slice, tuple[tuple[Assumption, ...], tuple[tuple[float, float], ...]],
+                                  tuple[tuple[str, ...], tuple[frozenset, ...]]]:
     """The tornado's and the gap attribution's values in ONE run of the poverty model (the page shows both for
     the same scenario), side by side as the goal seeks' are (:func:`_measure_batch`): an assumption that is an
     array in either part is an array in both (the other part's column its one value), each part read from its
     own slice. The model works value by value, so each slice is what its own run gives. With the run: the tornado's
-    assumptions and their ranges, and the gap's lever groups and their subsets (what each part reads its slice by)."""
+    assumptions and their ranges, and the gap's lever groups and their subsets (what each part reads its slice by),
+    as tuples: the result is kept (lru_cache) and shared by every session."""
     vals = ctx.registry.resolve(scenario)
     items, ranges, t_cols = _tornado_columns(ctx, vals, k, overrides)
     names, subsets, g_cols = _gap_columns(ctx, vals)
@@ -596,7 +597,8 @@ def _what_it_takes_run(ctx: Context, scenario: Scenario, k: float, overrides: tu
         a = t_cols[key] if key in t_cols else np.full(n_t, vals[key])
         b = g_cols[key] if key in g_cols else np.full(n_g, vals[key])
         merged[key] = np.concatenate([a, b])
-    return (poverty_run(ctx, merged), slice(0, n_t), slice(n_t, n_t + n_g), (items, ranges), (names, subsets))
+    return (poverty_run(ctx, merged), slice(0, n_t), slice(n_t, n_t + n_g), (tuple(items), tuple(ranges)),
+            (tuple(names), tuple(subsets)))
 
 
 def _cut(res: Any, part: slice) -> Any:
