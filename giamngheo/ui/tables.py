@@ -172,6 +172,14 @@ def _elements() -> LockedLRU:
     return _ELEMENTS
 
 
+def _has_widgets(kwargs: Mapping[str, Any]) -> bool:
+    """A column that is a widget of its own (a button column registers one per session): such a table is never
+    kept, since a kept element would carry the first session's widgets to the others."""
+    config = kwargs.get("column_config") or {}
+    return any(isinstance(c, Mapping) and (c.get("type_config") or {}).get("type") == "button"
+               for c in (config.values() if isinstance(config, Mapping) else ()))
+
+
 def dataframe(key: Hashable, data: Callable[[], Any], **kwargs: Any) -> None:
     """``st.dataframe(data(), **kwargs)`` in the current container, the element Streamlit makes of it kept by
     ``key`` (and its place on the page): a rerun that shows the same table (a lever move that does not reach it)
@@ -185,7 +193,7 @@ def dataframe(key: Hashable, data: Callable[[], Any], **kwargs: Any) -> None:
         from streamlit.delta_generator_singletons import get_dg_singleton_instance
         from streamlit.elements.arrow import ArrowMixin
         from streamlit.elements.lib import agent_spec
-        if agent_spec.is_recording() or "key" in kwargs or "on_select" in kwargs:
+        if agent_spec.is_recording() or "key" in kwargs or "on_select" in kwargs or _has_widgets(kwargs):
             raise LookupError
         dg = get_dg_singleton_instance().main_dg
         path = dg._get_delta_path_str()
@@ -200,7 +208,8 @@ def dataframe(key: Hashable, data: Callable[[], Any], **kwargs: Any) -> None:
             ArrowMixin.dataframe(rec, data(), **kwargs)
         except Exception:  # noqa: BLE001 - said by Streamlit's own call below, as without this
             rec.got = None
-        if rec.got is None or rec.got[0] != "dataframe" or rec.got[1].HasField("lazy_data"):
+        if rec.got is None or rec.got[0] != "dataframe" or rec.got[1].HasField("lazy_data") \
+                or rec.got[1].id or rec.got[1].form_id or rec.got[1].button_click_widgets:
             st.dataframe(data(), **kwargs)
             return
         kept = _elements().put((key, path), rec.got)

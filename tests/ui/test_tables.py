@@ -155,3 +155,30 @@ def test_a_kept_table_falls_back_to_st_dataframe_when_streamlit_internals_move(m
     at.run()
     assert not at.exception and len(at.dataframe) == 1 and at.session_state["built"] == 1
     assert "background-color: #e3f4e9" in at.dataframe[0].proto.arrow_data.styler.styles
+
+
+def _button_column_app():
+    import pandas as pd
+    import streamlit as st
+
+    from giamngheo.ui import tables
+    st.session_state.setdefault("built", 0)
+
+    def data():
+        st.session_state["built"] += 1
+        return pd.DataFrame({"a": ["x", "y"], "b": [1, 2]})
+    tables.dataframe(("button-table",), data, column_config={"a": st.column_config.ButtonColumn("a")})
+
+
+def test_a_table_with_a_button_column_is_never_kept():
+    """A button column is a widget of each session's own: the table goes through st.dataframe on every run."""
+    from streamlit.testing.v1 import AppTest
+
+    from giamngheo.ui import tables
+    tables._elements().clear()
+    at = AppTest.from_function(_button_column_app)
+    for n in (1, 2):
+        at.run()
+        assert not at.exception and len(at.dataframe) == 1
+        assert at.session_state["built"] == n                  # made again: not kept
+    assert not any(k[0] == ("button-table",) for k in tables._elements().keys())
