@@ -61,6 +61,7 @@ st.markdown("<style>\nhtml {font-size: " + meeting_root_css() + ";}\n" + """
 .gn-meet-note {font-size:1.1rem; color:#5c3c00; background:#fff6dc; border-radius:.3rem; padding:.1rem .5rem;}
 [data-testid='stMainBlockContainer'] [data-testid='stSlider'] label p {font-size:1rem; line-height:1.15;}
 [data-testid='stMainBlockContainer'] [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {font-size:1.15rem;}
+[data-testid='stMainBlockContainer'] [class*='st-key-gn_lever_'] {row-gap:.3rem;}   /* the note under its row */
 .gn-lever-note {font-size:1rem; margin:0 0 .2rem 0;}
 .gn-agreed-line {font-size:1rem !important; margin-bottom:1rem;}
 </style>""", unsafe_allow_html=True)

@@ -24,8 +24,7 @@ st.markdown("""<style>
   column-gap:1rem; row-gap:.35rem; align-items:start;}
 .st-key-gn_overview_levers [data-testid='stSlider'] label p {font-size:.85rem; line-height:1.15;}
 .st-key-gn_overview_levers .gn-lever-note {font-size:.75rem; line-height:1.2;}
-.st-key-gn_overview_levers [class*='st-key-gn_lever_'] > div > [data-testid='stHorizontalBlock'],
-.st-key-gn_overview_levers [class*='st-key-gn_lever_'] [data-testid='stLayoutWrapper'] > div {flex-wrap:nowrap;}
+.st-key-gn_overview_levers [class*='st-key-gn_lever_'] > [data-testid='stElementContainer']:has([data-testid='stSlider']) {flex-basis:0;}
 .st-key-gn_overview_levers [data-testid='stTextInput'] {width:5.2rem !important; min-width:5.2rem; flex:0 0 auto;}
 .st-key-gn_overview_levers [data-testid='stSlider'] [data-testid='stWidgetLabel'] {width:calc(100% + 5.7rem); max-width:none;}
 </style>""", unsafe_allow_html=True)

@@ -94,6 +94,8 @@ CSS = """<style>
 .gn-badge {display:inline-block; border-radius:.4em; padding:.1em .55em; font-weight:700; white-space:nowrap;}
 .gn-lever-note {font-size:.82rem; color:#444; margin:-.25rem 0 -.2rem 0; line-height:1.25;}
 [data-testid='stMarkdownContainer']:has(> .gn-lever-note) {margin-bottom:0 !important;}
+[class*='st-key-gn_lever_'] {row-gap:0;}
+[class*='st-key-gn_lever_'] > [data-testid='stElementContainer']:has(.gn-lever-note) {flex:1 0 100%;}
 [class*='st-key-gn_lever_'] [data-testid='stTextInput'] input {padding-left:.3rem; padding-right:.4rem;}
 [class*='st-key-gn_lever_'] [data-testid='stSlider'] label p {font-weight:600;}
 [class*='st-key-gn_lever_'] [data-testid='stSliderThumbValue'],

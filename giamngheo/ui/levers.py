@@ -152,12 +152,13 @@ def render_lever(a: Assumption, needs: dict, range_note: bool = True) -> None:
     L = lang()
     err = binding.box_error(a)      # said once, under what was typed
     note = binding.box_note(a)      # how a typed value was taken when not as written (said once)
-    with st.container(key=f"gn_lever_{a.id}", gap=None):
-        # one row: the slider and its number box (a horizontal container: one element, where columns are three)
-        with st.container(gap="small", horizontal=True, vertical_alignment="bottom"):
-            # the value the slider took (a link's value is seeded when it is drawn)
-            cur = float(binding.lever_slider(a, field(a, "label"), slider_help(a), scoped=True))
-            binding.lever_box(a, cur, L, tr("screen.box_label", name=field(a, "label")), refused=err is not None)
+    # one container: the slider and its number box in a row, what its targets need on a line of its own below
+    # them (the style sheet gives the note the row's whole width). One container, not a column holding a row:
+    # every element is drawn again by the browser on a move
+    with st.container(key=f"gn_lever_{a.id}", gap="small", horizontal=True, vertical_alignment="bottom"):
+        # the value the slider took (a link's value is seeded when it is drawn)
+        cur = float(binding.lever_slider(a, field(a, "label"), slider_help(a), scoped=True))
+        binding.lever_box(a, cur, L, tr("screen.box_label", name=field(a, "label")), refused=err is not None)
         need = need_text(a, needs.get(a.id, []), cur)
         rng = tr("screen.range", lo=fmt_lever(a, a.min, L), hi=fmt_lever(a, a.max, L), unit=unit(a))
         line = " · ".join(x for x in (rng if range_note else "", need) if x)
