@@ -10,7 +10,7 @@ import streamlit as st
 from giamngheo.i18n import catalogue
 from giamngheo.report.board import board, status_label, summary
 from giamngheo.report.palette import status_colors
-from giamngheo.ui import agreed, headline, levers, safe
+from giamngheo.ui import agreed, binding, headline, levers, safe
 from giamngheo.ui.board_view import kept_html
 from giamngheo.ui.main_chart import main_chart_slot, meeting_root_css
 from giamngheo.ui.pages import discover
@@ -40,7 +40,6 @@ st.markdown("<style>\nhtml {font-size: " + meeting_root_css() + ";}\n" + """
 [data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] {gap:.3rem;}
 /* a markdown element's box ends 1rem above its text (Streamlit's margin for paragraphs): pad it back */
 .gn-heads {margin:0 0 1rem 0;}
-.gn-meet-chipbox {padding-bottom:1rem;}
 .gn-head {padding:.15rem .7rem;}
 .gn-head {gap:.2rem .7rem;}
 .gn-head-num {font-size:2.3rem;}
@@ -137,11 +136,13 @@ def meeting() -> None:
         head = f'<span class="gn-meet-group">{ICON.get(status, "•")} {escape(status_label(status, L))} ({len(group)}):</span>'
         parts.append(f'<div class="gn-chips">{head}{"".join(chip(r) for r in group)}</div>')
     tally = tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"], total=s["total"])
-    st.markdown(f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
-                f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
-                # which scenario the sliders show: in the top bar (fixed, it takes no line of the screen)
-                f'<div class="gn-meet-scen">{safe.html_text(levers.scenario_line(), 200)}</div>'
-                + "".join(parts) + "</div>", unsafe_allow_html=True)
+    # HTML (st.html: sanitised and set at once), not Markdown: the browser's Markdown pipeline is not run on
+    # every chip on every move
+    binding.html("", f'<div class="gn-meet-chipbox"><div class="gn-meet-h">{escape(tally)} · '
+                 f'<span class="gn-meet-tally">{escape(tr("app.data_note"))}</span></div>'
+                 # which scenario the sliders show: in the top bar (fixed, it takes no line of the screen)
+                 f'<div class="gn-meet-scen">{safe.html_text(levers.scenario_line(), 200)}</div>'
+                 + "".join(parts) + "</div>")
 
     for text in notices():
         st.markdown(f'<div class="gn-meet-note">⚠️ {escape(text)}</div>', unsafe_allow_html=True)

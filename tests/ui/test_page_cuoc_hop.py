@@ -29,7 +29,8 @@ def meeting(**state) -> AppTest:
 
 
 def html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """What the page draws as Markdown and as HTML (the chips are HTML: st.html)."""
+    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.html])
 
 
 def board_rows(at: AppTest) -> dict[int, str]:
@@ -63,7 +64,8 @@ HEADLINE = [a.id for a in default_context().registry.section("headline")]
 
 
 def chips(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if 'class="gn-chips"' in m.value)
+    assert not any('class="gn-chips"' in m.value for m in at.markdown)      # HTML, not Markdown
+    return next(h.value for h in at.html if 'class="gn-chips"' in h.value)
 
 
 def test_headline_levers_move_from_the_sidebar_into_the_page():
