@@ -173,11 +173,18 @@ def _elements() -> LockedLRU:
 
 
 def _has_widgets(kwargs: Mapping[str, Any]) -> bool:
-    """A column that is a widget of its own (a button column registers one per session): such a table is never
-    kept, since a kept element would carry the first session's widgets to the others."""
+    """A column that is or may be a widget of its own (a button column; with a key Streamlit makes it an object
+    of its own that registers a widget per session, so any column that is not a plain setting counts): such a
+    table is never kept, since a kept element would carry the first session's widgets to the others."""
     config = kwargs.get("column_config") or {}
-    return any(isinstance(c, Mapping) and (c.get("type_config") or {}).get("type") == "button"
-               for c in (config.values() if isinstance(config, Mapping) else ()))
+    if not isinstance(config, Mapping):
+        return True
+    for c in config.values():
+        if c is None or isinstance(c, str):
+            continue
+        if not isinstance(c, Mapping) or (c.get("type_config") or {}).get("type") == "button":
+            return True
+    return False
 
 
 def dataframe(key: Hashable, data: Callable[[], Any], **kwargs: Any) -> None:

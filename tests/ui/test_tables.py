@@ -167,7 +167,9 @@ def _button_column_app():
     def data():
         st.session_state["built"] += 1
         return pd.DataFrame({"a": ["x", "y"], "b": [1, 2]})
-    tables.dataframe(("button-table",), data, column_config={"a": st.column_config.ButtonColumn("a")})
+    column = st.column_config.ButtonColumn("a", key="act", on_click=lambda: None) if st.session_state.get("keyed") \
+        else st.column_config.ButtonColumn("a")
+    tables.dataframe(("button-table",), data, column_config={"a": column})
 
 
 def test_a_table_with_a_button_column_is_never_kept():
@@ -175,10 +177,23 @@ def test_a_table_with_a_button_column_is_never_kept():
     from streamlit.testing.v1 import AppTest
 
     from giamngheo.ui import tables
-    tables._elements().clear()
-    at = AppTest.from_function(_button_column_app)
-    for n in (1, 2):
-        at.run()
-        assert not at.exception and len(at.dataframe) == 1
-        assert at.session_state["built"] == n                  # made again: not kept
-    assert not any(k[0] == ("button-table",) for k in tables._elements().keys())
+    for keyed in (False, True):         # a plain button column, and one with a key and a callback (a widget)
+        tables._elements().clear()
+        at = AppTest.from_function(_button_column_app)
+        at.session_state["keyed"] = keyed
+        for n in (1, 2):
+            at.run()
+            assert not at.exception and len(at.dataframe) == 1
+            assert at.session_state["built"] == n              # made again: not kept
+        assert not any(k[0] == ("button-table",) for k in tables._elements().keys())
+
+
+def test_only_plain_column_settings_let_a_table_be_kept():
+    from giamngheo.ui import tables
+
+    class Result:                       # what Streamlit makes of a keyed button column: not a plain setting
+        key = "act"
+    assert not tables._has_widgets({}) and not tables._has_widgets({"column_config": {"a": "A", "b": None}})
+    assert not tables._has_widgets({"column_config": {"a": {"label": "A", "width": 40}}})
+    assert tables._has_widgets({"column_config": {"a": {"type_config": {"type": "button"}}}})
+    assert tables._has_widgets({"column_config": {"a": Result()}})
