@@ -58,7 +58,9 @@ def _serve() -> None:
 
 
     def key_of(wid: str) -> str | None:
-        return wid.split("-", 2)[2] if wid.startswith("$$ID-") and wid.count("-") >= 2 else None
+        # a widget's user key, the end of its id ("None" for a widget drawn without a key: none)
+        key = wid.split("-", 2)[2] if wid.startswith("$$ID-") and wid.count("-") >= 2 else None
+        return None if key == "None" else key
 
     ctx = get_script_run_ctx()
     seen: set[str] = set()
