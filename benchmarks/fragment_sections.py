@@ -8,7 +8,9 @@ the fragment's function sees the wrappers), the thread CPU of each section is su
 again, or is called inside another section, is counted in both (the sections are not a partition: "mc core" holds
 "det run", "render_levers" holds "goal seeks"; meeting mode calls "render_lever" and the goal seeks itself).
 cProfile would double the Python's cost and move the shares; these are the plain figures. The rest of a run (the
-script's own Streamlit calls and the fragment's machinery) is "script run" less the outer sections.
+script's own Streamlit calls and the fragment's machinery) is "script run" less the outer sections. A function
+a module bound by ``from ... import`` before the wrapping keeps its own name unwrapped: such calls (e.g. a
+deterministic run ``giamngheo.ui.session`` makes itself) are counted in their caller's section only.
 
     python benchmarks/fragment_sections.py --page tong-quan --moves 60
     python benchmarks/fragment_sections.py --page cuoc-hop --moves 60 --json out.json
@@ -132,7 +134,7 @@ def main() -> int:
             move(at)
         process = time.process_time() - t
     ScriptRunner._run_script = run_script
-    out = {"page": a.page, "moves": a.moves, "seed": a.seed, "checkout": str(ROOT),
+    out = {"page": a.page, "moves": a.moves, "seed": a.seed, "checkout": ROOT.name,
            "loadavg_before": " ".join(f"{x:.2f}" for x in load_before),
            "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
            "process_cpu_ms_per_move": round(1e3 * process / a.moves, 2),
