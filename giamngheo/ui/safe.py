@@ -92,9 +92,9 @@ def table_cell(value: Any, limit: int = LIMIT) -> str:
 
 
 def html_text(value: Any, limit: int = LIMIT) -> str:
-    """``plain(value, limit)`` for HTML inside Markdown (``st.markdown(..., unsafe_allow_html=True)``): every
-    ASCII punctuation character as a numeric character reference, so that neither HTML nor Markdown (a link,
-    an autolink, emphasis) can come out of it; the browser shows the text as typed."""
+    """``plain(value, limit)`` for app-made HTML, inside Markdown (``st.markdown(..., unsafe_allow_html=True)``)
+    or in ``st.html``: every ASCII punctuation character as a numeric character reference, so that neither HTML
+    nor Markdown (a link, an autolink, emphasis) can come out of it; the browser shows the text as typed."""
     return "".join(f"&#{ord(c)};" if c in _ASCII_PUNCT else c for c in plain(value, limit))
 
 
