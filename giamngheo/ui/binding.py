@@ -2,8 +2,8 @@
 
 - **Streamlit internals**, each behind one function (:func:`run_context`, :func:`run_memo`,
   :func:`fragment_run`, :func:`history_navigation`, :func:`app_scoped`, :func:`seed_link`, :func:`not_on_screen`,
-  :func:`keep_in_link`, :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`; and pandas' Styler as Streamlit reads it,
-  :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
+  :func:`keep_in_link`, :func:`state_values`, :func:`arrow_table`, :func:`arrow_bytes`, :func:`script_running`; and pandas' Styler as Streamlit
+  reads it, :func:`styler_of`). Each has a quiet fallback for the app, and :func:`internals_report` says
   whether each still works: ``tests/ui/test_binding.py`` fails when a Streamlit upgrade moves one.
 - **The per-run memo**: what is worked out once per script run (the language, the context, the scenario).
 - **Fragments**: whether this run is a fragment's, and what a page's fragment does first and last.
@@ -230,6 +230,17 @@ def styler_of(df: Any, translated: dict, fallback: Callable[[], Any]) -> Any:
     return sty
 
 
+_SCRIPT_THREAD = "ScriptRunner.scriptThread"   # Streamlit's name for the thread of a session's run
+
+
+def script_running() -> bool:
+    """Whether a session's script run (a fragment's included) is in progress in this process: Streamlit runs
+    each in a thread of its own under one name, which ends with the run (a session waiting for its next rerun
+    has none)."""
+    import threading
+    return any(th.name == _SCRIPT_THREAD for th in threading.enumerate())
+
+
 def internals_report() -> dict[str, bool]:
     """Whether each internal the app leans on is where it is expected (call inside a Streamlit run)."""
     ctx = run_context()
@@ -237,6 +248,7 @@ def internals_report() -> dict[str, bool]:
     out["run_memo"] = ctx is not None and isinstance(getattr(ctx, "cursors", None), dict)
     out["fragment_run"] = ctx is not None and hasattr(ctx, "fragment_ids_this_run")
     out["history_navigation"] = ctx is not None and hasattr(ctx, "is_history_navigation")
+    out["script_running"] = script_running()    # called in a run: its own thread counts
     try:
         out["app_scoped"] = callable(ctx.run_with_active_hash) and bool(ctx.pages_manager.main_script_hash)
     except AttributeError:

@@ -2,10 +2,11 @@
 background warm-up of its templates: a view that only draws."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
+from giamngheo.ui.binding import script_running
 from giamngheo.ui.chart import cached_spec, ref
 from giamngheo.ui.session import context, embedded_context, lang, scenario
 
@@ -43,18 +44,21 @@ def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) 
                              keep_baseline_layer=True)
 
 
-def warm_up(ctx: Any) -> None:
-    """Build the main chart's templates (both languages; the default scenario and a moved one, which
-    draws the baseline) once, so that the first person to move a slider does not wait for them (about
-    1 s each)."""
+def warm_up(ctx: Any, pause: Callable[[], None] = lambda: None) -> None:
+    """Build the main chart's templates (both languages, the overview's and meeting mode's) once, so that the
+    first person to open the other language or meeting mode does not wait for them (150-300 ms each).
+    ``pause()`` comes before each (the background warm-up waits there while a session's run is in progress).
+    A moved scenario needs no template of its own: the baseline's layer is in the template at the defaults too
+    (``keep_baseline_layer``)."""
     from giamngheo.i18n import LANGS
     from giamngheo.model.uncertainty import monte_carlo_cached
     from giamngheo.scenario.scenario import Scenario
-    for sc in (Scenario(), Scenario.of("", {"jobs": ctx.registry["jobs"].default + 10} if "jobs" in ctx.registry else {})):
-        mc = monte_carlo_cached(ctx, sc)
-        for L in LANGS:
-            main_chart_specs(ctx, sc, mc, L, OVERVIEW_CHART_HEIGHT, False)
-            main_chart_specs(ctx, sc, mc, L, 300, True)
+    sc = Scenario()
+    mc = monte_carlo_cached(ctx, sc)
+    for L in LANGS:
+        for h, stretch in ((OVERVIEW_CHART_HEIGHT, False), (300, True)):
+            pause()
+            main_chart_specs(ctx, sc, mc, L, h, stretch)
 
 
 def freeze_process_objects() -> None:
@@ -71,21 +75,51 @@ def freeze_process_objects() -> None:
     gc.freeze()
 
 
+def wait_for_idle(limit: float, quiet: float = 0.0) -> None:
+    """Wait until no session's script run has been in progress for ``quiet`` seconds (:func:`binding.script_running`),
+    at most ``limit`` seconds: the background warm-up's work goes in the gaps between runs, not in the middle of a
+    user's move."""
+    import time
+    start = time.monotonic()
+    busy = start
+    while (now := time.monotonic()) - start < limit:
+        if script_running():
+            busy = now
+        elif now - busy >= quiet:
+            return
+        time.sleep(0.1)     # a look 10 times a second: each takes the interpreter from the running thread
+
+
+FREEZE_QUIET = 0.5                          # s: the first freeze after this long with no run in progress
+TEMPLATE_QUIET, TEMPLATE_WAIT = 2.0, 60.0   # s: each template after this long with no run in progress, or at most this long
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> bool:
-    """Once per process, in a background thread: the main chart's templates (:func:`warm_up`), so that the
-    first slider move anyone makes does not pay for building them (app.py calls it on every run); then what
-    the process has built is left out of the garbage collector's full passes (:func:`freeze_process_objects`)."""
+    """Once per process, in a background thread, in the gaps between script runs (:func:`wait_for_idle`): half a
+    second after the first page's run (the one that starts it) is over, what the process has built is left out of the
+    garbage collector's full passes (:func:`freeze_process_objects`); then the main chart's templates are built
+    one at a time, each after 2 s with no run in progress (:func:`warm_up`), and frozen too. A fresh
+    process's first lever move then meets no full collection and no template being built: starting 2 s after the
+    first run began, the warm-up (about 0.6 s of CPU) fell on the first move when it came soon after the page was
+    drawn, and a move made before the freeze could meet a full collection. The waiting limits keep a busy
+    process (many sessions) warming up all the same. It holds no scenario's result in a Streamlit cache: the
+    templates are the core's (``report.charts.template``), the default scenario's Monte Carlo the core's cache.
+    app.py calls it on every run."""
     import threading
 
     def work() -> None:
-        import time
-        time.sleep(2)       # after the first page, which needs the CPU more
+        # the first page's run first, and what its browser asks for just after it (the code its elements need, a
+        # rerun) while no run is in progress: the collection holds the interpreter
+        wait_for_idle(30, quiet=FREEZE_QUIET)
+        freeze_process_objects()    # one collection over everything the first run built (60-150 ms)
         try:
-            warm_up(embedded_context())
+            # not needed by a lever move (the other language, meeting mode): when no one has been waiting for a while
+            warm_up(embedded_context(), pause=lambda: wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET))
         except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
             pass
-        freeze_process_objects()
+        wait_for_idle(2)
+        freeze_process_objects()    # what the templates made (the objects frozen are not walked again: quick)
     threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
     return True
 

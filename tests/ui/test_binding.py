@@ -7,7 +7,8 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 INTERNALS = {"run_context", "run_memo", "fragment_run", "history_navigation", "app_scoped", "seed_link", "not_on_screen",
-             "keep_in_link", "state_values", "arrow_table", "arrow_bytes", "styler_of"}
+             "keep_in_link", "state_values", "arrow_table", "arrow_bytes", "styler_of",
+             "script_running"}
 
 
 def _script() -> None:
@@ -38,6 +39,8 @@ def test_every_streamlit_internal_the_binding_uses_is_there():
     assert set(report) == INTERNALS
     broken = sorted(k for k, ok in report.items() if not ok)
     assert broken == [], f"Streamlit {streamlit.__version__} moved: {broken} (giamngheo/ui/binding.py)"
+    from giamngheo.ui import binding
+    assert binding.script_running() is False                 # the run's thread ended with it (the warm-up's cue)
     assert at.session_state["seeded"] is True
     assert at.session_state["not_on_screen"] is True        # the slider was not on the screen before the first run
     at.run()

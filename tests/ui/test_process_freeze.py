@@ -54,17 +54,50 @@ def test_objects_built_before_leave_the_full_passes_and_later_garbage_is_still_c
     assert new_garbage() is None
 
 
-def test_the_warm_up_thread_freezes_once_the_chart_templates_are_built(unfrozen, monkeypatch):
+def test_the_warm_up_thread_freezes_before_and_after_the_chart_templates(unfrozen, monkeypatch):
     order = []
-    monkeypatch.setattr(main_chart, "warm_up", lambda ctx: order.append("templates"))
+    monkeypatch.setattr(main_chart, "warm_up", lambda ctx, pause: order.append("templates"))
     monkeypatch.setattr(main_chart, "embedded_context", lambda: None)
     monkeypatch.setattr(main_chart, "freeze_process_objects", lambda: order.append("freeze"))
-    monkeypatch.setattr("time.sleep", lambda s: None)
+    monkeypatch.setattr(main_chart, "script_running", lambda: False)
     main_chart.warm_up_in_background.clear()
     try:
         assert main_chart.warm_up_in_background()
         _join_warm_up()
-        assert order == ["templates", "freeze"]
+        assert order == ["freeze", "templates", "freeze"]
+    finally:
+        main_chart.warm_up_in_background.clear()
+
+
+def test_the_warm_up_waits_while_a_script_runs_and_between_templates(unfrozen, monkeypatch):
+    """Nothing is done while a session's run is in progress (the first page's run, a lever move), and each
+    template waits for the runs in progress; a waiting limit lets it go on in a process that is never idle."""
+    import time
+    running = threading.Event()
+    running.set()
+    order = []
+    monkeypatch.setattr(main_chart, "script_running", running.is_set)
+    monkeypatch.setattr(main_chart, "embedded_context", lambda: None)
+    monkeypatch.setattr(main_chart, "freeze_process_objects", lambda: order.append("freeze"))
+
+    def templates(ctx, pause):
+        running.set()                 # a move comes in: the next template waits for it (at most TEMPLATE_WAIT)
+        t0 = time.monotonic()
+        pause()
+        order.append(("template after", round(time.monotonic() - t0)))
+    monkeypatch.setattr(main_chart, "warm_up", templates)
+    monkeypatch.setattr(main_chart, "TEMPLATE_WAIT", 2.0)
+    monkeypatch.setattr(main_chart, "FREEZE_QUIET", 0.1)
+    main_chart.warm_up_in_background.clear()
+    try:
+        main_chart.warm_up_in_background()
+        time.sleep(0.3)
+        assert order == []            # the first page's run is still going
+        running.clear()
+        time.sleep(0.3)
+        assert order == ["freeze"]    # then at once; the template waits for the move, then goes on anyway
+        _join_warm_up()
+        assert order == ["freeze", ("template after", 2), "freeze"]
     finally:
         main_chart.warm_up_in_background.clear()
 
