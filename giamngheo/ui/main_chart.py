@@ -44,12 +44,12 @@ def main_chart_specs(ctx: Any, sc: Any, mc: Any, L: str, h: int, stretch: bool) 
                              keep_baseline_layer=True)
 
 
-def warm_up(ctx: Any, pause: Callable[[], None] = lambda: None) -> None:
+def warm_up(ctx: Any, pause: Callable[[], bool] = lambda: True) -> bool:
     """Build the main chart's templates (both languages, the overview's and meeting mode's) once, so that the
     first person to open the other language or meeting mode does not wait for them (150-300 ms each).
-    ``pause()`` comes before each (the background warm-up waits there while a session's run is in progress).
-    A moved scenario needs no template of its own: the baseline's layer is in the template at the defaults too
-    (``keep_baseline_layer``)."""
+    ``pause()`` comes before each (the background warm-up waits there for the process to be idle) and stops the
+    warm-up when it says False; whether all were built. A moved scenario needs no template of its own: the
+    baseline's layer is in the template at the defaults too (``keep_baseline_layer``)."""
     from giamngheo.i18n import LANGS
     from giamngheo.model.uncertainty import monte_carlo_cached
     from giamngheo.scenario.scenario import Scenario
@@ -57,8 +57,10 @@ def warm_up(ctx: Any, pause: Callable[[], None] = lambda: None) -> None:
     mc = monte_carlo_cached(ctx, sc)
     for L in LANGS:
         for h, stretch in ((OVERVIEW_CHART_HEIGHT, False), (300, True)):
-            pause()
+            if not pause():
+                return False
             main_chart_specs(ctx, sc, mc, L, h, stretch)
+    return True
 
 
 def freeze_process_objects() -> None:
@@ -75,10 +77,10 @@ def freeze_process_objects() -> None:
     gc.freeze()
 
 
-def wait_for_idle(limit: float, quiet: float = 0.0) -> None:
+def wait_for_idle(limit: float, quiet: float = 0.0) -> bool:
     """Wait until no session's script run has been in progress for ``quiet`` seconds (:func:`binding.script_running`),
-    at most ``limit`` seconds: the background warm-up's work goes in the gaps between runs, not in the middle of a
-    user's move."""
+    at most ``limit`` seconds; whether it came. The background warm-up's work goes in the gaps between runs, not in the
+    middle of a user's move."""
     import time
     start = time.monotonic()
     busy = start
@@ -86,40 +88,47 @@ def wait_for_idle(limit: float, quiet: float = 0.0) -> None:
         if script_running():
             busy = now
         elif now - busy >= quiet:
-            return
+            return True
         time.sleep(0.1)     # a look 10 times a second: each takes the interpreter from the running thread
+    return False
 
 
-FREEZE_QUIET = 0.5                          # s: the first freeze after this long with no run in progress
-TEMPLATE_QUIET, TEMPLATE_WAIT = 2.0, 60.0   # s: each template after this long with no run in progress, or at most this long
+FREEZE_QUIET = 0.5                           # s with no run in progress before the first freeze
+TEMPLATE_QUIET, TEMPLATE_WAIT = 10.0, 600.0  # s with no run in progress before each template; given up after
 
 
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> bool:
-    """Once per process, in a background thread, in the gaps between script runs (:func:`wait_for_idle`): half a
-    second after the first page's run (the one that starts it) is over, what the process has built is left out of the
-    garbage collector's full passes (:func:`freeze_process_objects`); then the main chart's templates are built
-    one at a time, each after 2 s with no run in progress (:func:`warm_up`), and frozen too. A fresh
-    process's first lever move then meets no full collection and no template being built: starting 2 s after the
-    first run began, the warm-up (about 0.6 s of CPU) fell on the first move when it came soon after the page was
-    drawn, and a move made before the freeze could meet a full collection. The waiting limits keep a busy
-    process (many sessions) warming up all the same. It holds no scenario's result in a Streamlit cache: the
-    templates are the core's (``report.charts.template``), the default scenario's Monte Carlo the core's cache.
-    app.py calls it on every run."""
+    """Once per process: what the imports made is left out of the garbage collector's full passes at once; then,
+    in a background thread, in the gaps between script runs (:func:`wait_for_idle`): half a second after the first
+    page's run (the one that starts it) is over, what the process has built is left out of those passes
+    (:func:`freeze_process_objects`); the main chart's templates (:func:`warm_up`: both languages, the overview's
+    and meeting mode's) only once the process has had no run for 10 s, one at a time, and then frozen too (a page
+    that needs one first builds it, 150-300 ms). Nothing a lever move needs is left to build: a moved scenario
+    draws with the templates of the defaults. Before, all of it began 2 s after the first run began and fell on a
+    fresh process's first move when it came soon after the page was drawn (the templates about 0.6 s of CPU, the
+    collection 60-300 ms holding the interpreter), and a move made before the freeze could meet a full
+    collection. It holds no scenario's result in a Streamlit cache: the templates are the core's
+    (``report.charts.template``), the default scenario's Monte Carlo the core's cache. app.py calls it on every
+    run."""
+    import gc
     import threading
+
+    # at once, in the first run (its thread): what the imports made (some 135,000 objects, a few dozen of them garbage,
+    # kept) is left out of the automatic full passes that come during that run (two of 50-140 ms were seen)
+    gc.freeze()
 
     def work() -> None:
         # the first page's run first, and what its browser asks for just after it (the code its elements need, a
-        # rerun) while no run is in progress: the collection holds the interpreter
+        # rerun): the collection holds the interpreter
         wait_for_idle(30, quiet=FREEZE_QUIET)
-        freeze_process_objects()    # one collection over everything the first run built (60-150 ms)
+        freeze_process_objects()    # one collection over everything the first run built (60-300 ms)
         try:
-            # not needed by a lever move (the other language, meeting mode): when no one has been waiting for a while
-            warm_up(embedded_context(), pause=lambda: wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET))
+            idle = lambda: wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET)  # noqa: E731
+            if warm_up(embedded_context(), pause=idle) and idle():
+                freeze_process_objects()    # what the templates made (the objects frozen are not walked again: quick)
         except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
             pass
-        wait_for_idle(2)
-        freeze_process_objects()    # what the templates made (the objects frozen are not walked again: quick)
     threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
     return True
 
