@@ -103,7 +103,7 @@ def warm_up_in_background() -> bool:
     in a background thread, in the gaps between script runs (:func:`wait_for_idle`): half a second after the first
     page's run (the one that starts it) is over, what the process has built is left out of those passes
     (:func:`freeze_process_objects`); the main chart's templates (:func:`warm_up`: both languages, the overview's
-    and meeting mode's) only once the process has had no run for 10 s, one at a time, and then frozen too (a page
+    and meeting mode's) only once the process has had no run for 10 s, one at a time between runs, and then frozen too (a page
     that needs one first builds it, 150-300 ms). Nothing a lever move needs is left to build: a moved scenario
     draws with the templates of the defaults. Before, all of it began 2 s after the first run began and fell on a
     fresh process's first move when it came soon after the page was drawn (the templates about 0.6 s of CPU, the
@@ -123,9 +123,15 @@ def warm_up_in_background() -> bool:
         # rerun): the collection holds the interpreter
         wait_for_idle(30, quiet=FREEZE_QUIET)
         freeze_process_objects()    # one collection over everything the first run built (60-300 ms)
+        quiet = [False]
+
+        def idle() -> bool:
+            # a quiet spell first; then the next template at once unless a run has come in (then another quiet spell)
+            if not (quiet[0] and not script_running()):
+                quiet[0] = wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET)
+            return quiet[0]
         try:
-            idle = lambda: wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET)  # noqa: E731
-            if warm_up(embedded_context(), pause=idle) and idle():
+            if warm_up(embedded_context(), pause=idle) and wait_for_idle(TEMPLATE_WAIT):
                 freeze_process_objects()    # what the templates made (the objects frozen are not walked again: quick)
         except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
             pass

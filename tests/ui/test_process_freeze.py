@@ -114,6 +114,28 @@ def test_the_warm_up_waits_for_the_runs_and_builds_templates_only_in_a_long_quie
         main_chart.warm_up_in_background.clear()
 
 
+def test_after_one_quiet_spell_the_templates_follow_one_another(unfrozen, monkeypatch):
+    """Each template waits only while a run is in progress: one quiet spell for all four, not one each."""
+    import time
+    monkeypatch.setattr(main_chart, "script_running", lambda: False)
+    monkeypatch.setattr(main_chart, "embedded_context", lambda: None)
+    monkeypatch.setattr(main_chart, "freeze_process_objects", lambda: None)
+    monkeypatch.setattr(main_chart, "FREEZE_QUIET", 0.0)
+    monkeypatch.setattr(main_chart, "TEMPLATE_QUIET", 0.5)
+    built = []
+    monkeypatch.setattr(main_chart, "warm_up", lambda ctx, pause: all(pause() and not built.append(time.monotonic())
+                                                                     for _ in range(4)))
+    main_chart.warm_up_in_background.clear()
+    try:
+        t0 = time.monotonic()
+        main_chart.warm_up_in_background()
+        _join_warm_up()
+        assert len(built) == 4
+        assert built[0] - t0 >= 0.5 and built[-1] - built[0] < 0.3
+    finally:
+        main_chart.warm_up_in_background.clear()
+
+
 def test_the_upload_guard_finds_its_route_after_the_freeze(unfrozen):
     """The upload guard looks for Streamlit's upload route among the collector's objects; a route made before the
     freeze is found after it too (gc.get_objects() alone leaves frozen objects out), and the freeze holds."""
