@@ -57,8 +57,9 @@ class Mover:
 
 
 def wait_for_warm_up() -> None:
-    """The app's first run starts a background thread that builds chart templates (giamngheo.ui.main_chart.warm_up_in_background);
-    process CPU time counts every thread, so a page measured while it runs would be charged for it."""
+    """The app's first run starts a background thread (giamngheo.ui.main_chart.warm_up_in_background) that freezes the
+    garbage collector's objects and, after 10 s with no run, builds the other chart templates; process CPU time counts
+    every thread, so a page measured while it runs would be charged for it: it is waited for (about 11 s)."""
     import threading
     for t in threading.enumerate():
         if t.name == "giamngheo-warm-up":

@@ -25,9 +25,10 @@ overview whatever page it claimed.) The script checks that the page that ran is 
 and reports p50 and p95 per page and for the whole mix.
 
 Before the sessions come: one warm-up session on every replica (directly, not through nginx), then a
-wait until the servers are idle (under 5 % of a core over a second). The app builds its main chart's
-templates in a background thread after its first session (app.py, ``warm_up``): a server that has run
-a while has done that. (Earlier versions of this script warmed one replica only and did not wait, so
+wait until the servers are idle (under 5 % of a core over a second). After its first session the app
+freezes what it built for the garbage collector in a background thread, and builds its other chart
+templates only once it has had no run for 10 s (app.py, ``warm_up_in_background``): a server that has
+run a while has done both. (Earlier versions of this script warmed one replica only and did not wait, so
 the other replica built its templates, a few seconds of CPU, while the sessions arrived: their
 figures charged start-up to the sessions.) ``steady`` gives p50 and p95 of the reruns made after
 every session has loaded its page and made its first move, apart from the whole run's.
@@ -476,7 +477,7 @@ async def run(a, base: str, pid: int | None, warm_bases: list[str] | None = None
             async with Session(b, "", query, warm, a.rerun_timeout) as s:
                 await s.rerun()
     await asyncio.sleep(1.0)
-    # the server builds its chart templates in the background after its first session (app.py, warm_up):
+    # the server freezes what its first session built in the background (app.py, warm_up_in_background):
     # the sessions come to a server that has finished starting, as they would to one that has run a while
     idle_wait = await wait_idle(pid)
     rss_before, cpu_before, load_before = rss_mb(pid), cpu_s(pid), loadavg()
