@@ -16,7 +16,7 @@ from giamngheo.data.versions import DataVersions
 from giamngheo.i18n import field, fmt_num
 from giamngheo.report import ingest_view as iv
 from giamngheo.store import MAX_AUTHOR, MAX_NOTE, StoreError, fmt_time
-from giamngheo.ui import auth, guard, safe
+from giamngheo.ui import auth, guard, headings, safe
 from giamngheo.ui.binding import arrow_table
 from giamngheo.ui.chart import ref
 from giamngheo.ui.memo import per_context
@@ -28,7 +28,7 @@ IND = ctx.indicators
 FLASH = "gn_data_flash"
 NONCE = "gn_data_nonce"            # bumped after a save: clears the uploader and the table editor
 
-st.title(tr("nhap.title"))
+headings.title(tr("nhap.title"))
 st.caption(tr("nhap.caption"))
 
 for level, text in st.session_state.pop(FLASH, []):

@@ -12,7 +12,7 @@ import streamlit as st
 from giamngheo.data import communes as cm
 from giamngheo.i18n import field, fmt_num, fmt_pct, fmt_signed
 from giamngheo.report.commune_charts import ranking_chart
-from giamngheo.ui import tables
+from giamngheo.ui import headings, tables
 from giamngheo.ui.binding import arrow_table, number_field
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.memo import per_context
@@ -23,7 +23,7 @@ L = lang()
 C = cm.load_communes()
 df = data_frame()
 
-st.title(tr("xa.title"))
+headings.title(tr("xa.title"))
 st.caption(tr("xa.caption"))
 
 # Nothing on this page depends on the levers: what it works out from the data, the year, the target and the
@@ -175,7 +175,7 @@ else:
             spec = ranking_chart(cd, "poor_rate", tr("xa.col_rate"), L, rule=target,
                                  rule_label=tr("xa.rule", value=fmt_pct(target, L)))
         return spec, cd[["unit", "poor_rate", "gap", "need" if "need" in cd else "poor_rate"]]
-    st.subheader(tr("xa.chart_title", year=year))
+    headings.subheader(tr("xa.chart_title", year=year))
     # built once for what it shows: the data in use, the year, the target and the ranking
     show_chart(chart, None, name, key=(ctx.key, ref(df), str(year), float(target), by_need, reference))
 
@@ -204,7 +204,7 @@ def _totals():
 
 
 if not reference:
-    st.header(tr("xa.totals"))
+    headings.header(tr("xa.totals"))
     totals, notes = per_context("xa:totals", ctx, (DATA, L), _totals)
     for line in notes:
         st.warning(line)
@@ -228,7 +228,7 @@ def _mapping():
     }))
 
 
-st.header(tr("xa.mapping"))
+headings.header(tr("xa.mapping"))
 st.caption(tr("xa.mapping_help"))
 mapping, groups = per_context("xa:mapping", ctx, (ref(C), L), _mapping)
 st.dataframe(mapping, hide_index=True, width="stretch", key="xa_mapping")

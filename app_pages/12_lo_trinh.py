@@ -8,12 +8,12 @@ import streamlit as st
 
 from giamngheo.report.follow_up import Table, adopted_text, communes_table, levers_table, readings_table
 from giamngheo.store import fmt_time
-from giamngheo.ui import agreed, safe
+from giamngheo.ui import agreed, headings, safe
 from giamngheo.ui.session import context, lang, tr
 
 ctx = context()
 L = lang()
-st.title(tr("monitor.page_title"))
+headings.title(tr("monitor.page_title"))
 st.caption(tr("monitor.page_intro"))
 
 items = agreed.adoptions()
@@ -53,16 +53,16 @@ else:
                   tr("monitor.col.lever"): st.column_config.TextColumn(width=250)}
         st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config=config)
 
-    st.subheader(tr("monitor.h_readings"))
+    headings.subheader(tr("monitor.h_readings"))
     full = st.toggle(tr("monitor.all_years"), key="gn_monitor_all")
     show(readings_table(m, L, ctx.indicators, compact=not full), "gn_monitor_readings")
-    st.subheader(tr("monitor.h_levers"))
+    headings.subheader(tr("monitor.h_levers"))
     show(levers_table(m, L, ctx.indicators), "gn_monitor_levers")
     communes = communes_table(m, L)
     if communes is not None:
-        st.subheader(tr("monitor.h_communes"))
+        headings.subheader(tr("monitor.h_communes"))
         show(communes, "gn_monitor_communes")
 
 st.divider()
-st.subheader(tr("monitor.adopt_h"))
+headings.subheader(tr("monitor.adopt_h"))
 agreed.adopt_form()

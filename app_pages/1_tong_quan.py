@@ -5,7 +5,7 @@ import streamlit as st
 
 from giamngheo.report import explain, needs
 from giamngheo.report.board import board, columns, status_label, summary
-from giamngheo.ui import agreed, headline, levers
+from giamngheo.ui import agreed, headings, headline, levers
 from giamngheo.ui.board_view import render_boards
 from giamngheo.ui.main_chart import OVERVIEW_CHART_HEIGHT, main_chart_slot
 from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
@@ -28,7 +28,7 @@ st.markdown("""<style>
 .st-key-gn_overview_levers [data-testid='stTextInput'] {width:5.2rem !important; min-width:5.2rem; flex:0 0 auto;}
 .st-key-gn_overview_levers [data-testid='stSlider'] [data-testid='stWidgetLabel'] {width:calc(100% + 5.7rem); max-width:none;}
 </style>""", unsafe_allow_html=True)
-st.title(tr("overview.title"))
+headings.title(tr("overview.title"))
 
 
 @st.fragment
@@ -63,7 +63,7 @@ def answer() -> None:
              if tg.area == "poverty" and v.basis == "projected" and v.required_change is not None]
     st.caption("  \n".join([*lines, explain.base_note(ctx, sc, lang())]))
 
-    st.subheader(tr("screen.board"))
+    headings.subheader(tr("screen.board"))
     st.caption(f"{field(ctx.plan, 'title')} — {field(ctx.plan, 'issuer')}. {tr('app.as_of', year=ctx.as_of)}. "
                + tr("screen.tally3", decided=s["decided"], awaiting=s["awaiting"], projected=s["projected"],
                     total=s["total"]) + " · "

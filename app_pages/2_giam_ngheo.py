@@ -6,7 +6,7 @@ import streamlit as st
 from giamngheo.i18n import fmt_num
 from giamngheo.report import charts, explain, needs, views
 from giamngheo.report.needs import probability_text
-from giamngheo.ui import tables
+from giamngheo.ui import headings, tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import context, field, lang, mc_results, scenario, tr
 
@@ -20,7 +20,7 @@ brk = plan.standard.break_year if plan.standard else None
 groups = ["all"] + ctx.groups
 vals = ctx.registry.resolve(sc)
 
-st.title(tr("poverty.title"))
+headings.title(tr("poverty.title"))
 if plan.standard:
     st.info(tr("poverty.break_note", year=brk, new=field(plan.standard, "new"),
                factor=fmt_num(vals.get("rebase_factor", 1.0), L)), icon="ℹ️")
@@ -46,7 +46,7 @@ for tg in plan.targets:
     if tg.area == "poverty" and by_id[tg.id].basis == "projected":
         st.markdown(probability_text(by_id[tg.id], L))
 
-st.subheader(tr("poverty.required"))
+headings.subheader(tr("poverty.required"))
 # one "needed" figure per target, the same as everywhere: the yearly change its own years need, the
 # scenario's own yearly change over the same years, and the lever value that just meets it
 for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
@@ -54,7 +54,7 @@ for tg, v in ((tg, by_id[tg.id]) for tg in plan.targets):
         continue
     st.markdown(needs.need_line(ctx, sc, tg, v, L))
 st.caption(explain.base_note(ctx, sc, L))
-st.subheader(tr("poverty.channels"))
+headings.subheader(tr("poverty.channels"))
 
 # the projected years' rows go to the chart as they are (a table is made only for the CSV, when downloaded)
 all_flows = views.channel_rows(proj, L)
@@ -63,7 +63,7 @@ if all_flows:
     show_chart(lambda: charts.flow_balance_chart(flows, tr("poverty.households"), L),
                lambda: pd.DataFrame(flows), "poverty-flows", key=ref(mc))
 
-st.subheader(tr("poverty.table"))
+headings.subheader(tr("poverty.table"))
 items = [(ind, g, f"{tr(key)} — {tr('group.' + g)}") for ind, key in (("poor_rate", "poverty.poor_chart"),
                                                                        ("near_poor_rate", "poverty.near_chart"))
          for g in groups]

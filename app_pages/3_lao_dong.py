@@ -7,6 +7,7 @@ from giamngheo.model.engine import poverty_mc_paths
 from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.needs import probability_text
+from giamngheo.ui import headings
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.memo import series_key
 from giamngheo.ui.session import context, lang, mc_results, tr
@@ -24,7 +25,7 @@ proj, verdicts = mc.projection, mc.verdicts
 L = lang()
 plan = ctx.plan
 
-st.title(tr("labour.title"))
+headings.title(tr("labour.title"))
 
 
 def flow_chart(ind: str, col) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 from giamngheo.plan.kinds import kind_of
 from giamngheo.report import charts, views
 from giamngheo.report.board import board
+from giamngheo.ui import headings
 from giamngheo.ui.board_view import badge, ensure_css
 from giamngheo.ui.chart import show_chart
 from giamngheo.ui.session import context, field, lang, results, tr
@@ -31,13 +32,13 @@ def service_chart(tg):
                              percent=percent, height=180, y_format=",.1f", zero=False), df
 
 
-st.title(tr("services.title"))
+headings.title(tr("services.title"))
 ensure_css()
 for area in ("education", "health", "utilities", "new_rural"):
     targets = [tg for tg in plan.targets if tg.area == area]
     if not targets:
         continue
-    st.subheader(tr(f"area.{area}"))
+    headings.subheader(tr(f"area.{area}"))
     for i, tg in enumerate(targets):
         # a row of three cards at a time: on a phone the columns stack, and the cards keep the targets' order
         # (one set of columns stacked 11, 14, 12, 15, …)

@@ -11,7 +11,7 @@ from giamngheo.i18n import field, fmt_num
 from giamngheo.scenario.presets import load_presets
 from giamngheo.scenario.scenario import MAX_NUMBER_CHARS, JsonNumberError, ScenarioError, json_loads, scenario_from_json_obj
 from giamngheo.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, BadInput, NameTaken, StoreError, fmt_time
-from giamngheo.ui import auth, safe
+from giamngheo.ui import auth, headings, safe
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.auth import can_delete
 from giamngheo.ui.session import context, lang, saved_scenarios, scenario, tr
@@ -49,7 +49,7 @@ L = lang()
 reg = ctx.registry
 plan_id = ctx.plan.id
 
-st.title(tr("scenarios.title"))
+headings.title(tr("scenarios.title"))
 db = ui.store_or_stop()
 st.caption(tr(f"scenarios.where_{db.kind}"))
 ui.show_flash()
@@ -179,7 +179,7 @@ def set_state(key: str, value) -> None:
 
 # ------------------------------------------------------------------------------ the current scenario
 cur = scenario()
-st.header(tr("scenarios.current"))
+headings.header(tr("scenarios.current"))
 st.markdown(ui.current_label())
 if cur.values:
     st.markdown(values_markdown(cur.as_dict()))
@@ -196,7 +196,7 @@ for col, p in zip(cols, presets):
                width="stretch")
 
 # ------------------------------------------------------------------------------ save
-st.header(tr("scenarios.save_header"))
+headings.header(tr("scenarios.save_header"))
 if "_gn_save_name" not in st.session_state:
     o = ui.origin() or {}
     st.session_state["_gn_save_name"] = o.get("name", "") if o.get("kind") in ("saved", "import") else ""
@@ -236,7 +236,7 @@ if st.session_state.get("_gn_pending_save", {}).get("where") == "save":
     pending_choice()
 
 # ------------------------------------------------------------------------------ saved scenarios
-st.header(tr("scenarios.saved_header"))
+headings.header(tr("scenarios.saved_header"))
 try:
     saved_list = saved_scenarios(db, plan_id)     # read again after a save here, else at most every 2 s
 except StoreError as exc:
@@ -294,7 +294,7 @@ else:
         st.table(values_table(sel.values), hide_index=True)
 
 # ------------------------------------------------------------------------------ import
-st.header(tr("scenarios.import_header"))
+headings.header(tr("scenarios.import_header"))
 st.caption(tr("scenarios.import_help"))
 up = st.file_uploader(tr("scenarios.import"), type=["json"], key="gn_import", max_upload_size=1)
 if up is not None:

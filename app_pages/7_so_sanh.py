@@ -8,7 +8,7 @@ from giamngheo.report import charts
 from giamngheo.report.compare import BETTER, OTHER, WORSE, differing_rows, verdict_table
 from giamngheo.scenario.presets import load_presets, resolve
 from giamngheo.store import StoreError
-from giamngheo.ui import safe, tables
+from giamngheo.ui import headings, safe, tables
 from giamngheo.ui import scenarios as ui
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.memo import per_context
@@ -23,7 +23,7 @@ L = lang()
 reg = ctx.registry
 plan = ctx.plan
 
-st.title(tr("compare.title"))
+headings.title(tr("compare.title"))
 st.caption(tr("compare.caption"))
 
 # ---------------------------------------------------------------------------- what can be compared
@@ -71,7 +71,7 @@ chosen = [(label, options[k][1]) for label, k in zip(labels, picked)]
 results = [(label, run(ctx, sc)) for label, sc in chosen]
 
 # ---------------------------------------------------------------------------- verdicts
-st.header(tr("compare.verdicts"))
+headings.header(tr("compare.verdicts"))
 # the table and its styles are kept by what they show: the runs compared (the core's cached result of each
 # scenario, by identity), their labels and the language. Comparing presets and saved scenarios only, a lever
 # move changes none of it; with the current scenario picked, each move makes them anew.
@@ -111,7 +111,7 @@ tables.dataframe(("compare:verdicts", shown), lambda: tables.styler(cell_css), h
                  width="stretch", column_config=col_cfg, row_height=tables.ROW_WRAP, height=tables.height(len(vt.table)))
 
 # ---------------------------------------------------------------------------- trajectories
-st.header(tr("compare.paths"))
+headings.header(tr("compare.paths"))
 brk = plan.standard.break_year if plan.standard else None
 projs = [(label, r[0]) for label, r in results]
 labour = {"jobs_created": False, "workers_abroad": False, "trained_labour_rate": True, "unemployment_rate": True}
@@ -120,7 +120,7 @@ ind = st.radio(tr("compare.labour_pick"), list(labour), horizontal=True, key="_g
                format_func=lambda i: field(ctx.indicators[i], "name", L))
 c1, c2 = st.columns(2)
 with c1:
-    st.subheader(tr("compare.poverty_chart"))
+    headings.subheader(tr("compare.poverty_chart"))
 
     def poverty_compare():
         df = charts.compare_frame(projs, "poor_rate", "all", L, from_year=plan.period[0], break_year=brk)
@@ -128,7 +128,7 @@ with c1:
     show_chart(poverty_compare, None, "compare-poor-rate", c1, key=runs_key)
 with c2:
     name = field(ctx.indicators[ind], "name", L)
-    st.subheader(name)
+    headings.subheader(name)
     pct = labour[ind]
 
     def labour_compare():
@@ -137,7 +137,7 @@ with c2:
     show_chart(labour_compare, None, f"compare-{ind}", c2, key=runs_key)
 
 # ---------------------------------------------------------------------------- assumptions
-st.header(tr("compare.assumptions"))
+headings.header(tr("compare.assumptions"))
 # kept by the scenarios compared (their values) and the language
 diff = per_context("compare:assumptions", ctx, (tuple(chosen), L),
                    lambda: (lambda rows: tables.rows_table(rows) if rows else None)(differing_rows(reg, chosen, L)),

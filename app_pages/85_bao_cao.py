@@ -10,7 +10,7 @@ from giamngheo.report import issuer as issuer_mod
 from giamngheo.report.board import board, summary
 from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import StoreError
-from giamngheo.ui import agreed, auth, safe, tables
+from giamngheo.ui import agreed, auth, headings, safe, tables
 from giamngheo.ui.session import context, issuer_in_force, lang, mc_results, saved_scenarios, scenario, sd_overrides, store, tr
 
 ctx = context()
@@ -26,7 +26,7 @@ try:
 except StoreError:
     saved = {}
 
-st.title(tr("report.title"))
+headings.title(tr("report.title"))
 st.caption(tr("report.intro"))
 
 c1, c2 = st.columns([1, 2])
@@ -78,7 +78,7 @@ b2.caption(tr("report.docx_slow"))
 # what the files hold; names and contents in the report's language
 rows = board(ctx.plan, ctx.indicators, verdicts, L)
 s = summary(rows)
-st.subheader(tr("report.inside"))
+headings.subheader(tr("report.inside"))
 i1, i2 = st.columns(2)
 with i1:
     st.markdown(tr("report.xlsx_head") + "\n" + "\n".join(
@@ -123,7 +123,7 @@ def save_issuer_form() -> None:
     ss["_gn_issuer_msg"] = ("success", tr("reports.issuer_saved"))
 
 
-st.subheader(tr("reports.issuer_title"))
+headings.subheader(tr("reports.issuer_title"))
 st.caption(tr("reports.issuer_intro"))
 st.markdown("\n".join([
     f"- {tr('reports.issuer_f_kind')}: {tr('reports.kind_name_' + iss.kind)}",
@@ -162,7 +162,7 @@ if issuer_box.open:
             st.form_submit_button(tr("reports.issuer_save"), type="primary", on_click=save_issuer_form,
                                   disabled=not may_edit)
 
-st.subheader(tr("report.preview"))
+headings.subheader(tr("report.preview"))
 # the rows go to Arrow as they are (tables.rows_table), not through a pandas table made on every move; the
 # column names looked up once, not once per row
 c_num, c_target, c_latest, c_goal, c_status, c_prob, c_basis = (

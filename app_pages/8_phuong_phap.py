@@ -9,6 +9,7 @@ from giamngheo.model.assess import CHANCE_OFF, CHANCE_ON, CHANCE_SURE, P_AT_RISK
 from giamngheo.report import explain, views
 from giamngheo.scenario.presets import load_presets
 from giamngheo.scenario.presets import resolve as resolve_preset
+from giamngheo.ui import headings
 from giamngheo.ui.chart import ref
 from giamngheo.ui.session import context, field, lang, scenario, tr
 from giamngheo.ui.tables import data_table, rows_table
@@ -17,7 +18,7 @@ ctx = context()
 L = lang()
 plan = ctx.plan
 
-st.title(tr("method.title"))
+headings.title(tr("method.title"))
 st.markdown(tr("method.source", title=field(plan, "title"), issuer=field(plan, "issuer"),
                implements=field(plan, "implements")))
 
@@ -31,7 +32,7 @@ if _box.open:
         st.markdown(tr("method.verdict_rules", risk=fmt_num(P_AT_RISK, L), off=fmt_pct(100 * CHANCE_OFF, L, 0),
                        on=fmt_pct(100 * CHANCE_ON, L, 0), sure=fmt_pct(100 * CHANCE_SURE, L, 0)))
         # the chance of meeting a target: the thresholds are defined once, in giamngheo.uncertainty
-        st.subheader(tr("prob.method_title"))
+        headings.subheader(tr("prob.method_title"))
         st.markdown(tr("prob.method_text", n=fmt_num(_unc.DEFAULT_DRAWS, L, 0), seed=_unc.DEFAULT_SEED,
                        on=fmt_pct(100 * _unc.PROB_ON_TRACK, L, 0), risk=fmt_pct(100 * _unc.PROB_AT_RISK, L, 0),
                        s_on=tr("status.on_track"), s_risk=tr("status.at_risk"), s_off=tr("status.off_track")))
@@ -61,7 +62,7 @@ if _box.open:
                            new=field(plan.standard, "new"), reasoning=field(plan.standard, "reasoning")))
             st.caption(explain.base_note(ctx, scenario(), L))
 
-        st.subheader(tr("method.calibration"))
+        headings.subheader(tr("method.calibration"))
         st.markdown(explain.calibration_text(ctx, L))
         _cal = data_table("calibration", ctx, L, lambda: explain.calibration_rows(ctx, L))
         if _cal.num_rows:
@@ -76,7 +77,7 @@ if _box.open:
             st.markdown(tr("method.placements", year=ctx.lever_from, a=fmt_num(_reach[0], L, 1), b=fmt_num(_reach[1], L, 1),
                            na=fmt_num(_ns[0], L, 0), nb=fmt_num(_ns[1], L, 0),
                            p=fmt_num(ctx.registry.resolve(_sc)["overseas_priority"], L)))
-        st.subheader(tr("method.backtest"))
+        headings.subheader(tr("method.backtest"))
         # the backtests depend on the data alone (not the sliders): made once per data version and language
         _bt = data_table("backtest", ctx, L, lambda: explain.backtest_rows(ctx, L))
         if _bt.num_rows:
@@ -84,15 +85,15 @@ if _box.open:
 
         _year, _arith = explain.first_year_arithmetic(ctx, scenario(), L)
         if _year is not None:
-            st.subheader(tr("explain.title", year=_year))
+            headings.subheader(tr("explain.title", year=_year))
             st.dataframe(_arith, hide_index=True, width="stretch")
-        st.subheader(tr("method.start"))
+        headings.subheader(tr("method.start"))
         st.dataframe(data_table("start", ctx, L, lambda: explain.start_rows(ctx, L)), hide_index=True, width="stretch")
         _t26 = next((tg for tg in plan.targets if tg.id == "T26"), None)
         if _t26 is not None:
-            st.subheader(tr("method.t26"))
+            headings.subheader(tr("method.t26"))
             st.markdown(field(_t26, "reading"))
-        st.subheader(tr("method.assumptions"))
+        headings.subheader(tr("method.assumptions"))
         st.dataframe(rows_table(views.assumption_records(ctx, scenario(), L)), hide_index=True, width="stretch")
 
 # the presets (data/presets.toml)
@@ -101,7 +102,7 @@ if _box.open:
     with _box:
         st.markdown(tr("scenarios.method_intro"))
         for preset in load_presets():
-            st.subheader(preset.name(L))
+            headings.subheader(preset.name(L))
             st.markdown(preset.about(L))
             _, preset_values = resolve_preset(ctx, preset)
             if preset_values:

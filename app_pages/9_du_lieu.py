@@ -9,6 +9,7 @@ import streamlit as st
 from giamngheo.data.observations import QUALITY_ORDER, ObservationError, load_alternatives, load_context, load_sources
 from giamngheo.i18n import MissingTranslation
 from giamngheo.i18n import field as _field
+from giamngheo.ui import headings
 from giamngheo.ui.chart import ref
 from giamngheo.ui.memo import per_context
 from giamngheo.ui.session import DATASET_KEY, chosen_dataset, context, lang, num, tr
@@ -76,14 +77,14 @@ def load_or_say(loader):
         st.dataframe(pd.DataFrame({tr("data.col_problem"): [p.message(L) for p in err.problems]}), hide_index=True)
         return None
 
-st.title(tr("data.title"))
+headings.title(tr("data.title"))
 
 # ------------------------------------------------------------------ which data, how many of each status
 name = getattr(ctx.obs, "dataset", None)
 if name:
-    st.subheader(tr("data.dataset", name=tr_or(f"data.dataset_name.{name}", name)))
+    headings.subheader(tr("data.dataset", name=tr_or(f"data.dataset_name.{name}", name)))
 else:
-    st.subheader(tr("data.dataset_version", label=ctx.data_label or "–"))
+    headings.subheader(tr("data.dataset_version", label=ctx.data_label or "–"))
 st.caption(tr("data.dataset_help"))
 
 
@@ -114,7 +115,7 @@ for col, s in zip(st.columns(max(len(present), 1)), present):
     col.metric(status_name(s), num(counts[s]))
 
 # ------------------------------------------------------------------ the observations
-st.header(tr("data.observations"))
+headings.header(tr("data.observations"))
 statuses = st.multiselect(tr("data.filter_status"), present, default=present,
                           format_func=lambda s: tr_or(f"quality.{s}", s), placeholder=tr("data.choose"))
 chosen = st.multiselect(tr("data.filter_indicator"), inds, placeholder=tr("data.choose"), format_func=ind_name)
@@ -143,7 +144,7 @@ st.dataframe(data_table("observations", ctx, (L, tuple(statuses), tuple(chosen))
              hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ other readings
-st.header(tr("data.alternatives"))
+headings.header(tr("data.alternatives"))
 st.caption(tr("data.alternatives_help"))
 alt = load_or_say(lambda: per_context("file:alternatives", ctx, ref(load_alternatives), load_alternatives))
 if alt is None:
@@ -166,7 +167,7 @@ else:
     })), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ province and national figures
-st.header(tr("data.context"))
+headings.header(tr("data.context"))
 st.caption(tr("data.context_help"))
 cx = load_or_say(lambda: per_context("file:context", ctx, ref(load_context), load_context))
 if cx is not None:
@@ -184,11 +185,11 @@ if cx is not None:
     })), hide_index=True, width="stretch", column_config={tr("data.col_link"): LINK})
 
 # ------------------------------------------------------------------ what is missing
-st.header(tr("data.missing"))
+headings.header(tr("data.missing"))
 st.markdown(tr("data.missing_help") + "\n" + "\n".join(f"- {tr(f'data.missing.{k}')}" for k in MISSING))
 
 # ------------------------------------------------------------------ the list of sources
-st.header(tr("data.sources"))
+headings.header(tr("data.sources"))
 st.caption(tr("data.sources_help"))
 ids = list(SOURCES)
 st.dataframe(data_table("sources", ctx, (L, ref(load_sources)), lambda: pd.DataFrame({

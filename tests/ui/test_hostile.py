@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from giamngheo.ui.pages import discover
 from giamngheo.ui.safe import has_link, html_text, plain, table_cell, text
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "tra-cu-05-nq-tu"
@@ -139,7 +140,7 @@ def test_every_page_shows_hostile_values_as_text(hostile_store):
         at.switch_page(str(file.relative_to(ROOT)))
         at.run()
         seen += _check(at, slug)
-        titles.add(at.title[0].value if at.title else slug)
+        titles.add((headings(at, 1) or [slug])[0])
     assert len(titles) == len(pages)                 # each page really ran
     # the scenarios page, a hostile saved scenario picked and its deletion asked: the names shown
     at.switch_page("app_pages/6_kich_ban.py")

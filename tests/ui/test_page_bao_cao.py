@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.model.engine import default_context, run
 from giamngheo.scenario.scenario import Scenario
 from giamngheo.store import Store
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/85_bao_cao.py"
@@ -46,7 +47,7 @@ def markdown(at: AppTest) -> str:
 def test_page_renders_downloads_and_contents_in_vietnamese():
     at = page()
     assert not at.exception
-    assert at.title[0].value == "Báo cáo Word và Excel"
+    assert headings(at, 1)[0] == "Báo cáo Word và Excel"
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Tải bảng tính Excel (.xlsx)", "Tải báo cáo Word (.docx)"]
     md = markdown(at)
@@ -77,7 +78,7 @@ def test_report_language_follows_the_app_then_can_differ():
     assert at.radio(key="report_lang").value == "vi"
     at.radio(key="report_lang").set_value("en").run()
     assert not at.exception
-    assert at.title[0].value == "Báo cáo Word và Excel"             # the page stays Vietnamese
+    assert headings(at, 1)[0] == "Báo cáo Word và Excel"             # the page stays Vietnamese
     df = preview(at)
     assert df[df["No."] == 23].iloc[0]["Verdict"] == "Missed"       # the files' contents in English
     md = markdown(at)
@@ -88,7 +89,7 @@ def test_report_language_follows_the_app_then_can_differ():
 def test_page_in_english():
     at = page(lang="en")
     assert not at.exception
-    assert at.title[0].value == "Word and Excel reports"
+    assert headings(at, 1)[0] == "Word and Excel reports"
     assert at.radio(key="report_lang").value == "en"
     assert [b.proto.label for b in at.get("download_button")] == ["Download the Excel workbook (.xlsx)",
                                                                   "Download the Word report (.docx)"]

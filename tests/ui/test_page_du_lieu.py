@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.headings_read import headings
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "9_du_lieu.py")
 DATA = ROOT / "data"
@@ -51,8 +53,8 @@ def table(at: AppTest, first: str, second: str):
 def test_default_dataset_its_counts_and_every_figure_with_its_source():
     at = page()
     assert not at.exception
-    assert at.title[0].value == "Dữ liệu và nguồn"
-    assert at.subheader[0].value == "Bộ số liệu đang dùng: Mặc định — số liệu chính thức và ước tính có nguồn"
+    assert headings(at, 1)[0] == "Dữ liệu và nguồn"
+    assert headings(at, 3)[0] == "Bộ số liệu đang dùng: Mặc định — số liệu chính thức và ước tính có nguồn"
     counts = {m.label: m.value for m in at.metric}
     want = expected_counts(DATA / "observations.csv")
     assert "illustrative" not in want and want["official"] > 0 and want["estimate"] > 0
@@ -99,7 +101,7 @@ def test_context_figures_and_what_is_missing():
 def test_demo_dataset_is_named_and_its_illustrative_rows_counted(demo_dataset):
     at = page()
     assert not at.exception
-    assert at.subheader[0].value.startswith("Bộ số liệu đang dùng: Minh họa")
+    assert headings(at, 3)[0].startswith("Bộ số liệu đang dùng: Minh họa")
     counts = {m.label: m.value for m in at.metric}
     want = expected_counts(DATA / "demo" / "observations.csv")
     assert want["illustrative"] > 0 and want["derived"] > 0
@@ -109,7 +111,7 @@ def test_demo_dataset_is_named_and_its_illustrative_rows_counted(demo_dataset):
 def test_english():
     at = page(lang="en")
     assert not at.exception
-    assert at.subheader[0].value == "Dataset in use: Default — official figures and sourced estimates"
+    assert headings(at, 3)[0] == "Dataset in use: Default — official figures and sourced estimates"
     counts = {m.label: m.value for m in at.metric}
     want = expected_counts(DATA / "observations.csv")
     assert counts == {
@@ -117,7 +119,7 @@ def test_english():
     figures = table(at, "Indicator", "Group")
     hh = figures[(figures["Indicator"] == "Households") & (figures["Year"] == "2024")].iloc[0]
     assert hh["Value"] == "43,556" and hh["Status"] == "◇ estimate"
-    headers = [h.value for h in at.header]
+    headers = headings(at, 2)
     assert "Where sources disagree" in headers and "Not found in published sources" in headers
 
 

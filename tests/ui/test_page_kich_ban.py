@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.headings_read import headings
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "app_pages" / "6_kich_ban.py"
 TIMEOUT = 90
@@ -45,7 +47,7 @@ def file_hash() -> str:
 def test_save_the_current_scenario_with_an_awkward_name(db):
     at = page(poor_fall=45.5, jobs=4000)
     assert not at.exception
-    assert at.title[0].value == "Kịch bản"
+    assert headings(at, 1)[0] == "Kịch bản"
     assert "Chưa có kịch bản nào được lưu" in texts(at, "info")
     # the current scenario's values: a Markdown table, every cell escaped as text
     table = next(m.value for m in at.markdown if m.value.startswith("| Giả định | Giá trị | Mặc định |"))
@@ -178,7 +180,7 @@ def test_preset_buttons_set_the_sliders(db):
 def test_page_in_english(db):
     at = page(lang="en")
     assert not at.exception
-    assert at.title[0].value == "Scenarios"
+    assert headings(at, 1)[0] == "Scenarios"
     assert "No scenario has been saved for this plan yet." in texts(at, "info")
 
 

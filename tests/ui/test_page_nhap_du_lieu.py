@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from giamngheo.store import Store, content_hash
 from tests.data.test_ingest import review_rows, to_csv
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "10_nhap_du_lieu.py")
@@ -70,7 +71,7 @@ def rows_of(text: str) -> dict:
 def test_viewer_cannot_edit_or_save_but_can_check(db_url):
     at = page(PW)
     assert not at.exception
-    assert at.title[0].value == "Nhập số liệu"
+    assert headings(at, 1)[0] == "Nhập số liệu"
     assert "chế độ xem" in texts(at.info)
     assert len(at.data_editor) == 0                                 # a read-only table instead
     # the data file's columns, the English note included

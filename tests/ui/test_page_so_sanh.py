@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from giamngheo.model.engine import default_context, run
 from giamngheo.scenario.presets import get_preset, resolve
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "app_pages" / "7_so_sanh.py"
@@ -38,7 +39,7 @@ def page(**state) -> AppTest:
 def test_presets_side_by_side_with_changed_cells_marked(db):
     at = page()
     assert not at.exception
-    assert at.title[0].value == "So sánh kịch bản"
+    assert headings(at, 1)[0] == "So sánh kịch bản"
     cols = ["Kế hoạch (mẫu)", "Xu hướng (mẫu)", "Thận trọng (mẫu)"]
     assert [shown(m.label) for m in at.metric] == cols
     table = at.dataframe[0].value
@@ -126,7 +127,7 @@ def test_fewer_than_two_asks_for_more_and_same_assumptions_say_so(db):
 def test_page_in_english(db):
     at = page(lang="en")
     assert not at.exception
-    assert at.title[0].value == "Compare scenarios"
+    assert headings(at, 1)[0] == "Compare scenarios"
     assert [shown(m.label) for m in at.metric] == ["Plan (preset)", "Recent trend (preset)", "Cautious (preset)"]
 
 

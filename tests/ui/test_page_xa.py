@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from giamngheo.data import communes as cm
 from giamngheo.data.ingest import csv_to_rows, rows_to_csv
 from giamngheo.store import Store
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "11_xa.py")
@@ -58,7 +59,7 @@ def seed(db_url: str) -> None:
 def test_without_commune_data_shows_reference_rates_and_the_mapping(db_url):
     at = page()
     assert not at.exception
-    assert at.title[0].value == "Xã, thị trấn"
+    assert headings(at, 1)[0] == "Xã, thị trấn"
     assert "Chưa có số liệu theo xã" in at.info[0].value
     ranking = table(at, "Hạng")
     assert ranking["Xã, thị trấn"].tolist()[:3] == ["Định An", "Hàm Giang", "Long Hiệp"]   # 3,44 > 3,42 > 3,12
@@ -149,7 +150,7 @@ def test_the_communes_sum_against_the_districts_own_figure(db_url):
 def test_english(db_url):
     at = page(lang="en")
     assert not at.exception
-    assert at.title[0].value == "Communes and towns"
+    assert headings(at, 1)[0] == "Communes and towns"
     assert "Commune or town before 1 July 2025" in table(at, "Commune or town before 1 July 2025").columns
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.headings_read import headings
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
 
@@ -296,7 +298,7 @@ def test_a_stale_box_sent_with_a_slider_move_does_not_put_the_slider_back():
 def test_poverty_page_2_giam_ngheo_charts_table_and_required_fall():
     at = page("2_giam_ngheo.py")
     assert not at.exception
-    assert at.title[0].value.startswith("Giảm nghèo")
+    assert headings(at, 1)[0].startswith("Giảm nghèo")
     v = core_t24()
     word = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng"}[v.status]
     md = [m.value for m in at.markdown]
@@ -397,13 +399,13 @@ def t24_value(at: AppTest) -> str:
 def test_app_english_switch(code):
     at = app({"lang": code})
     assert not at.exception
-    assert at.title[0].value == "All targets at a glance"
+    assert headings(at, 1)[0] == "All targets at a glance"
     head = next(m.value for m in at.markdown if 'class="gn-heads"' in m.value)
     assert "Poor-household rate in 2030" in head and "chance of meeting it" in head
     assert at.text_input(key="_gn_box_jobs").value == "3,000"          # the English number format
     assert at.sidebar.radio(key="lang").label == "Language"
     at.sidebar.radio(key="lang").set_value("vi").run()
-    assert at.title[0].value == "Tổng quan chỉ tiêu"
+    assert headings(at, 1)[0] == "Tổng quan chỉ tiêu"
 
 
 def test_link_reopens_the_same_values_and_moving_a_slider_changes_a_projection():
@@ -636,7 +638,7 @@ JARGON = ("Brent", "scipy", "Shapley", "độ lệch chuẩn", "hạt giống", 
 def page_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [h.value for h in at.html] + [c.value for c in at.caption]
     parts += [i.value for i in at.info]
-    parts += [w.value for w in at.warning] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    parts += [w.value for w in at.warning] + headings(at, 2) + headings(at, 3)
     return "\n".join(parts)
 
 
