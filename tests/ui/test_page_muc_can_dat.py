@@ -27,6 +27,14 @@ def page(**state) -> AppTest:
     return at
 
 
+def headings(at: AppTest, level: int) -> list[str]:
+    """The page's headings of a level (2: st.header's, 3: st.subheader's), drawn as heading elements or as Markdown
+    headings (`## `, `### `), in the order drawn."""
+    kind = {2: at.header, 3: at.subheader}[level]
+    mark = "#" * level + " "
+    return [h.value for h in kind] + [m.value[len(mark):] for m in at.markdown if m.value.startswith(mark)]
+
+
 def table(at: AppTest):
     """The goal-seek table: the data frame with a 'Mức cần để đạt' / 'Needed to meet it' column."""
     return next(d.value for d in at.dataframe if any(c in d.value.columns for c in ("Mức cần để đạt", "Needed to meet it")))
@@ -86,11 +94,11 @@ def test_out_of_reach_of_the_pace_the_page_says_what_the_no_work_exit_rate_needs
 
 
 def test_the_page_shows_the_gap_the_tornado_and_the_thresholds(default_page):
-    heads = [h.value for h in default_page.header]
+    heads = headings(default_page, 2)
     assert heads[0] == "Mức cần đạt của đòn bẩy chính"
     assert any(h.startswith("Mỗi đòn bẩy thu hẹp") for h in heads)
     assert any(h.startswith("Độ nhạy") for h in heads)
-    subs = [s.value for s in default_page.subheader]
+    subs = headings(default_page, 3)
     assert "Toàn huyện" in subs and "Hộ Khmer" in subs                 # the two gap charts
     assert sum(s.startswith(("Toàn huyện ·", "Hộ Khmer ·")) for s in subs) == 2   # the two tornadoes
     assert any("cùng một hộ nghèo" in w.value for w in default_page.warning)       # jobs and placements overlap
@@ -145,7 +153,7 @@ def test_english():
     assert at.title[0].value == "What it takes"
     df = table(at)
     assert "Needed to meet it" in df.columns and "Verdict · chance of meeting it" in df.columns
-    assert any(h.value.startswith("Sensitivity") for h in at.header)
+    assert any(h.startswith("Sensitivity") for h in headings(at, 2))
 
 
 def test_the_uncertainty_editor_is_made_when_opened_and_its_spreads_stay_when_folded():
