@@ -28,9 +28,9 @@ def page(**state) -> AppTest:
 
 
 def headings(at: AppTest, level: int) -> list[str]:
-    """The page's headings of a level (2: st.header's, 3: st.subheader's), drawn as heading elements or as Markdown
-    headings (`## `, `### `), in the order drawn."""
-    kind = {2: at.header, 3: at.subheader}[level]
+    """The page's headings of a level (1: st.title's, 2: st.header's, 3: st.subheader's), drawn as heading elements or
+    as Markdown headings (`# `, `## `, `### `), in the order drawn."""
+    kind = {1: at.title, 2: at.header, 3: at.subheader}[level]
     mark = "#" * level + " "
     return [h.value for h in kind] + [m.value[len(mark):] for m in at.markdown if m.value.startswith(mark)]
 
@@ -150,7 +150,7 @@ def test_no_spread_gives_certain_chances_and_says_so():
 
 def test_english():
     at = page(lang="en")
-    assert at.title[0].value == "What it takes"
+    assert headings(at, 1)[0] == "What it takes"
     df = table(at)
     assert "Needed to meet it" in df.columns and "Verdict · chance of meeting it" in df.columns
     assert any(h.startswith("Sensitivity") for h in headings(at, 2))
