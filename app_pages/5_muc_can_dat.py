@@ -7,7 +7,7 @@ from giamngheo.i18n import fmt_num, fmt_pct, t
 from giamngheo.model import goalseek
 from giamngheo.model.uncertainty import PROB_AT_RISK, PROB_ON_TRACK, sd_of
 from giamngheo.report import charts, what_it_takes
-from giamngheo.ui import tables
+from giamngheo.ui import headings, tables
 from giamngheo.ui.chart import ref, show_chart
 from giamngheo.ui.session import MC_SD_KEY, context, field, lang, mc_results, scenario, sd_overrides, tr
 
@@ -19,15 +19,7 @@ reg = ctx.registry
 sc = scenario()
 EDITOR_KEY = "mc_sd_editor"
 
-# The page's title and its sections' headings as Markdown headings: the same h1, h2 and h3 with their anchors, drawn
-# pixel for pixel as st.title, st.header and st.subheader draw them. On a lever move the browser draws every element of
-# the app again about three times, changed or not: a Markdown element keeps what it drew while its text is the same (12
-# React components drawn), a heading element runs its Markdown again each time (36).
-def heading(level: int, text: str, target=st) -> None:
-    target.markdown("#" * level + " " + text)
-
-
-heading(1, tr("seek.title"))
+headings.title(tr("seek.title"))
 st.caption(tr("seek.intro"))
 
 
@@ -69,7 +61,7 @@ if sd_overrides():
 mc = mc_results()
 
 # 1. What the main lever needs to be
-heading(2, tr("seek.table"))
+headings.header(tr("seek.table"))
 _req = what_it_takes.requirement_records(ctx, sc, mc.verdicts, L)     # to Arrow as they are (no pandas table)
 _req_cols = list(_req[0]) if _req else []
 st.dataframe(tables.rows_table(_req, _req_cols), hide_index=True, width="stretch", row_height=tables.ROW_WRAP,
@@ -99,12 +91,12 @@ gaps = goalseek.gap_attribution(ctx, sc)
 if gaps:
     first = gaps[0]
     tg = ctx.plan.target(first.target)
-    heading(2, tr("seek.gap", year=first.year))
+    headings.header(tr("seek.gap", year=first.year))
     st.markdown(tr("seek.gap_intro", n=tg.number, year=first.year, base=first.base_year,
                    thr=fmt_pct(100 * first.threshold, L, 0)))
     cols = st.columns(len(gaps))
     for col, att in zip(cols, gaps):
-        heading(3, tr(f"group.{att.group}"), col)
+        headings.subheader(tr(f"group.{att.group}"), col)
         show_chart(lambda att=att: gap_chart(att), None, f"gap-{att.group}", col, key=ref(att))
         col.caption(what_it_takes.attribution_caption(att, L))
     if any(att.group != "all" for att in gaps):
@@ -116,18 +108,18 @@ else:
 # 3. Sensitivity of the 2030 poor rate
 tn = goalseek.tornado(ctx, sc, overrides=sd_overrides())
 if tn is not None:
-    heading(2, tr("seek.tornado", year=tn.year))
+    headings.header(tr("seek.tornado", year=tn.year))
     st.caption(tr("seek.tornado_intro", year=tn.year))
     for g, _ in tn.bars:
         base, _bars = tn.for_group(g)
-        heading(3, f"{tr('group.' + g)} · {fmt_pct(base, L)}")
+        headings.subheader(f"{tr('group.' + g)} · {fmt_pct(base, L)}")
         show_chart(lambda g=g: tornado_chart(tn, g), None, f"tornado-{g}", key=ref(tn))
     if tn.no_effect:
         st.caption(tr("seek.tornado_no_effect", year=tn.year,
                       ids="; ".join(field(reg[i], "label") for i in tn.no_effect)))
 
 # 4. How a chance is read
-heading(2, tr("seek.thresholds"))
+headings.header(tr("seek.thresholds"))
 st.markdown(tr("seek.thresholds_text", on=fmt_pct(100 * PROB_ON_TRACK, L, 0), risk=fmt_pct(100 * PROB_AT_RISK, L, 0),
                s_on=tr("status.on_track"), s_risk=tr("status.at_risk"), s_off=tr("status.off_track"),
                n=fmt_num(mc.n, L, 0), seed=mc.seed))

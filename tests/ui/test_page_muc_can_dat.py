@@ -11,6 +11,7 @@ from giamngheo.model import goalseek as gs
 from giamngheo.model.engine import default_context, run
 from giamngheo.model.uncertainty import monte_carlo_cached
 from giamngheo.scenario.scenario import Scenario
+from tests.ui.headings_read import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/5_muc_can_dat.py"
@@ -25,14 +26,6 @@ def page(**state) -> AppTest:
     at = at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def headings(at: AppTest, level: int) -> list[str]:
-    """The page's headings of a level (1: st.title's, 2: st.header's, 3: st.subheader's), drawn as heading elements or
-    as Markdown headings (`# `, `## `, `### `), in the order drawn."""
-    kind = {1: at.title, 2: at.header, 3: at.subheader}[level]
-    mark = "#" * level + " "
-    return [h.value for h in kind] + [m.value[len(mark):] for m in at.markdown if m.value.startswith(mark)]
 
 
 def table(at: AppTest):
