@@ -16,8 +16,8 @@ from giamngheo.ui.pages import discover, nav_pages, sections
 from giamngheo.ui.session import DATASET_KEY, context, demo_active, tr
 
 st.set_page_config(page_title=load_plan().extra.get("app_title_vi") or "giamngheo", page_icon="📊", layout="wide", initial_sidebar_state="auto")
-warm_up_in_background()   # once per process, in the gaps between runs: the garbage collector's freeze, the other templates
 guard.install()   # once per process: the upload budget where the bytes arrive, session ids out of the log
+warm_up_in_background()   # once per process, in the gaps between runs: the garbage collector's freeze, the other templates
 # what this session may upload (its editor right, re-checked on every run) and from which client
 guard.note_session(guard.current_session_id(), editor=auth.can_edit(), client=auth.client_address())
 

@@ -26,9 +26,10 @@ and reports p50 and p95 per page and for the whole mix.
 
 Before the sessions come: one warm-up session on every replica (directly, not through nginx), then a
 wait until the servers are idle (under 5 % of a core over a second). After its first session the app
-freezes what it built for the garbage collector in a background thread, and builds its other chart
-templates only once it has had no run for 10 s (app.py, ``warm_up_in_background``): a server that has
-run a while has done both. (Earlier versions of this script warmed one replica only and did not wait, so
+freezes what it built for the garbage collector in a background thread (app.py,
+``warm_up_in_background``), as a server that has run a while has done; its other chart templates (the
+other language, meeting mode) come only after 10 s with no run, so not during the load, and the
+overview's sessions in Vietnamese need none of them. (Earlier versions of this script warmed one replica only and did not wait, so
 the other replica built its templates, a few seconds of CPU, while the sessions arrived: their
 figures charged start-up to the sessions.) ``steady`` gives p50 and p95 of the reruns made after
 every session has loaded its page and made its first move, apart from the whole run's.

@@ -98,7 +98,7 @@ def template(key: Hashable, build: Callable[[], alt.TopLevelMixin], lang: str,
     k = (key, lang)
     # a template already made is read without the lock (a dict read is atomic in CPython): a session
     # never waits while another thread builds a template it does not need (the background warm-up
-    # builds eight, about half a second each, under the lock)
+    # builds four, 150-300 ms each, under the lock, in the gaps between script runs)
     spec = _TEMPLATES.get(k)
     if spec is not None:
         if _LOCK.acquire(blocking=False):       # the least-recently-used order, when free to

@@ -71,7 +71,8 @@ def freeze_process_objects() -> None:
     objects, which never become garbage, seen in the middle of a first visit's run and of lever moves. Frozen,
     such a pass looks only at what was made since (well under 1 ms on a warm process). Garbage first, so none
     is kept. Objects frozen are still freed by reference counting; only a reference cycle among them would
-    stay, and they are made once per process."""
+    stay: it is called once, half a second after the first page's run, when the first session is the only one
+    (its run's objects in flight are kept with the rest)."""
     import gc
     gc.collect()
     gc.freeze()
@@ -103,8 +104,8 @@ def warm_up_in_background() -> bool:
     in a background thread, in the gaps between script runs (:func:`wait_for_idle`): half a second after the first
     page's run (the one that starts it) is over, what the process has built is left out of those passes
     (:func:`freeze_process_objects`); the main chart's templates (:func:`warm_up`: both languages, the overview's
-    and meeting mode's) only once the process has had no run for 10 s, one at a time between runs, and then frozen too (a page
-    that needs one first builds it, 150-300 ms). Nothing a lever move needs is left to build: a moved scenario
+    and meeting mode's) only once the process has had no run for 10 s, one at a time between runs (a page that needs one
+    first builds it, 150-300 ms; each wait is given up after 10 minutes of runs). Nothing a lever move needs is left to build: a moved scenario
     draws with the templates of the defaults. Before, all of it began 2 s after the first run began and fell on a
     fresh process's first move when it came soon after the page was drawn (the templates about 0.6 s of CPU, the
     collection 60-300 ms holding the interpreter), and a move made before the freeze could meet a full
@@ -131,8 +132,10 @@ def warm_up_in_background() -> bool:
                 quiet[0] = wait_for_idle(TEMPLATE_WAIT, quiet=TEMPLATE_QUIET)
             return quiet[0]
         try:
-            if warm_up(embedded_context(), pause=idle) and wait_for_idle(TEMPLATE_WAIT):
-                freeze_process_objects()    # what the templates made (the objects frozen are not walked again: quick)
+            if idle():      # the data's context and the default scenario's Monte Carlo too only in a quiet spell
+                warm_up(embedded_context(), pause=idle)
+            # not frozen after the templates: by then many sessions may be open, and frozen, their objects' reference
+            # cycles would never be freed once they end (the templates are a few objects beside some 180,000)
         except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
             pass
     threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()

@@ -32,10 +32,11 @@ def main() -> int:
         reply = ("ok", check_file(data, filename, **kwargs))
     except MemoryError:
         reply = ("memory", None)
-    except SystemError:
+    except SystemError as exc:
         # under the address-space cap CPython's C code can fail an allocation without setting MemoryError
         # ("error return without exception set"; 1 run in 40 with 1 MB of headroom): the cap, not the file
-        reply = ("memory", None)
+        without = "without exception set" in str(exc) or "without setting an exception" in str(exc)
+        reply = ("memory", None) if without or out_of_memory(exc) else ("error", repr(exc)[:300])
     except Exception as exc:   # noqa: BLE001 — reported to the parent as a problem, never a traceback
         reply = ("memory", None) if out_of_memory(exc) else ("error", repr(exc)[:300])
     try:
