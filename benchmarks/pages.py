@@ -61,8 +61,10 @@ def wait_for_warm_up() -> None:
     garbage collector's objects and, after 10 s with no run, builds the other chart templates; process CPU time counts
     every thread, so a page measured while it runs would be charged for it: it is waited for (about 11 s)."""
     import threading
+
+    from giamngheo.ui.main_chart import WARM_UP_THREAD
     for t in threading.enumerate():
-        if t.name == "giamngheo-warm-up":
+        if t.name == WARM_UP_THREAD:
             t.join()
 
 

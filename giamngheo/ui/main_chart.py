@@ -94,6 +94,7 @@ def wait_for_idle(limit: float, quiet: float = 0.0) -> bool:
     return False
 
 
+WARM_UP_THREAD = "giamngheo-warm-up"         # the background thread's name (tests and benchmarks wait for it)
 FREEZE_QUIET = 0.5                           # s with no run in progress before the first freeze
 TEMPLATE_QUIET, TEMPLATE_WAIT = 10.0, 600.0  # s with no run in progress before each template; given up after
 
@@ -138,7 +139,7 @@ def warm_up_in_background() -> bool:
             # cycles would never be freed once they end (the templates are a few objects beside some 180,000)
         except Exception:  # noqa: BLE001 - a warm-up never breaks anything: the page builds what it needs
             pass
-    threading.Thread(target=work, name="giamngheo-warm-up", daemon=True).start()
+    threading.Thread(target=work, name=WARM_UP_THREAD, daemon=True).start()
     return True
 
 

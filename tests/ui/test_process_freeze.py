@@ -14,7 +14,7 @@ from giamngheo.ui import main_chart
 def _join_warm_up() -> None:
     """A warm-up thread an earlier test's app run started (once per process) finishes first: it freezes too."""
     for t in threading.enumerate():
-        if t.name == "giamngheo-warm-up":
+        if t.name == main_chart.WARM_UP_THREAD:
             t.join(120)
 
 
